@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages certmint needs to build and test.
+# Idempotent: does nothing (and needs no root) when everything is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config make
+  libssl-dev openssl             # OpenSSL 3: the library and the CLI used as a peer in tests
+  libcli11-dev                   # command-line parsing
+  libfmt-dev                     # formatting
+  libexpected-dev                # tl::expected, our Result<T>
+  nlohmann-json3-dev             # --json output
+  libgtest-dev googletest        # unit and end-to-end tests
+  openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

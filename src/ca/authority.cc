@@ -1,0 +1,105 @@
+#include "ca/authority.h"
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "x509/issue.h"
+
+namespace certmint {
+
+std::string CaCertPath(const std::string& dir) { return dir + "/ca.crt"; }
+std::string CaKeyPath(const std::string& dir) { return dir + "/ca.key"; }
+
+Result<CertificateAuthority> CertificateAuthority::Init(const std::string& dir,
+                                                        const CaInitOptions& options,
+                                                        const SecretString& password) {
+  const std::string cert_path = CaCertPath(dir);
+  const std::string key_path = CaKeyPath(dir);
+  for (const auto& p : {cert_path, key_path}) {
+    if (fs::Exists(p)) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       fmt::format("{} already exists; refusing to overwrite a CA", p));
+    }
+  }
+  if (fs::Exists(dir) && !fs::IsDirectory(dir)) {
+    return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} exists and is not a directory", dir));
+  }
+  if (password.size() < kMinCaPasswordLength) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("the CA password must have at least {} characters",
+                                 kMinCaPasswordLength));
+  }
+  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
+  CaProfile profile{options.subject, options.days, options.now, std::nullopt};
+  CM_ASSIGN_OR_RETURN(auto cert, SelfSignCa(key, profile));
+  CM_ASSIGN_OR_RETURN(auto key_pem,
+                      key.ToEncryptedPkcs8Pem(password, Pkcs8Encryption{options.kdf_iterations}));
+
+  CM_RETURN_IF_ERROR(fs::EnsureDir(dir));
+  // The key first: a CA directory with a key and no certificate is refused
+  // by the next init and reported by Load, never mistaken for a usable CA.
+  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(key_path, key_pem, fs::kPrivateFile));
+  if (auto st = fs::WriteFileAtomic(cert_path, cert.ToPem(), fs::kPublicFile); !st) {
+    fs::RemoveAll(key_path);
+    return tl::unexpected(st.error());
+  }
+  return CertificateAuthority(dir, std::move(cert), std::move(key));
+}
+
+Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir) {
+  const std::string cert_path = CaCertPath(dir);
+  auto pem = fs::ReadFile(cert_path);
+  if (!pem) {
+    if (pem.error().code() == ErrorCode::kNotFound) {
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("no CA in {} ({} is missing; run 'certmint ca init --dir {}')",
+                                   dir, cert_path, dir));
+    }
+    return tl::unexpected(pem.error());
+  }
+  auto cert = Certificate::FromPem(*pem);
+  if (!cert) {
+    cert.error().AddContext(cert_path);
+    return cert;
+  }
+  if (!cert->IsCa()) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{}: not a CA certificate (basicConstraints CA:TRUE missing)",
+                                 cert_path));
+  }
+  return cert;
+}
+
+Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
+                                                        const SecretString& password) {
+  CM_ASSIGN_OR_RETURN(auto cert, LoadCertificate(dir));
+  const std::string key_path = CaKeyPath(dir);
+  auto pem = fs::ReadFile(key_path);
+  if (!pem) {
+    return tl::unexpected(pem.error());
+  }
+  if (pem->find("-----BEGIN ENCRYPTED PRIVATE KEY-----") == std::string::npos) {
+    Cleanse(*pem);
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{}: the CA key is not an encrypted PKCS#8 key; certmint keeps "
+                                 "CA keys encrypted at rest",
+                                 key_path));
+  }
+  auto key = PrivateKey::FromPem(*pem, &password);
+  Cleanse(*pem);
+  if (!key) {
+    if (key.error().code() == ErrorCode::kBadPassword) {
+      return MakeError(ErrorCode::kBadPassword,
+                       fmt::format("{}: wrong CA password or corrupted key", key_path));
+    }
+    key.error().AddContext(key_path);
+    return tl::unexpected(key.error());
+  }
+  if (!cert.MatchesKey(*key)) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{} does not belong to {}", key_path, CaCertPath(dir)));
+  }
+  return CertificateAuthority(dir, std::move(cert), std::move(*key));
+}
+
+}  // namespace certmint

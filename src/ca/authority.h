@@ -1,0 +1,62 @@
+// The cluster's certificate authority: a directory holding ca.crt and the
+// encrypted ca.key.
+//
+//   DIR/         0700
+//     ca.crt     0644  the CA certificate (PEM)
+//     ca.key     0600  PKCS#8, PBES2 AES-256-CBC + PBKDF2-HMAC-SHA256, 600,000 rounds
+#pragma once
+
+#include <string>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/secret.h"
+#include "keys/key_spec.h"
+#include "keys/private_key.h"
+#include "x509/certificate.h"
+#include "x509/name.h"
+
+namespace certmint {
+
+std::string CaCertPath(const std::string& dir);
+std::string CaKeyPath(const std::string& dir);
+
+// A CA password must be at least this long.
+inline constexpr size_t kMinCaPasswordLength = 8;
+
+struct CaInitOptions {
+  DistinguishedName subject;
+  KeySpec key_spec = DefaultKeySpec();
+  int days = 3650;
+  TimePoint now = std::chrono::system_clock::now();
+  int kdf_iterations = kCaKeyIterations;
+};
+
+class CertificateAuthority {
+ public:
+  // Creates a root CA in `dir` (made 0700 if missing). kAlreadyExists if
+  // `dir` already holds a CA (or part of one); nothing is written then. On any
+  // error no CA file is left behind.
+  static Result<CertificateAuthority> Init(const std::string& dir, const CaInitOptions& options,
+                                           const SecretString& password);
+
+  // Loads the CA in `dir`, decrypting its key. kNotFound if there is none,
+  // kBadPassword on a wrong password.
+  static Result<CertificateAuthority> Load(const std::string& dir, const SecretString& password);
+
+  // The CA certificate alone (no password needed).
+  static Result<Certificate> LoadCertificate(const std::string& dir);
+
+  const std::string& dir() const { return dir_; }
+  const Certificate& certificate() const { return cert_; }
+  const PrivateKey& key() const { return key_; }
+
+ private:
+  CertificateAuthority(std::string dir, Certificate cert, PrivateKey key)
+      : dir_(std::move(dir)), cert_(std::move(cert)), key_(std::move(key)) {}
+  std::string dir_;
+  Certificate cert_;
+  PrivateKey key_;
+};
+
+}  // namespace certmint

@@ -1,0 +1,184 @@
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ca/authority.h"
+#include "cli/commands.h"
+#include "cli/passwords.h"
+#include "core/fs.h"
+#include "core/random.h"
+#include "identity/identity.h"
+
+namespace certmint::cli {
+namespace {
+
+struct IssueArgs {
+  std::string name;
+  std::string dir;
+  std::vector<std::string> dns;
+  std::vector<std::string> ips;
+  std::string role = "both";
+  int days = 365;
+  std::string key_type = "ec:p256";
+  std::string subject;
+  std::string out = ".";
+  std::string password_file;
+  std::string ca_password_file;
+  bool json = false;
+};
+
+Status RunIssue(const IssueArgs& args) {
+  // Check every argument before asking for passwords or touching files.
+  CM_RETURN_IF_ERROR(ValidateIdentityName(args.name));
+  IdentityRequest request;
+  request.name = args.name;
+  for (const auto& d : args.dns) {
+    CM_ASSIGN_OR_RETURN(auto dns, WithContext(ParseDnsName(d), "--dns"));
+    request.sans.AddDns(dns);
+  }
+  for (const auto& i : args.ips) {
+    CM_ASSIGN_OR_RETURN(auto ip, WithContext(ParseIpAddress(i), "--ip"));
+    request.sans.AddIp(ip);
+  }
+  CM_ASSIGN_OR_RETURN(request.role, WithContext(ParseRole(args.role), "--role"));
+  CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
+  if (!args.subject.empty()) {
+    CM_ASSIGN_OR_RETURN(auto subject,
+                        WithContext(DistinguishedName::Parse(args.subject), "--subject"));
+    request.subject = subject;
+  }
+  if (args.days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
+  }
+  request.days = args.days;
+  request.now = std::chrono::system_clock::now();
+
+  const IdentityFiles paths = IdentityPaths(args.out, args.name, false);
+  if (fs::Exists(paths.dir)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; refusing to overwrite", paths.dir));
+  }
+  // Fail on a missing CA before prompting for its password.
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.dir));
+
+  CM_ASSIGN_OR_RETURN(auto store_password,
+                      ReadSecret({args.password_file, kStorePasswordEnv, "", false,
+                                  "--password-file"}));
+  const bool generated = !store_password.has_value();
+  if (generated) {
+    CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
+    store_password = std::move(random);
+  } else if (store_password->size() < kMinStorePasswordLength) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("--password-file: the store password must have at least {} "
+                                 "characters (keytool refuses shorter ones)",
+                                 kMinStorePasswordLength));
+  }
+  CM_ASSIGN_OR_RETURN(auto ca_password,
+                      ReadSecret({args.ca_password_file, kCaPasswordEnv, "CA password", false,
+                                  "--ca-password-file"}));
+  if (!ca_password) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
+                                 "a terminal to be prompted",
+                                 kCaPasswordEnv));
+  }
+  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, *ca_password));
+  ca_password->clear();
+
+  const std::string what = fmt::format("issuing {}", args.name);
+  CM_ASSIGN_OR_RETURN(auto identity, WithContext(IssueIdentity(ca, request), what));
+  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
+                                                            generated),
+                                              what));
+  const Certificate& cert = identity.certificate;
+  SubjectAltNames sans = cert.Sans();
+  std::vector<std::string> san_text;
+  for (const auto& d : sans.dns) {
+    san_text.push_back("DNS:" + d);
+  }
+  for (const auto& ip : sans.ips) {
+    san_text.push_back("IP:" + ip);
+  }
+  if (args.json) {
+    nlohmann::json j{{"name", args.name},
+                     {"dir", files.dir},
+                     {"certificate", files.certificate},
+                     {"key", files.key},
+                     {"chain", files.chain},
+                     {"ca_certificate", files.ca_certificate},
+                     {"password_file", files.password_file ? *files.password_file : ""},
+                     {"subject", cert.Subject().ToString()},
+                     {"serial", cert.SerialHex()},
+                     {"key_type", request.key_spec.ToString()},
+                     {"role", RoleName(request.role)},
+                     {"dns_names", sans.dns},
+                     {"ip_addresses", sans.ips},
+                     {"not_after", FormatUtc(cert.NotAfter())},
+                     {"sha256_fingerprint", cert.Sha256Fingerprint()}};
+    PrintJson(j.dump(2));
+    return {};
+  }
+  std::string sans_line;
+  for (size_t i = 0; i < san_text.size(); ++i) {
+    sans_line += (i ? ", " : "") + san_text[i];
+  }
+  std::cout << fmt::format("Issued {} ({}, role {}), valid until {}\n", cert.Subject().ToString(),
+                           request.key_spec.ToString(), RoleName(request.role),
+                           FormatUtc(cert.NotAfter()));
+  std::cout << fmt::format("  SANs:        {}\n", sans_line.empty() ? "(none)" : sans_line);
+  std::cout << fmt::format("  certificate: {}\n  key:         {} (encrypted with the store "
+                           "password)\n  chain:       {}\n  CA:          {}\n",
+                           files.certificate, files.key, files.chain, files.ca_certificate);
+  if (files.password_file) {
+    std::cout << fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);
+  }
+  return {};
+}
+
+}  // namespace
+
+Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
+  CLI::App* cmd = app->add_subcommand(
+      "issue", "Make a key and a CA-signed certificate for a node or client");
+  auto args = std::make_shared<IssueArgs>();
+  cmd->add_option("NAME", args->name,
+                  "Identity name: directory and file names, CN, and a DNS SAN when it is a host "
+                  "name")
+      ->required();
+  cmd->add_option("--dir", args->dir, "The CA's directory (from 'certmint ca init')")->required();
+  cmd->add_option("--dns", args->dns, "DNS subjectAltName (repeatable; '*.example.com' allowed)");
+  cmd->add_option("--ip", args->ips, "IP subjectAltName (repeatable; IPv4 or IPv6)");
+  cmd->add_option("--role", args->role,
+                  "server (EKU serverAuth), client (clientAuth) or both (brokers: they are "
+                  "clients of each other)")
+      ->capture_default_str();
+  cmd->add_option("--days", args->days, "Validity in days (never beyond the CA's)")
+      ->capture_default_str();
+  cmd->add_option("--key-type", args->key_type,
+                  "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+      ->capture_default_str();
+  cmd->add_option("--subject", args->subject, "Subject DN (default CN=NAME)");
+  cmd->add_option("--out", args->out, "Directory under which OUT/NAME/ is created")
+      ->capture_default_str();
+  cmd->add_option("--password-file", args->password_file,
+                  "File whose first line is the store password (else $CERTMINT_PASSWORD, else a "
+                  "random one written to OUT/NAME/password)");
+  cmd->add_option("--ca-password-file", args->ca_password_file,
+                  "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
+                  "else a prompt)");
+  cmd->add_flag("--json", args->json, "Print the result as JSON");
+  AddArgvPasswordTraps(cmd);
+  cmd->footer(
+      "Writes OUT/NAME/: NAME.crt, NAME.key (encrypted PKCS#8), chain.pem (node + CA), ca.crt,\n"
+      "and password when certmint generated it. The directory appears whole or not at all.\n\n"
+      "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "
+      "--ip 10.0.0.11 \\\n      --out certs --ca-password-file ca.pass");
+  return [cmd, args]() -> Status {
+    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+    return RunIssue(*args);
+  };
+}
+
+}  // namespace certmint::cli

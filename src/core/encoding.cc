@@ -1,0 +1,56 @@
+#include "core/encoding.h"
+
+#include <openssl/evp.h>
+
+#include <ctime>
+
+namespace certmint {
+namespace {
+
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
+    return {};
+  }
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+}  // namespace
+
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0xf]);
+  }
+  return out;
+}
+
+std::string HexColon(std::string_view bytes) {
+  std::string out;
+  std::string hex = Hex(bytes);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (i > 0) {
+      out.push_back(':');
+    }
+    out.append(hex, i, 2);
+  }
+  return out;
+}
+
+std::string FormatUtc(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace certmint

@@ -1,0 +1,20 @@
+// Small encodings used across modules: hex, digests, times.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace certmint {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+std::string Sha256(std::string_view data);
+std::string Sha1(std::string_view data);
+// "ab:cd:ef", upper case as keytool and openssl print fingerprints.
+std::string HexColon(std::string_view bytes);
+std::string Hex(std::string_view bytes);
+// "2026-11-28T03:17:00Z".
+std::string FormatUtc(TimePoint t);
+
+}  // namespace certmint

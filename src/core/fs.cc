@@ -1,0 +1,218 @@
+#include "core/fs.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace certmint::fs {
+namespace {
+
+std::string Errno(int err) { return std::strerror(err); }
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+Status FsyncDir(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("opening directory {}: {}", dir, Errno(errno)));
+  }
+  if (::fsync(fd.get()) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("syncing directory {}: {}", dir, Errno(errno)));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Dirname(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+std::string Basename(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+Result<std::string> ReadFile(const std::string& path, size_t max_size) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    int err = errno;
+    return MakeError(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                     fmt::format("{}: {}", path, Errno(err)));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: {}", path, Errno(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: is a directory", path));
+  }
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return MakeError(ErrorCode::kIo, fmt::format("{}: {}", path, Errno(errno)));
+    }
+    if (n == 0) {
+      break;
+    }
+    if (data.size() + static_cast<size_t>(n) > max_size) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("{}: larger than the {} bytes allowed", path, max_size));
+    }
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
+  const std::string dir = Dirname(path);
+  std::string tmpl = dir + "/." + Basename(path) + ".tmp-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  // mkstemp creates the file 0600 whatever the umask; fchmod then sets the
+  // final mode exactly (the umask does not apply to fchmod).
+  Fd fd(::mkostemp(name.data(), O_CLOEXEC));
+  if (fd.get() < 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, Errno(errno)));
+  }
+  const std::string tmp(name.data());
+  auto fail = [&](std::string what) -> Status {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return MakeError(ErrorCode::kIo, fmt::format("{} {}: {}", what, path, Errno(err)));
+  };
+  if (::fchmod(fd.get(), mode) != 0) {
+    return fail("setting mode of");
+  }
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail("writing");
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) {
+    return fail("syncing");
+  }
+  if (::close(fd.release()) != 0) {
+    return fail("closing");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return fail("renaming into");
+  }
+  return FsyncDir(dir);
+}
+
+Status EnsureDir(const std::string& path) {
+  if (IsDirectory(path)) {
+    return {};
+  }
+  std::string parent = Dirname(path);
+  if (parent != path && !IsDirectory(parent)) {
+    CM_RETURN_IF_ERROR(EnsureDir(parent));
+  }
+  if (::mkdir(path.c_str(), kPrivateDir) != 0 && errno != EEXIST) {
+    return MakeError(ErrorCode::kIo, fmt::format("creating directory {}: {}", path, Errno(errno)));
+  }
+  // mkdir honours the umask; chmod does not.
+  if (::chmod(path.c_str(), kPrivateDir) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("setting mode of {}: {}", path, Errno(errno)));
+  }
+  return {};
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void RemoveAll(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+Result<StagingDir> StagingDir::Create(const std::string& final_path) {
+  const std::string parent = Dirname(final_path);
+  CM_RETURN_IF_ERROR(EnsureDir(parent));
+  std::string tmpl = parent + "/." + Basename(final_path) + ".tmp-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  if (::mkdtemp(name.data()) == nullptr) {  // mkdtemp makes it 0700
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("creating staging directory in {}: {}", parent, Errno(errno)));
+  }
+  return StagingDir(std::string(name.data()), final_path);
+}
+
+StagingDir::~StagingDir() {
+  if (!committed_ && !path_.empty()) {
+    RemoveAll(path_);
+  }
+}
+
+StagingDir::StagingDir(StagingDir&& other) noexcept
+    : path_(std::move(other.path_)),
+      final_path_(std::move(other.final_path_)),
+      committed_(other.committed_) {
+  other.path_.clear();
+  other.committed_ = true;
+}
+
+Status StagingDir::Commit() {
+  // RENAME_NOREPLACE: fail rather than replace a directory that appeared
+  // since the caller checked.
+  if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_NOREPLACE) != 0) {
+    int err = errno;
+    if (err == EEXIST) {
+      return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", final_path_));
+    }
+    return MakeError(ErrorCode::kIo, fmt::format("moving {} into place as {}: {}", path_,
+                                                 final_path_, Errno(err)));
+  }
+  committed_ = true;
+  return FsyncDir(Dirname(final_path_));
+}
+
+}  // namespace certmint::fs

@@ -1,0 +1,70 @@
+// File-system operations with certmint's guarantees: every file is written
+// atomically (temporary file in the same directory, fsync, rename, fsync of
+// the directory) with the mode given, whatever the umask; directories are
+// created 0700.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace certmint::fs {
+
+inline constexpr mode_t kPrivateFile = 0600;
+inline constexpr mode_t kPublicFile = 0644;
+inline constexpr mode_t kPrivateDir = 0700;
+
+// Reads a whole file of at most `max_size` bytes. kNotFound if it does not
+// exist; kIo if unreadable or larger than `max_size`.
+Result<std::string> ReadFile(const std::string& path, size_t max_size = 16 * 1024 * 1024);
+
+// Writes `data` to `path` atomically with `mode`. Overwrites an existing file.
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode);
+
+// Creates `path` (and missing parents) with mode 0700. An existing directory
+// is accepted as it is.
+Status EnsureDir(const std::string& path);
+
+bool Exists(const std::string& path);
+bool IsDirectory(const std::string& path);
+
+// Removes a file or a directory tree; missing paths are ignored.
+void RemoveAll(const std::string& path);
+
+// A private (0700) directory beside its final location, filled and then
+// moved into place in one rename, so that readers see either nothing or the
+// whole thing. Removed with its contents unless committed.
+class StagingDir {
+ public:
+  // Makes `<parent of final_path>/.<basename>.tmp-XXXXXX`.
+  static Result<StagingDir> Create(const std::string& final_path);
+  ~StagingDir();
+  StagingDir(StagingDir&& other) noexcept;
+  StagingDir& operator=(StagingDir&&) = delete;
+  StagingDir(const StagingDir&) = delete;
+  StagingDir& operator=(const StagingDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+  // Renames the staging directory to the final path. Fails with
+  // kAlreadyExists, leaving everything as it was, if the final path exists.
+  Status Commit();
+
+ private:
+  StagingDir(std::string path, std::string final_path)
+      : path_(std::move(path)), final_path_(std::move(final_path)) {}
+  std::string path_;
+  std::string final_path_;
+  bool committed_ = false;
+};
+
+// The directory part of a path ("." when there is none).
+std::string Dirname(const std::string& path);
+std::string Basename(const std::string& path);
+
+}  // namespace certmint::fs

@@ -1,0 +1,196 @@
+// Text and JSON views of inspected items.
+#include <fmt/format.h>
+
+#include "inspect/inspect.h"
+
+namespace certmint {
+namespace {
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) {
+      out += sep;
+    }
+    out += v[i];
+  }
+  return out;
+}
+
+std::vector<std::string> SanList(const std::vector<std::string>& dns,
+                                 const std::vector<std::string>& ips,
+                                 const std::vector<std::string>& other) {
+  std::vector<std::string> out;
+  for (const auto& d : dns) {
+    out.push_back("DNS:" + d);
+  }
+  for (const auto& i : ips) {
+    out.push_back("IP:" + i);
+  }
+  out.insert(out.end(), other.begin(), other.end());
+  return out;
+}
+
+void Line(std::string& out, std::string_view label, std::string_view value) {
+  out += fmt::format("  {:<22}{}\n", std::string(label) + ":", value);
+}
+
+void RenderCertificate(std::string& out, const CertificateInfo& c) {
+  Line(out, "Subject", c.subject);
+  Line(out, "Issuer", c.issuer + (c.self_signed ? " (self-signed)" : ""));
+  Line(out, "Serial", c.serial);
+  Line(out, "Valid from", c.not_before);
+  std::string until = c.not_after;
+  if (c.days_left < 0) {
+    until += fmt::format(" (EXPIRED {} days ago)", -c.days_left);
+  } else {
+    until += fmt::format(" ({} days left)", c.days_left);
+  }
+  Line(out, "Valid until", until);
+  Line(out, "Public key", c.key.ToString());
+  Line(out, "Signature", c.signature_algorithm);
+  auto sans = SanList(c.dns_names, c.ip_addresses, c.other_names);
+  Line(out, "Subject alt names", sans.empty() ? "(none)" : Join(sans, ", "));
+  if (c.basic_constraints_critical) {
+    std::string bc = c.is_ca ? "CA:TRUE" : "CA:FALSE";
+    if (c.path_length) {
+      bc += fmt::format(", pathlen:{}", *c.path_length);
+    }
+    Line(out, "Basic constraints", (*c.basic_constraints_critical ? "critical, " : "") + bc);
+  }
+  if (c.key_usage_critical) {
+    Line(out, "Key usage",
+         (*c.key_usage_critical ? "critical, " : "") + Join(c.key_usage, ", "));
+  }
+  if (!c.extended_key_usage.empty()) {
+    Line(out, "Extended key usage", Join(c.extended_key_usage, ", "));
+  }
+  if (!c.subject_key_id.empty()) {
+    Line(out, "Subject key ID", c.subject_key_id);
+  }
+  if (!c.authority_key_id.empty()) {
+    Line(out, "Authority key ID", c.authority_key_id);
+  }
+  Line(out, "SHA-256 fingerprint", c.sha256);
+  Line(out, "SHA-1 fingerprint", c.sha1);
+}
+
+void RenderCsr(std::string& out, const CsrInfo& r) {
+  Line(out, "Subject", r.subject);
+  Line(out, "Public key", r.key.ToString());
+  Line(out, "Signature", r.signature_valid ? "valid" : "INVALID");
+  auto sans = SanList(r.dns_names, r.ip_addresses, {});
+  Line(out, "Requested SANs", sans.empty() ? "(none)" : Join(sans, ", "));
+  Line(out, "Requested extensions", r.extensions.empty() ? "(none)" : Join(r.extensions, ", "));
+  Line(out, "Public key SHA-256", r.public_key_sha256);
+}
+
+void RenderKey(std::string& out, const KeyInfo& k) {
+  Line(out, "Format", k.format);
+  if (k.encrypted) {
+    Line(out, "Encryption", k.encryption);
+  }
+  if (k.opened && k.key) {
+    Line(out, "Key", k.key->ToString());
+    Line(out, "Public key SHA-256", k.public_key_sha256);
+  } else {
+    Line(out, "Key", "(encrypted; give --password-file to open it)");
+  }
+}
+
+nlohmann::json KeyDescriptionJson(const KeyDescription& k) {
+  nlohmann::json j{{"algorithm", k.algorithm}, {"bits", k.bits}};
+  if (!k.curve.empty()) {
+    j["curve"] = k.curve;
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string RenderText(const std::string& source, const std::vector<InspectedItem>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    if (i > 0) {
+      out += "\n";
+    }
+    out += fmt::format("{}: {}", source, KindName(item.kind));
+    if (items.size() > 1) {
+      out += fmt::format(" ({} of {})", i + 1, items.size());
+    }
+    out += "\n";
+    if (item.certificate) {
+      RenderCertificate(out, *item.certificate);
+    } else if (item.request) {
+      RenderCsr(out, *item.request);
+    } else if (item.key) {
+      RenderKey(out, *item.key);
+    }
+  }
+  return out;
+}
+
+nlohmann::json RenderJson(const std::string& source, const std::vector<InspectedItem>& items) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& item : items) {
+    nlohmann::json j{{"type", KindName(item.kind)}};
+    if (item.certificate) {
+      const auto& c = *item.certificate;
+      j["version"] = c.version;
+      j["subject"] = c.subject;
+      j["issuer"] = c.issuer;
+      j["self_signed"] = c.self_signed;
+      j["serial"] = c.serial;
+      j["not_before"] = c.not_before;
+      j["not_after"] = c.not_after;
+      j["days_left"] = c.days_left;
+      j["expired"] = c.days_left < 0;
+      j["public_key"] = KeyDescriptionJson(c.key);
+      j["public_key_sha256"] = c.public_key_sha256;
+      j["signature_algorithm"] = c.signature_algorithm;
+      j["dns_names"] = c.dns_names;
+      j["ip_addresses"] = c.ip_addresses;
+      j["other_names"] = c.other_names;
+      if (c.key_usage_critical) {
+        j["key_usage"] = {{"critical", *c.key_usage_critical}, {"usages", c.key_usage}};
+      }
+      j["extended_key_usage"] = c.extended_key_usage;
+      if (c.basic_constraints_critical) {
+        j["basic_constraints"] = {{"critical", *c.basic_constraints_critical}, {"ca", c.is_ca}};
+        if (c.path_length) {
+          j["basic_constraints"]["path_length"] = *c.path_length;
+        }
+      }
+      j["subject_key_id"] = c.subject_key_id;
+      j["authority_key_id"] = c.authority_key_id;
+      j["sha256_fingerprint"] = c.sha256;
+      j["sha1_fingerprint"] = c.sha1;
+    } else if (item.request) {
+      const auto& r = *item.request;
+      j["subject"] = r.subject;
+      j["public_key"] = KeyDescriptionJson(r.key);
+      j["public_key_sha256"] = r.public_key_sha256;
+      j["signature_valid"] = r.signature_valid;
+      j["dns_names"] = r.dns_names;
+      j["ip_addresses"] = r.ip_addresses;
+      j["extensions"] = r.extensions;
+    } else if (item.key) {
+      const auto& k = *item.key;
+      j["format"] = k.format;
+      j["encrypted"] = k.encrypted;
+      if (k.encrypted) {
+        j["encryption"] = k.encryption;
+      }
+      j["opened"] = k.opened;
+      if (k.key) {
+        j["key"] = KeyDescriptionJson(*k.key);
+        j["public_key_sha256"] = k.public_key_sha256;
+      }
+    }
+    list.push_back(j);
+  }
+  return nlohmann::json{{"file", source}, {"items", list}};
+}
+
+}  // namespace certmint

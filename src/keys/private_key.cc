@@ -1,0 +1,221 @@
+#include "keys/private_key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include <climits>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+
+namespace certmint {
+namespace {
+
+// PEM password callback: `u` is the SecretString, or null for "no password".
+int PasswordCallback(char* buf, int size, int /*rwflag*/, void* u) {
+  const auto* password = static_cast<const SecretString*>(u);
+  if (password == nullptr || size <= 0) {
+    return -1;
+  }
+  if (password->size() > static_cast<size_t>(size)) {
+    return -1;
+  }
+  std::memcpy(buf, password->c_str(), password->size());
+  return static_cast<int>(password->size());
+}
+
+}  // namespace
+
+std::string KeyDescription::ToString() const {
+  if (algorithm == "EC" && !curve.empty()) {
+    return "EC " + curve;
+  }
+  if (algorithm == "Ed25519" || bits == 0) {
+    return algorithm;
+  }
+  return fmt::format("{} {}", algorithm, bits);
+}
+
+KeyDescription DescribePublicKey(const EVP_PKEY* key) {
+  KeyDescription d;
+  d.bits = EVP_PKEY_get_bits(key);
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS:
+      d.algorithm = "RSA";
+      break;
+    case EVP_PKEY_EC: {
+      d.algorithm = "EC";
+      char group[64] = {0};
+      size_t len = 0;
+      if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                         &len) == 1) {
+        std::string g(group, len);
+        if (g == "prime256v1") {
+          g = "P-256";
+        } else if (g == "secp384r1") {
+          g = "P-384";
+        } else if (g == "secp521r1") {
+          g = "P-521";
+        }
+        d.curve = g;
+      }
+      break;
+    }
+    case EVP_PKEY_ED25519:
+      d.algorithm = "Ed25519";
+      break;
+    case EVP_PKEY_ED448:
+      d.algorithm = "Ed448";
+      break;
+    default: {
+      const char* name = EVP_PKEY_get0_type_name(key);
+      d.algorithm = name != nullptr ? name : "unknown";
+    }
+  }
+  return d;
+}
+
+std::string PublicKeyFingerprint(const EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key, &der);
+  if (len <= 0) {
+    ClearOpenSslErrors();
+    return {};
+  }
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  return HexColon(Sha256(std::string_view(owner.get(), static_cast<size_t>(len))));
+}
+
+Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
+  ossl::EvpPkeyPtr key;
+  switch (spec.algorithm) {
+    case KeyAlgorithm::kRsa:
+      key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(spec.rsa_bits)));
+      break;
+    case KeyAlgorithm::kEc:
+      key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec.curve.c_str()));
+      break;
+    case KeyAlgorithm::kEd25519:
+      key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+      break;
+  }
+  if (!key) {
+    return OpenSslError(ErrorCode::kInternal,
+                        fmt::format("generating {} key failed", spec.ToString()));
+  }
+  return PrivateKey(std::move(key));
+}
+
+Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretString* password) {
+  auto bio = ossl::ReadOnlyMemBio(pem.data(), pem.size());
+  if (!bio) {
+    return MakeError(ErrorCode::kInvalidData, "key file too large");
+  }
+  const bool encrypted = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+                         pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+  if (encrypted && password == nullptr) {
+    return MakeError(ErrorCode::kBadPassword, "the private key is encrypted and no password was given");
+  }
+  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, PasswordCallback,
+                                                  const_cast<SecretString*>(password), nullptr,
+                                                  nullptr));
+  if (!key) {
+    if (encrypted) {
+      return OpenSslError(ErrorCode::kBadPassword,
+                          "cannot decrypt the private key: wrong password or corrupted key");
+    }
+    return OpenSslError(ErrorCode::kInvalidData, "no readable PEM private key");
+  }
+  return PrivateKey(std::move(key));
+}
+
+Result<PrivateKey> PrivateKey::FromPkcs8Der(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  if (der.size() > INT_MAX) {
+    return MakeError(ErrorCode::kInvalidData, "key too large");
+  }
+  ossl::Pkcs8PrivKeyInfoPtr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
+  if (!p8) {
+    return OpenSslError(ErrorCode::kInvalidData, "not a DER PKCS#8 private key");
+  }
+  ossl::EvpPkeyPtr key(EVP_PKCS82PKEY(p8.get()));
+  if (!key) {
+    return OpenSslError(ErrorCode::kInvalidData, "unsupported PKCS#8 private key");
+  }
+  return PrivateKey(std::move(key));
+}
+
+PrivateKey::PrivateKey(const PrivateKey& other) : key_(other.key_.get()) {
+  EVP_PKEY_up_ref(key_.get());
+}
+
+PrivateKey& PrivateKey::operator=(const PrivateKey& other) {
+  if (this != &other) {
+    EVP_PKEY_up_ref(other.key_.get());
+    key_.reset(other.key_.get());
+  }
+  return *this;
+}
+
+Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password,
+                                                    const Pkcs8Encryption& enc) const {
+  if (password.size() > INT_MAX) {
+    return MakeError(ErrorCode::kInvalidArgument, "password too long");
+  }
+  ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
+  if (!p8inf) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
+  }
+  // RFC 8018 §6.2 PBES2: PBKDF2 with HMAC-SHA256 as PRF (not the SHA-1
+  // default) and AES-256-CBC; random salt and IV.
+  ossl::X509AlgorPtr pbe(PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), enc.iterations, nullptr, 0, nullptr,
+                                           NID_hmacWithSHA256));
+  if (!pbe) {
+    return OpenSslError(ErrorCode::kInternal, "setting up PBES2 failed");
+  }
+  ossl::X509SigPtr sig(PKCS8_set0_pbe(password.c_str(), static_cast<int>(password.size()),
+                                      p8inf.get(), pbe.get()));
+  if (!sig) {
+    return OpenSslError(ErrorCode::kInternal, "encrypting the private key failed");
+  }
+  pbe.release();  // now owned by `sig`
+  ossl::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_PKCS8(out.get(), sig.get()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "writing the encrypted private key failed");
+  }
+  return ossl::MemBioContents(out.get());
+}
+
+Result<std::string> PrivateKey::ToPkcs8Der() const {
+  ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
+  if (!p8inf) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS8_PRIV_KEY_INFO(p8inf.get(), &der);
+  if (len <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
+  }
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_clear_free(der, static_cast<size_t>(len));
+  return out;
+}
+
+KeySpec PrivateKey::Spec() const {
+  KeyDescription d = Describe();
+  if (d.algorithm == "RSA") {
+    return KeySpec{KeyAlgorithm::kRsa, d.bits, ""};
+  }
+  if (d.algorithm == "Ed25519") {
+    return KeySpec{KeyAlgorithm::kEd25519, 0, ""};
+  }
+  return KeySpec{KeyAlgorithm::kEc, 0, d.curve};
+}
+
+}  // namespace certmint

@@ -1,0 +1,91 @@
+// An X.509 certificate and what certmint reads out of it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/ossl.h"
+#include "keys/private_key.h"
+#include "x509/general_names.h"
+#include "x509/name.h"
+
+namespace certmint {
+
+class Certificate {
+ public:
+  // One certificate from PEM (the first CERTIFICATE block) or DER.
+  static Result<Certificate> FromPem(std::string_view pem);
+  static Result<Certificate> FromDer(std::string_view der);
+  // Every CERTIFICATE block of a PEM file, in order. kInvalidData if none.
+  static Result<std::vector<Certificate>> ChainFromPem(std::string_view pem);
+  // Takes ownership.
+  static Certificate Adopt(ossl::X509Ptr x509) { return Certificate(std::move(x509)); }
+
+  // Copies share the certificate (X509_up_ref); certificates are immutable.
+  Certificate(const Certificate& other);
+  Certificate& operator=(const Certificate& other);
+  Certificate(Certificate&&) noexcept = default;
+  Certificate& operator=(Certificate&&) noexcept = default;
+
+  std::string ToPem() const;
+  std::string ToDer() const;
+
+  DistinguishedName Subject() const;
+  DistinguishedName Issuer() const;
+  TimePoint NotBefore() const;
+  TimePoint NotAfter() const;
+  // Serial number as upper-case hex with colons.
+  std::string SerialHex() const;
+  SubjectAltNames Sans() const;
+  // SHA-256 / SHA-1 of the DER, upper-case hex with colons.
+  std::string Sha256Fingerprint() const;
+  std::string Sha1Fingerprint() const;
+  bool IsCa() const;
+  // Whether `key` is the private key for this certificate's public key.
+  bool MatchesKey(const PrivateKey& key) const;
+
+  X509* native() const { return x509_.get(); }
+
+ private:
+  explicit Certificate(ossl::X509Ptr x509) : x509_(std::move(x509)) {}
+  ossl::X509Ptr x509_;
+};
+
+// Everything `inspect` shows of a certificate.
+struct CertificateInfo {
+  int version = 0;
+  std::string subject;
+  std::string issuer;
+  std::string serial;
+  std::string not_before;
+  std::string not_after;
+  long long days_left = 0;  // negative once expired
+  bool self_signed = false;
+  KeyDescription key;
+  std::string public_key_sha256;
+  std::string signature_algorithm;
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;
+  std::vector<std::string> other_names;  // email, URI, ... as "type:value"
+  std::optional<bool> key_usage_critical;
+  std::vector<std::string> key_usage;
+  std::vector<std::string> extended_key_usage;
+  std::optional<bool> basic_constraints_critical;
+  bool is_ca = false;
+  std::optional<long> path_length;
+  std::string subject_key_id;
+  std::string authority_key_id;
+  std::string sha256;
+  std::string sha1;
+};
+
+CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now);
+
+// Converts an ASN1_TIME to a time point.
+TimePoint Asn1TimeToTimePoint(const ASN1_TIME* t);
+
+}  // namespace certmint

@@ -1,0 +1,241 @@
+#include "x509/issue.h"
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <arpa/inet.h>
+
+#include <fmt/format.h>
+
+#include "core/random.h"
+
+namespace certmint {
+namespace {
+
+Status SetTime(ASN1_TIME* field, TimePoint t) {
+  // X509_time_adj_ex picks UTCTime before 2050 and GeneralizedTime after, as
+  // RFC 5280 §4.1.2.5 requires.
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  if (X509_time_adj_ex(field, 0, 0, &tt) == nullptr) {
+    return OpenSslError(ErrorCode::kInternal, "setting a validity time failed");
+  }
+  return {};
+}
+
+Status SetSerial(X509* x, const std::vector<uint8_t>& explicit_serial) {
+  std::vector<uint8_t> bytes = explicit_serial;
+  if (bytes.empty()) {
+    CM_ASSIGN_OR_RETURN(bytes, RandomBytes(kSerialBytes));
+    bytes[0] &= 0x7f;  // positive
+    bytes[0] |= 0x40;  // and exactly kSerialBytes long, never zero
+  }
+  ossl::BignumPtr bn(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
+  if (!bn || BN_is_zero(bn.get())) {
+    return MakeError(ErrorCode::kInvalidArgument, "the serial number must be positive");
+  }
+  ossl::Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+  if (!serial || X509_set_serialNumber(x, serial.get()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "setting the serial number failed");
+  }
+  return {};
+}
+
+// Adds an extension from OpenSSL's configuration syntax. Only fixed strings
+// of certmint's own go through here, never user input.
+Status AddConfExtension(X509* x, X509V3_CTX* ctx, int nid, const char* value) {
+  ossl::X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value));
+  if (!ext || X509_add_ext(x, ext.get(), -1) != 1) {
+    return OpenSslError(ErrorCode::kInternal,
+                        fmt::format("adding extension {}={} failed", OBJ_nid2sn(nid), value));
+  }
+  return {};
+}
+
+Status AddSubjectAltNames(X509* x, const SubjectAltNames& sans, bool critical) {
+  ossl::GeneralNamesPtr names(GENERAL_NAMES_new());
+  if (!names) {
+    return OpenSslError(ErrorCode::kInternal, "allocating subjectAltName failed");
+  }
+  auto push = [&](int type, ASN1_STRING* value) -> Status {
+    ossl::GeneralNamePtr gn(GENERAL_NAME_new());
+    if (!gn) {
+      ASN1_STRING_free(value);
+      return OpenSslError(ErrorCode::kInternal, "allocating a general name failed");
+    }
+    GENERAL_NAME_set0_value(gn.get(), type, value);
+    if (sk_GENERAL_NAME_push(names.get(), gn.get()) == 0) {
+      return OpenSslError(ErrorCode::kInternal, "adding a general name failed");
+    }
+    gn.release();
+    return {};
+  };
+  for (const auto& dns : sans.dns) {
+    ossl::Asn1IA5StringPtr s(ASN1_IA5STRING_new());
+    if (!s || ASN1_STRING_set(s.get(), dns.data(), static_cast<int>(dns.size())) != 1) {
+      return OpenSslError(ErrorCode::kInternal, "encoding a DNS name failed");
+    }
+    CM_RETURN_IF_ERROR(push(GEN_DNS, s.release()));
+  }
+  for (const auto& ip : sans.ips) {
+    unsigned char buf[16];
+    int len = 0;
+    if (inet_pton(AF_INET, ip.c_str(), buf) == 1) {
+      len = 4;
+    } else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) {
+      len = 16;
+    } else {
+      return MakeError(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an IP address", ip));
+    }
+    ossl::Asn1OctetStringPtr s(ASN1_OCTET_STRING_new());
+    if (!s || ASN1_OCTET_STRING_set(s.get(), buf, len) != 1) {
+      return OpenSslError(ErrorCode::kInternal, "encoding an IP address failed");
+    }
+    CM_RETURN_IF_ERROR(push(GEN_IPADD, s.release()));
+  }
+  if (X509_add1_ext_i2d(x, NID_subject_alt_name, names.get(), critical ? 1 : 0,
+                        X509V3_ADD_DEFAULT) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding subjectAltName failed");
+  }
+  return {};
+}
+
+// The digest to sign with: none for Ed25519 (PureEdDSA), SHA-384 for P-384
+// keys (matching the curve's strength, RFC 5480 §4), SHA-256 otherwise.
+const EVP_MD* DigestFor(const PrivateKey& key) {
+  KeyDescription d = key.Describe();
+  if (d.algorithm == "Ed25519" || d.algorithm == "Ed448") {
+    return nullptr;
+  }
+  if (d.algorithm == "EC" && (d.curve == "P-384" || d.curve == "P-521")) {
+    return EVP_sha384();
+  }
+  return EVP_sha256();
+}
+
+Status Sign(X509* x, const PrivateKey& key) {
+  if (X509_sign(x, key.native(), DigestFor(key)) <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "signing the certificate failed");
+  }
+  return {};
+}
+
+// A v3 certificate with names, key, validity and serial set.
+Result<ossl::X509Ptr> NewCertificate(const DistinguishedName& subject, const X509_NAME* issuer,
+                                     const EVP_PKEY* public_key, TimePoint not_before,
+                                     TimePoint not_after, const std::vector<uint8_t>& serial) {
+  ossl::X509Ptr x(X509_new());
+  if (!x || X509_set_version(x.get(), X509_VERSION_3) != 1 ||
+      X509_set_subject_name(x.get(), subject.native()) != 1 ||
+      X509_set_issuer_name(x.get(), issuer) != 1 ||
+      X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(public_key)) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "building the certificate failed");
+  }
+  CM_RETURN_IF_ERROR(SetTime(X509_getm_notBefore(x.get()), not_before));
+  CM_RETURN_IF_ERROR(SetTime(X509_getm_notAfter(x.get()), not_after));
+  CM_RETURN_IF_ERROR(SetSerial(x.get(), serial));
+  return x;
+}
+
+}  // namespace
+
+Result<Role> ParseRole(std::string_view text) {
+  if (text == "server") {
+    return Role::kServer;
+  }
+  if (text == "client") {
+    return Role::kClient;
+  }
+  if (text == "both") {
+    return Role::kBoth;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("unknown role '{}' (expected server, client or both)", text));
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kServer:
+      return "server";
+    case Role::kClient:
+      return "client";
+    case Role::kBoth:
+      return "both";
+  }
+  return "?";
+}
+
+Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile) {
+  if (profile.days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
+  }
+  if (profile.subject.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the CA subject is empty");
+  }
+  const TimePoint not_before = profile.now - kBackdate;
+  const TimePoint not_after = profile.now + std::chrono::hours(24) * profile.days;
+  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, profile.subject.native(),
+                                             key.native(), not_before, not_after, {}));
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, x.get(), x.get(), nullptr, nullptr, 0);
+  std::string bc = "critical,CA:TRUE";
+  if (profile.path_length) {
+    bc += fmt::format(",pathlen:{}", *profile.path_length);
+  }
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_basic_constraints, bc.c_str()));
+  CM_RETURN_IF_ERROR(
+      AddConfExtension(x.get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign"));
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
+  CM_RETURN_IF_ERROR(
+      AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  CM_RETURN_IF_ERROR(Sign(x.get(), key));
+  return Certificate::Adopt(std::move(x));
+}
+
+Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,
+                             const EVP_PKEY* subject_key, const LeafProfile& profile) {
+  if (profile.days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
+  }
+  if (profile.sans.empty() && profile.subject.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the certificate has neither a subject nor SANs");
+  }
+  if (!ca_cert.IsCa()) {
+    return MakeError(ErrorCode::kInvalidData, "the issuing certificate is not a CA");
+  }
+  const TimePoint ca_not_after = ca_cert.NotAfter();
+  if (ca_not_after <= profile.now) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("the CA certificate expired on {}", FormatUtc(ca_not_after)));
+  }
+  // Never outlive the issuer: a chain is only as valid as its shortest link.
+  const TimePoint not_before = std::max(profile.now - kBackdate, ca_cert.NotBefore());
+  const TimePoint not_after =
+      std::min(profile.now + std::chrono::hours(24) * profile.days, ca_not_after);
+
+  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, X509_get_subject_name(ca_cert.native()),
+                                             subject_key, not_before, not_after, profile.serial));
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, ca_cert.native(), x.get(), nullptr, nullptr, 0);
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
+  // JSSE: TLS 1.3 and every ECDHE suite need digitalSignature; RSA key
+  // exchange (TLS 1.2 non-ECDHE) needs keyEncipherment.
+  const bool rsa = DescribePublicKey(subject_key).algorithm == "RSA";
+  CM_RETURN_IF_ERROR(AddConfExtension(
+      x.get(), &ctx, NID_key_usage,
+      rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"));
+  const char* eku = profile.role == Role::kServer   ? "serverAuth"
+                    : profile.role == Role::kClient ? "clientAuth"
+                                                    : "serverAuth,clientAuth";
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_ext_key_usage, eku));
+  if (!profile.sans.empty()) {
+    // RFC 5280 §4.2.1.6: critical when the subject is empty.
+    CM_RETURN_IF_ERROR(AddSubjectAltNames(x.get(), profile.sans, profile.subject.empty()));
+  }
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  CM_RETURN_IF_ERROR(Sign(x.get(), ca_key));
+  return Certificate::Adopt(std::move(x));
+}
+
+}  // namespace certmint

@@ -1,0 +1,68 @@
+// Certificate profiles and signing.
+//
+// The profiles follow RFC 5280 and what JSSE checks in a handshake (see
+// docs/certificate-profile.md):
+//  - CA: basicConstraints critical CA:TRUE, keyUsage critical
+//    keyCertSign+cRLSign, subjectKeyIdentifier, authorityKeyIdentifier.
+//  - Node: basicConstraints critical CA:FALSE; keyUsage critical
+//    digitalSignature (+keyEncipherment for RSA); extendedKeyUsage by role;
+//    subjectAltName; SKI; AKI from the issuer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "keys/private_key.h"
+#include "x509/certificate.h"
+#include "x509/general_names.h"
+#include "x509/name.h"
+
+namespace certmint {
+
+// What a node certificate is for: extendedKeyUsage serverAuth, clientAuth or
+// both. Kafka brokers need both: they are clients of each other.
+enum class Role { kServer, kClient, kBoth };
+Result<Role> ParseRole(std::string_view text);
+std::string_view RoleName(Role role);
+
+// notBefore is set this far before "now", so that nodes whose clocks run a
+// little behind accept a certificate issued a moment ago.
+inline constexpr std::chrono::minutes kBackdate{5};
+
+// Serial numbers: 16 random bytes, positive, 128 bits minus one of entropy
+// (RFC 5280 §4.1.2.2 allows up to 20 octets; CA/B Forum asks for 64+ bits).
+inline constexpr size_t kSerialBytes = 16;
+
+struct CaProfile {
+  DistinguishedName subject;
+  int days = 3650;
+  TimePoint now = std::chrono::system_clock::now();
+  // basicConstraints pathLenConstraint; none for a root.
+  std::optional<int> path_length;
+};
+
+struct LeafProfile {
+  DistinguishedName subject;
+  SubjectAltNames sans;
+  Role role = Role::kBoth;
+  int days = 365;
+  TimePoint now = std::chrono::system_clock::now();
+  // Explicit serial (big-endian, positive) for reproducible tests; empty
+  // means random.
+  std::vector<uint8_t> serial;
+};
+
+// Makes a self-signed CA certificate for `key`.
+Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile);
+
+// Signs a node certificate for `subject_key` with the CA. notAfter is cut to
+// the CA's own notAfter; kInvalidArgument if the CA has expired.
+Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,
+                             const EVP_PKEY* subject_key, const LeafProfile& profile);
+
+}  // namespace certmint
