@@ -1,0 +1,165 @@
+// Bad input: one clear line on stderr naming the field or file and the cause,
+#include <filesystem>
+
+// the documented exit code, and nothing written.
+#include "e2e/cli_helpers.h"
+
+namespace certmint::testing {
+namespace {
+
+constexpr int kUsage = 2;
+constexpr int kNotFound = 3;
+constexpr int kExists = 4;
+constexpr int kBadPassword = 5;
+constexpr int kInvalidData = 6;
+
+class BadInputTest : public CliTest {
+ protected:
+  // Expects failure with `code`, one stderr line containing every part, no
+  // raw OpenSSL dump, and (when given) `path` not created.
+  void ExpectRefused(const ProcessResult& r, int code, std::vector<std::string> parts,
+                     const std::string& must_not_exist = "") {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << "one line:\n" << r.err;
+    EXPECT_EQ(r.err.rfind("certmint: error: ", 0), 0u) << r.err;
+    for (const auto& p : parts) {
+      EXPECT_NE(r.err.find(p), std::string::npos) << "missing '" << p << "' in: " << r.err;
+    }
+    EXPECT_EQ(r.err.find(":error:"), std::string::npos) << "raw OpenSSL error: " << r.err;
+    if (!must_not_exist.empty()) {
+      EXPECT_FALSE(std::filesystem::exists(Path(must_not_exist))) << must_not_exist;
+    }
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+
+  std::vector<std::string> Issue(std::vector<std::string> extra) {
+    std::vector<std::string> args{"issue", "n1", "--dir", "pki", "--out", "certs",
+                                  "--ca-password-file", "ca.pass"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+};
+
+TEST_F(BadInputTest, UnknownKeyType) {
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--key-type", "rsa:1024",
+                          "--ca-password-file", "ca.pass"}),
+                kUsage, {"--key-type", "unknown key type 'rsa:1024'"}, "pki");
+  InitCa();
+  ExpectRefused(Certmint(Issue({"--key-type", "dsa"})), kUsage,
+                {"--key-type", "unknown key type 'dsa'"}, "certs");
+}
+
+TEST_F(BadInputTest, MalformedDn) {
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--subject", "CN=x,BOGUS=y",
+                          "--ca-password-file", "ca.pass"}),
+                kUsage, {"--subject", "unknown attribute type 'BOGUS'"}, "pki");
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--subject", "just text",
+                          "--ca-password-file", "ca.pass"}),
+                kUsage, {"--subject", "TYPE=VALUE"}, "pki");
+  InitCa();
+  ExpectRefused(Certmint(Issue({"--subject", "C=Germany"})), kUsage,
+                {"--subject", "invalid value 'Germany' for attribute C"}, "certs");
+}
+
+TEST_F(BadInputTest, MalformedIpAndHostName) {
+  InitCa();
+  ExpectRefused(Certmint(Issue({"--ip", "10.0.0.256"})), kUsage,
+                {"--ip", "'10.0.0.256' is not an IPv4 or IPv6 address"}, "certs");
+  ExpectRefused(Certmint(Issue({"--dns", "bad_host.example"})), kUsage,
+                {"--dns", "'bad_host.example' is not a valid host name"}, "certs");
+  ExpectRefused(Certmint(Issue({"--dns", "a.example,IP:1.2.3.4"})), kUsage,
+                {"--dns", "not a valid host name"}, "certs");
+  ExpectRefused(Certmint(Issue({"--role", "broker"})), kUsage,
+                {"--role", "unknown role 'broker'"}, "certs");
+  ExpectRefused(Certmint(Issue({"--days", "0"})), kUsage, {"--days"}, "certs");
+}
+
+TEST_F(BadInputTest, BadIdentityName) {
+  InitCa();
+  ExpectRefused(Certmint({"issue", "../escape", "--dir", "pki", "--out", "certs",
+                          "--ca-password-file", "ca.pass"}),
+                kUsage, {"invalid identity name '../escape'"}, "escape");
+  EXPECT_FALSE(std::filesystem::exists(Path("certs")));
+}
+
+TEST_F(BadInputTest, MissingCa) {
+  ExpectRefused(Certmint(Issue({})), kNotFound, {"no CA in pki", "pki/ca.crt"}, "certs");
+}
+
+TEST_F(BadInputTest, WrongCaPassword) {
+  InitCa();
+  WriteTextFile(Path("wrong.pass"), "not-the-password\n");
+  ExpectRefused(Certmint({"issue", "n1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                          "wrong.pass"}),
+                kBadPassword, {"pki/ca.key", "wrong CA password"}, "certs");
+}
+
+TEST_F(BadInputTest, UnreadableAndEmptyPasswordFiles) {
+  InitCa();
+  ExpectRefused(Certmint({"issue", "n1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                          "missing.pass"}),
+                kNotFound, {"--ca-password-file", "missing.pass", "No such file"}, "certs");
+  WriteTextFile(Path("empty.pass"), "");
+  ExpectRefused(Certmint(Issue({"--password-file", "empty.pass"})), kUsage,
+                {"--password-file", "empty.pass", "empty"}, "certs");
+  WriteTextFile(Path("short.pass"), "12345\n");
+  ExpectRefused(Certmint(Issue({"--password-file", "short.pass"})), kUsage,
+                {"--password-file", "at least 6 characters"}, "certs");
+  WriteTextFile(Path("weak-ca.pass"), "1234567\n");
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki2", "--ca-password-file", "weak-ca.pass"}),
+                kUsage, {"at least 8 characters"}, "pki2");
+}
+
+TEST_F(BadInputTest, NoCaPasswordAndNoTerminal) {
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki"}), kUsage,
+                {"no CA password", "--ca-password-file", "CERTMINT_CA_PASSWORD"}, "pki");
+}
+
+TEST_F(BadInputTest, ExistingOutputIsNeverOverwritten) {
+  InitCa();
+  ASSERT_EQ(Certmint(Issue({})).exit_code, 0);
+  const std::string before = ReadTextFile(Path("certs/n1/n1.crt"));
+  ExpectRefused(Certmint(Issue({})), kExists, {"certs/n1 already exists"});
+  EXPECT_EQ(ReadTextFile(Path("certs/n1/n1.crt")), before);
+  EXPECT_EQ(ListDir(Path("certs")), std::vector<std::string>{"n1"}) << "no staging leftovers";
+
+  const std::string ca_before = ReadTextFile(Path("pki/ca.crt"));
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--ca-password-file", "ca.pass"}),
+                kExists, {"pki/ca.crt already exists"});
+  EXPECT_EQ(ReadTextFile(Path("pki/ca.crt")), ca_before);
+}
+
+TEST_F(BadInputTest, PasswordsOnArgvAreRefused) {
+  for (const char* flag : {"--password", "--ca-password", "--storepass", "--keypass"}) {
+    ExpectRefused(Certmint({"issue", "n1", "--dir", "pki", flag, "hunter22"}), kUsage,
+                  {flag, "never taken from the command line", "--password-file"}, "n1");
+    auto r = Certmint({"ca", "init", "--dir", "pki", flag, "hunter22"});
+    EXPECT_EQ(r.exit_code, kUsage);
+    EXPECT_EQ(r.err.find("hunter22"), std::string::npos) << "the secret is not echoed back";
+    EXPECT_FALSE(std::filesystem::exists(Path("pki")));
+  }
+}
+
+TEST_F(BadInputTest, InspectGarbageAndMissing) {
+  WriteTextFile(Path("junk.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
+  ExpectRefused(Certmint({"inspect", "junk.pem"}), kInvalidData, {"junk.pem"});
+  WriteTextFile(Path("random.bin"), std::string("\x30\x82\x01\x00garbage", 11));
+  ExpectRefused(Certmint({"inspect", "random.bin"}), kInvalidData, {"random.bin", "not a recognised file"});
+  ExpectRefused(Certmint({"inspect", "nothing.pem"}), kNotFound, {"nothing.pem", "No such file"});
+}
+
+TEST_F(BadInputTest, VerboseShowsOpenSslDetail) {
+  WriteTextFile(Path("junk.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  auto r = Certmint({"inspect", "junk.pem", "--verbose"});
+  EXPECT_EQ(r.exit_code, kInvalidData);
+  EXPECT_NE(r.err.find("OpenSSL said"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInputTest, UnknownFlagIsUsageError) {
+  auto r = Certmint({"issue", "n1", "--dir", "pki", "--frobnicate"});
+  EXPECT_EQ(r.exit_code, kUsage);
+  EXPECT_FALSE(std::filesystem::exists(Path("n1")));
+}
+
+}  // namespace
+}  // namespace certmint::testing

@@ -1,0 +1,103 @@
+#include "identity/identity.h"
+
+#include <gtest/gtest.h>
+
+#include "core/fs.h"
+#include "support/temp_dir.h"
+
+namespace certmint {
+namespace {
+
+using testing::FileMode;
+using testing::ListDir;
+using testing::TempDir;
+
+class IdentityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CaInitOptions o;
+    o.subject = DistinguishedName::Parse("CN=Unit CA").value();
+    o.kdf_iterations = 1000;
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+  }
+  TempDir tmp_;
+  std::optional<CertificateAuthority> ca_;
+};
+
+TEST_F(IdentityTest, NameBecomesCnAndDnsSan) {
+  IdentityRequest req;
+  req.name = "broker-1";
+  req.sans.AddDns("broker-1.kafka.example.com");
+  req.sans.AddIp("10.0.0.1");
+  auto id = IssueIdentity(*ca_, req);
+  ASSERT_TRUE(id) << id.error().ToString();
+  EXPECT_EQ(id->certificate.Subject().ToString(), "CN=broker-1");
+  SubjectAltNames sans = id->certificate.Sans();
+  EXPECT_EQ(sans.dns, (std::vector<std::string>{"broker-1", "broker-1.kafka.example.com"}));
+  EXPECT_EQ(sans.ips, std::vector<std::string>{"10.0.0.1"});
+}
+
+TEST_F(IdentityTest, NameThatIsNoHostNameIsNoSan) {
+  IdentityRequest req;
+  req.name = "client_app";
+  auto id = IssueIdentity(*ca_, req);
+  ASSERT_TRUE(id);
+  EXPECT_TRUE(id->certificate.Sans().empty());
+  EXPECT_EQ(id->certificate.Subject().ToString(), "CN=client_app");
+}
+
+TEST_F(IdentityTest, WritesEveryFileWithItsMode) {
+  IdentityRequest req;
+  req.name = "broker-2";
+  auto id = IssueIdentity(*ca_, req).value();
+  SecretString pw("store-password");
+  auto files = WriteIdentity(tmp_ / "out", id, pw, /*write_password_file=*/true);
+  ASSERT_TRUE(files) << files.error().ToString();
+  EXPECT_EQ(ListDir(tmp_ / "out/broker-2"),
+            (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "chain.pem",
+                                      "password"}));
+  EXPECT_EQ(FileMode(tmp_ / "out/broker-2"), 0700);
+  EXPECT_EQ(FileMode(files->key), 0600);
+  EXPECT_EQ(FileMode(*files->password_file), 0600);
+  EXPECT_EQ(FileMode(files->certificate), 0644);
+  EXPECT_EQ(testing::ReadTextFile(*files->password_file), "store-password\n");
+
+  auto chain = Certificate::ChainFromPem(testing::ReadTextFile(files->chain)).value();
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[0].Sha256Fingerprint(), id.certificate.Sha256Fingerprint());
+  EXPECT_EQ(chain[1].Sha256Fingerprint(), ca_->certificate().Sha256Fingerprint());
+  auto key = PrivateKey::FromPem(testing::ReadTextFile(files->key), &pw);
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(id.certificate.MatchesKey(*key));
+
+  // No second identity of the same name, and the first stays as it was.
+  auto again = WriteIdentity(tmp_ / "out", id, pw, true);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(ListDir(tmp_ / "out"), std::vector<std::string>{"broker-2"});
+}
+
+TEST_F(IdentityTest, ShortStorePasswordRefusedWithNothingWritten) {
+  IdentityRequest req;
+  req.name = "n1";
+  auto id = IssueIdentity(*ca_, req).value();
+  auto r = WriteIdentity(tmp_ / "out", id, SecretString("12345"), false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(fs::Exists(tmp_ / "out"));
+}
+
+TEST(IdentityNameTest, Validation) {
+  for (const char* ok : {"broker-1", "kafka.client_1", "A"}) {
+    EXPECT_TRUE(ValidateIdentityName(ok)) << ok;
+  }
+  for (const char* bad : {"", ".hidden", "-flag", "a/b", "../x", "a b", "x;y"}) {
+    auto st = ValidateIdentityName(bad);
+    ASSERT_FALSE(st) << bad;
+    EXPECT_NE(st.error().message().find("invalid identity name"), std::string::npos);
+  }
+  EXPECT_FALSE(ValidateIdentityName(std::string(65, 'a')));
+}
+
+}  // namespace
+}  // namespace certmint

@@ -1,0 +1,91 @@
+#include "support/process.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace certmint::testing {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int TempFd(std::string* path) {
+  char tmpl[] = "/tmp/certmint-proc-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) {
+    throw std::runtime_error("mkstemp failed");
+  }
+  *path = tmpl;
+  return fd;
+}
+
+}  // namespace
+
+ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options) {
+  std::string out_path, err_path, in_path;
+  int out_fd = TempFd(&out_path);
+  int err_fd = TempFd(&err_path);
+  int in_fd = TempFd(&in_path);
+  if (!options.stdin_data.empty()) {
+    if (write(in_fd, options.stdin_data.data(), options.stdin_data.size()) < 0) {
+      throw std::runtime_error("write failed");
+    }
+    lseek(in_fd, 0, SEEK_SET);
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    throw std::runtime_error("fork failed");
+  }
+  if (pid == 0) {
+    dup2(in_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    for (const auto& [k, v] : options.env) {
+      if (v.empty()) {
+        unsetenv(k.c_str());
+      } else {
+        setenv(k.c_str(), v.c_str(), 1);
+      }
+    }
+    if (options.cwd && chdir(options.cwd->c_str()) != 0) {
+      _exit(126);
+    }
+    if (options.umask) {
+      ::umask(static_cast<mode_t>(*options.umask));
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out_fd);
+  close(err_fd);
+  close(in_fd);
+  ProcessResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = Slurp(out_path);
+  r.err = Slurp(err_path);
+  unlink(out_path.c_str());
+  unlink(err_path.c_str());
+  unlink(in_path.c_str());
+  return r;
+}
+
+}  // namespace certmint::testing
