@@ -9,6 +9,8 @@
 #include "core/fs.h"
 #include "core/random.h"
 #include "identity/identity.h"
+#include "stores/keystore.h"
+#include "stores/pkcs12.h"
 
 namespace certmint::cli {
 namespace {
@@ -25,6 +27,10 @@ struct IssueArgs {
   std::string out = ".";
   std::string password_file;
   std::string ca_password_file;
+  std::string formats = "pem,p12,jks";
+  std::string alias;
+  std::string p12_profile = "modern";
+  bool passwordless_truststore = false;
   bool json = false;
 };
 
@@ -53,8 +59,18 @@ Status RunIssue(const IssueArgs& args) {
   }
   request.days = args.days;
   request.now = std::chrono::system_clock::now();
+  IdentityOutput output;
+  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(args.formats), "--format"));
+  if (!args.alias.empty()) {
+    CM_RETURN_IF_ERROR(WithContext(ValidateAlias(args.alias), "--alias"));
+    output.alias = NormalizeAlias(args.alias);
+  }
+  CM_ASSIGN_OR_RETURN(output.pkcs12.profile,
+                      WithContext(ParsePkcs12Profile(args.p12_profile), "--p12-profile"));
+  output.pkcs12.passwordless = args.passwordless_truststore;
+  output.now = request.now;
 
-  const IdentityFiles paths = IdentityPaths(args.out, args.name, false);
+  const IdentityFiles paths = IdentityPaths(args.out, args.name, output);
   if (fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite", paths.dir));
@@ -89,8 +105,9 @@ Status RunIssue(const IssueArgs& args) {
 
   const std::string what = fmt::format("issuing {}", args.name);
   CM_ASSIGN_OR_RETURN(auto identity, WithContext(IssueIdentity(ca, request), what));
+  output.write_password_file = generated;
   CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
-                                                            generated),
+                                                            output),
                                               what));
   const Certificate& cert = identity.certificate;
   SubjectAltNames sans = cert.Sans();
@@ -102,13 +119,18 @@ Status RunIssue(const IssueArgs& args) {
     san_text.push_back("IP:" + ip);
   }
   if (args.json) {
+    auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
     nlohmann::json j{{"name", args.name},
                      {"dir", files.dir},
                      {"certificate", files.certificate},
-                     {"key", files.key},
-                     {"chain", files.chain},
+                     {"key", opt(files.key)},
+                     {"chain", opt(files.chain)},
                      {"ca_certificate", files.ca_certificate},
-                     {"password_file", files.password_file ? *files.password_file : ""},
+                     {"keystore_p12", opt(files.keystore_p12)},
+                     {"truststore_p12", opt(files.truststore_p12)},
+                     {"keystore_jks", opt(files.keystore_jks)},
+                     {"truststore_jks", opt(files.truststore_jks)},
+                     {"password_file", opt(files.password_file)},
                      {"subject", cert.Subject().ToString()},
                      {"serial", cert.SerialHex()},
                      {"key_type", request.key_spec.ToString()},
@@ -128,9 +150,21 @@ Status RunIssue(const IssueArgs& args) {
                            request.key_spec.ToString(), RoleName(request.role),
                            FormatUtc(cert.NotAfter()));
   std::cout << fmt::format("  SANs:        {}\n", sans_line.empty() ? "(none)" : sans_line);
-  std::cout << fmt::format("  certificate: {}\n  key:         {} (encrypted with the store "
-                           "password)\n  chain:       {}\n  CA:          {}\n",
-                           files.certificate, files.key, files.chain, files.ca_certificate);
+  std::cout << fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
+                           files.ca_certificate);
+  if (files.key) {
+    std::cout << fmt::format("  key:         {} (PKCS#8, encrypted with the store password)\n"
+                             "  chain:       {}\n",
+                             *files.key, *files.chain);
+  }
+  if (files.keystore_p12) {
+    std::cout << fmt::format("  PKCS#12:     {}, {}\n", *files.keystore_p12,
+                             *files.truststore_p12);
+  }
+  if (files.keystore_jks) {
+    std::cout << fmt::format("  JKS:         {}, {}\n", *files.keystore_jks,
+                             *files.truststore_jks);
+  }
   if (files.password_file) {
     std::cout << fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);
   }
@@ -168,11 +202,26 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--ca-password-file", args->ca_password_file,
                   "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
                   "else a prompt)");
+  cmd->add_option("--format", args->formats,
+                  "Comma-separated formats to write: pem, p12, jks")
+      ->capture_default_str();
+  cmd->add_option("--alias", args->alias, "Alias of the key entry in the stores (default: NAME "
+                                          "lower-cased); the CA's is caroot");
+  cmd->add_option("--p12-profile", args->p12_profile,
+                  "modern (AES-256, PBKDF2-SHA256, HMAC-SHA256: Java 8u301+/11.0.12+/17/21) or "
+                  "legacy (3DES, SHA-1 MAC: older Java)")
+      ->capture_default_str();
+  cmd->add_flag("--passwordless-truststore", args->passwordless_truststore,
+                "Write truststore.p12 with unencrypted certificates and no MAC, so that Kafka "
+                "loads it without ssl.truststore.password (no tamper detection: see docs)");
   cmd->add_flag("--json", args->json, "Print the result as JSON");
   AddArgvPasswordTraps(cmd);
   cmd->footer(
-      "Writes OUT/NAME/: NAME.crt, NAME.key (encrypted PKCS#8), chain.pem (node + CA), ca.crt,\n"
-      "and password when certmint generated it. The directory appears whole or not at all.\n\n"
+      "Writes OUT/NAME/: NAME.crt and ca.crt; with pem NAME.key (encrypted PKCS#8) and chain.pem;\n"
+      "with p12 keystore.p12 and truststore.p12; with jks keystore.jks and truststore.jks; and\n"
+      "password when certmint generated it. Keystores hold the key entry NAME (chain: node, CA)\n"
+      "and the CA as trusted entry caroot; truststores hold caroot. All stores use the store\n"
+      "password. The directory appears whole or not at all.\n\n"
       "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "
       "--ip 10.0.0.11 \\\n      --out certs --ca-password-file ca.pass");
   return [cmd, args]() -> Status {

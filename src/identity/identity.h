@@ -7,6 +7,10 @@
 //     chain.pem    0644  node certificate followed by the CA certificate
 //     ca.crt       0644  the CA certificate, for truststores
 //     password     0600  the store password, when certmint generated it
+//     keystore.p12 / keystore.jks      0600  key entry NAME (chain: node, CA) + trusted caroot
+//     truststore.p12 / truststore.jks  0644  trusted caroot
+// The PEM files come with format pem, the stores with p12 and jks; NAME.crt
+// and ca.crt are always written.
 #pragma once
 
 #include <optional>
@@ -18,6 +22,8 @@
 #include "core/secret.h"
 #include "keys/key_spec.h"
 #include "keys/private_key.h"
+#include "stores/keystore.h"
+#include "stores/pkcs12.h"
 #include "x509/certificate.h"
 #include "x509/issue.h"
 
@@ -53,24 +59,49 @@ struct Identity {
 // name itself as a DNS name when it is a valid host name.
 Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityRequest& request);
 
+// The node's keystore: its key under `alias` with the chain, and the root
+// CA as trusted entry kCaAlias (as the seed imports CARoot into it).
+KeyStore IdentityKeystore(const Identity& identity, const std::string& alias);
+// The truststore: the root CA as trusted entry kCaAlias.
+KeyStore IdentityTruststore(const Identity& identity);
+
+struct IdentityOutput {
+  // Which formats to write; default all three.
+  std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
+  // Alias of the key entry; the name lower-cased when empty.
+  std::string alias;
+  // Profile of keystore.p12 and truststore.p12; `passwordless` applies to
+  // truststore.p12 only.
+  Pkcs12Options pkcs12;
+  bool write_password_file = false;
+  TimePoint now = std::chrono::system_clock::now();
+};
+
+// Parses "pem,p12,jks" (any subset, any order).
+Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text);
+
 struct IdentityFiles {
   std::string dir;
   std::string certificate;
-  std::string key;
-  std::string chain;
   std::string ca_certificate;
+  std::optional<std::string> key;
+  std::optional<std::string> chain;
   std::optional<std::string> password_file;
+  std::optional<std::string> keystore_p12;
+  std::optional<std::string> truststore_p12;
+  std::optional<std::string> keystore_jks;
+  std::optional<std::string> truststore_jks;
 };
 
 // Where WriteIdentity puts the files of `name` under `out_dir`.
 IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
-                            bool with_password_file);
+                            const IdentityOutput& output);
 
 // Writes OUT/NAME/ as a whole: into a staging directory first, moved into
 // place in one rename. kAlreadyExists if OUT/NAME exists; nothing is left
 // behind on any error.
 Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& identity,
                                     const SecretString& store_password,
-                                    bool write_password_file);
+                                    const IdentityOutput& output);
 
 }  // namespace certmint

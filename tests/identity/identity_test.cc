@@ -51,27 +51,32 @@ TEST_F(IdentityTest, WritesEveryFileWithItsMode) {
   req.name = "broker-2";
   auto id = IssueIdentity(*ca_, req).value();
   SecretString pw("store-password");
-  auto files = WriteIdentity(tmp_ / "out", id, pw, /*write_password_file=*/true);
+  IdentityOutput output;
+  output.write_password_file = true;
+  auto files = WriteIdentity(tmp_ / "out", id, pw, output);
   ASSERT_TRUE(files) << files.error().ToString();
   EXPECT_EQ(ListDir(tmp_ / "out/broker-2"),
             (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "chain.pem",
-                                      "password"}));
+                                      "keystore.jks", "keystore.p12", "password", "truststore.jks",
+                                      "truststore.p12"}));
   EXPECT_EQ(FileMode(tmp_ / "out/broker-2"), 0700);
-  EXPECT_EQ(FileMode(files->key), 0600);
+  EXPECT_EQ(FileMode(*files->key), 0600);
+  EXPECT_EQ(FileMode(*files->keystore_p12), 0600);
+  EXPECT_EQ(FileMode(*files->keystore_jks), 0600);
   EXPECT_EQ(FileMode(*files->password_file), 0600);
   EXPECT_EQ(FileMode(files->certificate), 0644);
   EXPECT_EQ(testing::ReadTextFile(*files->password_file), "store-password\n");
 
-  auto chain = Certificate::ChainFromPem(testing::ReadTextFile(files->chain)).value();
+  auto chain = Certificate::ChainFromPem(testing::ReadTextFile(*files->chain)).value();
   ASSERT_EQ(chain.size(), 2u);
   EXPECT_EQ(chain[0].Sha256Fingerprint(), id.certificate.Sha256Fingerprint());
   EXPECT_EQ(chain[1].Sha256Fingerprint(), ca_->certificate().Sha256Fingerprint());
-  auto key = PrivateKey::FromPem(testing::ReadTextFile(files->key), &pw);
+  auto key = PrivateKey::FromPem(testing::ReadTextFile(*files->key), &pw);
   ASSERT_TRUE(key);
   EXPECT_TRUE(id.certificate.MatchesKey(*key));
 
   // No second identity of the same name, and the first stays as it was.
-  auto again = WriteIdentity(tmp_ / "out", id, pw, true);
+  auto again = WriteIdentity(tmp_ / "out", id, pw, output);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(ListDir(tmp_ / "out"), std::vector<std::string>{"broker-2"});
@@ -81,7 +86,7 @@ TEST_F(IdentityTest, ShortStorePasswordRefusedWithNothingWritten) {
   IdentityRequest req;
   req.name = "n1";
   auto id = IssueIdentity(*ca_, req).value();
-  auto r = WriteIdentity(tmp_ / "out", id, SecretString("12345"), false);
+  auto r = WriteIdentity(tmp_ / "out", id, SecretString("12345"), IdentityOutput{});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_FALSE(fs::Exists(tmp_ / "out"));

@@ -1,0 +1,73 @@
+// A key store's contents, independent of its file format: private-key
+// entries with their chains, and trusted-certificate entries. The formats
+// (JKS, JCEKS, PKCS#12, PEM) read into and write from this model.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/secret.h"
+#include "keys/private_key.h"
+#include "x509/certificate.h"
+
+namespace certmint {
+
+struct KeyEntry {
+  std::string alias;
+  PrivateKey key;
+  // The key's own certificate first, then its issuers up to the root.
+  std::vector<Certificate> chain;
+  TimePoint created{};
+};
+
+struct TrustedEntry {
+  std::string alias;
+  Certificate certificate;
+  TimePoint created{};
+};
+
+struct KeyStore {
+  std::vector<KeyEntry> keys;
+  std::vector<TrustedEntry> trusted;
+  // Certificates a PKCS#12 file holds that belong to no key and carry no
+  // trust attribute: Java ignores them (an openssl-made truststore looks
+  // empty to Java for this reason). Kept so that `inspect` can say so.
+  std::vector<Certificate> loose_certificates;
+  // Entries that could be listed but not read (JCEKS secret keys).
+  std::vector<std::string> unsupported_entries;
+  // True when no password was given and the store's integrity was not
+  // checked (a passwordless PKCS#12 truststore, or a JKS read without one).
+  bool integrity_unchecked = false;
+
+  size_t size() const { return keys.size() + trusted.size(); }
+  // Whether an entry (of either kind) has `alias`, compared as Java does:
+  // case-insensitively.
+  bool HasAlias(std::string_view alias) const;
+};
+
+// The CA's alias in every truststore and keystore, as in the seed's recipe.
+inline constexpr const char* kCaAlias = "caroot";
+
+// Lower-cases an alias, as JKS and Java's PKCS#12 store look them up.
+std::string NormalizeAlias(std::string_view alias);
+// An alias must be non-empty, at most 128 characters, printable, no NUL.
+Status ValidateAlias(std::string_view alias);
+
+enum class StoreFormat { kJks, kJceks, kPkcs12, kPem };
+std::string_view StoreFormatName(StoreFormat format);
+// "jks", "p12"/"pkcs12", "pem" (kInvalidArgument otherwise).
+Result<StoreFormat> ParseStoreFormat(std::string_view text);
+// From the first bytes: FEEDFEED is JKS, CECECECE is JCEKS, "-----BEGIN" is
+// PEM, a DER SEQUENCE holding version 3 is PKCS#12. nullopt if none.
+std::optional<StoreFormat> DetectStoreFormat(std::string_view data);
+
+// Builds a chain for `leaf` from `pool` by following issuer names and
+// signatures, leaf first; stops at a self-signed certificate or when no
+// issuer is found.
+std::vector<Certificate> BuildChain(const Certificate& leaf, const std::vector<Certificate>& pool);
+
+}  // namespace certmint

@@ -1,0 +1,83 @@
+#include "stores/pem_store.h"
+
+#include <openssl/pem.h>
+
+#include <fmt/format.h>
+
+namespace certmint {
+namespace {
+
+std::string AliasFor(const Certificate& c, size_t index) {
+  std::string cn = c.Subject().CommonNameValue();
+  return cn.empty() ? fmt::format("cert-{}", index) : NormalizeAlias(cn);
+}
+
+}  // namespace
+
+Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password) {
+  if (store.keys.size() != 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("a PEM keystore holds exactly one key; this store has {}",
+                                 store.keys.size()));
+  }
+  const KeyEntry& e = store.keys[0];
+  CM_ASSIGN_OR_RETURN(auto out, e.key.ToEncryptedPkcs8Pem(password,
+                                                          Pkcs8Encryption{kNodeKeyIterations}));
+  for (const auto& c : e.chain) {
+    out += c.ToPem();
+  }
+  return out;
+}
+
+Result<std::string> WritePemTruststore(const KeyStore& store) {
+  if (store.trusted.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the store has no trusted certificates");
+  }
+  std::string out;
+  for (const auto& t : store.trusted) {
+    out += t.certificate.ToPem();
+  }
+  return out;
+}
+
+Result<KeyStore> ReadPemStore(std::string_view data, const SecretString* password) {
+  KeyStore store;
+  std::vector<Certificate> certs;
+  if (data.find("CERTIFICATE-----") != std::string_view::npos) {
+    auto chain = Certificate::ChainFromPem(data);
+    if (chain) {
+      certs = std::move(*chain);
+    }
+  }
+  const bool has_key = data.find("PRIVATE KEY-----") != std::string_view::npos;
+  std::vector<std::string> used;
+  if (has_key) {
+    CM_ASSIGN_OR_RETURN(auto key, PrivateKey::FromPem(data, password));
+    const Certificate* leaf = nullptr;
+    for (const auto& c : certs) {
+      if (c.MatchesKey(key)) {
+        leaf = &c;
+        break;
+      }
+    }
+    if (leaf == nullptr) {
+      return MakeError(ErrorCode::kInvalidData, "no certificate in the file matches the private key");
+    }
+    auto chain = BuildChain(*leaf, certs);
+    for (const auto& c : chain) {
+      used.push_back(c.Sha256Fingerprint());
+    }
+    store.keys.push_back({AliasFor(*leaf, 0), std::move(key), std::move(chain), TimePoint{}});
+  }
+  for (size_t i = 0; i < certs.size(); ++i) {
+    if (std::find(used.begin(), used.end(), certs[i].Sha256Fingerprint()) == used.end()) {
+      store.trusted.push_back({AliasFor(certs[i], i + 1), certs[i], TimePoint{}});
+    }
+  }
+  if (store.size() == 0) {
+    return MakeError(ErrorCode::kInvalidData, "no PEM certificate or private key found");
+  }
+  return store;
+}
+
+}  // namespace certmint

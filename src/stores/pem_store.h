@@ -1,0 +1,28 @@
+// PEM files as key stores: what Kafka's PEM stores (KIP-651) and librdkafka
+// read. A keystore is the private key as (encrypted) PKCS#8 followed by its
+// certificate chain, leaf first; a truststore is the CA certificates.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/secret.h"
+#include "stores/keystore.h"
+
+namespace certmint {
+
+// The single key entry of `store` as PKCS#8 encrypted with `password` (Kafka
+// rejects PKCS#1 keys) followed by its chain. kInvalidArgument unless the
+// store has exactly one key entry.
+Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password);
+// Every trusted certificate, concatenated.
+Result<std::string> WritePemTruststore(const KeyStore& store);
+
+// Reads keys and certificates from PEM. A key becomes a key entry whose
+// chain is built from the certificates present (alias: the leaf's CN,
+// lower-cased); every certificate outside that chain becomes a trusted
+// entry (alias: its CN, lower-cased).
+Result<KeyStore> ReadPemStore(std::string_view data, const SecretString* password);
+
+}  // namespace certmint

@@ -1,0 +1,371 @@
+#include "stores/pkcs12.h"
+
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include <climits>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace certmint {
+namespace {
+
+constexpr const char* kTrustedKeyUsageOid = "2.16.840.1.113894.746875.1.1";
+constexpr const char* kAnyExtendedKeyUsageOid = "2.5.29.37.0";
+
+using Pkcs12Ptr = std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>>;
+using SafeBagsPtr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG),
+                                    ossl::Deleter<[](STACK_OF(PKCS12_SAFEBAG) * s) {
+                                      sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free);
+                                    }>>;
+using Pkcs7StackPtr = std::unique_ptr<STACK_OF(PKCS7), ossl::Deleter<[](STACK_OF(PKCS7) * s) {
+                                        sk_PKCS7_pop_free(s, PKCS7_free);
+                                      }>>;
+
+// Password arguments as OpenSSL's PKCS#12 functions take them: NULL for
+// "no password" (Java's null), distinct from "".
+struct Pass {
+  const char* ptr = nullptr;
+  int len = 0;
+};
+Pass PassOf(const SecretString* p) {
+  return p == nullptr ? Pass{} : Pass{p->c_str(), static_cast<int>(p->size())};
+}
+
+Status AddFriendlyName(PKCS12_SAFEBAG* bag, std::string_view alias) {
+  if (PKCS12_add_friendlyname_utf8(bag, alias.data(), static_cast<int>(alias.size())) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding friendlyName failed");
+  }
+  return {};
+}
+
+Status AddLocalKeyId(PKCS12_SAFEBAG* bag, std::string_view id) {
+  if (PKCS12_add_localkeyid(bag, reinterpret_cast<unsigned char*>(const_cast<char*>(id.data())),
+                            static_cast<int>(id.size())) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding localKeyId failed");
+  }
+  return {};
+}
+
+Status AddTrustedKeyUsage(PKCS12_SAFEBAG* bag) {
+  ossl::Asn1ObjectPtr any_eku(OBJ_txt2obj(kAnyExtendedKeyUsageOid, 1));
+  if (!any_eku || PKCS12_add1_attr_by_txt(bag, kTrustedKeyUsageOid, V_ASN1_OBJECT,
+                                          reinterpret_cast<const unsigned char*>(any_eku.get()),
+                                          -1) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding the trusted-key-usage attribute failed");
+  }
+  return {};
+}
+
+bool HasTrustedKeyUsage(const PKCS12_SAFEBAG* bag) {
+  const STACK_OF(X509_ATTRIBUTE)* attrs = PKCS12_SAFEBAG_get0_attrs(bag);
+  for (int i = 0; i < sk_X509_ATTRIBUTE_num(attrs); ++i) {
+    const X509_ATTRIBUTE* a = sk_X509_ATTRIBUTE_value(attrs, i);
+    char buf[64];
+    OBJ_obj2txt(buf, sizeof(buf), X509_ATTRIBUTE_get0_object(const_cast<X509_ATTRIBUTE*>(a)), 1);
+    if (std::string_view(buf) == kTrustedKeyUsageOid) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string FriendlyName(PKCS12_SAFEBAG* bag) {
+  ossl::OpenSslStringPtr name(PKCS12_get_friendlyname(bag));
+  return name ? std::string(name.get()) : std::string();
+}
+
+std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
+  const ASN1_TYPE* t = PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID);
+  if (t == nullptr || t->type != V_ASN1_OCTET_STRING) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(t->value.octet_string)),
+                     static_cast<size_t>(ASN1_STRING_length(t->value.octet_string)));
+}
+
+}  // namespace
+
+Result<Pkcs12Profile> ParsePkcs12Profile(std::string_view text) {
+  if (text == "modern") {
+    return Pkcs12Profile::kModern;
+  }
+  if (text == "legacy") {
+    return Pkcs12Profile::kLegacy;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("unknown PKCS#12 profile '{}' (expected modern or legacy)", text));
+}
+
+Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& password,
+                                const Pkcs12Options& options) {
+  if (options.passwordless && !store.keys.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a PKCS#12 store holding private keys cannot be passwordless");
+  }
+  const bool legacy = options.profile == Pkcs12Profile::kLegacy;
+  const int key_nid = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc;
+  const int cert_nid =
+      options.passwordless ? -1 : (legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc);
+  const int pass_len = static_cast<int>(password.size());
+
+  SafeBagsPtr cert_bags(sk_PKCS12_SAFEBAG_new_null());
+  SafeBagsPtr key_bags(sk_PKCS12_SAFEBAG_new_null());
+  if (!cert_bags || !key_bags) {
+    return OpenSslError(ErrorCode::kInternal, "allocating PKCS#12 bags failed");
+  }
+  STACK_OF(PKCS12_SAFEBAG)* cb = cert_bags.get();
+  STACK_OF(PKCS12_SAFEBAG)* kb = key_bags.get();
+  // Every certificate goes in once; CA certificates of the chains become
+  // trusted entries only when the store also lists them as trusted.
+  std::vector<std::string> written;  // SHA-256 fingerprints
+  auto already = [&](const Certificate& c) {
+    return std::find(written.begin(), written.end(), c.Sha256Fingerprint()) != written.end();
+  };
+  auto trusted_alias = [&](const Certificate& c) -> std::optional<std::string> {
+    for (const auto& t : store.trusted) {
+      if (t.certificate.Sha256Fingerprint() == c.Sha256Fingerprint()) {
+        return NormalizeAlias(t.alias);
+      }
+    }
+    return std::nullopt;
+  };
+  auto add_ca_cert = [&](const Certificate& c) -> Status {
+    if (already(c)) {
+      return {};
+    }
+    PKCS12_SAFEBAG* bag = PKCS12_add_cert(&cb, c.native());
+    if (bag == nullptr) {
+      return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
+    }
+    if (auto alias = trusted_alias(c)) {
+      CM_RETURN_IF_ERROR(AddFriendlyName(bag, *alias));
+      CM_RETURN_IF_ERROR(AddTrustedKeyUsage(bag));
+    }
+    written.push_back(c.Sha256Fingerprint());
+    return {};
+  };
+
+  for (const auto& e : store.keys) {
+    CM_RETURN_IF_ERROR(ValidateAlias(e.alias));
+    if (e.chain.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("key entry '{}' has no certificate", e.alias));
+    }
+    const std::string alias = NormalizeAlias(e.alias);
+    const std::string key_id = Sha1(e.chain[0].ToDer());
+    PKCS12_SAFEBAG* leaf = PKCS12_add_cert(&cb, e.chain[0].native());
+    if (leaf == nullptr) {
+      return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
+    }
+    // The leaf: friendlyName and localKeyId, never the trust attribute.
+    CM_RETURN_IF_ERROR(AddFriendlyName(leaf, alias));
+    CM_RETURN_IF_ERROR(AddLocalKeyId(leaf, key_id));
+    written.push_back(e.chain[0].Sha256Fingerprint());
+    for (size_t i = 1; i < e.chain.size(); ++i) {
+      CM_RETURN_IF_ERROR(add_ca_cert(e.chain[i]));
+    }
+    PKCS12_SAFEBAG* key = PKCS12_add_key_ex(&kb, e.key.native(), 0, kPkcs12Iterations, key_nid,
+                                            password.c_str(), nullptr, nullptr);
+    if (key == nullptr) {
+      return OpenSslError(ErrorCode::kInternal, "encrypting the private key failed");
+    }
+    CM_RETURN_IF_ERROR(AddFriendlyName(key, alias));
+    CM_RETURN_IF_ERROR(AddLocalKeyId(key, key_id));
+  }
+  for (const auto& t : store.trusted) {
+    CM_RETURN_IF_ERROR(ValidateAlias(t.alias));
+    CM_RETURN_IF_ERROR(add_ca_cert(t.certificate));
+  }
+
+  Pkcs7StackPtr safes(sk_PKCS7_new_null());
+  STACK_OF(PKCS7)* sp = safes.get();
+  if (sk_PKCS12_SAFEBAG_num(cb) > 0 &&
+      PKCS12_add_safe_ex(&sp, cb, cert_nid, kPkcs12Iterations,
+                         options.passwordless ? nullptr : password.c_str(), nullptr,
+                         nullptr) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "encrypting the certificates failed");
+  }
+  if (sk_PKCS12_SAFEBAG_num(kb) > 0 &&
+      PKCS12_add_safe_ex(&sp, kb, -1, 0, nullptr, nullptr, nullptr) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding the key safe failed");
+  }
+  Pkcs12Ptr p12(PKCS12_add_safes_ex(sp, 0, nullptr, nullptr));
+  if (!p12) {
+    return OpenSslError(ErrorCode::kInternal, "building the PKCS#12 file failed");
+  }
+  if (!options.passwordless &&
+      PKCS12_set_mac(p12.get(), password.c_str(), pass_len, nullptr, 0, kPkcs12Iterations,
+                     legacy ? EVP_sha1() : EVP_sha256()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "computing the PKCS#12 MAC failed");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS12(p12.get(), &der);
+  if (len <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the PKCS#12 file failed");
+  }
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  return std::string(owner.get(), static_cast<size_t>(len));
+}
+
+Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password) {
+  if (data.size() > INT_MAX) {
+    return MakeError(ErrorCode::kInvalidData, "file too large");
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  Pkcs12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));  // NOLINT
+  if (!p12) {
+    return OpenSslError(ErrorCode::kInvalidData, "not a PKCS#12 file");
+  }
+  const Pass pass = PassOf(password);
+  KeyStore store;
+  if (PKCS12_mac_present(p12.get()) == 1) {
+    const ASN1_INTEGER* iter = nullptr;
+    PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12.get());
+    long n = iter != nullptr ? ASN1_INTEGER_get(iter) : 1;  // NOLINT(runtime/int)
+    if (n < 1 || n > kMaxPkcs12Iterations) {
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("MAC iteration count {} out of range (Java allows at most {})",
+                                   n, kMaxPkcs12Iterations));
+    }
+    if (password == nullptr) {
+      store.integrity_unchecked = true;
+    } else if (PKCS12_verify_mac(p12.get(), pass.ptr, pass.len) != 1) {
+      return OpenSslError(ErrorCode::kBadPassword,
+                          "integrity check failed: wrong password or corrupted file");
+    }
+  } else {
+    store.integrity_unchecked = true;
+  }
+
+  Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12.get()));
+  if (!safes) {
+    return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 contents");
+  }
+  struct CertBag {
+    Certificate cert;
+    std::string alias;
+    std::string key_id;
+    bool trusted;
+  };
+  struct KeyBag {
+    PrivateKey key;
+    std::string alias;
+    std::string key_id;
+  };
+  std::vector<CertBag> certs;
+  std::vector<KeyBag> keys;
+  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+    PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
+    SafeBagsPtr bags;
+    const int type = OBJ_obj2nid(p7->type);
+    if (type == NID_pkcs7_data) {
+      bags.reset(PKCS12_unpack_p7data(p7));
+    } else if (type == NID_pkcs7_encrypted) {
+      if (password == nullptr) {
+        continue;  // as Java does with no password: encrypted safes are skipped
+      }
+      bags.reset(PKCS12_unpack_p7encdata(p7, pass.ptr, pass.len));
+      if (!bags) {
+        return OpenSslError(ErrorCode::kBadPassword,
+                            "cannot decrypt the certificates: wrong password or unsupported "
+                            "algorithm");
+      }
+    } else {
+      return MakeError(ErrorCode::kInvalidData, "unsupported PKCS#12 safe type");
+    }
+    if (!bags) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 safe");
+    }
+    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
+      PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
+      const int nid = PKCS12_SAFEBAG_get_nid(bag);
+      if (nid == NID_certBag) {
+        if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
+          continue;
+        }
+        ossl::X509Ptr x(PKCS12_SAFEBAG_get1_cert(bag));
+        if (!x) {
+          return OpenSslError(ErrorCode::kInvalidData, "malformed certificate bag");
+        }
+        certs.push_back({Certificate::Adopt(std::move(x)), FriendlyName(bag), LocalKeyId(bag),
+                         HasTrustedKeyUsage(bag)});
+      } else if (nid == NID_keyBag || nid == NID_pkcs8ShroudedKeyBag) {
+        ossl::Pkcs8PrivKeyInfoPtr decrypted;
+        const PKCS8_PRIV_KEY_INFO* p8 = nullptr;
+        if (nid == NID_keyBag) {
+          p8 = PKCS12_SAFEBAG_get0_p8inf(bag);
+        } else {
+          if (password == nullptr) {
+            return MakeError(ErrorCode::kBadPassword,
+                             "the store holds private keys: give its password to read it");
+          }
+          decrypted.reset(PKCS12_decrypt_skey(bag, pass.ptr, pass.len));
+          if (!decrypted) {
+            return OpenSslError(ErrorCode::kBadPassword,
+                                "cannot decrypt the private key: wrong password or unsupported "
+                                "algorithm");
+          }
+          p8 = decrypted.get();
+        }
+        ossl::EvpPkeyPtr pkey(p8 != nullptr ? EVP_PKCS82PKEY(p8) : nullptr);
+        if (!pkey) {
+          return OpenSslError(ErrorCode::kInvalidData, "unsupported private key");
+        }
+        unsigned char* der = nullptr;
+        int len = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
+        std::string pkcs8(reinterpret_cast<char*>(der), static_cast<size_t>(len > 0 ? len : 0));
+        OPENSSL_clear_free(der, static_cast<size_t>(len > 0 ? len : 0));
+        CM_ASSIGN_OR_RETURN(auto key, PrivateKey::FromPkcs8Der(pkcs8));
+        Cleanse(pkcs8);
+        keys.push_back({std::move(key), FriendlyName(bag), LocalKeyId(bag)});
+      }
+    }
+  }
+  std::vector<Certificate> pool;
+  for (const auto& c : certs) {
+    pool.push_back(c.cert);
+  }
+  std::vector<std::string> in_chains;
+  for (auto& k : keys) {
+    const CertBag* leaf = nullptr;
+    for (const auto& c : certs) {
+      if (!k.key_id.empty() && c.key_id == k.key_id) {
+        leaf = &c;
+        break;
+      }
+    }
+    if (leaf == nullptr) {
+      for (const auto& c : certs) {
+        if (c.cert.MatchesKey(k.key)) {
+          leaf = &c;
+          break;
+        }
+      }
+    }
+    if (leaf == nullptr) {
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("private key '{}' has no certificate", k.alias));
+    }
+    std::string alias = !k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1";
+    auto chain = BuildChain(leaf->cert, pool);
+    for (const auto& c : chain) {
+      in_chains.push_back(c.Sha256Fingerprint());
+    }
+    store.keys.push_back({alias, k.key, std::move(chain), TimePoint{}});
+  }
+  for (const auto& c : certs) {
+    if (c.trusted) {
+      std::string alias = !c.alias.empty() ? c.alias : c.cert.Subject().ToString();
+      store.trusted.push_back({alias, c.cert, TimePoint{}});
+    } else if (std::find(in_chains.begin(), in_chains.end(), c.cert.Sha256Fingerprint()) ==
+               in_chains.end()) {
+      store.loose_certificates.push_back(c.cert);
+    }
+  }
+  ClearOpenSslErrors();
+  return store;
+}
+
+}  // namespace certmint
