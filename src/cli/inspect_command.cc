@@ -7,6 +7,7 @@
 #include "cli/passwords.h"
 #include "core/fs.h"
 #include "inspect/inspect.h"
+#include "stores/store_io.h"
 
 namespace certmint::cli {
 namespace {
@@ -27,24 +28,44 @@ Status RunInspect(const InspectArgs& args) {
   std::optional<Error> first_error;
   bool first_text = true;
   for (const auto& file : args.files) {
-    auto items = [&]() -> Result<std::vector<InspectedItem>> {
+    // Key stores (JKS, JCEKS, PKCS#12) are listed entry by entry; PEM and
+    // DER files object by object.
+    struct Rendered {
+      std::string text;
+      nlohmann::json json;
+    };
+    auto rendered = [&]() -> Result<Rendered> {
       CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(file));
-      auto r = InspectData(data, pw, now);
+      auto format = DetectStoreFormat(data);
+      if (format && *format != StoreFormat::kPem) {
+        auto store = ReadStore(data, pw);
+        Cleanse(data);
+        if (!store) {
+          return tl::unexpected(store.error());
+        }
+        return Rendered{RenderStoreText(file, *format, *store, now),
+                        RenderStoreJson(file, *format, *store, now)};
+      }
+      auto items = InspectData(data, pw, now);
       Cleanse(data);
-      return WithContext(std::move(r), file);
+      if (!items) {
+        return tl::unexpected(items.error());
+      }
+      return Rendered{RenderText(file, *items), RenderJson(file, *items)};
     }();
-    if (!items) {
+    if (!rendered) {
+      rendered.error().AddContext(file);
       if (!first_error) {
-        first_error = items.error();
+        first_error = rendered.error();
       } else {
-        std::cerr << "certmint: error: " << items.error().ToString() << "\n";
+        std::cerr << "certmint: error: " << rendered.error().ToString() << "\n";
       }
       continue;
     }
     if (args.json) {
-      all.push_back(RenderJson(file, *items));
+      all.push_back(rendered->json);
     } else {
-      std::cout << (first_text ? "" : "\n") << RenderText(file, *items);
+      std::cout << (first_text ? "" : "\n") << rendered->text;
       first_text = false;
     }
   }
@@ -61,18 +82,23 @@ Status RunInspect(const InspectArgs& args) {
 
 Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* cmd = app->add_subcommand(
-      "inspect", "Show certificates, chains, certificate requests and keys in PEM or DER files");
+      "inspect",
+      "Show key stores (JKS, JCEKS, PKCS#12) and certificates, chains, requests and keys (PEM, "
+      "DER)");
   auto args = std::make_shared<InspectArgs>();
   cmd->add_option("FILE", args->files, "Files to inspect")->required();
   cmd->add_option("--password-file", args->password_file,
-                  "File whose first line opens encrypted keys (else $CERTMINT_PASSWORD)");
+                  "File whose first line is the store or key password (else $CERTMINT_PASSWORD)");
   cmd->add_flag("--json", args->json, "Print a JSON array, one object per file");
   AddArgvPasswordTraps(cmd);
   cmd->footer(
       "Shows subject, issuer, serial, validity and days left, SANs, key type and size, key "
-      "usages,\nbasic constraints and SHA-256/SHA-1 fingerprints. Encrypted keys are described "
-      "without a\npassword and opened with one.\n\n"
+      "usages,\nbasic constraints and SHA-256/SHA-1 fingerprints. Stores are listed like "
+      "'keytool -list -v':\nalias, entry type, chain length. A wrong password or a changed byte "
+      "fails the integrity\ncheck. Encrypted PEM keys are described without a password and opened "
+      "with one.\n\n"
       "Example:\n  certmint inspect certs/broker-1/chain.pem\n"
+      "  certmint inspect certs/broker-1/keystore.jks --password-file certs/broker-1/password\n"
       "  certmint inspect certs/broker-1/broker-1.key --password-file certs/broker-1/password "
       "--json");
   return [cmd, args]() -> Status {

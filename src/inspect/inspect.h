@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "keys/private_key.h"
+#include "stores/keystore.h"
 #include "x509/certificate.h"
 
 namespace certmint {
@@ -58,5 +59,13 @@ Result<std::vector<InspectedItem>> InspectData(std::string_view data, const Secr
 // A person's view, in the spirit of `keytool -list -v` and `openssl x509 -text`.
 std::string RenderText(const std::string& source, const std::vector<InspectedItem>& items);
 nlohmann::json RenderJson(const std::string& source, const std::vector<InspectedItem>& items);
+
+// A key store's entries, like `keytool -list -v`: alias, entry type, chain
+// length and each certificate's details; warnings for what Java would not
+// see (certificates without the trust attribute, unchecked integrity).
+std::string RenderStoreText(const std::string& source, StoreFormat format, const KeyStore& store,
+                            TimePoint now);
+nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format,
+                               const KeyStore& store, TimePoint now);
 
 }  // namespace certmint

@@ -35,44 +35,48 @@ void Line(std::string& out, std::string_view label, std::string_view value) {
   out += fmt::format("  {:<22}{}\n", std::string(label) + ":", value);
 }
 
-void RenderCertificate(std::string& out, const CertificateInfo& c) {
-  Line(out, "Subject", c.subject);
-  Line(out, "Issuer", c.issuer + (c.self_signed ? " (self-signed)" : ""));
-  Line(out, "Serial", c.serial);
-  Line(out, "Valid from", c.not_before);
+void RenderCertificate(std::string& out, const CertificateInfo& c, const std::string& indent = "") {
+  auto Line = [&](std::string_view label, std::string_view value) {
+    out += indent;
+    certmint::Line(out, label, value);
+  };
+  Line("Subject", c.subject);
+  Line("Issuer", c.issuer + (c.self_signed ? " (self-signed)" : ""));
+  Line("Serial", c.serial);
+  Line("Valid from", c.not_before);
   std::string until = c.not_after;
   if (c.days_left < 0) {
     until += fmt::format(" (EXPIRED {} days ago)", -c.days_left);
   } else {
     until += fmt::format(" ({} days left)", c.days_left);
   }
-  Line(out, "Valid until", until);
-  Line(out, "Public key", c.key.ToString());
-  Line(out, "Signature", c.signature_algorithm);
+  Line("Valid until", until);
+  Line("Public key", c.key.ToString());
+  Line("Signature", c.signature_algorithm);
   auto sans = SanList(c.dns_names, c.ip_addresses, c.other_names);
-  Line(out, "Subject alt names", sans.empty() ? "(none)" : Join(sans, ", "));
+  Line("Subject alt names", sans.empty() ? "(none)" : Join(sans, ", "));
   if (c.basic_constraints_critical) {
     std::string bc = c.is_ca ? "CA:TRUE" : "CA:FALSE";
     if (c.path_length) {
       bc += fmt::format(", pathlen:{}", *c.path_length);
     }
-    Line(out, "Basic constraints", (*c.basic_constraints_critical ? "critical, " : "") + bc);
+    Line("Basic constraints", (*c.basic_constraints_critical ? "critical, " : "") + bc);
   }
   if (c.key_usage_critical) {
-    Line(out, "Key usage",
+    Line("Key usage",
          (*c.key_usage_critical ? "critical, " : "") + Join(c.key_usage, ", "));
   }
   if (!c.extended_key_usage.empty()) {
-    Line(out, "Extended key usage", Join(c.extended_key_usage, ", "));
+    Line("Extended key usage", Join(c.extended_key_usage, ", "));
   }
   if (!c.subject_key_id.empty()) {
-    Line(out, "Subject key ID", c.subject_key_id);
+    Line("Subject key ID", c.subject_key_id);
   }
   if (!c.authority_key_id.empty()) {
-    Line(out, "Authority key ID", c.authority_key_id);
+    Line("Authority key ID", c.authority_key_id);
   }
-  Line(out, "SHA-256 fingerprint", c.sha256);
-  Line(out, "SHA-1 fingerprint", c.sha1);
+  Line("SHA-256 fingerprint", c.sha256);
+  Line("SHA-1 fingerprint", c.sha1);
 }
 
 void RenderCsr(std::string& out, const CsrInfo& r) {
@@ -106,6 +110,38 @@ nlohmann::json KeyDescriptionJson(const KeyDescription& k) {
   return j;
 }
 
+void CertificateJson(nlohmann::json& j, const CertificateInfo& c) {
+  j["version"] = c.version;
+  j["subject"] = c.subject;
+  j["issuer"] = c.issuer;
+  j["self_signed"] = c.self_signed;
+  j["serial"] = c.serial;
+  j["not_before"] = c.not_before;
+  j["not_after"] = c.not_after;
+  j["days_left"] = c.days_left;
+  j["expired"] = c.days_left < 0;
+  j["public_key"] = KeyDescriptionJson(c.key);
+  j["public_key_sha256"] = c.public_key_sha256;
+  j["signature_algorithm"] = c.signature_algorithm;
+  j["dns_names"] = c.dns_names;
+  j["ip_addresses"] = c.ip_addresses;
+  j["other_names"] = c.other_names;
+  if (c.key_usage_critical) {
+    j["key_usage"] = {{"critical", *c.key_usage_critical}, {"usages", c.key_usage}};
+  }
+  j["extended_key_usage"] = c.extended_key_usage;
+  if (c.basic_constraints_critical) {
+    j["basic_constraints"] = {{"critical", *c.basic_constraints_critical}, {"ca", c.is_ca}};
+    if (c.path_length) {
+      j["basic_constraints"]["path_length"] = *c.path_length;
+    }
+  }
+  j["subject_key_id"] = c.subject_key_id;
+  j["authority_key_id"] = c.authority_key_id;
+  j["sha256_fingerprint"] = c.sha256;
+  j["sha1_fingerprint"] = c.sha1;
+}
+
 }  // namespace
 
 std::string RenderText(const std::string& source, const std::vector<InspectedItem>& items) {
@@ -136,36 +172,7 @@ nlohmann::json RenderJson(const std::string& source, const std::vector<Inspected
   for (const auto& item : items) {
     nlohmann::json j{{"type", KindName(item.kind)}};
     if (item.certificate) {
-      const auto& c = *item.certificate;
-      j["version"] = c.version;
-      j["subject"] = c.subject;
-      j["issuer"] = c.issuer;
-      j["self_signed"] = c.self_signed;
-      j["serial"] = c.serial;
-      j["not_before"] = c.not_before;
-      j["not_after"] = c.not_after;
-      j["days_left"] = c.days_left;
-      j["expired"] = c.days_left < 0;
-      j["public_key"] = KeyDescriptionJson(c.key);
-      j["public_key_sha256"] = c.public_key_sha256;
-      j["signature_algorithm"] = c.signature_algorithm;
-      j["dns_names"] = c.dns_names;
-      j["ip_addresses"] = c.ip_addresses;
-      j["other_names"] = c.other_names;
-      if (c.key_usage_critical) {
-        j["key_usage"] = {{"critical", *c.key_usage_critical}, {"usages", c.key_usage}};
-      }
-      j["extended_key_usage"] = c.extended_key_usage;
-      if (c.basic_constraints_critical) {
-        j["basic_constraints"] = {{"critical", *c.basic_constraints_critical}, {"ca", c.is_ca}};
-        if (c.path_length) {
-          j["basic_constraints"]["path_length"] = *c.path_length;
-        }
-      }
-      j["subject_key_id"] = c.subject_key_id;
-      j["authority_key_id"] = c.authority_key_id;
-      j["sha256_fingerprint"] = c.sha256;
-      j["sha1_fingerprint"] = c.sha1;
+      CertificateJson(j, *item.certificate);
     } else if (item.request) {
       const auto& r = *item.request;
       j["subject"] = r.subject;
@@ -191,6 +198,76 @@ nlohmann::json RenderJson(const std::string& source, const std::vector<Inspected
     list.push_back(j);
   }
   return nlohmann::json{{"file", source}, {"items", list}};
+}
+
+std::string RenderStoreText(const std::string& source, StoreFormat format, const KeyStore& store,
+                            TimePoint now) {
+  std::string out = fmt::format("{}: {} key store, {} entr{}\n", source, StoreFormatName(format),
+                                store.size(), store.size() == 1 ? "y" : "ies");
+  for (const auto& e : store.keys) {
+    out += fmt::format("\nAlias name: {}\n", e.alias);
+    out += "Entry type: PrivateKeyEntry\n";
+    out += fmt::format("Key: {}\n", e.key.Describe().ToString());
+    out += fmt::format("Key matches certificate: {}\n",
+                       !e.chain.empty() && e.chain[0].MatchesKey(e.key) ? "yes" : "NO");
+    out += fmt::format("Certificate chain length: {}\n", e.chain.size());
+    for (size_t i = 0; i < e.chain.size(); ++i) {
+      out += fmt::format("Certificate[{}]:\n", i + 1);
+      RenderCertificate(out, DescribeCertificate(e.chain[i], now), "  ");
+    }
+  }
+  for (const auto& t : store.trusted) {
+    out += fmt::format("\nAlias name: {}\n", t.alias);
+    out += "Entry type: trustedCertEntry\n";
+    RenderCertificate(out, DescribeCertificate(t.certificate, now), "  ");
+  }
+  for (const auto& c : store.loose_certificates) {
+    out += fmt::format(
+        "\nWarning: certificate {} has no trusted-key-usage attribute and belongs to no key: Java "
+        "ignores it\n",
+        c.Subject().ToString());
+  }
+  for (const auto& u : store.unsupported_entries) {
+    out += fmt::format("\nWarning: entry {} cannot be read by certmint\n", u);
+  }
+  if (store.integrity_unchecked) {
+    out += "\nWarning: integrity not checked (no password given, or the file has no MAC)\n";
+  }
+  return out;
+}
+
+nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format,
+                               const KeyStore& store, TimePoint now) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : store.keys) {
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& c : e.chain) {
+      nlohmann::json cj;
+      CertificateJson(cj, DescribeCertificate(c, now));
+      chain.push_back(cj);
+    }
+    entries.push_back({{"alias", e.alias},
+                       {"type", "PrivateKeyEntry"},
+                       {"key", KeyDescriptionJson(e.key.Describe())},
+                       {"key_matches_certificate", !e.chain.empty() && e.chain[0].MatchesKey(e.key)},
+                       {"chain_length", e.chain.size()},
+                       {"chain", chain}});
+  }
+  for (const auto& t : store.trusted) {
+    nlohmann::json cj;
+    CertificateJson(cj, DescribeCertificate(t.certificate, now));
+    entries.push_back({{"alias", t.alias}, {"type", "trustedCertEntry"}, {"certificate", cj}});
+  }
+  nlohmann::json loose = nlohmann::json::array();
+  for (const auto& c : store.loose_certificates) {
+    loose.push_back(c.Subject().ToString());
+  }
+  return nlohmann::json{{"file", source},
+                        {"store_type", StoreFormatName(format)},
+                        {"entries", entries},
+                        {"ignored_by_java", loose},
+                        {"unsupported_entries", store.unsupported_entries},
+                        {"integrity_checked", !store.integrity_unchecked}};
 }
 
 }  // namespace certmint

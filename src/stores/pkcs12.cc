@@ -348,7 +348,9 @@ Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password)
       return MakeError(ErrorCode::kInvalidData,
                        fmt::format("private key '{}' has no certificate", k.alias));
     }
-    std::string alias = !k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1";
+    // Java lower-cases PKCS#12 aliases when it loads them; so does certmint.
+    std::string alias =
+        NormalizeAlias(!k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1");
     auto chain = BuildChain(leaf->cert, pool);
     for (const auto& c : chain) {
       in_chains.push_back(c.Sha256Fingerprint());
@@ -357,7 +359,7 @@ Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password)
   }
   for (const auto& c : certs) {
     if (c.trusted) {
-      std::string alias = !c.alias.empty() ? c.alias : c.cert.Subject().ToString();
+      std::string alias = NormalizeAlias(!c.alias.empty() ? c.alias : c.cert.Subject().ToString());
       store.trusted.push_back({alias, c.cert, TimePoint{}});
     } else if (std::find(in_chains.begin(), in_chains.end(), c.cert.Sha256Fingerprint()) ==
                in_chains.end()) {

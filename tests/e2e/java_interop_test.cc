@@ -1,0 +1,264 @@
+// Interop with real Java: every store certmint writes is listed by keytool
+// and completes a JSSE mTLS handshake with hostname verification, loaded the
+// way Kafka loads it; stores made by keytool and openssl are read back by
+// certmint.
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_helpers.h"
+
+namespace certmint::testing {
+namespace {
+
+class JavaInteropTest : public CliTest {
+ protected:
+  ProcessResult Keytool(std::vector<std::string> args) {
+    args.insert(args.begin(), CERTMINT_KEYTOOL);
+    RunOptions o;
+    o.cwd = dir_.path();
+    return RunProcess(args, o);
+  }
+
+  // TlsHarness SERVER_KS TYPE CLIENT_KS TYPE TRUSTSTORE TYPE PW TRUST_PW HOSTS
+  ProcessResult Handshake(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions o;
+    o.cwd = dir_.path();
+    return RunProcess(argv, o);
+  }
+
+  // A CA of `key_type`, a broker (server+client) and a client identity.
+  void MakeCluster(const std::string& key_type, std::vector<std::string> extra = {}) {
+    InitCa(key_type);
+    std::vector<std::string> broker{"issue", "broker-1", "--dir", "pki", "--key-type", key_type,
+                                    "--dns", "broker-1.kafka.test", "--ip", "127.0.0.1", "--out",
+                                    "certs", "--ca-password-file", "ca.pass", "--password-file",
+                                    "store.pass"};
+    broker.insert(broker.end(), extra.begin(), extra.end());
+    auto b = Certmint(broker);
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    std::vector<std::string> client{"issue", "client-1", "--dir", "pki", "--key-type", key_type,
+                                    "--role", "client", "--out", "certs", "--ca-password-file",
+                                    "ca.pass", "--password-file", "store.pass"};
+    client.insert(client.end(), extra.begin(), extra.end());
+    auto c = Certmint(client);
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+  }
+};
+
+class StoreMatrixTest : public JavaInteropTest,
+                        public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(StoreMatrixTest, KeytoolListsEveryStore) {
+  MakeCluster(GetParam());
+  for (const char* ks : {"keystore.p12", "keystore.jks"}) {
+    auto r = Keytool({"-list", "-v", "-keystore", std::string("certs/broker-1/") + ks,
+                      "-storepass:file", "store.pass"});
+    ASSERT_EQ(r.exit_code, 0) << ks << r.out << r.err;
+    EXPECT_NE(r.out.find("Your keystore contains 2 entries"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Alias name: broker-1\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Entry type: PrivateKeyEntry"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Certificate chain length: 2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Alias name: caroot\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Entry type: trustedCertEntry"), std::string::npos) << r.out;
+  }
+  for (const char* ts : {"truststore.p12", "truststore.jks"}) {
+    auto r = Keytool({"-list", "-v", "-keystore", std::string("certs/broker-1/") + ts,
+                      "-storepass:file", "store.pass"});
+    ASSERT_EQ(r.exit_code, 0) << ts << r.out << r.err;
+    EXPECT_NE(r.out.find("Your keystore contains 1 entry"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Alias name: caroot\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Entry type: trustedCertEntry"), std::string::npos) << r.out;
+  }
+  // A wrong password is caught by Java's integrity check.
+  WriteTextFile(Path("wrong.pass"), "wrong-password\n");
+  auto bad = Keytool({"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file",
+                      "wrong.pass"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("password was incorrect"), std::string::npos) << bad.out;
+}
+
+// mTLS between a broker and a client, for each store format, by host name
+// and by IP, and across formats.
+TEST_P(StoreMatrixTest, JsseMutualTlsWithHostnameVerification) {
+  MakeCluster(GetParam());
+  struct Case {
+    const char* server;
+    const char* client;
+    const char* trust;
+  } cases[] = {{"PKCS12", "PKCS12", "PKCS12"}, {"JKS", "JKS", "JKS"}, {"JKS", "PKCS12", "PKCS12"}};
+  for (const auto& c : cases) {
+    auto file = [](const char* type, const std::string& base) {
+      return base + (std::string(type) == "JKS" ? ".jks" : ".p12");
+    };
+    auto r = Handshake({file(c.server, "certs/broker-1/keystore"), c.server,
+                        file(c.client, "certs/client-1/keystore"), c.client,
+                        file(c.trust, "certs/client-1/truststore"), c.trust, "store.pass",
+                        "store.pass", "broker-1.kafka.test,127.0.0.1,broker-1"});
+    EXPECT_EQ(r.exit_code, 0) << c.server << "/" << c.client << "/" << c.trust << "\n"
+                              << r.out << r.err;
+    EXPECT_NE(r.out.find("OK broker-1.kafka.test protocol=TLSv1.3"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("OK 127.0.0.1 "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("server=CN=broker-1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("client=CN=client-1"), std::string::npos) << r.out;
+  }
+  // TLS 1.2 too.
+  auto v12 = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.jks",
+                        "JKS", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                        "store.pass", "127.0.0.1", "TLSv1.2"});
+  EXPECT_EQ(v12.exit_code, 0) << v12.out << v12.err;
+  EXPECT_NE(v12.out.find("protocol=TLSv1.2"), std::string::npos) << v12.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(KeyTypes, StoreMatrixTest,
+                         ::testing::Values("ec:p256", "rsa:2048", "ed25519"),
+                         [](const auto& p) {
+                           std::string n = p.param;
+                           for (char& ch : n) {
+                             if (ch == ':') ch = '_';
+                           }
+                           return n;
+                         });
+
+TEST_F(JavaInteropTest, WrongHostAndClientOnlyCertificatesAreRefused) {
+  MakeCluster("ec:p256");
+  auto wrong_host = Handshake({"certs/broker-1/keystore.p12", "PKCS12",
+                               "certs/client-1/keystore.p12", "PKCS12",
+                               "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                               "store.pass", "broker-2.kafka.test"});
+  EXPECT_EQ(wrong_host.exit_code, 1) << wrong_host.out;
+  EXPECT_NE(wrong_host.out.find("No subject alternative DNS name matching broker-2.kafka.test"),
+            std::string::npos)
+      << wrong_host.out;
+  auto wrong_ip = Handshake({"certs/broker-1/keystore.p12", "PKCS12",
+                             "certs/client-1/keystore.p12", "PKCS12",
+                             "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                             "store.pass", "127.0.0.2"});
+  EXPECT_EQ(wrong_ip.exit_code, 1) << wrong_ip.out;
+  // client-1 has EKU clientAuth only: it cannot serve.
+  auto as_server = Handshake({"certs/client-1/keystore.p12", "PKCS12",
+                              "certs/broker-1/keystore.p12", "PKCS12",
+                              "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                              "store.pass", "client-1"});
+  EXPECT_EQ(as_server.exit_code, 1) << as_server.out;
+}
+
+TEST_F(JavaInteropTest, LegacyPkcs12ProfileIsReadByJava) {
+  MakeCluster("rsa:2048", {"--p12-profile", "legacy", "--format", "p12"});
+  EXPECT_FALSE(std::filesystem::exists(Path("certs/broker-1/keystore.jks")));
+  EXPECT_FALSE(std::filesystem::exists(Path("certs/broker-1/broker-1.key")));
+  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
+                       "-passin", "file:store.pass"});
+  EXPECT_NE(dump.err.find("MAC: sha1"), std::string::npos) << dump.err;
+  EXPECT_NE(dump.err.find("pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos) << dump.err;
+  auto r = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+                      "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                      "store.pass", "127.0.0.1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(JavaInteropTest, ModernPkcs12ProfileAsJava17WritesIt) {
+  MakeCluster("ec:p256", {"--format", "p12"});
+  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
+                       "-passin", "file:store.pass"});
+  EXPECT_NE(dump.err.find("MAC: sha256, Iteration 10000"), std::string::npos) << dump.err;
+  EXPECT_NE(dump.err.find("PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256"),
+            std::string::npos)
+      << dump.err;
+}
+
+// Kafka loads the truststore with a null password when
+// ssl.truststore.password is unset: only a passwordless PKCS#12 truststore
+// then has entries.
+TEST_F(JavaInteropTest, PasswordlessTruststoreLoadsWithNullPassword) {
+  MakeCluster("ec:p256", {"--passwordless-truststore", "--format", "p12"});
+  auto r = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+                      "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass", "-",
+                      "127.0.0.1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  // The control: the default (encrypted, MAC'd) truststore is empty to Java
+  // without its password.
+  TempDir other;
+  auto control = Certmint({"issue", "broker-2", "--dir", "pki", "--format", "p12", "--out",
+                           "certs", "--ca-password-file", "ca.pass", "--password-file",
+                           "store.pass"});
+  ASSERT_EQ(control.exit_code, 0) << control.err;
+  auto empty = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+                          "PKCS12", "certs/broker-2/truststore.p12", "PKCS12", "store.pass", "-",
+                          "127.0.0.1"});
+  EXPECT_EQ(empty.exit_code, 1) << empty.out;
+  EXPECT_NE(empty.out.find("trustAnchors parameter must be non-empty"), std::string::npos)
+      << empty.out;
+}
+
+// The reverse direction: stores keytool and openssl make, read by certmint.
+TEST_F(JavaInteropTest, ReadsStoresMadeByKeytool) {
+  MakeCluster("ec:p256", {"--format", "pem"});
+  // keytool -genkeypair -storetype T -keystore ks.T -alias Node-1 -dname CN=node-1 ...
+  for (const char* type : {"JKS", "PKCS12", "JCEKS"}) {
+    const std::string file = std::string("kt.") + type;
+    auto gen = Keytool({"-genkeypair", "-storetype", type, "-keystore", file, "-storepass:file",
+                        "store.pass", "-keypass:file", "store.pass", "-alias", "Node-1",
+                        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=node-1",
+                        "-ext", "SAN=dns:node-1.example", "-validity", "30"});
+    ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
+    auto imp = Keytool({"-importcert", "-noprompt", "-storetype", type, "-keystore", file,
+                        "-storepass:file", "store.pass", "-alias", "CARoot", "-file",
+                        "certs/broker-1/ca.crt"});
+    ASSERT_EQ(imp.exit_code, 0) << imp.out << imp.err;
+    auto r = Certmint({"inspect", file, "--password-file", "store.pass", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << type << ": " << r.err;
+    auto j = nlohmann::json::parse(r.out)[0];
+    EXPECT_EQ(j["store_type"], type);
+    ASSERT_EQ(j["entries"].size(), 2u) << r.out;
+    EXPECT_EQ(j["entries"][0]["alias"], "node-1");
+    EXPECT_EQ(j["entries"][0]["type"], "PrivateKeyEntry");
+    EXPECT_EQ(j["entries"][0]["key_matches_certificate"], true);
+    EXPECT_EQ(j["entries"][0]["chain"][0]["dns_names"], nlohmann::json::array({"node-1.example"}));
+    EXPECT_EQ(j["entries"][1]["alias"], "caroot");
+    EXPECT_EQ(j["entries"][1]["type"], "trustedCertEntry");
+    EXPECT_EQ(j["integrity_checked"], true);
+
+    WriteTextFile(Path("wrong.pass"), "wrong-password\n");
+    auto bad = Certmint({"inspect", file, "--password-file", "wrong.pass"});
+    EXPECT_EQ(bad.exit_code, 5) << type << bad.err;
+    EXPECT_NE(bad.err.find("wrong password"), std::string::npos) << bad.err;
+  }
+}
+
+TEST_F(JavaInteropTest, ReadsStoresMadeByOpenssl) {
+  MakeCluster("ec:p256", {"--format", "pem"});
+  // openssl reads -passin and -passout from one file as its first and
+  // second lines: give it two files.
+  WriteTextFile(Path("out.pass"), ReadTextFile(Path("store.pass")));
+  // openssl pkcs12 -export: a keystore Java reads, and a -nokeys truststore
+  // that Java sees as empty (no trusted-key-usage attribute).
+  auto ks = Openssl({"pkcs12", "-export", "-in", "certs/broker-1/chain.pem", "-inkey",
+                     "certs/broker-1/broker-1.key", "-passin", "file:store.pass", "-name",
+                     "broker-1", "-out", "ossl-keystore.p12", "-passout", "file:out.pass"});
+  ASSERT_EQ(ks.exit_code, 0) << ks.err;
+  auto r = Certmint({"inspect", "ossl-keystore.p12", "--password-file", "store.pass", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out)[0];
+  ASSERT_EQ(j["entries"].size(), 1u) << r.out;
+  EXPECT_EQ(j["entries"][0]["alias"], "broker-1");
+  EXPECT_EQ(j["entries"][0]["chain_length"], 2);
+
+  auto ts = Openssl({"pkcs12", "-export", "-nokeys", "-in", "certs/broker-1/ca.crt", "-out",
+                     "ossl-truststore.p12", "-passout", "file:store.pass"});
+  ASSERT_EQ(ts.exit_code, 0) << ts.err;
+  auto t = Certmint({"inspect", "ossl-truststore.p12", "--password-file", "store.pass"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("0 entries"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("Java ignores it"), std::string::npos) << t.out;
+  // And Java agrees.
+  auto kt = Keytool({"-list", "-keystore", "ossl-truststore.p12", "-storepass:file",
+                     "store.pass"});
+  EXPECT_NE(kt.out.find("Your keystore contains 0 entries"), std::string::npos) << kt.out;
+}
+
+}  // namespace
+}  // namespace certmint::testing
