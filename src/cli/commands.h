@@ -19,6 +19,8 @@ using Runner = std::function<Status()>;
 Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& global);
+Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& global);
+Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.
 void PrintJson(const std::string& json);

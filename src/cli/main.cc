@@ -40,6 +40,8 @@ int Main(int argc, char** argv) {
   add(RegisterCaCommands(&app, global));
   add(RegisterIssueCommand(&app, global));
   add(RegisterInspectCommand(&app, global));
+  add(RegisterConvertCommand(&app, global));
+  add(RegisterKeystoreCommands(&app, global));
   // Let global flags (--verbose) come after the subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
     for (auto* sub : a->get_subcommands({})) {

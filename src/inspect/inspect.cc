@@ -281,8 +281,8 @@ Result<std::vector<InspectedItem>> InspectDer(std::string_view data, const Secre
   }
   ClearOpenSslErrors();
   return MakeError(ErrorCode::kInvalidData,
-                   "not a recognised file (expected PEM, or a DER certificate, certificate "
-                   "request or PKCS#8 key)");
+                   "not a recognised file (expected a JKS, JCEKS or PKCS#12 store, PEM, or a "
+                   "DER certificate, certificate request or PKCS#8 key)");
 }
 
 }  // namespace

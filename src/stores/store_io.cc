@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/fs.h"
 #include "stores/jks.h"
 #include "stores/pem_store.h"
 
@@ -43,6 +44,84 @@ Result<std::string> WriteStore(const KeyStore& store, StoreFormat format,
                        "certmint reads JCEKS but does not write it; use jks or p12");
   }
   return MakeError(ErrorCode::kInternal, "unreachable");
+}
+
+}  // namespace certmint
+
+namespace certmint {
+
+Result<StoreFormat> FormatForPath(const std::string& path) {
+  auto ends = [&](std::string_view ext) {
+    return path.size() >= ext.size() &&
+           NormalizeAlias(path.substr(path.size() - ext.size())) == ext;
+  };
+  if (ends(".jks")) {
+    return StoreFormat::kJks;
+  }
+  if (ends(".p12") || ends(".pfx") || ends(".pkcs12")) {
+    return StoreFormat::kPkcs12;
+  }
+  if (ends(".pem") || ends(".crt")) {
+    return StoreFormat::kPem;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("cannot tell the store format from the name {}: give --type "
+                               "jks, p12 or pem",
+                               path));
+}
+
+Result<KeyStore> LoadStoreFile(const std::string& path, const SecretString* password,
+                               StoreFormat* format) {
+  CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(path));
+  auto store = ReadStore(data, password, format);
+  Cleanse(data);
+  return WithContext(std::move(store), path);
+}
+
+Status SaveStoreFile(const std::string& path, const KeyStore& store, StoreFormat format,
+                     const SecretString& password, const StoreWriteOptions& options) {
+  CM_ASSIGN_OR_RETURN(auto data, WithContext(WriteStore(store, format, password, options), path));
+  auto st = fs::WriteFileAtomic(path, data, store.keys.empty() ? fs::kPublicFile : fs::kPrivateFile);
+  Cleanse(data);
+  return st;
+}
+
+Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert) {
+  CM_RETURN_IF_ERROR(ValidateAlias(alias));
+  if (store.HasAlias(alias)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("alias '{}' already exists in the store", NormalizeAlias(alias)));
+  }
+  store.trusted.push_back({NormalizeAlias(alias), cert, std::chrono::system_clock::now()});
+  return {};
+}
+
+Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& key,
+                   std::vector<Certificate> chain) {
+  CM_RETURN_IF_ERROR(ValidateAlias(alias));
+  if (store.HasAlias(alias)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("alias '{}' already exists in the store", NormalizeAlias(alias)));
+  }
+  if (chain.empty() || !chain[0].MatchesKey(key)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the first certificate of the chain does not belong to the key");
+  }
+  store.keys.push_back({NormalizeAlias(alias), key, std::move(chain),
+                        std::chrono::system_clock::now()});
+  return {};
+}
+
+Status DeleteEntry(KeyStore& store, std::string_view alias) {
+  const std::string a = NormalizeAlias(alias);
+  auto match = [&](const auto& e) { return NormalizeAlias(e.alias) == a; };
+  const size_t before = store.size();
+  std::erase_if(store.keys, match);
+  std::erase_if(store.trusted, match);
+  if (store.size() == before) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("no entry with alias '{}'", a));
+  }
+  return {};
 }
 
 }  // namespace certmint

@@ -26,3 +26,28 @@ Result<std::string> WriteStore(const KeyStore& store, StoreFormat format,
                                const SecretString& password, const StoreWriteOptions& options);
 
 }  // namespace certmint
+
+namespace certmint {
+
+// The format a file name implies: .jks, .p12/.pfx/.pkcs12, .pem/.crt;
+// kInvalidArgument otherwise.
+Result<StoreFormat> FormatForPath(const std::string& path);
+
+// Reads a store file, naming the file in any error.
+Result<KeyStore> LoadStoreFile(const std::string& path, const SecretString* password,
+                               StoreFormat* format = nullptr);
+
+// Writes a store file atomically: mode 0600 when it holds private keys, 0644
+// for truststores.
+Status SaveStoreFile(const std::string& path, const KeyStore& store, StoreFormat format,
+                     const SecretString& password, const StoreWriteOptions& options);
+
+// Entry edits, with Java's alias rules (case-insensitive, stored lower-case).
+// kAlreadyExists when the alias is taken; kNotFound when deleting a missing one.
+Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert);
+// `chain` must start with the key's certificate (kInvalidArgument otherwise).
+Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& key,
+                   std::vector<Certificate> chain);
+Status DeleteEntry(KeyStore& store, std::string_view alias);
+
+}  // namespace certmint

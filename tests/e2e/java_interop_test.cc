@@ -3,6 +3,7 @@
 // way Kafka loads it; stores made by keytool and openssl are read back by
 // certmint.
 #include <filesystem>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -258,6 +259,147 @@ TEST_F(JavaInteropTest, ReadsStoresMadeByOpenssl) {
   auto kt = Keytool({"-list", "-keystore", "ossl-truststore.p12", "-storepass:file",
                      "store.pass"});
   EXPECT_NE(kt.out.find("Your keystore contains 0 entries"), std::string::npos) << kt.out;
+}
+
+TEST_F(JavaInteropTest, ConvertBetweenEveryFormatPair) {
+  MakeCluster("ec:p256");
+  const std::map<std::string, std::string> sources{{"jks", "certs/broker-1/keystore.jks"},
+                                                   {"p12", "certs/broker-1/keystore.p12"},
+                                                   {"pem", "certs/broker-1/chain+key.pem"}};
+  WriteTextFile(Path("certs/broker-1/chain+key.pem"),
+                ReadTextFile(Path("certs/broker-1/broker-1.key")) +
+                    ReadTextFile(Path("certs/broker-1/chain.pem")));
+  for (const auto& [from, in] : sources) {
+    for (const char* to : {"jks", "p12", "pem"}) {
+      const std::string out = "conv-" + from + "." + to;
+      auto r = Certmint({"convert", in, out, "--to", to, "--password-file", "store.pass"});
+      ASSERT_EQ(r.exit_code, 0) << from << "->" << to << ": " << r.err;
+      auto j = nlohmann::json::parse(
+          Certmint({"inspect", out, "--password-file", "store.pass", "--json"}).out)[0];
+      if (std::string(to) == "pem") {
+        EXPECT_EQ(j["items"][0]["type"], "private key") << out;
+        EXPECT_EQ(j["items"][0]["format"], "PKCS#8") << "Kafka rejects PKCS#1";
+        EXPECT_EQ(j["items"].size(), 3u) << "key, leaf, CA";
+        continue;
+      }
+      EXPECT_EQ(j["entries"][0]["alias"], "broker-1") << out;
+      EXPECT_EQ(j["entries"][0]["chain_length"], 2) << out;
+      auto kt = Keytool({"-list", "-keystore", out, "-storepass:file", "store.pass"});
+      EXPECT_EQ(kt.exit_code, 0) << out << kt.out;
+      EXPECT_NE(kt.out.find("broker-1, "), std::string::npos) << out << kt.out;
+      EXPECT_NE(kt.out.find("PrivateKeyEntry"), std::string::npos) << out << kt.out;
+    }
+  }
+  // A store converted from PEM serves a JSSE handshake.
+  auto hs = Handshake({"conv-pem.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
+                       "certs/client-1/truststore.jks", "JKS", "store.pass", "store.pass",
+                       "broker-1.kafka.test"});
+  EXPECT_EQ(hs.exit_code, 0) << hs.out;
+  // Truststores convert too; a new password for the output.
+  WriteTextFile(Path("new.pass"), "another-password\n");
+  auto t = Certmint({"convert", "certs/broker-1/truststore.jks", "ts.p12", "--to", "p12",
+                     "--password-file", "store.pass", "--out-password-file", "new.pass"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  auto kt = Keytool({"-list", "-keystore", "ts.p12", "-storepass:file", "new.pass"});
+  EXPECT_NE(kt.out.find("caroot, "), std::string::npos) << kt.out;
+  EXPECT_NE(kt.out.find("trustedCertEntry"), std::string::npos) << kt.out;
+  // Never over an existing file.
+  auto exists = Certmint({"convert", "certs/broker-1/truststore.jks", "ts.p12", "--to", "p12",
+                          "--password-file", "store.pass"});
+  EXPECT_EQ(exists.exit_code, 4) << exists.err;
+}
+
+// The seed's keytool steps 3 and 5, with certmint keystore.
+TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
+  MakeCluster("rsa:2048", {"--format", "pem"});
+  // keytool -keystore truststore.jks -alias CARoot -import -file ca-cert
+  auto ic = Certmint({"keystore", "import-cert", "truststore.jks", "--file", "pki/ca.crt",
+                      "--alias", "CARoot", "--password-file", "store.pass"});
+  ASSERT_EQ(ic.exit_code, 0) << ic.err;
+  // keytool -keystore keystore.jks -alias NODE -import -file cert-signed
+  auto ik = Certmint({"keystore", "import-key", "keystore.jks", "--key",
+                      "certs/broker-1/broker-1.key", "--chain", "certs/broker-1/chain.pem",
+                      "--alias", "broker-1", "--password-file", "store.pass"});
+  ASSERT_EQ(ik.exit_code, 0) << ik.err;
+  auto ic2 = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt",
+                       "--alias", "CARoot", "--password-file", "store.pass"});
+  ASSERT_EQ(ic2.exit_code, 0) << ic2.err;
+  EXPECT_EQ(FileMode(Path("keystore.jks")), 0600);
+  auto list = Keytool({"-list", "-v", "-keystore", "keystore.jks", "-storepass:file",
+                       "store.pass"});
+  EXPECT_NE(list.out.find("Your keystore contains 2 entries"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("Certificate chain length: 2"), std::string::npos) << list.out;
+  ASSERT_EQ(Certmint({"keystore", "import-key", "client.p12", "--key",
+                      "certs/client-1/client-1.key", "--chain", "certs/client-1/chain.pem",
+                      "--alias", "client-1", "--password-file", "store.pass"})
+                .exit_code,
+            0);
+  auto hs = Handshake({"keystore.jks", "JKS", "client.p12", "PKCS12", "truststore.jks", "JKS",
+                       "store.pass", "store.pass", "127.0.0.1,broker-1.kafka.test"});
+  EXPECT_EQ(hs.exit_code, 0) << hs.out;
+
+  // Errors leave the store as it was.
+  const std::string before = ReadTextFile(Path("keystore.jks"));
+  WriteTextFile(Path("wrong.pass"), "wrong-password\n");
+  auto wrong = Certmint({"keystore", "delete", "keystore.jks", "--alias", "caroot",
+                         "--password-file", "wrong.pass"});
+  EXPECT_EQ(wrong.exit_code, 5) << wrong.err;
+  auto dup = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt",
+                       "--alias", "caroot", "--password-file", "store.pass"});
+  EXPECT_EQ(dup.exit_code, 4) << dup.err;
+  WriteTextFile(Path("junk.crt"), "not a certificate");
+  auto junk = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "junk.crt",
+                        "--alias", "x", "--password-file", "store.pass"});
+  EXPECT_EQ(junk.exit_code, 6) << junk.err;
+  auto mismatch = Certmint({"keystore", "import-key", "keystore.jks", "--key",
+                            "certs/client-1/client-1.key", "--chain", "certs/broker-1/chain.pem",
+                            "--alias", "y", "--password-file", "store.pass"});
+  EXPECT_EQ(mismatch.exit_code, 2) << mismatch.err;
+  EXPECT_NE(mismatch.err.find("does not belong to the key"), std::string::npos) << mismatch.err;
+  EXPECT_EQ(ReadTextFile(Path("keystore.jks")), before);
+
+  // delete and passwd.
+  ASSERT_EQ(Certmint({"keystore", "delete", "keystore.jks", "--alias", "CAROOT",
+                      "--password-file", "store.pass"})
+                .exit_code,
+            0);
+  WriteTextFile(Path("new.pass"), "brand-new-password\n");
+  ASSERT_EQ(Certmint({"keystore", "passwd", "keystore.jks", "--password-file", "store.pass",
+                      "--new-password-file", "new.pass"})
+                .exit_code,
+            0);
+  auto after = Keytool({"-list", "-v", "-keystore", "keystore.jks", "-storepass:file", "new.pass"});
+  EXPECT_NE(after.out.find("Your keystore contains 1 entry"), std::string::npos) << after.out;
+  auto old = Keytool({"-list", "-keystore", "keystore.jks", "-storepass:file", "store.pass"});
+  EXPECT_NE(old.exit_code, 0) << "the old password no longer opens it";
+}
+
+TEST_F(JavaInteropTest, DamagedStoresGiveOneClearLine) {
+  MakeCluster("ec:p256", {"--format", "jks,p12"});
+  const std::string jks = ReadTextFile(Path("certs/broker-1/keystore.jks"));
+  const std::string p12 = ReadTextFile(Path("certs/broker-1/keystore.p12"));
+  struct Case {
+    std::string name;
+    std::string data;
+    int code;
+    const char* message;
+  } cases[] = {
+      {"truncated.jks", jks.substr(0, jks.size() / 2), 5, "integrity check failed"},
+      {"flipped.jks", [&] { std::string d = jks; d[d.size() / 2] ^= 1; return d; }(), 5,
+       "integrity check failed: wrong password or corrupted file"},
+      {"magic.jks", "\xFE\xED\xFE\xEE" + jks.substr(4), 6, "not a recognised file"},
+      {"flipped.p12", [&] { std::string d = p12; d[d.size() - 30] ^= 1; return d; }(), 5,
+       "integrity check failed"},
+      {"truncated.p12", p12.substr(0, 100), 6, "not a PKCS#12 file"},
+  };
+  for (const auto& c : cases) {
+    WriteTextFile(Path(c.name), c.data);
+    auto r = Certmint({"inspect", c.name, "--password-file", "store.pass"});
+    EXPECT_EQ(r.exit_code, c.code) << c.name << ": " << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(c.name), std::string::npos) << "names the file: " << r.err;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+// A small CA and node identity for store tests.
+#pragma once
+
+#include "keys/private_key.h"
+#include "stores/keystore.h"
+#include "x509/issue.h"
+
+namespace certmint::testing {
+
+struct StoreFixture {
+  PrivateKey ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  Certificate ca = SelfSignCa(ca_key, CaProfile{DistinguishedName::Parse("CN=Store CA").value(),
+                                                30, std::chrono::system_clock::now(), {}})
+                       .value();
+  PrivateKey node_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  Certificate node = [this] {
+    LeafProfile p;
+    p.subject = DistinguishedName::CommonName("node-1").value();
+    p.sans.AddDns("node-1.example");
+    return SignLeaf(ca, ca_key, node_key.native(), p).value();
+  }();
+
+  KeyStore Keystore() const {
+    KeyStore s;
+    s.keys.push_back({"Node-1", node_key, {node, ca}, {}});
+    s.trusted.push_back({"CARoot", ca, {}});
+    return s;
+  }
+  KeyStore Truststore() const {
+    KeyStore s;
+    s.trusted.push_back({"caroot", ca, {}});
+    return s;
+  }
+};
+
+}  // namespace certmint::testing
