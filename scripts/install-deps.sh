@@ -9,6 +9,7 @@ packages=(
   libcli11-dev                   # command-line parsing
   libfmt-dev                     # formatting
   libexpected-dev                # tl::expected, our Result<T>
+  libyaml-cpp-dev                # the cluster manifest
   nlohmann-json3-dev             # --json output
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests

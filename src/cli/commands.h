@@ -21,6 +21,7 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& global);
+Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.
 void PrintJson(const std::string& json);

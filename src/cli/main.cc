@@ -39,6 +39,7 @@ int Main(int argc, char** argv) {
   auto add = [&](Runner r) { commands.emplace_back(app.get_subcommands({}).back(), std::move(r)); };
   add(RegisterCaCommands(&app, global));
   add(RegisterIssueCommand(&app, global));
+  add(RegisterApplyCommand(&app, global));
   add(RegisterInspectCommand(&app, global));
   add(RegisterConvertCommand(&app, global));
   add(RegisterKeystoreCommands(&app, global));

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -213,6 +214,63 @@ Status StagingDir::Commit() {
   }
   committed_ = true;
   return FsyncDir(Dirname(final_path_));
+}
+
+Status StagingDir::CommitReplacing() {
+  if (!Exists(final_path_)) {
+    return Commit();
+  }
+  if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_EXCHANGE) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("replacing {}: {}", final_path_, Errno(errno)));
+  }
+  // path_ now holds the old contents, removed by the destructor; the new
+  // directory is in place.
+  CM_RETURN_IF_ERROR(FsyncDir(Dirname(final_path_)));
+  RemoveAll(path_);
+  committed_ = true;
+  return {};
+}
+
+int RemoveStaleStaging(const std::string& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 12 && name[0] == '.' && name.rfind(".tmp-") == name.size() - 11) {
+      RemoveAll(e.path().string());
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+Result<FileLock> FileLock::Acquire(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kPrivateFile);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("opening lock {}: {}", path, Errno(errno)));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       fmt::format("{} is locked: another certmint is working here", path));
+    }
+    return MakeError(ErrorCode::kIo, fmt::format("locking {}: {}", path, Errno(err)));
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) {
+    ::close(fd_);  // releases the flock
+  }
+}
+
+std::string Absolute(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
 }
 
 }  // namespace certmint::fs

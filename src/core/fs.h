@@ -54,6 +54,11 @@ class StagingDir {
   // Renames the staging directory to the final path. Fails with
   // kAlreadyExists, leaving everything as it was, if the final path exists.
   Status Commit();
+  // Swaps the staging directory with the existing final path in one atomic
+  // exchange (renameat2 RENAME_EXCHANGE), then removes the old contents:
+  // readers see the old directory or the new one, never neither. Falls back
+  // to Commit() when the final path does not exist.
+  Status CommitReplacing();
 
  private:
   StagingDir(std::string path, std::string final_path)
@@ -62,6 +67,30 @@ class StagingDir {
   std::string final_path_;
   bool committed_ = false;
 };
+
+// Removes leftovers of interrupted writes in `dir`: entries named
+// ".*.tmp-XXXXXX" (staging directories and temporary files). Returns how
+// many were removed.
+int RemoveStaleStaging(const std::string& dir);
+
+// An exclusive advisory lock (flock) on `path`, created 0600 if missing;
+// released when destroyed. kAlreadyExists if another process holds it.
+class FileLock {
+ public:
+  static Result<FileLock> Acquire(const std::string& path);
+  ~FileLock();
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// The absolute form of a path (not resolving symlinks).
+std::string Absolute(const std::string& path);
 
 // The directory part of a path ("." when there is none).
 std::string Dirname(const std::string& path);

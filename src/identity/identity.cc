@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/fs.h"
 #include "stores/jks.h"
@@ -32,6 +33,20 @@ Status ValidateIdentityName(std::string_view name) {
   return {};
 }
 
+SubjectAltNames EffectiveSans(const std::string& name, const SubjectAltNames& sans) {
+  SubjectAltNames out;
+  if (auto dns = ParseDnsName(name); dns && IsValidHostName(name, /*allow_wildcard=*/false)) {
+    out.AddDns(*dns);
+  }
+  for (const auto& d : sans.dns) {
+    out.AddDns(d);
+  }
+  for (const auto& ip : sans.ips) {
+    out.AddIp(ip);
+  }
+  return out;
+}
+
 Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityRequest& request) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(request.name));
   LeafProfile profile;
@@ -40,16 +55,7 @@ Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityReq
   } else {
     CM_ASSIGN_OR_RETURN(profile.subject, DistinguishedName::CommonName(request.name));
   }
-  if (IsValidHostName(request.name, /*allow_wildcard=*/false)) {
-    CM_ASSIGN_OR_RETURN(auto dns, ParseDnsName(request.name));
-    profile.sans.AddDns(dns);
-  }
-  for (const auto& d : request.sans.dns) {
-    profile.sans.AddDns(d);
-  }
-  for (const auto& ip : request.sans.ips) {
-    profile.sans.AddIp(ip);
-  }
+  profile.sans = EffectiveSans(request.name, request.sans);
   profile.role = request.role;
   profile.days = request.days;
   profile.now = request.now;
@@ -123,7 +129,143 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   if (output.write_password_file) {
     f.password_file = dir + "/password";
   }
+  if (f.keystore_p12 || f.keystore_jks) {
+    f.kafka_properties = dir + "/kafka.properties";
+  }
+  if (f.key || f.keystore_p12) {
+    f.librdkafka_properties = dir + "/librdkafka.properties";
+  }
+  f.metadata = dir + "/certmint.json";
   return f;
+}
+
+namespace {
+
+// Java properties escaping (java.util.Properties#store): backslash, the
+// separators, comment starters and leading spaces.
+std::string EscapeProperty(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '\\' || c == '=' || c == ':' || c == '#' || c == '!' || (c == ' ' && i == 0)) {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string InstalledPath(const std::string& install_dir, const std::string& file) {
+  return install_dir + "/" + fs::Basename(file);
+}
+
+}  // namespace
+
+std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir,
+                            Role role, const SecretString& password) {
+  const bool p12 = files.keystore_p12.has_value();
+  const std::string type = p12 ? "PKCS12" : "JKS";
+  const std::string ks = InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
+  const std::string ts =
+      InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
+  const std::string pw = EscapeProperty(password.reveal());
+  std::string out =
+      "# Written by certmint. It holds the store password: keep it readable by Kafka only.\n"
+      "security.protocol=SSL\n";
+  out += "ssl.keystore.type=" + type + "\n";
+  out += "ssl.keystore.location=" + EscapeProperty(ks) + "\n";
+  out += "ssl.keystore.password=" + pw + "\n";
+  out += "ssl.key.password=" + pw + "\n";
+  out += "ssl.truststore.type=" + type + "\n";
+  out += "ssl.truststore.location=" + EscapeProperty(ts) + "\n";
+  out += "ssl.truststore.password=" + pw + "\n";
+  out += "ssl.endpoint.identification.algorithm=https\n";
+  if (role != Role::kClient) {
+    out += "# Brokers: require a client certificate (mTLS).\nssl.client.auth=required\n";
+  }
+  return out;
+}
+
+std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& install_dir,
+                                 const SecretString& password) {
+  std::string out =
+      "# Written by certmint for librdkafka (C/C++, Python, Go, .NET clients). It holds the "
+      "store\n# password: keep it private.\n"
+      "security.protocol=ssl\n";
+  out += "ssl.ca.location=" + InstalledPath(install_dir, files.ca_certificate) + "\n";
+  if (files.key) {
+    out += "ssl.certificate.location=" + InstalledPath(install_dir, *files.chain) + "\n";
+    out += "ssl.key.location=" + InstalledPath(install_dir, *files.key) + "\n";
+    out += "ssl.key.password=" + std::string(password.reveal()) + "\n";
+  } else {
+    out += "ssl.keystore.location=" + InstalledPath(install_dir, *files.keystore_p12) + "\n";
+    out += "ssl.keystore.password=" + std::string(password.reveal()) + "\n";
+  }
+  out += "ssl.endpoint.identification.algorithm=https\n";
+  return out;
+}
+
+bool IssuedBy(const Certificate& cert, const Certificate& ca) {
+  bool ok = X509_check_issued(ca.native(), cert.native()) == X509_V_OK &&
+            X509_verify(cert.native(), X509_get0_pubkey(ca.native())) == 1;
+  ClearOpenSslErrors();
+  return ok;
+}
+
+Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_dir,
+                                                       const std::string& name) {
+  const std::string dir = out_dir + "/" + name;
+  if (!fs::Exists(dir)) {
+    return std::optional<IdentityState>();
+  }
+  IdentityOutput probe;
+  IdentityFiles paths = IdentityPaths(out_dir, name, probe);
+  CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
+  CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
+  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt};
+  ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
+  KeyDescription d = DescribePublicKey(pub.get());
+  state.key_type = d.algorithm == "RSA"       ? KeySpec{KeyAlgorithm::kRsa, d.bits, ""}
+                   : d.algorithm == "Ed25519" ? KeySpec{KeyAlgorithm::kEd25519, 0, ""}
+                                              : KeySpec{KeyAlgorithm::kEc, 0, d.curve};
+  const uint32_t xku = X509_get_extended_key_usage(cert.native());
+  const bool server = (xku & XKU_SSL_SERVER) != 0;
+  const bool client = (xku & XKU_SSL_CLIENT) != 0;
+  state.role = server && client ? Role::kBoth : server ? Role::kServer : Role::kClient;
+  ClearOpenSslErrors();
+
+  // certmint.json says which formats and install_dir were asked for; without
+  // it (an identity from an older or foreign tool) nothing can be trusted.
+  auto meta_text = fs::ReadFile(paths.metadata);
+  if (!meta_text) {
+    return std::optional<IdentityState>(std::move(state));
+  }
+  try {
+    auto meta = nlohmann::json::parse(*meta_text);
+    for (const auto& f : meta.at("formats")) {
+      CM_ASSIGN_OR_RETURN(auto fmt, ParseStoreFormat(f.get<std::string>()));
+      state.formats.push_back(fmt);
+    }
+    state.install_dir = meta.value("install_dir", "");
+  } catch (const nlohmann::json::exception&) {
+    return std::optional<IdentityState>(std::move(state));
+  }
+  IdentityOutput as_written;
+  as_written.formats = state.formats;
+  as_written.write_password_file = fs::Exists(dir + "/password");
+  IdentityFiles expected = IdentityPaths(out_dir, name, as_written);
+  state.complete = true;
+  for (const auto& f : {std::optional<std::string>(expected.certificate),
+                        std::optional<std::string>(expected.ca_certificate), expected.key,
+                        expected.chain, expected.keystore_p12, expected.truststore_p12,
+                        expected.keystore_jks, expected.truststore_jks, expected.kafka_properties,
+                        expected.librdkafka_properties}) {
+    if (f && !fs::Exists(*f)) {
+      state.complete = false;
+    }
+  }
+  state.password_file = expected.password_file;
+  return std::optional<IdentityState>(std::move(state));
 }
 
 Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& identity,
@@ -139,7 +281,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   const std::string alias = output.alias.empty() ? NormalizeAlias(identity.name) : output.alias;
   CM_RETURN_IF_ERROR(ValidateAlias(alias));
   const IdentityFiles final_paths = IdentityPaths(out_dir, identity.name, output);
-  if (fs::Exists(final_paths.dir)) {
+  if (!output.replace && fs::Exists(final_paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite", final_paths.dir));
   }
@@ -190,7 +332,38 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
     Cleanse(line);
     CM_RETURN_IF_ERROR(st);
   }
-  CM_RETURN_IF_ERROR(staging.Commit());
+  const std::string install_dir =
+      output.install_dir.empty() ? fs::Absolute(final_paths.dir) : output.install_dir;
+  const Role role = [&] {
+    const uint32_t xku = X509_get_extended_key_usage(identity.certificate.native());
+    ClearOpenSslErrors();
+    return (xku & XKU_SSL_SERVER) == 0 ? Role::kClient : Role::kBoth;
+  }();
+  if (final_paths.kafka_properties) {
+    std::string props = KafkaProperties(final_paths, install_dir, role, store_password);
+    auto st = fs::WriteFileAtomic(in_staging(*final_paths.kafka_properties), props,
+                                  fs::kPrivateFile);
+    Cleanse(props);
+    CM_RETURN_IF_ERROR(st);
+  }
+  if (final_paths.librdkafka_properties) {
+    std::string props = LibrdkafkaProperties(final_paths, install_dir, store_password);
+    auto st = fs::WriteFileAtomic(in_staging(*final_paths.librdkafka_properties), props,
+                                  fs::kPrivateFile);
+    Cleanse(props);
+    CM_RETURN_IF_ERROR(st);
+  }
+  nlohmann::json meta{{"name", identity.name},
+                      {"serial", identity.certificate.SerialHex()},
+                      {"install_dir", output.install_dir},
+                      {"formats", nlohmann::json::array()}};
+  for (StoreFormat f : output.formats) {
+    meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12" : f == StoreFormat::kJks ? "jks"
+                                                                                          : "pem");
+  }
+  CM_RETURN_IF_ERROR(
+      fs::WriteFileAtomic(in_staging(final_paths.metadata), meta.dump(2) + "\n", fs::kPublicFile));
+  CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
   return final_paths;
 }
 

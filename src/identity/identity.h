@@ -55,6 +55,10 @@ struct Identity {
   std::vector<Certificate> ca_chain;
 };
 
+// The SANs an identity's certificate carries: `sans` plus `name` as a DNS
+// name when it is a valid host name (first).
+SubjectAltNames EffectiveSans(const std::string& name, const SubjectAltNames& sans);
+
 // Makes a key and has the CA sign it. The SANs are the request's, plus the
 // name itself as a DNS name when it is a valid host name.
 Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityRequest& request);
@@ -74,6 +78,12 @@ struct IdentityOutput {
   // truststore.p12 only.
   Pkcs12Options pkcs12;
   bool write_password_file = false;
+  // Where the files will live on the node, for the paths in
+  // kafka.properties and librdkafka.properties; empty: OUT/NAME as given
+  // (made absolute).
+  std::string install_dir;
+  // Replace an existing OUT/NAME in one atomic exchange instead of refusing.
+  bool replace = false;
   TimePoint now = std::chrono::system_clock::now();
 };
 
@@ -91,7 +101,38 @@ struct IdentityFiles {
   std::optional<std::string> truststore_p12;
   std::optional<std::string> keystore_jks;
   std::optional<std::string> truststore_jks;
+  std::optional<std::string> kafka_properties;
+  std::optional<std::string> librdkafka_properties;
+  std::string metadata;  // certmint.json: what was asked for, to plan re-applies
 };
+
+// What an existing OUT/NAME holds, for `apply` to decide whether to keep it.
+struct IdentityState {
+  Certificate certificate;
+  Role role = Role::kBoth;
+  KeySpec key_type;
+  SubjectAltNames sans;
+  std::vector<StoreFormat> formats;
+  std::string install_dir;
+  // Every file the formats call for is there.
+  bool complete = false;
+  // The password file, when certmint generated the password.
+  std::optional<std::string> password_file;
+};
+
+// Reads OUT/NAME; nullopt when it does not exist.
+Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_dir,
+                                                       const std::string& name);
+
+// Whether `cert` was signed by `ca` (issuer name and signature).
+bool IssuedBy(const Certificate& cert, const Certificate& ca);
+
+// Lines for Kafka (Java properties, escaped) and librdkafka, pointing at the
+// identity's files under `install_dir`.
+std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir,
+                            Role role, const SecretString& password);
+std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& install_dir,
+                                 const SecretString& password);
 
 // Where WriteIdentity puts the files of `name` under `out_dir`.
 IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/fs.h"
 #include "support/temp_dir.h"
 
@@ -56,9 +58,20 @@ TEST_F(IdentityTest, WritesEveryFileWithItsMode) {
   auto files = WriteIdentity(tmp_ / "out", id, pw, output);
   ASSERT_TRUE(files) << files.error().ToString();
   EXPECT_EQ(ListDir(tmp_ / "out/broker-2"),
-            (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "chain.pem",
-                                      "keystore.jks", "keystore.p12", "password", "truststore.jks",
-                                      "truststore.p12"}));
+            (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "certmint.json",
+                                      "chain.pem", "kafka.properties", "keystore.jks",
+                                      "keystore.p12", "librdkafka.properties", "password",
+                                      "truststore.jks", "truststore.p12"}));
+  EXPECT_EQ(FileMode(*files->kafka_properties), 0600) << "it holds the password";
+  EXPECT_EQ(FileMode(*files->librdkafka_properties), 0600);
+  const std::string props = testing::ReadTextFile(*files->kafka_properties);
+  EXPECT_NE(props.find("ssl.keystore.password=store-password\n"), std::string::npos) << props;
+  EXPECT_NE(props.find("ssl.endpoint.identification.algorithm=https\n"), std::string::npos);
+  EXPECT_NE(props.find("ssl.client.auth=required\n"), std::string::npos);
+  EXPECT_NE(props.find("ssl.keystore.location=" + fs::Absolute(tmp_ / "out/broker-2") +
+                       "/keystore.p12\n"),
+            std::string::npos)
+      << props;
   EXPECT_EQ(FileMode(tmp_ / "out/broker-2"), 0700);
   EXPECT_EQ(FileMode(*files->key), 0600);
   EXPECT_EQ(FileMode(*files->keystore_p12), 0600);
@@ -90,6 +103,64 @@ TEST_F(IdentityTest, ShortStorePasswordRefusedWithNothingWritten) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_FALSE(fs::Exists(tmp_ / "out"));
+}
+
+TEST_F(IdentityTest, PropertiesEscapeJavaSpecialCharacters) {
+  IdentityRequest req;
+  req.name = "client-x";
+  req.role = Role::kClient;
+  auto id = IssueIdentity(*ca_, req).value();
+  IdentityOutput output;
+  output.install_dir = "/etc/kafka/ssl";
+  auto files = WriteIdentity(tmp_ / "out", id, SecretString("p=ss:w#rd\\x"), output).value();
+  const std::string props = testing::ReadTextFile(*files.kafka_properties);
+  EXPECT_NE(props.find("ssl.keystore.password=p\\=ss\\:w\\#rd\\\\x\n"), std::string::npos)
+      << props;
+  EXPECT_NE(props.find("ssl.keystore.location=/etc/kafka/ssl/keystore.p12\n"), std::string::npos);
+  EXPECT_EQ(props.find("ssl.client.auth"), std::string::npos) << "clients do not demand mTLS";
+  const std::string rdk = testing::ReadTextFile(*files.librdkafka_properties);
+  EXPECT_NE(rdk.find("ssl.key.location=/etc/kafka/ssl/client-x.key\n"), std::string::npos) << rdk;
+  EXPECT_NE(rdk.find("ssl.ca.location=/etc/kafka/ssl/ca.crt\n"), std::string::npos) << rdk;
+}
+
+TEST_F(IdentityTest, StateReflectsWhatWasWritten) {
+  IdentityRequest req;
+  req.name = "node-s";
+  req.sans.AddIp("10.1.1.1");
+  req.role = Role::kServer;
+  req.key_spec = ParseKeySpec("rsa:2048").value();
+  auto id = IssueIdentity(*ca_, req).value();
+  IdentityOutput output;
+  output.formats = {StoreFormat::kPkcs12};
+  output.write_password_file = true;
+  ASSERT_TRUE(WriteIdentity(tmp_ / "out", id, SecretString("store-password"), output));
+  auto state = ReadIdentityState(tmp_ / "out", "node-s").value();
+  ASSERT_TRUE(state);
+  EXPECT_TRUE(state->complete);
+  EXPECT_EQ(state->role, Role::kServer);
+  EXPECT_EQ(state->key_type.ToString(), "rsa:2048");
+  EXPECT_EQ(state->sans.ips, std::vector<std::string>{"10.1.1.1"});
+  EXPECT_EQ(state->formats, std::vector<StoreFormat>{StoreFormat::kPkcs12});
+  EXPECT_TRUE(IssuedBy(state->certificate, ca_->certificate()));
+  ASSERT_TRUE(state->password_file);
+
+  std::filesystem::remove(tmp_ / "out/node-s/truststore.p12");
+  EXPECT_FALSE(ReadIdentityState(tmp_ / "out", "node-s").value()->complete);
+  EXPECT_FALSE(ReadIdentityState(tmp_ / "out", "absent").value());
+}
+
+TEST_F(IdentityTest, ReplaceSwapsAtomically) {
+  IdentityRequest req;
+  req.name = "swap";
+  IdentityOutput output;
+  auto first = IssueIdentity(*ca_, req).value();
+  ASSERT_TRUE(WriteIdentity(tmp_ / "out", first, SecretString("store-password"), output));
+  auto second = IssueIdentity(*ca_, req).value();
+  output.replace = true;
+  ASSERT_TRUE(WriteIdentity(tmp_ / "out", second, SecretString("store-password"), output));
+  auto state = ReadIdentityState(tmp_ / "out", "swap").value();
+  EXPECT_EQ(state->certificate.SerialHex(), second.certificate.SerialHex());
+  EXPECT_EQ(ListDir(tmp_ / "out"), std::vector<std::string>{"swap"}) << "old copy removed";
 }
 
 TEST(IdentityNameTest, Validation) {

@@ -1,0 +1,106 @@
+#include "cluster/apply.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "core/random.h"
+#include "identity/identity.h"
+
+namespace certmint {
+namespace {
+
+Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& options,
+                                 bool* generated) {
+  *generated = false;
+  if (options.store_password != nullptr) {
+    return SecretString(options.store_password->reveal());
+  }
+  if (item.password_file) {
+    auto text = fs::ReadFile(*item.password_file, 4096);
+    if (text) {
+      std::string line = text->substr(0, text->find('\n'));
+      Cleanse(*text);
+      if (line.size() >= kMinStorePasswordLength) {
+        SecretString pw(line);
+        Cleanse(line);
+        *generated = true;  // keep writing it: the node reads it from there
+        return pw;
+      }
+      Cleanse(line);
+    }
+  }
+  *generated = true;
+  return RandomPassword();
+}
+
+Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
+                const ApplyOptions& options) {
+  const IdentitySpec& spec = *item.spec;
+  IdentityRequest request;
+  request.name = spec.name;
+  request.sans = spec.sans;
+  request.role = spec.role;
+  request.days = spec.days;
+  request.key_spec = spec.key_type;
+  request.now = options.now;
+  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
+  bool generated = false;
+  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &generated));
+  IdentityOutput output;
+  output.formats = spec.formats;
+  output.install_dir = spec.install_dir;
+  output.write_password_file = generated;
+  output.replace = item.action == PlanAction::kRenew;
+  output.now = options.now;
+  CM_RETURN_IF_ERROR(WriteIdentity(options.out_dir, identity, password, output));
+  return {};
+}
+
+}  // namespace
+
+ApplySummary ApplyPlan(const CertificateAuthority& ca, const std::vector<PlanItem>& plan,
+                       const ApplyOptions& options) {
+  ApplySummary summary;
+  std::vector<const PlanItem*> work;
+  for (const auto& item : plan) {
+    if (item.action == PlanAction::kKeep) {
+      ++summary.kept;
+    } else {
+      work.push_back(&item);
+    }
+  }
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  auto worker = [&]() {
+    for (size_t i; (i = next.fetch_add(1)) < work.size();) {
+      const PlanItem& item = *work[i];
+      Status st = ApplyOne(ca, item, options);
+      std::lock_guard<std::mutex> lock(mu);
+      if (st) {
+        (item.action == PlanAction::kCreate ? summary.created : summary.renewed)++;
+      } else {
+        st.error().AddContext(fmt::format("{} {}", PlanActionName(item.action), item.spec->name));
+        summary.failures.emplace_back(item.spec->name, st.error());
+      }
+      if (options.on_done) {
+        options.on_done(item, st);
+      }
+    }
+  };
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(work.size())));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (auto& t : threads) {
+    t.join();
+  }
+  return summary;
+}
+
+}  // namespace certmint

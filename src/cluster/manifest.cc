@@ -1,0 +1,251 @@
+#include "cluster/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "identity/identity.h"
+
+namespace certmint {
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(std::string path) : path_(std::move(path)) {}
+
+  std::string Where(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    return fmt::format("{}:{}:{}", path_, m.line + 1, m.column + 1);
+  }
+
+  tl::unexpected<Error> Fail(const YAML::Node& n, const std::string& field,
+                             const std::string& why) const {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}: {}: {}", Where(n), field, why));
+  }
+
+  // Refuses keys outside `allowed`.
+  Status Keys(const YAML::Node& map, const std::string& field,
+              std::initializer_list<const char*> allowed) const {
+    if (!map.IsMap()) {
+      return Fail(map, field, "expected a mapping");
+    }
+    for (const auto& kv : map) {
+      const std::string key = kv.first.as<std::string>();
+      bool ok = false;
+      for (const char* a : allowed) {
+        ok |= key == a;
+      }
+      if (!ok) {
+        std::string list;
+        for (const char* a : allowed) {
+          list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        return Fail(kv.first, field.empty() ? key : field + "." + key,
+                    fmt::format("unknown key (expected one of: {})", list));
+      }
+    }
+    return {};
+  }
+
+  Result<std::string> Str(const YAML::Node& n, const std::string& field) const {
+    if (!n.IsScalar()) {
+      return Fail(n, field, "expected a string");
+    }
+    return n.as<std::string>();
+  }
+
+  Result<int> Int(const YAML::Node& n, const std::string& field, int min, int max) const {
+    int v = 0;
+    if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) {
+      return Fail(n, field, "expected an integer");
+    }
+    if (v < min || v > max) {
+      return Fail(n, field, fmt::format("must be between {} and {}", min, max));
+    }
+    return v;
+  }
+
+  Result<std::vector<std::string>> List(const YAML::Node& n, const std::string& field) const {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      out.push_back(n.as<std::string>());
+      return out;
+    }
+    if (!n.IsSequence()) {
+      return Fail(n, field, "expected a list of strings");
+    }
+    for (const auto& item : n) {
+      CM_ASSIGN_OR_RETURN(auto s, Str(item, field));
+      out.push_back(s);
+    }
+    return out;
+  }
+
+  // Wraps a validation Result so its error names the node and field.
+  template <typename T>
+  Result<T> At(Result<T> r, const YAML::Node& n, const std::string& field) const {
+    if (!r) {
+      return Fail(n, field, r.error().message());
+    }
+    return r;
+  }
+
+  // Settings an identity takes from `defaults` and may override.
+  Status Settings(const YAML::Node& n, const std::string& field, IdentitySpec& spec) const {
+    if (n["key_type"]) {
+      CM_ASSIGN_OR_RETURN(auto t, Str(n["key_type"], field + ".key_type"));
+      CM_ASSIGN_OR_RETURN(spec.key_type, At(ParseKeySpec(t), n["key_type"], field + ".key_type"));
+    }
+    if (n["days"]) {
+      CM_ASSIGN_OR_RETURN(spec.days, Int(n["days"], field + ".days", 1, 36500));
+    }
+    if (n["role"]) {
+      CM_ASSIGN_OR_RETURN(auto r, Str(n["role"], field + ".role"));
+      CM_ASSIGN_OR_RETURN(spec.role, At(ParseRole(r), n["role"], field + ".role"));
+    }
+    if (n["formats"]) {
+      CM_ASSIGN_OR_RETURN(auto list, List(n["formats"], field + ".formats"));
+      spec.formats.clear();
+      for (const auto& f : list) {
+        CM_ASSIGN_OR_RETURN(auto fmt, At(ParseStoreFormat(f), n["formats"], field + ".formats"));
+        if (std::find(spec.formats.begin(), spec.formats.end(), fmt) == spec.formats.end()) {
+          spec.formats.push_back(fmt);
+        }
+      }
+      if (spec.formats.empty()) {
+        return Fail(n["formats"], field + ".formats", "at least one format is needed");
+      }
+    }
+    if (n["install_dir"]) {
+      CM_ASSIGN_OR_RETURN(spec.install_dir, Str(n["install_dir"], field + ".install_dir"));
+    }
+    return {};
+  }
+
+  Result<Manifest> Parse(const YAML::Node& root) {
+    Manifest m;
+    m.path = path_;
+    CM_RETURN_IF_ERROR(Keys(root, "", {"ca", "defaults", "identities"}));
+    m.ca.subject = DistinguishedName::Parse("CN=certmint CA").value();
+    if (const YAML::Node ca = root["ca"]) {
+      CM_RETURN_IF_ERROR(Keys(ca, "ca", {"subject", "key_type", "days", "renewal_window_days"}));
+      if (ca["subject"]) {
+        CM_ASSIGN_OR_RETURN(auto s, Str(ca["subject"], "ca.subject"));
+        CM_ASSIGN_OR_RETURN(m.ca.subject,
+                            At(DistinguishedName::Parse(s), ca["subject"], "ca.subject"));
+      }
+      if (ca["key_type"]) {
+        CM_ASSIGN_OR_RETURN(auto t, Str(ca["key_type"], "ca.key_type"));
+        CM_ASSIGN_OR_RETURN(m.ca.key_type, At(ParseKeySpec(t), ca["key_type"], "ca.key_type"));
+      }
+      if (ca["days"]) {
+        CM_ASSIGN_OR_RETURN(m.ca.days, Int(ca["days"], "ca.days", 1, 36500));
+      }
+      if (ca["renewal_window_days"]) {
+        CM_ASSIGN_OR_RETURN(m.ca.renewal_window_days,
+                            Int(ca["renewal_window_days"], "ca.renewal_window_days", 0, 36500));
+      }
+    }
+    IdentitySpec defaults;
+    if (const YAML::Node d = root["defaults"]) {
+      CM_RETURN_IF_ERROR(
+          Keys(d, "defaults", {"key_type", "days", "role", "formats", "install_dir"}));
+      CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
+    }
+    const YAML::Node ids = root["identities"];
+    if (!ids || !ids.IsSequence() || ids.size() == 0) {
+      return Fail(ids ? ids : root, "identities", "expected a non-empty list");
+    }
+    std::set<std::string> names;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const YAML::Node n = ids[i];
+      const std::string field = fmt::format("identities[{}]", i);
+      CM_RETURN_IF_ERROR(Keys(n, field, {"name", "count", "start", "dns", "ip", "key_type", "days",
+                                         "role", "formats", "install_dir"}));
+      if (!n["name"]) {
+        return Fail(n, field + ".name", "missing");
+      }
+      CM_ASSIGN_OR_RETURN(auto name, Str(n["name"], field + ".name"));
+      IdentitySpec base = defaults;
+      CM_RETURN_IF_ERROR(Settings(n, field, base));
+      std::vector<std::string> dns;
+      std::vector<std::string> ips;
+      if (n["dns"]) {
+        CM_ASSIGN_OR_RETURN(dns, List(n["dns"], field + ".dns"));
+      }
+      if (n["ip"]) {
+        CM_ASSIGN_OR_RETURN(ips, List(n["ip"], field + ".ip"));
+      }
+      const bool group = name.find("{n}") != std::string::npos;
+      int count = 1;
+      int start = 1;
+      if (n["count"]) {
+        CM_ASSIGN_OR_RETURN(count, Int(n["count"], field + ".count", 1, kMaxGroupCount));
+      }
+      if (n["start"]) {
+        CM_ASSIGN_OR_RETURN(start, Int(n["start"], field + ".start", 0, 1000000000));
+      }
+      if (group != static_cast<bool>(n["count"])) {
+        return Fail(n, field, group ? "a name with {n} needs a count"
+                                    : "count needs a name pattern with {n}");
+      }
+      for (int k = 0; k < count; ++k) {
+        auto subst = [&](std::string s) {
+          const std::string num = std::to_string(start + k);
+          for (size_t pos; (pos = s.find("{n}")) != std::string::npos;) {
+            s.replace(pos, 3, num);
+          }
+          return s;
+        };
+        IdentitySpec spec = base;
+        spec.name = subst(name);
+        spec.where = Where(n);
+        CM_RETURN_IF_ERROR(At(ValidateIdentityName(spec.name), n["name"], field + ".name"));
+        if (!names.insert(spec.name).second) {
+          return Fail(n["name"], field + ".name",
+                      fmt::format("identity '{}' is defined twice", spec.name));
+        }
+        for (const auto& d : dns) {
+          CM_ASSIGN_OR_RETURN(auto v, At(ParseDnsName(subst(d)), n["dns"], field + ".dns"));
+          spec.sans.AddDns(v);
+        }
+        for (const auto& ip : ips) {
+          CM_ASSIGN_OR_RETURN(auto v, At(ParseIpAddress(subst(ip)), n["ip"], field + ".ip"));
+          spec.sans.AddIp(v);
+        }
+        m.identities.push_back(std::move(spec));
+      }
+    }
+    return m;
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+Result<Manifest> ParseManifest(const std::string& text, const std::string& path) {
+  Parser parser(path);
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("{}: expected a mapping with ca, defaults and identities", path));
+    }
+    return parser.Parse(root);
+  } catch (const YAML::Exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+Result<Manifest> LoadManifest(const std::string& path) {
+  CM_ASSIGN_OR_RETURN(auto text, fs::ReadFile(path, 64 * 1024 * 1024));
+  return ParseManifest(text, path);
+}
+
+}  // namespace certmint

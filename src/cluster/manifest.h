@@ -1,0 +1,70 @@
+// The cluster manifest: one YAML file describing the CA and every identity.
+//
+//   ca:
+//     subject: "CN=Kafka CA,O=Acme"
+//     key_type: ec:p256
+//     days: 3650
+//     renewal_window_days: 30     # re-issue identities this close to expiry
+//   defaults:                     # for every identity; each may override
+//     key_type: ec:p256
+//     days: 365
+//     role: both
+//     formats: [pem, p12, jks]
+//     install_dir: /etc/kafka/ssl # where the files will live on the node
+//   identities:
+//     - name: broker-{n}          # a group: {n} runs from start to start+count-1
+//       count: 12
+//       start: 1
+//       dns: [broker-{n}.kafka.example.com]
+//       ip: [10.0.0.{n}]
+//     - name: client-app
+//       role: client
+//
+// Unknown keys are errors, reported with file:line:column and the field.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "keys/key_spec.h"
+#include "stores/keystore.h"
+#include "x509/general_names.h"
+#include "x509/issue.h"
+#include "x509/name.h"
+
+namespace certmint {
+
+struct CaSpec {
+  DistinguishedName subject;
+  KeySpec key_type = DefaultKeySpec();
+  int days = 3650;
+  int renewal_window_days = 30;
+};
+
+// One identity after group expansion.
+struct IdentitySpec {
+  std::string name;
+  SubjectAltNames sans;  // as written; the name is added at issuance
+  Role role = Role::kBoth;
+  KeySpec key_type = DefaultKeySpec();
+  int days = 365;
+  std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
+  std::string install_dir;  // empty: the identity's own output directory
+  std::string where;        // "file:line:column" of its entry, for messages
+};
+
+struct Manifest {
+  std::string path;
+  CaSpec ca;
+  std::vector<IdentitySpec> identities;
+};
+
+// Largest group certmint expands (count), to bound memory and typos.
+inline constexpr int kMaxGroupCount = 100000;
+
+Result<Manifest> LoadManifest(const std::string& path);
+Result<Manifest> ParseManifest(const std::string& text, const std::string& path);
+
+}  // namespace certmint

@@ -1,0 +1,128 @@
+#include "cluster/plan.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "identity/identity.h"
+
+namespace certmint {
+namespace {
+
+std::string SanDiff(const SubjectAltNames& have, const SubjectAltNames& want) {
+  std::vector<std::string> parts;
+  for (const auto& d : want.dns) {
+    if (std::find(have.dns.begin(), have.dns.end(), d) == have.dns.end()) {
+      parts.push_back("+DNS:" + d);
+    }
+  }
+  for (const auto& d : have.dns) {
+    if (std::find(want.dns.begin(), want.dns.end(), d) == want.dns.end()) {
+      parts.push_back("-DNS:" + d);
+    }
+  }
+  for (const auto& i : want.ips) {
+    if (std::find(have.ips.begin(), have.ips.end(), i) == have.ips.end()) {
+      parts.push_back("+IP:" + i);
+    }
+  }
+  for (const auto& i : have.ips) {
+    if (std::find(want.ips.begin(), want.ips.end(), i) == want.ips.end()) {
+      parts.push_back("-IP:" + i);
+    }
+  }
+  std::string out;
+  for (const auto& p : parts) {
+    out += (out.empty() ? "" : " ") + p;
+  }
+  return out;
+}
+
+bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& state,
+                const std::optional<Certificate>& ca, int window_days, TimePoint now) {
+  PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt};
+  if (!state) {
+    item.action = PlanAction::kCreate;
+    item.reason = "missing";
+    return item;
+  }
+  item.password_file = state->password_file;
+  auto renew = [&](std::string why) {
+    item.action = PlanAction::kRenew;
+    item.reason = std::move(why);
+    return item;
+  };
+  if (!ca || !IssuedBy(state->certificate, *ca)) {
+    return renew("issued by another CA");
+  }
+  if (!state->complete) {
+    return renew("incomplete: files missing");
+  }
+  const SubjectAltNames want = EffectiveSans(spec.name, spec.sans);
+  if (!SameSet(want.dns, state->sans.dns) || !SameSet(want.ips, state->sans.ips)) {
+    return renew("SANs changed: " + SanDiff(state->sans, want));
+  }
+  if (state->role != spec.role) {
+    return renew(fmt::format("role changed: {} -> {}", RoleName(state->role), RoleName(spec.role)));
+  }
+  if (!(state->key_type == spec.key_type)) {
+    return renew(fmt::format("key type changed: {} -> {}", state->key_type.ToString(),
+                             spec.key_type.ToString()));
+  }
+  if (state->formats != spec.formats) {
+    return renew("formats changed");
+  }
+  if (state->install_dir != spec.install_dir) {
+    return renew("install_dir changed");
+  }
+  const TimePoint not_after = state->certificate.NotAfter();
+  const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;
+  if (not_after <= now) {
+    return renew(fmt::format("expired on {}", FormatUtc(not_after)));
+  }
+  if (not_after - now < std::chrono::hours(24) * window_days) {
+    return renew(fmt::format("{} days left, inside the {}-day renewal window", left, window_days));
+  }
+  item.reason = fmt::format("valid until {}, {} days left", FormatUtc(not_after), left);
+  return item;
+}
+
+}  // namespace
+
+std::string_view PlanActionName(PlanAction action) {
+  switch (action) {
+    case PlanAction::kCreate:
+      return "create";
+    case PlanAction::kRenew:
+      return "renew";
+    case PlanAction::kKeep:
+      return "keep";
+  }
+  return "?";
+}
+
+Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::string& out_dir,
+                                       const std::optional<Certificate>& ca, TimePoint now) {
+  std::vector<PlanItem> plan;
+  plan.reserve(manifest.identities.size());
+  for (const auto& spec : manifest.identities) {
+    auto state = ReadIdentityState(out_dir, spec.name);
+    if (!state) {
+      // An unreadable identity is re-issued, not fatal: that is the fix.
+      PlanItem item{&spec, PlanAction::kRenew, "unreadable: " + state.error().ToString(),
+                    std::nullopt};
+      plan.push_back(std::move(item));
+      continue;
+    }
+    plan.push_back(Decide(spec, *state, ca, manifest.ca.renewal_window_days, now));
+  }
+  return plan;
+}
+
+}  // namespace certmint
