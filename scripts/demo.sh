@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# make demo: a CA and three Kafka broker identities under ./demo-pki, checked
-# by the openssl CLI. Usage: scripts/demo.sh CERTMINT_BINARY OUT_DIR
+# make demo: a whole Kafka cluster's identities from examples/kafka-cluster.yaml
+# under ./demo-pki (a CA, 3 controllers, 6 brokers, 2 clients), every chain
+# checked by the openssl CLI, then a second apply that changes nothing.
+# Usage: scripts/demo.sh CERTMINT_BINARY OUT_DIR [MANIFEST]
 set -euo pipefail
 certmint=${1:-build/certmint}
 out=${2:-demo-pki}
+manifest=${3:-"$(dirname "$0")/../examples/kafka-cluster.yaml"}
 
 if [ -e "$out" ]; then
   echo "demo: removing the previous $out"
@@ -14,35 +17,41 @@ mkdir -p "$out"
 
 # A random CA password in a 0600 file: never on the command line.
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$out/ca-password"
-chmod 600 "$out/ca-password"
 
-"$certmint" ca init --dir "$out/ca" --subject "CN=Demo Kafka CA,O=certmint demo" \
-  --ca-password-file "$out/ca-password"
+"$certmint" apply "$manifest" --dir "$out/ca" --out "$out" --ca-password-file "$out/ca-password"
 echo
-for n in 1 2 3; do
-  "$certmint" issue "broker-$n" --dir "$out/ca" --out "$out" \
-    --dns "broker-$n.kafka.demo" --ip "127.0.0.$n" --role both \
-    --ca-password-file "$out/ca-password"
-  echo
-done
 
 echo "Checking every chain with: openssl verify -x509_strict -purpose sslserver|sslclient"
-for n in 1 2 3; do
-  for purpose in sslserver sslclient; do
-    openssl verify -x509_strict -purpose "$purpose" -CAfile "$out/ca/ca.crt" \
-      "$out/broker-$n/broker-$n.crt" >/dev/null
+count=0
+for crt in "$out"/*/*.crt; do
+  name=$(basename "$crt" .crt)
+  [ "$name" = ca ] && continue
+  purposes=sslclient
+  if openssl x509 -in "$crt" -noout -ext extendedKeyUsage | grep -q "Server Authentication"; then
+    purposes="sslserver sslclient"
+  fi
+  for purpose in $purposes; do
+    openssl verify -x509_strict -purpose "$purpose" -CAfile "$out/ca/ca.crt" "$crt" >/dev/null
   done
-  echo "  broker-$n: OK"
+  echo "  $name: OK ($purposes)"
+  count=$((count + 1))
 done
+[ "$count" -ge 3 ] || { echo "demo: expected at least three identities" >&2; exit 1; }
+
+echo
+echo "Applying the same manifest again changes nothing (and needs no password):"
+"$certmint" apply "$manifest" --dir "$out/ca" --out "$out" | tail -n 2
 
 cat <<EOT
 
 Made under $out/:
-  ca/ca.crt, ca/ca.key     the CA (key encrypted with the password in $out/ca-password)
-  broker-N/                key, certificate, chain.pem, ca.crt and the generated store password
+  ca/ca.crt, ca/ca.key   the CA (key encrypted with the password in $out/ca-password)
+  broker-N/ ...          key, certificate, chain, JKS and PKCS#12 key and trust stores,
+                         kafka.properties, librdkafka.properties, generated store password
 
 Look inside:
   $certmint inspect $out/broker-1/chain.pem
-  $certmint inspect $out/broker-1/broker-1.key --password-file $out/broker-1/password
-  openssl x509 -in $out/broker-1/broker-1.crt -noout -text
+  $certmint inspect $out/broker-1/keystore.jks --password-file $out/broker-1/password
+  keytool -list -v -keystore $out/broker-1/keystore.p12 -storepass:file $out/broker-1/password
+  cat $out/broker-1/kafka.properties
 EOT

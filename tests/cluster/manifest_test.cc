@@ -1,0 +1,97 @@
+#include "cluster/manifest.h"
+
+#include <gtest/gtest.h>
+
+namespace certmint {
+namespace {
+
+TEST(ManifestTest, ExpandsGroupsAndAppliesDefaults) {
+  auto m = ParseManifest(R"(
+ca:
+  subject: "CN=Test CA"
+  key_type: ec:p384
+  renewal_window_days: 10
+defaults:
+  days: 90
+  formats: [p12]
+identities:
+  - name: broker-{n}
+    count: 3
+    start: 0
+    dns: ["broker-{n}.example.com"]
+    ip: ["10.0.0.{n}"]
+  - name: client
+    role: client
+    key_type: rsa:2048
+    formats: [pem, jks]
+)",
+                         "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  EXPECT_EQ(m->ca.subject.ToString(), "CN=Test CA");
+  EXPECT_EQ(m->ca.key_type.ToString(), "ec:p384");
+  EXPECT_EQ(m->ca.renewal_window_days, 10);
+  ASSERT_EQ(m->identities.size(), 4u);
+  EXPECT_EQ(m->identities[0].name, "broker-0");
+  EXPECT_EQ(m->identities[2].name, "broker-2");
+  EXPECT_EQ(m->identities[2].sans.dns, std::vector<std::string>{"broker-2.example.com"});
+  EXPECT_EQ(m->identities[2].sans.ips, std::vector<std::string>{"10.0.0.2"});
+  EXPECT_EQ(m->identities[2].days, 90);
+  EXPECT_EQ(m->identities[2].formats, std::vector<StoreFormat>{StoreFormat::kPkcs12});
+  EXPECT_EQ(m->identities[2].role, Role::kBoth);
+  EXPECT_EQ(m->identities[3].role, Role::kClient);
+  EXPECT_EQ(m->identities[3].key_type.ToString(), "rsa:2048");
+  EXPECT_EQ(m->identities[3].formats,
+            (std::vector<StoreFormat>{StoreFormat::kPem, StoreFormat::kJks}));
+  EXPECT_EQ(m->identities[3].where, "m.yaml:15:5");
+}
+
+TEST(ManifestTest, ThousandNodesFromOneGroup) {
+  auto m = ParseManifest("identities:\n  - name: n-{n}\n    count: 1000\n", "big.yaml");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->identities.size(), 1000u);
+  EXPECT_EQ(m->identities.back().name, "n-1000");
+}
+
+TEST(ManifestTest, ErrorsNamePositionAndField) {
+  struct Case {
+    const char* yaml;
+    const char* expected;
+  } cases[] = {
+      {"identities:\n  - name: a\n    colour: red\n",
+       "m.yaml:3:5: identities[0].colour: unknown key"},
+      {"ca:\n  subjekt: CN=x\nidentities:\n  - name: a\n", "m.yaml:2:3: ca.subjekt: unknown key"},
+      {"identities:\n  - name: a\n    key_type: rsa:1\n",
+       "m.yaml:3:15: identities[0].key_type: unknown key type 'rsa:1'"},
+      {"identities:\n  - name: a\n    ip: [300.1.1.1]\n",
+       "identities[0].ip: '300.1.1.1' is not an IPv4 or IPv6 address"},
+      {"identities:\n  - name: a\n    dns: [bad_name]\n", "identities[0].dns: 'bad_name'"},
+      {"identities:\n  - name: a\n  - name: a\n", "m.yaml:3:11: identities[1].name: identity 'a' is defined twice"},
+      {"identities:\n  - name: b-{n}\n", "identities[0]: a name with {n} needs a count"},
+      {"identities:\n  - name: b\n    count: 2\n", "count needs a name pattern"},
+      {"identities:\n  - name: b-{n}\n    count: 0\n", "identities[0].count: must be between 1"},
+      {"identities:\n  - name: b\n    days: many\n", "identities[0].days: expected an integer"},
+      {"identities:\n  - name: ../b\n", "invalid identity name '../b'"},
+      {"identities:\n  - dns: [a]\n", "identities[0].name: missing"},
+      {"identities: []\n", "identities: expected a non-empty list"},
+      {"ca:\n  subject: 'XX=y'\nidentities:\n  - name: a\n", "ca.subject: unknown attribute"},
+      {"identities:\n  - name: a\n    formats: [zip]\n", "unknown store format 'zip'"},
+      {"identities:\n  - name: [a\n", "m.yaml:"},
+      {"- just\n- a list\n", "expected a mapping"},
+  };
+  for (const auto& c : cases) {
+    auto m = ParseManifest(c.yaml, "m.yaml");
+    ASSERT_FALSE(m) << c.yaml;
+    EXPECT_EQ(m.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(m.error().ToString().find(c.expected), std::string::npos)
+        << c.yaml << "\n -> " << m.error().ToString();
+  }
+}
+
+TEST(ManifestTest, MissingFile) {
+  auto m = LoadManifest("/nonexistent/manifest.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace certmint

@@ -1,0 +1,283 @@
+// certmint apply end to end: idempotence, incremental changes, renewal,
+// crash safety under SIGKILL.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_helpers.h"
+
+namespace certmint::testing {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+class ApplyTest : public CliTest {
+ protected:
+  void WriteManifest(const std::string& body) { WriteTextFile(Path("cluster.yaml"), body); }
+
+  ProcessResult Apply(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"apply", "cluster.yaml", "--dir", "pki", "--out", "certs",
+                                  "--ca-password-file", "ca.pass"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Certmint(args);
+  }
+
+  nlohmann::json ApplyJson(std::vector<std::string> extra = {}) {
+    extra.push_back("--json");
+    auto r = Apply(extra);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+
+  // Every file of every identity directory, with its bytes.
+  std::map<std::string, std::string> Snapshot() {
+    std::map<std::string, std::string> out;
+    for (const auto& e : stdfs::recursive_directory_iterator(Path("certs"))) {
+      if (e.is_regular_file() && e.path().filename() != ".certmint.lock") {
+        out[e.path().string()] = ReadTextFile(e.path().string());
+      }
+    }
+    return out;
+  }
+
+  // An identity directory is complete and valid: openssl verifies its
+  // chain, its key opens with its password, its stores parse.
+  void ExpectValidIdentity(const std::string& name) {
+    const std::string d = "certs/" + name + "/";
+    auto v = Openssl({"verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "pki/ca.crt",
+                      d + name + ".crt"});
+    EXPECT_EQ(v.exit_code, 0) << name << v.out << v.err;
+    auto k = Openssl({"pkey", "-in", d + name + ".key", "-passin", "file:" + d + "password",
+                      "-noout"});
+    EXPECT_EQ(k.exit_code, 0) << name << k.err;
+    for (const char* store : {"keystore.p12", "keystore.jks", "truststore.p12", "truststore.jks"}) {
+      auto i = Certmint({"inspect", d + store, "--password-file", d + "password"});
+      EXPECT_EQ(i.exit_code, 0) << name << "/" << store << ": " << i.err;
+    }
+  }
+};
+
+constexpr const char* kThreeBrokers = R"(
+ca:
+  subject: "CN=Apply Test CA"
+identities:
+  - name: broker-{n}
+    count: 3
+    dns: ["broker-{n}.kafka.test"]
+    ip: ["10.0.0.{n}"]
+  - name: app
+    role: client
+)";
+
+TEST_F(ApplyTest, CreatesEverythingThenIsANoOp) {
+  WriteManifest(kThreeBrokers);
+  auto first = ApplyJson();
+  EXPECT_EQ(first["create_ca"], true);
+  EXPECT_EQ(first["summary"]["created"], 4);
+  for (const char* n : {"broker-1", "broker-2", "broker-3"}) {
+    ExpectValidIdentity(n);
+  }
+  auto props = ReadTextFile(Path("certs/broker-2/kafka.properties"));
+  EXPECT_NE(props.find("ssl.client.auth=required"), std::string::npos);
+  auto san = Openssl({"x509", "-in", "certs/broker-2/broker-2.crt", "-noout", "-ext",
+                      "subjectAltName"});
+  EXPECT_NE(san.out.find("DNS:broker-2, DNS:broker-2.kafka.test, IP Address:10.0.0.2"),
+            std::string::npos)
+      << san.out;
+
+  const auto before = Snapshot();
+  // The second run changes nothing and needs no password.
+  auto again = Certmint({"apply", "cluster.yaml", "--dir", "pki", "--out", "certs", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto j = nlohmann::json::parse(again.out);
+  EXPECT_EQ(j["summary"]["kept"], 4);
+  EXPECT_EQ(j["summary"]["created"], 0);
+  for (const auto& item : j["plan"]) {
+    EXPECT_EQ(item["action"], "keep") << item;
+  }
+  EXPECT_EQ(Snapshot(), before) << "same files, same bytes";
+}
+
+TEST_F(ApplyTest, AddingANodeIssuesOnlyThatNode) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  const auto before = Snapshot();
+  std::string grown = kThreeBrokers;
+  grown.replace(grown.find("count: 3"), 8, "count: 4");
+  WriteManifest(grown);
+  auto j = ApplyJson();
+  EXPECT_EQ(j["summary"]["created"], 1);
+  EXPECT_EQ(j["summary"]["kept"], 4);
+  ExpectValidIdentity("broker-4");
+  auto after = Snapshot();
+  for (const auto& [path, bytes] : before) {
+    EXPECT_EQ(after[path], bytes) << path << " changed";
+  }
+}
+
+TEST_F(ApplyTest, ChangedSansRoleOrKeyTypeRenewOnlyThatNode) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  const std::string pw_before = ReadTextFile(Path("certs/broker-1/password"));
+  const std::string b2 = ReadTextFile(Path("certs/broker-2/broker-2.crt"));
+  WriteManifest(R"(
+ca:
+  subject: "CN=Apply Test CA"
+identities:
+  - name: broker-1
+    dns: ["broker-1.kafka.test", "kafka.test"]
+    ip: ["10.0.0.1"]
+  - name: broker-2
+    dns: ["broker-2.kafka.test"]
+    ip: ["10.0.0.2"]
+  - name: broker-3
+    dns: ["broker-3.kafka.test"]
+    ip: ["10.0.0.3"]
+    key_type: rsa:2048
+  - name: app
+    role: both
+)");
+  auto dry = Apply({"--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("renew   broker-1  (SANs changed: +DNS:kafka.test)"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("renew   broker-3  (key type changed: ec:p256 -> rsa:2048)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("renew   app  (role changed: client -> both)"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("keep    broker-2"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("Dry run: nothing written."), std::string::npos);
+
+  auto j = ApplyJson();
+  EXPECT_EQ(j["summary"]["renewed"], 3);
+  EXPECT_EQ(j["summary"]["kept"], 1);
+  EXPECT_EQ(ReadTextFile(Path("certs/broker-2/broker-2.crt")), b2);
+  EXPECT_EQ(ReadTextFile(Path("certs/broker-1/password")), pw_before)
+      << "renewal keeps the generated password, so node configs stay valid";
+  ExpectValidIdentity("broker-1");
+  auto key = Openssl({"x509", "-in", "certs/broker-3/broker-3.crt", "-noout", "-text"});
+  EXPECT_NE(key.out.find("rsaEncryption"), std::string::npos);
+  EXPECT_EQ(ListDir(Path("certs")),
+            (std::vector<std::string>{".certmint.lock", "app", "broker-1", "broker-2", "broker-3"}))
+      << "no staging leftovers";
+}
+
+TEST_F(ApplyTest, RenewalWindowAndDamagedIdentities) {
+  WriteManifest(R"(
+ca:
+  renewal_window_days: 40
+identities:
+  - name: short-lived
+    days: 30
+  - name: long-lived
+    days: 365
+)");
+  ASSERT_EQ(Apply().exit_code, 0);
+  // A file deleted by accident: the identity is re-issued whole.
+  stdfs::remove(Path("certs/long-lived/keystore.jks"));
+  auto dry = Apply({"--dry-run"});
+  EXPECT_NE(dry.out.find("renew   short-lived  (29 days left, inside the 40-day renewal window)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("renew   long-lived  (incomplete: files missing)"), std::string::npos)
+      << dry.out;
+  ASSERT_EQ(Apply().exit_code, 0);
+  EXPECT_TRUE(stdfs::exists(Path("certs/long-lived/keystore.jks")));
+}
+
+TEST_F(ApplyTest, ManifestErrorsWriteNothing) {
+  WriteManifest("identities:\n  - name: a\n    sans: [x]\n");
+  auto r = Apply();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cluster.yaml:3:5: identities[0].sans: unknown key"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(stdfs::exists(Path("pki")));
+  EXPECT_FALSE(stdfs::exists(Path("certs")));
+}
+
+TEST_F(ApplyTest, ConcurrentApplyIsRefused) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  // flock(1) holds the lock, as a running apply would, while a second apply
+  // starts under it.
+  auto r = RunProcess({"flock", "-n", Path("certs/.certmint.lock"), CERTMINT_BINARY, "apply",
+                       Path("cluster.yaml"), "--dir", Path("pki"), "--out", Path("certs"),
+                       "--ca-password-file", Path("ca.pass")});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("is locked: another certmint is working here"), std::string::npos) << r.err;
+}
+
+// kill -9 at random moments: every identity on disk is old or new, never
+// half; the next apply finishes the job.
+TEST_F(ApplyTest, SurvivesSigkillAtAnyMoment) {
+  WriteManifest(R"(
+identities:
+  - name: node-{n}
+    count: 40
+    key_type: rsa:2048
+)");
+  std::mt19937 rng(12345);
+  int killed = 0;
+  for (int round = 0; round < 6; ++round) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      if (chdir(dir_.path().c_str()) != 0) {
+        _exit(126);
+      }
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execl(CERTMINT_BINARY, CERTMINT_BINARY, "apply", "cluster.yaml", "--dir", "pki", "--out",
+            "certs", "--ca-password-file", "ca.pass", "--jobs", "2", nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1200));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status) ? 1 : 0;
+    // Whatever is on disk is whole.
+    if (!stdfs::exists(Path("certs"))) {
+      continue;
+    }
+    for (const auto& e : stdfs::directory_iterator(Path("certs"))) {
+      const std::string name = e.path().filename().string();
+      if (name[0] == '.') {
+        continue;  // staging leftovers and the lock: cleaned by the next apply
+      }
+      auto state = Certmint({"inspect", "certs/" + name + "/" + name + ".crt"});
+      ASSERT_EQ(state.exit_code, 0) << "round " << round << " " << name << ": " << state.err;
+      auto meta = Path("certs/" + name + "/certmint.json");
+      ASSERT_TRUE(stdfs::exists(meta)) << "round " << round << ": " << name << " is half-written";
+    }
+  }
+  EXPECT_GT(killed, 0) << "at least one apply was killed mid-way";
+  auto j = ApplyJson();
+  EXPECT_EQ(j["summary"]["failed"], 0);
+  EXPECT_EQ(static_cast<int>(j["summary"]["created"]) + static_cast<int>(j["summary"]["kept"]) +
+                static_cast<int>(j["summary"]["renewed"]),
+            40);
+  for (int i = 1; i <= 40; ++i) {
+    ExpectValidIdentity("node-" + std::to_string(i));
+  }
+  for (const auto& e : stdfs::directory_iterator(Path("certs"))) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == ".certmint.lock" || name[0] != '.') << "leftover " << name;
+  }
+  auto again = ApplyJson();
+  EXPECT_EQ(again["summary"]["kept"], 40);
+}
+
+}  // namespace
+}  // namespace certmint::testing
