@@ -201,7 +201,35 @@ StagingDir::StagingDir(StagingDir&& other) noexcept
   other.committed_ = true;
 }
 
+Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_t mode) {
+  const std::string path = File(name);
+  // O_EXCL: a name written twice is a bug, not something to paper over.
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFile));
+  if (fd.get() < 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, Errno(errno)));
+  }
+  if (::fchmod(fd.get(), mode) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("setting mode of {}: {}", path, Errno(errno)));
+  }
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return MakeError(ErrorCode::kIo, fmt::format("writing {}: {}", path, Errno(errno)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("syncing {}: {}", path, Errno(errno)));
+  }
+  return {};
+}
+
 Status StagingDir::Commit() {
+  CM_RETURN_IF_ERROR(FsyncDir(path_));
   // RENAME_NOREPLACE: fail rather than replace a directory that appeared
   // since the caller checked.
   if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_NOREPLACE) != 0) {
@@ -220,6 +248,7 @@ Status StagingDir::CommitReplacing() {
   if (!Exists(final_path_)) {
     return Commit();
   }
+  CM_RETURN_IF_ERROR(FsyncDir(path_));
   if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_EXCHANGE) != 0) {
     return MakeError(ErrorCode::kIo, fmt::format("replacing {}: {}", final_path_, Errno(errno)));
   }

@@ -51,6 +51,11 @@ class StagingDir {
   const std::string& path() const { return path_; }
   std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
 
+  // Writes a new file in the staging directory, with `mode` and fsynced.
+  // No temporary name or rename is needed: nobody sees the directory until
+  // Commit, which syncs the directory itself once.
+  Status WriteFile(std::string_view name, std::string_view data, mode_t mode);
+
   // Renames the staging directory to the final path. Fails with
   // kAlreadyExists, leaving everything as it was, if the final path exists.
   Status Commit();

@@ -286,24 +286,21 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                      fmt::format("{} already exists; refusing to overwrite", final_paths.dir));
   }
   CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(final_paths.dir));
-  auto in_staging = [&](const std::string& final_path) {
-    return staging.File(fs::Basename(final_path));
-  };
   const Certificate& root = identity.ca_chain.empty() ? identity.certificate
                                                        : identity.ca_chain.back();
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(in_staging(final_paths.certificate),
+  CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(final_paths.certificate),
                                          identity.certificate.ToPem(), fs::kPublicFile));
   CM_RETURN_IF_ERROR(
-      fs::WriteFileAtomic(in_staging(final_paths.ca_certificate), root.ToPem(), fs::kPublicFile));
+      staging.WriteFile(fs::Basename(final_paths.ca_certificate), root.ToPem(), fs::kPublicFile));
   if (final_paths.key) {
     CM_ASSIGN_OR_RETURN(auto key_pem, identity.key.ToEncryptedPkcs8Pem(
                                           store_password, Pkcs8Encryption{kNodeKeyIterations}));
-    CM_RETURN_IF_ERROR(fs::WriteFileAtomic(in_staging(*final_paths.key), key_pem, fs::kPrivateFile));
+    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*final_paths.key), key_pem, fs::kPrivateFile));
     std::string chain = identity.certificate.ToPem();
     for (const auto& c : identity.ca_chain) {
       chain += c.ToPem();
     }
-    CM_RETURN_IF_ERROR(fs::WriteFileAtomic(in_staging(*final_paths.chain), chain, fs::kPublicFile));
+    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*final_paths.chain), chain, fs::kPublicFile));
   }
   const KeyStore keystore = IdentityKeystore(identity, alias);
   const KeyStore truststore = IdentityTruststore(identity);
@@ -312,23 +309,23 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
     key_options.passwordless = false;
     CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, store_password, key_options));
     CM_RETURN_IF_ERROR(
-        fs::WriteFileAtomic(in_staging(*final_paths.keystore_p12), p12, fs::kPrivateFile));
+        staging.WriteFile(fs::Basename(*final_paths.keystore_p12), p12, fs::kPrivateFile));
     CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, store_password, output.pkcs12));
     CM_RETURN_IF_ERROR(
-        fs::WriteFileAtomic(in_staging(*final_paths.truststore_p12), t12, fs::kPublicFile));
+        staging.WriteFile(fs::Basename(*final_paths.truststore_p12), t12, fs::kPublicFile));
   }
   if (final_paths.keystore_jks) {
     CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, store_password, output.now));
     CM_RETURN_IF_ERROR(
-        fs::WriteFileAtomic(in_staging(*final_paths.keystore_jks), jks, fs::kPrivateFile));
+        staging.WriteFile(fs::Basename(*final_paths.keystore_jks), jks, fs::kPrivateFile));
     CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, store_password, output.now));
     CM_RETURN_IF_ERROR(
-        fs::WriteFileAtomic(in_staging(*final_paths.truststore_jks), tjks, fs::kPublicFile));
+        staging.WriteFile(fs::Basename(*final_paths.truststore_jks), tjks, fs::kPublicFile));
   }
   if (final_paths.password_file) {
     std::string line(store_password.reveal());
     line.push_back('\n');
-    auto st = fs::WriteFileAtomic(in_staging(*final_paths.password_file), line, fs::kPrivateFile);
+    auto st = staging.WriteFile(fs::Basename(*final_paths.password_file), line, fs::kPrivateFile);
     Cleanse(line);
     CM_RETURN_IF_ERROR(st);
   }
@@ -341,14 +338,14 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   }();
   if (final_paths.kafka_properties) {
     std::string props = KafkaProperties(final_paths, install_dir, role, store_password);
-    auto st = fs::WriteFileAtomic(in_staging(*final_paths.kafka_properties), props,
+    auto st = staging.WriteFile(fs::Basename(*final_paths.kafka_properties), props,
                                   fs::kPrivateFile);
     Cleanse(props);
     CM_RETURN_IF_ERROR(st);
   }
   if (final_paths.librdkafka_properties) {
     std::string props = LibrdkafkaProperties(final_paths, install_dir, store_password);
-    auto st = fs::WriteFileAtomic(in_staging(*final_paths.librdkafka_properties), props,
+    auto st = staging.WriteFile(fs::Basename(*final_paths.librdkafka_properties), props,
                                   fs::kPrivateFile);
     Cleanse(props);
     CM_RETURN_IF_ERROR(st);
@@ -362,7 +359,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                                                                                           : "pem");
   }
   CM_RETURN_IF_ERROR(
-      fs::WriteFileAtomic(in_staging(final_paths.metadata), meta.dump(2) + "\n", fs::kPublicFile));
+      staging.WriteFile(fs::Basename(final_paths.metadata), meta.dump(2) + "\n", fs::kPublicFile));
   CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
   return final_paths;
 }
