@@ -233,10 +233,10 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "the next apply finishes the job. Nothing to do needs no password.\n\n"
       "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
       "--ca-password-file ca.pass");
-  return [cmd, a]() -> Status {
+  return FromStatus([cmd, a]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
     return RunApply(*a);
-  };
+  });
 }
 
 }  // namespace certmint::cli

@@ -86,10 +86,10 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "iterations),\nmode 0600. An existing CA is never overwritten.\n\n"
       "Example:\n  certmint ca init --dir pki --subject 'CN=Kafka CA,O=Acme' "
       "--ca-password-file ca.pass");
-  return [init, args]() -> Status {
+  return FromStatus([init, args]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(init));
     return RunCaInit(*args);
-  };
+  });
 }
 
 }  // namespace certmint::cli

@@ -14,7 +14,17 @@ struct GlobalOptions {
   bool verbose = false;
 };
 
-using Runner = std::function<Status()>;
+// Runs a parsed subcommand: the process exit code, or an error (whose code
+// becomes the exit code).
+using Runner = std::function<Result<int>()>;
+
+// For commands whose only outcomes are success or an error.
+inline Runner FromStatus(std::function<Status()> f) {
+  return [f = std::move(f)]() -> Result<int> {
+    CM_RETURN_IF_ERROR(f());
+    return 0;
+  };
+}
 
 Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& global);
@@ -22,6 +32,9 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& global);
+// verify and handshake.
+Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& global);
+Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.
 void PrintJson(const std::string& json);

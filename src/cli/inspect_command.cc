@@ -101,10 +101,10 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "  certmint inspect certs/broker-1/keystore.jks --password-file certs/broker-1/password\n"
       "  certmint inspect certs/broker-1/broker-1.key --password-file certs/broker-1/password "
       "--json");
-  return [cmd, args]() -> Status {
+  return FromStatus([cmd, args]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
     return RunInspect(*args);
-  };
+  });
 }
 
 }  // namespace certmint::cli

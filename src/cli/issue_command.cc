@@ -224,10 +224,10 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "password. The directory appears whole or not at all.\n\n"
       "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "
       "--ip 10.0.0.11 \\\n      --out certs --ca-password-file ca.pass");
-  return [cmd, args]() -> Status {
+  return FromStatus([cmd, args]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
     return RunIssue(*args);
-  };
+  });
 }
 
 }  // namespace certmint::cli

@@ -1,5 +1,6 @@
 // certmint: CA-signed TLS identities for every node and client of a cluster.
 // A thin layer: parse arguments, read passwords, call libcertmint, print.
+#include <csignal>
 #include <functional>
 #include <iostream>
 
@@ -35,14 +36,25 @@ int Main(int argc, char** argv) {
   app.add_flag("-v,--verbose", global.verbose, "Show OpenSSL's error details with errors");
   app.fallthrough();
 
+  // Each Register* call adds one or more subcommands; its runner serves all
+  // of them.
   std::vector<std::pair<CLI::App*, Runner>> commands;
-  auto add = [&](Runner r) { commands.emplace_back(app.get_subcommands({}).back(), std::move(r)); };
+  size_t registered = 0;
+  auto add = [&](Runner r) {
+    auto subs = app.get_subcommands({});
+    for (size_t i = registered; i < subs.size(); ++i) {
+      commands.emplace_back(subs[i], r);
+    }
+    registered = subs.size();
+  };
   add(RegisterCaCommands(&app, global));
   add(RegisterIssueCommand(&app, global));
   add(RegisterApplyCommand(&app, global));
   add(RegisterInspectCommand(&app, global));
   add(RegisterConvertCommand(&app, global));
   add(RegisterKeystoreCommands(&app, global));
+  add(RegisterVerifyCommands(&app, global));
+  add(RegisterProbeCommand(&app, global));
   // Let global flags (--verbose) come after the subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
     for (auto* sub : a->get_subcommands({})) {
@@ -61,15 +73,15 @@ int Main(int argc, char** argv) {
 
   for (auto& [sub, run] : commands) {
     if (sub->parsed()) {
-      Status st = run();
-      if (!st) {
-        std::cerr << "certmint: error: " << st.error().ToString() << "\n";
-        if (global.verbose && !st.error().openssl_detail().empty()) {
-          std::cerr << "certmint: OpenSSL said:\n" << st.error().openssl_detail() << "\n";
+      Result<int> rc = run();
+      if (!rc) {
+        std::cerr << "certmint: error: " << rc.error().ToString() << "\n";
+        if (global.verbose && !rc.error().openssl_detail().empty()) {
+          std::cerr << "certmint: OpenSSL said:\n" << rc.error().openssl_detail() << "\n";
         }
-        return static_cast<int>(st.error().code());
+        return static_cast<int>(rc.error().code());
       }
-      return 0;
+      return *rc;
     }
   }
   return static_cast<int>(ErrorCode::kInvalidArgument);
@@ -79,6 +91,9 @@ int Main(int argc, char** argv) {
 }  // namespace certmint::cli
 
 int main(int argc, char** argv) {
+  // A peer that closes a TLS connection must be an error to report, not a
+  // signal that kills the process (probe, handshake).
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return certmint::cli::Main(argc, argv);
   } catch (const std::exception& e) {

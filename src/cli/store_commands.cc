@@ -124,7 +124,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "its CA\ncertificates.\n\n"
       "Example:\n  certmint convert kafka.server.keystore.jks server.p12 --to p12 "
       "--password-file store.pass");
-  return [cmd, a]() -> Status {
+  return FromStatus([cmd, a]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
     CM_ASSIGN_OR_RETURN(auto to, WithContext(ParseStoreFormat(a->to), "--to"));
     StoreWriteOptions options;
@@ -155,7 +155,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
     std::cout << fmt::format("Wrote {} ({}, {} entr{})\n", a->out, StoreFormatName(to),
                              store.size(), store.size() == 1 ? "y" : "ies");
     return {};
-  };
+  });
 }
 
 Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) {
@@ -212,7 +212,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
   passwd->footer("Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
                  "--new-password-file new.pass");
 
-  return [=]() -> Status {
+  return FromStatus([=]() -> Status {
     for (CLI::App* c : {import_cert, import_key, remove, passwd}) {
       if (c->parsed()) {
         CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(c));
@@ -274,7 +274,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
         pwd->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &*new_pw));
     std::cout << fmt::format("Changed the password of {}\n", pwd->first.store);
     return {};
-  };
+  });
 }
 
 }  // namespace certmint::cli

@@ -374,6 +374,31 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
   EXPECT_NE(old.exit_code, 0) << "the old password no longer opens it";
 }
 
+// certmint probe against a JSSE server (SSLServerSocket) on 127.0.0.1:0.
+TEST_F(JavaInteropTest, ProbeAgainstJavaServer) {
+  MakeCluster("ec:p256");
+  BackgroundProcess server({CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness", "serve",
+                            "certs/broker-1/keystore.jks", "JKS", "certs/broker-1/truststore.p12",
+                            "PKCS12", "store.pass"},
+                           dir_.path());
+  const std::string line = server.WaitForLine("PORT ");
+  ASSERT_FALSE(line.empty()) << server.output();
+  const std::string target = "127.0.0.1:" + line.substr(5);
+  auto r = Certmint({"probe", target, "--truststore", "certs/client-1", "--keystore",
+                     "certs/client-1", "--password-file", "store.pass", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["protocol"], "TLSv1.3");
+  EXPECT_EQ(j["chain"][0]["subject"], "CN=broker-1");
+  EXPECT_EQ(j["chain_trusted"], true);
+  EXPECT_EQ(j["name_matches"], true) << "127.0.0.1 is an iPAddress SAN of broker-1";
+  auto name = Certmint({"probe", target, "--truststore", "certs/client-1", "--servername",
+                        "broker-9.kafka.test", "--password-file", "store.pass"});
+  EXPECT_EQ(name.exit_code, 2) << name.out;
+  EXPECT_NE(name.out.find("fail  name broker-9.kafka.test: not covered"), std::string::npos)
+      << name.out;
+}
+
 TEST_F(JavaInteropTest, DamagedStoresGiveOneClearLine) {
   MakeCluster("ec:p256", {"--format", "jks,p12"});
   const std::string jks = ReadTextFile(Path("certs/broker-1/keystore.jks"));

@@ -4,6 +4,11 @@
 // authentication required, and "HTTPS" endpoint identification on the
 // client, as ssl.endpoint.identification.algorithm=https sets it.
 //
+// Or, as a server for `certmint probe` to connect to:
+//        java TlsHarness serve KS KS_TYPE TRUSTSTORE TRUSTSTORE_TYPE PASSWORD_FILE
+// which listens on 127.0.0.1 (port 0), prints "PORT n", and completes
+// handshakes (client certificate wanted, not required) until killed.
+//
 // Usage: java TlsHarness SERVER_KS SERVER_KS_TYPE CLIENT_KS CLIENT_KS_TYPE
 //                        TRUSTSTORE TRUSTSTORE_TYPE PASSWORD_FILE TRUST_PASSWORD_FILE
 //                        HOST[,HOST...] [PROTOCOL]
@@ -67,7 +72,32 @@ public class TlsHarness {
     return sb.toString().replace('\n', ' ');
   }
 
+  static void serve(String[] args) throws Exception {
+    char[] pw = password(args[5]);
+    KeyStore trust = load(args[3], args[4], pw);
+    SSLContext ctx = context(args[1], args[2], pw, trust, "TLS");
+    SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory()
+        .createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    ss.setWantClientAuth(true);
+    System.out.println("PORT " + ss.getLocalPort());
+    System.out.flush();
+    while (true) {
+      try (SSLSocket s = (SSLSocket) ss.accept()) {
+        s.setSoTimeout(5000);
+        s.startHandshake();
+        s.getInputStream().read();
+      } catch (Exception e) {
+        System.out.println("connection: " + reason(e));
+        System.out.flush();
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length >= 6 && args[0].equals("serve")) {
+      serve(args);
+      return;
+    }
     if (args.length < 9) {
       System.err.println("usage: see the comment at the top of TlsHarness.java");
       System.exit(2);

@@ -89,3 +89,90 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions&
 }
 
 }  // namespace certmint::testing
+
+#include <poll.h>
+#include <signal.h>
+
+#include <chrono>
+
+namespace certmint::testing {
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::optional<std::string>& cwd) {
+  int fds[2];
+  int in[2];
+  if (pipe(fds) != 0 || pipe(in) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(in[0], 0);
+    close(in[0]);
+    close(in[1]);
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    if (cwd && chdir(cwd->c_str()) != 0) {
+      _exit(126);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  close(in[0]);
+  fd_ = fds[0];
+  stdin_fd_ = in[1];
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  if (fd_ >= 0) {
+    close(fd_);
+  }
+  if (stdin_fd_ >= 0) {
+    close(stdin_fd_);
+  }
+}
+
+std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  size_t scanned = 0;
+  for (;;) {
+    size_t nl;
+    while ((nl = output_.find('\n', scanned)) != std::string::npos) {
+      std::string line = output_.substr(scanned, nl - scanned);
+      scanned = nl + 1;
+      if (line.find(needle) != std::string::npos) {
+        return line;
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      return {};
+    }
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) {
+      return {};
+    }
+    char buf[4096];
+    ssize_t n = read(fd_, buf, sizeof(buf));
+    if (n <= 0) {
+      return {};
+    }
+    output_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace certmint::testing

@@ -26,3 +26,29 @@ struct RunOptions {
 ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 }  // namespace certmint::testing
+
+namespace certmint::testing {
+
+// A server started for a test (openssl s_server, a Java server), killed when
+// the object goes away. Its stdout and stderr are read line by line.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv,
+                             const std::optional<std::string>& cwd = std::nullopt);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  // The first output line containing `needle`, waiting up to `timeout_ms`;
+  // empty if none came.
+  std::string WaitForLine(const std::string& needle, int timeout_ms = 15000);
+  const std::string& output() const { return output_; }
+
+ private:
+  int pid_ = -1;
+  int fd_ = -1;
+  int stdin_fd_ = -1;  // held open: some servers (openssl s_server) quit on EOF
+  std::string output_;
+};
+
+}  // namespace certmint::testing

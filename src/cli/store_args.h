@@ -1,0 +1,36 @@
+// Stores named on the command line as an identity directory or a file, and
+// the password for each: --password-file / $CERTMINT_PASSWORD when given,
+// else the `password` file certmint wrote beside the store.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/secret.h"
+#include "stores/keystore.h"
+
+namespace certmint::cli {
+
+// The explicit password, if any (--password-file, else $CERTMINT_PASSWORD).
+Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file);
+
+// The password for a store at `path` (a file or an identity directory).
+Result<std::optional<SecretString>> PasswordFor(const std::string& path,
+                                                const std::optional<SecretString>& explicit_pw);
+
+struct NamedStore {
+  std::string label;  // the file it came from
+  KeyStore store;
+};
+
+// A keystore: a store file, or an identity directory (keystore.p12, then
+// keystore.jks, then NAME.key + chain.pem).
+Result<NamedStore> LoadKeystoreArg(const std::string& arg,
+                                   const std::optional<SecretString>& explicit_pw);
+// A truststore: a store file, or an identity directory (truststore.p12, then
+// truststore.jks, then ca.crt).
+Result<NamedStore> LoadTruststoreArg(const std::string& arg,
+                                     const std::optional<SecretString>& explicit_pw);
+
+}  // namespace certmint::cli

@@ -1,0 +1,183 @@
+#include "tls/handshake.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include <cstring>
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "tls/context.h"
+#include "x509/name.h"
+
+namespace certmint {
+namespace {
+
+class Socket {
+ public:
+  explicit Socket(int fd = -1) : fd_(fd) {}
+  ~Socket() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  Socket(Socket&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Socket& operator=(Socket&&) = delete;
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+void SetTimeouts(int fd, int ms) {
+  timeval tv{ms / 1000, (ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+// The first OpenSSL error's reason, or the verify result's text.
+std::string Reason(SSL* ssl, int ret) {
+  const long verify = SSL_get_verify_result(ssl);  // NOLINT(runtime/int)
+  if (verify != X509_V_OK) {
+    return VerifyErrorText(verify);
+  }
+  unsigned long e = ERR_peek_error();  // NOLINT(runtime/int)
+  std::string out;
+  if (e != 0) {
+    const char* r = ERR_reason_error_string(e);
+    out = r != nullptr ? r : fmt::format("error {:x}", e);
+  } else if (SSL_get_error(ssl, ret) == SSL_ERROR_SYSCALL || ret == 0) {
+    out = "the connection was closed";
+  } else {
+    out = "handshake failed";
+  }
+  ERR_clear_error();
+  return out;
+}
+
+std::string PeerSubject(SSL* ssl) {
+  X509* peer = SSL_get0_peer_certificate(ssl);
+  return peer != nullptr ? NameToString(X509_get_subject_name(peer)) : std::string();
+}
+
+}  // namespace
+
+std::string VerifyErrorText(long code) {  // NOLINT(runtime/int)
+  return X509_verify_cert_error_string(code);
+}
+
+Result<HandshakeReport> RunLocalHandshake(SSL_CTX* server, SSL_CTX* client,
+                                          const HandshakeOptions& options) {
+  Socket listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;  // any free port
+  socklen_t len = sizeof(addr);
+  if (listener.get() < 0 ||
+      ::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::listen(listener.get(), 1) != 0 ||
+      ::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("listening on 127.0.0.1: {}", strerror(errno)));
+  }
+  SetTimeouts(listener.get(), options.timeout_ms);
+
+  struct ServerSide {
+    bool ok = false;
+    std::string reason;
+    std::string client_subject;
+  } server_side;
+  std::thread server_thread([&] {
+    Socket conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (conn.get() < 0) {
+      server_side.reason = "no connection";
+      return;
+    }
+    SetTimeouts(conn.get(), options.timeout_ms);
+    ossl::SslPtr ssl(SSL_new(server));
+    SSL_set_fd(ssl.get(), conn.get());
+    int ret = SSL_accept(ssl.get());
+    if (ret != 1) {
+      server_side.reason = Reason(ssl.get(), ret);
+      return;
+    }
+    char b = 0;
+    ret = SSL_read(ssl.get(), &b, 1);
+    if (ret != 1) {
+      server_side.reason = Reason(ssl.get(), ret);
+      return;
+    }
+    SSL_write(ssl.get(), &b, 1);
+    server_side.ok = true;
+    server_side.client_subject = PeerSubject(ssl.get());
+    SSL_shutdown(ssl.get());
+  });
+
+  HandshakeReport report;
+  std::string client_reason;
+  {
+    Socket conn(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    SetTimeouts(conn.get(), options.timeout_ms);
+    if (::connect(conn.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      client_reason = fmt::format("connect: {}", strerror(errno));
+    } else {
+      ossl::SslPtr ssl(SSL_new(client));
+      SSL_set_fd(ssl.get(), conn.get());
+      auto host = ExpectHost(ssl.get(), options.host);
+      int ret = host ? SSL_connect(ssl.get()) : -1;
+      if (!host) {
+        client_reason = host.error().ToString();
+      } else if (ret != 1) {
+        client_reason = Reason(ssl.get(), ret);
+      } else {
+        report.protocol = SSL_get_version(ssl.get());
+        report.cipher = SSL_get_cipher_name(ssl.get());
+        report.server_subject = PeerSubject(ssl.get());
+        // TLS 1.3: the server judges the client certificate after the
+        // client's handshake is done; the byte exchange shows its verdict.
+        char b = 42;
+        ret = SSL_write(ssl.get(), &b, 1);
+        if (ret == 1) {
+          ret = SSL_read(ssl.get(), &b, 1);
+        }
+        if (ret != 1) {
+          client_reason = Reason(ssl.get(), ret);
+        } else {
+          SSL_shutdown(ssl.get());
+        }
+      }
+    }
+  }
+  server_thread.join();
+  report.client_subject = server_side.client_subject;
+  report.ok = server_side.ok && client_reason.empty();
+  if (!report.ok) {
+    // The side that decided names the cause; the other only saw an alert or
+    // a closed connection.
+    auto decided = [](const std::string& r) {
+      return !r.empty() && r.find("alert") == std::string::npos &&
+             r != "the connection was closed";
+    };
+    if (decided(client_reason)) {
+      report.reason = "the client refused the server: " + client_reason;
+    } else if (decided(server_side.reason)) {
+      report.reason = "the server refused the client: " + server_side.reason;
+    } else {
+      report.reason = fmt::format("handshake failed (client: {}; server: {})",
+                                  client_reason.empty() ? "ok" : client_reason,
+                                  server_side.reason.empty() ? "ok" : server_side.reason);
+    }
+  }
+  return report;
+}
+
+}  // namespace certmint

@@ -1,0 +1,318 @@
+#include "verify/verify.h"
+
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "stores/store_io.h"
+
+namespace certmint {
+namespace {
+
+std::string Days(TimePoint until, TimePoint now) {
+  const auto d = std::chrono::duration_cast<std::chrono::hours>(until - now).count() / 24;
+  return fmt::format("{} days left (until {})", d, FormatUtc(until));
+}
+
+// Signature algorithms and key sizes Java 17 refuses or frowns on
+// (jdk.certpath.disabledAlgorithms, jdk.tls.disabledAlgorithms).
+void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& chain,
+                     std::vector<Check>& out) {
+  std::vector<std::string> problems;
+  CheckStatus status = CheckStatus::kOk;
+  for (const auto& c : chain) {
+    const std::string who = c.Subject().ToString();
+    const bool self_signed = X509_check_issued(c.native(), c.native()) == X509_V_OK;
+    int md_nid = NID_undef;
+    int pk_nid = NID_undef;
+    OBJ_find_sigid_algs(X509_get_signature_nid(c.native()), &md_nid, &pk_nid);
+    if ((md_nid == NID_md5 || md_nid == NID_sha1) && !self_signed) {
+      problems.push_back(fmt::format("{} is signed with {} (disabled in Java 17)", who,
+                                     OBJ_nid2sn(md_nid)));
+      status = CheckStatus::kFail;
+    }
+    KeyDescription k = DescribePublicKey(X509_get0_pubkey(c.native()));
+    if (k.algorithm == "RSA" && k.bits < 1024) {
+      problems.push_back(fmt::format("{} has an RSA key of {} bits (Java 17 refuses < 1024)", who,
+                                     k.bits));
+      status = CheckStatus::kFail;
+    } else if (k.algorithm == "RSA" && k.bits < 2048) {
+      problems.push_back(fmt::format("{} has an RSA key of {} bits (weak; use 2048+)", who, k.bits));
+      status = std::max(status, CheckStatus::kWarn);
+    } else if (k.algorithm == "EC" && k.bits < 224) {
+      problems.push_back(fmt::format("{} has an EC key of {} bits (Java 17 refuses < 224)", who,
+                                     k.bits));
+      status = CheckStatus::kFail;
+    }
+  }
+  ClearOpenSslErrors();
+  std::string detail;
+  for (const auto& p : problems) {
+    detail += (detail.empty() ? "" : "; ") + p;
+  }
+  out.push_back({scope, "algorithms Java 17 accepts", status,
+                 problems.empty() ? "signatures and key sizes are all accepted" : detail});
+}
+
+}  // namespace
+
+std::string_view CheckStatusName(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kOk:
+      return "ok";
+    case CheckStatus::kWarn:
+      return "warn";
+    case CheckStatus::kFail:
+      return "fail";
+  }
+  return "?";
+}
+
+CheckStatus WorstStatus(const std::vector<Check>& checks) {
+  CheckStatus worst = CheckStatus::kOk;
+  for (const auto& c : checks) {
+    worst = std::max(worst, c.status);
+  }
+  return worst;
+}
+
+std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& options) {
+  std::vector<Check> out;
+  const std::string& ks = pair.keystore_label;
+  const std::string& ts = pair.truststore_label;
+  auto add = [&](const std::string& scope, std::string name, CheckStatus st, std::string detail) {
+    out.push_back({scope, std::move(name), st, std::move(detail)});
+  };
+
+  // The truststore first: without anchors nothing else can pass.
+  if (pair.truststore.trusted.empty()) {
+    add(ts, "trusted CA certificates", CheckStatus::kFail,
+        "none: Java fails with \"the trustAnchors parameter must be non-empty\"");
+  } else {
+    std::string names;
+    for (const auto& t : pair.truststore.trusted) {
+      names += (names.empty() ? "" : ", ") + t.alias + " (" + t.certificate.Subject().ToString() + ")";
+    }
+    add(ts, "trusted CA certificates", CheckStatus::kOk, names);
+  }
+  for (const auto& c : pair.truststore.loose_certificates) {
+    add(ts, "trust attribute on every CA entry", CheckStatus::kFail,
+        fmt::format("{} has no trusted-key-usage attribute: Java ignores it (re-import it with "
+                    "certmint keystore import-cert)",
+                    c.Subject().ToString()));
+  }
+  if (pair.truststore.loose_certificates.empty() && !pair.truststore.trusted.empty()) {
+    add(ts, "trust attribute on every CA entry", CheckStatus::kOk, "Java sees every entry");
+  }
+  for (const auto& t : pair.truststore.trusted) {
+    const TimePoint end = t.certificate.NotAfter();
+    if (end <= options.now) {
+      add(ts, "validity of " + t.alias, CheckStatus::kFail,
+          fmt::format("expired on {}", FormatUtc(end)));
+    } else if (end - options.now < std::chrono::hours(24) * options.warn_days) {
+      add(ts, "validity of " + t.alias, CheckStatus::kWarn, Days(end, options.now));
+    }
+  }
+
+  if (pair.keystore.keys.size() != 1) {
+    add(ks, "one key entry", CheckStatus::kFail,
+        fmt::format("the keystore has {} key entries; Kafka needs exactly one",
+                    pair.keystore.keys.size()));
+    return out;
+  }
+  const KeyEntry& entry = pair.keystore.keys[0];
+  const Certificate& leaf = entry.chain[0];
+  add(ks, "key matches certificate", leaf.MatchesKey(entry.key) ? CheckStatus::kOk : CheckStatus::kFail,
+      fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
+                  leaf.Subject().ToString()));
+
+  // Chain to an anchor of the truststore (time checked separately below).
+  {
+    ossl::X509StorePtr store(X509_STORE_new());
+    for (const auto& t : pair.truststore.trusted) {
+      X509_STORE_add_cert(store.get(), t.certificate.native());
+    }
+    ossl::X509StackPtr untrusted(sk_X509_new_null());
+    for (size_t i = 1; i < entry.chain.size(); ++i) {
+      X509_up_ref(entry.chain[i].native());
+      sk_X509_push(untrusted.get(), entry.chain[i].native());
+    }
+    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), untrusted.get());
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_NO_CHECK_TIME);
+    const bool ok = X509_verify_cert(ctx.get()) == 1;
+    const int err = X509_STORE_CTX_get_error(ctx.get());
+    std::string path;
+    if (ok) {
+      STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+      for (int i = 0; i < sk_X509_num(built); ++i) {
+        path += (i ? " <- " : "") + NameToString(X509_get_subject_name(sk_X509_value(built, i)));
+      }
+    }
+    add(ks, "chain reaches a trusted CA", ok ? CheckStatus::kOk : CheckStatus::kFail,
+        ok ? path : fmt::format("{} (truststore {})", X509_verify_cert_error_string(err), ts));
+    ClearOpenSslErrors();
+  }
+
+  for (const auto& c : entry.chain) {
+    const std::string what = "validity of " + c.Subject().ToString();
+    if (c.NotBefore() > options.now) {
+      add(ks, what, CheckStatus::kFail, fmt::format("not valid before {}", FormatUtc(c.NotBefore())));
+    } else if (c.NotAfter() <= options.now) {
+      add(ks, what, CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(c.NotAfter())));
+    } else if (c.NotAfter() - options.now < std::chrono::hours(24) * options.warn_days) {
+      add(ks, what, CheckStatus::kWarn,
+          Days(c.NotAfter(), options.now) + fmt::format(", under {} days", options.warn_days));
+    } else {
+      add(ks, what, CheckStatus::kOk, Days(c.NotAfter(), options.now));
+    }
+  }
+
+  // Key usage and extended key usage for the role (java-stores.md §3).
+  {
+    const uint32_t ku_flags = X509_get_extension_flags(leaf.native());
+    const uint32_t ku = X509_get_key_usage(leaf.native());
+    const uint32_t xku = X509_get_extended_key_usage(leaf.native());
+    const bool has_ku = (ku_flags & EXFLAG_KUSAGE) != 0;
+    const bool has_xku = (ku_flags & EXFLAG_XKUSAGE) != 0;
+    std::vector<std::string> problems;
+    if (has_ku && (ku & KU_DIGITAL_SIGNATURE) == 0) {
+      problems.push_back("keyUsage lacks digitalSignature (TLS 1.3 and ECDHE need it)");
+    }
+    const bool server = !has_xku || (xku & XKU_SSL_SERVER) != 0;
+    const bool client = !has_xku || (xku & XKU_SSL_CLIENT) != 0;
+    const Role role = options.role.value_or(server && client ? Role::kBoth
+                                            : server         ? Role::kServer
+                                                             : Role::kClient);
+    if ((role == Role::kServer || role == Role::kBoth) && !server) {
+      problems.push_back("extendedKeyUsage lacks serverAuth");
+    }
+    if ((role == Role::kClient || role == Role::kBoth) && !client) {
+      problems.push_back("extendedKeyUsage lacks clientAuth (mTLS clients and brokers need it)");
+    }
+    std::string detail;
+    for (const auto& p : problems) {
+      detail += (detail.empty() ? "" : "; ") + p;
+    }
+    add(ks, fmt::format("key usage fits role {}{}", RoleName(role),
+                        options.role ? "" : " (from the certificate)"),
+        problems.empty() ? CheckStatus::kOk : CheckStatus::kFail,
+        problems.empty() ? "digitalSignature; " + std::string(server ? "serverAuth " : "") +
+                               (client ? "clientAuth" : "")
+                         : detail);
+    ClearOpenSslErrors();
+  }
+
+  for (const auto& host : options.hosts) {
+    unsigned char buf[16];
+    const bool is_ip = inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+                       inet_pton(AF_INET6, host.c_str(), buf) == 1;
+    const int r = is_ip ? X509_check_ip_asc(leaf.native(), host.c_str(), 0)
+                        : X509_check_host(leaf.native(), host.c_str(), host.size(), 0, nullptr);
+    SubjectAltNames sans = leaf.Sans();
+    std::string have;
+    for (const auto& d : sans.dns) {
+      have += (have.empty() ? "DNS:" : ", DNS:") + d;
+    }
+    for (const auto& i : sans.ips) {
+      have += (have.empty() ? "IP:" : ", IP:") + i;
+    }
+    add(ks, "SANs cover " + host, r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
+        r == 1 ? (is_ip ? "iPAddress SAN matches" : "dNSName SAN matches")
+               : fmt::format("no {} SAN matches (the certificate has: {})",
+                             is_ip ? "iPAddress" : "dNSName", have.empty() ? "none" : have));
+    ClearOpenSslErrors();
+  }
+  CheckAlgorithms(ks, entry.chain, out);
+  return out;
+}
+
+std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths) {
+  std::vector<Check> out;
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      continue;
+    }
+    const unsigned mode = st.st_mode & 0777;
+    if ((mode & 077) != 0) {
+      out.push_back({"files", "mode of " + p, CheckStatus::kFail,
+                     fmt::format("{:04o}: readable by group or others; chmod 600", mode)});
+    } else {
+      out.push_back({"files", "mode of " + p, CheckStatus::kOk, fmt::format("{:04o}", mode)});
+    }
+  }
+  return out;
+}
+
+std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir) {
+  std::vector<IdentityStoreFiles> out;
+  auto in = [&](const std::string& f) { return dir + "/" + f; };
+  if (fs::Exists(in("keystore.p12")) && fs::Exists(in("truststore.p12"))) {
+    out.push_back({"p12", {in("keystore.p12")}, in("truststore.p12")});
+  }
+  if (fs::Exists(in("keystore.jks")) && fs::Exists(in("truststore.jks"))) {
+    out.push_back({"jks", {in("keystore.jks")}, in("truststore.jks")});
+  }
+  const std::string name = fs::Basename(fs::Absolute(dir));
+  if (fs::Exists(in(name + ".key")) && fs::Exists(in("chain.pem")) && fs::Exists(in("ca.crt"))) {
+    out.push_back({"pem", {in(name + ".key"), in("chain.pem")}, in("ca.crt")});
+  }
+  return out;
+}
+
+Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
+                                const SecretString* password) {
+  if (files.size() == 1) {
+    return LoadStoreFile(files[0], password);
+  }
+  std::string all;
+  for (const auto& f : files) {
+    CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(f));
+    all += data;
+    all += "\n";
+    Cleanse(data);
+  }
+  auto store = ReadStore(all, password);
+  Cleanse(all);
+  return WithContext(std::move(store), files[0]);
+}
+
+std::string ExpiryMetrics(const std::string& identity, const KeyStore& keystore, TimePoint now) {
+  auto esc = [](std::string v) {
+    std::string out;
+    for (char c : v) {
+      if (c == '\\' || c == '"') {
+        out.push_back('\\');
+      }
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  };
+  std::string out =
+      "# HELP certmint_certificate_expiry_seconds Seconds until the certificate expires "
+      "(negative once expired).\n"
+      "# TYPE certmint_certificate_expiry_seconds gauge\n";
+  for (const auto& e : keystore.keys) {
+    for (size_t i = 0; i < e.chain.size(); ++i) {
+      const auto& c = e.chain[i];
+      const auto secs =
+          std::chrono::duration_cast<std::chrono::seconds>(c.NotAfter() - now).count();
+      out += fmt::format(
+          "certmint_certificate_expiry_seconds{{identity=\"{}\",alias=\"{}\",position=\"{}\","
+          "subject=\"{}\",serial=\"{}\"}} {}\n",
+          esc(identity), esc(e.alias), i == 0 ? "leaf" : "ca", esc(c.Subject().ToString()),
+          c.SerialHex(), secs);
+    }
+  }
+  return out;
+}
+
+}  // namespace certmint

@@ -1,0 +1,71 @@
+// Proves, before deployment, that a keystore and truststore will work: one
+// result per check, each naming what it looked at, instead of a bool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/secret.h"
+#include "stores/keystore.h"
+#include "x509/issue.h"
+
+namespace certmint {
+
+enum class CheckStatus { kOk, kWarn, kFail };
+std::string_view CheckStatusName(CheckStatus s);
+
+struct Check {
+  std::string scope;  // "keystore.p12", "truststore.jks", "files"
+  std::string name;   // "key matches certificate"
+  CheckStatus status = CheckStatus::kOk;
+  std::string detail;
+};
+
+struct VerifyOptions {
+  // Host names or IPs the certificate must cover (SAN rules as Kafka's
+  // https endpoint identification applies them).
+  std::vector<std::string> hosts;
+  // The role to check EKU against; nullopt: reported, not checked.
+  std::optional<Role> role;
+  int warn_days = 30;
+  TimePoint now = std::chrono::system_clock::now();
+};
+
+// A keystore and the truststore it is deployed with.
+struct StorePair {
+  std::string keystore_label;
+  std::string truststore_label;
+  KeyStore keystore;
+  KeyStore truststore;
+};
+
+std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& options);
+
+// Private files (keys, keystores, passwords, properties) must not be readable
+// by group or others.
+std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths);
+
+// Where an identity directory's stores are, per format: keystore.p12 with
+// truststore.p12, keystore.jks with truststore.jks, NAME.key + chain.pem with
+// ca.crt.
+struct IdentityStoreFiles {
+  std::string format;                        // "p12", "jks", "pem"
+  std::vector<std::string> keystore_files;   // PEM: key and chain, read as one
+  std::string truststore_file;
+};
+std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir);
+
+// Reads a store given as files (several PEM files are read as one).
+Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
+                                const SecretString* password);
+
+// Prometheus text format (node_exporter textfile collector): seconds to
+// expiry of every certificate of the keystore's chains.
+std::string ExpiryMetrics(const std::string& identity, const KeyStore& keystore, TimePoint now);
+
+CheckStatus WorstStatus(const std::vector<Check>& checks);
+
+}  // namespace certmint
