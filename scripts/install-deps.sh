@@ -10,6 +10,7 @@ packages=(
   libfmt-dev                     # formatting
   libexpected-dev                # tl::expected, our Result<T>
   libyaml-cpp-dev                # the cluster manifest
+  libsqlite3-dev sqlite3         # the inventory of issued certificates
   nlohmann-json3-dev             # --json output
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests

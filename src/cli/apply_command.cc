@@ -15,6 +15,7 @@
 #include "cluster/manifest.h"
 #include "cluster/plan.h"
 #include "core/fs.h"
+#include "inventory/inventory.h"
 #include "identity/identity.h"
 
 namespace certmint::cli {
@@ -165,12 +166,14 @@ Status RunApply(const ApplyArgs& args) {
                                  kMinStorePasswordLength));
   }
 
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
   Progress progress(todo, isatty(STDERR_FILENO) == 1, args.json);
   ApplyOptions options;
   options.out_dir = args.out;
   options.jobs = args.jobs;
   options.now = now;
   options.store_password = store_password ? &*store_password : nullptr;
+  options.inventory = inventory.get();
   options.on_done = [&](const PlanItem& item, const Status& st) { progress.Done(item, st); };
   const auto start = std::chrono::steady_clock::now();
   ApplySummary summary = ApplyPlan(*ca, plan, options);

@@ -35,6 +35,8 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& global);
 // verify and handshake.
 Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& global);
+// list, renew, revoke, crl.
+Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.
 void PrintJson(const std::string& json);

@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/random.h"
 #include "identity/identity.h"
+#include "inventory/inventory.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
 
@@ -105,6 +106,12 @@ Status RunIssue(const IssueArgs& args) {
 
   const std::string what = fmt::format("issuing {}", args.name);
   CM_ASSIGN_OR_RETURN(auto identity, WithContext(IssueIdentity(ca, request), what));
+  // Recorded before the files are written: the inventory may list a
+  // certificate whose files failed to appear, never the other way round.
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
+  CM_RETURN_IF_ERROR(WithContext(
+      inventory->RecordIssued(args.name, identity.certificate, ca.certificate(), request.now),
+      what));
   output.write_password_file = generated;
   CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
                                                             output),

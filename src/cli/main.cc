@@ -50,6 +50,7 @@ int Main(int argc, char** argv) {
   add(RegisterCaCommands(&app, global));
   add(RegisterIssueCommand(&app, global));
   add(RegisterApplyCommand(&app, global));
+  add(RegisterLifecycleCommands(&app, global));
   add(RegisterInspectCommand(&app, global));
   add(RegisterConvertCommand(&app, global));
   add(RegisterKeystoreCommands(&app, global));

@@ -30,8 +30,19 @@ struct VerifyArgs {
   std::string password_file;
   int warn_days = 30;
   std::string metrics;
+  std::vector<std::string> crls;
   bool json = false;
 };
+
+Result<std::vector<Crl>> LoadCrls(const std::vector<std::string>& files) {
+  std::vector<Crl> out;
+  for (const auto& f : files) {
+    CM_ASSIGN_OR_RETURN(auto data, WithContext(fs::ReadFile(f), "--crl"));
+    CM_ASSIGN_OR_RETURN(auto crl, WithContext(Crl::Parse(data), "--crl " + f));
+    out.push_back(std::move(crl));
+  }
+  return out;
+}
 
 Result<int> RunVerify(const VerifyArgs& a) {
   if (a.dir.empty() == (a.keystore.empty() || a.truststore.empty())) {
@@ -41,6 +52,7 @@ Result<int> RunVerify(const VerifyArgs& a) {
   VerifyOptions options;
   options.hosts = a.hosts;
   options.warn_days = a.warn_days;
+  CM_ASSIGN_OR_RETURN(options.crls, LoadCrls(a.crls));
   if (!a.role.empty()) {
     CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
     options.role = role;
@@ -133,6 +145,7 @@ struct HandshakeArgs {
   std::vector<std::string> hosts;
   std::string password_file;
   std::string tls = "both";
+  std::vector<std::string> crls;
   bool json = false;
 };
 
@@ -141,6 +154,7 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls: expected 1.2, 1.3 or both");
   }
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
+  CM_ASSIGN_OR_RETURN(auto crls, LoadCrls(a.crls));
   CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreArg(a.server, explicit_pw), "--server"));
   std::optional<NamedStore> client;
   if (!a.client.empty()) {
@@ -176,9 +190,11 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
     TlsContextOptions so;
     so.side = TlsSide::kServer;
     so.min_version = so.max_version = version;
+    so.crls = crls;
     TlsContextOptions co;
     co.side = TlsSide::kClient;
     co.min_version = co.max_version = version;
+    co.crls = crls;
     CM_ASSIGN_OR_RETURN(auto sctx, WithContext(MakeTlsContext(&server.store, server_trust.store, so),
                                                server.label));
     CM_ASSIGN_OR_RETURN(auto cctx,
@@ -233,6 +249,8 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("--metrics", v->metrics,
                      "Write Prometheus gauges (seconds to expiry) to this file, for "
                      "node_exporter's textfile collector");
+  verify->add_option("--crl", v->crls, "A CRL (PEM or DER) the certificate must not be on "
+                                       "(repeatable)");
   verify->add_flag("--json", v->json, "Print the checks as JSON");
   AddArgvPasswordTraps(verify);
   verify->footer(
@@ -258,6 +276,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   hs->add_option("--password-file", h->password_file,
                  "Store password (else $CERTMINT_PASSWORD, else each store's password file)");
   hs->add_option("--tls", h->tls, "1.2, 1.3 or both")->capture_default_str();
+  hs->add_option("--crl", h->crls, "CRLs both sides check the peer against (repeatable)");
   hs->add_flag("--json", h->json, "Print the results as JSON");
   AddArgvPasswordTraps(hs);
   hs->footer(

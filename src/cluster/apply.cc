@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/random.h"
 #include "identity/identity.h"
+#include "verify/verify.h"
 
 namespace certmint {
 namespace {
@@ -50,6 +51,10 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
   bool generated = false;
   CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &generated));
+  if (options.inventory != nullptr) {
+    CM_RETURN_IF_ERROR(options.inventory->RecordIssued(spec.name, identity.certificate,
+                                                       ca.certificate(), options.now));
+  }
   IdentityOutput output;
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
@@ -61,6 +66,64 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
 }
 
 }  // namespace
+
+Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
+                     const std::string& name, const RenewOptions& options) {
+  CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(out_dir, name));
+  if (!state) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, name));
+  }
+  std::optional<SecretString> own_password;
+  const SecretString* password = options.store_password;
+  if (password == nullptr) {
+    if (!state->password_file) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("{}/{} has no password file: give the store password", out_dir,
+                                   name));
+    }
+    CM_ASSIGN_OR_RETURN(auto text, fs::ReadFile(*state->password_file, 4096));
+    own_password.emplace(std::string_view(text).substr(0, text.find('\n')));
+    Cleanse(text);
+    password = &*own_password;
+  }
+  IdentityRequest request;
+  request.name = name;
+  request.sans = state->sans;
+  request.role = state->role;
+  request.key_spec = state->key_type;
+  request.now = options.now;
+  const auto validity = state->certificate.NotAfter() - state->certificate.NotBefore();
+  request.days = options.days.value_or(std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24)));
+  if (options.keep_key) {
+    auto stores = FindIdentityStores(out_dir + "/" + name);
+    if (stores.empty()) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{}: no keystore to take the key from",
+                                                         out_dir, name));
+    }
+    CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, password));
+    if (ks.keys.size() != 1) {
+      return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
+    }
+    request.key = ks.keys[0].key;
+  }
+  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
+  if (options.inventory != nullptr) {
+    CM_RETURN_IF_ERROR(options.inventory->RecordIssued(name, identity.certificate,
+                                                       ca.certificate(), options.now));
+  }
+  IdentityOutput output;
+  output.formats = state->formats.empty()
+                       ? std::vector<StoreFormat>{StoreFormat::kPem, StoreFormat::kPkcs12,
+                                                  StoreFormat::kJks}
+                       : state->formats;
+  output.install_dir = state->install_dir;
+  output.write_password_file = state->password_file.has_value() && options.store_password == nullptr;
+  output.replace = true;
+  output.now = options.now;
+  CM_RETURN_IF_ERROR(WriteIdentity(out_dir, identity, *password, output));
+  return {};
+}
 
 ApplySummary ApplyPlan(const CertificateAuthority& ca, const std::vector<PlanItem>& plan,
                        const ApplyOptions& options) {

@@ -10,6 +10,7 @@
 #include "cluster/plan.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "inventory/inventory.h"
 
 namespace certmint {
 
@@ -20,6 +21,8 @@ struct ApplyOptions {
   // One password for every store; null: keep each identity's generated
   // password, or generate one.
   const SecretString* store_password = nullptr;
+  // Where each issuance is recorded; null: not recorded.
+  Inventory* inventory = nullptr;
   // Called after each identity, from worker threads but never concurrently.
   std::function<void(const PlanItem&, const Status&)> on_done;
 };
@@ -30,6 +33,21 @@ struct ApplySummary {
   int kept = 0;
   std::vector<std::pair<std::string, Error>> failures;
 };
+
+struct RenewOptions {
+  bool keep_key = false;
+  std::optional<int> days;  // default: the old certificate's validity period
+  const SecretString* store_password = nullptr;  // default: the identity's password file
+  Inventory* inventory = nullptr;
+  TimePoint now = std::chrono::system_clock::now();
+};
+
+// Re-issues OUT/NAME for the same names, role, key type and formats: a new
+// key (or the same with keep_key), a new certificate, every file rewritten
+// and swapped in atomically; the old certificate becomes superseded in the
+// inventory. kNotFound when OUT/NAME does not exist.
+Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
+                     const std::string& name, const RenewOptions& options);
 
 // Issues every create/renew item of `plan`. Failures are collected, not
 // fatal to the others.

@@ -59,7 +59,12 @@ Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityReq
   profile.role = request.role;
   profile.days = request.days;
   profile.now = request.now;
-  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(request.key_spec));
+  std::optional<PrivateKey> generated;
+  if (!request.key) {
+    CM_ASSIGN_OR_RETURN(auto k, PrivateKey::Generate(request.key_spec));
+    generated.emplace(std::move(k));
+  }
+  const PrivateKey key = request.key ? *request.key : *generated;
   CM_ASSIGN_OR_RETURN(auto cert,
                       SignLeaf(ca.certificate(), ca.key(), key.native(), profile));
   return Identity{request.name, std::move(key), std::move(cert), {ca.certificate()}};

@@ -45,6 +45,8 @@ struct IdentityRequest {
   int days = 365;
   KeySpec key_spec = DefaultKeySpec();
   TimePoint now = std::chrono::system_clock::now();
+  // Reuse this key instead of making one (renew --keep-key, signing a CSR's key).
+  std::optional<PrivateKey> key;
 };
 
 struct Identity {

@@ -65,6 +65,12 @@ Result<ossl::SslCtxPtr> MakeTlsContext(const KeyStore* keystore, const KeyStore&
       ClearOpenSslErrors();  // a duplicate is harmless
     }
   }
+  for (const auto& crl : options.crls) {
+    X509_STORE_add_crl(store, crl.native());
+  }
+  if (!options.crls.empty()) {
+    X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx.get()), X509_V_FLAG_CRL_CHECK);
+  }
   int mode = SSL_VERIFY_PEER;
   if (options.side == TlsSide::kServer && options.require_client_certificate) {
     mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;

@@ -10,6 +10,7 @@
 #include "core/ossl.h"
 #include "core/secret.h"
 #include "stores/keystore.h"
+#include "x509/crl.h"
 
 namespace certmint {
 
@@ -25,6 +26,9 @@ struct TlsContextOptions {
   // Alias of the key entry to use when the keystore holds several; empty:
   // the only one.
   std::string alias;
+  // Revocation lists: with any, every peer certificate is checked against
+  // them (X509_V_FLAG_CRL_CHECK).
+  std::vector<Crl> crls;
 };
 
 // A context presenting the keystore's key entry (with its chain) and

@@ -143,6 +143,12 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
     X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), untrusted.get());
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_NO_CHECK_TIME);
+    for (const auto& crl : options.crls) {
+      X509_STORE_add_crl(store.get(), crl.native());
+    }
+    if (!options.crls.empty()) {
+      X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+    }
     const bool ok = X509_verify_cert(ctx.get()) == 1;
     const int err = X509_STORE_CTX_get_error(ctx.get());
     std::string path;
@@ -152,7 +158,9 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
         path += (i ? " <- " : "") + NameToString(X509_get_subject_name(sk_X509_value(built, i)));
       }
     }
-    add(ks, "chain reaches a trusted CA", ok ? CheckStatus::kOk : CheckStatus::kFail,
+    add(ks, options.crls.empty() ? "chain reaches a trusted CA"
+                                 : "chain reaches a trusted CA, not revoked",
+        ok ? CheckStatus::kOk : CheckStatus::kFail,
         ok ? path : fmt::format("{} (truststore {})", X509_verify_cert_error_string(err), ts));
     ClearOpenSslErrors();
   }

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "stores/keystore.h"
+#include "x509/crl.h"
 #include "x509/issue.h"
 
 namespace certmint {
@@ -32,6 +33,8 @@ struct VerifyOptions {
   std::optional<Role> role;
   int warn_days = 30;
   TimePoint now = std::chrono::system_clock::now();
+  // With CRLs, the node certificate must not be revoked.
+  std::vector<Crl> crls;
 };
 
 // A keystore and the truststore it is deployed with.

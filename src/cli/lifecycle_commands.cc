@@ -1,0 +1,253 @@
+// certmint list, renew, revoke and crl: keeping identities alive.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ca/authority.h"
+#include "ca/crl.h"
+#include "cli/commands.h"
+#include "cli/passwords.h"
+#include "cluster/apply.h"
+#include "core/fs.h"
+#include "identity/identity.h"
+#include "inventory/inventory.h"
+
+namespace certmint::cli {
+namespace {
+
+Result<CertificateAuthority> LoadCaWithPassword(const std::string& dir, const std::string& file) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(dir));
+  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({file, kCaPasswordEnv, "CA password", false,
+                                           "--ca-password-file"}));
+  if (!pw) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
+                                 "a terminal to be prompted",
+                                 kCaPasswordEnv));
+  }
+  return CertificateAuthority::Load(dir, *pw);
+}
+
+struct ListArgs {
+  std::string dir;
+  std::optional<int> expiring;
+  bool revoked = false;
+  bool all = false;
+  bool json = false;
+};
+
+Status RunList(const ListArgs& a) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  InventoryFilter f;
+  f.expiring_within_days = a.expiring;
+  f.revoked_only = a.revoked;
+  f.current_only = !a.all && !a.revoked;
+  const auto now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(auto rows, inv->List(f, now));
+  if (a.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rows) {
+      nlohmann::json j{{"name", r.name},         {"serial", r.serial},
+                       {"status", CertStatusName(r.status)},
+                       {"subject", r.subject},   {"sans", r.sans},
+                       {"not_before", r.not_before}, {"not_after", r.not_after},
+                       {"key_type", r.key_type}, {"sha256_fingerprint", r.sha256},
+                       {"issued_at", r.issued_at}};
+      if (r.status == CertStatus::kRevoked) {
+        j["revoked_at"] = r.revoked_at;
+        j["revocation_reason"] = RevocationReasonName(r.revocation_reason);
+      }
+      list.push_back(j);
+    }
+    PrintJson(list.dump(2));
+    return {};
+  }
+  std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
+                           "KEY", "SERIAL");
+  for (const auto& r : rows) {
+    std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", r.name, CertStatusName(r.status),
+                             r.not_after, r.key_type, r.serial);
+  }
+  std::cout << fmt::format("{} certificate{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+  return {};
+}
+
+struct RenewArgs {
+  std::vector<std::string> names;
+  std::string dir;
+  std::string out = ".";
+  std::optional<int> expiring;
+  std::optional<int> days;
+  bool keep_key = false;
+  std::string password_file;
+  std::string ca_password_file;
+};
+
+Status RunRenew(const RenewArgs& a) {
+  if (a.names.empty() == !a.expiring.has_value()) {
+    return MakeError(ErrorCode::kInvalidArgument, "give identity names, or --expiring DAYS");
+  }
+  std::vector<std::string> names = a.names;
+  const auto now = std::chrono::system_clock::now();
+  if (a.expiring) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(a.out, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name[0] == '.' || !fs::Exists(e.path().string() + "/certmint.json")) {
+        continue;
+      }
+      auto state = ReadIdentityState(a.out, name);
+      if (state && *state &&
+          (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * *a.expiring) {
+        names.push_back(name);
+      }
+    }
+    std::sort(names.begin(), names.end());
+    if (names.empty()) {
+      std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
+      return {};
+    }
+  }
+  for (const auto& n : names) {
+    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
+    if (!fs::Exists(a.out + "/" + n)) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
+    }
+  }
+  CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({a.password_file, kStorePasswordEnv, "", false,
+                                                 "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  RenewOptions o;
+  o.keep_key = a.keep_key;
+  o.days = a.days;
+  o.store_password = store_pw ? &*store_pw : nullptr;
+  o.inventory = inv.get();
+  o.now = now;
+  for (const auto& n : names) {
+    CM_RETURN_IF_ERROR(WithContext(RenewIdentity(ca, a.out, n, o), "renewing " + n));
+    auto state = ReadIdentityState(a.out, n);
+    std::cout << fmt::format("Renewed {}{}: valid until {}\n", n, a.keep_key ? " (same key)" : "",
+                             state && *state ? FormatUtc((*state)->certificate.NotAfter()) : "?");
+  }
+  return {};
+}
+
+struct RevokeArgs {
+  std::string target;
+  std::string dir;
+  std::string reason = "unspecified";
+};
+
+Status RunRevoke(const RevokeArgs& a) {
+  CM_ASSIGN_OR_RETURN(int reason, WithContext(ParseRevocationReason(a.reason), "--reason"));
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto r, inv->Revoke(a.target, reason, std::chrono::system_clock::now()));
+  std::cout << fmt::format("Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
+                           "--out FILE\n",
+                           r.name, r.serial, RevocationReasonName(reason), a.dir);
+  return {};
+}
+
+struct CrlArgs {
+  std::string dir;
+  std::string out;
+  int days = 7;
+  bool der = false;
+  std::string ca_password_file;
+};
+
+Status RunCrl(const CrlArgs& a) {
+  CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto revoked, inv->RevokedBy(ca.certificate().Sha256Fingerprint()));
+  CM_ASSIGN_OR_RETURN(long long number, inv->NextCrlNumber());
+  CrlOptions o;
+  o.number = number;
+  o.days = a.days;
+  o.der = a.der;
+  CM_ASSIGN_OR_RETURN(auto crl, MakeCrl(ca, revoked, o));
+  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, crl, fs::kPublicFile));
+  std::cout << fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
+                           number, revoked.size(), a.days);
+  return {};
+}
+
+}  // namespace
+
+Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+  auto l = std::make_shared<ListArgs>();
+  CLI::App* list = app->add_subcommand("list", "List the certificates the CA issued (inventory)");
+  list->add_option("--dir", l->dir, "The CA's directory")->required();
+  list->add_option("--expiring", l->expiring, "Only valid certificates expiring within DAYS");
+  list->add_flag("--revoked", l->revoked, "Only revoked certificates");
+  list->add_flag("--all", l->all, "Include superseded certificates");
+  list->add_flag("--json", l->json, "Print JSON");
+  list->footer("Example:\n  certmint list --dir pki --expiring 30");
+
+  auto r = std::make_shared<RenewArgs>();
+  CLI::App* renew = app->add_subcommand(
+      "renew", "Re-issue identities: new key (or --keep-key), new certificate, same names");
+  renew->add_option("NAME", r->names, "Identities to renew");
+  renew->add_option("--dir", r->dir, "The CA's directory")->required();
+  renew->add_option("--out", r->out, "Where the identity directories live")->capture_default_str();
+  renew->add_option("--expiring", r->expiring, "Renew every identity expiring within DAYS");
+  renew->add_option("--days", r->days, "Validity (default: as before)");
+  renew->add_flag("--keep-key", r->keep_key, "Reuse the identity's key");
+  renew->add_option("--password-file", r->password_file,
+                    "Store password (else $CERTMINT_PASSWORD, else each identity's password file)");
+  renew->add_option("--ca-password-file", r->ca_password_file, "CA key password file");
+  AddArgvPasswordTraps(renew);
+  renew->footer(
+      "Every file is rewritten and the directory swapped in atomically; the old certificate is\n"
+      "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n\n"
+      "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file ca.pass\n"
+      "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass");
+
+  auto v = std::make_shared<RevokeArgs>();
+  CLI::App* revoke = app->add_subcommand("revoke", "Revoke a certificate by name or serial");
+  revoke->add_option("NAME_OR_SERIAL", v->target, "Identity name (its current certificate) or "
+                                                  "serial")
+      ->required();
+  revoke->add_option("--dir", v->dir, "The CA's directory")->required();
+  revoke->add_option("--reason", v->reason,
+                     "unspecified, key-compromise, ca-compromise, affiliation-changed, "
+                     "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn")
+      ->capture_default_str();
+  revoke->footer("Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
+                 "  certmint crl --dir pki --out pki/crl.pem");
+
+  auto c = std::make_shared<CrlArgs>();
+  CLI::App* crl = app->add_subcommand("crl", "Write a signed CRL of every revoked certificate");
+  crl->add_option("--dir", c->dir, "The CA's directory")->required();
+  crl->add_option("--out", c->out, "File to write")->required();
+  crl->add_option("--days", c->days, "Days until nextUpdate")->capture_default_str();
+  crl->add_flag("--der", c->der, "DER instead of PEM");
+  crl->add_option("--ca-password-file", c->ca_password_file, "CA key password file");
+  AddArgvPasswordTraps(crl);
+  crl->footer("An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
+              "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
+              "--crl and certmint handshake --crl.\n\n"
+              "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
+
+  return [=]() -> Result<int> {
+    for (CLI::App* cmd : {renew, crl}) {
+      if (cmd->parsed()) {
+        CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+      }
+    }
+    Status st = list->parsed()    ? RunList(*l)
+                : renew->parsed() ? RunRenew(*r)
+                : revoke->parsed() ? RunRevoke(*v)
+                                   : RunCrl(*c);
+    CM_RETURN_IF_ERROR(st);
+    return 0;
+  };
+}
+
+}  // namespace certmint::cli

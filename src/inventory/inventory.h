@@ -1,0 +1,75 @@
+// The inventory: every certificate the CA issued, in SQLite inside the PKI
+// directory (DIR/inventory.db). One transaction per change, WAL mode and a
+// busy timeout, so several certmint processes can issue at once without
+// losing rows. The interface hides SQLite so that a shared database could
+// back several CA servers later.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "x509/certificate.h"
+
+namespace certmint {
+
+enum class CertStatus { kValid, kSuperseded, kRevoked };
+std::string_view CertStatusName(CertStatus s);
+
+// RFC 5280 §5.3.1 reasonCode.
+Result<int> ParseRevocationReason(std::string_view text);
+std::string_view RevocationReasonName(int code);
+
+struct InventoryRecord {
+  std::string serial;  // upper-case hex with colons
+  std::string name;
+  std::string subject;
+  std::string sans;  // "DNS:a, IP:1.2.3.4"
+  std::string not_before;
+  std::string not_after;
+  std::string key_type;
+  std::string sha256;
+  CertStatus status = CertStatus::kValid;
+  std::string issued_at;
+  std::string revoked_at;
+  int revocation_reason = 0;
+  std::string issuer_sha256;  // the CA certificate that signed it
+  std::string certificate_pem;
+};
+
+struct InventoryFilter {
+  std::optional<int> expiring_within_days;  // valid certificates ending sooner
+  bool revoked_only = false;
+  bool current_only = false;  // hide superseded
+  std::optional<std::string> name;
+};
+
+class Inventory {
+ public:
+  virtual ~Inventory() = default;
+
+  // Records a certificate issued for `name`; earlier valid certificates of
+  // the same name become superseded, in the same transaction.
+  virtual Status RecordIssued(const std::string& name, const Certificate& cert,
+                              const Certificate& issuer, TimePoint now) = 0;
+  virtual Result<std::vector<InventoryRecord>> List(const InventoryFilter& filter,
+                                                    TimePoint now) = 0;
+  // Revokes the current certificate of a name, or a certificate by serial.
+  // kNotFound when nothing matches; kAlreadyExists when already revoked.
+  virtual Result<InventoryRecord> Revoke(const std::string& name_or_serial, int reason,
+                                         TimePoint now) = 0;
+  // Revoked certificates signed by the CA certificate with this fingerprint.
+  virtual Result<std::vector<InventoryRecord>> RevokedBy(const std::string& issuer_sha256) = 0;
+  // The next CRL number (RFC 5280 §5.2.3), increasing across calls.
+  virtual Result<long long> NextCrlNumber() = 0;
+};
+
+std::string InventoryPath(const std::string& pki_dir);
+
+// Opens (creating if needed) DIR/inventory.db, mode 0600.
+Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir);
+
+}  // namespace certmint

@@ -1,0 +1,316 @@
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cctype>
+#include <functional>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "inventory/inventory.h"
+
+namespace certmint {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS certificates (
+  serial TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sans TEXT NOT NULL,
+  not_before TEXT NOT NULL,
+  not_after TEXT NOT NULL,
+  key_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('valid', 'superseded', 'revoked')),
+  issued_at TEXT NOT NULL,
+  revoked_at TEXT,
+  revocation_reason INTEGER,
+  issuer_sha256 TEXT NOT NULL,
+  certificate_pem TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS certificates_name ON certificates(name, status);
+CREATE TABLE IF NOT EXISTS crl_number (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
+INSERT OR IGNORE INTO crl_number (id, next) VALUES (1, 1);
+)sql";
+
+using DbPtr = std::unique_ptr<sqlite3, decltype([](sqlite3* d) { sqlite3_close_v2(d); })>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, decltype([](sqlite3_stmt* s) { sqlite3_finalize(s); })>;
+
+const char* kReasons[] = {"unspecified",          "keyCompromise",      "cACompromise",
+                          "affiliationChanged",   "superseded",         "cessationOfOperation",
+                          "certificateHold",      "(unused)",           "removeFromCRL",
+                          "privilegeWithdrawn",   "aACompromise"};
+
+class SqliteInventory final : public Inventory {
+ public:
+  SqliteInventory(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  Status RecordIssued(const std::string& name, const Certificate& cert, const Certificate& issuer,
+                      TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto sup, Prepare("UPDATE certificates SET status = 'superseded' "
+                                            "WHERE name = ?1 AND status = 'valid'"));
+      Bind(sup.get(), 1, name);
+      CM_RETURN_IF_ERROR(StepDone(sup.get()));
+      CM_ASSIGN_OR_RETURN(auto ins, Prepare(
+          "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
+          "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'valid', ?9, ?10, ?11)"));
+      SubjectAltNames sans = cert.Sans();
+      std::string san_text;
+      for (const auto& d : sans.dns) {
+        san_text += (san_text.empty() ? "DNS:" : ", DNS:") + d;
+      }
+      for (const auto& i : sans.ips) {
+        san_text += (san_text.empty() ? "IP:" : ", IP:") + i;
+      }
+      ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
+      Bind(ins.get(), 1, cert.SerialHex());
+      Bind(ins.get(), 2, name);
+      Bind(ins.get(), 3, cert.Subject().ToString());
+      Bind(ins.get(), 4, san_text);
+      Bind(ins.get(), 5, FormatUtc(cert.NotBefore()));
+      Bind(ins.get(), 6, FormatUtc(cert.NotAfter()));
+      Bind(ins.get(), 7, DescribePublicKey(pub.get()).ToString());
+      Bind(ins.get(), 8, cert.Sha256Fingerprint());
+      Bind(ins.get(), 9, FormatUtc(now));
+      Bind(ins.get(), 10, issuer.Sha256Fingerprint());
+      Bind(ins.get(), 11, cert.ToPem());
+      return StepDone(ins.get());
+    });
+  }
+
+  Result<std::vector<InventoryRecord>> List(const InventoryFilter& f, TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string sql = "SELECT * FROM certificates WHERE 1 = 1";
+    if (f.revoked_only) {
+      sql += " AND status = 'revoked'";
+    }
+    if (f.current_only) {
+      sql += " AND status != 'superseded'";
+    }
+    if (f.expiring_within_days) {
+      sql += " AND status = 'valid' AND not_after < ?2";
+    }
+    if (f.name) {
+      sql += " AND name = ?1";
+    }
+    sql += " ORDER BY name, issued_at";
+    CM_ASSIGN_OR_RETURN(auto st, Prepare(sql));
+    if (f.name) {
+      Bind(st.get(), 1, *f.name);
+    }
+    if (f.expiring_within_days) {
+      Bind(st.get(), 2, FormatUtc(now + std::chrono::hours(24) * *f.expiring_within_days));
+    }
+    return Rows(st.get());
+  }
+
+  Result<InventoryRecord> Revoke(const std::string& key, int reason, TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    InventoryRecord found;
+    CM_RETURN_IF_ERROR(Transaction([&]() -> Status {
+      // A serial (hex, colons optional), else the name's current certificate.
+      CM_ASSIGN_OR_RETURN(auto st, Prepare(
+          "SELECT * FROM certificates WHERE replace(serial, ':', '') = upper(replace(?1, ':', '')) "
+          "OR (name = ?1 AND status != 'superseded') ORDER BY issued_at DESC LIMIT 1"));
+      Bind(st.get(), 1, key);
+      CM_ASSIGN_OR_RETURN(auto rows, Rows(st.get()));
+      if (rows.empty()) {
+        return MakeError(ErrorCode::kNotFound,
+                         fmt::format("no certificate with serial or name '{}' in {}", key, path_));
+      }
+      found = rows[0];
+      if (found.status == CertStatus::kRevoked) {
+        return MakeError(ErrorCode::kAlreadyExists,
+                         fmt::format("{} (serial {}) is already revoked", found.name, found.serial));
+      }
+      CM_ASSIGN_OR_RETURN(auto up, Prepare(
+          "UPDATE certificates SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
+          "WHERE serial = ?1"));
+      Bind(up.get(), 1, found.serial);
+      Bind(up.get(), 2, FormatUtc(now));
+      sqlite3_bind_int(up.get(), 3, reason);
+      return StepDone(up.get());
+    }));
+    found.status = CertStatus::kRevoked;
+    found.revoked_at = FormatUtc(now);
+    found.revocation_reason = reason;
+    return found;
+  }
+
+  Result<std::vector<InventoryRecord>> RevokedBy(const std::string& issuer_sha256) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM certificates WHERE status = 'revoked' AND "
+                                         "issuer_sha256 = ?1 ORDER BY revoked_at"));
+    Bind(st.get(), 1, issuer_sha256);
+    return Rows(st.get());
+  }
+
+  Result<long long> NextCrlNumber() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    long long n = 0;
+    CM_RETURN_IF_ERROR(Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto sel, Prepare("SELECT next FROM crl_number WHERE id = 1"));
+      if (sqlite3_step(sel.get()) != SQLITE_ROW) {
+        return DbError("reading the CRL number");
+      }
+      n = sqlite3_column_int64(sel.get(), 0);
+      CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE crl_number SET next = next + 1 WHERE id = 1"));
+      return StepDone(up.get());
+    }));
+    return n;
+  }
+
+  Status Exec(const char* sql) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+      std::string m = msg != nullptr ? msg : "unknown";
+      sqlite3_free(msg);
+      return MakeError(ErrorCode::kIo, fmt::format("{}: {}", path_, m));
+    }
+    return {};
+  }
+
+ private:
+  tl::unexpected<Error> DbError(const std::string& what) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
+  }
+
+  Result<StmtPtr> Prepare(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      return DbError("preparing a query");
+    }
+    return StmtPtr(st);
+  }
+
+  static void Bind(sqlite3_stmt* st, int i, const std::string& v) {
+    sqlite3_bind_text(st, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+
+  Status StepDone(sqlite3_stmt* st) {
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      return DbError("writing");
+    }
+    return {};
+  }
+
+  // BEGIN IMMEDIATE takes the write lock up front, so concurrent writers
+  // wait (busy timeout) instead of failing half-way.
+  Status Transaction(const std::function<Status()>& body) {
+    CM_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = body();
+    if (!st) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    return Exec("COMMIT");
+  }
+
+  static std::string Text(sqlite3_stmt* st, int col) {
+    const auto* t = sqlite3_column_text(st, col);
+    return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+  }
+
+  Result<std::vector<InventoryRecord>> Rows(sqlite3_stmt* st) {
+    std::vector<InventoryRecord> out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      InventoryRecord r;
+      r.serial = Text(st, 0);
+      r.name = Text(st, 1);
+      r.subject = Text(st, 2);
+      r.sans = Text(st, 3);
+      r.not_before = Text(st, 4);
+      r.not_after = Text(st, 5);
+      r.key_type = Text(st, 6);
+      r.sha256 = Text(st, 7);
+      const std::string status = Text(st, 8);
+      r.status = status == "revoked"      ? CertStatus::kRevoked
+                 : status == "superseded" ? CertStatus::kSuperseded
+                                          : CertStatus::kValid;
+      r.issued_at = Text(st, 9);
+      r.revoked_at = Text(st, 10);
+      r.revocation_reason = sqlite3_column_int(st, 11);
+      r.issuer_sha256 = Text(st, 12);
+      r.certificate_pem = Text(st, 13);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+      return DbError("reading");
+    }
+    return out;
+  }
+
+  DbPtr db_;
+  std::string path_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+std::string_view CertStatusName(CertStatus s) {
+  switch (s) {
+    case CertStatus::kValid:
+      return "valid";
+    case CertStatus::kSuperseded:
+      return "superseded";
+    case CertStatus::kRevoked:
+      return "revoked";
+  }
+  return "?";
+}
+
+Result<int> ParseRevocationReason(std::string_view text) {
+  std::string t;
+  for (char c : text) {
+    if (c != '-' && c != '_') {
+      t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  for (int i = 0; i < 11; ++i) {
+    std::string r;
+    for (const char* p = kReasons[i]; *p; ++p) {
+      r.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*p))));
+    }
+    if (i != 7 && r == t) {
+      return i;
+    }
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("unknown revocation reason '{}' (expected unspecified, "
+                               "key-compromise, ca-compromise, affiliation-changed, superseded, "
+                               "cessation-of-operation, certificate-hold, privilege-withdrawn)",
+                               text));
+}
+
+std::string_view RevocationReasonName(int code) {
+  return code >= 0 && code <= 10 ? kReasons[code] : "unknown";
+}
+
+std::string InventoryPath(const std::string& pki_dir) { return pki_dir + "/inventory.db"; }
+
+Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
+  const std::string path = InventoryPath(pki_dir);
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return MakeError(ErrorCode::kIo, fmt::format("opening {}: {}", path,
+                                                 raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  ::chmod(path.c_str(), 0600);
+  sqlite3_busy_timeout(db.get(), 30000);
+  auto inv = std::make_unique<SqliteInventory>(std::move(db), path);
+  CM_RETURN_IF_ERROR(inv->Exec("PRAGMA journal_mode = WAL"));
+  CM_RETURN_IF_ERROR(inv->Exec("PRAGMA synchronous = FULL"));
+  CM_RETURN_IF_ERROR(inv->Exec(kSchema));
+  return std::unique_ptr<Inventory>(std::move(inv));
+}
+
+}  // namespace certmint
