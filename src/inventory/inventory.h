@@ -41,10 +41,10 @@ struct InventoryRecord {
 };
 
 struct InventoryFilter {
-  std::optional<int> expiring_within_days;  // valid certificates ending sooner
+  std::optional<int> expiring_within_days = {};  // valid certificates ending sooner
   bool revoked_only = false;
   bool current_only = false;  // hide superseded
-  std::optional<std::string> name;
+  std::optional<std::string> name = {};
 };
 
 class Inventory {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <climits>
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -224,7 +225,16 @@ int64_t ToMillis(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-TimePoint FromMillis(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
+// Java stores any long; system_clock counts nanoseconds in an int64, so
+// creation dates past the year 2262 (from a corrupted or hostile file) are
+// read as unknown rather than overflowing.
+TimePoint FromMillis(int64_t ms) {
+  constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 1000000;
+  if (ms > kLimit || ms < -kLimit) {
+    return TimePoint{};
+  }
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
 
 // Version 1 stores have no certificate type strings.
 Result<Certificate> ReadCert(ByteReader& r, uint32_t version) {

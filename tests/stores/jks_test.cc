@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "stores/byte_reader.h"
 #include "stores/store_fixture.h"
 
@@ -139,6 +141,19 @@ TEST(JksTest, HostileHeadersAreRefusedWithoutHugeAllocations) {
   ASSERT_FALSE(bad_type);
   EXPECT_NE(bad_type.error().ToString().find("unsupported certificate type 'PGP'"),
             std::string::npos);
+}
+
+TEST(JksTest, AbsurdCreationDateIsReadAsUnknown) {
+  ByteWriter entry;  // a trusted entry created in the year 292 million
+  StoreFixture f;
+  entry.U32(2);
+  entry.Utf("a");
+  entry.I64(std::numeric_limits<int64_t>::max() / 2);
+  entry.Utf("X.509");
+  entry.Blob(f.ca.ToDer());
+  auto r = ReadJavaKeyStore(Forge(0xFEEDFEED, 1, entry.str()), nullptr);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->trusted[0].created, TimePoint{});
 }
 
 TEST(JksTest, PasswordsAreHashedAsUtf16) {

@@ -1,0 +1,182 @@
+// certmint list, renew, revoke and crl end to end, the CRL checked by the
+// openssl CLI.
+#include <algorithm>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_helpers.h"
+
+namespace certmint::testing {
+namespace {
+
+class LifecycleTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    InitCa();
+    for (const char* n : {"broker-1", "broker-2", "client-1"}) {
+      auto r = Certmint({"issue", n, "--dir", "pki", "--out", "certs", "--ca-password-file",
+                         "ca.pass", "--role", std::string(n) == "client-1" ? "client" : "both"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  nlohmann::json List(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"list", "--dir", "pki", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = Certmint(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  std::string PublicKey(const std::string& name) {
+    return Openssl({"x509", "-in", "certs/" + name + "/" + name + ".crt", "-noout", "-pubkey"}).out;
+  }
+};
+
+TEST_F(LifecycleTest, InventoryListsWhatWasIssued) {
+  auto j = List();
+  ASSERT_EQ(j.size(), 3u);
+  EXPECT_EQ(j[0]["name"], "broker-1");
+  EXPECT_EQ(j[0]["status"], "valid");
+  EXPECT_EQ(j[0]["sans"], "DNS:broker-1");
+  auto serial = Openssl({"x509", "-in", "certs/broker-1/broker-1.crt", "-noout", "-serial"}).out;
+  std::string hex = j[0]["serial"];
+  hex.erase(std::remove(hex.begin(), hex.end(), ':'), hex.end());
+  EXPECT_EQ(serial, "serial=" + hex + "\n");
+  EXPECT_EQ(List({"--expiring", "30"}).size(), 0u);
+  EXPECT_EQ(List({"--expiring", "400"}).size(), 3u);
+  auto text = Certmint({"list", "--dir", "pki"});
+  EXPECT_NE(text.out.find("client-1"), std::string::npos);
+  EXPECT_NE(text.out.find("3 certificates"), std::string::npos) << text.out;
+}
+
+TEST_F(LifecycleTest, RevokeAndCrlCheckedByOpenssl) {
+  auto r = Certmint({"revoke", "broker-2", "--dir", "pki", "--reason", "key-compromise"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto c = Certmint({"crl", "--dir", "pki", "--out", "crl.pem", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  auto check = Openssl({"crl", "-in", "crl.pem", "-CAfile", "pki/ca.crt", "-noout", "-text"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.err.find("verify OK"), std::string::npos) << check.err;
+  EXPECT_NE(check.out.find("X509v3 CRL Number: \n                1"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("X509v3 Authority Key Identifier"), std::string::npos);
+  EXPECT_NE(check.out.find("Key Compromise"), std::string::npos);
+
+  auto revoked = Openssl({"verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "pki/ca.crt",
+                          "certs/broker-2/broker-2.crt"});
+  EXPECT_NE(revoked.exit_code, 0);
+  EXPECT_NE((revoked.out + revoked.err).find("certificate revoked"), std::string::npos);
+  auto fine = Openssl({"verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "pki/ca.crt",
+                       "certs/broker-1/broker-1.crt"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.out << fine.err;
+
+  // verify and handshake honour the CRL.
+  auto v = Certmint({"verify", "certs/broker-2", "--crl", "crl.pem"});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.out.find("not revoked: certificate revoked"), std::string::npos) << v.out;
+  auto h = Certmint({"handshake", "--server", "certs/broker-2", "--client", "certs/client-1",
+                     "--crl", "crl.pem", "--tls", "1.3"});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_NE(h.out.find("the client refused the server: certificate revoked"), std::string::npos)
+      << h.out;
+  auto ok = Certmint({"handshake", "--server", "certs/broker-1", "--client", "certs/client-1",
+                      "--crl", "crl.pem"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+
+  // A second CRL gets the next number; DER works too.
+  ASSERT_EQ(Certmint({"crl", "--dir", "pki", "--out", "crl.der", "--der", "--ca-password-file",
+                      "ca.pass"})
+                .exit_code,
+            0);
+  auto der = Openssl({"crl", "-in", "crl.der", "-inform", "DER", "-noout", "-crlnumber"});
+  EXPECT_EQ(der.out, "crlNumber=0x02\n") << der.out << der.err;
+  EXPECT_EQ(List({"--revoked"}).size(), 1u);
+}
+
+TEST_F(LifecycleTest, RevokeErrors) {
+  auto none = Certmint({"revoke", "nobody", "--dir", "pki"});
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  auto bad = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "bored"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--reason: unknown revocation reason 'bored'"), std::string::npos)
+      << bad.err;
+  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
+  auto twice = Certmint({"revoke", "broker-1", "--dir", "pki"});
+  EXPECT_EQ(twice.exit_code, 4);
+  EXPECT_NE(twice.err.find("already revoked"), std::string::npos) << twice.err;
+}
+
+TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
+  const std::string key_before = PublicKey("broker-1");
+  const std::string pw_before = ReadTextFile(Path("certs/broker-1/password"));
+  auto r = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                     "ca.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(PublicKey("broker-1"), key_before) << "a new key by default";
+  EXPECT_EQ(ReadTextFile(Path("certs/broker-1/password")), pw_before) << "same store password";
+  auto kept = PublicKey("broker-1");
+  auto k = Certmint({"renew", "broker-1", "--keep-key", "--dir", "pki", "--out", "certs",
+                     "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  EXPECT_EQ(PublicKey("broker-1"), kept) << "--keep-key";
+  auto v = Certmint({"verify", "certs/broker-1", "--host", "broker-1"});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  auto all = List({"--all"});
+  int superseded = 0;
+  for (const auto& row : all) {
+    superseded += row["status"] == "superseded";
+  }
+  EXPECT_EQ(superseded, 2);
+  EXPECT_EQ(ListDir(Path("certs")), (std::vector<std::string>{"broker-1", "broker-2", "client-1"}));
+}
+
+TEST_F(LifecycleTest, RenewExpiring) {
+  auto none = Certmint({"renew", "--expiring", "30", "--dir", "pki", "--out", "certs",
+                        "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_NE(none.out.find("No identity in certs expires within 30 days"), std::string::npos)
+      << none.out;
+  auto all = Certmint({"renew", "--expiring", "400", "--days", "90", "--dir", "pki", "--out",
+                       "certs", "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("Renewed broker-1"), std::string::npos);
+  EXPECT_NE(all.out.find("Renewed client-1"), std::string::npos);
+  EXPECT_EQ(List({"--expiring", "100"}).size(), 3u) << "now 90-day certificates";
+  auto missing = Certmint({"renew", "ghost", "--dir", "pki", "--out", "certs",
+                           "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+}
+
+TEST_F(LifecycleTest, ApplyRecordsInTheInventory) {
+  WriteTextFile(Path("m.yaml"), "identities:\n  - name: node-{n}\n    count: 3\n");
+  ASSERT_EQ(Certmint({"apply", "m.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                      "ca.pass"})
+                .exit_code,
+            0);
+  EXPECT_EQ(List().size(), 6u);
+}
+
+TEST_F(LifecycleTest, ConcurrentIssuersLoseNoInventoryRows) {
+  for (int p = 0; p < 4; ++p) {
+    WriteTextFile(Path("m" + std::to_string(p) + ".yaml"),
+                  "identities:\n  - name: p" + std::to_string(p) + "-{n}\n    count: 10\n");
+  }
+  std::vector<ProcessResult> results(4);
+  std::vector<std::thread> threads;
+  for (int p = 0; p < 4; ++p) {
+    threads.emplace_back([&, p] {
+      results[p] = Certmint({"apply", "m" + std::to_string(p) + ".yaml", "--dir", "pki", "--out",
+                             "certs-" + std::to_string(p), "--ca-password-file", "ca.pass"});
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (const auto& r : results) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(List().size(), 3u + 40u);
+}
+
+}  // namespace
+}  // namespace certmint::testing

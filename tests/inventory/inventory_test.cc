@@ -1,0 +1,126 @@
+#include "inventory/inventory.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "ca/crl.h"
+#include "stores/store_fixture.h"
+#include "support/temp_dir.h"
+#include "x509/issue.h"
+
+namespace certmint {
+namespace {
+
+using testing::StoreFixture;
+using testing::TempDir;
+
+Certificate Leaf(const StoreFixture& f, const std::string& cn) {
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName(cn).value();
+  p.sans.AddDns(cn + ".example");
+  return SignLeaf(f.ca, f.ca_key, f.node_key.native(), p).value();
+}
+
+TEST(InventoryTest, RecordSupersedeRevoke) {
+  TempDir tmp;
+  StoreFixture f;
+  auto inv = OpenInventory(tmp.path()).value();
+  EXPECT_EQ(testing::FileMode(tmp / "inventory.db"), 0600);
+  const auto now = std::chrono::system_clock::now();
+  auto a1 = Leaf(f, "a");
+  auto a2 = Leaf(f, "a");
+  auto b = Leaf(f, "b");
+  ASSERT_TRUE(inv->RecordIssued("a", a1, f.ca, now));
+  ASSERT_TRUE(inv->RecordIssued("b", b, f.ca, now));
+  ASSERT_TRUE(inv->RecordIssued("a", a2, f.ca, now + std::chrono::seconds(1)));
+
+  auto current = inv->List({.current_only = true}, now).value();
+  ASSERT_EQ(current.size(), 2u);
+  EXPECT_EQ(current[0].serial, a2.SerialHex());
+  EXPECT_EQ(current[0].sans, "DNS:a.example");
+  auto all = inv->List({}, now).value();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].status, CertStatus::kSuperseded);
+
+  // By name: the current certificate. By serial: that one, colons optional.
+  auto r = inv->Revoke("a", 1, now).value();
+  EXPECT_EQ(r.serial, a2.SerialHex());
+  std::string bare = b.SerialHex();
+  bare.erase(std::remove(bare.begin(), bare.end(), ':'), bare.end());
+  EXPECT_EQ(inv->Revoke(bare, 0, now).value().name, "b");
+  EXPECT_EQ(inv->Revoke("a", 1, now).error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(inv->Revoke("nobody", 1, now).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(inv->RevokedBy(f.ca.Sha256Fingerprint()).value().size(), 2u);
+  EXPECT_EQ(inv->RevokedBy("other").value().size(), 0u);
+  EXPECT_EQ(inv->List({.revoked_only = true}, now).value().size(), 2u);
+
+  EXPECT_EQ(inv->NextCrlNumber().value(), 1);
+  EXPECT_EQ(inv->NextCrlNumber().value(), 2);
+  // Reopened: the state persists.
+  auto again = OpenInventory(tmp.path()).value();
+  EXPECT_EQ(again->NextCrlNumber().value(), 3);
+  EXPECT_EQ(again->List({}, now).value().size(), 3u);
+}
+
+TEST(InventoryTest, ExpiringFilter) {
+  TempDir tmp;
+  StoreFixture f;  // its CA lives 30 days; leaves are cut to that
+  auto inv = OpenInventory(tmp.path()).value();
+  const auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(inv->RecordIssued("a", Leaf(f, "a"), f.ca, now));
+  EXPECT_EQ(inv->List({.expiring_within_days = 10}, now).value().size(), 0u);
+  EXPECT_EQ(inv->List({.expiring_within_days = 31}, now).value().size(), 1u);
+}
+
+// Separate connections writing at once, as separate certmint processes do:
+// WAL, BEGIN IMMEDIATE and the busy timeout lose nothing.
+TEST(InventoryTest, ConcurrentWritersLoseNoRows) {
+  TempDir tmp;
+  StoreFixture f;
+  constexpr int kPerWriter = 40;
+  std::vector<std::vector<Certificate>> certs(3);
+  for (int w = 0; w < 3; ++w) {
+    for (int i = 0; i < kPerWriter; ++i) {
+      certs[w].push_back(Leaf(f, "n" + std::to_string(w) + "-" + std::to_string(i)));
+    }
+  }
+  ASSERT_TRUE(OpenInventory(tmp.path()));
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 3; ++w) {
+    threads.emplace_back([&, w] {
+      auto inv = OpenInventory(tmp.path()).value();
+      for (int i = 0; i < kPerWriter; ++i) {
+        if (!inv->RecordIssued("n" + std::to_string(w) + "-" + std::to_string(i), certs[w][i],
+                               f.ca, std::chrono::system_clock::now())) {
+          ++failures;
+        }
+        if (!inv->NextCrlNumber()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(failures, 0);
+  auto inv = OpenInventory(tmp.path()).value();
+  EXPECT_EQ(inv->List({}, std::chrono::system_clock::now()).value().size(), 3u * kPerWriter);
+  EXPECT_EQ(inv->NextCrlNumber().value(), 3 * kPerWriter + 1) << "no CRL number handed out twice";
+}
+
+TEST(RevocationReasonTest, Names) {
+  EXPECT_EQ(ParseRevocationReason("key-compromise").value(), 1);
+  EXPECT_EQ(ParseRevocationReason("keyCompromise").value(), 1);
+  EXPECT_EQ(ParseRevocationReason("superseded").value(), 4);
+  EXPECT_FALSE(ParseRevocationReason("bored"));
+  EXPECT_FALSE(ParseRevocationReason("(unused)"));
+  EXPECT_EQ(RevocationReasonName(5), "cessationOfOperation");
+}
+
+}  // namespace
+}  // namespace certmint
