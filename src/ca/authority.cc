@@ -9,10 +9,38 @@ namespace certmint {
 
 std::string CaCertPath(const std::string& dir) { return dir + "/ca.crt"; }
 std::string CaKeyPath(const std::string& dir) { return dir + "/ca.key"; }
+std::string CaChainPath(const std::string& dir) { return dir + "/ca-chain.pem"; }
+
+std::vector<Certificate> CertificateAuthority::Chain() const {
+  std::vector<Certificate> out{cert_};
+  out.insert(out.end(), issuers_.begin(), issuers_.end());
+  return out;
+}
+
+Result<std::vector<Certificate>> CertificateAuthority::LoadIssuers(const std::string& dir) {
+  if (!fs::Exists(CaChainPath(dir))) {
+    return std::vector<Certificate>{};
+  }
+  CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(CaChainPath(dir)));
+  return WithContext(Certificate::ChainFromPem(pem), CaChainPath(dir));
+}
+
+Result<CertificateAuthority> CertificateAuthority::InitIntermediate(
+    const std::string& dir, const CaInitOptions& options, const SecretString& password,
+    const CertificateAuthority& root) {
+  return Create(dir, options, password, &root);
+}
 
 Result<CertificateAuthority> CertificateAuthority::Init(const std::string& dir,
                                                         const CaInitOptions& options,
                                                         const SecretString& password) {
+  return Create(dir, options, password, nullptr);
+}
+
+Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir,
+                                                          const CaInitOptions& options,
+                                                          const SecretString& password,
+                                                          const CertificateAuthority* root) {
   const std::string cert_path = CaCertPath(dir);
   const std::string key_path = CaKeyPath(dir);
   for (const auto& p : {cert_path, key_path}) {
@@ -30,8 +58,21 @@ Result<CertificateAuthority> CertificateAuthority::Init(const std::string& dir,
                                  kMinCaPasswordLength));
   }
   CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
-  CaProfile profile{options.subject, options.days, options.now, std::nullopt};
-  CM_ASSIGN_OR_RETURN(auto cert, SelfSignCa(key, profile));
+  std::vector<Certificate> issuers;
+  std::optional<Certificate> signed_cert;
+  if (root == nullptr) {
+    CaProfile profile{options.subject, options.days, options.now, std::nullopt};
+    CM_ASSIGN_OR_RETURN(auto c, SelfSignCa(key, profile));
+    signed_cert.emplace(std::move(c));
+  } else {
+    // RFC 5280 §4.2.1.9: pathLenConstraint 0, this CA signs end entities only.
+    CaProfile profile{options.subject, options.days, options.now, 0};
+    CM_ASSIGN_OR_RETURN(auto c, SignSubordinateCa(root->certificate(), root->key(), key.native(),
+                                                  profile));
+    signed_cert.emplace(std::move(c));
+    issuers = root->Chain();
+  }
+  Certificate cert = *signed_cert;
   CM_ASSIGN_OR_RETURN(auto key_pem,
                       key.ToEncryptedPkcs8Pem(password, Pkcs8Encryption{options.kdf_iterations}));
 
@@ -39,11 +80,22 @@ Result<CertificateAuthority> CertificateAuthority::Init(const std::string& dir,
   // The key first: a CA directory with a key and no certificate is refused
   // by the next init and reported by Load, never mistaken for a usable CA.
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(key_path, key_pem, fs::kPrivateFile));
+  if (!issuers.empty()) {
+    std::string chain;
+    for (const auto& c : issuers) {
+      chain += c.ToPem();
+    }
+    if (auto st = fs::WriteFileAtomic(CaChainPath(dir), chain, fs::kPublicFile); !st) {
+      fs::RemoveAll(key_path);
+      return tl::unexpected(st.error());
+    }
+  }
   if (auto st = fs::WriteFileAtomic(cert_path, cert.ToPem(), fs::kPublicFile); !st) {
     fs::RemoveAll(key_path);
+    fs::RemoveAll(CaChainPath(dir));
     return tl::unexpected(st.error());
   }
-  return CertificateAuthority(dir, std::move(cert), std::move(key));
+  return CertificateAuthority(dir, std::move(cert), std::move(key), std::move(issuers));
 }
 
 Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir) {
@@ -99,7 +151,8 @@ Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{} does not belong to {}", key_path, CaCertPath(dir)));
   }
-  return CertificateAuthority(dir, std::move(cert), std::move(*key));
+  CM_ASSIGN_OR_RETURN(auto issuers, LoadIssuers(dir));
+  return CertificateAuthority(dir, std::move(cert), std::move(*key), std::move(issuers));
 }
 
 }  // namespace certmint

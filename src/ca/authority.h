@@ -4,9 +4,12 @@
 //   DIR/         0700
 //     ca.crt     0644  the CA certificate (PEM)
 //     ca.key     0600  PKCS#8, PBES2 AES-256-CBC + PBKDF2-HMAC-SHA256, 600,000 rounds
+//     ca-chain.pem 0644  intermediate CAs only: the issuers of ca.crt up to the root
+//     inventory.db 0600  every certificate issued (SQLite)
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/encoding.h"
 #include "core/error.h"
@@ -20,6 +23,7 @@ namespace certmint {
 
 std::string CaCertPath(const std::string& dir);
 std::string CaKeyPath(const std::string& dir);
+std::string CaChainPath(const std::string& dir);
 
 // A CA password must be at least this long.
 inline constexpr size_t kMinCaPasswordLength = 8;
@@ -40,6 +44,13 @@ class CertificateAuthority {
   static Result<CertificateAuthority> Init(const std::string& dir, const CaInitOptions& options,
                                            const SecretString& password);
 
+  // Creates an intermediate (issuing) CA in `dir`, signed by `root` with
+  // pathLenConstraint 0; afterwards the root's key can be kept offline.
+  static Result<CertificateAuthority> InitIntermediate(const std::string& dir,
+                                                       const CaInitOptions& options,
+                                                       const SecretString& password,
+                                                       const CertificateAuthority& root);
+
   // Loads the CA in `dir`, decrypting its key. kNotFound if there is none,
   // kBadPassword on a wrong password.
   static Result<CertificateAuthority> Load(const std::string& dir, const SecretString& password);
@@ -50,13 +61,24 @@ class CertificateAuthority {
   const std::string& dir() const { return dir_; }
   const Certificate& certificate() const { return cert_; }
   const PrivateKey& key() const { return key_; }
+  // This CA's certificate followed by its issuers, ending with the root.
+  std::vector<Certificate> Chain() const;
+
+  // The issuers of a CA directory's certificate (empty for a root).
+  static Result<std::vector<Certificate>> LoadIssuers(const std::string& dir);
 
  private:
-  CertificateAuthority(std::string dir, Certificate cert, PrivateKey key)
-      : dir_(std::move(dir)), cert_(std::move(cert)), key_(std::move(key)) {}
+  CertificateAuthority(std::string dir, Certificate cert, PrivateKey key,
+                       std::vector<Certificate> issuers = {})
+      : dir_(std::move(dir)), cert_(std::move(cert)), key_(std::move(key)),
+        issuers_(std::move(issuers)) {}
+  static Result<CertificateAuthority> Create(const std::string& dir, const CaInitOptions& options,
+                                             const SecretString& password,
+                                             const CertificateAuthority* root);
   std::string dir_;
   Certificate cert_;
   PrivateKey key_;
+  std::vector<Certificate> issuers_;
 };
 
 }  // namespace certmint

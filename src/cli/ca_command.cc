@@ -16,6 +16,9 @@ struct CaInitArgs {
   std::string key_type = "ec:p256";
   int days = 3650;
   std::string ca_password_file;
+  bool intermediate = false;
+  std::string root_dir;
+  std::string root_password_file;
   bool json = false;
 };
 
@@ -36,11 +39,29 @@ Status RunCaInit(const CaInitArgs& args) {
   }
   CaInitOptions options{subject, spec, args.days, std::chrono::system_clock::now(),
                         kCaKeyIterations};
-  CM_ASSIGN_OR_RETURN(auto ca, WithContext(CertificateAuthority::Init(args.dir, options, *password),
+  std::optional<CertificateAuthority> root;
+  if (args.intermediate) {
+    CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.root_dir));
+    CM_ASSIGN_OR_RETURN(auto root_pw,
+                        ReadSecret({args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
+                                    "Root CA password", false, "--root-password-file"}));
+    if (!root_pw) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "no root CA password: give --root-password-file FILE, set "
+                       "CERTMINT_ROOT_CA_PASSWORD, or run on a terminal");
+    }
+    CM_ASSIGN_OR_RETURN(auto r, CertificateAuthority::Load(args.root_dir, *root_pw));
+    root.emplace(std::move(r));
+  }
+  CM_ASSIGN_OR_RETURN(auto ca, WithContext(root ? CertificateAuthority::InitIntermediate(
+                                                      args.dir, options, *password, *root)
+                                                : CertificateAuthority::Init(args.dir, options,
+                                                                             *password),
                                            fmt::format("creating CA in {}", args.dir)));
   const Certificate& cert = ca.certificate();
   if (args.json) {
     nlohmann::json j{{"dir", args.dir},
+                     {"intermediate", args.intermediate},
                      {"certificate", CaCertPath(args.dir)},
                      {"key", CaKeyPath(args.dir)},
                      {"subject", cert.Subject().ToString()},
@@ -50,11 +71,12 @@ Status RunCaInit(const CaInitArgs& args) {
     PrintJson(j.dump(2));
   } else {
     std::cout << fmt::format(
-        "Created CA '{}' ({}), valid until {}\n"
+        "Created {}CA '{}' ({}), valid until {}\n"
         "  certificate: {}\n"
         "  key:         {} (encrypted)\n"
         "  SHA-256:     {}\n",
-        cert.Subject().ToString(), spec.ToString(), FormatUtc(cert.NotAfter()),
+        args.intermediate ? "intermediate " : "", cert.Subject().ToString(), spec.ToString(),
+        FormatUtc(cert.NotAfter()),
         CaCertPath(args.dir), CaKeyPath(args.dir), cert.Sha256Fingerprint());
   }
   return {};
@@ -79,15 +101,28 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   init->add_option("--ca-password-file", args->ca_password_file,
                    "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
                    "else a prompt)");
+  init->add_flag("--intermediate", args->intermediate,
+                 "Make an issuing CA signed by the root in --root-dir (pathLen 0); the root's key "
+                 "can then stay offline");
+  init->add_option("--root-dir", args->root_dir, "The root CA's directory (with --intermediate)");
+  init->add_option("--root-password-file", args->root_password_file,
+                   "File whose first line is the root CA key password (else "
+                   "$CERTMINT_ROOT_CA_PASSWORD, else a prompt)");
   init->add_flag("--json", args->json, "Print the result as JSON");
   AddArgvPasswordTraps(init);
   init->footer(
       "The key is stored as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 "
       "iterations),\nmode 0600. An existing CA is never overwritten.\n\n"
       "Example:\n  certmint ca init --dir pki --subject 'CN=Kafka CA,O=Acme' "
-      "--ca-password-file ca.pass");
+      "--ca-password-file ca.pass\n"
+      "  certmint ca init --dir issuing --intermediate --root-dir pki --subject 'CN=Kafka "
+      "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass");
   return FromStatus([init, args]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(init));
+    if (args->intermediate == args->root_dir.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--intermediate and --root-dir go together");
+    }
     return RunCaInit(*args);
   });
 }

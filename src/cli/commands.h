@@ -37,6 +37,8 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& global);
 // list, renew, revoke, crl.
 Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& global);
+// csr and sign.
+Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.
 void PrintJson(const std::string& json);

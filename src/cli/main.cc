@@ -51,6 +51,7 @@ int Main(int argc, char** argv) {
   add(RegisterIssueCommand(&app, global));
   add(RegisterApplyCommand(&app, global));
   add(RegisterLifecycleCommands(&app, global));
+  add(RegisterCsrCommands(&app, global));
   add(RegisterInspectCommand(&app, global));
   add(RegisterConvertCommand(&app, global));
   add(RegisterKeystoreCommands(&app, global));

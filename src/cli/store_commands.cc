@@ -195,6 +195,36 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
       "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
       "--alias broker-1 --password-file store.pass");
 
+  struct InstallArgs {
+    std::string key;
+    std::string chain;
+    std::string ca;
+    std::string out = ".";
+    std::string name;
+    std::string formats = "pem,p12,jks";
+    std::string password_file;
+    std::string key_password_file;
+  };
+  auto in = std::make_shared<InstallArgs>();
+  CLI::App* install = ks->add_subcommand(
+      "install", "Build a node's stores (all formats) from its key and the signed chain");
+  install->add_option("--key", in->key, "The node's private key (PEM, from certmint csr)")
+      ->required();
+  install->add_option("--chain", in->chain, "The signed certificate chain (from certmint sign)")
+      ->required();
+  install->add_option("--ca", in->ca, "The root CA certificate, when the chain lacks it");
+  install->add_option("--out", in->out, "Directory under which OUT/NAME/ is created")
+      ->capture_default_str();
+  install->add_option("--name", in->name, "Identity name (default: the certificate's CN)");
+  install->add_option("--format", in->formats, "pem, p12, jks")->capture_default_str();
+  install->add_option("--password-file", in->password_file,
+                      "Store password (else $CERTMINT_PASSWORD, else the key's password)");
+  install->add_option("--key-password-file", in->key_password_file,
+                      "Key password (else the password file beside the key)");
+  AddArgvPasswordTraps(install);
+  install->footer("Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
+                  "--out /etc/kafka");
+
   auto del = std::make_shared<std::pair<StoreArgs, std::string>>();
   CLI::App* remove = ks->add_subcommand("delete", "Remove an entry");
   AddStoreOptions(remove, del->first, false);
@@ -213,7 +243,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
                  "--new-password-file new.pass");
 
   return FromStatus([=]() -> Status {
-    for (CLI::App* c : {import_cert, import_key, remove, passwd}) {
+    for (CLI::App* c : {import_cert, import_key, remove, passwd, install}) {
       if (c->parsed()) {
         CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(c));
       }
@@ -247,6 +277,53 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
       Cleanse(key_pem);
       std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
                                NormalizeAlias(ik->alias), chain.size(), ik->store.store);
+      return {};
+    }
+    if (install->parsed()) {
+      CM_ASSIGN_OR_RETURN(auto chain_pem, WithContext(fs::ReadFile(in->chain), "--chain"));
+      CM_ASSIGN_OR_RETURN(auto chain, WithContext(Certificate::ChainFromPem(chain_pem),
+                                                  "--chain " + in->chain));
+      if (!in->ca.empty()) {
+        CM_ASSIGN_OR_RETURN(auto ca_pem, WithContext(fs::ReadFile(in->ca), "--ca"));
+        CM_ASSIGN_OR_RETURN(auto ca, WithContext(Certificate::FromPem(ca_pem), "--ca " + in->ca));
+        chain.push_back(ca);
+      }
+      if (chain.size() < 2) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "the chain holds no CA certificate: give --ca with the root");
+      }
+      const std::string key_pw_file = !in->key_password_file.empty()
+                                          ? in->key_password_file
+                                          : fs::Dirname(in->key) + "/password";
+      CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({fs::Exists(key_pw_file) ? key_pw_file : "",
+                                                   kStorePasswordEnv, "Key password", false,
+                                                   "--key-password-file"}));
+      CM_ASSIGN_OR_RETURN(auto key_pem, WithContext(fs::ReadFile(in->key), "--key"));
+      auto key = PrivateKey::FromPem(key_pem, key_pw ? &*key_pw : nullptr);
+      Cleanse(key_pem);
+      if (!key) {
+        return tl::unexpected(key.error().AddContext("--key " + in->key));
+      }
+      if (!chain[0].MatchesKey(*key)) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "the first certificate of the chain does not belong to the key");
+      }
+      const std::string name = !in->name.empty() ? in->name : chain[0].Subject().CommonNameValue();
+      CM_RETURN_IF_ERROR(ValidateIdentityName(name));
+      CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({in->password_file, kStorePasswordEnv, "",
+                                                     false, "--password-file"}));
+      const SecretString* pw = store_pw ? &*store_pw : key_pw ? &*key_pw : nullptr;
+      if (pw == nullptr) {
+        return MakeError(ErrorCode::kInvalidArgument, "no store password: give --password-file");
+      }
+      Identity identity{name, *key, chain[0], std::vector<Certificate>(chain.begin() + 1, chain.end())};
+      IdentityOutput output;
+      CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(in->formats), "--format"));
+      // The key's own password, from its file: keep it beside the stores.
+      output.write_password_file = !store_pw;
+      CM_ASSIGN_OR_RETURN(auto files, WriteIdentity(in->out, identity, *pw, output));
+      std::cout << fmt::format("Installed {} in {} (chain length {})\n", name, files.dir,
+                               chain.size());
       return {};
     }
     if (remove->parsed()) {

@@ -67,7 +67,7 @@ Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityReq
   const PrivateKey key = request.key ? *request.key : *generated;
   CM_ASSIGN_OR_RETURN(auto cert,
                       SignLeaf(ca.certificate(), ca.key(), key.native(), profile));
-  return Identity{request.name, std::move(key), std::move(cert), {ca.certificate()}};
+  return Identity{request.name, key, std::move(cert), ca.Chain()};
 }
 
 KeyStore IdentityKeystore(const Identity& identity, const std::string& alias) {

@@ -165,19 +165,34 @@ std::string_view RoleName(Role role) {
   return "?";
 }
 
-Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile) {
+namespace {
+
+// A CA certificate for `subject_key`, signed by `issuer` (itself when null).
+Result<Certificate> MakeCa(const Certificate* issuer, const PrivateKey& signing_key,
+                           const EVP_PKEY* subject_key, const CaProfile& profile) {
   if (profile.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
   }
   if (profile.subject.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the CA subject is empty");
   }
-  const TimePoint not_before = profile.now - kBackdate;
-  const TimePoint not_after = profile.now + std::chrono::hours(24) * profile.days;
-  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, profile.subject.native(),
-                                             key.native(), not_before, not_after, {}));
+  TimePoint not_before = profile.now - kBackdate;
+  TimePoint not_after = profile.now + std::chrono::hours(24) * profile.days;
+  if (issuer != nullptr) {
+    if (issuer->NotAfter() <= profile.now) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("the issuing CA expired on {}", FormatUtc(issuer->NotAfter())));
+    }
+    not_before = std::max(not_before, issuer->NotBefore());
+    not_after = std::min(not_after, issuer->NotAfter());
+  }
+  const X509_NAME* issuer_name =
+      issuer != nullptr ? X509_get_subject_name(issuer->native()) : profile.subject.native();
+  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, issuer_name, subject_key, not_before,
+                                             not_after, {}));
   X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, x.get(), x.get(), nullptr, nullptr, 0);
+  X509V3_set_ctx(&ctx, issuer != nullptr ? issuer->native() : x.get(), x.get(), nullptr, nullptr,
+                 0);
   std::string bc = "critical,CA:TRUE";
   if (profile.path_length) {
     bc += fmt::format(",pathlen:{}", *profile.path_length);
@@ -188,8 +203,27 @@ Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile) 
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
   CM_RETURN_IF_ERROR(
       AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
-  CM_RETURN_IF_ERROR(Sign(x.get(), key));
+  CM_RETURN_IF_ERROR(Sign(x.get(), signing_key));
   return Certificate::Adopt(std::move(x));
+}
+
+}  // namespace
+
+Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile) {
+  return MakeCa(nullptr, key, key.native(), profile);
+}
+
+Result<Certificate> SignSubordinateCa(const Certificate& issuer, const PrivateKey& issuer_key,
+                                      const EVP_PKEY* subject_key, const CaProfile& profile) {
+  if (!issuer.IsCa()) {
+    return MakeError(ErrorCode::kInvalidData, "the issuing certificate is not a CA");
+  }
+  // RFC 5280 §4.2.1.9: pathLenConstraint 0 forbids CAs below.
+  if (X509_get_pathlen(issuer.native()) == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the issuing CA has pathLenConstraint 0: it may sign node certificates only");
+  }
+  return MakeCa(&issuer, issuer_key, subject_key, profile);
 }
 
 Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,

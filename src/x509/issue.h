@@ -60,6 +60,12 @@ struct LeafProfile {
 // Makes a self-signed CA certificate for `key`.
 Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile);
 
+// Signs a subordinate CA certificate for `subject_key` (profile.path_length
+// usually 0: it may sign node certificates only). notAfter is cut to the
+// issuer's.
+Result<Certificate> SignSubordinateCa(const Certificate& issuer, const PrivateKey& issuer_key,
+                                      const EVP_PKEY* subject_key, const CaProfile& profile);
+
 // Signs a node certificate for `subject_key` with the CA. notAfter is cut to
 // the CA's own notAfter; kInvalidArgument if the CA has expired.
 Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,
