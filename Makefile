@@ -4,7 +4,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo test-sanitize clean format
+.PHONY: all deps build test demo test-sanitize fuzz bench clean format
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -25,8 +26,20 @@ demo: build
 test-sanitize:
 	@$(MAKE) --no-print-directory test BUILD=build-sanitize CMAKE_FLAGS="-DCERTMINT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)"
 
+# Every libFuzzer target for FUZZ_SECONDS each, from its seed corpus (clang).
+fuzz: deps
+	@command -v clang++ >/dev/null || (apt-get update -qq && apt-get install -y -qq clang >/dev/null)
+	@cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCERTMINT_FUZZ=ON -DCERTMINT_BUILD_TESTS=OFF >/dev/null
+	@cmake --build build-fuzz -j$(JOBS)
+	@scripts/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# The comparison with the seed's recipe and the crypto floor (docs/performance.md).
+bench: deps
+	@bench/run.sh
+
 format:
 	@find src tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-sanitize demo-pki
+	rm -rf $(BUILD) build-sanitize build-fuzz build-bench demo-pki

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Regenerates the seed corpora in fuzz/corpus/ with keytool, openssl and
+# certmint. Every file's maker is the command next to it here.
+# Usage: fuzz/make-corpus.sh CERTMINT_BINARY
+set -euo pipefail
+certmint=${1:?certmint binary}
+root=$(cd "$(dirname "$0")" && pwd)
+c="$root/corpus"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl}
+echo changeit > pw
+echo ca-password > ca.pw
+"$certmint" ca init --dir pki --ca-password-file ca.pw >/dev/null
+"$certmint" issue node --dir pki --ip 10.0.0.1 --out out --password-file pw \
+  --ca-password-file ca.pw >/dev/null
+
+# jks: certmint's own, keytool's JKS and JCEKS (a key entry and CARoot)
+cp out/node/keystore.jks "$c/jks/certmint-keystore.jks"
+cp out/node/truststore.jks "$c/jks/certmint-truststore.jks"
+for t in JKS JCEKS; do
+  keytool -genkeypair -storetype $t -keystore kt.$t -storepass changeit -keypass changeit \
+    -alias n -keyalg EC -dname CN=n >/dev/null 2>&1
+  keytool -importcert -noprompt -storetype $t -keystore kt.$t -storepass changeit \
+    -alias caroot -file pki/ca.crt >/dev/null 2>&1
+  cp kt.$t "$c/jks/keytool.${t,,}"
+done
+
+# pkcs12: certmint modern and legacy, openssl -export, openssl -nokeys, keytool
+cp out/node/keystore.p12 "$c/pkcs12/certmint-modern.p12"
+cp out/node/truststore.p12 "$c/pkcs12/certmint-truststore.p12"
+"$certmint" issue legacy --dir pki --p12-profile legacy --format p12 --out out \
+  --password-file pw --ca-password-file ca.pw >/dev/null
+cp out/legacy/keystore.p12 "$c/pkcs12/certmint-legacy.p12"
+openssl pkcs12 -export -in out/node/chain.pem -inkey out/node/node.key -passin pass:changeit \
+  -out "$c/pkcs12/openssl-export.p12" -passout pass:changeit
+openssl pkcs12 -export -nokeys -in pki/ca.crt -out "$c/pkcs12/openssl-nokeys.p12" \
+  -passout pass:changeit
+keytool -genkeypair -storetype PKCS12 -keystore "$c/pkcs12/keytool.p12" -storepass changeit \
+  -alias n -keyalg RSA -keysize 2048 -dname CN=n >/dev/null 2>&1
+
+# pem_der: certificates, chains, keys, requests, PEM and DER
+cp out/node/chain.pem "$c/pem_der/chain.pem"
+cp out/node/node.key "$c/pem_der/encrypted-pkcs8.pem"
+openssl x509 -in pki/ca.crt -outform DER -out "$c/pem_der/ca.der"
+openssl genpkey -algorithm ed25519 -out "$c/pem_der/ed25519.pem"
+openssl genrsa -traditional -out "$c/pem_der/rsa-traditional.pem" 1024 2>/dev/null
+openssl req -new -key "$c/pem_der/ed25519.pem" -subj /CN=x -out "$c/pem_der/req.pem"
+
+# csr: openssl with SANs and CA:TRUE, keytool -certreq, certmint csr
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem -subj /CN=a \
+  -addext "subjectAltName=DNS:a.example,IP:10.0.0.9" -out "$c/csr/openssl-san.csr"
+openssl req -new -key k.pem -subj /CN=ca -addext basicConstraints=critical,CA:TRUE \
+  -outform DER -out "$c/csr/openssl-ca.der"
+keytool -certreq -storetype JKS -keystore kt.JKS -storepass changeit -alias n \
+  -file "$c/csr/keytool.csr" -ext SAN=dns:n.example >/dev/null 2>&1
+"$certmint" csr c1 --dns c1.example --out csr --password-file pw >/dev/null
+cp csr/c1.csr "$c/csr/certmint.csr"
+
+# manifest: the example and a small one
+cp "$root/../examples/kafka-cluster.yaml" "$c/manifest/kafka-cluster.yaml"
+printf 'identities:\n  - name: n-{n}\n    count: 3\n    ip: [10.0.0.{n}]\n' > "$c/manifest/group.yaml"
+
+# crl: certmint PEM and DER with a revoked entry
+"$certmint" revoke node --dir pki --reason key-compromise >/dev/null
+"$certmint" crl --dir pki --out "$c/crl/certmint.pem" --ca-password-file ca.pw >/dev/null
+"$certmint" crl --dir pki --der --out "$c/crl/certmint.der" --ca-password-file ca.pw >/dev/null
+echo "corpus written to $c"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each from its seed corpus (fuzz/corpus/),
+# new inputs kept in a scratch copy. Usage: scripts/run-fuzz.sh BUILD_DIR SECONDS
+set -euo pipefail
+build=${1:-build-fuzz}
+secs=${2:-60}
+root=$(cd "$(dirname "$0")/.." && pwd)
+status=0
+for t in jks pkcs12 pem_der csr manifest crl; do
+  work=$(mktemp -d)
+  cp -r "$root/fuzz/corpus/$t/." "$work/"
+  echo "fuzz: $t for ${secs}s"
+  if "$build/${t}_fuzz" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+      -print_final_stats=1 "$work" > "$work.log" 2>&1; then
+    grep -E "stat::number_of_executed_units" "$work.log" | sed "s/^/fuzz: $t: /"
+    echo "fuzz: $t: no crash"
+  else
+    echo "fuzz: $t: CRASH"; tail -40 "$work.log"; status=1
+  fi
+  rm -rf "$work" "$work.log"
+done
+exit $status
