@@ -1,5 +1,10 @@
 #include "ca/authority.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "core/fs.h"
@@ -153,6 +158,86 @@ Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
   }
   CM_ASSIGN_OR_RETURN(auto issuers, LoadIssuers(dir));
   return CertificateAuthority(dir, std::move(cert), std::move(*key), std::move(issuers));
+}
+
+std::string PreviousCaDir(const std::string& dir) { return dir + "/previous"; }
+
+bool RotationInProgress(const std::string& dir) {
+  return fs::Exists(CaCertPath(PreviousCaDir(dir)));
+}
+
+Result<std::vector<Certificate>> TrustAnchors(const std::string& dir) {
+  std::vector<Certificate> out;
+  auto root_of = [](const std::string& d) -> Result<Certificate> {
+    CM_ASSIGN_OR_RETURN(auto cert, CertificateAuthority::LoadCertificate(d));
+    CM_ASSIGN_OR_RETURN(auto issuers, CertificateAuthority::LoadIssuers(d));
+    return issuers.empty() ? cert : issuers.back();
+  };
+  CM_ASSIGN_OR_RETURN(auto current, root_of(dir));
+  out.push_back(current);
+  if (RotationInProgress(dir)) {
+    CM_ASSIGN_OR_RETURN(auto previous, root_of(PreviousCaDir(dir)));
+    if (previous.Sha256Fingerprint() != current.Sha256Fingerprint()) {
+      out.push_back(previous);
+    }
+  }
+  return out;
+}
+
+Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOptions& options,
+                                      const SecretString& new_password) {
+  if (RotationInProgress(dir)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("a rotation is already in progress ({} exists): finish it with "
+                                 "'certmint ca retire'",
+                                 PreviousCaDir(dir)));
+  }
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(dir));
+  if (fs::Exists(CaChainPath(dir))) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "rotating an intermediate CA is not supported: make a new intermediate "
+                     "under the root instead");
+  }
+  // The new CA is made whole beside the old one first; then the old moves
+  // aside and the new moves in, file by file (each a rename).
+  const std::string next = dir + "/.next-ca";
+  fs::RemoveAll(next);
+  CM_ASSIGN_OR_RETURN(auto fresh, CertificateAuthority::Init(next, options, new_password));
+  const std::string prev = PreviousCaDir(dir);
+  CM_RETURN_IF_ERROR(fs::EnsureDir(prev));
+  for (const char* f : {"ca.key", "ca.crt"}) {
+    if (::rename((dir + "/" + f).c_str(), (prev + "/" + f).c_str()) != 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("moving {}/{} aside: {}", dir, f,
+                                                   std::strerror(errno)));
+    }
+  }
+  for (const char* f : {"ca.key", "ca.crt"}) {
+    if (::rename((next + "/" + f).c_str(), (dir + "/" + f).c_str()) != 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("moving the new {} into {}: {}", f, dir,
+                                                   std::strerror(errno)));
+    }
+  }
+  fs::RemoveAll(next);
+  return CertificateAuthority::Load(dir, new_password);
+}
+
+Result<std::string> RetireCa(const std::string& dir, TimePoint now) {
+  if (!RotationInProgress(dir)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("no rotation in progress in {} (nothing in {})", dir,
+                                 PreviousCaDir(dir)));
+  }
+  CM_ASSIGN_OR_RETURN(auto old, CertificateAuthority::LoadCertificate(PreviousCaDir(dir)));
+  std::string fp = old.Sha256Fingerprint();
+  fp.erase(std::remove(fp.begin(), fp.end(), ':'), fp.end());
+  const std::string target =
+      dir + "/retired/" + FormatUtc(now).substr(0, 10) + "-" + fp.substr(0, 16);
+  CM_RETURN_IF_ERROR(fs::EnsureDir(dir + "/retired"));
+  if (::rename(PreviousCaDir(dir).c_str(), target.c_str()) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("moving {} to {}: {}", PreviousCaDir(dir), target,
+                                                 std::strerror(errno)));
+  }
+  return target;
 }
 
 }  // namespace certmint

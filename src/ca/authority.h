@@ -81,4 +81,23 @@ class CertificateAuthority {
   std::vector<Certificate> issuers_;
 };
 
+// CA rotation without downtime (docs/ca-rotation.md). During a rotation the
+// old CA lives in DIR/previous/ and every truststore carries both roots.
+std::string PreviousCaDir(const std::string& dir);
+bool RotationInProgress(const std::string& dir);
+
+// The roots truststores must carry: the current CA's root, then (during a
+// rotation) the previous CA's root.
+Result<std::vector<Certificate>> TrustAnchors(const std::string& dir);
+
+// Starts a rotation: makes a new CA, moves the current one to
+// DIR/previous/. kAlreadyExists when a rotation is in progress.
+Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOptions& options,
+                                      const SecretString& new_password);
+
+// Ends a rotation: moves DIR/previous/ to DIR/retired/<date>-<fingerprint>/
+// (kept for the record). Returns that directory. kNotFound when no rotation
+// is in progress.
+Result<std::string> RetireCa(const std::string& dir, TimePoint now);
+
 }  // namespace certmint

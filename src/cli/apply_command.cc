@@ -44,7 +44,9 @@ class Progress {
     }
     if (!tty_) {
       std::cout << fmt::format("{} {}{}\n",
-                               st ? (item.action == PlanAction::kCreate ? "created" : "renewed")
+                               st ? (item.action == PlanAction::kCreate  ? "created"
+                                     : item.action == PlanAction::kTrust ? "trust updated"
+                                                                         : "renewed")
                                   : "FAILED",
                                item.spec->name, st ? "" : ": " + st.error().ToString());
       return;
@@ -88,13 +90,21 @@ Status RunApply(const ApplyArgs& args) {
     fs::RemoveStaleStaging(args.out);
   }
   std::optional<Certificate> ca_cert;
+  PlanContext context;
+  context.now = now;
   if (auto c = CertificateAuthority::LoadCertificate(args.dir); c) {
     ca_cert = *c;
+    context.ca = *c;
+    CM_ASSIGN_OR_RETURN(context.trust, TrustAnchors(args.dir));
+    if (RotationInProgress(args.dir)) {
+      CM_ASSIGN_OR_RETURN(auto prev, CertificateAuthority::LoadCertificate(PreviousCaDir(args.dir)));
+      context.previous_ca = prev;
+    }
   } else if (c.error().code() != ErrorCode::kNotFound) {
     return tl::unexpected(c.error());
   }
-  CM_ASSIGN_OR_RETURN(auto plan, MakePlan(manifest, args.out, ca_cert, now));
-  int counts[3] = {0, 0, 0};
+  CM_ASSIGN_OR_RETURN(auto plan, MakePlan(manifest, args.out, context));
+  int counts[4] = {0, 0, 0, 0};
   nlohmann::json plan_json = nlohmann::json::array();
   for (const auto& item : plan) {
     ++counts[static_cast<int>(item.action)];
@@ -113,10 +123,11 @@ Status RunApply(const ApplyArgs& args) {
       std::cout << fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
                                item.reason);
     }
-    std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep\n", counts[0], counts[1],
+    std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep", counts[0], counts[1],
                              counts[2]);
+    std::cout << (counts[3] ? fmt::format(", {} truststores to update\n", counts[3]) : "\n");
   }
-  const size_t todo = static_cast<size_t>(counts[0] + counts[1]);
+  const size_t todo = static_cast<size_t>(counts[0] + counts[1] + counts[3]);
   if (args.dry_run || todo == 0) {
     if (args.json) {
       PrintJson(nlohmann::json{{"dry_run", args.dry_run},
@@ -124,7 +135,7 @@ Status RunApply(const ApplyArgs& args) {
                                {"plan", plan_json},
                                {"summary",
                                 {{"created", 0}, {"renewed", 0}, {"kept", counts[2]}, {"failed", 0}}}}
-                    .dump(2));
+                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       std::cout << (args.dry_run ? "Dry run: nothing written.\n" : "Nothing to do.\n");
     }
@@ -156,6 +167,7 @@ Status RunApply(const ApplyArgs& args) {
       std::cout << fmt::format("Created CA in {}\n", args.dir);
     }
   }
+  CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(args.dir));
   ca_password->clear();
   CM_ASSIGN_OR_RETURN(auto store_password, ReadSecret({args.password_file, kStorePasswordEnv, "",
                                                        false, "--password-file"}));
@@ -174,6 +186,7 @@ Status RunApply(const ApplyArgs& args) {
   options.now = now;
   options.store_password = store_password ? &*store_password : nullptr;
   options.inventory = inventory.get();
+  options.trust = trust;
   options.on_done = [&](const PlanItem& item, const Status& st) { progress.Done(item, st); };
   const auto start = std::chrono::steady_clock::now();
   ApplySummary summary = ApplyPlan(*ca, plan, options);
@@ -190,15 +203,27 @@ Status RunApply(const ApplyArgs& args) {
                              {"summary",
                               {{"created", summary.created},
                                {"renewed", summary.renewed},
+                               {"trust_updated", summary.trust_updated},
                                {"kept", summary.kept},
                                {"failed", summary.failures.size()},
                                {"seconds", secs}}},
                              {"failures", failures}}
-                  .dump(2));
+                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed\n", secs,
+    std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed", secs,
                              summary.created, summary.renewed, summary.kept,
                              summary.failures.size());
+    std::cout << (summary.trust_updated
+                      ? fmt::format(", {} truststores updated\n", summary.trust_updated)
+                      : "\n");
+    if (RotationInProgress(args.dir)) {
+      std::cout << (counts[3] > 0 && counts[1] == 0
+                        ? "CA rotation, step 1 done: deploy the new truststores to every node "
+                          "(rolling restart), then run apply again.\n"
+                        : "CA rotation: when every node runs its new keystore, retire the old "
+                          "CA: certmint ca retire --dir " + args.dir + " --out " + args.out +
+                              "\n");
+    }
   }
   if (!summary.failures.empty()) {
     Error e = summary.failures.front().second;

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -6,6 +7,8 @@
 #include "ca/authority.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
+#include "core/fs.h"
+#include "identity/identity.h"
 
 namespace certmint::cli {
 namespace {
@@ -68,7 +71,7 @@ Status RunCaInit(const CaInitArgs& args) {
                      {"key_type", spec.ToString()},
                      {"not_after", FormatUtc(cert.NotAfter())},
                      {"sha256_fingerprint", cert.Sha256Fingerprint()}};
-    PrintJson(j.dump(2));
+    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     std::cout << fmt::format(
         "Created {}CA '{}' ({}), valid until {}\n"
@@ -79,6 +82,104 @@ Status RunCaInit(const CaInitArgs& args) {
         FormatUtc(cert.NotAfter()),
         CaCertPath(args.dir), CaKeyPath(args.dir), cert.Sha256Fingerprint());
   }
+  return {};
+}
+
+struct RotateArgs {
+  std::string dir;
+  std::string subject;
+  std::string key_type;
+  int days = 3650;
+  std::string ca_password_file;
+  std::string new_ca_password_file;
+};
+
+Status RunRotate(const RotateArgs& a) {
+  CM_ASSIGN_OR_RETURN(auto current_pw, ReadSecret({a.ca_password_file, kCaPasswordEnv,
+                                                   "Current CA password", false,
+                                                   "--ca-password-file"}));
+  if (!current_pw) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no CA password: give --ca-password-file (the current CA's)");
+  }
+  // Proves the operator holds the current CA before replacing it.
+  CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::Load(a.dir, *current_pw));
+  CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
+                                               "--new-ca-password-file"}));
+  const SecretString& pw = new_pw ? *new_pw : *current_pw;
+  CaInitOptions o;
+  const auto now = std::chrono::system_clock::now();
+  if (!a.subject.empty()) {
+    CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
+  } else {
+    // The old name with the date after the CN, so that the two roots are
+    // told apart by people (and by Java's trust-anchor lookup by name).
+    const std::string cn = current.certificate().Subject().CommonNameValue();
+    std::string dn = current.certificate().Subject().ToString();
+    const std::string suffix = " " + FormatUtc(now).substr(0, 10);
+    if (!cn.empty() && dn.rfind("CN=", 0) == 0) {
+      size_t end = 3;
+      while (end < dn.size() && !(dn[end] == ',' && dn[end - 1] != '\\')) {
+        ++end;
+      }
+      dn.insert(end, suffix);
+    } else {
+      dn = "CN=certmint CA" + suffix + (dn.empty() ? "" : "," + dn);
+    }
+    CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(dn), "derived subject"));
+  }
+  o.key_spec = a.key_type.empty() ? current.key().Spec() : KeySpec{};
+  if (!a.key_type.empty()) {
+    CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
+  }
+  o.days = a.days;
+  o.now = now;
+  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw));
+  std::cout << fmt::format(
+      "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
+      "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
+      "then certmint ca retire. See docs/ca-rotation.md.\n",
+      fresh.certificate().Subject().ToString(), o.key_spec.ToString(), a.dir,
+      PreviousCaDir(a.dir));
+  return {};
+}
+
+struct RetireArgs {
+  std::string dir;
+  std::string out;
+  bool force = false;
+};
+
+Status RunRetire(const RetireArgs& a) {
+  if (!RotationInProgress(a.dir)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("no rotation in progress in {}", a.dir));
+  }
+  if (!a.out.empty() && !a.force) {
+    CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::LoadCertificate(a.dir));
+    std::string stale;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(a.out, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name[0] == '.' || !fs::Exists(e.path().string() + "/certmint.json")) {
+        continue;
+      }
+      auto state = ReadIdentityState(a.out, name);
+      if (state && *state && !IssuedBy((*state)->certificate, ca)) {
+        stale += (stale.empty() ? "" : ", ") + name;
+      }
+    }
+    if (!stale.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("still signed by the previous CA: {}. Run certmint apply (and "
+                                   "deploy) first, or --force",
+                                   stale));
+    }
+  }
+  CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, std::chrono::system_clock::now()));
+  std::cout << fmt::format("Retired the previous CA (kept in {}). Run certmint apply to drop it "
+                           "from every truststore.\n",
+                           where);
   return {};
 }
 
@@ -117,7 +218,37 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "--ca-password-file ca.pass\n"
       "  certmint ca init --dir issuing --intermediate --root-dir pki --subject 'CN=Kafka "
       "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass");
-  return FromStatus([init, args]() -> Status {
+  auto rot = std::make_shared<RotateArgs>();
+  CLI::App* rotate = ca->add_subcommand(
+      "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
+  rotate->add_option("--dir", rot->dir, "The CA's directory")->required();
+  rotate->add_option("--subject", rot->subject, "New CA subject (default: the old one, dated)");
+  rotate->add_option("--key-type", rot->key_type, "New CA key type (default: the old one's)");
+  rotate->add_option("--days", rot->days, "Validity in days")->capture_default_str();
+  rotate->add_option("--ca-password-file", rot->ca_password_file, "The current CA's password");
+  rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
+                     "The new CA's password (default: the current one)");
+  AddArgvPasswordTraps(rotate);
+  rotate->footer("Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
+                 "The whole procedure: docs/ca-rotation.md");
+
+  auto ret = std::make_shared<RetireArgs>();
+  CLI::App* retire = ca->add_subcommand(
+      "retire", "End a CA rotation: stop trusting the previous CA (after every node moved)");
+  retire->add_option("--dir", ret->dir, "The CA's directory")->required();
+  retire->add_option("--out", ret->out,
+                     "Identity directories to check: refuse while any still uses the old CA");
+  retire->add_flag("--force", ret->force, "Retire without that check");
+  retire->footer("Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
+
+  return FromStatus([init, args, rotate, rot, retire, ret]() -> Status {
+    if (rotate->parsed()) {
+      CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(rotate));
+      return RunRotate(*rot);
+    }
+    if (retire->parsed()) {
+      return RunRetire(*ret);
+    }
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(init));
     if (args->intermediate == args->root_dir.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,

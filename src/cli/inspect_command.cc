@@ -70,7 +70,7 @@ Status RunInspect(const InspectArgs& args) {
     }
   }
   if (args.json) {
-    PrintJson(all.dump(2));
+    PrintJson(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   if (first_error) {
     return tl::unexpected(*first_error);

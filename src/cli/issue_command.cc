@@ -113,6 +113,7 @@ Status RunIssue(const IssueArgs& args) {
       inventory->RecordIssued(args.name, identity.certificate, ca.certificate(), request.now),
       what));
   output.write_password_file = generated;
+  CM_ASSIGN_OR_RETURN(output.trust, TrustAnchors(args.dir));
   CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
                                                             output),
                                               what));
@@ -146,7 +147,7 @@ Status RunIssue(const IssueArgs& args) {
                      {"ip_addresses", sans.ips},
                      {"not_after", FormatUtc(cert.NotAfter())},
                      {"sha256_fingerprint", cert.Sha256Fingerprint()}};
-    PrintJson(j.dump(2));
+    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
   std::string sans_line;

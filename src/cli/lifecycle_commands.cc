@@ -63,7 +63,7 @@ Status RunList(const ListArgs& a) {
       }
       list.push_back(j);
     }
-    PrintJson(list.dump(2));
+    PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
   std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
@@ -127,6 +127,7 @@ Status RunRenew(const RenewArgs& a) {
   o.days = a.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
   o.inventory = inv.get();
+  CM_ASSIGN_OR_RETURN(o.trust, TrustAnchors(a.dir));
   o.now = now;
   for (const auto& n : names) {
     CM_RETURN_IF_ERROR(WithContext(RenewIdentity(ca, a.out, n, o), "renewing " + n));

@@ -68,7 +68,7 @@ Result<int> RunProbe(const ProbeArgs& a) {
       j["chain_reason"] = r.chain_reason;
       j["name_matches"] = *r.name_matches;
     }
-    PrintJson(j.dump(2));
+    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return r.ok() ? 0 : 2;
   }
   std::cout << fmt::format("{}: {} {}\n", a.target, r.protocol, r.cipher);

@@ -118,7 +118,7 @@ Result<int> RunVerify(const VerifyArgs& a) {
     PrintJson(nlohmann::json{{"identity", identity},
                              {"result", CheckStatusName(worst)},
                              {"checks", list}}
-                  .dump(2));
+                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     for (const auto& c : checks) {
       std::cout << fmt::format("{:<4}  {}: {}: {}\n", CheckStatusName(c.status), c.scope, c.name,
@@ -224,7 +224,7 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
     }
   }
   if (a.json) {
-    PrintJson(nlohmann::json{{"ok", all_ok}, {"handshakes", results}}.dump(2));
+    PrintJson(nlohmann::json{{"ok", all_ok}, {"handshakes", results}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return all_ok ? 0 : kExitFailures;
 }

@@ -38,8 +38,38 @@ Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& optio
   return RandomPassword();
 }
 
+// Rewrites the truststores of an identity (same key and certificate, read
+// back from its keystore) to carry options.trust.
+Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
+  const IdentitySpec& spec = *item.spec;
+  bool generated = false;
+  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &generated));
+  auto stores = FindIdentityStores(options.out_dir + "/" + spec.name);
+  if (stores.empty()) {
+    return MakeError(ErrorCode::kNotFound, "no keystore to read the key and certificate from");
+  }
+  CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, &password));
+  if (ks.keys.size() != 1) {
+    return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
+  }
+  const KeyEntry& e = ks.keys[0];
+  Identity identity{spec.name, e.key, e.chain[0],
+                    std::vector<Certificate>(e.chain.begin() + 1, e.chain.end())};
+  IdentityOutput output;
+  output.formats = spec.formats;
+  output.install_dir = spec.install_dir;
+  output.write_password_file = generated;
+  output.replace = true;
+  output.trust = options.trust;
+  output.now = options.now;
+  return WriteIdentity(options.out_dir, identity, password, output).map([](auto&&) {});
+}
+
 Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
                 const ApplyOptions& options) {
+  if (item.action == PlanAction::kTrust) {
+    return UpdateTrust(item, options);
+  }
   const IdentitySpec& spec = *item.spec;
   IdentityRequest request;
   request.name = spec.name;
@@ -60,6 +90,7 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   output.install_dir = spec.install_dir;
   output.write_password_file = generated;
   output.replace = item.action == PlanAction::kRenew;
+  output.trust = options.trust;
   output.now = options.now;
   CM_RETURN_IF_ERROR(WriteIdentity(options.out_dir, identity, password, output));
   return {};
@@ -120,6 +151,7 @@ Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
   output.install_dir = state->install_dir;
   output.write_password_file = state->password_file.has_value() && options.store_password == nullptr;
   output.replace = true;
+  output.trust = options.trust;
   output.now = options.now;
   CM_RETURN_IF_ERROR(WriteIdentity(out_dir, identity, *password, output));
   return {};
@@ -144,7 +176,9 @@ ApplySummary ApplyPlan(const CertificateAuthority& ca, const std::vector<PlanIte
       Status st = ApplyOne(ca, item, options);
       std::lock_guard<std::mutex> lock(mu);
       if (st) {
-        (item.action == PlanAction::kCreate ? summary.created : summary.renewed)++;
+        (item.action == PlanAction::kCreate  ? summary.created
+         : item.action == PlanAction::kTrust ? summary.trust_updated
+                                             : summary.renewed)++;
       } else {
         st.error().AddContext(fmt::format("{} {}", PlanActionName(item.action), item.spec->name));
         summary.failures.emplace_back(item.spec->name, st.error());

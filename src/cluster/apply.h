@@ -23,6 +23,8 @@ struct ApplyOptions {
   const SecretString* store_password = nullptr;
   // Where each issuance is recorded; null: not recorded.
   Inventory* inventory = nullptr;
+  // The CAs every truststore carries (TrustAnchors); empty: the issuing root.
+  std::vector<Certificate> trust;
   // Called after each identity, from worker threads but never concurrently.
   std::function<void(const PlanItem&, const Status&)> on_done;
 };
@@ -31,6 +33,7 @@ struct ApplySummary {
   int created = 0;
   int renewed = 0;
   int kept = 0;
+  int trust_updated = 0;
   std::vector<std::pair<std::string, Error>> failures;
 };
 
@@ -39,6 +42,7 @@ struct RenewOptions {
   std::optional<int> days;  // default: the old certificate's validity period
   const SecretString* store_password = nullptr;  // default: the identity's password file
   Inventory* inventory = nullptr;
+  std::vector<Certificate> trust;  // as ApplyOptions::trust
   TimePoint now = std::chrono::system_clock::now();
 };
 

@@ -1,6 +1,7 @@
 #include "cluster/plan.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,7 +46,9 @@ bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
 }
 
 PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& state,
-                const std::optional<Certificate>& ca, int window_days, TimePoint now) {
+                const PlanContext& ctx, int window_days) {
+  const std::optional<Certificate>& ca = ctx.ca;
+  const TimePoint now = ctx.now;
   PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt};
   if (!state) {
     item.action = PlanAction::kCreate;
@@ -59,6 +62,9 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
     return item;
   };
   if (!ca || !IssuedBy(state->certificate, *ca)) {
+    if (ctx.previous_ca && IssuedBy(state->certificate, *ctx.previous_ca)) {
+      return renew("issued by the previous CA (rotation)");
+    }
     return renew("issued by another CA");
   }
   if (!state->complete) {
@@ -89,6 +95,16 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
   if (not_after - now < std::chrono::hours(24) * window_days) {
     return renew(fmt::format("{} days left, inside the {}-day renewal window", left, window_days));
   }
+  std::vector<std::string> want_trust;
+  for (const auto& c : ctx.trust) {
+    want_trust.push_back(c.Sha256Fingerprint());
+  }
+  if (!SameSet(want_trust, state->trusted)) {
+    item.action = PlanAction::kTrust;
+    item.reason = fmt::format("truststores: trust {} CA{} instead of {}", want_trust.size(),
+                              want_trust.size() == 1 ? "" : "s", state->trusted.size());
+    return item;
+  }
   item.reason = fmt::format("valid until {}, {} days left", FormatUtc(not_after), left);
   return item;
 }
@@ -103,14 +119,20 @@ std::string_view PlanActionName(PlanAction action) {
       return "renew";
     case PlanAction::kKeep:
       return "keep";
+    case PlanAction::kTrust:
+      return "trust";
   }
   return "?";
 }
 
 Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::string& out_dir,
-                                       const std::optional<Certificate>& ca, TimePoint now) {
+                                       const PlanContext& ctx) {
   std::vector<PlanItem> plan;
   plan.reserve(manifest.identities.size());
+  // Phase one of a rotation: some existing truststore lacks the current CA.
+  bool trust_first = false;
+  const std::string current_root = ctx.trust.empty() ? "" : ctx.trust[0].Sha256Fingerprint();
+  std::vector<bool> lacks_current;
   for (const auto& spec : manifest.identities) {
     auto state = ReadIdentityState(out_dir, spec.name);
     if (!state) {
@@ -118,9 +140,32 @@ Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::stri
       PlanItem item{&spec, PlanAction::kRenew, "unreadable: " + state.error().ToString(),
                     std::nullopt};
       plan.push_back(std::move(item));
+      lacks_current.push_back(false);
       continue;
     }
-    plan.push_back(Decide(spec, *state, ca, manifest.ca.renewal_window_days, now));
+    plan.push_back(Decide(spec, *state, ctx, manifest.ca.renewal_window_days));
+    const bool lacks = *state && ctx.previous_ca && !current_root.empty() &&
+                       std::find((*state)->trusted.begin(), (*state)->trusted.end(),
+                                 current_root) == (*state)->trusted.end();
+    lacks_current.push_back(lacks);
+    trust_first |= lacks;
+  }
+  if (trust_first) {
+    // Certificates from the new CA would be refused by nodes that do not
+    // trust it yet: rewrite truststores only, re-issue nothing existing.
+    for (size_t i = 0; i < plan.size(); ++i) {
+      PlanItem& item = plan[i];
+      if (item.action != PlanAction::kRenew) {
+        continue;
+      }
+      if (lacks_current[i]) {
+        item.action = PlanAction::kTrust;
+        item.reason = "CA rotation, step 1: trust the new CA (re-issue waits)";
+      } else {
+        item.action = PlanAction::kKeep;
+        item.reason = "CA rotation: re-issue waits until every truststore trusts the new CA";
+      }
+    }
   }
   return plan;
 }

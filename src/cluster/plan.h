@@ -12,7 +12,10 @@
 
 namespace certmint {
 
-enum class PlanAction { kCreate, kRenew, kKeep };
+// kTrust rewrites an identity's truststores (same key, same certificate) to
+// carry the current trust anchors: the first phase of a CA rotation, and the
+// last (dropping the retired CA).
+enum class PlanAction { kCreate, kRenew, kKeep, kTrust };
 std::string_view PlanActionName(PlanAction action);
 
 struct PlanItem {
@@ -24,10 +27,24 @@ struct PlanItem {
   std::optional<std::string> password_file;
 };
 
-// Compares every identity of `manifest` with what OUT holds. `ca` is the
-// current CA certificate, or nullopt when the CA does not exist yet (then
-// everything is created).
+struct PlanContext {
+  // The current CA certificate; nullopt when the CA does not exist yet (then
+  // everything is created).
+  std::optional<Certificate> ca;
+  // During a rotation: the previous CA certificate.
+  std::optional<Certificate> previous_ca;
+  // What every truststore must carry (current root, then previous root).
+  std::vector<Certificate> trust;
+  TimePoint now = std::chrono::system_clock::now();
+};
+
+// Compares every identity of `manifest` with what OUT holds.
+//
+// CA rotation in a safe order: while any existing identity's truststore
+// lacks the current CA, only truststores are rewritten (kTrust) and every
+// re-issue waits; once all trust it, identities of the previous CA are
+// re-issued by the current one.
 Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::string& out_dir,
-                                       const std::optional<Certificate>& ca, TimePoint now);
+                                       const PlanContext& context);
 
 }  // namespace certmint

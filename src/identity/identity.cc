@@ -70,22 +70,38 @@ Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityReq
   return Identity{request.name, key, std::move(cert), ca.Chain()};
 }
 
-KeyStore IdentityKeystore(const Identity& identity, const std::string& alias) {
+namespace {
+
+std::vector<Certificate> TrustOf(const Identity& identity, const std::vector<Certificate>& trust) {
+  if (!trust.empty()) {
+    return trust;
+  }
+  return identity.ca_chain.empty() ? std::vector<Certificate>{}
+                                   : std::vector<Certificate>{identity.ca_chain.back()};
+}
+
+void AddTrusted(KeyStore& store, const std::vector<Certificate>& trust) {
+  for (size_t i = 0; i < trust.size(); ++i) {
+    store.trusted.push_back({i == 0 ? std::string(kCaAlias) : fmt::format("{}-{}", kCaAlias, i + 1),
+                             trust[i], TimePoint{}});
+  }
+}
+
+}  // namespace
+
+KeyStore IdentityKeystore(const Identity& identity, const std::string& alias,
+                          const std::vector<Certificate>& trust) {
   KeyStore store;
   std::vector<Certificate> chain{identity.certificate};
   chain.insert(chain.end(), identity.ca_chain.begin(), identity.ca_chain.end());
   store.keys.push_back({alias, identity.key, std::move(chain), TimePoint{}});
-  if (!identity.ca_chain.empty()) {
-    store.trusted.push_back({kCaAlias, identity.ca_chain.back(), TimePoint{}});
-  }
+  AddTrusted(store, TrustOf(identity, trust));
   return store;
 }
 
-KeyStore IdentityTruststore(const Identity& identity) {
+KeyStore IdentityTruststore(const Identity& identity, const std::vector<Certificate>& trust) {
   KeyStore store;
-  if (!identity.ca_chain.empty()) {
-    store.trusted.push_back({kCaAlias, identity.ca_chain.back(), TimePoint{}});
-  }
+  AddTrusted(store, TrustOf(identity, trust));
   return store;
 }
 
@@ -227,7 +243,14 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityFiles paths = IdentityPaths(out_dir, name, probe);
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
   CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
-  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt};
+  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt, {}};
+  if (auto bundle = fs::ReadFile(paths.ca_certificate)) {
+    if (auto certs = Certificate::ChainFromPem(*bundle)) {
+      for (const auto& c : *certs) {
+        state.trusted.push_back(c.Sha256Fingerprint());
+      }
+    }
+  }
   ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
   KeyDescription d = DescribePublicKey(pub.get());
   state.key_type = d.algorithm == "RSA"       ? KeySpec{KeyAlgorithm::kRsa, d.bits, ""}
@@ -291,12 +314,15 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                      fmt::format("{} already exists; refusing to overwrite", final_paths.dir));
   }
   CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(final_paths.dir));
-  const Certificate& root = identity.ca_chain.empty() ? identity.certificate
-                                                       : identity.ca_chain.back();
+  const std::vector<Certificate> trust = TrustOf(identity, output.trust);
+  std::string trust_pem;
+  for (const auto& c : trust) {
+    trust_pem += c.ToPem();
+  }
   CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(final_paths.certificate),
                                          identity.certificate.ToPem(), fs::kPublicFile));
   CM_RETURN_IF_ERROR(
-      staging.WriteFile(fs::Basename(final_paths.ca_certificate), root.ToPem(), fs::kPublicFile));
+      staging.WriteFile(fs::Basename(final_paths.ca_certificate), trust_pem, fs::kPublicFile));
   if (final_paths.key) {
     CM_ASSIGN_OR_RETURN(auto key_pem, identity.key.ToEncryptedPkcs8Pem(
                                           store_password, Pkcs8Encryption{kNodeKeyIterations}));
@@ -307,8 +333,8 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
     }
     CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*final_paths.chain), chain, fs::kPublicFile));
   }
-  const KeyStore keystore = IdentityKeystore(identity, alias);
-  const KeyStore truststore = IdentityTruststore(identity);
+  const KeyStore keystore = IdentityKeystore(identity, alias, trust);
+  const KeyStore truststore = IdentityTruststore(identity, trust);
   if (final_paths.keystore_p12) {
     Pkcs12Options key_options = output.pkcs12;
     key_options.passwordless = false;
@@ -364,7 +390,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                                                                                           : "pem");
   }
   CM_RETURN_IF_ERROR(
-      staging.WriteFile(fs::Basename(final_paths.metadata), meta.dump(2) + "\n", fs::kPublicFile));
+      staging.WriteFile(fs::Basename(final_paths.metadata), meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", fs::kPublicFile));
   CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
   return final_paths;
 }

@@ -65,11 +65,14 @@ SubjectAltNames EffectiveSans(const std::string& name, const SubjectAltNames& sa
 // name itself as a DNS name when it is a valid host name.
 Result<Identity> IssueIdentity(const CertificateAuthority& ca, const IdentityRequest& request);
 
-// The node's keystore: its key under `alias` with the chain, and the root
-// CA as trusted entry kCaAlias (as the seed imports CARoot into it).
-KeyStore IdentityKeystore(const Identity& identity, const std::string& alias);
-// The truststore: the root CA as trusted entry kCaAlias.
-KeyStore IdentityTruststore(const Identity& identity);
+// The node's keystore: its key under `alias` with the chain, and the trust
+// anchors as trusted entries (as the seed imports CARoot into it): the first
+// is kCaAlias ("caroot"), others "caroot-2", "caroot-3" (during a CA
+// rotation). Without `trust`, the root of the identity's chain.
+KeyStore IdentityKeystore(const Identity& identity, const std::string& alias,
+                          const std::vector<Certificate>& trust = {});
+// The truststore: the trust anchors (default: the root of the chain).
+KeyStore IdentityTruststore(const Identity& identity, const std::vector<Certificate>& trust = {});
 
 struct IdentityOutput {
   // Which formats to write; default all three.
@@ -86,6 +89,9 @@ struct IdentityOutput {
   std::string install_dir;
   // Replace an existing OUT/NAME in one atomic exchange instead of refusing.
   bool replace = false;
+  // The CAs the truststores (and ca.crt) carry; empty: the root of the
+  // identity's chain. Two during a CA rotation.
+  std::vector<Certificate> trust;
   TimePoint now = std::chrono::system_clock::now();
 };
 
@@ -120,6 +126,8 @@ struct IdentityState {
   bool complete = false;
   // The password file, when certmint generated the password.
   std::optional<std::string> password_file;
+  // SHA-256 fingerprints of the CAs in ca.crt (what the truststores trust).
+  std::vector<std::string> trusted;
 };
 
 // Reads OUT/NAME; nullopt when it does not exist.

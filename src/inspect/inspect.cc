@@ -92,9 +92,9 @@ Result<CsrInfo> DescribeCsr(X509_REQ* req) {
       for (int j = 0; names && j < sk_GENERAL_NAME_num(names.get()); ++j) {
         const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), j);
         if (gn->type == GEN_DNS) {
-          info.dns_names.emplace_back(
-              reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
-              static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)));
+          info.dns_names.push_back(PrintableBytes(
+              std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
+                               static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)))));
         } else if (gn->type == GEN_IPADD && ASN1_STRING_length(gn->d.iPAddress) == 4) {
           const unsigned char* d = ASN1_STRING_get0_data(gn->d.iPAddress);
           info.ip_addresses.push_back(fmt::format("{}.{}.{}.{}", d[0], d[1], d[2], d[3]));

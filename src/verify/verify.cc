@@ -223,7 +223,7 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
     SubjectAltNames sans = leaf.Sans();
     std::string have;
     for (const auto& d : sans.dns) {
-      have += (have.empty() ? "DNS:" : ", DNS:") + d;
+      have += (have.empty() ? "DNS:" : ", DNS:") + PrintableBytes(d);
     }
     for (const auto& i : sans.ips) {
       have += (have.empty() ? "IP:" : ", IP:") + i;

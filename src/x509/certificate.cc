@@ -15,6 +15,22 @@ std::string Asn1StringBytes(const ASN1_STRING* s) {
                      static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
+}  // namespace
+
+std::string PrintableBytes(std::string_view bytes) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("\\x{:02x}", c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
 std::string IpFromOctets(const ASN1_OCTET_STRING* os) {
   char out[64] = {0};
   const unsigned char* d = ASN1_STRING_get0_data(os);
@@ -201,16 +217,17 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
     switch (gn->type) {
       case GEN_DNS:
-        info.dns_names.push_back(Asn1StringBytes(gn->d.dNSName));
+        info.dns_names.push_back(PrintableBytes(Asn1StringBytes(gn->d.dNSName)));
         break;
       case GEN_IPADD:
         info.ip_addresses.push_back(IpFromOctets(gn->d.iPAddress));
         break;
       case GEN_EMAIL:
-        info.other_names.push_back("email:" + Asn1StringBytes(gn->d.rfc822Name));
+        info.other_names.push_back("email:" + PrintableBytes(Asn1StringBytes(gn->d.rfc822Name)));
         break;
       case GEN_URI:
-        info.other_names.push_back("URI:" + Asn1StringBytes(gn->d.uniformResourceIdentifier));
+        info.other_names.push_back("URI:" +
+                                   PrintableBytes(Asn1StringBytes(gn->d.uniformResourceIdentifier)));
         break;
       default:
         info.other_names.push_back("other");

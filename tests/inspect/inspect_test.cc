@@ -87,6 +87,25 @@ TEST(InspectTest, RendersTextAndJson) {
   EXPECT_EQ(json["items"][0]["days_left"], 10);
 }
 
+// Found by fuzz/pem_der_fuzz.cc: a name with invalid UTF-8 made the JSON
+// output throw. Hostile bytes (terminal escapes, invalid UTF-8) are escaped.
+TEST(InspectTest, HostileNamesAreEscaped) {
+  auto key = PrivateKey::Generate(DefaultKeySpec()).value();
+  Certificate ca = MakeCert(key);
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName("x").value();
+  p.sans.dns.push_back("\x1b[31mred\xff\xfe");
+  p.now = kNow;
+  auto leaf = SignLeaf(ca, key, key.native(), p).value();
+  auto items = InspectData(leaf.ToPem(), nullptr, kNow).value();
+  const std::string text = RenderText("evil.pem", items);
+  EXPECT_NE(text.find("DNS:\\x1b[31mred\\xff\\xfe"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "no raw escape reaches the terminal";
+  const std::string json =
+      RenderJson("evil.pem", items).dump(2, ' ', false, nlohmann::json::error_handler_t::strict);
+  EXPECT_NE(json.find("red"), std::string::npos);
+}
+
 TEST(InspectTest, RejectsGarbage) {
   for (std::string bad : {std::string(""), std::string("hello world"),
                           std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
