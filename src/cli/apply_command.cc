@@ -104,6 +104,21 @@ Status RunApply(const ApplyArgs& args) {
     return tl::unexpected(c.error());
   }
   CM_ASSIGN_OR_RETURN(auto plan, MakePlan(manifest, args.out, context));
+  // A run killed between recording a certificate and deploying it leaves a
+  // pending record: whatever is on disk is the valid one.
+  if (!args.dry_run && ca_cert && fs::Exists(InventoryPath(args.dir))) {
+    CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(args.dir));
+    CM_ASSIGN_OR_RETURN(auto pending, inv->List({}, now));
+    for (const auto& rec : pending) {
+      if (rec.status != CertStatus::kPending) {
+        continue;
+      }
+      auto state = ReadIdentityState(args.out, rec.name);
+      if (state && *state && (*state)->certificate.SerialHex() == rec.serial) {
+        CM_RETURN_IF_ERROR(inv->Activate(rec.name, rec.serial));
+      }
+    }
+  }
   int counts[4] = {0, 0, 0, 0};
   nlohmann::json plan_json = nlohmann::json::array();
   for (const auto& item : plan) {

@@ -183,6 +183,7 @@ Status RunSign(const SignArgs& a) {
     chain += c.ToPem();
   }
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, chain, fs::kPublicFile));
+  CM_RETURN_IF_ERROR(inv->Activate(name, cert.SerialHex()));
   std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
                            "chain)\n",
                            cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()),

@@ -117,6 +117,8 @@ Status RunIssue(const IssueArgs& args) {
   CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
                                                             output),
                                               what));
+  CM_RETURN_IF_ERROR(WithContext(inventory->Activate(args.name, identity.certificate.SerialHex()),
+                                 what));
   const Certificate& cert = identity.certificate;
   SubjectAltNames sans = cert.Sans();
   std::vector<std::string> san_text;

@@ -93,6 +93,10 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   output.trust = options.trust;
   output.now = options.now;
   CM_RETURN_IF_ERROR(WriteIdentity(options.out_dir, identity, password, output));
+  if (options.inventory != nullptr) {
+    CM_RETURN_IF_ERROR(
+        options.inventory->Activate(spec.name, identity.certificate.SerialHex()));
+  }
   return {};
 }
 
@@ -154,6 +158,9 @@ Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
   output.trust = options.trust;
   output.now = options.now;
   CM_RETURN_IF_ERROR(WriteIdentity(out_dir, identity, *password, output));
+  if (options.inventory != nullptr) {
+    CM_RETURN_IF_ERROR(options.inventory->Activate(name, identity.certificate.SerialHex()));
+  }
   return {};
 }
 

@@ -16,7 +16,10 @@
 
 namespace certmint {
 
-enum class CertStatus { kValid, kSuperseded, kRevoked };
+// kPending: recorded before its files were written; becomes kValid when they
+// are in place (Activate), so that a crash in between never leaves the
+// deployed certificate marked superseded.
+enum class CertStatus { kValid, kSuperseded, kRevoked, kPending };
 std::string_view CertStatusName(CertStatus s);
 
 // RFC 5280 §5.3.1 reasonCode.
@@ -51,10 +54,13 @@ class Inventory {
  public:
   virtual ~Inventory() = default;
 
-  // Records a certificate issued for `name`; earlier valid certificates of
-  // the same name become superseded, in the same transaction.
+  // Records a certificate issued for `name`, as pending.
   virtual Status RecordIssued(const std::string& name, const Certificate& cert,
                               const Certificate& issuer, TimePoint now) = 0;
+  // Marks the certificate with `serial` as the valid one of `name` (its files
+  // are deployed); the name's other valid or pending certificates become
+  // superseded, in one transaction. A revoked or unknown serial is left alone.
+  virtual Status Activate(const std::string& name, const std::string& serial) = 0;
   virtual Result<std::vector<InventoryRecord>> List(const InventoryFilter& filter,
                                                     TimePoint now) = 0;
   // Revokes the current certificate of a name, or a certificate by serial.

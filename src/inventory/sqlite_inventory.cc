@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS certificates (
   not_after TEXT NOT NULL,
   key_type TEXT NOT NULL,
   sha256 TEXT NOT NULL UNIQUE,
-  status TEXT NOT NULL CHECK (status IN ('valid', 'superseded', 'revoked')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'valid', 'superseded', 'revoked')),
   issued_at TEXT NOT NULL,
   revoked_at TEXT,
   revocation_reason INTEGER,
@@ -50,14 +50,10 @@ class SqliteInventory final : public Inventory {
                       TimePoint now) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Transaction([&]() -> Status {
-      CM_ASSIGN_OR_RETURN(auto sup, Prepare("UPDATE certificates SET status = 'superseded' "
-                                            "WHERE name = ?1 AND status = 'valid'"));
-      Bind(sup.get(), 1, name);
-      CM_RETURN_IF_ERROR(StepDone(sup.get()));
       CM_ASSIGN_OR_RETURN(auto ins, Prepare(
           "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
           "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'valid', ?9, ?10, ?11)"));
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?10, ?11)"));
       SubjectAltNames sans = cert.Sans();
       std::string san_text;
       for (const auto& d : sans.dns) {
@@ -79,6 +75,30 @@ class SqliteInventory final : public Inventory {
       Bind(ins.get(), 10, issuer.Sha256Fingerprint());
       Bind(ins.get(), 11, cert.ToPem());
       return StepDone(ins.get());
+    });
+  }
+
+  Status Activate(const std::string& name, const std::string& serial) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto check, Prepare("SELECT status FROM certificates WHERE serial = ?1 "
+                                              "AND name = ?2"));
+      Bind(check.get(), 1, serial);
+      Bind(check.get(), 2, name);
+      if (sqlite3_step(check.get()) != SQLITE_ROW || Text(check.get(), 0) == "revoked" ||
+          Text(check.get(), 0) == "valid") {
+        return {};
+      }
+      CM_ASSIGN_OR_RETURN(auto sup, Prepare(
+          "UPDATE certificates SET status = 'superseded' WHERE name = ?1 AND serial != ?2 "
+          "AND status IN ('valid', 'pending')"));
+      Bind(sup.get(), 1, name);
+      Bind(sup.get(), 2, serial);
+      CM_RETURN_IF_ERROR(StepDone(sup.get()));
+      CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE certificates SET status = 'valid' "
+                                           "WHERE serial = ?1"));
+      Bind(up.get(), 1, serial);
+      return StepDone(up.get());
     });
   }
 
@@ -115,7 +135,8 @@ class SqliteInventory final : public Inventory {
       // A serial (hex, colons optional), else the name's current certificate.
       CM_ASSIGN_OR_RETURN(auto st, Prepare(
           "SELECT * FROM certificates WHERE replace(serial, ':', '') = upper(replace(?1, ':', '')) "
-          "OR (name = ?1 AND status != 'superseded') ORDER BY issued_at DESC LIMIT 1"));
+          "OR (name = ?1 AND status != 'superseded') "
+          "ORDER BY (status = 'valid') DESC, issued_at DESC LIMIT 1"));
       Bind(st.get(), 1, key);
       CM_ASSIGN_OR_RETURN(auto rows, Rows(st.get()));
       if (rows.empty()) {
@@ -231,6 +252,7 @@ class SqliteInventory final : public Inventory {
       const std::string status = Text(st, 8);
       r.status = status == "revoked"      ? CertStatus::kRevoked
                  : status == "superseded" ? CertStatus::kSuperseded
+                 : status == "pending"    ? CertStatus::kPending
                                           : CertStatus::kValid;
       r.issued_at = Text(st, 9);
       r.revoked_at = Text(st, 10);
@@ -260,6 +282,8 @@ std::string_view CertStatusName(CertStatus s) {
       return "superseded";
     case CertStatus::kRevoked:
       return "revoked";
+    case CertStatus::kPending:
+      return "pending";
   }
   return "?";
 }

@@ -277,6 +277,24 @@ identities:
   }
   auto again = ApplyJson();
   EXPECT_EQ(again["summary"]["kept"], 40);
+  // The inventory is consistent with the disk: each identity's certificate
+  // is the valid record of its name (killed runs may have left superseded
+  // or never-deployed records, never a deployed certificate without one).
+  auto list = Certmint({"list", "--dir", "pki", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::map<std::string, std::string> valid;
+  for (const auto& row : nlohmann::json::parse(list.out)) {
+    if (row["status"] == "valid") {
+      EXPECT_TRUE(valid.emplace(row["name"], row["serial"]).second)
+          << "two valid certificates for " << row["name"];
+    }
+  }
+  for (int i = 1; i <= 40; ++i) {
+    const std::string name = "node-" + std::to_string(i);
+    auto info = nlohmann::json::parse(
+        Certmint({"inspect", "certs/" + name + "/" + name + ".crt", "--json"}).out);
+    EXPECT_EQ(valid[name], info[0]["items"][0]["serial"]) << name;
+  }
 }
 
 }  // namespace

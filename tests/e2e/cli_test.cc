@@ -14,12 +14,21 @@ TEST_F(CliTest, VersionAndHelpWithExamples) {
   auto v = Certmint({"--version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("certmint ", 0), 0u) << v.out;
-  for (std::vector<std::string> cmd : {std::vector<std::string>{"ca", "init", "--help"},
-                                       {"issue", "--help"},
-                                       {"inspect", "--help"}}) {
+  // Every command a user runs has --help with an example.
+  const std::vector<std::vector<std::string>> commands{
+      {"ca", "init"},     {"ca", "rotate"},           {"ca", "retire"},
+      {"issue"},          {"apply"},                  {"inspect"},
+      {"convert"},        {"keystore", "import-cert"}, {"keystore", "import-key"},
+      {"keystore", "install"}, {"keystore", "delete"}, {"keystore", "passwd"},
+      {"verify"},         {"handshake"},              {"probe"},
+      {"list"},           {"renew"},                  {"revoke"},
+      {"crl"},            {"csr"},                    {"sign"}};
+  for (auto cmd : commands) {
+    cmd.push_back("--help");
     auto h = Certmint(cmd);
     EXPECT_EQ(h.exit_code, 0) << cmd[0];
-    EXPECT_NE(h.out.find("Example"), std::string::npos) << cmd[0] << "\n" << h.out;
+    EXPECT_NE(h.out.find("Example"), std::string::npos) << cmd[0] << " " << cmd[1] << "\n"
+                                                        << h.out;
   }
   auto top = Certmint({"--help"});
   EXPECT_NE(top.out.find("Exit codes"), std::string::npos);

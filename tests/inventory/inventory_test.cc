@@ -34,8 +34,14 @@ TEST(InventoryTest, RecordSupersedeRevoke) {
   auto a2 = Leaf(f, "a");
   auto b = Leaf(f, "b");
   ASSERT_TRUE(inv->RecordIssued("a", a1, f.ca, now));
+  ASSERT_TRUE(inv->Activate("a", a1.SerialHex()));
   ASSERT_TRUE(inv->RecordIssued("b", b, f.ca, now));
+  ASSERT_TRUE(inv->Activate("b", b.SerialHex()));
+  // a2 is recorded but not yet deployed: a1 stays valid until Activate.
   ASSERT_TRUE(inv->RecordIssued("a", a2, f.ca, now + std::chrono::seconds(1)));
+  EXPECT_EQ(inv->List({.name = "a"}, now).value()[0].status, CertStatus::kValid);
+  EXPECT_EQ(inv->List({.name = "a"}, now).value()[1].status, CertStatus::kPending);
+  ASSERT_TRUE(inv->Activate("a", a2.SerialHex()));
 
   auto current = inv->List({.current_only = true}, now).value();
   ASSERT_EQ(current.size(), 2u);
@@ -65,12 +71,32 @@ TEST(InventoryTest, RecordSupersedeRevoke) {
   EXPECT_EQ(again->List({}, now).value().size(), 3u);
 }
 
+// A run killed after recording but before deploying leaves a pending record:
+// revoking by name still hits the deployed certificate.
+TEST(InventoryTest, PendingNeverShadowsTheDeployedCertificate) {
+  TempDir tmp;
+  StoreFixture f;
+  auto inv = OpenInventory(tmp.path()).value();
+  const auto now = std::chrono::system_clock::now();
+  auto deployed = Leaf(f, "a");
+  auto never = Leaf(f, "a");
+  ASSERT_TRUE(inv->RecordIssued("a", deployed, f.ca, now));
+  ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
+  ASSERT_TRUE(inv->RecordIssued("a", never, f.ca, now + std::chrono::seconds(5)));
+  EXPECT_EQ(inv->Revoke("a", 1, now).value().serial, deployed.SerialHex());
+  // Activating a revoked certificate changes nothing.
+  ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
+  EXPECT_EQ(inv->List({.revoked_only = true}, now).value().size(), 1u);
+}
+
 TEST(InventoryTest, ExpiringFilter) {
   TempDir tmp;
   StoreFixture f;  // its CA lives 30 days; leaves are cut to that
   auto inv = OpenInventory(tmp.path()).value();
   const auto now = std::chrono::system_clock::now();
-  ASSERT_TRUE(inv->RecordIssued("a", Leaf(f, "a"), f.ca, now));
+  auto a = Leaf(f, "a");
+  ASSERT_TRUE(inv->RecordIssued("a", a, f.ca, now));
+  ASSERT_TRUE(inv->Activate("a", a.SerialHex()));
   EXPECT_EQ(inv->List({.expiring_within_days = 10}, now).value().size(), 0u);
   EXPECT_EQ(inv->List({.expiring_within_days = 31}, now).value().size(), 1u);
 }
