@@ -14,6 +14,7 @@ packages=(
   nlohmann-json3-dev             # --json output
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
+  bsdutils                       # script(1): a real terminal for the prompt and progress tests
 )
 
 missing=()

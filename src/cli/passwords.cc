@@ -26,7 +26,7 @@ Result<SecretString> PromptNoEcho(const std::string& prompt) {
   if (have_tio) {
     termios tio = old_tio;
     tio.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio);
+    tcsetattr(STDIN_FILENO, TCSANOW, &tio);
   }
   std::string line;
   int c;
@@ -34,7 +34,7 @@ Result<SecretString> PromptNoEcho(const std::string& prompt) {
     line.push_back(static_cast<char>(c));
   }
   if (have_tio) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_tio);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old_tio);
   }
   std::cerr << "\n";
   if (!line.empty() && line.back() == '\r') {

@@ -1,0 +1,62 @@
+// What only happens on a terminal: the no-echo password prompt and apply's
+// progress bar. script(1) (util-linux) gives certmint a real pseudo-terminal.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "e2e/cli_helpers.h"
+
+namespace certmint::testing {
+namespace {
+
+class TtyTest : public CliTest {
+ protected:
+  // Runs `command` (a shell line) on a pty in the scratch directory, typing
+  // `lines` one by one after a pause, so that they arrive after the prompt.
+  ProcessResult OnTerminal(const std::string& command, const std::vector<std::string>& lines) {
+    std::string typing = "sleep 1";
+    for (const auto& l : lines) {
+      typing += "; printf '%s\\n' '" + l + "'; sleep 0.5";
+    }
+    return RunProcess({"sh", "-c",
+                       "(" + typing + ") | script -q -e -c \"" + command + "\" /dev/null"},
+                      RunOptions{.cwd = dir_.path()});
+  }
+};
+
+TEST_F(TtyTest, CaPasswordPromptDoesNotEcho) {
+  const std::string binary = CERTMINT_BINARY;
+  auto r = OnTerminal(binary + " ca init --dir pki", {"typed-secret-1", "typed-secret-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("New CA password:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Repeat New CA password:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("typed-secret-1"), std::string::npos) << "echoed: " << r.out;
+  // The prompted password is the one that opens the key.
+  WriteTextFile(Path("typed.pass"), "typed-secret-1\n");
+  auto open = Openssl({"pkey", "-in", "pki/ca.key", "-passin", "file:typed.pass", "-noout"});
+  EXPECT_EQ(open.exit_code, 0) << open.err;
+
+  auto mismatch = OnTerminal(binary + " ca init --dir pki2", {"typed-secret-1", "typed-secret-2"});
+  EXPECT_NE(mismatch.exit_code, 0);
+  EXPECT_NE(mismatch.out.find("the passwords do not match"), std::string::npos) << mismatch.out;
+  EXPECT_FALSE(std::filesystem::exists(Path("pki2")));
+}
+
+TEST_F(TtyTest, ApplyShowsAProgressBarOnATerminal) {
+  WriteTextFile(Path("m.yaml"), "identities:\n  - name: n-{n}\n    count: 6\n");
+  const std::string binary = CERTMINT_BINARY;
+  auto r = OnTerminal(binary + " apply m.yaml --dir pki --out certs --ca-password-file ca.pass",
+                      {});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("[##############################] 6/6"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/s ETA"), std::string::npos) << r.out;
+  // Not on a terminal: plain lines, one per identity.
+  std::filesystem::remove_all(Path("certs"));
+  auto plain = Certmint({"apply", "m.yaml", "--dir", "pki", "--out", "certs",
+                         "--ca-password-file", "ca.pass"});
+  EXPECT_NE(plain.out.find("created n-3\n"), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.err.find("ETA"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace certmint::testing
