@@ -134,6 +134,10 @@ if [ $quick = 0 ]; then
   echo "bench: peak RSS for 10,000 identities: $rss KB"
 fi
 
+# The raw measurements stay beside the report, so it can be re-rendered.
+mkdir -p "$root/docs/performance-data"
+cp "$results" "$work/floor.json" "$root/docs/performance-data/"
+echo "$cores ${rss:-}" > "$root/docs/performance-data/machine.txt"
 python3 "$root/bench/report.py" "$results" "$work/floor.json" "$cores" "$rss" \
   "$root/docs/performance.md" "$work/plot.dat"
 gnuplot -e "datafile='$work/plot.dat'; outfile='$root/docs/performance.png'" \

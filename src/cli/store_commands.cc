@@ -263,6 +263,11 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
       CM_ASSIGN_OR_RETURN(auto chain, WithContext(Certificate::ChainFromPem(chain_pem),
                                                   fmt::format("--chain {}", ik->chain)));
       CM_ASSIGN_OR_RETURN(auto key_pem, WithContext(fs::ReadFile(ik->key), "--key"));
+      // Wiped on every path out of here.
+      struct Wipe {
+        std::string& s;
+        ~Wipe() { Cleanse(s); }
+      } wipe{key_pem};
       CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({ik->key_password_file, nullptr, "", false,
                                                    "--key-password-file"}));
       CM_RETURN_IF_ERROR(EditStore(ik->store, true,
@@ -274,7 +279,6 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
                                                      fmt::format("--key {}", ik->key)));
                                      return AddKeyEntry(s, ik->alias, key, chain);
                                    }));
-      Cleanse(key_pem);
       std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
                                NormalizeAlias(ik->alias), chain.size(), ik->store.store);
       return {};

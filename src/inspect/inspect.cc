@@ -148,9 +148,13 @@ Result<std::vector<InspectedItem>> InspectPem(std::string_view data, const Secre
     }
     ossl::OpenSslStringPtr name(name_raw);
     ossl::OpenSslStringPtr header(header_raw);
-    // The DER may be a private key: wipe it when done.
-    std::unique_ptr<unsigned char, ossl::Deleter<[](unsigned char* p) { OPENSSL_free(p); }>> der(
-        der_raw);
+    // The DER may be a private key: wiped when freed, on every path.
+    struct WipedDer {
+      unsigned char* p;
+      long n;  // NOLINT(runtime/int)
+      ~WipedDer() { OPENSSL_clear_free(p, n > 0 ? static_cast<size_t>(n) : 0); }
+      unsigned char* get() const { return p; }
+    } der{der_raw, len};
     const std::string label = name.get();
     std::string_view body(reinterpret_cast<const char*>(der.get()), static_cast<size_t>(len));
     auto where = [&](Error e) {
@@ -237,9 +241,6 @@ Result<std::vector<InspectedItem>> InspectPem(std::string_view data, const Secre
       items.push_back({Kind::kPublicKey, {}, {}, k});
     } else {
       return where(Error(ErrorCode::kInvalidData, "unsupported PEM block type"));
-    }
-    if (len > 0) {
-      OPENSSL_cleanse(der.get(), static_cast<size_t>(len));
     }
   }
   ClearOpenSslErrors();
