@@ -14,9 +14,12 @@
 namespace certmint {
 namespace {
 
+// The store password for an identity: the one given for all, else the one in
+// its password file, else a new random one. `in_file` says whether it lives
+// (and must go on living) in the identity's password file.
 Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& options,
-                                 bool* generated) {
-  *generated = false;
+                                 bool* in_file) {
+  *in_file = false;
   if (options.store_password != nullptr) {
     return SecretString(options.store_password->reveal());
   }
@@ -28,13 +31,13 @@ Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& optio
       if (line.size() >= kMinStorePasswordLength) {
         SecretString pw(line);
         Cleanse(line);
-        *generated = true;  // keep writing it: the node reads it from there
+        *in_file = true;
         return pw;
       }
       Cleanse(line);
     }
   }
-  *generated = true;
+  *in_file = true;
   return RandomPassword();
 }
 
@@ -42,8 +45,13 @@ Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& optio
 // back from its keystore) to carry options.trust.
 Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   const IdentitySpec& spec = *item.spec;
-  bool generated = false;
-  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &generated));
+  if (options.store_password == nullptr && !item.password_file) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "its stores were written with a password of your own: give it with "
+                     "--password-file or $CERTMINT_PASSWORD");
+  }
+  bool in_file = false;
+  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &in_file));
   auto stores = FindIdentityStores(options.out_dir + "/" + spec.name);
   if (stores.empty()) {
     return MakeError(ErrorCode::kNotFound, "no keystore to read the key and certificate from");
@@ -58,7 +66,7 @@ Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   IdentityOutput output;
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
-  output.write_password_file = generated;
+  output.write_password_file = in_file;
   output.replace = true;
   output.trust = options.trust;
   output.now = options.now;
@@ -79,8 +87,8 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   request.key_spec = spec.key_type;
   request.now = options.now;
   CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
-  bool generated = false;
-  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &generated));
+  bool in_file = false;
+  CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &in_file));
   if (options.inventory != nullptr) {
     CM_RETURN_IF_ERROR(options.inventory->RecordIssued(spec.name, identity.certificate,
                                                        ca.certificate(), options.now));
@@ -88,7 +96,7 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   IdentityOutput output;
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
-  output.write_password_file = generated;
+  output.write_password_file = in_file;
   output.replace = item.action == PlanAction::kRenew;
   output.trust = options.trust;
   output.now = options.now;
