@@ -157,25 +157,16 @@ Status RunApply(const ApplyArgs& args) {
     return {};
   }
 
-  CM_ASSIGN_OR_RETURN(auto ca_password,
-                      ReadSecret({args.ca_password_file, kCaPasswordEnv,
-                                  ca_cert ? "CA password" : "New CA password", !ca_cert,
-                                  "--ca-password-file"}));
-  if (!ca_password) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted",
-                                 kCaPasswordEnv));
-  }
+  CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, !ca_cert));
   std::optional<CertificateAuthority> ca;
   if (ca_cert) {
-    CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(args.dir, *ca_password));
+    CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(args.dir, ca_password));
     ca.emplace(std::move(loaded));
   } else {
     CaInitOptions init{manifest.ca.subject, manifest.ca.key_type, manifest.ca.days, now,
                        kCaKeyIterations};
     CM_ASSIGN_OR_RETURN(auto created, WithContext(CertificateAuthority::Init(args.dir, init,
-                                                                             *ca_password),
+                                                                             ca_password),
                                                   fmt::format("creating CA in {}", args.dir)));
     ca.emplace(std::move(created));
     if (!args.json) {
@@ -183,7 +174,7 @@ Status RunApply(const ApplyArgs& args) {
     }
   }
   CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(args.dir));
-  ca_password->clear();
+  ca_password.clear();
   CM_ASSIGN_OR_RETURN(auto store_password, ReadSecret({args.password_file, kStorePasswordEnv, "",
                                                        false, "--password-file"}));
   if (store_password && store_password->size() < kMinStorePasswordLength) {

@@ -31,15 +31,7 @@ Status RunCaInit(const CaInitArgs& args) {
   if (args.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
   }
-  CM_ASSIGN_OR_RETURN(auto password,
-                      ReadSecret({args.ca_password_file, kCaPasswordEnv, "New CA password",
-                                  /*confirm=*/true, "--ca-password-file"}));
-  if (!password) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted (the CA key is always encrypted)",
-                                 kCaPasswordEnv));
-  }
+  CM_ASSIGN_OR_RETURN(auto password, ReadCaPassword(args.ca_password_file, /*is_new=*/true));
   CaInitOptions options{subject, spec, args.days, std::chrono::system_clock::now(),
                         kCaKeyIterations};
   std::optional<CertificateAuthority> root;
@@ -57,9 +49,9 @@ Status RunCaInit(const CaInitArgs& args) {
     root.emplace(std::move(r));
   }
   CM_ASSIGN_OR_RETURN(auto ca, WithContext(root ? CertificateAuthority::InitIntermediate(
-                                                      args.dir, options, *password, *root)
+                                                      args.dir, options, password, *root)
                                                 : CertificateAuthority::Init(args.dir, options,
-                                                                             *password),
+                                                                             password),
                                            fmt::format("creating CA in {}", args.dir)));
   const Certificate& cert = ca.certificate();
   if (args.json) {

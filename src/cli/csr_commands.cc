@@ -167,13 +167,8 @@ Status RunSign(const SignArgs& a) {
     return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", a.out));
   }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto ca_pw, ReadSecret({a.ca_password_file, kCaPasswordEnv, "CA password",
-                                              false, "--ca-password-file"}));
-  if (!ca_pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file or set {}", kCaPasswordEnv));
-  }
-  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, *ca_pw));
+  CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
+  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
   CM_ASSIGN_OR_RETURN(auto cert, SignLeaf(ca.certificate(), ca.key(), req.PublicKey(), profile));
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
   CM_RETURN_IF_ERROR(inv->RecordIssued(name, cert, ca.certificate(), profile.now));

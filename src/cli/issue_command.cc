@@ -92,17 +92,9 @@ Status RunIssue(const IssueArgs& args) {
                                  "characters (keytool refuses shorter ones)",
                                  kMinStorePasswordLength));
   }
-  CM_ASSIGN_OR_RETURN(auto ca_password,
-                      ReadSecret({args.ca_password_file, kCaPasswordEnv, "CA password", false,
-                                  "--ca-password-file"}));
-  if (!ca_password) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted",
-                                 kCaPasswordEnv));
-  }
-  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, *ca_password));
-  ca_password->clear();
+  CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, /*is_new=*/false));
+  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, ca_password));
+  ca_password.clear();
 
   const std::string what = fmt::format("issuing {}", args.name);
   CM_ASSIGN_OR_RETURN(auto identity, WithContext(IssueIdentity(ca, request), what));

@@ -20,15 +20,8 @@ namespace {
 
 Result<CertificateAuthority> LoadCaWithPassword(const std::string& dir, const std::string& file) {
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(dir));
-  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({file, kCaPasswordEnv, "CA password", false,
-                                           "--ca-password-file"}));
-  if (!pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted",
-                                 kCaPasswordEnv));
-  }
-  return CertificateAuthority::Load(dir, *pw);
+  CM_ASSIGN_OR_RETURN(auto pw, ReadCaPassword(file, /*is_new=*/false));
+  return CertificateAuthority::Load(dir, pw);
 }
 
 struct ListArgs {

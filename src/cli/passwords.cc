@@ -92,6 +92,19 @@ Result<std::optional<SecretString>> ReadSecret(const SecretSource& source) {
   return std::optional<SecretString>();
 }
 
+Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
+  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({file, kCaPasswordEnv,
+                                           is_new ? "New CA password" : "CA password", is_new,
+                                           "--ca-password-file"}));
+  if (!pw) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
+                                 "a terminal to be prompted (the CA key is always encrypted)",
+                                 kCaPasswordEnv));
+  }
+  return std::move(*pw);
+}
+
 void AddArgvPasswordTraps(CLI::App* app) {
   for (const char* name : kTrapNames) {
     app->add_option(name, "")->group("")->expected(0, 1)->allow_extra_args(false);

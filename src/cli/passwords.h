@@ -27,6 +27,10 @@ struct SecretSource {
 // A given file that is missing, unreadable or empty is an error naming it.
 Result<std::optional<SecretString>> ReadSecret(const SecretSource& source);
 
+// The CA key password from --ca-password-file, $CERTMINT_CA_PASSWORD or a
+// prompt (twice for a new CA); kInvalidArgument naming the three when none.
+Result<SecretString> ReadCaPassword(const std::string& file, bool is_new);
+
 // Adds hidden --password, --ca-password, --storepass ... options that refuse
 // to run, explaining where passwords come from instead. Call CheckArgvPasswordTraps
 // after parsing.

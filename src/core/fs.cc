@@ -1,5 +1,7 @@
 #include "core/fs.h"
 
+#include "core/fd.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -19,29 +21,9 @@ namespace {
 
 std::string Errno(int err) { return std::strerror(err); }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 Status FsyncDir(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) {
     return MakeError(ErrorCode::kIo, fmt::format("opening directory {}: {}", dir, Errno(errno)));
   }
@@ -63,7 +45,7 @@ std::string Basename(const std::string& path) {
 }
 
 Result<std::string> ReadFile(const std::string& path, size_t max_size) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int err = errno;
     return MakeError(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
@@ -105,7 +87,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   name.push_back('\0');
   // mkstemp creates the file 0600 whatever the umask; fchmod then sets the
   // final mode exactly (the umask does not apply to fchmod).
-  Fd fd(::mkostemp(name.data(), O_CLOEXEC));
+  UniqueFd fd(::mkostemp(name.data(), O_CLOEXEC));
   if (fd.get() < 0) {
     return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, Errno(errno)));
   }
@@ -204,7 +186,7 @@ StagingDir::StagingDir(StagingDir&& other) noexcept
 Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_t mode) {
   const std::string path = File(name);
   // O_EXCL: a name written twice is a bug, not something to paper over.
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFile));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFile));
   if (fd.get() < 0) {
     return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, Errno(errno)));
   }

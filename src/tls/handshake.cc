@@ -14,29 +14,13 @@
 
 #include <fmt/format.h>
 
+#include "core/fd.h"
 #include "tls/context.h"
 #include "x509/name.h"
 
 namespace certmint {
 namespace {
 
-class Socket {
- public:
-  explicit Socket(int fd = -1) : fd_(fd) {}
-  ~Socket() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Socket(Socket&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Socket& operator=(Socket&&) = delete;
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 void SetTimeouts(int fd, int ms) {
   timeval tv{ms / 1000, (ms % 1000) * 1000};
@@ -77,7 +61,7 @@ std::string VerifyErrorText(long code) {  // NOLINT(runtime/int)
 
 Result<HandshakeReport> RunLocalHandshake(SSL_CTX* server, SSL_CTX* client,
                                           const HandshakeOptions& options) {
-  Socket listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -97,7 +81,7 @@ Result<HandshakeReport> RunLocalHandshake(SSL_CTX* server, SSL_CTX* client,
     std::string client_subject;
   } server_side;
   std::thread server_thread([&] {
-    Socket conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (conn.get() < 0) {
       server_side.reason = "no connection";
       return;
@@ -125,7 +109,7 @@ Result<HandshakeReport> RunLocalHandshake(SSL_CTX* server, SSL_CTX* client,
   HandshakeReport report;
   std::string client_reason;
   {
-    Socket conn(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd conn(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     SetTimeouts(conn.get(), options.timeout_ms);
     if (::connect(conn.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
       client_reason = fmt::format("connect: {}", strerror(errno));

@@ -14,26 +14,12 @@
 
 #include <fmt/format.h>
 
+#include "core/fd.h"
 #include "tls/context.h"
 
 namespace certmint {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Result<int> Connect(const std::string& host, int port, int timeout_ms) {
   addrinfo hints{};
@@ -133,7 +119,7 @@ Result<ProbeReport> Probe(const ProbeOptions& options) {
     }
   }
   CM_ASSIGN_OR_RETURN(int raw, Connect(options.host, options.port, options.timeout_ms));
-  Fd fd(raw);
+  UniqueFd fd(raw);
   ossl::SslPtr ssl(SSL_new(ctx.get()));
   SSL_set_fd(ssl.get(), fd.get());
   const std::string name = options.servername.empty() ? options.host : options.servername;

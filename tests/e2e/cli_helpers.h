@@ -45,6 +45,26 @@ class CliTest : public ::testing::Test {
 
   std::string Path(const std::string& rel) { return dir_ / rel; }
 
+#ifdef CERTMINT_KEYTOOL
+  // The JDK's keytool, in the scratch directory.
+  ProcessResult Keytool(std::vector<std::string> args) {
+    args.insert(args.begin(), CERTMINT_KEYTOOL);
+    RunOptions o;
+    o.cwd = dir_.path();
+    return RunProcess(args, o);
+  }
+
+  // tests/java/TlsHarness: SERVER_KS TYPE CLIENT_KS TYPE TRUSTSTORE TYPE PW
+  // TRUST_PW HOSTS [PROTOCOL], a JSSE mTLS handshake loaded as Kafka loads it.
+  ProcessResult JavaHandshake(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions o;
+    o.cwd = dir_.path();
+    return RunProcess(argv, o);
+  }
+#endif
+
   TempDir dir_;
 };
 

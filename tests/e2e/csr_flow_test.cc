@@ -10,22 +10,7 @@
 namespace certmint::testing {
 namespace {
 
-class CsrFlowTest : public CliTest {
- protected:
-  ProcessResult Keytool(std::vector<std::string> args) {
-    args.insert(args.begin(), CERTMINT_KEYTOOL);
-    RunOptions o;
-    o.cwd = dir_.path();
-    return RunProcess(args, o);
-  }
-  ProcessResult Handshake(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions o;
-    o.cwd = dir_.path();
-    return RunProcess(argv, o);
-  }
-};
+class CsrFlowTest : public CliTest {};
 
 // Seed steps 1, 4 and 5 with keytool; the signing with certmint sign.
 TEST_F(CsrFlowTest, KeytoolCertreqSignedAndImportedBack) {
@@ -67,7 +52,7 @@ TEST_F(CsrFlowTest, KeytoolCertreqSignedAndImportedBack) {
                           "certs", "--ca-password-file", "ca.pass", "--password-file",
                           "store.pass"});
   ASSERT_EQ(client.exit_code, 0) << client.err;
-  auto hs = Handshake({"node.keystore.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
+  auto hs = JavaHandshake({"node.keystore.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
                        "certs/client-1/truststore.p12", "PKCS12", "store.pass", "store.pass",
                        "broker-5.kafka.test,127.0.0.1"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out << hs.err;
@@ -161,12 +146,12 @@ TEST_F(CsrFlowTest, IntermediateCaAndCertmintCsrFlow) {
                       "installed/broker-1/password"})
                 .exit_code,
             0);
-  auto hs = Handshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
+  auto hs = JavaHandshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
                        "PKCS12", "root-truststore.p12-unused", "PKCS12",
                        "installed/broker-1/password", "installed/broker-1/password",
                        "broker-1.kafka.test"});
   EXPECT_NE(hs.exit_code, 0) << "control: a missing truststore fails";
-  hs = Handshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
+  hs = JavaHandshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
                   "PKCS12", "certs/client-1/truststore.p12", "PKCS12",
                   "installed/broker-1/password", "installed/broker-1/password",
                   "broker-1.kafka.test,127.0.0.1"});

@@ -14,22 +14,6 @@ namespace {
 
 class JavaInteropTest : public CliTest {
  protected:
-  ProcessResult Keytool(std::vector<std::string> args) {
-    args.insert(args.begin(), CERTMINT_KEYTOOL);
-    RunOptions o;
-    o.cwd = dir_.path();
-    return RunProcess(args, o);
-  }
-
-  // TlsHarness SERVER_KS TYPE CLIENT_KS TYPE TRUSTSTORE TYPE PW TRUST_PW HOSTS
-  ProcessResult Handshake(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions o;
-    o.cwd = dir_.path();
-    return RunProcess(argv, o);
-  }
-
   // A CA of `key_type`, a broker (server+client) and a client identity.
   void MakeCluster(const std::string& key_type, std::vector<std::string> extra = {}) {
     InitCa(key_type);
@@ -94,7 +78,7 @@ TEST_P(StoreMatrixTest, JsseMutualTlsWithHostnameVerification) {
     auto file = [](const char* type, const std::string& base) {
       return base + (std::string(type) == "JKS" ? ".jks" : ".p12");
     };
-    auto r = Handshake({file(c.server, "certs/broker-1/keystore"), c.server,
+    auto r = JavaHandshake({file(c.server, "certs/broker-1/keystore"), c.server,
                         file(c.client, "certs/client-1/keystore"), c.client,
                         file(c.trust, "certs/client-1/truststore"), c.trust, "store.pass",
                         "store.pass", "broker-1.kafka.test,127.0.0.1,broker-1"});
@@ -106,7 +90,7 @@ TEST_P(StoreMatrixTest, JsseMutualTlsWithHostnameVerification) {
     EXPECT_NE(r.out.find("client=CN=client-1"), std::string::npos) << r.out;
   }
   // TLS 1.2 too.
-  auto v12 = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.jks",
+  auto v12 = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.jks",
                         "JKS", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
                         "store.pass", "127.0.0.1", "TLSv1.2"});
   EXPECT_EQ(v12.exit_code, 0) << v12.out << v12.err;
@@ -125,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(KeyTypes, StoreMatrixTest,
 
 TEST_F(JavaInteropTest, WrongHostAndClientOnlyCertificatesAreRefused) {
   MakeCluster("ec:p256");
-  auto wrong_host = Handshake({"certs/broker-1/keystore.p12", "PKCS12",
+  auto wrong_host = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12",
                                "certs/client-1/keystore.p12", "PKCS12",
                                "certs/client-1/truststore.p12", "PKCS12", "store.pass",
                                "store.pass", "broker-2.kafka.test"});
@@ -133,13 +117,13 @@ TEST_F(JavaInteropTest, WrongHostAndClientOnlyCertificatesAreRefused) {
   EXPECT_NE(wrong_host.out.find("No subject alternative DNS name matching broker-2.kafka.test"),
             std::string::npos)
       << wrong_host.out;
-  auto wrong_ip = Handshake({"certs/broker-1/keystore.p12", "PKCS12",
+  auto wrong_ip = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12",
                              "certs/client-1/keystore.p12", "PKCS12",
                              "certs/client-1/truststore.p12", "PKCS12", "store.pass",
                              "store.pass", "127.0.0.2"});
   EXPECT_EQ(wrong_ip.exit_code, 1) << wrong_ip.out;
   // client-1 has EKU clientAuth only: it cannot serve.
-  auto as_server = Handshake({"certs/client-1/keystore.p12", "PKCS12",
+  auto as_server = JavaHandshake({"certs/client-1/keystore.p12", "PKCS12",
                               "certs/broker-1/keystore.p12", "PKCS12",
                               "certs/client-1/truststore.p12", "PKCS12", "store.pass",
                               "store.pass", "client-1"});
@@ -154,7 +138,7 @@ TEST_F(JavaInteropTest, LegacyPkcs12ProfileIsReadByJava) {
                        "-passin", "file:store.pass"});
   EXPECT_NE(dump.err.find("MAC: sha1"), std::string::npos) << dump.err;
   EXPECT_NE(dump.err.find("pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos) << dump.err;
-  auto r = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+  auto r = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
                       "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
                       "store.pass", "127.0.0.1"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -175,7 +159,7 @@ TEST_F(JavaInteropTest, ModernPkcs12ProfileAsJava17WritesIt) {
 // then has entries.
 TEST_F(JavaInteropTest, PasswordlessTruststoreLoadsWithNullPassword) {
   MakeCluster("ec:p256", {"--passwordless-truststore", "--format", "p12"});
-  auto r = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+  auto r = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
                       "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass", "-",
                       "127.0.0.1"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -187,7 +171,7 @@ TEST_F(JavaInteropTest, PasswordlessTruststoreLoadsWithNullPassword) {
                            "certs", "--ca-password-file", "ca.pass", "--password-file",
                            "store.pass"});
   ASSERT_EQ(control.exit_code, 0) << control.err;
-  auto empty = Handshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+  auto empty = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
                           "PKCS12", "certs/broker-2/truststore.p12", "PKCS12", "store.pass", "-",
                           "127.0.0.1"});
   EXPECT_EQ(empty.exit_code, 1) << empty.out;
@@ -291,7 +275,7 @@ TEST_F(JavaInteropTest, ConvertBetweenEveryFormatPair) {
     }
   }
   // A store converted from PEM serves a JSSE handshake.
-  auto hs = Handshake({"conv-pem.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
+  auto hs = JavaHandshake({"conv-pem.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
                        "certs/client-1/truststore.jks", "JKS", "store.pass", "store.pass",
                        "broker-1.kafka.test"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out;
@@ -334,7 +318,7 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
                       "--alias", "client-1", "--password-file", "store.pass"})
                 .exit_code,
             0);
-  auto hs = Handshake({"keystore.jks", "JKS", "client.p12", "PKCS12", "truststore.jks", "JKS",
+  auto hs = JavaHandshake({"keystore.jks", "JKS", "client.p12", "PKCS12", "truststore.jks", "JKS",
                        "store.pass", "store.pass", "127.0.0.1,broker-1.kafka.test"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out;
 

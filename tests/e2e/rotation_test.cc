@@ -25,22 +25,16 @@ class RotationTest : public CliTest {
   ProcessResult Mtls(const std::string& broker_step, const std::string& client_step) {
     // The harness gives both sides one truststore; use each side's own by
     // running twice (server-side trust is what judges the client).
-    std::vector<std::string> argv{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "TlsHarness"};
     const std::string b = broker_step + "/broker-1/";
     const std::string c = client_step + "/client-1/";
-    RunOptions o;
-    o.cwd = dir_.path();
-    auto a = argv;
-    a.insert(a.end(), {b + "keystore.jks", "JKS", c + "keystore.p12", "PKCS12",
+    auto client_view =
+        JavaHandshake({b + "keystore.jks", "JKS", c + "keystore.p12", "PKCS12",
                        c + "truststore.p12", "PKCS12", "store.pass", "store.pass", "127.0.0.1"});
-    auto client_view = RunProcess(a, o);
     if (client_view.exit_code != 0) {
       return client_view;
     }
-    auto s = argv;
-    s.insert(s.end(), {b + "keystore.jks", "JKS", c + "keystore.p12", "PKCS12",
-                       b + "truststore.jks", "JKS", "store.pass", "store.pass", "127.0.0.1"});
-    return RunProcess(s, o);
+    return JavaHandshake({b + "keystore.jks", "JKS", c + "keystore.p12", "PKCS12",
+                          b + "truststore.jks", "JKS", "store.pass", "store.pass", "127.0.0.1"});
   }
 };
 
@@ -99,12 +93,11 @@ TEST_F(RotationTest, EveryStepKeepsTheClusterTalking) {
   // And the old CA is really gone: a step-1 node (old certificate) is refused.
   auto stale = Mtls("step3", "step1");
   EXPECT_NE(stale.exit_code, 0) << stale.out;
-  auto list = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", Path("step3/broker-1/truststore.p12"),
-                          "-storepass:file", Path("store.pass")});
+  auto list = Keytool({"-list", "-keystore", "step3/broker-1/truststore.p12", "-storepass:file",
+                       "store.pass"});
   EXPECT_NE(list.out.find("Your keystore contains 1 entry"), std::string::npos) << list.out;
-  auto list1 = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore",
-                           Path("step1/broker-1/truststore.p12"), "-storepass:file",
-                           Path("store.pass")});
+  auto list1 = Keytool({"-list", "-keystore", "step1/broker-1/truststore.p12", "-storepass:file",
+                        "store.pass"});
   EXPECT_NE(list1.out.find("Your keystore contains 2 entries"), std::string::npos) << list1.out;
   EXPECT_EQ(Certmint({"apply", "m.yaml", "--dir", "pki", "--out", "certs"}).exit_code, 0)
       << "and the final state is stable";
