@@ -150,12 +150,7 @@ Status RunRetire(const RetireArgs& a) {
   if (!a.out.empty() && !a.force) {
     CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::LoadCertificate(a.dir));
     std::string stale;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(a.out, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name[0] == '.' || !fs::Exists(e.path().string() + "/certmint.json")) {
-        continue;
-      }
+    for (const auto& name : ListIdentities(a.out)) {
       auto state = ReadIdentityState(a.out, name);
       if (state && *state && !IssuedBy((*state)->certificate, ca)) {
         stale += (stale.empty() ? "" : ", ") + name;

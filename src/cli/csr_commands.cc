@@ -10,6 +10,7 @@
 #include "ca/authority.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
+#include "cli/store_args.h"
 #include "core/fs.h"
 #include "core/random.h"
 #include "identity/identity.h"
@@ -32,15 +33,7 @@ struct CsrArgs {
 Status RunCsr(const CsrArgs& a) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
   CM_ASSIGN_OR_RETURN(auto spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  SubjectAltNames sans;
-  for (const auto& d : a.dns) {
-    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseDnsName(d), "--dns"));
-    sans.AddDns(v);
-  }
-  for (const auto& i : a.ips) {
-    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseIpAddress(i), "--ip"));
-    sans.AddIp(v);
-  }
+  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
   DistinguishedName subject;
   if (!a.subject.empty()) {
     CM_ASSIGN_OR_RETURN(subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
@@ -119,15 +112,7 @@ Status RunSign(const SignArgs& a) {
   }
   // The operator's --dns/--ip are what the certificate may name; the request
   // may ask for a subset, never more.
-  SubjectAltNames allowed;
-  for (const auto& d : a.dns) {
-    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseDnsName(d), "--dns"));
-    allowed.AddDns(v);
-  }
-  for (const auto& i : a.ips) {
-    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseIpAddress(i), "--ip"));
-    allowed.AddIp(v);
-  }
+  CM_ASSIGN_OR_RETURN(auto allowed, ParseSanFlags(a.dns, a.ips));
   const SubjectAltNames asked = req.RequestedSans();
   std::string extra;
   for (const auto& d : asked.dns) {

@@ -6,6 +6,7 @@
 #include "ca/authority.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
+#include "cli/store_args.h"
 #include "core/fs.h"
 #include "core/random.h"
 #include "identity/identity.h"
@@ -40,14 +41,7 @@ Status RunIssue(const IssueArgs& args) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(args.name));
   IdentityRequest request;
   request.name = args.name;
-  for (const auto& d : args.dns) {
-    CM_ASSIGN_OR_RETURN(auto dns, WithContext(ParseDnsName(d), "--dns"));
-    request.sans.AddDns(dns);
-  }
-  for (const auto& i : args.ips) {
-    CM_ASSIGN_OR_RETURN(auto ip, WithContext(ParseIpAddress(i), "--ip"));
-    request.sans.AddIp(ip);
-  }
+  CM_ASSIGN_OR_RETURN(request.sans, ParseSanFlags(args.dns, args.ips));
   CM_ASSIGN_OR_RETURN(request.role, WithContext(ParseRole(args.role), "--role"));
   CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
   if (!args.subject.empty()) {
@@ -113,13 +107,6 @@ Status RunIssue(const IssueArgs& args) {
                                  what));
   const Certificate& cert = identity.certificate;
   SubjectAltNames sans = cert.Sans();
-  std::vector<std::string> san_text;
-  for (const auto& d : sans.dns) {
-    san_text.push_back("DNS:" + d);
-  }
-  for (const auto& ip : sans.ips) {
-    san_text.push_back("IP:" + ip);
-  }
   if (args.json) {
     auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
     nlohmann::json j{{"name", args.name},
@@ -144,10 +131,7 @@ Status RunIssue(const IssueArgs& args) {
     PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
-  std::string sans_line;
-  for (size_t i = 0; i < san_text.size(); ++i) {
-    sans_line += (i ? ", " : "") + san_text[i];
-  }
+  const std::string sans_line = sans.ToString();
   std::cout << fmt::format("Issued {} ({}, role {}), valid until {}\n", cert.Subject().ToString(),
                            request.key_spec.ToString(), RoleName(request.role),
                            FormatUtc(cert.NotAfter()));

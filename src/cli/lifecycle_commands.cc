@@ -87,19 +87,13 @@ Status RunRenew(const RenewArgs& a) {
   std::vector<std::string> names = a.names;
   const auto now = std::chrono::system_clock::now();
   if (a.expiring) {
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(a.out, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name[0] == '.' || !fs::Exists(e.path().string() + "/certmint.json")) {
-        continue;
-      }
+    for (const auto& name : ListIdentities(a.out)) {
       auto state = ReadIdentityState(a.out, name);
       if (state && *state &&
           (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * *a.expiring) {
         names.push_back(name);
       }
     }
-    std::sort(names.begin(), names.end());
     if (names.empty()) {
       std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
       return {};

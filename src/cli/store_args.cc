@@ -9,6 +9,20 @@
 
 namespace certmint::cli {
 
+Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
+                                      const std::vector<std::string>& ips) {
+  SubjectAltNames out;
+  for (const auto& d : dns) {
+    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseDnsName(d), "--dns"));
+    out.AddDns(v);
+  }
+  for (const auto& i : ips) {
+    CM_ASSIGN_OR_RETURN(auto v, WithContext(ParseIpAddress(i), "--ip"));
+    out.AddIp(v);
+  }
+  return out;
+}
+
 Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file) {
   return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }

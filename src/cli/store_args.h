@@ -9,8 +9,13 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "stores/keystore.h"
+#include "x509/general_names.h"
 
 namespace certmint::cli {
+
+// --dns and --ip values, validated (errors name the flag).
+Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
+                                      const std::vector<std::string>& ips);
 
 // The explicit password, if any (--password-file, else $CERTMINT_PASSWORD).
 Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -224,6 +225,19 @@ std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& 
   }
   out += "ssl.endpoint.identification.algorithm=https\n";
   return out;
+}
+
+std::vector<std::string> ListIdentities(const std::string& out_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(out_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name[0] != '.' && fs::Exists(e.path().string() + "/certmint.json")) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 bool IssuedBy(const Certificate& cert, const Certificate& ca) {

@@ -130,6 +130,10 @@ struct IdentityState {
   std::vector<std::string> trusted;
 };
 
+// The identities certmint wrote under `out_dir` (directories holding a
+// certmint.json), sorted by name.
+std::vector<std::string> ListIdentities(const std::string& out_dir);
+
 // Reads OUT/NAME; nullopt when it does not exist.
 Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_dir,
                                                        const std::string& name);

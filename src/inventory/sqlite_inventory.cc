@@ -54,14 +54,7 @@ class SqliteInventory final : public Inventory {
           "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
           "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?10, ?11)"));
-      SubjectAltNames sans = cert.Sans();
-      std::string san_text;
-      for (const auto& d : sans.dns) {
-        san_text += (san_text.empty() ? "DNS:" : ", DNS:") + d;
-      }
-      for (const auto& i : sans.ips) {
-        san_text += (san_text.empty() ? "IP:" : ", IP:") + i;
-      }
+      const std::string san_text = cert.Sans().ToString();
       ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
       Bind(ins.get(), 1, cert.SerialHex());
       Bind(ins.get(), 2, name);

@@ -220,14 +220,7 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
                        inet_pton(AF_INET6, host.c_str(), buf) == 1;
     const int r = is_ip ? X509_check_ip_asc(leaf.native(), host.c_str(), 0)
                         : X509_check_host(leaf.native(), host.c_str(), host.size(), 0, nullptr);
-    SubjectAltNames sans = leaf.Sans();
-    std::string have;
-    for (const auto& d : sans.dns) {
-      have += (have.empty() ? "DNS:" : ", DNS:") + PrintableBytes(d);
-    }
-    for (const auto& i : sans.ips) {
-      have += (have.empty() ? "IP:" : ", IP:") + i;
-    }
+    const std::string have = leaf.Sans().ToString();
     add(ks, "SANs cover " + host, r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
         r == 1 ? (is_ip ? "iPAddress SAN matches" : "dNSName SAN matches")
                : fmt::format("no {} SAN matches (the certificate has: {})",

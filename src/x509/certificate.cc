@@ -17,18 +17,6 @@ std::string Asn1StringBytes(const ASN1_STRING* s) {
 
 }  // namespace
 
-std::string PrintableBytes(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("\\x{:02x}", c);
-    }
-  }
-  return out;
-}
-
 namespace {
 
 std::string IpFromOctets(const ASN1_OCTET_STRING* os) {

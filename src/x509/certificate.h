@@ -85,11 +85,6 @@ struct CertificateInfo {
 
 CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now);
 
-// Bytes from a certificate made safe to print: anything outside printable
-// ASCII (and the backslash) becomes \xNN, so a hostile name carries no
-// terminal escapes or invalid UTF-8 into output.
-std::string PrintableBytes(std::string_view bytes);
-
 // Converts an ASN1_TIME to a time point.
 TimePoint Asn1TimeToTimePoint(const ASN1_TIME* t);
 

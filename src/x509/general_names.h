@@ -21,6 +21,11 @@ Result<std::string> ParseDnsName(std::string_view name);
 // Parses an IPv4 or IPv6 address; returns its canonical text form.
 Result<std::string> ParseIpAddress(std::string_view text);
 
+// Bytes from a certificate made safe to print: anything outside printable
+// ASCII (and the backslash) becomes \xNN, so a hostile name carries no
+// terminal escapes or invalid UTF-8 into output.
+std::string PrintableBytes(std::string_view bytes);
+
 // The names a certificate is for.
 struct SubjectAltNames {
   std::vector<std::string> dns;  // validated, lower-cased
@@ -30,6 +35,8 @@ struct SubjectAltNames {
   // Adds without duplicates.
   void AddDns(const std::string& name);
   void AddIp(const std::string& ip);
+  // "DNS:a, DNS:b, IP:10.0.0.1" (printable), empty when there are none.
+  std::string ToString() const;
   friend bool operator==(const SubjectAltNames&, const SubjectAltNames&) = default;
 };
 
