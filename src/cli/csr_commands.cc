@@ -110,24 +110,11 @@ Status RunSign(const SignArgs& a) {
                                  "signs node certificates only",
                                  a.csr));
   }
+  CM_RETURN_IF_ERROR(WithContext(CheckRequestKey(req.PublicKey()), a.csr));
   // The operator's --dns/--ip are what the certificate may name; the request
   // may ask for a subset, never more.
   CM_ASSIGN_OR_RETURN(auto allowed, ParseSanFlags(a.dns, a.ips));
-  const SubjectAltNames asked = req.RequestedSans();
-  std::string extra;
-  for (const auto& d : asked.dns) {
-    std::string lower = d;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (std::find(allowed.dns.begin(), allowed.dns.end(), lower) == allowed.dns.end()) {
-      extra += (extra.empty() ? "DNS:" : ", DNS:") + d;
-    }
-  }
-  for (const auto& i : asked.ips) {
-    if (std::find(allowed.ips.begin(), allowed.ips.end(), i) == allowed.ips.end()) {
-      extra += (extra.empty() ? "IP:" : ", IP:") + i;
-    }
-  }
+  const std::string extra = NamesOutside(req.RequestedSans(), allowed);
   if (!extra.empty()) {
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{}: the request asks for {}, which --dns/--ip do not allow",

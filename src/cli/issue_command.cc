@@ -5,6 +5,7 @@
 
 #include "ca/authority.h"
 #include "cli/commands.h"
+#include "cli/identity_report.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
@@ -73,19 +74,7 @@ Status RunIssue(const IssueArgs& args) {
   // Fail on a missing CA before prompting for its password.
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.dir));
 
-  CM_ASSIGN_OR_RETURN(auto store_password,
-                      ReadSecret({args.password_file, kStorePasswordEnv, "", false,
-                                  "--password-file"}));
-  const bool generated = !store_password.has_value();
-  if (generated) {
-    CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
-    store_password = std::move(random);
-  } else if (store_password->size() < kMinStorePasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--password-file: the store password must have at least {} "
-                                 "characters (keytool refuses shorter ones)",
-                                 kMinStorePasswordLength));
-  }
+  CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(args.password_file));
   CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, /*is_new=*/false));
   CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, ca_password));
   ca_password.clear();
@@ -98,62 +87,15 @@ Status RunIssue(const IssueArgs& args) {
   CM_RETURN_IF_ERROR(WithContext(
       inventory->RecordIssued(args.name, identity.certificate, ca.certificate(), request.now),
       what));
-  output.write_password_file = generated;
+  output.write_password_file = store.generated;
   CM_ASSIGN_OR_RETURN(output.trust, TrustAnchors(args.dir));
-  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, *store_password,
+  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, store.password,
                                                             output),
                                               what));
   CM_RETURN_IF_ERROR(WithContext(inventory->Activate(args.name, identity.certificate.SerialHex()),
                                  what));
-  const Certificate& cert = identity.certificate;
-  SubjectAltNames sans = cert.Sans();
-  if (args.json) {
-    auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
-    nlohmann::json j{{"name", args.name},
-                     {"dir", files.dir},
-                     {"certificate", files.certificate},
-                     {"key", opt(files.key)},
-                     {"chain", opt(files.chain)},
-                     {"ca_certificate", files.ca_certificate},
-                     {"keystore_p12", opt(files.keystore_p12)},
-                     {"truststore_p12", opt(files.truststore_p12)},
-                     {"keystore_jks", opt(files.keystore_jks)},
-                     {"truststore_jks", opt(files.truststore_jks)},
-                     {"password_file", opt(files.password_file)},
-                     {"subject", cert.Subject().ToString()},
-                     {"serial", cert.SerialHex()},
-                     {"key_type", request.key_spec.ToString()},
-                     {"role", RoleName(request.role)},
-                     {"dns_names", sans.dns},
-                     {"ip_addresses", sans.ips},
-                     {"not_after", FormatUtc(cert.NotAfter())},
-                     {"sha256_fingerprint", cert.Sha256Fingerprint()}};
-    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    return {};
-  }
-  const std::string sans_line = sans.ToString();
-  std::cout << fmt::format("Issued {} ({}, role {}), valid until {}\n", cert.Subject().ToString(),
-                           request.key_spec.ToString(), RoleName(request.role),
-                           FormatUtc(cert.NotAfter()));
-  std::cout << fmt::format("  SANs:        {}\n", sans_line.empty() ? "(none)" : sans_line);
-  std::cout << fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
-                           files.ca_certificate);
-  if (files.key) {
-    std::cout << fmt::format("  key:         {} (PKCS#8, encrypted with the store password)\n"
-                             "  chain:       {}\n",
-                             *files.key, *files.chain);
-  }
-  if (files.keystore_p12) {
-    std::cout << fmt::format("  PKCS#12:     {}, {}\n", *files.keystore_p12,
-                             *files.truststore_p12);
-  }
-  if (files.keystore_jks) {
-    std::cout << fmt::format("  JKS:         {}, {}\n", *files.keystore_jks,
-                             *files.truststore_jks);
-  }
-  if (files.password_file) {
-    std::cout << fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);
-  }
+  ReportIdentity(files, args.name, identity.certificate, request.key_spec, request.role,
+                 args.json, "Issued");
   return {};
 }
 

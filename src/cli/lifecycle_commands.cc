@@ -1,5 +1,8 @@
 // certmint list, renew, revoke and crl: keeping identities alive.
 #include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 
@@ -11,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cluster/apply.h"
+#include "enroll/enroll.h"
 #include "core/fs.h"
 #include "identity/identity.h"
 #include "inventory/inventory.h"
@@ -78,9 +82,107 @@ struct RenewArgs {
   bool keep_key = false;
   std::string password_file;
   std::string ca_password_file;
+  std::string server;
+  bool if_due = false;
+  bool daemon = false;
 };
 
+std::atomic<bool> g_stop_daemon{false};
+
+// renew --server: through the CA service, authenticated by each identity's
+// current certificate. With --if-due only those two thirds into their
+// lifetime; --daemon keeps doing that, sleeping until the next is due.
+Status RunRenewWithServer(const RenewArgs& a) {
+  if (!a.dir.empty() || !a.ca_password_file.empty() || a.days || a.expiring) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--server renews through the CA service: --dir, --ca-password-file, --days "
+                     "and --expiring do not apply (the service decides)");
+  }
+  if (a.names.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "give the identity names to renew");
+  }
+  CM_ASSIGN_OR_RETURN(auto url, ParseServerUrl(a.server));
+  for (const auto& n : a.names) {
+    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
+    if (!fs::Exists(a.out + "/" + n)) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
+    }
+  }
+  CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({a.password_file, kStorePasswordEnv, "", false,
+                                                 "--password-file"}));
+  RenewOptions o;
+  o.keep_key = a.keep_key;
+  o.store_password = store_pw ? &*store_pw : nullptr;
+  // One pass: renews what is due (or everything without --if-due/--daemon);
+  // returns when the next renewal is due.
+  auto pass = [&](bool only_due) -> Result<TimePoint> {
+    TimePoint next = TimePoint::max();
+    for (const auto& n : a.names) {
+      CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(a.out, n));
+      if (!state) {
+        return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
+      }
+      const auto now = std::chrono::system_clock::now();
+      const TimePoint due = RenewalDue(state->certificate);
+      if (only_due && now < due) {
+        std::cout << fmt::format("{}: not due until {} (valid until {})\n", n, FormatUtc(due),
+                                 FormatUtc(state->certificate.NotAfter()))
+                  << std::flush;
+        next = std::min(next, due);
+        continue;
+      }
+      o.now = now;
+      CM_RETURN_IF_ERROR(WithContext(RenewIdentityWithServer(url, a.out, n, o), "renewing " + n));
+      auto renewed = ReadIdentityState(a.out, n);
+      if (renewed && *renewed) {
+        std::cout << fmt::format("Renewed {} through {}: valid until {}\n", n, url.ToString(),
+                                 FormatUtc((*renewed)->certificate.NotAfter()))
+                  << std::flush;
+        next = std::min(next, RenewalDue((*renewed)->certificate));
+      }
+    }
+    return next;
+  };
+  if (!a.daemon) {
+    return pass(a.if_due).transform([](TimePoint) {});
+  }
+  // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
+  std::signal(SIGTERM, [](int) { g_stop_daemon = true; });
+  std::signal(SIGINT, [](int) { g_stop_daemon = true; });
+  auto backoff = std::chrono::seconds(60);
+  while (!g_stop_daemon) {
+    auto next = pass(true);
+    TimePoint wake;
+    if (next) {
+      backoff = std::chrono::seconds(60);
+      wake = *next;
+      std::cout << fmt::format("next renewal due at {}\n", FormatUtc(wake)) << std::flush;
+    } else {
+      std::cerr << "certmint renew: " << next.error().message() << "; retrying in "
+                << backoff.count() << "s\n";
+      wake = std::chrono::system_clock::now() + backoff;
+      backoff = std::min<std::chrono::seconds>(backoff * 2, std::chrono::hours(1));
+    }
+    while (!g_stop_daemon && std::chrono::system_clock::now() < wake) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  std::cout << "certmint renew: stopped\n";
+  return {};
+}
+
 Status RunRenew(const RenewArgs& a) {
+  if (!a.server.empty()) {
+    return RunRenewWithServer(a);
+  }
+  if (a.if_due || a.daemon) {
+    return MakeError(ErrorCode::kInvalidArgument, "--if-due and --daemon need --server");
+  }
+  if (a.dir.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "give --dir (the CA's directory), or --server URL to renew through the CA "
+                     "service");
+  }
   if (a.names.empty() == !a.expiring.has_value()) {
     return MakeError(ErrorCode::kInvalidArgument, "give identity names, or --expiring DAYS");
   }
@@ -182,7 +284,7 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
   CLI::App* renew = app->add_subcommand(
       "renew", "Re-issue identities: new key (or --keep-key), new certificate, same names");
   renew->add_option("NAME", r->names, "Identities to renew");
-  renew->add_option("--dir", r->dir, "The CA's directory")->required();
+  renew->add_option("--dir", r->dir, "The CA's directory (without --server)");
   renew->add_option("--out", r->out, "Where the identity directories live")->capture_default_str();
   renew->add_option("--expiring", r->expiring, "Renew every identity expiring within DAYS");
   renew->add_option("--days", r->days, "Validity (default: as before)");
@@ -190,12 +292,21 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
   renew->add_option("--password-file", r->password_file,
                     "Store password (else $CERTMINT_PASSWORD, else each identity's password file)");
   renew->add_option("--ca-password-file", r->ca_password_file, "CA key password file");
+  renew->add_option("--server", r->server,
+                    "Renew through certmint serve at https://HOST[:PORT], authenticating with "
+                    "the current certificate (mTLS)");
+  renew->add_flag("--if-due", r->if_due,
+                  "With --server: only identities two thirds into their lifetime (for cron)");
+  renew->add_flag("--daemon", r->daemon,
+                  "With --server: keep running, renewing each identity when it is due");
   AddArgvPasswordTraps(renew);
   renew->footer(
       "Every file is rewritten and the directory swapped in atomically; the old certificate is\n"
       "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n\n"
       "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file ca.pass\n"
-      "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass");
+      "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
+      "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
+      "--if-due");
 
   auto v = std::make_shared<RevokeArgs>();
   CLI::App* revoke = app->add_subcommand("revoke", "Revoke a certificate by name or serial");

@@ -57,6 +57,7 @@ int Main(int argc, char** argv) {
   add(RegisterKeystoreCommands(&app, global));
   add(RegisterVerifyCommands(&app, global));
   add(RegisterProbeCommand(&app, global));
+  add(RegisterServiceCommands(&app, global));
   // Let global flags (--verbose) come after the subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
     for (auto* sub : a->get_subcommands({})) {

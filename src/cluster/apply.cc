@@ -110,8 +110,8 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
 
 }  // namespace
 
-Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
-                     const std::string& name, const RenewOptions& options) {
+Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
+                         const RenewOptions& options, const RenewalSigner& signer) {
   CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(out_dir, name));
   if (!state) {
     return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, name));
@@ -129,6 +129,19 @@ Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
     Cleanse(text);
     password = &*own_password;
   }
+  auto stores = FindIdentityStores(out_dir + "/" + name);
+  if (stores.empty()) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("{}/{}: no keystore holding the current key", out_dir, name));
+  }
+  CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, password));
+  if (ks.keys.size() != 1) {
+    return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
+  }
+  std::vector<Certificate> current_trust;
+  for (const auto& t : ks.trusted) {
+    current_trust.push_back(t.certificate);
+  }
   IdentityRequest request;
   request.name = name;
   request.sans = state->sans;
@@ -139,22 +152,10 @@ Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
   request.days = options.days.value_or(std::max<int>(
       1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24)));
   if (options.keep_key) {
-    auto stores = FindIdentityStores(out_dir + "/" + name);
-    if (stores.empty()) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{}: no keystore to take the key from",
-                                                         out_dir, name));
-    }
-    CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, password));
-    if (ks.keys.size() != 1) {
-      return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
-    }
     request.key = ks.keys[0].key;
   }
-  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
-  if (options.inventory != nullptr) {
-    CM_RETURN_IF_ERROR(options.inventory->RecordIssued(name, identity.certificate,
-                                                       ca.certificate(), options.now));
-  }
+  CM_ASSIGN_OR_RETURN(auto renewed, signer.sign(request, ks.keys[0].key, state->certificate,
+                                                current_trust));
   IdentityOutput output;
   output.formats = state->formats.empty()
                        ? std::vector<StoreFormat>{StoreFormat::kPem, StoreFormat::kPkcs12,
@@ -163,13 +164,35 @@ Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
   output.install_dir = state->install_dir;
   output.write_password_file = state->password_file.has_value() && options.store_password == nullptr;
   output.replace = true;
-  output.trust = options.trust;
+  output.trust = renewed.second.empty() ? options.trust : renewed.second;
   output.now = options.now;
-  CM_RETURN_IF_ERROR(WriteIdentity(out_dir, identity, *password, output));
-  if (options.inventory != nullptr) {
-    CM_RETURN_IF_ERROR(options.inventory->Activate(name, identity.certificate.SerialHex()));
+  CM_RETURN_IF_ERROR(WriteIdentity(out_dir, renewed.first, *password, output));
+  if (signer.committed) {
+    CM_RETURN_IF_ERROR(signer.committed(renewed.first));
   }
   return {};
+}
+
+Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
+                     const std::string& name, const RenewOptions& options) {
+  RenewalSigner signer;
+  signer.sign = [&](const IdentityRequest& request, const PrivateKey&, const Certificate&,
+                    const std::vector<Certificate>&)
+      -> Result<std::pair<Identity, std::vector<Certificate>>> {
+    CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
+    if (options.inventory != nullptr) {
+      CM_RETURN_IF_ERROR(options.inventory->RecordIssued(name, identity.certificate,
+                                                         ca.certificate(), options.now));
+    }
+    return std::make_pair(std::move(identity), std::vector<Certificate>{});
+  };
+  signer.committed = [&](const Identity& identity) -> Status {
+    if (options.inventory != nullptr) {
+      return options.inventory->Activate(name, identity.certificate.SerialHex());
+    }
+    return {};
+  };
+  return RenewIdentityWith(out_dir, name, options, signer);
 }
 
 ApplySummary ApplyPlan(const CertificateAuthority& ca, const std::vector<PlanItem>& plan,

@@ -10,6 +10,7 @@
 #include "cluster/plan.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "identity/identity.h"
 #include "inventory/inventory.h"
 
 namespace certmint {
@@ -52,6 +53,24 @@ struct RenewOptions {
 // inventory. kNotFound when OUT/NAME does not exist.
 Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
                      const std::string& name, const RenewOptions& options);
+
+// Who signs a renewal. Given the request (same names, role, key type and
+// validity as the current certificate; `key` set when kept) and the current
+// identity's key and certificate, returns the new identity and the trust
+// anchors its truststores should carry (empty: RenewOptions::trust).
+struct RenewalSigner {
+  std::function<Result<std::pair<Identity, std::vector<Certificate>>>(
+      const IdentityRequest& request, const PrivateKey& current_key,
+      const Certificate& current_certificate, const std::vector<Certificate>& current_trust)>
+      sign;
+  // Called once the new files are in place.
+  std::function<Status(const Identity&)> committed;
+};
+
+// RenewIdentity's steps with any signer: the CA service's client renews
+// through this too. The current key is read from the identity's stores.
+Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
+                         const RenewOptions& options, const RenewalSigner& signer);
 
 // Issues every create/renew item of `plan`. Failures are collected, not
 // fatal to the others.

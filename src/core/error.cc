@@ -20,6 +20,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "invalid-data";
     case ErrorCode::kIo:
       return "io";
+    case ErrorCode::kDenied:
+      return "denied";
   }
   return "unknown";
 }

@@ -26,6 +26,7 @@ enum class ErrorCode {
   kBadPassword = 5,      // decryption or integrity check failed
   kInvalidData = 6,      // a file's contents are malformed or unsupported
   kIo = 7,               // reading or writing failed
+  kDenied = 8,           // the CA service refused (token, certificate or request)
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

@@ -270,11 +270,7 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   state.key_type = d.algorithm == "RSA"       ? KeySpec{KeyAlgorithm::kRsa, d.bits, ""}
                    : d.algorithm == "Ed25519" ? KeySpec{KeyAlgorithm::kEd25519, 0, ""}
                                               : KeySpec{KeyAlgorithm::kEc, 0, d.curve};
-  const uint32_t xku = X509_get_extended_key_usage(cert.native());
-  const bool server = (xku & XKU_SSL_SERVER) != 0;
-  const bool client = (xku & XKU_SSL_CLIENT) != 0;
-  state.role = server && client ? Role::kBoth : server ? Role::kServer : Role::kClient;
-  ClearOpenSslErrors();
+  state.role = RoleOf(cert);
 
   // certmint.json says which formats and install_dir were asked for; without
   // it (an identity from an older or foreign tool) nothing can be trusted.
@@ -376,11 +372,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   }
   const std::string install_dir =
       output.install_dir.empty() ? fs::Absolute(final_paths.dir) : output.install_dir;
-  const Role role = [&] {
-    const uint32_t xku = X509_get_extended_key_usage(identity.certificate.native());
-    ClearOpenSslErrors();
-    return (xku & XKU_SSL_SERVER) == 0 ? Role::kClient : Role::kBoth;
-  }();
+  const Role role = RoleOf(identity.certificate);
   if (final_paths.kafka_properties) {
     std::string props = KafkaProperties(final_paths, install_dir, role, store_password);
     auto st = staging.WriteFile(fs::Basename(*final_paths.kafka_properties), props,

@@ -13,6 +13,8 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "x509/certificate.h"
+#include "x509/general_names.h"
+#include "x509/issue.h"
 
 namespace certmint {
 
@@ -50,6 +52,27 @@ struct InventoryFilter {
   std::optional<std::string> name = {};
 };
 
+// What a one-time enrollment token lets its holder obtain: a certificate for
+// `name` carrying at most `sans`, with `role`'s EKU, for `days`.
+struct TokenGrant {
+  std::string name;
+  SubjectAltNames sans;
+  Role role = Role::kBoth;
+  int days = 365;
+  TimePoint expires_at;
+};
+
+struct TokenRecord {
+  std::string id;  // the first 12 hex digits of the hash: safe to show
+  TokenGrant grant;
+  std::string created_at;
+  std::string used_at;  // empty while unused
+  std::string serial;   // of the certificate it obtained
+};
+
+enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired };
+enum class RenewalOutcome { kRecorded, kNotCurrent };
+
 class Inventory {
  public:
   virtual ~Inventory() = default;
@@ -71,6 +94,27 @@ class Inventory {
   virtual Result<std::vector<InventoryRecord>> RevokedBy(const std::string& issuer_sha256) = 0;
   // The next CRL number (RFC 5280 §5.2.3), increasing across calls.
   virtual Result<long long> NextCrlNumber() = 0;
+  // A certificate by serial (upper-case hex with colons); kNotFound.
+  virtual Result<InventoryRecord> FindBySerial(const std::string& serial) = 0;
+
+  // Enrollment tokens are stored by the SHA-256 of the token only.
+  virtual Status AddToken(const std::string& token_hash, const TokenGrant& grant,
+                          TimePoint now) = 0;
+  // kNotFound for an unknown hash.
+  virtual Result<TokenRecord> FindToken(const std::string& token_hash) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // In one transaction: marks the token used and records `cert` as the valid
+  // certificate of the token's name (others of that name become superseded).
+  // Only one of several concurrent redeemers of a token gets kRedeemed.
+  virtual Result<RedeemOutcome> RedeemToken(const std::string& token_hash, const Certificate& cert,
+                                            const Certificate& issuer, TimePoint now) = 0;
+  // In one transaction: records `cert` as the valid certificate of `name` in
+  // place of `old_serial` — only if `old_serial` is still the valid one
+  // (else kNotCurrent and nothing is written).
+  virtual Result<RenewalOutcome> RecordRenewal(const std::string& name,
+                                               const std::string& old_serial,
+                                               const Certificate& cert, const Certificate& issuer,
+                                               TimePoint now) = 0;
 };
 
 std::string InventoryPath(const std::string& pki_dir);

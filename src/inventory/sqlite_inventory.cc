@@ -32,7 +32,45 @@ CREATE TABLE IF NOT EXISTS certificates (
 CREATE INDEX IF NOT EXISTS certificates_name ON certificates(name, status);
 CREATE TABLE IF NOT EXISTS crl_number (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
 INSERT OR IGNORE INTO crl_number (id, next) VALUES (1, 1);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  dns TEXT NOT NULL,
+  ips TEXT NOT NULL,
+  role TEXT NOT NULL,
+  days INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at TEXT,
+  serial TEXT
+);
 )sql";
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    out += (out.empty() ? "" : ",") + s;
+  }
+  return out;
+}
+
+std::vector<std::string> Split(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) {
+      end = s.size();
+    }
+    out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+long long EpochSeconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 using DbPtr = std::unique_ptr<sqlite3, decltype([](sqlite3* d) { sqlite3_close_v2(d); })>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, decltype([](sqlite3_stmt* s) { sqlite3_finalize(s); })>;
@@ -49,26 +87,7 @@ class SqliteInventory final : public Inventory {
   Status RecordIssued(const std::string& name, const Certificate& cert, const Certificate& issuer,
                       TimePoint now) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return Transaction([&]() -> Status {
-      CM_ASSIGN_OR_RETURN(auto ins, Prepare(
-          "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
-          "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?10, ?11)"));
-      const std::string san_text = cert.Sans().ToString();
-      ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
-      Bind(ins.get(), 1, cert.SerialHex());
-      Bind(ins.get(), 2, name);
-      Bind(ins.get(), 3, cert.Subject().ToString());
-      Bind(ins.get(), 4, san_text);
-      Bind(ins.get(), 5, FormatUtc(cert.NotBefore()));
-      Bind(ins.get(), 6, FormatUtc(cert.NotAfter()));
-      Bind(ins.get(), 7, DescribePublicKey(pub.get()).ToString());
-      Bind(ins.get(), 8, cert.Sha256Fingerprint());
-      Bind(ins.get(), 9, FormatUtc(now));
-      Bind(ins.get(), 10, issuer.Sha256Fingerprint());
-      Bind(ins.get(), 11, cert.ToPem());
-      return StepDone(ins.get());
-    });
+    return Transaction([&]() { return InsertCertificate(name, cert, issuer, now, "pending"); });
   }
 
   Status Activate(const std::string& name, const std::string& serial) override {
@@ -82,12 +101,7 @@ class SqliteInventory final : public Inventory {
           Text(check.get(), 0) == "valid") {
         return {};
       }
-      CM_ASSIGN_OR_RETURN(auto sup, Prepare(
-          "UPDATE certificates SET status = 'superseded' WHERE name = ?1 AND serial != ?2 "
-          "AND status IN ('valid', 'pending')"));
-      Bind(sup.get(), 1, name);
-      Bind(sup.get(), 2, serial);
-      CM_RETURN_IF_ERROR(StepDone(sup.get()));
+      CM_RETURN_IF_ERROR(SupersedeOthers(name, serial));
       CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE certificates SET status = 'valid' "
                                            "WHERE serial = ?1"));
       Bind(up.get(), 1, serial);
@@ -178,6 +192,107 @@ class SqliteInventory final : public Inventory {
     return n;
   }
 
+  Result<InventoryRecord> FindBySerial(const std::string& serial) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM certificates WHERE serial = ?1"));
+    Bind(st.get(), 1, serial);
+    CM_ASSIGN_OR_RETURN(auto rows, Rows(st.get()));
+    if (rows.empty()) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("no certificate with serial {}", serial));
+    }
+    return rows[0];
+  }
+
+  Status AddToken(const std::string& hash, const TokenGrant& g, TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto ins, Prepare(
+          "INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      Bind(ins.get(), 1, hash);
+      Bind(ins.get(), 2, g.name);
+      Bind(ins.get(), 3, Join(g.sans.dns));
+      Bind(ins.get(), 4, Join(g.sans.ips));
+      Bind(ins.get(), 5, std::string(RoleName(g.role)));
+      sqlite3_bind_int(ins.get(), 6, g.days);
+      Bind(ins.get(), 7, FormatUtc(now));
+      sqlite3_bind_int64(ins.get(), 8, EpochSeconds(g.expires_at));
+      return StepDone(ins.get());
+    });
+  }
+
+  Result<TokenRecord> FindToken(const std::string& hash) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
+    Bind(st.get(), 1, hash);
+    CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
+    if (rows.empty()) {
+      return MakeError(ErrorCode::kNotFound, "unknown token");
+    }
+    return rows[0];
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens ORDER BY created_at, name"));
+    return TokenRows(st.get());
+  }
+
+  Result<RedeemOutcome> RedeemToken(const std::string& hash, const Certificate& cert,
+                                    const Certificate& issuer, TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    RedeemOutcome outcome = RedeemOutcome::kRedeemed;
+    const Status done = Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
+      Bind(st.get(), 1, hash);
+      CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
+      if (rows.empty()) {
+        outcome = RedeemOutcome::kUnknown;
+        return {};
+      }
+      if (!rows[0].used_at.empty()) {
+        outcome = RedeemOutcome::kUsed;
+        return {};
+      }
+      if (rows[0].grant.expires_at <= now) {
+        outcome = RedeemOutcome::kExpired;
+        return {};
+      }
+      CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE tokens SET used_at = ?2, serial = ?3 "
+                                           "WHERE hash = ?1 AND used_at IS NULL"));
+      Bind(up.get(), 1, hash);
+      Bind(up.get(), 2, FormatUtc(now));
+      Bind(up.get(), 3, cert.SerialHex());
+      CM_RETURN_IF_ERROR(StepDone(up.get()));
+      const std::string& name = rows[0].grant.name;
+      CM_RETURN_IF_ERROR(InsertCertificate(name, cert, issuer, now, "valid"));
+      return SupersedeOthers(name, cert.SerialHex());
+    });
+    CM_RETURN_IF_ERROR(done);
+    return outcome;
+  }
+
+  Result<RenewalOutcome> RecordRenewal(const std::string& name, const std::string& old_serial,
+                                       const Certificate& cert, const Certificate& issuer,
+                                       TimePoint now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    RenewalOutcome outcome = RenewalOutcome::kRecorded;
+    const Status done = Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT status FROM certificates WHERE serial = ?1 "
+                                           "AND name = ?2"));
+      Bind(st.get(), 1, old_serial);
+      Bind(st.get(), 2, name);
+      if (sqlite3_step(st.get()) != SQLITE_ROW || Text(st.get(), 0) != "valid") {
+        outcome = RenewalOutcome::kNotCurrent;
+        return {};
+      }
+      CM_RETURN_IF_ERROR(InsertCertificate(name, cert, issuer, now, "valid"));
+      return SupersedeOthers(name, cert.SerialHex());
+    });
+    CM_RETURN_IF_ERROR(done);
+    return outcome;
+  }
+
   Status Exec(const char* sql) {
     char* msg = nullptr;
     if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) != SQLITE_OK) {
@@ -191,6 +306,64 @@ class SqliteInventory final : public Inventory {
  private:
   tl::unexpected<Error> DbError(const std::string& what) {
     return MakeError(ErrorCode::kIo, fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
+  }
+
+  // Inside a transaction.
+  Status InsertCertificate(const std::string& name, const Certificate& cert,
+                           const Certificate& issuer, TimePoint now, const char* status) {
+    CM_ASSIGN_OR_RETURN(auto ins, Prepare(
+        "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
+        "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?12, ?9, ?10, ?11)"));
+    ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
+    Bind(ins.get(), 1, cert.SerialHex());
+    Bind(ins.get(), 2, name);
+    Bind(ins.get(), 3, cert.Subject().ToString());
+    Bind(ins.get(), 4, cert.Sans().ToString());
+    Bind(ins.get(), 5, FormatUtc(cert.NotBefore()));
+    Bind(ins.get(), 6, FormatUtc(cert.NotAfter()));
+    Bind(ins.get(), 7, DescribePublicKey(pub.get()).ToString());
+    Bind(ins.get(), 8, cert.Sha256Fingerprint());
+    Bind(ins.get(), 9, FormatUtc(now));
+    Bind(ins.get(), 10, issuer.Sha256Fingerprint());
+    Bind(ins.get(), 11, cert.ToPem());
+    Bind(ins.get(), 12, status);
+    return StepDone(ins.get());
+  }
+
+  // Inside a transaction: the name's valid or pending certificates other
+  // than `serial` become superseded.
+  Status SupersedeOthers(const std::string& name, const std::string& serial) {
+    CM_ASSIGN_OR_RETURN(auto sup, Prepare(
+        "UPDATE certificates SET status = 'superseded' WHERE name = ?1 AND serial != ?2 "
+        "AND status IN ('valid', 'pending')"));
+    Bind(sup.get(), 1, name);
+    Bind(sup.get(), 2, serial);
+    return StepDone(sup.get());
+  }
+
+  Result<std::vector<TokenRecord>> TokenRows(sqlite3_stmt* st) {
+    std::vector<TokenRecord> out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      TokenRecord r;
+      r.id = Text(st, 0).substr(0, 12);
+      r.grant.name = Text(st, 1);
+      r.grant.sans.dns = Split(Text(st, 2));
+      r.grant.sans.ips = Split(Text(st, 3));
+      auto role = ParseRole(Text(st, 4));
+      r.grant.role = role ? *role : Role::kBoth;
+      r.grant.days = sqlite3_column_int(st, 5);
+      r.created_at = Text(st, 6);
+      r.grant.expires_at = TimePoint(std::chrono::seconds(sqlite3_column_int64(st, 7)));
+      r.used_at = Text(st, 8);
+      r.serial = Text(st, 9);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+      return DbError("reading");
+    }
+    return out;
   }
 
   Result<StmtPtr> Prepare(const std::string& sql) {

@@ -63,7 +63,7 @@ Result<int> Connect(const std::string& host, int port, int timeout_ms) {
 
 }  // namespace
 
-Result<std::pair<std::string, int>> ParseHostPort(std::string_view text) {
+Result<std::pair<std::string, int>> ParseHostPort(std::string_view text, bool allow_port_zero) {
   std::string host;
   std::string_view port;
   if (!text.empty() && text[0] == '[') {
@@ -91,7 +91,7 @@ Result<std::pair<std::string, int>> ParseHostPort(std::string_view text) {
     }
     p = p * 10 + (c - '0');
   }
-  if (port.empty() || p < 1 || p > 65535) {
+  if (port.empty() || p < (allow_port_zero ? 0 : 1) || p > 65535) {
     return MakeError(ErrorCode::kInvalidArgument, fmt::format("'{}' is not a port number", port));
   }
   return std::pair<std::string, int>(host, p);

@@ -45,6 +45,8 @@ struct ProbeReport {
 Result<ProbeReport> Probe(const ProbeOptions& options);
 
 // "host:port", "[v6]:port".
-Result<std::pair<std::string, int>> ParseHostPort(std::string_view text);
+// "host:port", "[v6]:port"; port 0 only with allow_port_zero (listening).
+Result<std::pair<std::string, int>> ParseHostPort(std::string_view text,
+                                                  bool allow_port_zero = false);
 
 }  // namespace certmint

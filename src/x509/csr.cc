@@ -1,5 +1,8 @@
 #include "x509/csr.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <openssl/pem.h>
 
 #include <climits>
@@ -144,6 +147,38 @@ bool CertificateRequest::RequestsCa() const {
   }
   ClearOpenSslErrors();
   return ca;
+}
+
+std::string NamesOutside(const SubjectAltNames& asked, const SubjectAltNames& allowed) {
+  std::string extra;
+  for (const auto& d : asked.dns) {
+    std::string lower = d;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (std::find(allowed.dns.begin(), allowed.dns.end(), lower) == allowed.dns.end()) {
+      extra += (extra.empty() ? "DNS:" : ", DNS:") + d;
+    }
+  }
+  for (const auto& i : asked.ips) {
+    if (std::find(allowed.ips.begin(), allowed.ips.end(), i) == allowed.ips.end()) {
+      extra += (extra.empty() ? "IP:" : ", IP:") + i;
+    }
+  }
+  return extra;
+}
+
+Status CheckRequestKey(const EVP_PKEY* key) {
+  const KeyDescription d = DescribePublicKey(key);
+  const bool ok = (d.algorithm == "RSA" && d.bits >= 2048) ||
+                  (d.algorithm == "EC" && (d.curve == "P-256" || d.curve == "P-384")) ||
+                  d.algorithm == "Ed25519";
+  if (!ok) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("the request's key ({}) is not one certmint certifies (RSA of "
+                                 "2048 bits or more, EC P-256 or P-384, Ed25519)",
+                                 d.ToString()));
+  }
+  return {};
 }
 
 }  // namespace certmint

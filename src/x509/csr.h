@@ -17,6 +17,14 @@ namespace certmint {
 Result<std::string> MakeCsrPem(const PrivateKey& key, const DistinguishedName& subject,
                                const SubjectAltNames& sans);
 
+// The names in `asked` that `allowed` does not hold, as "DNS:a, IP:b" (DNS
+// names compared case-insensitively); empty when `asked` is a subset.
+std::string NamesOutside(const SubjectAltNames& asked, const SubjectAltNames& allowed);
+
+// Whether a request's key is one certmint issues for: RSA of 2048 bits or
+// more, EC P-256 or P-384, Ed25519. kInvalidData naming the key otherwise.
+Status CheckRequestKey(const EVP_PKEY* key);
+
 class CertificateRequest {
  public:
   // PEM ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST", as keytool

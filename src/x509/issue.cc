@@ -153,6 +153,14 @@ Result<Role> ParseRole(std::string_view text) {
                    fmt::format("unknown role '{}' (expected server, client or both)", text));
 }
 
+Role RoleOf(const Certificate& cert) {
+  const uint32_t xku = X509_get_extended_key_usage(cert.native());
+  ClearOpenSslErrors();
+  const bool server = (xku & XKU_SSL_SERVER) != 0;
+  const bool client = (xku & XKU_SSL_CLIENT) != 0;
+  return server == client ? Role::kBoth : server ? Role::kServer : Role::kClient;
+}
+
 std::string_view RoleName(Role role) {
   switch (role) {
     case Role::kServer:

@@ -29,6 +29,9 @@ namespace certmint {
 enum class Role { kServer, kClient, kBoth };
 Result<Role> ParseRole(std::string_view text);
 std::string_view RoleName(Role role);
+// The role a certificate's extendedKeyUsage grants (kBoth when it has both
+// serverAuth and clientAuth, or no EKU at all).
+Role RoleOf(const Certificate& cert);
 
 // notBefore is set this far before "now", so that nodes whose clocks run a
 // little behind accept a certificate issued a moment ago.

@@ -1,0 +1,459 @@
+// certmint serve, token and enroll: the CA service and the nodes that enroll
+// with it.
+#include <pthread.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ca/authority.h"
+#include "cli/commands.h"
+#include "cli/identity_report.h"
+#include "cli/passwords.h"
+#include "cli/store_args.h"
+#include "core/fs.h"
+#include "enroll/enroll.h"
+#include "enroll/token.h"
+#include "identity/identity.h"
+#include "inventory/inventory.h"
+#include "server/http_server.h"
+#include "server/service.h"
+#include "tls/probe.h"
+#include "x509/issue.h"
+
+namespace certmint::cli {
+namespace {
+
+// The name the service's own certificates are recorded under.
+constexpr const char* kServerIdentityName = "certmint-serve";
+
+struct ServeArgs {
+  std::string dir;
+  std::string listen = "127.0.0.1:8443";
+  std::vector<std::string> dns;
+  std::vector<std::string> ips;
+  std::string ca_password_file;
+  int threads = 16;
+  size_t max_body = 64 * 1024;
+  double rate = 50;
+  double burst = 100;
+  bool quiet = false;
+};
+
+// The service's TLS certificate: a fresh key that lives in memory only,
+// signed by the CA at start-up for the names clients connect to.
+Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Inventory* inventory,
+                                          const std::string& listen_host,
+                                          const SubjectAltNames& given) {
+  SubjectAltNames sans = given;
+  if (sans.empty()) {
+    sans.AddDns("localhost");
+    sans.AddIp("127.0.0.1");
+    sans.AddIp("::1");
+    char host[256] = {0};
+    if (gethostname(host, sizeof(host) - 1) == 0 && ParseDnsName(host)) {
+      sans.AddDns(*ParseDnsName(host));
+    }
+    if (auto ip = ParseIpAddress(listen_host); ip && listen_host != "0.0.0.0" &&
+                                               listen_host != "::") {
+      sans.AddIp(*ip);
+    }
+  }
+  IdentityRequest request;
+  request.name = kServerIdentityName;
+  request.sans = sans;
+  request.role = Role::kServer;
+  request.days = 397;
+  request.key_spec = DefaultKeySpec();
+  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
+  CM_RETURN_IF_ERROR(inventory->RecordIssued(kServerIdentityName, identity.certificate,
+                                             ca.certificate(), request.now));
+  CM_RETURN_IF_ERROR(inventory->Activate(kServerIdentityName, identity.certificate.SerialHex()));
+  return ServerIdentity{identity.certificate, identity.key, identity.ca_chain};
+}
+
+Result<int> RunServe(const ServeArgs& a) {
+  CM_ASSIGN_OR_RETURN(auto hp, WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
+  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
+  if (a.threads < 1 || a.threads > 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "--threads: 1 to 1024");
+  }
+  if (a.max_body < 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "--max-body: at least 1024 bytes");
+  }
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
+  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
+  ca_pw.clear();
+  CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto identity, MakeServerIdentity(ca, inventory.get(), hp.first, sans));
+  const std::string fingerprint = trust.empty() ? ca.Chain().back().Sha256Fingerprint()
+                                                : trust.front().Sha256Fingerprint();
+  const std::string server_cert_end = FormatUtc(identity.certificate.NotAfter());
+  EnrollmentService service(std::move(ca), std::move(trust), inventory.get());
+
+  ServerOptions o;
+  o.host = hp.first;
+  o.port = hp.second;
+  o.threads = a.threads;
+  o.max_body_bytes = a.max_body;
+  o.rate_per_second = a.rate;
+  o.burst = a.burst;
+  std::mutex log_mu;
+  if (!a.quiet) {
+    o.log = [&log_mu](std::string_view line) {
+      std::lock_guard<std::mutex> lock(log_mu);
+      std::cerr << line << '\n';
+    };
+  }
+  // SIGTERM and SIGINT are taken by one thread, which stops the server;
+  // blocked before any other thread starts so that none of them gets them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  CM_ASSIGN_OR_RETURN(auto server, HttpServer::Bind(&service, identity, o));
+  const std::string shown_host =
+      hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first;
+  std::cout << fmt::format("certmint serve: listening on https://{}:{}\n", shown_host,
+                           server->port())
+            << fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint)
+            << fmt::format("  server certificate: {} (in memory), valid until {}\n",
+                           identity.certificate.Sans().ToString(), server_cert_end)
+            << std::flush;
+
+  std::atomic<bool> stopping{false};
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    stopping = true;
+    server->Stop();
+  });
+  Status st = server->Run();
+  if (!stopping) {
+    // Wake the watcher so that it can be joined.
+    kill(getpid(), SIGTERM);
+  }
+  watcher.join();
+  CM_RETURN_IF_ERROR(st);
+  std::cout << "certmint serve: stopped\n" << std::flush;
+  return 0;
+}
+
+struct TokenArgs {
+  std::string name;
+  std::string dir;
+  std::vector<std::string> dns;
+  std::vector<std::string> ips;
+  std::string role = "both";
+  std::string ttl = "24h";
+  int days = 365;
+  std::string out_file;
+  bool json = false;
+};
+
+Status RunTokenCreate(const TokenArgs& a) {
+  CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
+  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
+  CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
+  if (a.days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
+  }
+  if (!a.out_file.empty() && fs::Exists(a.out_file)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; refusing to overwrite", a.out_file));
+  }
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  const auto now = std::chrono::system_clock::now();
+  TokenGrant grant;
+  grant.name = a.name;
+  grant.sans = EffectiveSans(a.name, sans);
+  grant.role = role;
+  grant.days = a.days;
+  grant.expires_at = now + ttl;
+  CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
+  const std::string hash = HashEnrollmentToken(token.reveal());
+  if (!a.out_file.empty()) {
+    std::string line = std::string(token.reveal()) + "\n";
+    auto st = fs::WriteFileAtomic(a.out_file, line, fs::kPrivateFile);
+    Cleanse(line);
+    CM_RETURN_IF_ERROR(st);
+  }
+  CM_RETURN_IF_ERROR(inventory->AddToken(hash, grant, now));
+  const std::string names = grant.sans.ToString();
+  if (a.json) {
+    nlohmann::json j{{"id", hash.substr(0, 12)},
+                     {"name", a.name},
+                     {"dns_names", grant.sans.dns},
+                     {"ip_addresses", grant.sans.ips},
+                     {"role", RoleName(role)},
+                     {"days", a.days},
+                     {"expires_at", FormatUtc(grant.expires_at)}};
+    if (a.out_file.empty()) {
+      j["token"] = std::string(token.reveal());
+    } else {
+      j["token_file"] = a.out_file;
+    }
+    std::string text = j.dump(2);
+    if (a.out_file.empty()) {
+      Cleanse(j["token"].get_ref<std::string&>());
+    }
+    PrintJson(text);
+    Cleanse(text);
+    return {};
+  }
+  // The token alone on stdout (TOKEN=$(certmint token create ...)); the
+  // details on stderr.
+  if (a.out_file.empty()) {
+    std::cout << token.reveal() << '\n' << std::flush;
+  }
+  std::cerr << fmt::format("Token {} for {} ({}, role {}), one use, expires {}{}\n",
+                           hash.substr(0, 12), a.name, names.empty() ? "no SANs" : names,
+                           RoleName(role), FormatUtc(grant.expires_at),
+                           a.out_file.empty() ? "" : "; written to " + a.out_file);
+  return {};
+}
+
+struct TokenListArgs {
+  std::string dir;
+  bool json = false;
+};
+
+Status RunTokenList(const TokenListArgs& a) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
+  const auto now = std::chrono::system_clock::now();
+  auto state = [&](const TokenRecord& t) {
+    return !t.used_at.empty() ? "used" : t.grant.expires_at <= now ? "expired" : "unused";
+  };
+  if (a.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& t : tokens) {
+      list.push_back({{"id", t.id},
+                      {"name", t.grant.name},
+                      {"dns_names", t.grant.sans.dns},
+                      {"ip_addresses", t.grant.sans.ips},
+                      {"role", RoleName(t.grant.role)},
+                      {"state", state(t)},
+                      {"created_at", t.created_at},
+                      {"expires_at", FormatUtc(t.grant.expires_at)},
+                      {"used_at", t.used_at},
+                      {"serial", t.serial}});
+    }
+    PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    return {};
+  }
+  std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", "ID", "NAME", "STATE", "EXPIRES",
+                           "NAMES");
+  for (const auto& t : tokens) {
+    std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name, state(t),
+                             FormatUtc(t.grant.expires_at), t.grant.sans.ToString());
+  }
+  return {};
+}
+
+struct EnrollArgs {
+  std::string url;
+  std::string token_file;
+  std::string name;
+  std::string ca_fingerprint;
+  std::string out = ".";
+  std::vector<std::string> dns;
+  std::vector<std::string> ips;
+  std::string key_type = "ec:p256";
+  std::string password_file;
+  std::string formats = "pem,p12,jks";
+  std::string alias;
+  std::string p12_profile = "modern";
+  bool passwordless_truststore = false;
+  bool json = false;
+};
+
+Status RunEnroll(const EnrollArgs& a) {
+  EnrollRequestOptions o;
+  CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
+  o.name = a.name;
+  CM_ASSIGN_OR_RETURN(o.url, ParseServerUrl(a.url));
+  CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
+  CM_ASSIGN_OR_RETURN(o.sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
+  IdentityOutput output;
+  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(a.formats), "--format"));
+  if (!a.alias.empty()) {
+    CM_RETURN_IF_ERROR(WithContext(ValidateAlias(a.alias), "--alias"));
+    output.alias = NormalizeAlias(a.alias);
+  }
+  CM_ASSIGN_OR_RETURN(output.pkcs12.profile,
+                      WithContext(ParsePkcs12Profile(a.p12_profile), "--p12-profile"));
+  output.pkcs12.passwordless = a.passwordless_truststore;
+  const IdentityFiles paths = IdentityPaths(a.out, a.name, output);
+  if (fs::Exists(paths.dir)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; refusing to overwrite (renew it with "
+                                 "certmint renew {} --server URL --out {})",
+                                 paths.dir, a.name, a.out));
+  }
+  CM_ASSIGN_OR_RETURN(auto token, ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false,
+                                              "--token-file"}));
+  if (!token) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
+  }
+  if (!LooksLikeEnrollmentToken(token->reveal())) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the token is malformed: expected what `certmint token create` printed "
+                     "(cmt_ and 64 hex digits)");
+  }
+  CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(a.password_file));
+  CM_ASSIGN_OR_RETURN(auto enrolled,
+                      WithContext(EnrollIdentity(o, *token), "enrolling " + a.name));
+  token->clear();
+  output.write_password_file = store.generated;
+  output.trust = enrolled.trust;
+  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(a.out, enrolled.identity,
+                                                            store.password, output),
+                                              "writing " + a.name));
+  ReportIdentity(files, a.name, enrolled.identity.certificate, o.key_spec,
+                 RoleOf(enrolled.identity.certificate), a.json, "Enrolled");
+  return {};
+}
+
+}  // namespace
+
+Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+  auto s = std::make_shared<ServeArgs>();
+  CLI::App* serve = app->add_subcommand(
+      "serve", "Run the CA service: nodes enroll with one-time tokens and renew over mTLS");
+  serve->add_option("--dir", s->dir, "The CA's directory")->required();
+  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--dns", s->dns,
+                    "DNS name for the service's certificate (repeatable; default localhost and "
+                    "this host's name)");
+  serve->add_option("--ip", s->ips,
+                    "IP address for the service's certificate (repeatable; default 127.0.0.1, "
+                    "::1 and the listen address)");
+  serve->add_option("--ca-password-file", s->ca_password_file,
+                    "CA key password file (else $CERTMINT_CA_PASSWORD, else a prompt)");
+  serve->add_option("--threads", s->threads, "Worker threads (connections served at once)")
+      ->capture_default_str();
+  serve->add_option("--max-body", s->max_body, "Largest request body in bytes (else 413)")
+      ->capture_default_str();
+  serve->add_option("--rate-limit", s->rate,
+                    "Requests per second per client address, on average (0: no limit; else 429)")
+      ->capture_default_str();
+  serve->add_option("--burst", s->burst, "Requests a client address may make at once")
+      ->capture_default_str();
+  serve->add_flag("--quiet", s->quiet, "No access log (otherwise one JSON line per request on "
+                                       "stderr)");
+  AddArgvPasswordTraps(serve);
+  serve->footer(
+      "API (JSON, version 1):\n"
+      "  POST /v1/enroll  {token, name, csr}   one-time token + CSR -> certificate chain\n"
+      "  POST /v1/renew   {csr}                mTLS with the current certificate -> new chain\n"
+      "  GET  /v1/ca      trust anchors and the issuing chain\n"
+      "  GET  /v1/crl     the CRL (DER; /v1/crl.pem in PEM)\n"
+      "  GET  /v1/health  status and the CA's expiry\n"
+      "The service's TLS key is made at start-up and never written; its certificate is\n"
+      "recorded in the inventory as certmint-serve. SIGTERM or SIGINT stop it after the\n"
+      "requests in flight. Restart it after `certmint ca rotate`.\n\n"
+      "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
+      "--ca-password-file ca.pass");
+
+  CLI::App* token = app->add_subcommand("token", "One-time enrollment tokens for certmint serve");
+  token->require_subcommand(1);
+  auto t = std::make_shared<TokenArgs>();
+  CLI::App* create = token->add_subcommand(
+      "create", "Make a one-time token that obtains one certificate for NAME");
+  create->add_option("NAME", t->name, "The identity the token is for (its CN)")->required();
+  create->add_option("--dir", t->dir, "The CA's directory")->required();
+  create->add_option("--dns", t->dns, "DNS name the certificate may carry (repeatable)");
+  create->add_option("--ip", t->ips, "IP address the certificate may carry (repeatable)");
+  create->add_option("--role", t->role, "server, client or both")->capture_default_str();
+  create->add_option("--ttl", t->ttl, "How long the token stays usable (90s, 30m, 24h, 7d)")
+      ->capture_default_str();
+  create->add_option("--days", t->days, "Validity of the certificate it obtains")
+      ->capture_default_str();
+  create->add_option("--out", t->out_file, "Write the token to this file (0600) instead of "
+                                           "stdout");
+  create->add_flag("--json", t->json, "Print the token and its grant as JSON");
+  create->footer(
+      "The token (cmt_ + 256 random bits in hex) is printed once, alone on stdout, and stored\n"
+      "only as its SHA-256 in the inventory. It works once, until --ttl has passed, and only for\n"
+      "NAME with at most these names (NAME itself is added as a DNS name when it is a host\n"
+      "name).\n\n"
+      "Example:\n  certmint token create broker-4 --dir pki --dns broker-4.kafka.example.com "
+      "--ip 10.0.0.14 --out broker-4.token");
+  auto tl = std::make_shared<TokenListArgs>();
+  CLI::App* list = token->add_subcommand("list", "Tokens: their names, state and expiry");
+  list->add_option("--dir", tl->dir, "The CA's directory")->required();
+  list->add_flag("--json", tl->json, "Print JSON");
+
+  auto e = std::make_shared<EnrollArgs>();
+  CLI::App* enroll = app->add_subcommand(
+      "enroll", "On a node: get a certificate from certmint serve with a one-time token");
+  enroll->add_option("URL", e->url, "The service: https://HOST[:PORT]")->required();
+  enroll->add_option("--token-file", e->token_file,
+                     "File holding the token (else $CERTMINT_TOKEN)");
+  enroll->add_option("--name", e->name, "The identity name the token was made for")->required();
+  enroll->add_option("--ca-fingerprint", e->ca_fingerprint,
+                     "SHA-256 fingerprint of the CA certificate: pins the CA on first contact")
+      ->required();
+  enroll->add_option("--out", e->out, "Directory under which OUT/NAME/ is created")
+      ->capture_default_str();
+  enroll->add_option("--dns", e->dns, "Ask for only these DNS names (default: all the token "
+                                      "grants)");
+  enroll->add_option("--ip", e->ips, "Ask for only these IP addresses");
+  enroll->add_option("--key-type", e->key_type, "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
+      ->capture_default_str();
+  enroll->add_option("--password-file", e->password_file,
+                     "Store password (else $CERTMINT_PASSWORD, else a random one in "
+                     "OUT/NAME/password)");
+  enroll->add_option("--format", e->formats, "Comma-separated formats: pem, p12, jks")
+      ->capture_default_str();
+  enroll->add_option("--alias", e->alias, "Alias of the key entry (default NAME)");
+  enroll->add_option("--p12-profile", e->p12_profile, "modern or legacy")->capture_default_str();
+  enroll->add_flag("--passwordless-truststore", e->passwordless_truststore,
+                   "truststore.p12 without password or MAC");
+  enroll->add_flag("--json", e->json, "Print the result as JSON");
+  AddArgvPasswordTraps(enroll);
+  enroll->footer(
+      "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"
+      "the pinned fingerprint before anything is sent, and its answer must carry our key and\n"
+      "name. Writes the same files as `certmint issue` (stores, kafka.properties,\n"
+      "librdkafka.properties). Renew later with `certmint renew NAME --server URL --out OUT`.\n\n"
+      "Example:\n  certmint enroll https://ca.kafka.example.com:8443 --name broker-4 "
+      "--token-file broker-4.token \\\n"
+      "      --ca-fingerprint 3F:9A:...:C1 --out /etc/kafka/ssl");
+
+  return [=]() -> Result<int> {
+    for (CLI::App* cmd : {serve, enroll}) {
+      if (cmd->parsed()) {
+        CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+      }
+    }
+    if (serve->parsed()) {
+      return RunServe(*s);
+    }
+    if (create->parsed()) {
+      CM_RETURN_IF_ERROR(RunTokenCreate(*t));
+    } else if (list->parsed()) {
+      CM_RETURN_IF_ERROR(RunTokenList(*tl));
+    } else {
+      CM_RETURN_IF_ERROR(RunEnroll(*e));
+    }
+    return 0;
+  };
+}
+
+}  // namespace certmint::cli

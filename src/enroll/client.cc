@@ -1,0 +1,209 @@
+#include "enroll/client.h"
+
+#include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include <cctype>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace certmint {
+namespace {
+
+constexpr time_t kConnectTimeoutSeconds = 10;
+constexpr time_t kReadTimeoutSeconds = 30;
+
+ossl::X509StorePtr StoreOf(const std::vector<Certificate>& anchors) {
+  ossl::X509StorePtr store(X509_STORE_new());
+  for (const auto& c : anchors) {
+    X509_STORE_add_cert(store.get(), c.native());
+  }
+  ERR_clear_error();
+  return store;
+}
+
+void Configure(httplib::SSLClient& cli, const std::vector<Certificate>* anchors) {
+  cli.set_connection_timeout(kConnectTimeoutSeconds, 0);
+  cli.set_read_timeout(kReadTimeoutSeconds, 0);
+  cli.set_write_timeout(kReadTimeoutSeconds, 0);
+  cli.set_keep_alive(false);
+  SSL_CTX_set_min_proto_version(cli.ssl_context(), TLS1_2_VERSION);
+  if (anchors == nullptr) {
+    cli.enable_server_certificate_verification(false);
+  } else {
+    cli.enable_server_certificate_verification(true);
+    cli.set_ca_cert_store(StoreOf(*anchors).release());  // the client owns it now
+  }
+}
+
+Error TransportError(const ServerUrl& url, const httplib::Result& res, long verify_result) {
+  if (res.error() == httplib::Error::SSLServerVerification) {
+    return Error(ErrorCode::kDenied,
+                 fmt::format("{}: the server's certificate is not trusted ({}): not the "
+                             "certmint service whose CA was pinned, or a man in the middle",
+                             url.ToString(), X509_verify_cert_error_string(verify_result)));
+  }
+  return Error(ErrorCode::kIo,
+               fmt::format("{}: {}", url.ToString(), httplib::to_string(res.error())));
+}
+
+// The answer's body, or the refusal as an error: kDenied for 401/403/409,
+// kInvalidData for 400/413/415, kIo for the rest.
+Result<std::string> Body(const ServerUrl& url, httplib::Result res, long verify_result) {
+  ERR_clear_error();
+  if (!res) {
+    return tl::unexpected(TransportError(url, res, verify_result));
+  }
+  if (res->status == 200) {
+    return res->body;
+  }
+  const int s = res->status;
+  const ErrorCode code = (s == 401 || s == 403 || s == 409)         ? ErrorCode::kDenied
+                         : (s == 400 || s == 413 || s == 415)       ? ErrorCode::kInvalidData
+                                                                    : ErrorCode::kIo;
+  return MakeError(code, fmt::format("{} answered {}: {}", url.ToString(), s,
+                                     DescribeErrorBody(res->body)));
+}
+
+}  // namespace
+
+std::string ServerUrl::ToString() const {
+  return host.find(':') != std::string::npos ? fmt::format("https://[{}]:{}", host, port)
+                                             : fmt::format("https://{}:{}", host, port);
+}
+
+Result<ServerUrl> ParseServerUrl(std::string_view url) {
+  auto bad = [&](std::string_view why) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("'{}' is not a server URL ({}); expected https://HOST[:PORT]",
+                                 PrintableField(url, 100), why));
+  };
+  constexpr std::string_view kScheme = "https://";
+  if (url.substr(0, kScheme.size()) != kScheme) {
+    return bad("it must start with https://");
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  while (!rest.empty() && rest.back() == '/') {
+    rest.remove_suffix(1);
+  }
+  if (rest.find('/') != std::string_view::npos) {
+    return bad("no path: the API lives under /v1/ of the server");
+  }
+  ServerUrl out;
+  std::string_view port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    if (close == std::string_view::npos) {
+      return bad("unclosed '['");
+    }
+    out.host = std::string(rest.substr(1, close - 1));
+    std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        return bad("text after ']'");
+      }
+      port_text = after.substr(1);
+    }
+  } else {
+    const size_t colon = rest.rfind(':');
+    out.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port_text = rest.substr(colon + 1);
+    }
+  }
+  if (out.host.empty()) {
+    return bad("no host");
+  }
+  for (char c : out.host) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) {
+      return bad("the host has characters no host name or address has");
+    }
+  }
+  if (!port_text.empty()) {
+    int port = 0;
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 ||
+        port > 65535) {
+      return bad("the port must be 1-65535");
+    }
+    out.port = port;
+  }
+  return out;
+}
+
+Result<std::string> NormalizeFingerprint(std::string_view text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':') {
+      continue;
+    }
+    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      hex.clear();
+      break;
+    }
+    hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (hex.size() != 64) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--ca-fingerprint: expected the CA certificate's SHA-256 fingerprint, 64 hex "
+                     "digits (colons allowed), as `certmint inspect` prints it");
+  }
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    out += (i == 0 ? "" : ":") + hex.substr(i, 2);
+  }
+  return out;
+}
+
+Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) {
+  httplib::SSLClient cli(url.host, url.port);
+  Configure(cli, nullptr);
+  CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Get("/v1/ca"), cli.get_openssl_verify_result()));
+  CM_ASSIGN_OR_RETURN(auto trust,
+                      WithContext(ParseCaBundleTrust(body), url.ToString() + "/v1/ca"));
+  for (auto& c : trust) {
+    if (c.Sha256Fingerprint() == pin && c.IsCa()) {
+      return std::move(c);
+    }
+  }
+  return MakeError(ErrorCode::kDenied,
+                   fmt::format("{} offers no CA certificate with SHA-256 fingerprint {}: the "
+                               "wrong server or a man in the middle; nothing was sent",
+                               url.ToString(), pin));
+}
+
+Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                     const SecretString& token, const std::string& name,
+                                     const std::string& csr_pem) {
+  httplib::SSLClient cli(url.host, url.port);
+  Configure(cli, &anchors);
+  std::string request = EnrollRequestJson(token, name, csr_pem);
+  auto res = cli.Post("/v1/enroll", request, "application/json");
+  Cleanse(request);
+  CM_ASSIGN_OR_RETURN(auto body, Body(url, std::move(res), cli.get_openssl_verify_result()));
+  return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/enroll");
+}
+
+Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                    const Certificate& certificate,
+                                    const std::vector<Certificate>& chain, const PrivateKey& key,
+                                    const std::string& csr_pem) {
+  httplib::SSLClient cli(url.host, url.port, certificate.native(), key.native());
+  if (!cli.is_valid()) {
+    ERR_clear_error();
+    return MakeError(ErrorCode::kInvalidData,
+                     "the current certificate and key cannot be used as a TLS client identity");
+  }
+  for (const auto& c : chain) {
+    SSL_CTX_add1_chain_cert(cli.ssl_context(), c.native());
+  }
+  Configure(cli, &anchors);
+  CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem),
+                                                    "application/json"),
+                                      cli.get_openssl_verify_result()));
+  return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/renew");
+}
+
+}  // namespace certmint

@@ -1,0 +1,49 @@
+// The CA service's client side: what `certmint enroll` and
+// `certmint renew --server` say to `certmint serve`. The node's key never
+// leaves the node: only a CSR is sent.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/secret.h"
+#include "enroll/protocol.h"
+#include "keys/private_key.h"
+#include "x509/certificate.h"
+
+namespace certmint {
+
+struct ServerUrl {
+  std::string host;  // a name, or an IP address (IPv6 without brackets)
+  int port = 443;
+  std::string ToString() const;
+};
+
+// "https://host[:port][/]"; IPv6 in brackets. kInvalidArgument otherwise
+// (http:// is refused: the API carries tokens).
+Result<ServerUrl> ParseServerUrl(std::string_view url);
+
+// "AB:CD:..." or "abcd..." (64 hex digits) -> "AB:CD:..."; kInvalidArgument.
+Result<std::string> NormalizeFingerprint(std::string_view text);
+
+// First contact: fetches the CA bundle without trusting the server yet and
+// returns the CA certificate whose SHA-256 fingerprint is `pin`, or
+// kDenied when the server offers none (a man in the middle, or the wrong
+// server).
+Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin);
+
+// POST /v1/enroll, trusting only `anchors` and checking that the server's
+// certificate names url.host.
+Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                     const SecretString& token, const std::string& name,
+                                     const std::string& csr_pem);
+
+// POST /v1/renew with `certificate` and `key` as the TLS client identity.
+Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                    const Certificate& certificate,
+                                    const std::vector<Certificate>& chain, const PrivateKey& key,
+                                    const std::string& csr_pem);
+
+}  // namespace certmint

@@ -1,0 +1,95 @@
+#include "enroll/enroll.h"
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "x509/csr.h"
+
+namespace certmint {
+namespace {
+
+// The service's answer for `name` and `key`, checked before anything is
+// written: our key, our name, and a chain up to one of `anchors`.
+Status CheckIssued(const IssuedChain& issued, const std::string& name, const PrivateKey& key,
+                   const std::vector<Certificate>& anchors) {
+  if (issued.name != name || issued.certificate.Subject().CommonNameValue() != name) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("the service answered with a certificate for '{}', not '{}'",
+                                 PrintableField(issued.certificate.Subject().ToString(), 80),
+                                 name));
+  }
+  if (!issued.certificate.MatchesKey(key)) {
+    return MakeError(ErrorCode::kInvalidData,
+                     "the service answered with a certificate for another key");
+  }
+  const Certificate& top = issued.chain.empty() ? issued.certificate : issued.chain.back();
+  for (const auto& a : anchors) {
+    if (a.Sha256Fingerprint() == top.Sha256Fingerprint() || IssuedBy(top, a)) {
+      return {};
+    }
+  }
+  return MakeError(ErrorCode::kInvalidData,
+                   "the service's certificate chain does not lead to the trusted CA");
+}
+
+}  // namespace
+
+Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& o, const SecretString& token) {
+  CM_RETURN_IF_ERROR(ValidateIdentityName(o.name));
+  CM_ASSIGN_OR_RETURN(auto pinned, FetchPinnedCa(o.url, o.ca_fingerprint));
+  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(o.key_spec));
+  CM_ASSIGN_OR_RETURN(auto subject, DistinguishedName::CommonName(o.name));
+  CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, o.sans));
+  const std::vector<Certificate> anchors{pinned};
+  CM_ASSIGN_OR_RETURN(auto issued, EnrollWithServer(o.url, anchors, token, o.name, csr));
+  CM_RETURN_IF_ERROR(CheckIssued(issued, o.name, key, anchors));
+  Enrolled out{Identity{o.name, std::move(key), std::move(issued.certificate),
+                        std::move(issued.chain)},
+               std::move(issued.trust)};
+  if (out.trust.empty()) {
+    out.trust = anchors;
+  }
+  return out;
+}
+
+TimePoint RenewalDue(const Certificate& certificate) {
+  return certificate.NotBefore() + (certificate.NotAfter() - certificate.NotBefore()) * 2 / 3;
+}
+
+Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
+                               const std::string& name, const RenewOptions& options) {
+  RenewalSigner signer;
+  signer.sign = [&](const IdentityRequest& request, const PrivateKey& current_key,
+                    const Certificate& current, const std::vector<Certificate>& current_trust)
+      -> Result<std::pair<Identity, std::vector<Certificate>>> {
+    std::vector<Certificate> anchors = current_trust;
+    if (anchors.empty()) {
+      // A PEM-only identity: its ca.crt.
+      const std::string ca_file = out_dir + "/" + name + "/ca.crt";
+      CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(ca_file));
+      CM_ASSIGN_OR_RETURN(anchors, WithContext(Certificate::ChainFromPem(pem), ca_file));
+    }
+    PrivateKey key = request.key ? *request.key : current_key;
+    if (!request.key) {
+      CM_ASSIGN_OR_RETURN(key, PrivateKey::Generate(request.key_spec));
+    }
+    CM_ASSIGN_OR_RETURN(auto subject, DistinguishedName::CommonName(name));
+    CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, request.sans));
+    std::vector<Certificate> chain;  // what the current certificate chains through
+    CM_ASSIGN_OR_RETURN(auto issued,
+                        RenewWithServer(url, anchors, current, chain, current_key, csr));
+    // The channel was authenticated with the current anchors, so the
+    // service's trust list counts too: during a CA rotation the new
+    // certificate may come from the new CA.
+    std::vector<Certificate> accepted = anchors;
+    accepted.insert(accepted.end(), issued.trust.begin(), issued.trust.end());
+    CM_RETURN_IF_ERROR(CheckIssued(issued, name, key, accepted));
+    std::vector<Certificate> trust = issued.trust.empty() ? anchors : issued.trust;
+    return std::make_pair(Identity{name, std::move(key), std::move(issued.certificate),
+                                   std::move(issued.chain)},
+                          std::move(trust));
+  };
+  return RenewIdentityWith(out_dir, name, options, signer);
+}
+
+}  // namespace certmint

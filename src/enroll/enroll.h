@@ -1,0 +1,44 @@
+// A node's side of the CA service, end to end: enrolling with a one-time
+// token (key made here, CSR sent, chain received) and renewing over mTLS.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cluster/apply.h"
+#include "core/error.h"
+#include "core/secret.h"
+#include "enroll/client.h"
+#include "identity/identity.h"
+#include "keys/key_spec.h"
+
+namespace certmint {
+
+struct EnrollRequestOptions {
+  ServerUrl url;
+  std::string ca_fingerprint;  // normalized (NormalizeFingerprint)
+  std::string name;
+  // Names to ask for; empty: every name the token grants.
+  SubjectAltNames sans;
+  KeySpec key_spec = DefaultKeySpec();
+};
+
+struct Enrolled {
+  Identity identity;
+  std::vector<Certificate> trust;  // what the service says to trust (authenticated)
+};
+
+// Makes the key, pins the CA, enrolls. The answer is checked: the
+// certificate carries our key and name and chains to the pinned CA.
+Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& options, const SecretString& token);
+
+// When a certificate is due for renewal: two thirds into its lifetime.
+TimePoint RenewalDue(const Certificate& certificate);
+
+// Renews OUT/NAME through the CA service, authenticating with its current
+// certificate and key; the files are rewritten as RenewIdentity does, with
+// the trust anchors the service sends (so a CA rotation reaches the node).
+Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
+                               const std::string& name, const RenewOptions& options);
+
+}  // namespace certmint

@@ -1,0 +1,73 @@
+#include "enroll/token.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+#include "core/random.h"
+
+namespace certmint {
+namespace {
+
+std::string LowerHex(std::string_view bytes) {
+  std::string hex = Hex(bytes);
+  for (char& c : hex) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return hex;
+}
+
+}  // namespace
+
+Result<SecretString> MakeEnrollmentToken() {
+  CM_ASSIGN_OR_RETURN(auto bytes, RandomBytes(32));
+  std::string hex =
+      LowerHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  SecretString token(std::string(kTokenPrefix) + hex);
+  Cleanse(hex);
+  std::fill(bytes.begin(), bytes.end(), 0);
+  return token;
+}
+
+bool LooksLikeEnrollmentToken(std::string_view text) {
+  if (text.size() != kTokenLength || text.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
+    return false;
+  }
+  for (char c : text.substr(kTokenPrefix.size())) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string HashEnrollmentToken(std::string_view token) { return LowerHex(Sha256(token)); }
+
+Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  const std::string_view unit(ptr, static_cast<size_t>(end - ptr));
+  long long factor = 0;
+  if (unit.empty() || unit == "s") {
+    factor = 1;
+  } else if (unit == "m") {
+    factor = 60;
+  } else if (unit == "h") {
+    factor = 3600;
+  } else if (unit == "d") {
+    factor = 86400;
+  }
+  constexpr long long kTenYears = 10LL * 366 * 86400;
+  if (ec != std::errc() || ptr == text.data() || factor == 0 || value <= 0 ||
+      value > kTenYears / factor) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("'{}' is not a duration (like 90s, 30m, 24h or 7d)", text));
+  }
+  return std::chrono::seconds(value * factor);
+}
+
+}  // namespace certmint

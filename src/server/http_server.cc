@@ -1,0 +1,221 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "enroll/protocol.h"
+#include "server/rate_limiter.h"
+
+namespace certmint {
+namespace {
+
+// Completes every handshake whatever the client certificate's fate, so that
+// a renewal with an expired or foreign certificate gets a JSON answer that
+// says why; the renew handler reads SSL_get_verify_result.
+int AcceptAndRecord(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+
+bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
+                  const std::vector<Certificate>& trust) {
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_use_certificate(&ctx, identity.certificate.native()) != 1 ||
+      SSL_CTX_use_PrivateKey(&ctx, identity.key.native()) != 1 ||
+      SSL_CTX_check_private_key(&ctx) != 1) {
+    return false;
+  }
+  for (const auto& c : identity.chain) {
+    if (SSL_CTX_add1_chain_cert(&ctx, c.native()) != 1) {
+      return false;
+    }
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(&ctx);
+  STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
+  for (const auto& c : trust) {
+    X509_STORE_add_cert(store, c.native());
+    sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(c.native())));
+  }
+  // Intermediates too, so that a client sending only its own certificate
+  // still chains.
+  for (const auto& c : identity.chain) {
+    X509_STORE_add_cert(store, c.native());
+  }
+  ERR_clear_error();  // duplicates in the store are not an error here
+  SSL_CTX_set_client_CA_list(&ctx, names);
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, AcceptAndRecord);
+  static const unsigned char kSessionContext[] = "certmint-serve";
+  SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof(kSessionContext) - 1);
+  return true;
+}
+
+PeerCertificate PeerOf(const SSL* ssl) {
+  PeerCertificate peer;
+  if (ssl == nullptr) {
+    return peer;
+  }
+  if (X509* x = SSL_get1_peer_certificate(ssl)) {
+    peer.certificate = Certificate::Adopt(ossl::X509Ptr(x));
+  }
+  peer.verify_result = SSL_get_verify_result(ssl);
+  return peer;
+}
+
+thread_local std::string t_log_name;
+
+void Send(httplib::Response& res, const ApiResponse& r) {
+  res.status = r.status;
+  res.set_content(r.body, r.content_type.c_str());
+  res.set_header("Cache-Control", "no-store");
+  t_log_name = r.name;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(EnrollmentService* s, const ServerIdentity& id, const ServerOptions& o)
+      : service(s),
+        identity(id),
+        options(o),
+        limiter(o.rate_per_second, o.burst),
+        server([this](SSL_CTX& ctx) { return SetUpContext(ctx, identity, service->trust()); }) {}
+
+  EnrollmentService* service;
+  ServerIdentity identity;
+  ServerOptions options;
+  RateLimiter limiter;
+  httplib::SSLServer server;
+  int port = 0;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
+                                                     const ServerIdentity& identity,
+                                                     const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>(service, identity, options);
+  if (!impl->server.is_valid()) {
+    ERR_clear_error();
+    return MakeError(ErrorCode::kInternal, "the server's TLS context cannot be set up");
+  }
+  Impl* p = impl.get();
+  httplib::SSLServer& svr = impl->server;
+  const size_t threads = static_cast<size_t>(std::max(1, options.threads));
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.set_payload_max_length(options.max_body_bytes);
+  svr.set_keep_alive_max_count(100);
+  svr.set_read_timeout(10, 0);
+  svr.set_write_timeout(10, 0);
+
+  svr.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
+    t_log_name.clear();
+    if (!p->limiter.Allow(req.remote_addr, RateLimiter::Clock::now())) {
+      Send(res, ApiError(429, "rate_limited",
+                         "too many requests from this address; retry later"));
+      res.set_header("Retry-After", std::to_string(p->limiter.RetryAfterSeconds()));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Errors httplib answers itself (unknown path, oversized body, malformed
+  // request) get the same JSON shape as ours.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& /*req*/, httplib::Response& res) {
+    if (!res.body.empty()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    const int status = res.status;
+    std::string code = status == 404   ? "not_found"
+                       : status == 413 ? "body_too_large"
+                       : status == 405 ? "method_not_allowed"
+                                       : "bad_request";
+    std::string message = status == 404   ? "no such endpoint (the API is under /v1/)"
+                          : status == 413 ? "the request body is too large"
+                                          : "the request is malformed";
+    res.set_content(ErrorJson(code, message), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler(
+      [](const httplib::Request& /*req*/, httplib::Response& res, std::exception_ptr /*e*/) {
+        res.status = 500;
+        res.set_content(ErrorJson("internal", "the request could not be handled"),
+                        "application/json");
+      });
+  if (options.log) {
+    svr.set_logger([p](const httplib::Request& req, const httplib::Response& res) {
+      nlohmann::json line{{"time", FormatUtc(std::chrono::system_clock::now())},
+                          {"remote", req.remote_addr},
+                          {"method", req.method},
+                          {"path", PrintableField(req.path, 80)},
+                          {"status", res.status}};
+      if (!t_log_name.empty()) {
+        line["name"] = t_log_name;
+      }
+      p->options.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+  }
+
+  const auto json_post = [](const httplib::Request& req) {
+    const std::string type = req.get_header_value("Content-Type");
+    return type.empty() || type.rfind("application/json", 0) == 0;
+  };
+  svr.Post("/v1/enroll", [p, json_post](const httplib::Request& req, httplib::Response& res) {
+    if (!json_post(req)) {
+      Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
+      return;
+    }
+    Send(res, p->service->Enroll(req.body, std::chrono::system_clock::now()));
+  });
+  svr.Post("/v1/renew", [p, json_post](const httplib::Request& req, httplib::Response& res) {
+    if (!json_post(req)) {
+      Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
+      return;
+    }
+    Send(res, p->service->Renew(req.body, PeerOf(req.ssl), std::chrono::system_clock::now()));
+  });
+  svr.Get("/v1/ca", [p](const httplib::Request&, httplib::Response& res) {
+    Send(res, p->service->CaBundle());
+  });
+  svr.Get("/v1/crl", [p](const httplib::Request&, httplib::Response& res) {
+    Send(res, p->service->Crl(false, std::chrono::system_clock::now()));
+  });
+  svr.Get("/v1/crl.pem", [p](const httplib::Request&, httplib::Response& res) {
+    Send(res, p->service->Crl(true, std::chrono::system_clock::now()));
+  });
+  svr.Get("/v1/health", [p](const httplib::Request&, httplib::Response& res) {
+    Send(res, p->service->Health(std::chrono::system_clock::now()));
+  });
+
+  if (options.port == 0) {
+    impl->port = svr.bind_to_any_port(options.host);
+    if (impl->port <= 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}", options.host));
+    }
+  } else {
+    if (!svr.bind_to_port(options.host, options.port)) {
+      return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}:{} (address in use, or "
+                                                   "not an address of this machine)",
+                                                   options.host, options.port));
+    }
+    impl->port = options.port;
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+Status HttpServer::Run() {
+  if (!impl_->server.listen_after_bind()) {
+    return MakeError(ErrorCode::kIo, "the server stopped with an error");
+  }
+  return {};
+}
+
+void HttpServer::Stop() { impl_->server.stop(); }
+
+}  // namespace certmint

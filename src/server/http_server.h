@@ -1,0 +1,58 @@
+// `certmint serve`'s HTTPS front: cpp-httplib (Debian's libcpp-httplib) with
+// a TLS context of our own, routes onto EnrollmentService, per-address rate
+// limits, a body-size limit and one access-log line per request (method,
+// path, status, address, identity name; never bodies, tokens or keys).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "keys/private_key.h"
+#include "server/service.h"
+#include "x509/certificate.h"
+
+namespace certmint {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8443;  // 0: any free port (see HttpServer::port)
+  int threads = 16;
+  size_t max_body_bytes = 64 * 1024;
+  double rate_per_second = 50;  // per client address; <= 0: no limit
+  double burst = 100;
+  // Receives access-log lines (JSON); null: no log.
+  std::function<void(std::string_view)> log;
+};
+
+// The server's own TLS identity.
+struct ServerIdentity {
+  Certificate certificate;
+  PrivateKey key;
+  std::vector<Certificate> chain;  // the CAs above it
+};
+
+class HttpServer {
+ public:
+  // Binds the listening socket; kIo when the address is taken or invalid.
+  static Result<std::unique_ptr<HttpServer>> Bind(EnrollmentService* service,
+                                                  const ServerIdentity& identity,
+                                                  const ServerOptions& options);
+  ~HttpServer();
+
+  int port() const;
+  // Serves until Stop(); requests in flight are finished first.
+  Status Run();
+  // From any thread (a signal-watching one).
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace certmint

@@ -1,0 +1,273 @@
+#include "server/service.h"
+
+#include <openssl/x509.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ca/crl.h"
+#include "enroll/protocol.h"
+#include "enroll/token.h"
+#include "identity/identity.h"
+#include "version.h"
+#include "x509/csr.h"
+#include "x509/issue.h"
+
+namespace certmint {
+namespace {
+
+// The request's CSR, checked: parses, its signature verifies, it does not
+// ask for CA:TRUE, its key is acceptable, its CN (if any) is `name` and its
+// names are within `allowed`. On refusal, the response to send.
+std::optional<ApiResponse> CheckCsr(const std::string& pem, const std::string& name,
+                                    const SubjectAltNames& allowed,
+                                    std::optional<CertificateRequest>* out) {
+  auto req = CertificateRequest::Parse(pem);
+  if (!req) {
+    return ApiError(400, "bad_csr", "field 'csr' is not a PEM certificate request");
+  }
+  if (!req->SignatureValid()) {
+    return ApiError(400, "bad_csr_signature",
+                    "the request's signature does not verify (altered, or not made with the key "
+                    "it carries)");
+  }
+  if (req->RequestsCa()) {
+    return ApiError(403, "ca_not_allowed",
+                    "the request asks for basicConstraints CA:TRUE; the service certifies nodes "
+                    "only");
+  }
+  if (auto st = CheckRequestKey(req->PublicKey()); !st) {
+    return ApiError(400, "weak_key", st.error().message());
+  }
+  const std::string cn = req->Subject().CommonNameValue();
+  if (!cn.empty() && cn != name) {
+    return ApiError(403, "name_not_allowed",
+                    fmt::format("the request's CN '{}' is not '{}'", PrintableField(cn, 64), name));
+  }
+  const std::string extra = NamesOutside(req->RequestedSans(), allowed);
+  if (!extra.empty()) {
+    return ApiError(403, "names_not_allowed",
+                    fmt::format("the request asks for {}, which this {} does not allow",
+                                PrintableField(extra, 300),
+                                allowed.empty() ? "identity" : "grant"));
+  }
+  out->emplace(std::move(*req));
+  return std::nullopt;
+}
+
+}  // namespace
+
+ApiResponse ApiError(int status, std::string_view code, std::string_view message) {
+  return ApiResponse{status, "application/json", ErrorJson(code, message), ""};
+}
+
+EnrollmentService::EnrollmentService(CertificateAuthority ca, std::vector<Certificate> trust,
+                                     Inventory* inventory)
+    : ca_(std::move(ca)), trust_(std::move(trust)), inventory_(inventory) {
+  if (trust_.empty()) {
+    auto chain = ca_.Chain();
+    trust_.push_back(chain.back());
+  }
+}
+
+ApiResponse EnrollmentService::Answer(const std::string& name, const Certificate& cert) const {
+  IssuedChain issued{name, cert, ca_.Chain(), trust_};
+  ApiResponse r{200, "application/json", IssuedChainJson(issued), name};
+  return r;
+}
+
+ApiResponse EnrollmentService::Issue(const std::string& name, EVP_PKEY* key,
+                                     const SubjectAltNames& sans, Role role, int days,
+                                     TimePoint now, std::optional<Certificate>* out) {
+  LeafProfile profile;
+  auto subject = DistinguishedName::CommonName(name);
+  if (!subject) {
+    return ApiError(500, "internal", "the identity name cannot be a CN");
+  }
+  profile.subject = std::move(*subject);
+  profile.sans = sans;
+  profile.role = role;
+  profile.days = days;
+  profile.now = now;
+  auto cert = SignLeaf(ca_.certificate(), ca_.key(), key, profile);
+  if (!cert) {
+    return ApiError(503, "ca_unavailable", cert.error().message());
+  }
+  out->emplace(std::move(*cert));
+  return ApiResponse{};
+}
+
+ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
+  auto req = ParseEnrollRequest(body);
+  if (!req) {
+    return ApiError(400, "bad_request", req.error().message());
+  }
+  if (!LooksLikeEnrollmentToken(req->token.reveal())) {
+    return ApiError(401, "invalid_token", "the token is malformed (expected cmt_ and 64 hex digits)");
+  }
+  const std::string hash = HashEnrollmentToken(req->token.reveal());
+  auto token = inventory_->FindToken(hash);
+  if (!token) {
+    if (token.error().code() == ErrorCode::kNotFound) {
+      return ApiError(401, "invalid_token", "unknown token");
+    }
+    return ApiError(503, "inventory_unavailable", "the inventory cannot be read");
+  }
+  if (!token->used_at.empty()) {
+    return ApiError(401, "token_used", "the token has already been used");
+  }
+  if (token->grant.expires_at <= now) {
+    return ApiError(401, "token_expired",
+                    fmt::format("the token expired at {}", FormatUtc(token->grant.expires_at)));
+  }
+  const TokenGrant& grant = token->grant;
+  if (req->name != grant.name) {
+    return ApiError(403, "name_not_allowed",
+                    fmt::format("the token is not for '{}'", PrintableField(req->name, 64)));
+  }
+  std::optional<CertificateRequest> csr;
+  if (auto refusal = CheckCsr(req->csr_pem, grant.name, grant.sans, &csr)) {
+    refusal->name = grant.name;
+    return *refusal;
+  }
+  // The certificate names what the request asked for, or every name the
+  // token grants when it asked for none.
+  SubjectAltNames sans = csr->RequestedSans();
+  if (sans.empty()) {
+    sans = grant.sans;
+  }
+  std::optional<Certificate> cert;
+  if (auto r = Issue(grant.name, csr->PublicKey(), sans, grant.role, grant.days, now, &cert);
+      !cert) {
+    return r;
+  }
+  auto outcome = inventory_->RedeemToken(hash, *cert, ca_.certificate(), now);
+  if (!outcome) {
+    return ApiError(503, "inventory_unavailable", "the inventory cannot record the certificate");
+  }
+  switch (*outcome) {
+    case RedeemOutcome::kRedeemed:
+      return Answer(grant.name, *cert);
+    case RedeemOutcome::kUsed:
+      return ApiError(401, "token_used", "the token has already been used");
+    case RedeemOutcome::kExpired:
+      return ApiError(401, "token_expired", "the token has expired");
+    case RedeemOutcome::kUnknown:
+      break;
+  }
+  return ApiError(401, "invalid_token", "unknown token");
+}
+
+ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificate& peer,
+                                     TimePoint now) {
+  if (!peer.certificate) {
+    return ApiError(401, "client_certificate_required",
+                    "renewal needs the current certificate as the TLS client certificate");
+  }
+  const Certificate& current = *peer.certificate;
+  if (peer.verify_result != X509_V_OK) {
+    return ApiError(403, "certificate_rejected",
+                    fmt::format("the client certificate was rejected: {}",
+                                X509_verify_cert_error_string(peer.verify_result)));
+  }
+  auto record = inventory_->FindBySerial(current.SerialHex());
+  if (!record || record->sha256 != current.Sha256Fingerprint()) {
+    return ApiError(403, "unknown_certificate",
+                    "the client certificate is not in this CA's inventory");
+  }
+  switch (record->status) {
+    case CertStatus::kValid:
+      break;
+    case CertStatus::kRevoked:
+      return ApiError(403, "certificate_revoked",
+                      fmt::format("the client certificate (serial {}) was revoked at {}",
+                                  record->serial, record->revoked_at));
+    case CertStatus::kSuperseded:
+    case CertStatus::kPending:
+      return ApiError(403, "certificate_superseded",
+                      fmt::format("the client certificate (serial {}) is no longer the current "
+                                  "one of {}",
+                                  record->serial, record->name));
+  }
+  auto req = ParseRenewRequest(body);
+  if (!req) {
+    return ApiError(400, "bad_request", req.error().message());
+  }
+  const SubjectAltNames allowed = current.Sans();
+  std::optional<CertificateRequest> csr;
+  if (auto refusal = CheckCsr(req->csr_pem, record->name, allowed, &csr)) {
+    refusal->name = record->name;
+    return *refusal;
+  }
+  SubjectAltNames sans = csr->RequestedSans();
+  if (sans.empty()) {
+    sans = allowed;
+  }
+  const auto validity = current.NotAfter() - current.NotBefore();
+  const int days = std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
+  std::optional<Certificate> cert;
+  if (auto r = Issue(record->name, csr->PublicKey(), sans, RoleOf(current), days, now, &cert);
+      !cert) {
+    return r;
+  }
+  auto outcome =
+      inventory_->RecordRenewal(record->name, record->serial, *cert, ca_.certificate(), now);
+  if (!outcome) {
+    return ApiError(503, "inventory_unavailable", "the inventory cannot record the certificate");
+  }
+  if (*outcome == RenewalOutcome::kNotCurrent) {
+    return ApiError(409, "certificate_superseded",
+                    "the client certificate was superseded or revoked meanwhile");
+  }
+  return Answer(record->name, *cert);
+}
+
+ApiResponse EnrollmentService::CaBundle() const {
+  return ApiResponse{200, "application/json", CaBundleJson(trust_, ca_.Chain()), ""};
+}
+
+ApiResponse EnrollmentService::Crl(bool pem, TimePoint now) {
+  auto revoked = inventory_->RevokedBy(ca_.certificate().Sha256Fingerprint());
+  if (!revoked) {
+    return ApiError(503, "inventory_unavailable", "the inventory cannot be read");
+  }
+  std::lock_guard<std::mutex> lock(crl_mu_);
+  if (crl_der_.empty() || revoked->size() != crl_revoked_count_ ||
+      now - crl_made_at_ > std::chrono::hours(1)) {
+    auto number = inventory_->NextCrlNumber();
+    if (!number) {
+      return ApiError(503, "inventory_unavailable", "the inventory cannot number the CRL");
+    }
+    CrlOptions o;
+    o.number = *number;
+    o.now = now;
+    o.der = true;
+    auto der = MakeCrl(ca_, *revoked, o);
+    o.der = false;
+    auto pem_text = MakeCrl(ca_, *revoked, o);
+    if (!der || !pem_text) {
+      return ApiError(503, "ca_unavailable", "the CRL cannot be signed");
+    }
+    crl_der_ = std::move(*der);
+    crl_pem_ = std::move(*pem_text);
+    crl_revoked_count_ = revoked->size();
+    crl_made_at_ = now;
+  }
+  return pem ? ApiResponse{200, "application/x-pem-file", crl_pem_, ""}
+             : ApiResponse{200, "application/pkix-crl", crl_der_, ""};
+}
+
+ApiResponse EnrollmentService::Health(TimePoint now) const {
+  const Certificate& c = ca_.certificate();
+  nlohmann::json j{{"status", c.NotAfter() > now ? "ok" : "ca_expired"},
+                   {"version", kVersion},
+                   {"ca",
+                    {{"subject", c.Subject().ToString()},
+                     {"not_after", FormatUtc(c.NotAfter())},
+                     {"sha256_fingerprint", c.Sha256Fingerprint()}}}};
+  return ApiResponse{c.NotAfter() > now ? 200 : 503, "application/json",
+                     j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ""};
+}
+
+}  // namespace certmint
