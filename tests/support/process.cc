@@ -98,7 +98,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions&
 namespace certmint::testing {
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const std::optional<std::string>& cwd) {
+                                     const std::optional<std::string>& cwd,
+                                     const std::map<std::string, std::string>& env) {
   int fds[2];
   int in[2];
   if (pipe(fds) != 0 || pipe(in) != 0) {
@@ -115,6 +116,13 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
     close(fds[1]);
     if (cwd && chdir(cwd->c_str()) != 0) {
       _exit(126);
+    }
+    for (const auto& [k, v] : env) {
+      if (v.empty()) {
+        unsetenv(k.c_str());
+      } else {
+        setenv(k.c_str(), v.c_str(), 1);
+      }
     }
     std::vector<char*> args;
     for (const auto& a : argv) {
@@ -173,6 +181,48 @@ std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeou
     }
     output_.append(buf, static_cast<size_t>(n));
   }
+}
+
+int BackgroundProcess::Stop(int sig, int timeout_ms) {
+  if (pid_ <= 0) {
+    return -1;
+  }
+  kill(pid_, sig);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      break;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) {
+      break;
+    }
+    char buf[4096];
+    ssize_t n = read(fd_, buf, sizeof(buf));
+    if (n <= 0) {
+      break;  // EOF: the process closed its output
+    }
+    output_.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  for (;;) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return -1;
+    }
+    usleep(20000);
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace certmint::testing

@@ -34,7 +34,8 @@ namespace certmint::testing {
 class BackgroundProcess {
  public:
   explicit BackgroundProcess(const std::vector<std::string>& argv,
-                             const std::optional<std::string>& cwd = std::nullopt);
+                             const std::optional<std::string>& cwd = std::nullopt,
+                             const std::map<std::string, std::string>& env = {});
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
@@ -43,6 +44,10 @@ class BackgroundProcess {
   // empty if none came.
   std::string WaitForLine(const std::string& needle, int timeout_ms = 15000);
   const std::string& output() const { return output_; }
+  // Sends `sig`, reads the rest of the output and waits for the exit; the
+  // exit code (128 + signal when killed by one), or -1 after `timeout_ms`
+  // (then it is killed).
+  int Stop(int sig, int timeout_ms = 15000);
 
  private:
   int pid_ = -1;

@@ -1,0 +1,481 @@
+// certmint serve, token, enroll and renew --server end to end: a real server
+// process on 127.0.0.1, the real CLI as its client, raw HTTPS requests for
+// the abuse cases, and the inventory checked after each refusal.
+#include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <set>
+#include <thread>
+
+#include "ca/authority.h"
+#include "e2e/service_fixture.h"
+#include "enroll/enroll.h"
+#include "inventory/inventory.h"
+#include "x509/csr.h"
+#include "x509/issue.h"
+
+namespace certmint::testing {
+namespace {
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string retry_after;
+};
+
+// A raw request, the server not verified: for the abuse cases.
+Reply Request(int port, const std::string& method, const std::string& path,
+              const std::string& body = "", const std::string& type = "application/json") {
+  httplib::SSLClient cli("127.0.0.1", port);
+  cli.enable_server_certificate_verification(false);
+  auto res = method == "GET" ? cli.Get(path.c_str()) : cli.Post(path.c_str(), body, type.c_str());
+  Reply r;
+  if (!res) {
+    ADD_FAILURE() << "no answer: " << httplib::to_string(res.error());
+    return r;
+  }
+  r.status = res->status;
+  r.body = nlohmann::json::parse(res->body, nullptr, false);
+  r.retry_after = res->get_header_value("Retry-After");
+  return r;
+}
+
+std::string Code(const Reply& r) {
+  return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "")
+                                                         : std::string("(no error)");
+}
+
+std::string Csr(const PrivateKey& key, const std::string& cn, const SubjectAltNames& sans = {}) {
+  return MakeCsrPem(key, DistinguishedName::CommonName(cn).value(), sans).value();
+}
+
+// The same request with one bit of its signature flipped.
+std::string TamperSignature(const std::string& pem) {
+  ossl::BioPtr in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509_REQ* req = PEM_read_bio_X509_REQ(in.get(), nullptr, nullptr, nullptr);
+  const ASN1_BIT_STRING* sig = nullptr;
+  X509_REQ_get0_signature(req, &sig, nullptr);
+  const_cast<ASN1_BIT_STRING*>(sig)->data[10] ^= 0x01;
+  ossl::BioPtr out(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509_REQ(out.get(), req);
+  X509_REQ_free(req);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+std::string EnrollBody(const std::string& token, const std::string& name, const std::string& csr) {
+  return nlohmann::json{{"token", token}, {"name", name}, {"csr", csr}}.dump();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+TEST_F(ServiceTest, EnrollThreeNodesRenewOneOverMtls) {
+  StartServer();
+  for (const char* n : {"broker-1", "broker-2", "broker-3"}) {
+    CreateToken(n, {"--ip", "127.0.0.1", "--dns", std::string(n) + ".kafka.test"});
+    auto r = Enroll(n);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Enrolled CN=" + std::string(n)), std::string::npos) << r.out;
+    const std::string dir = std::string("nodes/") + n + "/";
+    auto v = Openssl({"verify", "-CAfile", "pki/ca.crt", dir + n + ".crt"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    auto text = Openssl({"x509", "-in", dir + n + ".crt", "-noout", "-ext", "subjectAltName"});
+    EXPECT_NE(text.out.find("DNS:" + std::string(n) + ".kafka.test"), std::string::npos);
+    EXPECT_NE(text.out.find("IP Address:127.0.0.1"), std::string::npos) << text.out;
+    for (const char* f : {"keystore.p12", "truststore.jks", "kafka.properties",
+                          "librdkafka.properties", "chain.pem"}) {
+      EXPECT_TRUE(std::filesystem::exists(Path(dir + f))) << f;
+    }
+    EXPECT_EQ(FileMode(Path(dir + "keystore.p12")), 0600);
+    auto verify = Certmint({"verify", "nodes/" + std::string(n), "--password-file", "store.pass",
+                            "--host", "127.0.0.1"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  }
+  auto before = Inventory();
+  const std::string old_serial =
+      Trim(Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-serial"}).out);
+  const std::string old_key = Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout",
+                                       "-pubkey"}).out;
+  auto renew = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes",
+                         "--password-file", "store.pass"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  EXPECT_NE(renew.out.find("Renewed broker-2 through"), std::string::npos) << renew.out;
+  EXPECT_NE(Trim(Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-serial"}).out),
+            old_serial);
+  EXPECT_NE(Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-pubkey"}).out,
+            old_key);  // a new key
+  EXPECT_EQ(Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-2/broker-2.crt"}).exit_code,
+            0);
+  auto after = Inventory();
+  EXPECT_EQ(after.size(), before.size() + 1);
+  int valid = 0;
+  int superseded = 0;
+  for (const auto& row : after) {
+    if (row["name"] == "broker-2") {
+      valid += row["status"] == "valid";
+      superseded += row["status"] == "superseded";
+    }
+  }
+  EXPECT_EQ(valid, 1);
+  EXPECT_EQ(superseded, 1);
+  // The superseded certificate cannot renew again (a stolen old keystore is
+  // no way in): keep a copy of the old files and try.
+  // --if-due: a fresh certificate is not due.
+  auto cron = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes", "--if-due",
+                        "--password-file", "store.pass"});
+  EXPECT_EQ(cron.exit_code, 0) << cron.err;
+  EXPECT_NE(cron.out.find("not due until"), std::string::npos) << cron.out;
+  EXPECT_EQ(Inventory().size(), after.size());
+
+  // The log names requests, never tokens, keys or requests' contents.
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
+  const std::string log = server_->output();
+  EXPECT_NE(log.find("certmint serve: stopped"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"path\":\"/v1/renew\""), std::string::npos) << log;
+  for (const char* n : {"broker-1", "broker-2", "broker-3"}) {
+    EXPECT_EQ(log.find(Trim(ReadTextFile(Path(std::string(n) + ".token")))), std::string::npos);
+  }
+  EXPECT_EQ(log.find("PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(log.find("REQUEST"), std::string::npos);
+  server_.reset();
+}
+
+TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
+  StartServer();
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  const std::string token = Trim(ReadTextFile(Path("broker-1.token")));
+  auto key = PrivateKey::Generate(DefaultKeySpec()).value();
+  const std::string good_csr = Csr(key, "broker-1");
+  const auto rows = Inventory().size();
+
+  struct Case {
+    std::string what;
+    Reply reply;
+    int status;
+    std::string code;
+  };
+  SubjectAltNames extra;
+  extra.AddDns("broker-1");
+  extra.AddDns("evil.example.com");
+  // A request for CA:TRUE, made by the openssl CLI.
+  ASSERT_EQ(Openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                     "k.pem"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Openssl({"req", "-new", "-key", "k.pem", "-subj", "/CN=broker-1", "-addext",
+                     "basicConstraints=critical,CA:TRUE", "-out", "ca-req.pem"})
+                .exit_code,
+            0);
+  const std::string ca_csr = ReadTextFile(Path("ca-req.pem"));
+  const std::string weak = [&] {
+    Openssl({"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out",
+             "weak.pem"});
+    Openssl({"req", "-new", "-key", "weak.pem", "-subj", "/CN=broker-1", "-out", "weak.csr"});
+    return ReadTextFile(Path("weak.csr"));
+  }();
+
+  std::vector<Case> cases{
+      {"malformed JSON", Request(port_, "POST", "/v1/enroll", "{\"token\": "), 400, "bad_request"},
+      {"not an object", Request(port_, "POST", "/v1/enroll", "[1,2]"), 400, "bad_request"},
+      {"unknown field",
+       Request(port_, "POST", "/v1/enroll",
+               nlohmann::json{{"token", token}, {"name", "broker-1"}, {"csr", good_csr},
+                              {"role", "ca"}}
+                   .dump()),
+       400, "bad_request"},
+      {"oversized body", Request(port_, "POST", "/v1/enroll", std::string(200 * 1024, 'a')), 413,
+       "body_too_large"},
+      {"wrong content type",
+       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", good_csr), "text/plain"),
+       415, "unsupported_media_type"},
+      {"bad signature",
+       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", TamperSignature(good_csr))),
+       400, "bad_csr_signature"},
+      {"not a CSR", Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", "hello")),
+       400, "bad_csr"},
+      {"extra names",
+       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", Csr(key, "broker-1", extra))),
+       403, "names_not_allowed"},
+      {"CA:TRUE", Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", ca_csr)), 403,
+       "ca_not_allowed"},
+      {"weak key", Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", weak)), 400,
+       "weak_key"},
+      {"another name",
+       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-2", Csr(key, "broker-2"))),
+       403, "name_not_allowed"},
+      {"another CN",
+       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", Csr(key, "broker-2"))),
+       403, "name_not_allowed"},
+      {"unknown token",
+       Request(port_, "POST", "/v1/enroll",
+               EnrollBody("cmt_" + std::string(64, 'a'), "broker-1", good_csr)),
+       401, "invalid_token"},
+      {"malformed token",
+       Request(port_, "POST", "/v1/enroll", EnrollBody("let-me-in", "broker-1", good_csr)), 401,
+       "invalid_token"},
+      {"renew without a client certificate",
+       Request(port_, "POST", "/v1/renew", nlohmann::json{{"csr", good_csr}}.dump()), 401,
+       "client_certificate_required"},
+      {"unknown path", Request(port_, "GET", "/v2/enroll"), 404, "not_found"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.reply.status, c.status) << c.what << ": " << c.reply.body.dump();
+    EXPECT_EQ(Code(c.reply), c.code) << c.what << ": " << c.reply.body.dump();
+    EXPECT_TRUE(c.reply.body["error"]["message"].is_string()) << c.what;
+  }
+  // Nothing was recorded and the token is still unused...
+  EXPECT_EQ(Inventory().size(), rows);
+  ASSERT_EQ(Tokens().size(), 1u);
+  EXPECT_EQ(Tokens()[0]["state"], "unused");
+  // ...and a wrong CA pin sends nothing at all.
+  auto pinned = Enroll("broker-1", {}, std::string(95, 'A'));
+  EXPECT_EQ(pinned.exit_code, 2) << pinned.err;
+  EXPECT_NE(pinned.err.find("--ca-fingerprint: expected"), std::string::npos) << pinned.err;
+  std::string wrong = fingerprint_;
+  wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+  auto mitm = Enroll("broker-1", {}, wrong);
+  EXPECT_EQ(mitm.exit_code, 8) << mitm.err;
+  EXPECT_NE(mitm.err.find("man in the middle"), std::string::npos) << mitm.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("nodes/broker-1")));
+  EXPECT_EQ(Tokens()[0]["state"], "unused");
+
+  // So it still works once, and only once.
+  auto ok = Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", good_csr));
+  EXPECT_EQ(ok.status, 200) << ok.body.dump();
+  EXPECT_EQ(Inventory().size(), rows + 1);
+  auto replay = Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", good_csr));
+  EXPECT_EQ(replay.status, 401);
+  EXPECT_EQ(Code(replay), "token_used");
+  auto replay_cli = Enroll("broker-1");
+  EXPECT_EQ(replay_cli.exit_code, 8);
+  EXPECT_NE(replay_cli.err.find("token_used"), std::string::npos) << replay_cli.err;
+
+  // An expired token.
+  CreateToken("broker-9", {"--ttl", "1s"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto expired = Enroll("broker-9");
+  EXPECT_EQ(expired.exit_code, 8);
+  EXPECT_NE(expired.err.find("token_expired"), std::string::npos) << expired.err;
+  EXPECT_EQ(Inventory().size(), rows + 1);
+}
+
+TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
+  StartServer();
+  for (const char* n : {"broker-1", "broker-2"}) {
+    CreateToken(n, {"--ip", "127.0.0.1"});
+    ASSERT_EQ(Enroll(n).exit_code, 0);
+  }
+  // Revoked: refused, nothing rewritten.
+  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
+  const std::string before = ReadTextFile(Path("nodes/broker-1/broker-1.crt"));
+  const auto rows = Inventory().size();
+  auto revoked = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
+                           "--password-file", "store.pass"});
+  EXPECT_EQ(revoked.exit_code, 8) << revoked.err;
+  EXPECT_NE(revoked.err.find("certificate_revoked"), std::string::npos) << revoked.err;
+  EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
+
+  // Expired, and from a foreign CA: made here with the library.
+  auto ca = CertificateAuthority::Load(Path("pki"), SecretString("ca-password-123")).value();
+  auto key = PrivateKey::Generate(DefaultKeySpec()).value();
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName("broker-2").value();
+  p.sans.AddIp("127.0.0.1");
+  p.days = 1;
+  p.now = std::chrono::system_clock::now() - std::chrono::hours(24 * 10);
+  auto old = SignLeaf(ca.certificate(), ca.key(), key.native(), p).value();
+  {
+    auto inv = OpenInventory(Path("pki")).value();
+    ASSERT_TRUE(inv->RecordIssued("broker-2", old, ca.certificate(), p.now));
+  }
+  auto foreign_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  CaProfile fp;
+  fp.subject = DistinguishedName::CommonName("Mallory CA").value();
+  auto foreign_ca = SelfSignCa(foreign_key, fp).value();
+  LeafProfile lp;
+  lp.subject = DistinguishedName::CommonName("broker-2").value();
+  auto foreign = SignLeaf(foreign_ca, foreign_key, key.native(), lp).value();
+
+  const ServerUrl url = ParseServerUrl(url_).value();
+  const std::vector<Certificate> anchors{ca.certificate()};
+  const std::string csr = Csr(key, "broker-2");
+  auto e1 = RenewWithServer(url, anchors, old, {}, key, csr);
+  ASSERT_FALSE(e1);
+  EXPECT_EQ(e1.error().code(), ErrorCode::kDenied);
+  EXPECT_NE(e1.error().message().find("certificate has expired"), std::string::npos)
+      << e1.error().message();
+  auto e2 = RenewWithServer(url, anchors, foreign, {}, key, csr);
+  ASSERT_FALSE(e2);
+  EXPECT_NE(e2.error().message().find("certificate_rejected"), std::string::npos)
+      << e2.error().message();
+  EXPECT_EQ(Inventory().size(), rows + 1);  // only the expired one recorded by hand
+}
+
+TEST_F(ServiceTest, RenewalAsksOnlyForItsOwnNames) {
+  StartServer();
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  // The current identity, read back with the library.
+  auto cert = Certificate::FromPem(ReadTextFile(Path("nodes/broker-1/broker-1.crt"))).value();
+  const SecretString pw("store-password");
+  auto key = PrivateKey::FromPem(ReadTextFile(Path("nodes/broker-1/broker-1.key")), &pw).value();
+  auto ca = Certificate::FromPem(ReadTextFile(Path("pki/ca.crt"))).value();
+  const ServerUrl url = ParseServerUrl(url_).value();
+  SubjectAltNames more;
+  more.AddIp("127.0.0.1");
+  more.AddDns("admin.example.com");
+  auto r = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1", more));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("names_not_allowed"), std::string::npos)
+      << r.error().message();
+  auto r2 = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-2"));
+  ASSERT_FALSE(r2);
+  EXPECT_NE(r2.error().message().find("name_not_allowed"), std::string::npos);
+  // A superseded certificate cannot renew: renew once, then use the old one.
+  auto first = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1"));
+  ASSERT_TRUE(first) << first.error().message();
+  auto again = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1"));
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message().find("certificate_superseded"), std::string::npos)
+      << again.error().message();
+}
+
+TEST_F(ServiceTest, ConcurrentEnrollmentsLoseNothing) {
+  StartServer({"--quiet", "--rate-limit", "0"});
+  constexpr int kNodes = 24;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kNodes; ++i) {
+    const std::string n = "node-" + std::to_string(i);
+    CreateToken(n);
+    tokens.push_back(Trim(ReadTextFile(Path(n + ".token"))));
+  }
+  const ServerUrl url = ParseServerUrl(url_).value();
+  const std::string pin = NormalizeFingerprint(fingerprint_).value();
+  std::vector<std::string> serials(kNodes);
+  std::vector<std::string> errors(kNodes);
+  std::vector<std::thread> threads;
+  std::atomic<int> next{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i; (i = next.fetch_add(1)) < kNodes;) {
+        EnrollRequestOptions o;
+        o.url = url;
+        o.ca_fingerprint = pin;
+        o.name = "node-" + std::to_string(i);
+        auto e = EnrollIdentity(o, SecretString(tokens[static_cast<size_t>(i)]));
+        if (e) {
+          serials[static_cast<size_t>(i)] = e->identity.certificate.SerialHex();
+        } else {
+          errors[static_cast<size_t>(i)] = e.error().message();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (int i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(errors[static_cast<size_t>(i)], "") << i;
+  }
+  EXPECT_EQ(std::set<std::string>(serials.begin(), serials.end()).size(),
+            static_cast<size_t>(kNodes));
+  std::set<std::string> recorded;
+  for (const auto& row : Inventory()) {
+    if (row["name"].get<std::string>().rfind("node-", 0) == 0) {
+      EXPECT_EQ(row["status"], "valid");
+      recorded.insert(row["serial"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(recorded, std::set<std::string>(serials.begin(), serials.end()));
+  for (const auto& t : Tokens()) {
+    EXPECT_EQ(t["state"], "used");
+  }
+}
+
+TEST_F(ServiceTest, RateLimitAnswers429) {
+  StartServer({"--rate-limit", "1", "--burst", "3"});
+  int limited = 0;
+  std::string retry;
+  for (int i = 0; i < 6; ++i) {
+    auto r = Request(port_, "GET", "/v1/health");
+    if (r.status == 429) {
+      ++limited;
+      retry = r.retry_after;
+      EXPECT_EQ(Code(r), "rate_limited");
+    } else {
+      EXPECT_EQ(r.status, 200);
+    }
+  }
+  EXPECT_GE(limited, 2);
+  EXPECT_EQ(retry, "1");
+}
+
+TEST_F(ServiceTest, CaBundleCrlAndHealth) {
+  StartServer();
+  auto health = Request(port_, "GET", "/v1/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body["status"], "ok");
+  EXPECT_EQ(health.body["ca"]["sha256_fingerprint"], fingerprint_);
+  auto bundle = Request(port_, "GET", "/v1/ca");
+  ASSERT_EQ(bundle.status, 200);
+  EXPECT_EQ(bundle.body["trust"][0], ReadTextFile(Path("pki/ca.crt")));
+  // The CRL follows revocations made by another process.
+  CreateToken("broker-1");
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
+  httplib::SSLClient cli("127.0.0.1", port_);
+  cli.enable_server_certificate_verification(false);
+  auto crl = cli.Get("/v1/crl.pem");
+  ASSERT_TRUE(crl);
+  EXPECT_EQ(crl->status, 200);
+  WriteTextFile(Path("served.crl"), crl->body);
+  auto check = Openssl({"crl", "-in", "served.crl", "-CAfile", "pki/ca.crt", "-noout", "-text"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  const std::string serial =
+      Trim(Openssl({"x509", "-in", "nodes/broker-1/broker-1.crt", "-noout", "-serial"}).out)
+          .substr(7);
+  EXPECT_NE(check.out.find("Serial Number: " + serial), std::string::npos) << check.out;
+  auto der = cli.Get("/v1/crl");
+  ASSERT_TRUE(der);
+  EXPECT_EQ(der->get_header_value("Content-Type"), "application/pkix-crl");
+}
+
+TEST_F(ServiceTest, RenewDaemonWaitsAndStopsOnSigterm) {
+  StartServer();
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  BackgroundProcess daemon({CERTMINT_BINARY, "renew", "broker-1", "--server", url_, "--out",
+                            "nodes", "--daemon", "--password-file", "store.pass"},
+                           dir_.path());
+  EXPECT_FALSE(daemon.WaitForLine("next renewal due at").empty()) << daemon.output();
+  EXPECT_NE(daemon.output().find("not due until"), std::string::npos);
+  EXPECT_EQ(daemon.Stop(SIGTERM), 0) << daemon.output();
+  EXPECT_NE(daemon.output().find("certmint renew: stopped"), std::string::npos);
+}
+
+TEST_F(ServiceTest, ServeRefusesBadSetup) {
+  auto taken = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:99999",
+                         "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(taken.exit_code, 2) << taken.err;
+  auto wrong_pw = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:0",
+                            "--ca-password-file", "store.pass"});
+  EXPECT_EQ(wrong_pw.exit_code, 5) << wrong_pw.err;
+  auto no_ca = Certmint({"serve", "--dir", "nowhere", "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(no_ca.exit_code, 3) << no_ca.err;
+  auto http = Certmint({"enroll", "http://127.0.0.1:1", "--name", "a", "--token-file", "x",
+                        "--ca-fingerprint", "AA"});
+  EXPECT_EQ(http.exit_code, 2);
+  EXPECT_NE(http.err.find("https://"), std::string::npos) << http.err;
+  auto token_argv = Certmint({"token", "create", "n", "--dir", "pki", "--ttl", "0s"});
+  EXPECT_EQ(token_argv.exit_code, 2) << token_argv.err;
+}
+
+}  // namespace
+}  // namespace certmint::testing

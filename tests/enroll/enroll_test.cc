@@ -1,0 +1,122 @@
+// Tokens, the JSON protocol, URLs and pins, and the renewal schedule.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "enroll/client.h"
+#include "enroll/enroll.h"
+#include "enroll/protocol.h"
+#include "enroll/token.h"
+#include "stores/store_fixture.h"
+
+namespace certmint {
+namespace {
+
+TEST(TokenTest, ShapeRandomnessAndHash) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 50; ++i) {
+    auto t = MakeEnrollmentToken().value();
+    EXPECT_TRUE(LooksLikeEnrollmentToken(t.reveal())) << t.reveal();
+    EXPECT_EQ(t.size(), kTokenLength);
+    seen.insert(std::string(t.reveal()));
+  }
+  EXPECT_EQ(seen.size(), 50u);
+  const std::string token = *seen.begin();
+  const std::string hash = HashEnrollmentToken(token);
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash.find(token.substr(4, 16)), std::string::npos);
+  EXPECT_EQ(HashEnrollmentToken(token), hash);
+  EXPECT_NE(HashEnrollmentToken(token + "0"), hash);
+  EXPECT_FALSE(LooksLikeEnrollmentToken("cmt_" + std::string(63, 'a')));
+  EXPECT_FALSE(LooksLikeEnrollmentToken("cmt_" + std::string(64, 'A')));
+  EXPECT_FALSE(LooksLikeEnrollmentToken("xyz_" + std::string(64, 'a')));
+}
+
+TEST(TokenTest, Durations) {
+  EXPECT_EQ(ParseDuration("90s").value(), std::chrono::seconds(90));
+  EXPECT_EQ(ParseDuration("30m").value(), std::chrono::minutes(30));
+  EXPECT_EQ(ParseDuration("24h").value(), std::chrono::hours(24));
+  EXPECT_EQ(ParseDuration("7d").value(), std::chrono::hours(24 * 7));
+  EXPECT_EQ(ParseDuration("15").value(), std::chrono::seconds(15));
+  for (const char* bad : {"", "0s", "-1h", "h", "1w", "1.5h", "99999999999d", "1hh"}) {
+    EXPECT_FALSE(ParseDuration(bad)) << bad;
+  }
+}
+
+TEST(ProtocolTest, EnrollRequestFields) {
+  auto ok = ParseEnrollRequest(R"({"token":"t","name":"n","csr":"c"})").value();
+  EXPECT_EQ(ok.token.reveal(), "t");
+  EXPECT_EQ(ok.name, "n");
+  EXPECT_EQ(ok.csr_pem, "c");
+  for (const char* bad : {"", "{", "[]", "null", R"({"token":"t","name":"n"})",
+                          R"({"token":1,"name":"n","csr":"c"})",
+                          R"({"token":"t","name":"n","csr":"c","extra":1})"}) {
+    auto r = ParseEnrollRequest(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidData);
+  }
+  EXPECT_NE(ParseEnrollRequest(R"({"csr":"c","name":"n","token":"t","x\u0001y":0})")
+                .error()
+                .message()
+                .find("x?y"),
+            std::string::npos);
+  EXPECT_TRUE(ParseRenewRequest(R"({"csr":"c"})"));
+  EXPECT_FALSE(ParseRenewRequest(R"({"csr":"c","name":"n"})"));
+}
+
+TEST(ProtocolTest, IssuedChainRoundTrip) {
+  testing::StoreFixture f;
+  IssuedChain in{"node-1", f.node, {f.ca}, {f.ca}};
+  auto out = ParseIssuedChain(IssuedChainJson(in)).value();
+  EXPECT_EQ(out.name, "node-1");
+  EXPECT_EQ(out.certificate.Sha256Fingerprint(), f.node.Sha256Fingerprint());
+  ASSERT_EQ(out.chain.size(), 1u);
+  ASSERT_EQ(out.trust.size(), 1u);
+  EXPECT_FALSE(ParseIssuedChain(R"({"name":"x","certificate":"junk","chain":[],"trust":[]})"));
+  EXPECT_EQ(DescribeErrorBody(ErrorJson("token_used", "used")), "token_used: used");
+  EXPECT_EQ(DescribeErrorBody("<html>\x01"), "<html>?");
+  EXPECT_EQ(DescribeErrorBody(R"({"error":{"code":5}})"), "?: ?");
+}
+
+TEST(ClientTest, ServerUrls) {
+  auto u = ParseServerUrl("https://ca.example.com:8443/").value();
+  EXPECT_EQ(u.host, "ca.example.com");
+  EXPECT_EQ(u.port, 8443);
+  EXPECT_EQ(ParseServerUrl("https://ca.example.com").value().port, 443);
+  auto v6 = ParseServerUrl("https://[::1]:9000").value();
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.ToString(), "https://[::1]:9000");
+  for (const char* bad : {"http://ca:80", "ca:8443", "https://", "https://ca:0", "https://ca:x",
+                          "https://ca:8443/v1", "https://[::1", "https://c a", "https://ca:70000"}) {
+    auto r = ParseServerUrl(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(ClientTest, Fingerprints) {
+  const std::string colons =
+      "5D:2B:2D:D9:EB:06:01:9E:D4:33:B0:2D:66:3F:3C:05:94:27:D5:15:36:CF:2C:E8:46:0D:40:C1:0A:07:B4:97";
+  std::string bare;
+  for (char c : colons) {
+    if (c != ':') {
+      bare.push_back(static_cast<char>(std::tolower(c)));
+    }
+  }
+  EXPECT_EQ(NormalizeFingerprint(colons).value(), colons);
+  EXPECT_EQ(NormalizeFingerprint(bare).value(), colons);
+  EXPECT_FALSE(NormalizeFingerprint(bare.substr(2)));
+  EXPECT_FALSE(NormalizeFingerprint(bare.substr(1) + "g"));
+}
+
+TEST(RenewalTest, DueAtTwoThirds) {
+  testing::StoreFixture f;
+  const auto due = RenewalDue(f.node);
+  const auto life = f.node.NotAfter() - f.node.NotBefore();
+  EXPECT_EQ(due - f.node.NotBefore(), life * 2 / 3);
+  EXPECT_LT(due, f.node.NotAfter());
+  EXPECT_GT(due, f.node.NotBefore());
+}
+
+}  // namespace
+}  // namespace certmint

@@ -1,0 +1,168 @@
+// EnrollmentService without HTTP: what each request gets, and what the
+// inventory holds afterwards.
+#include "server/service.h"
+
+#include <gtest/gtest.h>
+#include <openssl/x509_vfy.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "enroll/protocol.h"
+#include "enroll/token.h"
+#include "support/temp_dir.h"
+#include "x509/csr.h"
+
+namespace certmint {
+namespace {
+
+class EnrollmentServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CaInitOptions o;
+    o.subject = DistinguishedName::CommonName("Service CA").value();
+    o.kdf_iterations = 1000;
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+    inventory_ = OpenInventory(tmp_ / "pki").value();
+    service_.emplace(*ca_, std::vector<Certificate>{}, inventory_.get());
+  }
+
+  std::string Token(const std::string& name, Role role = Role::kBoth,
+                    std::chrono::seconds ttl = std::chrono::hours(1)) {
+    auto token = MakeEnrollmentToken().value();
+    TokenGrant g;
+    g.name = name;
+    g.sans.AddDns(name + ".example");
+    g.sans.AddIp("10.0.0.1");
+    g.role = role;
+    g.days = 30;
+    g.expires_at = std::chrono::system_clock::now() + ttl;
+    EXPECT_TRUE(inventory_->AddToken(HashEnrollmentToken(token.reveal()), g,
+                                     std::chrono::system_clock::now()));
+    return std::string(token.reveal());
+  }
+
+  std::string Body(const std::string& token, const std::string& name, const PrivateKey& key,
+                   const SubjectAltNames& sans = {}) {
+    return nlohmann::json{{"token", token},
+                          {"name", name},
+                          {"csr", MakeCsrPem(key, DistinguishedName::CommonName(name).value(),
+                                             sans)
+                                      .value()}}
+        .dump();
+  }
+
+  size_t Rows() { return inventory_->List({}, std::chrono::system_clock::now()).value().size(); }
+
+  testing::TempDir tmp_;
+  std::optional<CertificateAuthority> ca_;
+  std::unique_ptr<Inventory> inventory_;
+  std::optional<EnrollmentService> service_;
+  PrivateKey key_ = PrivateKey::Generate(DefaultKeySpec()).value();
+};
+
+TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensNamesAndRole) {
+  const auto now = std::chrono::system_clock::now();
+  auto r = service_->Enroll(Body(Token("node-1", Role::kClient), "node-1", key_), now);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.name, "node-1");
+  auto issued = ParseIssuedChain(r.body).value();
+  EXPECT_EQ(issued.certificate.Sans().ToString(), "DNS:node-1.example, IP:10.0.0.1");
+  EXPECT_EQ(RoleOf(issued.certificate), Role::kClient);
+  EXPECT_TRUE(issued.certificate.MatchesKey(key_));
+  const auto life = issued.certificate.NotAfter() - issued.certificate.NotBefore();
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::hours>(life).count(),
+            30 * 24 + 0 + std::chrono::duration_cast<std::chrono::hours>(kBackdate).count());
+  ASSERT_EQ(issued.trust.size(), 1u);
+  EXPECT_EQ(issued.trust[0].Sha256Fingerprint(), ca_->certificate().Sha256Fingerprint());
+  auto rec = inventory_->FindBySerial(issued.certificate.SerialHex()).value();
+  EXPECT_EQ(rec.status, CertStatus::kValid);
+  EXPECT_EQ(rec.name, "node-1");
+
+  // A subset of the names is fine; the certificate carries just that.
+  SubjectAltNames one;
+  one.AddIp("10.0.0.1");
+  auto sub = service_->Enroll(Body(Token("node-2"), "node-2", key_, one), now);
+  ASSERT_EQ(sub.status, 200) << sub.body;
+  EXPECT_EQ(ParseIssuedChain(sub.body)->certificate.Sans().ToString(), "IP:10.0.0.1");
+}
+
+TEST_F(EnrollmentServiceTest, OneTokenOneCertificateUnderConcurrency) {
+  const std::string token = Token("node-1");
+  std::atomic<int> ok{0};
+  std::atomic<int> used{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto key = PrivateKey::Generate(DefaultKeySpec()).value();
+      auto r = service_->Enroll(Body(token, "node-1", key), std::chrono::system_clock::now());
+      if (r.status == 200) {
+        ++ok;
+      } else if (r.status == 401 && r.body.find("token_used") != std::string::npos) {
+        ++used;
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(used.load(), 7);
+  EXPECT_EQ(Rows(), 1u);
+}
+
+TEST_F(EnrollmentServiceTest, ExpiredTokenAndNothingWritten) {
+  const std::string token = Token("node-1", Role::kBoth, std::chrono::seconds(1));
+  auto r = service_->Enroll(Body(token, "node-1", key_),
+                            std::chrono::system_clock::now() + std::chrono::seconds(5));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("token_expired"), std::string::npos);
+  EXPECT_EQ(Rows(), 0u);
+  EXPECT_TRUE(inventory_->FindToken(HashEnrollmentToken(token))->used_at.empty());
+}
+
+TEST_F(EnrollmentServiceTest, RenewChecksThePeer) {
+  const auto now = std::chrono::system_clock::now();
+  auto first = service_->Enroll(Body(Token("node-1", Role::kServer), "node-1", key_), now);
+  ASSERT_EQ(first.status, 200);
+  auto current = ParseIssuedChain(first.body)->certificate;
+  const std::string renew_body =
+      RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
+                           .value());
+  EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{}, now).status, 401);
+  EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{current, X509_V_ERR_CERT_HAS_EXPIRED}, now)
+                .status,
+            403);
+  EXPECT_EQ(Rows(), 1u);
+  auto renewed = service_->Renew(renew_body, PeerCertificate{current, X509_V_OK}, now);
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  auto next = ParseIssuedChain(renewed.body)->certificate;
+  EXPECT_EQ(RoleOf(next), Role::kServer);
+  EXPECT_EQ(next.Sans(), current.Sans());
+  EXPECT_EQ(inventory_->FindBySerial(current.SerialHex())->status, CertStatus::kSuperseded);
+  EXPECT_EQ(inventory_->FindBySerial(next.SerialHex())->status, CertStatus::kValid);
+  // Revoked: refused.
+  ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
+  auto revoked = service_->Renew(renew_body, PeerCertificate{next, X509_V_OK}, now);
+  EXPECT_EQ(revoked.status, 403);
+  EXPECT_NE(revoked.body.find("certificate_revoked"), std::string::npos);
+  EXPECT_EQ(Rows(), 2u);
+}
+
+TEST_F(EnrollmentServiceTest, CrlAndHealth) {
+  const auto now = std::chrono::system_clock::now();
+  auto crl = service_->Crl(true, now);
+  ASSERT_EQ(crl.status, 200);
+  EXPECT_NE(crl.body.find("BEGIN X509 CRL"), std::string::npos);
+  EXPECT_EQ(service_->Crl(true, now).body, crl.body);  // cached
+  auto r = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
+  ASSERT_EQ(r.status, 200);
+  ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
+  EXPECT_NE(service_->Crl(true, now).body, crl.body);  // a revocation: regenerated
+  EXPECT_EQ(service_->Health(now).status, 200);
+  EXPECT_EQ(service_->Health(now + std::chrono::hours(24 * 365 * 20)).status, 503);
+}
+
+}  // namespace
+}  // namespace certmint
