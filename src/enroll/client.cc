@@ -4,10 +4,17 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
+
+#include "core/fd.h"
 
 namespace certmint {
 namespace {
@@ -15,16 +22,51 @@ namespace {
 constexpr time_t kConnectTimeoutSeconds = 10;
 constexpr time_t kReadTimeoutSeconds = 30;
 
-ossl::X509StorePtr StoreOf(const std::vector<Certificate>& anchors) {
-  ossl::X509StorePtr store(X509_STORE_new());
-  for (const auto& c : anchors) {
-    X509_STORE_add_cert(store.get(), c.native());
+// The trust anchors as a PEM file, for as long as a client lives.
+// cpp-httplib (0.11) adds the system's default CA bundle to a store given
+// with set_ca_cert_store, which would let any publicly trusted certificate
+// for the host stand in for the pinned CA; with set_ca_cert_path it loads
+// that file alone.
+class AnchorFile {
+ public:
+  static Result<AnchorFile> Write(const std::vector<Certificate>& anchors) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string path = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                       "/certmint-anchors-XXXXXX";
+    UniqueFd fd(mkstemp(path.data()));
+    if (fd.get() < 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, std::strerror(errno)));
+    }
+    AnchorFile file(path);
+    std::string pem;
+    for (const auto& c : anchors) {
+      pem += c.ToPem();
+    }
+    if (write(fd.get(), pem.data(), pem.size()) != static_cast<ssize_t>(pem.size())) {
+      return MakeError(ErrorCode::kIo, fmt::format("writing {}", path));
+    }
+    return file;
   }
-  ERR_clear_error();
-  return store;
-}
+  AnchorFile(AnchorFile&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  AnchorFile(const AnchorFile&) = delete;
+  AnchorFile& operator=(const AnchorFile&) = delete;
+  AnchorFile& operator=(AnchorFile&&) = delete;
+  ~AnchorFile() {
+    if (!path_.empty()) {
+      unlink(path_.c_str());
+    }
+  }
+  const std::string& path() const { return path_; }
 
-void Configure(httplib::SSLClient& cli, const std::vector<Certificate>* anchors) {
+ private:
+  explicit AnchorFile(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// With `anchors` null the server is not verified (first contact, before the
+// pin is checked); otherwise only the anchors in `file` are trusted and the
+// certificate must name the URL's host.
+void Configure(httplib::SSLClient& cli, const AnchorFile* anchors) {
   cli.set_connection_timeout(kConnectTimeoutSeconds, 0);
   cli.set_read_timeout(kReadTimeoutSeconds, 0);
   cli.set_write_timeout(kReadTimeoutSeconds, 0);
@@ -34,7 +76,7 @@ void Configure(httplib::SSLClient& cli, const std::vector<Certificate>* anchors)
     cli.enable_server_certificate_verification(false);
   } else {
     cli.enable_server_certificate_verification(true);
-    cli.set_ca_cert_store(StoreOf(*anchors).release());  // the client owns it now
+    cli.set_ca_cert_path(anchors->path().c_str());
   }
 }
 
@@ -177,8 +219,9 @@ Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) 
 Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                      const SecretString& token, const std::string& name,
                                      const std::string& csr_pem) {
+  CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port);
-  Configure(cli, &anchors);
+  Configure(cli, &file);
   std::string request = EnrollRequestJson(token, name, csr_pem);
   auto res = cli.Post("/v1/enroll", request, "application/json");
   Cleanse(request);
@@ -190,6 +233,7 @@ Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Cert
                                     const Certificate& certificate,
                                     const std::vector<Certificate>& chain, const PrivateKey& key,
                                     const std::string& csr_pem) {
+  CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port, certificate.native(), key.native());
   if (!cli.is_valid()) {
     ERR_clear_error();
@@ -199,7 +243,7 @@ Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Cert
   for (const auto& c : chain) {
     SSL_CTX_add1_chain_cert(cli.ssl_context(), c.native());
   }
-  Configure(cli, &anchors);
+  Configure(cli, &file);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem),
                                                     "application/json"),
                                       cli.get_openssl_verify_result()));

@@ -11,6 +11,7 @@
 #include "ca/authority.h"
 #include "e2e/service_fixture.h"
 #include "enroll/enroll.h"
+#include "enroll/token.h"
 #include "inventory/inventory.h"
 #include "x509/csr.h"
 #include "x509/issue.h"
@@ -475,6 +476,100 @@ TEST_F(ServiceTest, ServeRefusesBadSetup) {
   EXPECT_NE(http.err.find("https://"), std::string::npos) << http.err;
   auto token_argv = Certmint({"token", "create", "n", "--dir", "pki", "--ttl", "0s"});
   EXPECT_EQ(token_argv.exit_code, 2) << token_argv.err;
+}
+
+TEST_F(ServiceTest, NoSecretInAnyServiceOutput) {
+  StartServer();
+  std::string printed;
+  auto run = [&](std::vector<std::string> args, RunOptions o = {}) {
+    auto r = Certmint(std::move(args), std::move(o));
+    printed += r.out + r.err;
+    return r;
+  };
+  ASSERT_EQ(run({"token", "create", "broker-1", "--dir", "pki", "--ip", "127.0.0.1", "--out",
+                 "broker-1.token"},
+                RunOptions{.umask = 0000})
+                .exit_code,
+            0);
+  EXPECT_EQ(FileMode(Path("broker-1.token")), 0600);
+  ASSERT_EQ(run({"token", "create", "broker-2", "--dir", "pki", "--out", "broker-2.token",
+                 "--json"})
+                .exit_code,
+            0);
+  run({"token", "list", "--dir", "pki", "--json"});
+  run({"token", "list", "--dir", "pki"});
+  ASSERT_EQ(run({"enroll", url_, "--name", "broker-1", "--token-file", "broker-1.token",
+                 "--ca-fingerprint", fingerprint_, "--out", "nodes", "--json"})
+                .exit_code,
+            0);
+  run({"enroll", url_, "--name", "broker-1", "--token-file", "broker-1.token",
+       "--ca-fingerprint", fingerprint_, "--out", "again", "--verbose"});  // replayed
+  run({"enroll", url_, "--name", "broker-2", "--ca-fingerprint", fingerprint_, "--out", "nodes",
+       "--password-file", "store.pass"},
+      RunOptions{.env = {{"CERTMINT_TOKEN", Trim(ReadTextFile(Path("broker-2.token")))}}});
+  run({"renew", "broker-1", "--server", url_, "--out", "nodes", "--verbose"});
+  run({"renew", "broker-2", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  printed += server_->output();
+  server_.reset();
+
+  for (const char* n : {"broker-1", "broker-2"}) {
+    const std::string token = Trim(ReadTextFile(Path(std::string(n) + ".token")));
+    ASSERT_EQ(token.size(), kTokenLength);
+    EXPECT_EQ(printed.find(token), std::string::npos) << "token printed";
+    EXPECT_EQ(printed.find(token.substr(4, 40)), std::string::npos) << "token part printed";
+  }
+  EXPECT_EQ(printed.find("ca-password-123"), std::string::npos);
+  EXPECT_EQ(printed.find("store-password"), std::string::npos);
+  const std::string generated = ReadTextFile(Path("nodes/broker-1/password")).substr(0, 32);
+  EXPECT_EQ(printed.find(generated), std::string::npos);
+  EXPECT_EQ(printed.find("-----BEGIN"), std::string::npos) << printed;
+  // The inventory stores the token's hash only.
+  const std::string db = ReadTextFile(Path("pki/inventory.db")) +
+                         (std::filesystem::exists(Path("pki/inventory.db-wal"))
+                              ? ReadTextFile(Path("pki/inventory.db-wal"))
+                              : std::string());
+  const std::string token = Trim(ReadTextFile(Path("broker-1.token")));
+  EXPECT_EQ(db.find(token.substr(4)), std::string::npos);
+  EXPECT_NE(db.find(HashEnrollmentToken(token)), std::string::npos);
+}
+
+// cpp-httplib adds the system's CA bundle to a client's custom trust store;
+// certmint must trust its own anchors only. Here an impostor holds a
+// certificate for 127.0.0.1 from a CA the "system" trusts (SSL_CERT_FILE):
+// a renewal must refuse it before sending anything.
+TEST_F(ServiceTest, PinnedTrustIgnoresTheSystemCaBundle) {
+  StartServer();
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  ASSERT_EQ(Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", "public-ca.key", "-out", "public-ca.crt", "-subj",
+                     "/CN=Some Public CA", "-days", "2"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                     "-keyout", "impostor.key", "-subj", "/CN=impostor", "-addext",
+                     "subjectAltName=IP:127.0.0.1", "-x509", "-CA", "public-ca.crt", "-CAkey",
+                     "public-ca.key", "-days", "2", "-out", "impostor.crt"})
+                .exit_code,
+            0);
+  BackgroundProcess impostor({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
+                              "impostor.crt", "-key", "impostor.key", "-www"},
+                             dir_.path());
+  const std::string line = impostor.WaitForLine("ACCEPT");
+  ASSERT_FALSE(line.empty()) << impostor.output();
+  const std::string url = "https://127.0.0.1:" + line.substr(line.rfind(':') + 1);
+  // The impostor is trusted by the "system" store: openssl's default paths
+  // take SSL_CERT_FILE.
+  auto probe = Openssl({"verify", "-CAfile", "public-ca.crt", "impostor.crt"});
+  ASSERT_EQ(probe.exit_code, 0) << probe.out << probe.err;
+  const std::string before = ReadTextFile(Path("nodes/broker-1/broker-1.crt"));
+  auto r = Certmint({"renew", "broker-1", "--server", url, "--out", "nodes", "--password-file",
+                     "store.pass"},
+                    RunOptions{.env = {{"SSL_CERT_FILE", Path("public-ca.crt")}}});
+  EXPECT_EQ(r.exit_code, 8) << r.out << r.err;
+  EXPECT_NE(r.err.find("not trusted"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
 }
 
 }  // namespace
