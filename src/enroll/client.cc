@@ -71,6 +71,7 @@ void Configure(httplib::SSLClient& cli, const AnchorFile* anchors) {
   cli.set_read_timeout(kReadTimeoutSeconds, 0);
   cli.set_write_timeout(kReadTimeoutSeconds, 0);
   cli.set_keep_alive(false);
+  cli.set_tcp_nodelay(true);
   SSL_CTX_set_min_proto_version(cli.ssl_context(), TLS1_2_VERSION);
   if (anchors == nullptr) {
     cli.enable_server_certificate_verification(false);

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 
@@ -86,12 +87,10 @@ class SqliteInventory final : public Inventory {
 
   Status RecordIssued(const std::string& name, const Certificate& cert, const Certificate& issuer,
                       TimePoint now) override {
-    std::lock_guard<std::mutex> lock(mu_);
     return Transaction([&]() { return InsertCertificate(name, cert, issuer, now, "pending"); });
   }
 
   Status Activate(const std::string& name, const std::string& serial) override {
-    std::lock_guard<std::mutex> lock(mu_);
     return Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(auto check, Prepare("SELECT status FROM certificates WHERE serial = ?1 "
                                               "AND name = ?2"));
@@ -136,7 +135,6 @@ class SqliteInventory final : public Inventory {
   }
 
   Result<InventoryRecord> Revoke(const std::string& key, int reason, TimePoint now) override {
-    std::lock_guard<std::mutex> lock(mu_);
     InventoryRecord found;
     CM_RETURN_IF_ERROR(Transaction([&]() -> Status {
       // A serial (hex, colons optional), else the name's current certificate.
@@ -178,7 +176,6 @@ class SqliteInventory final : public Inventory {
   }
 
   Result<long long> NextCrlNumber() override {
-    std::lock_guard<std::mutex> lock(mu_);
     long long n = 0;
     CM_RETURN_IF_ERROR(Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(auto sel, Prepare("SELECT next FROM crl_number WHERE id = 1"));
@@ -204,7 +201,6 @@ class SqliteInventory final : public Inventory {
   }
 
   Status AddToken(const std::string& hash, const TokenGrant& g, TimePoint now) override {
-    std::lock_guard<std::mutex> lock(mu_);
     return Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(auto ins, Prepare(
           "INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) "
@@ -240,7 +236,6 @@ class SqliteInventory final : public Inventory {
 
   Result<RedeemOutcome> RedeemToken(const std::string& hash, const Certificate& cert,
                                     const Certificate& issuer, TimePoint now) override {
-    std::lock_guard<std::mutex> lock(mu_);
     RedeemOutcome outcome = RedeemOutcome::kRedeemed;
     const Status done = Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
@@ -275,7 +270,6 @@ class SqliteInventory final : public Inventory {
   Result<RenewalOutcome> RecordRenewal(const std::string& name, const std::string& old_serial,
                                        const Certificate& cert, const Certificate& issuer,
                                        TimePoint now) override {
-    std::lock_guard<std::mutex> lock(mu_);
     RenewalOutcome outcome = RenewalOutcome::kRecorded;
     const Status done = Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT status FROM certificates WHERE serial = ?1 "
@@ -385,16 +379,78 @@ class SqliteInventory final : public Inventory {
     return {};
   }
 
-  // BEGIN IMMEDIATE takes the write lock up front, so concurrent writers
-  // wait (busy timeout) instead of failing half-way.
+  // Every change goes through here. Group commit: changes that arrive while
+  // another thread is writing wait, then go into one transaction together,
+  // each in its own savepoint (one failing does not undo the others), with
+  // one fsync at COMMIT for all of them. BEGIN IMMEDIATE takes SQLite's write
+  // lock up front, so other processes wait (busy timeout) instead of failing
+  // half-way. `body` runs on whichever thread leads the batch, with mu_ held.
   Status Transaction(const std::function<Status()>& body) {
-    CM_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status st = body();
-    if (!st) {
-      (void)Exec("ROLLBACK");
-      return st;
+    Pending self{&body};
+    std::unique_lock<std::mutex> lk(queue_mu_);
+    queue_.push_back(&self);
+    while (!self.done && writing_) {
+      queue_cv_.wait(lk);
     }
-    return Exec("COMMIT");
+    if (self.done) {
+      return self.status;
+    }
+    writing_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(queue_);
+    lk.unlock();
+    {
+      std::lock_guard<std::mutex> db(mu_);
+      WriteBatch(batch);
+    }
+    lk.lock();
+    for (Pending* p : batch) {
+      p->done = true;
+    }
+    writing_ = false;
+    queue_cv_.notify_all();
+    return self.status;
+  }
+
+  struct Pending {
+    const std::function<Status()>* body;
+    Status status = {};
+    bool done = false;
+  };
+
+  void WriteBatch(const std::vector<Pending*>& batch) {
+    Status begin = Exec("BEGIN IMMEDIATE");
+    if (!begin) {
+      for (Pending* p : batch) {
+        p->status = begin;
+      }
+      return;
+    }
+    for (Pending* p : batch) {
+      if (batch.size() == 1) {
+        p->status = (*p->body)();
+        if (!p->status) {
+          (void)Exec("ROLLBACK");
+          return;
+        }
+        continue;
+      }
+      Status sp = Exec("SAVEPOINT change");
+      p->status = sp ? (*p->body)() : sp;
+      if (!p->status) {
+        (void)Exec("ROLLBACK TO change");
+      }
+      (void)Exec("RELEASE change");
+    }
+    Status commit = Exec("COMMIT");
+    if (!commit) {
+      (void)Exec("ROLLBACK");
+      for (Pending* p : batch) {
+        if (p->status) {
+          p->status = commit;
+        }
+      }
+    }
   }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -435,7 +491,11 @@ class SqliteInventory final : public Inventory {
 
   DbPtr db_;
   std::string path_;
-  std::mutex mu_;
+  std::mutex mu_;  // the connection
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<Pending*> queue_;  // changes waiting for the next batch
+  bool writing_ = false;
 };
 
 }  // namespace

@@ -109,6 +109,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_payload_max_length(options.max_body_bytes);
   svr.set_keep_alive_max_count(100);
+  svr.set_tcp_nodelay(true);  // answers go out at once, not after a delayed ACK
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
 
