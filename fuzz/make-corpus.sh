@@ -9,7 +9,7 @@ c="$root/corpus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl}
+rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request}
 echo changeit > pw
 echo ca-password > ca.pw
 "$certmint" ca init --dir pki --ca-password-file ca.pw >/dev/null
@@ -66,4 +66,30 @@ printf 'identities:\n  - name: n-{n}\n    count: 3\n    ip: [10.0.0.{n}]\n' > "$
 "$certmint" revoke node --dir pki --reason key-compromise >/dev/null
 "$certmint" crl --dir pki --out "$c/crl/certmint.pem" --ca-password-file ca.pw >/dev/null
 "$certmint" crl --dir pki --der --out "$c/crl/certmint.der" --ca-password-file ca.pw >/dev/null
+# request: the CA service's bodies (first byte: 0 enroll, 1 renew), CSRs from
+# certmint csr and openssl, the placeholder token request_fuzz.cc replaces.
+"$certmint" csr node-1 --dns node-1.example --ip 10.0.0.1 --out req --password-file pw >/dev/null
+"$certmint" csr node-r --out req --password-file pw >/dev/null
+"$certmint" csr node-1 --dns evil.example --out req-evil --password-file pw >/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout req/ca.key \
+  -subj /CN=node-1 -addext basicConstraints=critical,CA:TRUE -out req/ca.csr 2>/dev/null
+python3 - "$c/request" <<'PY'
+import json, sys
+out = sys.argv[1]
+tok = "cmt_" + "0" * 64
+csr = open("req/node-1.csr").read()
+bodies = {
+    "enroll-ok": (0, {"token": tok, "name": "node-1", "csr": csr}),
+    "enroll-extra-names": (0, {"token": tok, "name": "node-1", "csr": open("req-evil/node-1.csr").read()}),
+    "enroll-ca": (0, {"token": tok, "name": "node-1", "csr": open("req/ca.csr").read()}),
+    "enroll-unknown-field": (0, {"token": tok, "name": "node-1", "csr": csr, "role": "ca"}),
+    "renew-ok": (1, {"csr": open("req/node-r.csr").read()}),
+    "renew-other-name": (1, {"csr": csr}),
+}
+for name, (kind, body) in bodies.items():
+    with open(f"{out}/{name}", "wb") as f:
+        f.write(bytes([kind]) + json.dumps(body).encode())
+with open(f"{out}/not-json", "wb") as f:
+    f.write(b"\x00{\"token\": [1, {\"a\": null}], ")
+PY
 echo "corpus written to $c"

@@ -6,7 +6,7 @@ build=${1:-build-fuzz}
 secs=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 status=0
-for t in jks pkcs12 pem_der csr manifest crl; do
+for t in jks pkcs12 pem_der csr manifest crl request; do
   work=$(mktemp -d)
   cp -r "$root/fuzz/corpus/$t/." "$work/"
   echo "fuzz: $t for ${secs}s"
