@@ -134,6 +134,9 @@ if [ $quick = 0 ]; then
   echo "bench: peak RSS for 10,000 identities: $rss KB"
 fi
 
+# The CA service's load test (writes docs/performance-data/service-load.json).
+"$root/bench/load.sh" --no-report
+
 # The raw measurements stay beside the report, so it can be re-rendered.
 mkdir -p "$root/docs/performance-data"
 cp "$results" "$work/floor.json" "$root/docs/performance-data/"
