@@ -11,7 +11,8 @@ packages=(
   libexpected-dev                # tl::expected, our Result<T>
   libyaml-cpp-dev                # the cluster manifest
   libsqlite3-dev sqlite3         # the inventory of issued certificates
-  nlohmann-json3-dev             # --json output
+  nlohmann-json3-dev             # --json output and the CA service's API
+  libcpp-httplib-dev             # the CA service (certmint serve) and its client
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
   bsdutils                       # script(1): a real terminal for the prompt and progress tests
