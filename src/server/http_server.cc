@@ -48,6 +48,10 @@ bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
   ERR_clear_error();  // duplicates in the store are not an error here
   SSL_CTX_set_client_CA_list(&ctx, names);
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, AcceptAndRecord);
+  // A renewal proves possession of the current certificate's key; the
+  // certificate need not be for client authentication (a role=server
+  // identity renews too).
+  SSL_CTX_set_purpose(&ctx, X509_PURPOSE_ANY);
   static const unsigned char kSessionContext[] = "certmint-serve";
   SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof(kSessionContext) - 1);
   return true;

@@ -319,6 +319,26 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   EXPECT_EQ(Inventory().size(), rows + 1);  // only the expired one recorded by hand
 }
 
+TEST_F(ServiceTest, EveryRoleRenews) {
+  StartServer();
+  for (const char* role : {"server", "client", "both"}) {
+    const std::string name = std::string("n-") + role;
+    CreateToken(name, {"--ip", "127.0.0.1", "--role", role});
+    ASSERT_EQ(Enroll(name).exit_code, 0);
+    auto r = Certmint({"renew", name, "--server", url_, "--out", "nodes", "--password-file",
+                       "store.pass"});
+    EXPECT_EQ(r.exit_code, 0) << role << ": " << r.err;
+    auto eku = Openssl({"x509", "-in", "nodes/" + name + "/" + name + ".crt", "-noout", "-ext",
+                        "extendedKeyUsage"});
+    EXPECT_EQ(eku.out.find("TLS Web Server Authentication") != std::string::npos,
+              std::string(role) != "client")
+        << eku.out;
+    EXPECT_EQ(eku.out.find("TLS Web Client Authentication") != std::string::npos,
+              std::string(role) != "server")
+        << eku.out;
+  }
+}
+
 TEST_F(ServiceTest, RenewalAsksOnlyForItsOwnNames) {
   StartServer();
   CreateToken("broker-1", {"--ip", "127.0.0.1"});
