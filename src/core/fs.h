@@ -8,9 +8,11 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/error.h"
+#include "core/fd.h"
 
 namespace certmint::fs {
 
@@ -51,9 +53,10 @@ class StagingDir {
   const std::string& path() const { return path_; }
   std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
 
-  // Writes a new file in the staging directory, with `mode` and fsynced.
-  // No temporary name or rename is needed: nobody sees the directory until
-  // Commit, which syncs the directory itself once.
+  // Writes a new file in the staging directory, with `mode`. No temporary
+  // name or rename is needed: nobody sees the directory until Commit, which
+  // syncs every file written (all together, after the writes) and the
+  // directory before the rename.
   Status WriteFile(std::string_view name, std::string_view data, mode_t mode);
 
   // Renames the staging directory to the final path. Fails with
@@ -68,8 +71,10 @@ class StagingDir {
  private:
   StagingDir(std::string path, std::string final_path)
       : path_(std::move(path)), final_path_(std::move(final_path)) {}
+  Status SyncWritten();
   std::string path_;
   std::string final_path_;
+  std::vector<UniqueFd> written_;  // files not yet synced
   bool committed_ = false;
 };
 
