@@ -93,20 +93,28 @@ if ec and rsa:
     if rss:
         w(f"| peak RSS under 100 MB for 10,000 identities | {int(rss)/1024:.1f} MB | {met(int(rss) < 100*1024)} |")
     w("")
-    w(f"On this machine the RSA-2048 floor alone is {rsa[2]/rsa[1]:.0f}x faster than the seed"
-      " recipe, so no tool can reach 25x here: key generation dominates both. For EC the"
-      " remaining gap to the floor is file-system work (see below).")
+    floor_speedup = rsa[2] / rsa[1]
+    if floor_speedup < 25:
+        w(f"On this machine the RSA-2048 floor alone is {floor_speedup:.0f}x faster than the seed"
+          " recipe, so no tool can reach 25x here: key generation dominates both.")
+    else:
+        w(f"On this machine the RSA-2048 floor alone is {floor_speedup:.0f}x faster than the seed"
+          f" recipe: 25x needs certmint within {floor_speedup/25:.2f}x of the floor; key"
+          " generation (random primes, so its time varies from run to run) dominates both.")
+    w(" For EC, certmint's in-memory work is at the floor; the remaining gap is file-system and"
+      " inventory work (see below).")
     w("")
 w("## Where certmint's time goes (EC P-256)")
 w("")
 w(f"- Crypto floor on one thread: {floor1['ec:p256']:.2f} ms CPU; certmint's whole in-memory"
   f" work for an identity (issue, encode PEM, PKCS#12 and JKS): {inmem['ec:p256']:.2f} ms CPU"
   f" ({inmem['ec:p256']/floor1['ec:p256']:.2f}x the floor).")
-w("- The rest is the file system: every identity is 12 files, each created and fsynced in a"
-  " private staging directory that is then moved into place in one rename (or one atomic"
-  " exchange on renewal). On a machine where file-system"
-  " calls are cheap the apply approaches the in-memory figure; under a sandboxing kernel such"
-  " as gVisor each call costs tens of microseconds and the ratio to the floor grows.")
+w("- The rest is the file system: every identity is 12 files written into a private staging"
+  " directory, synced together (one journal commit rather than one per file) and moved into"
+  " place in one rename (or one atomic exchange on renewal), plus its inventory rows, which"
+  " concurrent workers commit together. `apply` runs twice as many workers as hardware"
+  " threads so that one identity's fsync waits overlap with another's key generation; on"
+  " this machine that took 1,000 EC identities from about 9 s to about 7 s.")
 w("")
 if rss:
     w(f"## Memory\n\nPeak RSS of `certmint apply` for 10,000 EC identities: {int(rss)/1024:.1f} MB.")
