@@ -39,7 +39,7 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& global);
 // csr and sign.
 Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& global);
-// serve, token create/list, enroll.
+// serve, token create/list/revoke, enroll.
 Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& global);
 
 // Prints a JSON value or text to stdout.

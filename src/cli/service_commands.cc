@@ -234,7 +234,10 @@ Status RunTokenList(const TokenListArgs& a) {
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
   auto state = [&](const TokenRecord& t) {
-    return !t.used_at.empty() ? "used" : t.grant.expires_at <= now ? "expired" : "unused";
+    return !t.revoked_at.empty()       ? "revoked"
+           : !t.used_at.empty()        ? "used"
+           : t.grant.expires_at <= now ? "expired"
+                                       : "unused";
   };
   if (a.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -248,6 +251,7 @@ Status RunTokenList(const TokenListArgs& a) {
                       {"created_at", t.created_at},
                       {"expires_at", FormatUtc(t.grant.expires_at)},
                       {"used_at", t.used_at},
+                      {"revoked_at", t.revoked_at},
                       {"serial", t.serial}});
     }
     PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -259,6 +263,20 @@ Status RunTokenList(const TokenListArgs& a) {
     std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name, state(t),
                              FormatUtc(t.grant.expires_at), t.grant.sans.ToString());
   }
+  return {};
+}
+
+struct TokenRevokeArgs {
+  std::string id;
+  std::string dir;
+};
+
+Status RunTokenRevoke(const TokenRevokeArgs& a) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto t, inventory->RevokeToken(a.id, std::chrono::system_clock::now()));
+  std::cout << fmt::format("Revoked token {} for {}: it can no longer enroll\n", t.id,
+                           t.grant.name);
   return {};
 }
 
@@ -398,6 +416,12 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* list = token->add_subcommand("list", "Tokens: their names, state and expiry");
   list->add_option("--dir", tl->dir, "The CA's directory")->required();
   list->add_flag("--json", tl->json, "Print JSON");
+  auto tr = std::make_shared<TokenRevokeArgs>();
+  CLI::App* revoke = token->add_subcommand(
+      "revoke", "Withdraw an unused token (lost, or handed to the wrong place)");
+  revoke->add_option("ID", tr->id, "The token's id, as token create and token list show it")
+      ->required();
+  revoke->add_option("--dir", tr->dir, "The CA's directory")->required();
 
   auto e = std::make_shared<EnrollArgs>();
   CLI::App* enroll = app->add_subcommand(
@@ -449,6 +473,8 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       CM_RETURN_IF_ERROR(RunTokenCreate(*t));
     } else if (list->parsed()) {
       CM_RETURN_IF_ERROR(RunTokenList(*tl));
+    } else if (revoke->parsed()) {
+      CM_RETURN_IF_ERROR(RunTokenRevoke(*tr));
     } else {
       CM_RETURN_IF_ERROR(RunEnroll(*e));
     }

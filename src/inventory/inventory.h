@@ -66,11 +66,12 @@ struct TokenRecord {
   std::string id;  // the first 12 hex digits of the hash: safe to show
   TokenGrant grant;
   std::string created_at;
-  std::string used_at;  // empty while unused
+  std::string used_at;     // empty while unused
+  std::string revoked_at;  // set by RevokeToken: the token no longer works
   std::string serial;   // of the certificate it obtained
 };
 
-enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired };
+enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired, kRevoked };
 enum class RenewalOutcome { kRecorded, kNotCurrent };
 
 class Inventory {
@@ -103,6 +104,10 @@ class Inventory {
   // kNotFound for an unknown hash.
   virtual Result<TokenRecord> FindToken(const std::string& token_hash) = 0;
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Withdraws an unused token by its id (TokenRecord::id, or a longer prefix
+  // of its hash). kNotFound when none matches, kInvalidArgument when the
+  // prefix is ambiguous, kAlreadyExists when it was used or revoked already.
+  virtual Result<TokenRecord> RevokeToken(const std::string& id, TimePoint now) = 0;
   // In one transaction: marks the token used and records `cert` as the valid
   // certificate of the token's name (others of that name become superseded).
   // Only one of several concurrent redeemers of a token gets kRedeemed.

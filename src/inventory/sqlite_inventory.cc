@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS tokens (
   created_at TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at TEXT,
-  serial TEXT
+  serial TEXT,
+  revoked_at TEXT
 );
 )sql";
 
@@ -234,6 +235,51 @@ class SqliteInventory final : public Inventory {
     return TokenRows(st.get());
   }
 
+  Result<TokenRecord> RevokeToken(const std::string& id, TimePoint now) override {
+    std::string prefix;
+    for (char c : id) {
+      if (!std::isxdigit(static_cast<unsigned char>(c))) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         fmt::format("'{}' is not a token id (hex digits, as token list shows)", id));
+      }
+      prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (prefix.size() < 8) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "give at least 8 hex digits of the token id (token list shows 12)");
+    }
+    TokenRecord found;
+    const Status done = Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE substr(hash, 1, ?2) = ?1"));
+      Bind(st.get(), 1, prefix);
+      sqlite3_bind_int(st.get(), 2, static_cast<int>(prefix.size()));
+      CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
+      if (rows.empty()) {
+        return MakeError(ErrorCode::kNotFound, fmt::format("no token with id {}", prefix));
+      }
+      if (rows.size() > 1) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         fmt::format("{} tokens have ids starting {}: give more digits",
+                                     rows.size(), prefix));
+      }
+      found = rows[0];
+      if (!found.revoked_at.empty() || !found.used_at.empty()) {
+        return MakeError(ErrorCode::kAlreadyExists,
+                         fmt::format("token {} for {} was already {}", found.id, found.grant.name,
+                                     found.revoked_at.empty() ? "used" : "revoked"));
+      }
+      CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE tokens SET revoked_at = ?2 "
+                                           "WHERE substr(hash, 1, ?3) = ?1"));
+      Bind(up.get(), 1, prefix);
+      Bind(up.get(), 2, FormatUtc(now));
+      sqlite3_bind_int(up.get(), 3, static_cast<int>(prefix.size()));
+      return StepDone(up.get());
+    });
+    CM_RETURN_IF_ERROR(done);
+    found.revoked_at = FormatUtc(now);
+    return found;
+  }
+
   Result<RedeemOutcome> RedeemToken(const std::string& hash, const Certificate& cert,
                                     const Certificate& issuer, TimePoint now) override {
     RedeemOutcome outcome = RedeemOutcome::kRedeemed;
@@ -243,6 +289,10 @@ class SqliteInventory final : public Inventory {
       CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
       if (rows.empty()) {
         outcome = RedeemOutcome::kUnknown;
+        return {};
+      }
+      if (!rows[0].revoked_at.empty()) {
+        outcome = RedeemOutcome::kRevoked;
         return {};
       }
       if (!rows[0].used_at.empty()) {
@@ -351,6 +401,7 @@ class SqliteInventory final : public Inventory {
       r.created_at = Text(st, 6);
       r.grant.expires_at = TimePoint(std::chrono::seconds(sqlite3_column_int64(st, 7)));
       r.used_at = Text(st, 8);
+      r.revoked_at = Text(st, 10);
       r.serial = Text(st, 9);
       out.push_back(std::move(r));
     }

@@ -113,6 +113,9 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
     }
     return ApiError(503, "inventory_unavailable", "the inventory cannot be read");
   }
+  if (!token->revoked_at.empty()) {
+    return ApiError(401, "token_revoked", "the token was revoked");
+  }
   if (!token->used_at.empty()) {
     return ApiError(401, "token_used", "the token has already been used");
   }
@@ -152,6 +155,8 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
       return ApiError(401, "token_used", "the token has already been used");
     case RedeemOutcome::kExpired:
       return ApiError(401, "token_expired", "the token has expired");
+    case RedeemOutcome::kRevoked:
+      return ApiError(401, "token_revoked", "the token was revoked");
     case RedeemOutcome::kUnknown:
       break;
   }

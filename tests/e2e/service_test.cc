@@ -267,6 +267,25 @@ TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
   EXPECT_EQ(Inventory().size(), rows + 1);
 }
 
+TEST_F(ServiceTest, RevokedTokenIsRefused) {
+  StartServer();
+  auto created = Certmint({"token", "create", "broker-1", "--dir", "pki", "--out",
+                           "broker-1.token", "--json"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string id = nlohmann::json::parse(created.out)["id"];
+  auto revoke = Certmint({"token", "revoke", id, "--dir", "pki"});
+  EXPECT_EQ(revoke.exit_code, 0) << revoke.err;
+  EXPECT_NE(revoke.out.find("Revoked token " + id + " for broker-1"), std::string::npos);
+  EXPECT_EQ(Tokens()[0]["state"], "revoked");
+  auto again = Certmint({"token", "revoke", id, "--dir", "pki"});
+  EXPECT_EQ(again.exit_code, 4) << again.err;
+  EXPECT_EQ(Certmint({"token", "revoke", "deadbeef00", "--dir", "pki"}).exit_code, 3);
+  auto r = Enroll("broker-1");
+  EXPECT_EQ(r.exit_code, 8);
+  EXPECT_NE(r.err.find("token_revoked"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("nodes/broker-1")));
+}
+
 TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   StartServer();
   for (const char* n : {"broker-1", "broker-2"}) {

@@ -122,6 +122,32 @@ TEST_F(EnrollmentServiceTest, ExpiredTokenAndNothingWritten) {
   EXPECT_TRUE(inventory_->FindToken(HashEnrollmentToken(token))->used_at.empty());
 }
 
+TEST_F(EnrollmentServiceTest, RevokedTokenDoesNotEnroll) {
+  const std::string token = Token("node-1");
+  const std::string id = HashEnrollmentToken(token).substr(0, 12);
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_EQ(inventory_->RevokeToken("abc", now).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(inventory_->RevokeToken("xyz12345", now).error().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(inventory_->RevokeToken(id == "000000000000" ? "111111111111" : "000000000000", now)
+                .error()
+                .code(),
+            ErrorCode::kNotFound);
+  auto revoked = inventory_->RevokeToken(id, now);
+  ASSERT_TRUE(revoked) << revoked.error().message();
+  EXPECT_EQ(revoked->grant.name, "node-1");
+  EXPECT_EQ(inventory_->RevokeToken(id, now).error().code(), ErrorCode::kAlreadyExists);
+  auto r = service_->Enroll(Body(token, "node-1", key_), now);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("token_revoked"), std::string::npos) << r.body;
+  EXPECT_EQ(Rows(), 0u);
+  // A used token cannot be revoked (there is nothing left to withdraw).
+  const std::string other = Token("node-2");
+  ASSERT_EQ(service_->Enroll(Body(other, "node-2", key_), now).status, 200);
+  EXPECT_EQ(inventory_->RevokeToken(HashEnrollmentToken(other).substr(0, 12), now).error().code(),
+            ErrorCode::kAlreadyExists);
+}
+
 TEST_F(EnrollmentServiceTest, RenewChecksThePeer) {
   const auto now = std::chrono::system_clock::now();
   auto first = service_->Enroll(Body(Token("node-1", Role::kServer), "node-1", key_), now);
