@@ -25,7 +25,8 @@ constexpr const char* kExitCodes =
     "  4  already exists (certmint never overwrites a CA or an identity)\n"
     "  5  wrong password, or a file failed its integrity check\n"
     "  6  invalid data (a file is malformed or unsupported)\n"
-    "  7  I/O error (reading or writing failed)";
+    "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
+    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)";
 
 int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};
