@@ -2,8 +2,11 @@
 # Load test of the CA service (issue 7), bounded in count and time, on
 # 127.0.0.1 only. Runs bench/enroll_load.cc against a real `certmint serve`:
 #   1. nodes: every enrollment and renewal on a new verified TLS connection,
-#      as `certmint enroll` / `renew --server` make them;
-#   2. keep-alive: enrollments over one connection per client, as a
+#      made by certmint's own client, as `certmint enroll` / `renew --server`
+#      make them;
+#   2. lean: a new TLS connection (full handshake) per enrollment too, from a
+#      minimal client that spends less CPU on the cores the service shares;
+#   3. keep-alive: enrollments over one connection per client, as a
 #      provisioning system or proxy in front of the service would.
 # Writes docs/performance-data/service-load.json and re-renders
 # docs/performance.md from the kept data (unless --no-report).
@@ -34,13 +37,14 @@ e=d['enrollments']; r=d['renewals']; print(f\"{e['per_second']:.0f} enrollments/
 {e['errors']+r['errors']} errors, {d['duplicate_serials']} duplicate serials\")" "$work/$label.json")"
 }
 run nodes --enrollments 2000 --renewals 1000 --clients 8 --threads 8
+run lean --enrollments 4000 --renewals 0 --clients 8 --threads 8 --lean
 run keep-alive --enrollments 4000 --renewals 0 --clients 8 --threads 8 --keep-alive
 
 mkdir -p "$root/docs/performance-data"
 python3 - "$work" "$root/docs/performance-data/service-load.json" <<'PY'
 import json, sys
 work, out = sys.argv[1:3]
-json.dump({label: json.load(open(f"{work}/{label}.json")) for label in ("nodes", "keep-alive")},
+json.dump({label: json.load(open(f"{work}/{label}.json")) for label in ("nodes", "lean", "keep-alive")},
           open(out, "w"), indent=2)
 PY
 if [ $report = 1 ]; then

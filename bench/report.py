@@ -136,8 +136,9 @@ if os.path.exists(load_file):
     w("")
     w("| run | phase | requests | certificates/s | p50 | p99 | errors | server CPU per request |")
     w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    labels = {"nodes": "new TLS connection per request (as nodes do)",
-              "keep-alive": "one connection per client (provisioning proxy)"}
+    labels = {"nodes": "certmint's client, new TLS connection per request (as nodes do)",
+              "lean": "minimal client, new TLS connection per request",
+              "keep-alive": "minimal client, one connection per client (provisioning proxy)"}
     for label, d in load.items():
         for phase in ("enrollments", "renewals"):
             p = d[phase]
@@ -152,17 +153,20 @@ if os.path.exists(load_file):
     w(f"Duplicate serials: {dups}. Certificates missing from the inventory: {lost}.")
     w("")
     ka = load.get("keep-alive", {}).get("enrollments")
+    lean = load.get("lean", {}).get("enrollments")
     nodes = load.get("nodes", {}).get("enrollments")
     if ka and nodes:
-        cap = 1000.0 * cores / nodes["server_cpu_ms_per_request"] if nodes["server_cpu_ms_per_request"] else 0
+        fresh = lean or nodes
+        cpu = fresh["server_cpu_ms_per_request"]
+        cap = 1000.0 * cores / cpu if cpu else 0
         w("Target (issue 7): at least 1,000 EC enrollments/s on 2 cores, zero errors, zero duplicate"
           f" serials. Over kept-alive connections: {ka['per_second']:.0f}/s"
-          f" ({met(ka['per_second'] >= 1000 and ka['errors'] == 0 and dups == 0)}). With a new"
-          f" TLS handshake per enrollment: {nodes['per_second']:.0f}/s"
-          f" ({met(nodes['per_second'] >= 1000)}): the clients' handshakes run on the same two cores"
-          f" as the service; the service itself spends {nodes['server_cpu_ms_per_request']:.2f} ms"
-          f" of CPU per enrollment, about {cap:.0f} enrollments/s on {cores} cores once the"
-          " clients are other machines.")
+          f" ({met(ka['per_second'] >= 1000 and ka['errors'] == 0 and dups == 0)}). With a full"
+          f" TLS handshake per enrollment: {fresh['per_second']:.0f}/s"
+          f" ({met(fresh['per_second'] >= 1000)}), because the clients' handshakes run on the same"
+          f" two cores as the service; the service itself spends {cpu:.2f} ms of CPU per such"
+          f" enrollment, about {cap:.0f} enrollments/s on {cores} cores once the clients are"
+          " other machines, as real nodes are.")
         w("")
     w("Where the service's time goes: the TLS handshake, parsing and checking the CSR, signing,"
       " and one SQLite transaction per certificate with `synchronous=FULL`; concurrent"

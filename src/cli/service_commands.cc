@@ -77,13 +77,18 @@ Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Invent
 }
 
 Result<int> RunServe(const ServeArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto hp, WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
+  CM_ASSIGN_OR_RETURN(auto hp,
+                      WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
   CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
   if (a.threads < 1 || a.threads > 1024) {
     return MakeError(ErrorCode::kInvalidArgument, "--threads: 1 to 1024");
   }
   if (a.max_body < 1024) {
     return MakeError(ErrorCode::kInvalidArgument, "--max-body: at least 1024 bytes");
+  }
+  if (a.rate < 0 || a.burst < 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--rate-limit must be 0 (off) or more, --burst at least 1");
   }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
   CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));

@@ -504,6 +504,9 @@ TEST_F(ServiceTest, ServeRefusesBadSetup) {
   auto taken = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:99999",
                          "--ca-password-file", "ca.pass"});
   EXPECT_EQ(taken.exit_code, 2) << taken.err;
+  auto rate = Certmint({"serve", "--dir", "pki", "--rate-limit", "-1", "--ca-password-file",
+                        "ca.pass"});
+  EXPECT_EQ(rate.exit_code, 2) << rate.err;
   auto wrong_pw = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:0",
                             "--ca-password-file", "store.pass"});
   EXPECT_EQ(wrong_pw.exit_code, 5) << wrong_pw.err;
