@@ -5,6 +5,8 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -411,12 +413,58 @@ class SqliteInventory final : public Inventory {
     return out;
   }
 
-  Result<StmtPtr> Prepare(const std::string& sql) {
+  // A prepared statement: from the cache (reset and handed back when done)
+  // or, when the cached one is in use, a fresh one finalized when done.
+  class Stmt {
+   public:
+    Stmt(sqlite3_stmt* st, bool* in_use) : st_(st), in_use_(in_use) {}
+    Stmt(Stmt&& o) noexcept : st_(std::exchange(o.st_, nullptr)), in_use_(o.in_use_) {}
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    Stmt& operator=(Stmt&&) = delete;
+    ~Stmt() {
+      if (st_ == nullptr) {
+        return;
+      }
+      if (in_use_ != nullptr) {
+        sqlite3_reset(st_);
+        sqlite3_clear_bindings(st_);
+        *in_use_ = false;
+      } else {
+        sqlite3_finalize(st_);
+      }
+    }
+    sqlite3_stmt* get() const { return st_; }
+
+   private:
+    sqlite3_stmt* st_;
+    bool* in_use_;
+  };
+
+  // Statements are parsed once per connection and reused (under mu_).
+  Result<Stmt> Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end() && !it->second.in_use) {
+      it->second.in_use = true;
+      return Stmt(it->second.stmt.get(), &it->second.in_use);
+    }
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
       return DbError("preparing a query");
     }
-    return StmtPtr(st);
+    if (it != cache_.end()) {
+      return Stmt(st, nullptr);
+    }
+    CachedStmt& c = cache_[sql];
+    c.stmt.reset(st);
+    c.in_use = true;
+    return Stmt(st, &c.in_use);
+  }
+
+  // A single statement without results (transaction control), cached.
+  Status Run(const std::string& sql) {
+    CM_ASSIGN_OR_RETURN(auto st, Prepare(sql));
+    return StepDone(st.get());
   }
 
   static void Bind(sqlite3_stmt* st, int i, const std::string& v) {
@@ -470,7 +518,7 @@ class SqliteInventory final : public Inventory {
   };
 
   void WriteBatch(const std::vector<Pending*>& batch) {
-    Status begin = Exec("BEGIN IMMEDIATE");
+    Status begin = Run("BEGIN IMMEDIATE");
     if (!begin) {
       for (Pending* p : batch) {
         p->status = begin;
@@ -481,21 +529,21 @@ class SqliteInventory final : public Inventory {
       if (batch.size() == 1) {
         p->status = (*p->body)();
         if (!p->status) {
-          (void)Exec("ROLLBACK");
+          (void)Run("ROLLBACK");
           return;
         }
         continue;
       }
-      Status sp = Exec("SAVEPOINT change");
+      Status sp = Run("SAVEPOINT change");
       p->status = sp ? (*p->body)() : sp;
       if (!p->status) {
-        (void)Exec("ROLLBACK TO change");
+        (void)Run("ROLLBACK TO change");
       }
-      (void)Exec("RELEASE change");
+      (void)Run("RELEASE change");
     }
-    Status commit = Exec("COMMIT");
+    Status commit = Run("COMMIT");
     if (!commit) {
-      (void)Exec("ROLLBACK");
+      (void)Run("ROLLBACK");
       for (Pending* p : batch) {
         if (p->status) {
           p->status = commit;
@@ -540,9 +588,16 @@ class SqliteInventory final : public Inventory {
     return out;
   }
 
+  struct CachedStmt {
+    StmtPtr stmt;
+    bool in_use = false;
+  };
+
   DbPtr db_;
   std::string path_;
-  std::mutex mu_;  // the connection
+  std::mutex mu_;  // the connection and the statement cache
+  // After db_: destroyed (finalized) before the connection closes.
+  std::unordered_map<std::string, CachedStmt> cache_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::vector<Pending*> queue_;  // changes waiting for the next batch
