@@ -403,7 +403,7 @@ int main(int argc, char** argv) {
           return MakeError(ErrorCode::kIo, "not enrolled");
         }
         CM_ASSIGN_OR_RETURN(auto r,
-                            RenewWithServer(url, anchors, *issued[i], {}, keys[i], csrs[i]));
+                            RenewWithServer(url, anchors, *issued[i], keys[i], csrs[i]));
         return r.certificate.SerialHex();
       });
 

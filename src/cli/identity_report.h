@@ -4,11 +4,25 @@
 
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "core/error.h"
 #include "core/secret.h"
 #include "identity/identity.h"
 
 namespace certmint::cli {
+
+// --format, --alias, --p12-profile and --passwordless-truststore: how a new
+// identity's files are written.
+struct StoreOutputArgs {
+  std::string formats = "pem,p12,jks";
+  std::string alias;
+  std::string p12_profile = "modern";
+  bool passwordless_truststore = false;
+};
+void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* args);
+// Checked, as an IdentityOutput (errors name the flag).
+Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& args);
 
 struct StorePassword {
   SecretString password;

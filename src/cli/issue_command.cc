@@ -30,10 +30,7 @@ struct IssueArgs {
   std::string out = ".";
   std::string password_file;
   std::string ca_password_file;
-  std::string formats = "pem,p12,jks";
-  std::string alias;
-  std::string p12_profile = "modern";
-  bool passwordless_truststore = false;
+  StoreOutputArgs output;
   bool json = false;
 };
 
@@ -55,15 +52,7 @@ Status RunIssue(const IssueArgs& args) {
   }
   request.days = args.days;
   request.now = std::chrono::system_clock::now();
-  IdentityOutput output;
-  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(args.formats), "--format"));
-  if (!args.alias.empty()) {
-    CM_RETURN_IF_ERROR(WithContext(ValidateAlias(args.alias), "--alias"));
-    output.alias = NormalizeAlias(args.alias);
-  }
-  CM_ASSIGN_OR_RETURN(output.pkcs12.profile,
-                      WithContext(ParsePkcs12Profile(args.p12_profile), "--p12-profile"));
-  output.pkcs12.passwordless = args.passwordless_truststore;
+  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(args.output));
   output.now = request.now;
 
   const IdentityFiles paths = IdentityPaths(args.out, args.name, output);
@@ -130,18 +119,7 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--ca-password-file", args->ca_password_file,
                   "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
                   "else a prompt)");
-  cmd->add_option("--format", args->formats,
-                  "Comma-separated formats to write: pem, p12, jks")
-      ->capture_default_str();
-  cmd->add_option("--alias", args->alias, "Alias of the key entry in the stores (default: NAME "
-                                          "lower-cased); the CA's is caroot");
-  cmd->add_option("--p12-profile", args->p12_profile,
-                  "modern (AES-256, PBKDF2-SHA256, HMAC-SHA256: Java 8u301+/11.0.12+/17/21) or "
-                  "legacy (3DES, SHA-1 MAC: older Java)")
-      ->capture_default_str();
-  cmd->add_flag("--passwordless-truststore", args->passwordless_truststore,
-                "Write truststore.p12 with unencrypted certificates and no MAC, so that Kafka "
-                "loads it without ssl.truststore.password (no tamper detection: see docs)");
+  AddStoreOutputOptions(cmd, &args->output);
   cmd->add_flag("--json", args->json, "Print the result as JSON");
   AddArgvPasswordTraps(cmd);
   cmd->footer(

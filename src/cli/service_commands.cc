@@ -97,10 +97,8 @@ Result<int> RunServe(const ServeArgs& a) {
   CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(a.dir));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto identity, MakeServerIdentity(ca, inventory.get(), hp.first, sans));
-  const std::string fingerprint = trust.empty() ? ca.Chain().back().Sha256Fingerprint()
-                                                : trust.front().Sha256Fingerprint();
-  const std::string server_cert_end = FormatUtc(identity.certificate.NotAfter());
   EnrollmentService service(std::move(ca), std::move(trust), inventory.get());
+  const std::string fingerprint = service.trust().front().Sha256Fingerprint();
 
   ServerOptions o;
   o.host = hp.first;
@@ -131,7 +129,8 @@ Result<int> RunServe(const ServeArgs& a) {
                            server->port())
             << fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint)
             << fmt::format("  server certificate: {} (in memory), valid until {}\n",
-                           identity.certificate.Sans().ToString(), server_cert_end)
+                           identity.certificate.Sans().ToString(),
+                           FormatUtc(identity.certificate.NotAfter()))
             << std::flush;
 
   std::atomic<bool> stopping{false};
@@ -239,10 +238,16 @@ Status RunTokenList(const TokenListArgs& a) {
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
   auto state = [&](const TokenRecord& t) {
-    return !t.revoked_at.empty()       ? "revoked"
-           : !t.used_at.empty()        ? "used"
-           : t.grant.expires_at <= now ? "expired"
-                                       : "unused";
+    switch (TokenState(t, now)) {
+      case RedeemOutcome::kRevoked:
+        return "revoked";
+      case RedeemOutcome::kUsed:
+        return "used";
+      case RedeemOutcome::kExpired:
+        return "expired";
+      default:
+        return "unused";
+    }
   };
   if (a.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -295,10 +300,7 @@ struct EnrollArgs {
   std::vector<std::string> ips;
   std::string key_type = "ec:p256";
   std::string password_file;
-  std::string formats = "pem,p12,jks";
-  std::string alias;
-  std::string p12_profile = "modern";
-  bool passwordless_truststore = false;
+  StoreOutputArgs output;
   bool json = false;
 };
 
@@ -310,15 +312,7 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
   CM_ASSIGN_OR_RETURN(o.sans, ParseSanFlags(a.dns, a.ips));
   CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  IdentityOutput output;
-  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(a.formats), "--format"));
-  if (!a.alias.empty()) {
-    CM_RETURN_IF_ERROR(WithContext(ValidateAlias(a.alias), "--alias"));
-    output.alias = NormalizeAlias(a.alias);
-  }
-  CM_ASSIGN_OR_RETURN(output.pkcs12.profile,
-                      WithContext(ParsePkcs12Profile(a.p12_profile), "--p12-profile"));
-  output.pkcs12.passwordless = a.passwordless_truststore;
+  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(a.output));
   const IdentityFiles paths = IdentityPaths(a.out, a.name, output);
   if (fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
@@ -448,12 +442,7 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   enroll->add_option("--password-file", e->password_file,
                      "Store password (else $CERTMINT_PASSWORD, else a random one in "
                      "OUT/NAME/password)");
-  enroll->add_option("--format", e->formats, "Comma-separated formats: pem, p12, jks")
-      ->capture_default_str();
-  enroll->add_option("--alias", e->alias, "Alias of the key entry (default NAME)");
-  enroll->add_option("--p12-profile", e->p12_profile, "modern or legacy")->capture_default_str();
-  enroll->add_flag("--passwordless-truststore", e->passwordless_truststore,
-                   "truststore.p12 without password or MAC");
+  AddStoreOutputOptions(enroll, &e->output);
   enroll->add_flag("--json", e->json, "Print the result as JSON");
   AddArgvPasswordTraps(enroll);
   enroll->footer(

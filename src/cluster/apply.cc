@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -129,18 +130,21 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
     Cleanse(text);
     password = &*own_password;
   }
-  auto stores = FindIdentityStores(out_dir + "/" + name);
-  if (stores.empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("{}/{}: no keystore holding the current key", out_dir, name));
-  }
-  CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, password));
-  if (ks.keys.size() != 1) {
-    return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
-  }
-  std::vector<Certificate> current_trust;
-  for (const auto& t : ks.trusted) {
-    current_trust.push_back(t.certificate);
+  std::optional<CurrentIdentity> current;
+  if (options.keep_key || signer.needs_current) {
+    auto stores = FindIdentityStores(out_dir + "/" + name);
+    if (stores.empty()) {
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("{}/{}: no keystore holding the current key", out_dir, name));
+    }
+    CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(stores[0].keystore_files, password));
+    if (ks.keys.size() != 1) {
+      return MakeError(ErrorCode::kInvalidData, "the keystore must hold exactly one key");
+    }
+    current.emplace(CurrentIdentity{ks.keys[0].key, state->certificate, {}});
+    for (const auto& t : ks.trusted) {
+      current->trust.push_back(t.certificate);
+    }
   }
   IdentityRequest request;
   request.name = name;
@@ -152,10 +156,9 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
   request.days = options.days.value_or(std::max<int>(
       1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24)));
   if (options.keep_key) {
-    request.key = ks.keys[0].key;
+    request.key = current->key;
   }
-  CM_ASSIGN_OR_RETURN(auto renewed, signer.sign(request, ks.keys[0].key, state->certificate,
-                                                current_trust));
+  CM_ASSIGN_OR_RETURN(auto renewed, signer.sign(request, current ? &*current : nullptr));
   IdentityOutput output;
   output.formats = state->formats.empty()
                        ? std::vector<StoreFormat>{StoreFormat::kPem, StoreFormat::kPkcs12,
@@ -176,8 +179,7 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
 Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
                      const std::string& name, const RenewOptions& options) {
   RenewalSigner signer;
-  signer.sign = [&](const IdentityRequest& request, const PrivateKey&, const Certificate&,
-                    const std::vector<Certificate>&)
+  signer.sign = [&](const IdentityRequest& request, const CurrentIdentity*)
       -> Result<std::pair<Identity, std::vector<Certificate>>> {
     CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
     if (options.inventory != nullptr) {

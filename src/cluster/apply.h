@@ -54,21 +54,30 @@ struct RenewOptions {
 Status RenewIdentity(const CertificateAuthority& ca, const std::string& out_dir,
                      const std::string& name, const RenewOptions& options);
 
+// What an identity directory holds now, for a signer that needs it.
+struct CurrentIdentity {
+  PrivateKey key;
+  Certificate certificate;
+  std::vector<Certificate> trust;  // the keystore's trusted entries
+};
+
 // Who signs a renewal. Given the request (same names, role, key type and
-// validity as the current certificate; `key` set when kept) and the current
-// identity's key and certificate, returns the new identity and the trust
-// anchors its truststores should carry (empty: RenewOptions::trust).
+// validity as the current certificate; `key` set when kept) and, when
+// `needs_current` (or keep_key) asked for it, the current key and
+// certificate, returns the new identity and the trust anchors its
+// truststores should carry (empty: RenewOptions::trust).
 struct RenewalSigner {
+  bool needs_current = false;
   std::function<Result<std::pair<Identity, std::vector<Certificate>>>(
-      const IdentityRequest& request, const PrivateKey& current_key,
-      const Certificate& current_certificate, const std::vector<Certificate>& current_trust)>
+      const IdentityRequest& request, const CurrentIdentity* current)>
       sign;
   // Called once the new files are in place.
   std::function<Status(const Identity&)> committed;
 };
 
 // RenewIdentity's steps with any signer: the CA service's client renews
-// through this too. The current key is read from the identity's stores.
+// through this too. The current key is read from the identity's keystore
+// only when keep_key or the signer needs it.
 Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
                          const RenewOptions& options, const RenewalSigner& signer);
 

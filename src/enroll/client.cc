@@ -231,8 +231,7 @@ Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Cer
 }
 
 Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
-                                    const Certificate& certificate,
-                                    const std::vector<Certificate>& chain, const PrivateKey& key,
+                                    const Certificate& certificate, const PrivateKey& key,
                                     const std::string& csr_pem) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port, certificate.native(), key.native());
@@ -240,9 +239,6 @@ Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Cert
     ERR_clear_error();
     return MakeError(ErrorCode::kInvalidData,
                      "the current certificate and key cannot be used as a TLS client identity");
-  }
-  for (const auto& c : chain) {
-    SSL_CTX_add1_chain_cert(cli.ssl_context(), c.native());
   }
   Configure(cli, &file);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem),

@@ -40,10 +40,10 @@ Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Cer
                                      const SecretString& token, const std::string& name,
                                      const std::string& csr_pem);
 
-// POST /v1/renew with `certificate` and `key` as the TLS client identity.
+// POST /v1/renew with `certificate` and `key` as the TLS client identity
+// (the service holds the intermediates, so no chain is sent).
 Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
-                                    const Certificate& certificate,
-                                    const std::vector<Certificate>& chain, const PrivateKey& key,
+                                    const Certificate& certificate, const PrivateKey& key,
                                     const std::string& csr_pem);
 
 }  // namespace certmint

@@ -59,25 +59,23 @@ TimePoint RenewalDue(const Certificate& certificate) {
 Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
                                const std::string& name, const RenewOptions& options) {
   RenewalSigner signer;
-  signer.sign = [&](const IdentityRequest& request, const PrivateKey& current_key,
-                    const Certificate& current, const std::vector<Certificate>& current_trust)
+  signer.needs_current = true;  // it authenticates the renewal
+  signer.sign = [&](const IdentityRequest& request, const CurrentIdentity* current)
       -> Result<std::pair<Identity, std::vector<Certificate>>> {
-    std::vector<Certificate> anchors = current_trust;
+    std::vector<Certificate> anchors = current->trust;
     if (anchors.empty()) {
       // A PEM-only identity: its ca.crt.
       const std::string ca_file = out_dir + "/" + name + "/ca.crt";
       CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(ca_file));
       CM_ASSIGN_OR_RETURN(anchors, WithContext(Certificate::ChainFromPem(pem), ca_file));
     }
-    PrivateKey key = request.key ? *request.key : current_key;
-    if (!request.key) {
-      CM_ASSIGN_OR_RETURN(key, PrivateKey::Generate(request.key_spec));
-    }
+    // request.key is the current key with keep_key; otherwise a new one.
+    CM_ASSIGN_OR_RETURN(PrivateKey key, request.key ? Result<PrivateKey>(*request.key)
+                                                    : PrivateKey::Generate(request.key_spec));
     CM_ASSIGN_OR_RETURN(auto subject, DistinguishedName::CommonName(name));
     CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, request.sans));
-    std::vector<Certificate> chain;  // what the current certificate chains through
-    CM_ASSIGN_OR_RETURN(auto issued,
-                        RenewWithServer(url, anchors, current, chain, current_key, csr));
+    CM_ASSIGN_OR_RETURN(auto issued, RenewWithServer(url, anchors, current->certificate,
+                                                     current->key, csr));
     // The channel was authenticated with the current anchors, so the
     // service's trust list counts too: during a CA rotation the new
     // certificate may come from the new CA.

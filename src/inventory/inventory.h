@@ -72,6 +72,10 @@ struct TokenRecord {
 };
 
 enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired, kRevoked };
+
+// Whether `token` can still be redeemed at `now`: kRedeemed when it can,
+// else why not (kRevoked before kUsed before kExpired).
+RedeemOutcome TokenState(const TokenRecord& token, TimePoint now);
 enum class RenewalOutcome { kRecorded, kNotCurrent };
 
 class Inventory {

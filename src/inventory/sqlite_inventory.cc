@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -222,13 +223,11 @@ class SqliteInventory final : public Inventory {
 
   Result<TokenRecord> FindToken(const std::string& hash) override {
     std::lock_guard<std::mutex> lock(mu_);
-    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
-    Bind(st.get(), 1, hash);
-    CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
-    if (rows.empty()) {
+    CM_ASSIGN_OR_RETURN(auto token, TokenByHash(hash));
+    if (!token) {
       return MakeError(ErrorCode::kNotFound, "unknown token");
     }
-    return rows[0];
+    return *token;
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
@@ -286,23 +285,9 @@ class SqliteInventory final : public Inventory {
                                     const Certificate& issuer, TimePoint now) override {
     RedeemOutcome outcome = RedeemOutcome::kRedeemed;
     const Status done = Transaction([&]() -> Status {
-      CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
-      Bind(st.get(), 1, hash);
-      CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
-      if (rows.empty()) {
-        outcome = RedeemOutcome::kUnknown;
-        return {};
-      }
-      if (!rows[0].revoked_at.empty()) {
-        outcome = RedeemOutcome::kRevoked;
-        return {};
-      }
-      if (!rows[0].used_at.empty()) {
-        outcome = RedeemOutcome::kUsed;
-        return {};
-      }
-      if (rows[0].grant.expires_at <= now) {
-        outcome = RedeemOutcome::kExpired;
+      CM_ASSIGN_OR_RETURN(auto token, TokenByHash(hash));
+      outcome = token ? TokenState(*token, now) : RedeemOutcome::kUnknown;
+      if (outcome != RedeemOutcome::kRedeemed) {
         return {};
       }
       CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE tokens SET used_at = ?2, serial = ?3 "
@@ -311,7 +296,7 @@ class SqliteInventory final : public Inventory {
       Bind(up.get(), 2, FormatUtc(now));
       Bind(up.get(), 3, cert.SerialHex());
       CM_RETURN_IF_ERROR(StepDone(up.get()));
-      const std::string& name = rows[0].grant.name;
+      const std::string& name = token->grant.name;
       CM_RETURN_IF_ERROR(InsertCertificate(name, cert, issuer, now, "valid"));
       return SupersedeOthers(name, cert.SerialHex());
     });
@@ -386,6 +371,17 @@ class SqliteInventory final : public Inventory {
     Bind(sup.get(), 1, name);
     Bind(sup.get(), 2, serial);
     return StepDone(sup.get());
+  }
+
+  // Under mu_: the token with this hash, if any.
+  Result<std::optional<TokenRecord>> TokenByHash(const std::string& hash) {
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens WHERE hash = ?1"));
+    Bind(st.get(), 1, hash);
+    CM_ASSIGN_OR_RETURN(auto rows, TokenRows(st.get()));
+    if (rows.empty()) {
+      return std::optional<TokenRecord>();
+    }
+    return std::optional<TokenRecord>(std::move(rows[0]));
   }
 
   Result<std::vector<TokenRecord>> TokenRows(sqlite3_stmt* st) {
@@ -605,6 +601,13 @@ class SqliteInventory final : public Inventory {
 };
 
 }  // namespace
+
+RedeemOutcome TokenState(const TokenRecord& token, TimePoint now) {
+  return !token.revoked_at.empty()       ? RedeemOutcome::kRevoked
+         : !token.used_at.empty()        ? RedeemOutcome::kUsed
+         : token.grant.expires_at <= now ? RedeemOutcome::kExpired
+                                         : RedeemOutcome::kRedeemed;
+}
 
 std::string_view CertStatusName(CertStatus s) {
   switch (s) {

@@ -57,6 +57,22 @@ std::optional<ApiResponse> CheckCsr(const std::string& pem, const std::string& n
 
 }  // namespace
 
+ApiResponse TokenRefusal(RedeemOutcome outcome, const TokenRecord& token) {
+  switch (outcome) {
+    case RedeemOutcome::kRevoked:
+      return ApiError(401, "token_revoked", "the token was revoked");
+    case RedeemOutcome::kUsed:
+      return ApiError(401, "token_used", "the token has already been used");
+    case RedeemOutcome::kExpired:
+      return ApiError(401, "token_expired",
+                      fmt::format("the token expired at {}", FormatUtc(token.grant.expires_at)));
+    case RedeemOutcome::kUnknown:
+    case RedeemOutcome::kRedeemed:
+      break;
+  }
+  return ApiError(401, "invalid_token", "unknown token");
+}
+
 ApiResponse ApiError(int status, std::string_view code, std::string_view message) {
   return ApiResponse{status, "application/json", ErrorJson(code, message), ""};
 }
@@ -113,15 +129,8 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
     }
     return ApiError(503, "inventory_unavailable", "the inventory cannot be read");
   }
-  if (!token->revoked_at.empty()) {
-    return ApiError(401, "token_revoked", "the token was revoked");
-  }
-  if (!token->used_at.empty()) {
-    return ApiError(401, "token_used", "the token has already been used");
-  }
-  if (token->grant.expires_at <= now) {
-    return ApiError(401, "token_expired",
-                    fmt::format("the token expired at {}", FormatUtc(token->grant.expires_at)));
+  if (RedeemOutcome state = TokenState(*token, now); state != RedeemOutcome::kRedeemed) {
+    return TokenRefusal(state, *token);
   }
   const TokenGrant& grant = token->grant;
   if (req->name != grant.name) {
@@ -148,19 +157,10 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
   if (!outcome) {
     return ApiError(503, "inventory_unavailable", "the inventory cannot record the certificate");
   }
-  switch (*outcome) {
-    case RedeemOutcome::kRedeemed:
-      return Answer(grant.name, *cert);
-    case RedeemOutcome::kUsed:
-      return ApiError(401, "token_used", "the token has already been used");
-    case RedeemOutcome::kExpired:
-      return ApiError(401, "token_expired", "the token has expired");
-    case RedeemOutcome::kRevoked:
-      return ApiError(401, "token_revoked", "the token was revoked");
-    case RedeemOutcome::kUnknown:
-      break;
-  }
-  return ApiError(401, "invalid_token", "unknown token");
+  // Another request may have redeemed (or someone revoked) the token since
+  // it was read.
+  return *outcome == RedeemOutcome::kRedeemed ? Answer(grant.name, *cert)
+                                              : TokenRefusal(*outcome, *token);
 }
 
 ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificate& peer,

@@ -26,6 +26,8 @@ struct ApiResponse {
 };
 
 ApiResponse ApiError(int status, std::string_view code, std::string_view message);
+// The 401 for a token that cannot be redeemed (TokenState's answer).
+ApiResponse TokenRefusal(RedeemOutcome outcome, const TokenRecord& token);
 
 // What the TLS layer knows about the client of a renewal.
 struct PeerCertificate {

@@ -326,12 +326,12 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   const ServerUrl url = ParseServerUrl(url_).value();
   const std::vector<Certificate> anchors{ca.certificate()};
   const std::string csr = Csr(key, "broker-2");
-  auto e1 = RenewWithServer(url, anchors, old, {}, key, csr);
+  auto e1 = RenewWithServer(url, anchors, old, key, csr);
   ASSERT_FALSE(e1);
   EXPECT_EQ(e1.error().code(), ErrorCode::kDenied);
   EXPECT_NE(e1.error().message().find("certificate has expired"), std::string::npos)
       << e1.error().message();
-  auto e2 = RenewWithServer(url, anchors, foreign, {}, key, csr);
+  auto e2 = RenewWithServer(url, anchors, foreign, key, csr);
   ASSERT_FALSE(e2);
   EXPECT_NE(e2.error().message().find("certificate_rejected"), std::string::npos)
       << e2.error().message();
@@ -371,17 +371,17 @@ TEST_F(ServiceTest, RenewalAsksOnlyForItsOwnNames) {
   SubjectAltNames more;
   more.AddIp("127.0.0.1");
   more.AddDns("admin.example.com");
-  auto r = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1", more));
+  auto r = RenewWithServer(url, {ca}, cert, key, Csr(key, "broker-1", more));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("names_not_allowed"), std::string::npos)
       << r.error().message();
-  auto r2 = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-2"));
+  auto r2 = RenewWithServer(url, {ca}, cert, key, Csr(key, "broker-2"));
   ASSERT_FALSE(r2);
   EXPECT_NE(r2.error().message().find("name_not_allowed"), std::string::npos);
   // A superseded certificate cannot renew: renew once, then use the old one.
-  auto first = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1"));
+  auto first = RenewWithServer(url, {ca}, cert, key, Csr(key, "broker-1"));
   ASSERT_TRUE(first) << first.error().message();
-  auto again = RenewWithServer(url, {ca}, cert, {}, key, Csr(key, "broker-1"));
+  auto again = RenewWithServer(url, {ca}, cert, key, Csr(key, "broker-1"));
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message().find("certificate_superseded"), std::string::npos)
       << again.error().message();
