@@ -49,8 +49,9 @@ json.dump({label: json.load(open(f"{work}/{label}.json")) for label in ("nodes",
 PY
 if [ $report = 1 ]; then
   d="$root/docs/performance-data"
-  read -r cores rss < "$d/machine.txt" || true
+  { read -r cores rss; read -r fsdesc; } < "$d/machine.txt" || true
+  [ "${rss:-}" = - ] && rss=""
   python3 "$root/bench/report.py" "$d/results.csv" "$d/floor.json" "$cores" "${rss:-}" \
-    "$root/docs/performance.md" "$work/plot.dat"
+    "$root/docs/performance.md" "$work/plot.dat" "${fsdesc:-unknown}"
   echo "load: wrote docs/performance.md"
 fi

@@ -62,6 +62,32 @@ for key in ec:p256 rsa:2048; do
   done
 done
 
+# The same 1,000 EC identities with the CA directory and the output on tmpfs
+# (no device, fsync costs nothing): the difference to the run above is what
+# the file system and the disk take.
+if [ $quick = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  shm=$(mktemp -d /dev/shm/certmint-bench-XXXXXX)
+  trap 'rm -rf "$work" "$shm"' EXIT
+  "$certmint" ca init --dir "$shm/pki" --key-type ec:p256 --ca-password-file "$work/ca.pass" >/dev/null
+  printf 'defaults:\n  key_type: ec:p256\nidentities:\n  - name: node-{n}\n    count: 1000\n' > "$work/m.yaml"
+  t0=$(now)
+  "$certmint" apply "$work/m.yaml" --dir "$shm/pki" --out "$shm/out" \
+    --ca-password-file "$work/ca.pass" >/dev/null
+  t1=$(now)
+  echo "certmint-tmpfs,ec:p256,1000,$(echo "$t1 - $t0" | bc -l)" >> "$results"
+  echo "bench: certmint apply ec:p256 x 1000 on tmpfs: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s"
+  rm -rf "$shm"
+fi
+# The file system the timed runs wrote to: ext4 with or without a journal
+# behaves very differently under fsync.
+fsdesc=$(findmnt -no FSTYPE,OPTIONS -T "$work" 2>/dev/null | cut -d, -f1-3 || true)
+src=$(findmnt -no SOURCE -T "$work" 2>/dev/null || true)
+if [ -n "$src" ] && command -v tune2fs >/dev/null && tune2fs -l "$src" >/dev/null 2>&1; then
+  if tune2fs -l "$src" | grep -q has_journal; then fsdesc="$fsdesc, with a journal"
+  else fsdesc="$fsdesc, without a journal"; fi
+fi
+echo "bench: file system: ${fsdesc:-unknown}"
+
 # (a) The seed's recipe, as ../shared/seed/ writes it, per node (a few nodes:
 # each takes seconds). The CA is made once, outside the timing.
 seed_nodes=3
@@ -141,9 +167,9 @@ fi
 # The raw measurements stay beside the report, so it can be re-rendered.
 mkdir -p "$root/docs/performance-data"
 cp "$results" "$work/floor.json" "$root/docs/performance-data/"
-echo "$cores ${rss:-}" > "$root/docs/performance-data/machine.txt"
+printf '%s %s\n%s\n' "$cores" "${rss:--}" "${fsdesc:-unknown}" > "$root/docs/performance-data/machine.txt"
 python3 "$root/bench/report.py" "$results" "$work/floor.json" "$cores" "$rss" \
-  "$root/docs/performance.md" "$work/plot.dat"
+  "$root/docs/performance.md" "$work/plot.dat" "${fsdesc:-unknown}"
 gnuplot -e "datafile='$work/plot.dat'; outfile='$root/docs/performance.png'" \
   "$root/bench/plot.gp"
 echo "bench: wrote docs/performance.md and docs/performance.png"
