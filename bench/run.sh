@@ -80,11 +80,12 @@ if [ $quick = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 # The file system the timed runs wrote to: ext4 with or without a journal
 # behaves very differently under fsync.
-fsdesc=$(findmnt -no FSTYPE,OPTIONS -T "$work" 2>/dev/null | cut -d, -f1-3 || true)
+fsdesc=$(findmnt -no FSTYPE -T "$work" 2>/dev/null || true)
 src=$(findmnt -no SOURCE -T "$work" 2>/dev/null || true)
-if [ -n "$src" ] && command -v tune2fs >/dev/null && tune2fs -l "$src" >/dev/null 2>&1; then
-  if tune2fs -l "$src" | grep -q has_journal; then fsdesc="$fsdesc, with a journal"
-  else fsdesc="$fsdesc, without a journal"; fi
+jt="/sys/fs/ext4/$(basename "${src:-none}")/journal_task"
+if [ "$fsdesc" = ext4 ] && [ -r "$jt" ]; then
+  if [ "$(cat "$jt")" = "<none>" ]; then fsdesc="ext4 without a journal"
+  else fsdesc="ext4 with a journal"; fi
 fi
 echo "bench: file system: ${fsdesc:-unknown}"
 
