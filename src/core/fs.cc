@@ -212,10 +212,12 @@ Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_
 // The files are synced only now, all together. Writeback of every file is
 // started first (sync_file_range, Linux): with delayed allocation a file's
 // blocks are allocated when its data is written back, so starting them all
-// before the first fsync puts every allocation into the same journal
-// transaction (one commit, not one per file) and lets the device take the
-// writes together. The fsyncs that follow are what guarantees durability;
-// sync_file_range is only a hint, and its failure is harmless.
+// before the first fsync lets them share journal commits and lets the device
+// take the writes together (measured with `apply` of 200 identities: on ext4
+// with a journal 2.2 journal commits per identity instead of 5.7, and 40%
+// fewer block requests; without a journal 20% fewer). The fsyncs that follow
+// are what guarantees durability; sync_file_range is only a hint, and its
+// failure is harmless.
 Status StagingDir::SyncWritten() {
   for (auto& fd : written_) {
     (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
