@@ -39,26 +39,31 @@ echo "bench: $cores hardware threads; $(openssl version); $(java -version 2>&1 |
 "$build/certmint_floor_bench" --benchmark_filter='Floor|Certmint' --benchmark_format=json \
   --benchmark_min_time=2 > "$work/floor.json" 2>/dev/null
 
-# certmint apply, N identities, all formats.
+# certmint apply, N identities, all formats: timed_apply TOOL KEY N PKI OUT
+# times one apply of N new identities into OUT and records it as TOOL.
+head -c 24 /dev/urandom | base64 > "$work/ca.pass"
+timed_apply() {
+  local tool=$1 key=$2 n=$3 pki=$4 out=$5 t0 t1
+  printf 'defaults:\n  key_type: %s\nidentities:\n  - name: node-{n}\n    count: %s\n' \
+    "$key" "$n" > "$work/m.yaml"
+  t0=$(now)
+  "$certmint" apply "$work/m.yaml" --dir "$pki" --out "$out" \
+    --ca-password-file "$work/ca.pass" >/dev/null
+  t1=$(now)
+  echo "$tool,$key,$n,$(echo "$t1 - $t0" | bc -l)" >> "$results"
+  echo "bench: $tool apply $key x $n: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s"
+}
 sizes="10 100 1000"
 [ $quick = 1 ] && sizes="10 100"
-head -c 24 /dev/urandom | base64 > "$work/ca.pass"
 for key in ec:p256 rsa:2048; do
   tag=${key%%:*}
   "$certmint" ca init --dir "$work/pki-$tag" --key-type "$key" \
     --ca-password-file "$work/ca.pass" >/dev/null
   for n in $sizes; do
-    printf 'defaults:\n  key_type: %s\nidentities:\n  - name: node-{n}\n    count: %s\n' \
-      "$key" "$n" > "$work/m.yaml"
     # A fresh directory per run, all removed at exit: deleting thousands of
     # files just before a timed run makes ext4 skip the freshly freed inodes
     # while allocating, which would charge one run's cleanup to the next.
-    t0=$(now)
-    "$certmint" apply "$work/m.yaml" --dir "$work/pki-$tag" --out "$work/out-$tag-$n" \
-      --ca-password-file "$work/ca.pass" >/dev/null
-    t1=$(now)
-    echo "certmint,$key,$n,$(echo "$t1 - $t0" | bc -l)" >> "$results"
-    echo "bench: certmint apply $key x $n: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s"
+    timed_apply certmint "$key" "$n" "$work/pki-$tag" "$work/out-$tag-$n"
   done
 done
 
@@ -69,13 +74,7 @@ if [ $quick = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=$(mktemp -d /dev/shm/certmint-bench-XXXXXX)
   trap 'rm -rf "$work" "$shm"' EXIT
   "$certmint" ca init --dir "$shm/pki" --key-type ec:p256 --ca-password-file "$work/ca.pass" >/dev/null
-  printf 'defaults:\n  key_type: ec:p256\nidentities:\n  - name: node-{n}\n    count: 1000\n' > "$work/m.yaml"
-  t0=$(now)
-  "$certmint" apply "$work/m.yaml" --dir "$shm/pki" --out "$shm/out" \
-    --ca-password-file "$work/ca.pass" >/dev/null
-  t1=$(now)
-  echo "certmint-tmpfs,ec:p256,1000,$(echo "$t1 - $t0" | bc -l)" >> "$results"
-  echo "bench: certmint apply ec:p256 x 1000 on tmpfs: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s"
+  timed_apply certmint-tmpfs ec:p256 1000 "$shm/pki" "$shm/out"
   rm -rf "$shm"
 fi
 # The file system the timed runs wrote to: ext4 with or without a journal
