@@ -43,8 +43,8 @@ TimePoint ParseUtc(const std::string& text) {
 
 }  // namespace
 
-Result<std::string> MakeCrl(const CertificateAuthority& ca,
-                            const std::vector<InventoryRecord>& revoked, const CrlOptions& options) {
+Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
+                           const std::vector<InventoryRecord>& revoked, const CrlOptions& options) {
   if (options.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
   }
@@ -100,27 +100,23 @@ Result<std::string> MakeCrl(const CertificateAuthority& ca,
     return OpenSslError(ErrorCode::kInternal, "adding CRL extensions failed");
   }
   const PrivateKey& key = ca.key();
-  const KeyDescription d = key.Describe();
-  const EVP_MD* md = d.algorithm == "Ed25519" ? nullptr
-                     : (d.algorithm == "EC" && d.curve == "P-384") ? EVP_sha384()
-                                                                   : EVP_sha256();
-  if (X509_CRL_sign(crl.get(), key.native(), md) <= 0) {
+  if (X509_CRL_sign(crl.get(), key.native(), SignatureDigest(key)) <= 0) {
     return OpenSslError(ErrorCode::kInternal, "signing the CRL failed");
   }
-  if (options.der) {
-    unsigned char* der = nullptr;
-    int len = i2d_X509_CRL(crl.get(), &der);
-    if (len <= 0) {
-      return OpenSslError(ErrorCode::kInternal, "encoding the CRL failed");
-    }
-    ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
-    return std::string(owner.get(), static_cast<size_t>(len));
+  EncodedCrl encoded;
+  unsigned char* der = nullptr;
+  int len = i2d_X509_CRL(crl.get(), &der);
+  if (len <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the CRL failed");
   }
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  encoded.der.assign(owner.get(), static_cast<size_t>(len));
   ossl::BioPtr out(BIO_new(BIO_s_mem()));
   if (PEM_write_bio_X509_CRL(out.get(), crl.get()) != 1) {
     return OpenSslError(ErrorCode::kInternal, "encoding the CRL failed");
   }
-  return ossl::MemBioContents(out.get());
+  encoded.pem = ossl::MemBioContents(out.get());
+  return encoded;
 }
 
 }  // namespace certmint

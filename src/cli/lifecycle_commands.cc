@@ -260,9 +260,8 @@ Status RunCrl(const CrlArgs& a) {
   CrlOptions o;
   o.number = number;
   o.days = a.days;
-  o.der = a.der;
   CM_ASSIGN_OR_RETURN(auto crl, MakeCrl(ca, revoked, o));
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, crl, fs::kPublicFile));
+  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
   std::cout << fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
                            number, revoked.size(), a.days);
   return {};

@@ -247,15 +247,12 @@ ApiResponse EnrollmentService::Crl(bool pem, TimePoint now) {
     CrlOptions o;
     o.number = *number;
     o.now = now;
-    o.der = true;
-    auto der = MakeCrl(ca_, *revoked, o);
-    o.der = false;
-    auto pem_text = MakeCrl(ca_, *revoked, o);
-    if (!der || !pem_text) {
+    auto crl = MakeCrl(ca_, *revoked, o);
+    if (!crl) {
       return ApiError(503, "ca_unavailable", "the CRL cannot be signed");
     }
-    crl_der_ = std::move(*der);
-    crl_pem_ = std::move(*pem_text);
+    crl_der_ = std::move(crl->der);
+    crl_pem_ = std::move(crl->pem);
     crl_revoked_count_ = revoked->size();
     crl_made_at_ = now;
   }

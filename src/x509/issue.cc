@@ -100,9 +100,9 @@ Status AddSubjectAltNames(X509* x, const SubjectAltNames& sans, bool critical) {
   return {};
 }
 
-// The digest to sign with: none for Ed25519 (PureEdDSA), SHA-384 for P-384
-// keys (matching the curve's strength, RFC 5480 §4), SHA-256 otherwise.
-const EVP_MD* DigestFor(const PrivateKey& key) {
+}  // namespace
+
+const EVP_MD* SignatureDigest(const PrivateKey& key) {
   KeyDescription d = key.Describe();
   if (d.algorithm == "Ed25519" || d.algorithm == "Ed448") {
     return nullptr;
@@ -113,8 +113,10 @@ const EVP_MD* DigestFor(const PrivateKey& key) {
   return EVP_sha256();
 }
 
+namespace {
+
 Status Sign(X509* x, const PrivateKey& key) {
-  if (X509_sign(x, key.native(), DigestFor(key)) <= 0) {
+  if (X509_sign(x, key.native(), SignatureDigest(key)) <= 0) {
     return OpenSslError(ErrorCode::kInternal, "signing the certificate failed");
   }
   return {};

@@ -33,6 +33,11 @@ std::string_view RoleName(Role role);
 // serverAuth and clientAuth, or no EKU at all).
 Role RoleOf(const Certificate& cert);
 
+// The digest a CA signs with (certificates and CRLs): none for Ed25519
+// (PureEdDSA), SHA-384 for P-384 keys (matching the curve's strength,
+// RFC 5480 §4), SHA-256 otherwise.
+const EVP_MD* SignatureDigest(const PrivateKey& key);
+
 // notBefore is set this far before "now", so that nodes whose clocks run a
 // little behind accept a certificate issued a moment ago.
 inline constexpr std::chrono::minutes kBackdate{5};

@@ -3,12 +3,14 @@
 #include "server/service.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/ossl.h"
 #include "enroll/protocol.h"
 #include "enroll/token.h"
 #include "support/temp_dir.h"
@@ -186,6 +188,17 @@ TEST_F(EnrollmentServiceTest, CrlAndHealth) {
   ASSERT_EQ(r.status, 200);
   ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
   EXPECT_NE(service_->Crl(true, now).body, crl.body);  // a revocation: regenerated
+  // /v1/crl and /v1/crl.pem serve one CRL (one signature), in two encodings.
+  const std::string pem = service_->Crl(true, now).body;
+  const std::string der = service_->Crl(false, now).body;
+  ossl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  ossl::X509CrlPtr parsed(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(parsed);
+  unsigned char* reencoded = nullptr;
+  const int len = i2d_X509_CRL(parsed.get(), &reencoded);
+  ASSERT_GT(len, 0);
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(reencoded));
+  EXPECT_EQ(std::string(owner.get(), static_cast<size_t>(len)), der);
   EXPECT_EQ(service_->Health(now).status, 200);
   EXPECT_EQ(service_->Health(now + std::chrono::hours(24 * 365 * 20)).status, 503);
 }
