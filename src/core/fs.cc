@@ -80,6 +80,21 @@ Result<std::string> ReadFile(const std::string& path, size_t max_size) {
   return data;
 }
 
+int WriteAll(int fd, std::string_view data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    off += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
   const std::string dir = Dirname(path);
   std::string tmpl = dir + "/." + Basename(path) + ".tmp-XXXXXX";
@@ -100,16 +115,9 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   if (::fchmod(fd.get(), mode) != 0) {
     return fail("setting mode of");
   }
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return fail("writing");
-    }
-    off += static_cast<size_t>(n);
+  if (int err = WriteAll(fd.get(), data); err != 0) {
+    errno = err;
+    return fail("writing");
   }
   if (::fsync(fd.get()) != 0) {
     return fail("syncing");
@@ -194,16 +202,8 @@ Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_
   if (::fchmod(fd.get(), mode) != 0) {
     return MakeError(ErrorCode::kIo, fmt::format("setting mode of {}: {}", path, Errno(errno)));
   }
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return MakeError(ErrorCode::kIo, fmt::format("writing {}: {}", path, Errno(errno)));
-    }
-    off += static_cast<size_t>(n);
+  if (int err = WriteAll(fd.get(), data); err != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("writing {}: {}", path, Errno(err)));
   }
   written_.push_back(std::move(fd));  // synced by Commit
   return {};

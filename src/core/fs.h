@@ -24,6 +24,10 @@ inline constexpr mode_t kPrivateDir = 0700;
 // exist; kIo if unreadable or larger than `max_size`.
 Result<std::string> ReadFile(const std::string& path, size_t max_size = 16 * 1024 * 1024);
 
+// Writes all of `data` to `fd`, through short writes and EINTR: 0, or the
+// errno of the failed write.
+int WriteAll(int fd, std::string_view data);
+
 // Writes `data` to `path` atomically with `mode`. Overwrites an existing file.
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode);
 

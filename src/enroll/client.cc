@@ -8,13 +8,14 @@
 
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "core/fd.h"
+#include "core/fs.h"
+#include "tls/probe.h"
 
 namespace certmint {
 namespace {
@@ -42,8 +43,8 @@ class AnchorFile {
     for (const auto& c : anchors) {
       pem += c.ToPem();
     }
-    if (write(fd.get(), pem.data(), pem.size()) != static_cast<ssize_t>(pem.size())) {
-      return MakeError(ErrorCode::kIo, fmt::format("writing {}", path));
+    if (int err = fs::WriteAll(fd.get(), pem); err != 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("writing {}: {}", path, std::strerror(err)));
     }
     return file;
   }
@@ -134,28 +135,17 @@ Result<ServerUrl> ParseServerUrl(std::string_view url) {
   if (rest.find('/') != std::string_view::npos) {
     return bad("no path: the API lives under /v1/ of the server");
   }
-  ServerUrl out;
-  std::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {
-    const size_t close = rest.find(']');
-    if (close == std::string_view::npos) {
-      return bad("unclosed '['");
-    }
-    out.host = std::string(rest.substr(1, close - 1));
-    std::string_view after = rest.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        return bad("text after ']'");
-      }
-      port_text = after.substr(1);
-    }
-  } else {
-    const size_t colon = rest.rfind(':');
-    out.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = rest.substr(colon + 1);
-    }
+  if (rest.empty()) {
+    return bad("no host");
   }
+  // HOST[:PORT] as --listen and probe read it, with 443 when no port is given.
+  const bool has_port = rest.front() == '[' ? rest.find("]:") != std::string_view::npos
+                                            : rest.find(':') != std::string_view::npos;
+  auto host_port = ParseHostPort(has_port ? std::string(rest) : std::string(rest) + ":443");
+  if (!host_port) {
+    return bad(PrintableField(host_port.error().message(), 200));
+  }
+  ServerUrl out{std::move(host_port->first), host_port->second};
   if (out.host.empty()) {
     return bad("no host");
   }
@@ -163,15 +153,6 @@ Result<ServerUrl> ParseServerUrl(std::string_view url) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) {
       return bad("the host has characters no host name or address has");
     }
-  }
-  if (!port_text.empty()) {
-    int port = 0;
-    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 ||
-        port > 65535) {
-      return bad("the port must be 1-65535");
-    }
-    out.port = port;
   }
   return out;
 }

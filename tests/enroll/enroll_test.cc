@@ -87,7 +87,8 @@ TEST(ClientTest, ServerUrls) {
   EXPECT_EQ(v6.host, "::1");
   EXPECT_EQ(v6.ToString(), "https://[::1]:9000");
   for (const char* bad : {"http://ca:80", "ca:8443", "https://", "https://ca:0", "https://ca:x",
-                          "https://ca:8443/v1", "https://[::1", "https://c a", "https://ca:70000"}) {
+                          "https://ca:8443/v1", "https://[::1", "https://c a", "https://ca:70000",
+                          "https://::1"}) {
     auto r = ParseServerUrl(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
