@@ -32,6 +32,16 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
 std::string HexColon(std::string_view bytes) {
   std::string out;
   std::string hex = Hex(bytes);

@@ -14,6 +14,9 @@ std::string Sha1(std::string_view data);
 // "ab:cd:ef", upper case as keytool and openssl print fingerprints.
 std::string HexColon(std::string_view bytes);
 std::string Hex(std::string_view bytes);
+// ASCII letters in lower case, every other byte as it is (names, aliases,
+// hex, option values: never locale-dependent).
+std::string AsciiLower(std::string_view text);
 // "2026-11-28T03:17:00Z".
 std::string FormatUtc(TimePoint t);
 

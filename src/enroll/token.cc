@@ -12,13 +12,7 @@
 namespace certmint {
 namespace {
 
-std::string LowerHex(std::string_view bytes) {
-  std::string hex = Hex(bytes);
-  for (char& c : hex) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return hex;
-}
+std::string LowerHex(std::string_view bytes) { return AsciiLower(Hex(bytes)); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
 #include "inventory/inventory.h"
 
 namespace certmint {
@@ -237,14 +238,13 @@ class SqliteInventory final : public Inventory {
   }
 
   Result<TokenRecord> RevokeToken(const std::string& id, TimePoint now) override {
-    std::string prefix;
     for (char c : id) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) {
         return MakeError(ErrorCode::kInvalidArgument,
                          fmt::format("'{}' is not a token id (hex digits, as token list shows)", id));
       }
-      prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
+    const std::string prefix = AsciiLower(id);
     if (prefix.size() < 8) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "give at least 8 hex digits of the token id (token list shows 12)");
@@ -627,15 +627,12 @@ Result<int> ParseRevocationReason(std::string_view text) {
   std::string t;
   for (char c : text) {
     if (c != '-' && c != '_') {
-      t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      t.push_back(c);
     }
   }
+  t = AsciiLower(t);
   for (int i = 0; i < 11; ++i) {
-    std::string r;
-    for (const char* p = kReasons[i]; *p; ++p) {
-      r.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*p))));
-    }
-    if (i != 7 && r == t) {
+    if (i != 7 && AsciiLower(kReasons[i]) == t) {
       return i;
     }
   }

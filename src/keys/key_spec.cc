@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 
 std::string KeySpec::ToString() const {
@@ -22,9 +24,7 @@ std::string KeySpec::ToString() const {
 KeySpec DefaultKeySpec() { return KeySpec{KeyAlgorithm::kEc, 0, "P-256"}; }
 
 Result<KeySpec> ParseKeySpec(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string t = AsciiLower(text);
   if (t == "rsa:2048" || t == "rsa:3072" || t == "rsa:4096") {
     return KeySpec{KeyAlgorithm::kRsa, std::stoi(t.substr(4)), ""};
   }

@@ -5,13 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 
 std::string NormalizeAlias(std::string_view alias) {
-  std::string out(alias);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return AsciiLower(alias);
 }
 
 Status ValidateAlias(std::string_view alias) {

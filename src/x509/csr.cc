@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 namespace {
 
@@ -152,10 +154,7 @@ bool CertificateRequest::RequestsCa() const {
 std::string NamesOutside(const SubjectAltNames& asked, const SubjectAltNames& allowed) {
   std::string extra;
   for (const auto& d : asked.dns) {
-    std::string lower = d;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (std::find(allowed.dns.begin(), allowed.dns.end(), lower) == allowed.dns.end()) {
+    if (std::find(allowed.dns.begin(), allowed.dns.end(), AsciiLower(d)) == allowed.dns.end()) {
       extra += (extra.empty() ? "DNS:" : ", DNS:") + d;
     }
   }

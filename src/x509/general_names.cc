@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 
 bool IsValidHostName(std::string_view name, bool allow_wildcard) {
@@ -46,10 +48,7 @@ Result<std::string> ParseDnsName(std::string_view name) {
                                  "labels of 1-63 characters; '*.' only as the first label)",
                                  name));
   }
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return AsciiLower(name);
 }
 
 Result<std::string> ParseIpAddress(std::string_view text) {

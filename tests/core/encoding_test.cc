@@ -1,0 +1,25 @@
+#include "core/encoding.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace certmint {
+namespace {
+
+TEST(EncodingTest, AsciiLowerChangesAsciiLettersOnly) {
+  EXPECT_EQ(AsciiLower("Broker-1.KAFKA.example.COM"), "broker-1.kafka.example.com");
+  EXPECT_EQ(AsciiLower("CARoot"), "caroot");
+  // Bytes outside A-Z (digits, punctuation, UTF-8) stay as they are.
+  const std::string utf8 = "\xC3\x84pfel 0-9 [@]";
+  EXPECT_EQ(AsciiLower(utf8), "\xC3\x84pfel 0-9 [@]");
+  EXPECT_EQ(AsciiLower(""), "");
+}
+
+TEST(EncodingTest, HexIsUpperCaseAndHexColonSeparatesBytes) {
+  EXPECT_EQ(Hex(std::string("\x01\xAB\xff", 3)), "01ABFF");
+  EXPECT_EQ(HexColon(std::string("\x01\xAB\xff", 3)), "01:AB:FF");
+}
+
+}  // namespace
+}  // namespace certmint
