@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <functional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -165,23 +167,24 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
     });
   }
 
-  const auto json_post = [](const httplib::Request& req) {
-    const std::string type = req.get_header_value("Content-Type");
-    return type.empty() || type.rfind("application/json", 0) == 0;
+  // The POST endpoints take JSON (or an unlabelled body); anything else is
+  // refused before it reaches the service.
+  const auto post_json = [&svr](const char* path,
+                                std::function<ApiResponse(const httplib::Request&)> handle) {
+    svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
+      const std::string type = req.get_header_value("Content-Type");
+      if (!type.empty() && type.rfind("application/json", 0) != 0) {
+        Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
+        return;
+      }
+      Send(res, handle(req));
+    });
   };
-  svr.Post("/v1/enroll", [p, json_post](const httplib::Request& req, httplib::Response& res) {
-    if (!json_post(req)) {
-      Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
-      return;
-    }
-    Send(res, p->service->Enroll(req.body, std::chrono::system_clock::now()));
+  post_json("/v1/enroll", [p](const httplib::Request& req) {
+    return p->service->Enroll(req.body, std::chrono::system_clock::now());
   });
-  svr.Post("/v1/renew", [p, json_post](const httplib::Request& req, httplib::Response& res) {
-    if (!json_post(req)) {
-      Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
-      return;
-    }
-    Send(res, p->service->Renew(req.body, PeerOf(req.ssl), std::chrono::system_clock::now()));
+  post_json("/v1/renew", [p](const httplib::Request& req) {
+    return p->service->Renew(req.body, PeerOf(req.ssl), std::chrono::system_clock::now());
   });
   svr.Get("/v1/ca", [p](const httplib::Request&, httplib::Response& res) {
     Send(res, p->service->CaBundle());
