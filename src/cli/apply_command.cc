@@ -179,14 +179,7 @@ Status RunApply(const ApplyArgs& args) {
   }
   CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(args.dir));
   ca_password.clear();
-  CM_ASSIGN_OR_RETURN(auto store_password, ReadSecret({args.password_file, kStorePasswordEnv, "",
-                                                       false, "--password-file"}));
-  if (store_password && store_password->size() < kMinStorePasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--password-file: the store password must have at least {} "
-                                 "characters",
-                                 kMinStorePasswordLength));
-  }
+  CM_ASSIGN_OR_RETURN(auto store_password, ExplicitNewPassword(args.password_file));
 
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
   Progress progress(todo, isatty(STDERR_FILENO) == 1, args.json);

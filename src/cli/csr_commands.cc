@@ -48,8 +48,7 @@ Status RunCsr(const CsrArgs& a) {
       return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", p));
     }
   }
-  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({a.password_file, kStorePasswordEnv, "", false,
-                                           "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto pw, ExplicitNewPassword(a.password_file));
   const bool generated = !pw;
   if (generated) {
     if (fs::Exists(pw_path)) {
@@ -58,9 +57,6 @@ Status RunCsr(const CsrArgs& a) {
     }
     CM_ASSIGN_OR_RETURN(auto r, RandomPassword());
     pw.emplace(std::move(r));
-  } else if (pw->size() < kMinStorePasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--password-file: at least {} characters", kMinStorePasswordLength));
   }
   CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(spec));
   CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, sans));

@@ -41,17 +41,10 @@ Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a) {
 }
 
 Result<StorePassword> NewStorePassword(const std::string& password_file) {
-  CM_ASSIGN_OR_RETURN(auto given,
-                      ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto given, ExplicitNewPassword(password_file));
   if (!given) {
     CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
     return StorePassword{std::move(random), true};
-  }
-  if (given->size() < kMinStorePasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--password-file: the store password must have at least {} "
-                                 "characters (keytool refuses shorter ones)",
-                                 kMinStorePasswordLength));
   }
   return StorePassword{std::move(*given), false};
 }

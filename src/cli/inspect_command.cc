@@ -20,8 +20,7 @@ struct InspectArgs {
 
 // Inspects each file; reports each failure and returns the first.
 Status RunInspect(const InspectArgs& args) {
-  CM_ASSIGN_OR_RETURN(auto password, ReadSecret({args.password_file, kStorePasswordEnv, "", false,
-                                                 "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto password, ExplicitPassword(args.password_file));
   const SecretString* pw = password ? &*password : nullptr;
   const auto now = std::chrono::system_clock::now();
   nlohmann::json all = nlohmann::json::array();

@@ -108,8 +108,7 @@ Status RunRenewWithServer(const RenewArgs& a) {
       return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
     }
   }
-  CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({a.password_file, kStorePasswordEnv, "", false,
-                                                 "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   RenewOptions o;
   o.keep_key = a.keep_key;
   o.store_password = store_pw ? &*store_pw : nullptr;
@@ -207,8 +206,7 @@ Status RunRenew(const RenewArgs& a) {
       return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
     }
   }
-  CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({a.password_file, kStorePasswordEnv, "", false,
-                                                 "--password-file"}));
+  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
   RenewOptions o;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/fs.h"
+#include "identity/identity.h"
 
 namespace certmint::cli {
 namespace {
@@ -90,6 +91,21 @@ Result<std::optional<SecretString>> ReadSecret(const SecretSource& source) {
     return std::optional<SecretString>(std::move(first));
   }
   return std::optional<SecretString>();
+}
+
+Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file) {
+  return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
+}
+
+Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file) {
+  CM_ASSIGN_OR_RETURN(auto pw, ExplicitPassword(password_file));
+  if (pw && pw->size() < kMinStorePasswordLength) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("--password-file: the store password must have at least {} "
+                                 "characters (keytool refuses shorter ones)",
+                                 kMinStorePasswordLength));
+  }
+  return pw;
 }
 
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {

@@ -23,10 +23,6 @@ Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
   return out;
 }
 
-Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file) {
-  return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
-}
-
 Result<std::optional<SecretString>> PasswordFor(const std::string& path,
                                                 const std::optional<SecretString>& explicit_pw) {
   if (explicit_pw) {

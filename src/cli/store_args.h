@@ -17,9 +17,6 @@ namespace certmint::cli {
 Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
                                       const std::vector<std::string>& ips);
 
-// The explicit password, if any (--password-file, else $CERTMINT_PASSWORD).
-Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file);
-
 // The password for a store at `path` (a file or an identity directory).
 Result<std::optional<SecretString>> PasswordFor(const std::string& path,
                                                 const std::optional<SecretString>& explicit_pw);

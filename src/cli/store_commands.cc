@@ -134,8 +134,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       return MakeError(ErrorCode::kAlreadyExists,
                        fmt::format("{} already exists; refusing to overwrite", a->out));
     }
-    CM_ASSIGN_OR_RETURN(auto in_pw, ReadSecret({a->password_file, kStorePasswordEnv, "", false,
-                                                "--password-file"}));
+    CM_ASSIGN_OR_RETURN(auto in_pw, ExplicitPassword(a->password_file));
     CM_ASSIGN_OR_RETURN(auto out_pw, ReadSecret({a->out_password_file, kNewPasswordEnv, "", false,
                                                  "--out-password-file"}));
     CM_ASSIGN_OR_RETURN(auto store, LoadStoreFile(a->in, in_pw ? &*in_pw : nullptr));
@@ -314,8 +313,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
       }
       const std::string name = !in->name.empty() ? in->name : chain[0].Subject().CommonNameValue();
       CM_RETURN_IF_ERROR(ValidateIdentityName(name));
-      CM_ASSIGN_OR_RETURN(auto store_pw, ReadSecret({in->password_file, kStorePasswordEnv, "",
-                                                     false, "--password-file"}));
+      CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(in->password_file));
       const SecretString* pw = store_pw ? &*store_pw : key_pw ? &*key_pw : nullptr;
       if (pw == nullptr) {
         return MakeError(ErrorCode::kInvalidArgument, "no store password: give --password-file");
