@@ -30,55 +30,19 @@ certmint="$build/certmint"
 work=$(mktemp -d /tmp/certmint-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 results="$work/results.csv"
-echo "tool,key,n,seconds" > "$results"
+echo "tool,key,n,seconds,user,system,writes,flushes" > "$results"
 now() { date +%s.%N; }
 cores=$(nproc)
 echo "bench: $cores hardware threads; $(openssl version); $(java -version 2>&1 | head -1)"
 
 # (c) The floor, and certmint's in-memory cost, from Google Benchmark.
 "$build/certmint_floor_bench" --benchmark_filter='Floor|Certmint' --benchmark_format=json \
-  --benchmark_min_time=2 > "$work/floor.json" 2>/dev/null
+  --benchmark_min_time=2 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  > "$work/floor.json" 2>/dev/null
 
-# certmint apply, N identities, all formats: timed_apply TOOL KEY N PKI OUT
-# times one apply of N new identities into OUT and records it as TOOL.
-head -c 24 /dev/urandom | base64 > "$work/ca.pass"
-timed_apply() {
-  local tool=$1 key=$2 n=$3 pki=$4 out=$5 t0 t1
-  printf 'defaults:\n  key_type: %s\nidentities:\n  - name: node-{n}\n    count: %s\n' \
-    "$key" "$n" > "$work/m.yaml"
-  t0=$(now)
-  "$certmint" apply "$work/m.yaml" --dir "$pki" --out "$out" \
-    --ca-password-file "$work/ca.pass" >/dev/null
-  t1=$(now)
-  echo "$tool,$key,$n,$(echo "$t1 - $t0" | bc -l)" >> "$results"
-  echo "bench: $tool apply $key x $n: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s"
-}
-sizes="10 100 1000"
-[ $quick = 1 ] && sizes="10 100"
-for key in ec:p256 rsa:2048; do
-  tag=${key%%:*}
-  "$certmint" ca init --dir "$work/pki-$tag" --key-type "$key" \
-    --ca-password-file "$work/ca.pass" >/dev/null
-  for n in $sizes; do
-    # A fresh directory per run, all removed at exit: deleting thousands of
-    # files just before a timed run makes ext4 skip the freshly freed inodes
-    # while allocating, which would charge one run's cleanup to the next.
-    timed_apply certmint "$key" "$n" "$work/pki-$tag" "$work/out-$tag-$n"
-  done
-done
-
-# The same 1,000 EC identities with the CA directory and the output on tmpfs
-# (no device, fsync costs nothing): the difference to the run above is what
-# the file system and the disk take.
-if [ $quick = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
-  shm=$(mktemp -d /dev/shm/certmint-bench-XXXXXX)
-  trap 'rm -rf "$work" "$shm"' EXIT
-  "$certmint" ca init --dir "$shm/pki" --key-type ec:p256 --ca-password-file "$work/ca.pass" >/dev/null
-  timed_apply certmint-tmpfs ec:p256 1000 "$shm/pki" "$shm/out"
-  rm -rf "$shm"
-fi
-# The file system the timed runs wrote to: ext4 with or without a journal
-# behaves very differently under fsync.
+# The file system the timed runs write to, and its block device: ext4 with
+# or without a journal behaves very differently under fsync, and the
+# device's request counters show what each identity costs it.
 fsdesc=$(findmnt -no FSTYPE -T "$work" 2>/dev/null || true)
 src=$(findmnt -no SOURCE -T "$work" 2>/dev/null || true)
 jt="/sys/fs/ext4/$(basename "${src:-none}")/journal_task"
@@ -86,7 +50,68 @@ if [ "$fsdesc" = ext4 ] && [ -r "$jt" ]; then
   if [ "$(cat "$jt")" = "<none>" ]; then fsdesc="ext4 without a journal"
   else fsdesc="ext4 with a journal"; fi
 fi
+devstat="/sys/class/block/$(basename "${src:-none}")/stat"
 echo "bench: file system: ${fsdesc:-unknown}"
+# Completed write requests and cache flushes of the device (fields 5 and 16
+# of its stat file; empty when there is none, as on tmpfs).
+device_io() { [ -r "$devstat" ] && awk '{print $5, $16}' "$devstat" || echo "- -"; }
+
+# certmint apply, N identities, all formats: timed_apply TOOL KEY N PKI OUT
+# times one apply of N new identities into OUT and records it as TOOL, with
+# its user and system CPU and, on a device, the write requests and flushes
+# issued meanwhile (the whole device's: nothing else should run).
+head -c 24 /dev/urandom | base64 > "$work/ca.pass"
+timed_apply() {
+  local tool=$1 key=$2 n=$3 pki=$4 out=$5 t0 t1 w0 f0 w1 f1 writes="" flushes=""
+  printf 'defaults:\n  key_type: %s\nidentities:\n  - name: node-{n}\n    count: %s\n' \
+    "$key" "$n" > "$work/m.yaml"
+  read -r w0 f0 < <(device_io)
+  t0=$(now)
+  /usr/bin/time -f "%U %S" -o "$work/cpu" "$certmint" apply "$work/m.yaml" --dir "$pki" \
+    --out "$out" --ca-password-file "$work/ca.pass" >/dev/null
+  t1=$(now)
+  read -r w1 f1 < <(device_io)
+  read -r user sys < "$work/cpu"
+  if [ "$tool" = certmint ] && [ "$w0" != - ]; then
+    writes=$((w1 - w0)) flushes=$((f1 - f0))
+  fi
+  echo "$tool,$key,$n,$(echo "$t1 - $t0" | bc -l),$user,$sys,$writes,$flushes" >> "$results"
+  echo "bench: $tool apply $key x $n: $(echo "$t1 - $t0" | bc -l | cut -c1-6) s" \
+    "(CPU: $user s user, $sys s system${writes:+; device: $writes writes, $flushes flushes})"
+}
+# Every run goes into a fresh directory, all removed at exit: deleting
+# thousands of files just before a timed run makes ext4 skip the freshly
+# freed inodes while allocating (without a journal, for minutes), which would
+# charge one run's cleanup to the next. Each size runs three times (the
+# report takes the median; this VM's run-to-run noise is about 5%), except
+# RSA-2048 x 1,000, which takes a minute and a half and varies little.
+# The 1,000 EC identities also run with the CA directory and the output on
+# tmpfs (no device; fsync costs nothing), interleaved with the disk runs: the
+# difference is what the file system and the disk take.
+shm=""
+if [ $quick = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  shm=$(mktemp -d /dev/shm/certmint-bench-XXXXXX)
+  trap 'rm -rf "$work" "$shm"' EXIT
+  "$certmint" ca init --dir "$shm/pki" --key-type ec:p256 --ca-password-file "$work/ca.pass" >/dev/null
+fi
+sizes="10 100 1000"
+[ $quick = 1 ] && sizes="10 100"
+for key in ec:p256 rsa:2048; do
+  tag=${key%%:*}
+  "$certmint" ca init --dir "$work/pki-$tag" --key-type "$key" \
+    --ca-password-file "$work/ca.pass" >/dev/null
+  for n in $sizes; do
+    reps=3
+    [ "$key" = rsa:2048 ] && [ "$n" = 1000 ] && reps=1
+    for r in $(seq $reps); do
+      timed_apply certmint "$key" "$n" "$work/pki-$tag" "$work/out-$tag-$n-$r"
+      if [ -n "$shm" ] && [ "$key" = ec:p256 ] && [ "$n" = 1000 ]; then
+        timed_apply certmint-tmpfs ec:p256 1000 "$shm/pki" "$shm/out-$r"
+      fi
+    done
+  done
+done
+[ -n "$shm" ] && rm -rf "$shm"
 
 # (a) The seed's recipe, as ../shared/seed/ writes it, per node (a few nodes:
 # each takes seconds). The CA is made once, outside the timing.
