@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@
 #include "enroll/token.h"
 #include "identity/identity.h"
 #include "inventory/inventory.h"
+#include "server/certificate_keeper.h"
 #include "server/http_server.h"
 #include "server/service.h"
 #include "tls/probe.h"
@@ -41,14 +43,17 @@ struct ServeArgs {
   size_t max_body = 64 * 1024;
   double rate = 50;
   double burst = 100;
+  int tls_days = 90;
   bool quiet = false;
 };
 
 // The service's TLS certificate: a fresh key that lives in memory only,
-// signed by the CA at start-up for the names clients connect to.
+// signed by the CA for the names clients connect to, at start-up and at each
+// renewal.
 Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Inventory* inventory,
                                           const std::string& listen_host,
-                                          const SubjectAltNames& given) {
+                                          const SubjectAltNames& given, int days,
+                                          TimePoint now) {
   SubjectAltNames sans = given;
   if (sans.empty()) {
     sans.AddDns("localhost");
@@ -67,7 +72,8 @@ Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Invent
   request.name = kServerIdentityName;
   request.sans = sans;
   request.role = Role::kServer;
-  request.days = 397;
+  request.days = days;
+  request.now = now;
   request.key_spec = DefaultKeySpec();
   CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
   CM_RETURN_IF_ERROR(inventory->RecordIssued(kServerIdentityName, identity.certificate,
@@ -90,13 +96,22 @@ Result<int> RunServe(const ServeArgs& a) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "--rate-limit must be 0 (off) or more, --burst at least 1");
   }
+  if (a.tls_days < 1 || a.tls_days > 397) {
+    return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
+  }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
   CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
   CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
   ca_pw.clear();
   CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(a.dir));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto identity, MakeServerIdentity(ca, inventory.get(), hp.first, sans));
+  const auto issue_server_identity = [&, days = a.tls_days](const CertificateAuthority& signer,
+                                                            TimePoint now) {
+    return WithContext(MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, now),
+                       "the service's TLS certificate");
+  };
+  CM_ASSIGN_OR_RETURN(auto identity,
+                      issue_server_identity(ca, std::chrono::system_clock::now()));
   EnrollmentService service(std::move(ca), std::move(trust), inventory.get());
   const std::string fingerprint = service.trust().front().Sha256Fingerprint();
 
@@ -108,11 +123,12 @@ Result<int> RunServe(const ServeArgs& a) {
   o.rate_per_second = a.rate;
   o.burst = a.burst;
   std::mutex log_mu;
+  const auto log_line = [&log_mu](std::string_view line) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::cerr << line << '\n';
+  };
   if (!a.quiet) {
-    o.log = [&log_mu](std::string_view line) {
-      std::lock_guard<std::mutex> lock(log_mu);
-      std::cerr << line << '\n';
-    };
+    o.log = log_line;
   }
   // SIGTERM and SIGINT are taken by one thread, which stops the server;
   // blocked before any other thread starts so that none of them gets them.
@@ -128,10 +144,35 @@ Result<int> RunServe(const ServeArgs& a) {
   std::cout << fmt::format("certmint serve: listening on https://{}:{}\n", shown_host,
                            server->port())
             << fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint)
-            << fmt::format("  server certificate: {} (in memory), valid until {}\n",
+            << fmt::format("  server certificate: {} (in memory), valid until {}, renewed at {}\n",
                            identity.certificate.Sans().ToString(),
-                           FormatUtc(identity.certificate.NotAfter()))
+                           FormatUtc(identity.certificate.NotAfter()),
+                           FormatUtc(RenewalDue(identity.certificate)))
             << std::flush;
+
+  // Renews the service's certificate while it runs: nothing else can, its
+  // key being in memory only.
+  ServerCertificateKeeper keeper(identity.certificate, [&](TimePoint now) {
+    return issue_server_identity(service.ca(), now);
+  });
+  std::thread renewer([&] {
+    keeper.Run([&](const ServerIdentity& renewed) { return server->SetIdentity(renewed); },
+               [&](const ServerCertificateKeeper::Step& step, TimePoint now) {
+                 nlohmann::json line{{"time", FormatUtc(now)}};
+                 if (!step.error.has_value()) {
+                   line["event"] = "server_certificate_not_renewed";
+                   line["error"] = step.error.error().ToString();
+                   line["retry_at"] = FormatUtc(step.next);
+                   log_line(line.dump());  // even with --quiet
+                 } else if (!a.quiet) {
+                   line["event"] = "server_certificate_renewed";
+                   line["serial"] = step.renewed->certificate.SerialHex();
+                   line["not_after"] = FormatUtc(step.renewed->certificate.NotAfter());
+                   line["renew_at"] = FormatUtc(step.next);
+                   log_line(line.dump());
+                 }
+               });
+  });
 
   std::atomic<bool> stopping{false};
   std::thread watcher([&] {
@@ -146,6 +187,8 @@ Result<int> RunServe(const ServeArgs& a) {
     kill(getpid(), SIGTERM);
   }
   watcher.join();
+  keeper.Stop();
+  renewer.join();
   CM_RETURN_IF_ERROR(st);
   std::cout << "certmint serve: stopped\n" << std::flush;
   return 0;
@@ -371,6 +414,10 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       ->capture_default_str();
   serve->add_option("--burst", s->burst, "Requests a client address may make at once")
       ->capture_default_str();
+  serve->add_option("--tls-days", s->tls_days,
+                    "Validity of the service's own TLS certificate (1 to 397); the service "
+                    "renews it at two thirds of that")
+      ->capture_default_str();
   serve->add_flag("--quiet", s->quiet, "No access log (otherwise one JSON line per request on "
                                        "stderr)");
   AddArgvPasswordTraps(serve);
@@ -382,8 +429,9 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "  GET  /v1/crl     the CRL (DER; /v1/crl.pem in PEM)\n"
       "  GET  /v1/health  status and the CA's expiry\n"
       "The service's TLS key is made at start-up and never written; its certificate is\n"
-      "recorded in the inventory as certmint-serve. SIGTERM or SIGINT stop it after the\n"
-      "requests in flight. Restart it after `certmint ca rotate`.\n\n"
+      "recorded in the inventory as certmint-serve, and the service replaces both with new\n"
+      "ones at two thirds of --tls-days (a JSON line on stderr says so). SIGTERM or SIGINT\n"
+      "stop it after the requests in flight. Restart it after `certmint ca rotate`.\n\n"
       "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
       "--ca-password-file ca.pass");
 

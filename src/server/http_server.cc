@@ -5,6 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <functional>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,44 @@ namespace {
 // a renewal with an expired or foreign certificate gets a JSON answer that
 // says why; the renew handler reads SSL_get_verify_result.
 int AcceptAndRecord(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+
+// A certificate, key and chain ready for SSL_use_cert_and_key.
+struct Presented {
+  ServerIdentity identity;
+  ossl::X509StackPtr chain;
+};
+
+// What handshakes present once the start-up certificate has been replaced
+// (HttpServer::SetIdentity); empty until then.
+class PresentedSlot {
+ public:
+  std::shared_ptr<const Presented> Get() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return current_;
+  }
+  void Set(std::shared_ptr<const Presented> p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = std::move(p);
+  }
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const Presented> current_;
+};
+
+// Called before the server picks its certificate, in every full handshake:
+// the context's own (start-up) certificate stays until it was replaced.
+int PresentLatest(SSL* ssl, void* arg) {
+  std::shared_ptr<const Presented> latest = static_cast<PresentedSlot*>(arg)->Get();
+  if (!latest) {
+    return 1;
+  }
+  return SSL_use_cert_and_key(ssl, latest->identity.certificate.native(),
+                              latest->identity.key.native(), latest->chain.get(),
+                              /*override=*/1) == 1
+             ? 1
+             : 0;
+}
 
 bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
                   const std::vector<Certificate>& trust) {
@@ -88,12 +127,19 @@ struct HttpServer::Impl {
         identity(id),
         options(o),
         limiter(o.rate_per_second, o.burst),
-        server([this](SSL_CTX& ctx) { return SetUpContext(ctx, identity, service->trust()); }) {}
+        server([this](SSL_CTX& ctx) {
+          if (!SetUpContext(ctx, identity, service->trust())) {
+            return false;
+          }
+          SSL_CTX_set_cert_cb(&ctx, PresentLatest, &presented);
+          return true;
+        }) {}
 
   EnrollmentService* service;
   ServerIdentity identity;
   ServerOptions options;
   RateLimiter limiter;
+  PresentedSlot presented;  // before server: its context points here
   httplib::SSLServer server;
   int port = 0;
 };
@@ -225,5 +271,25 @@ Status HttpServer::Run() {
 }
 
 void HttpServer::Stop() { impl_->server.stop(); }
+
+Status HttpServer::SetIdentity(const ServerIdentity& identity) {
+  if (!identity.certificate.MatchesKey(identity.key)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the server's new certificate is not for its key");
+  }
+  auto presented = std::make_shared<Presented>(Presented{identity, ossl::X509StackPtr()});
+  presented->chain.reset(sk_X509_new_null());
+  if (!presented->chain) {
+    return MakeError(ErrorCode::kInternal, "out of memory");
+  }
+  for (const auto& c : identity.chain) {
+    if (sk_X509_push(presented->chain.get(), c.native()) <= 0) {
+      return MakeError(ErrorCode::kInternal, "out of memory");
+    }
+    X509_up_ref(c.native());  // the stack's reference, freed with it
+  }
+  impl_->presented.Set(std::move(presented));
+  return {};
+}
 
 }  // namespace certmint

@@ -48,6 +48,10 @@ class HttpServer {
   Status Run();
   // From any thread (a signal-watching one).
   void Stop();
+  // Replaces the certificate that new handshakes present; connections
+  // already open keep theirs. From any thread. kInvalidArgument when the
+  // certificate is not for the key.
+  Status SetIdentity(const ServerIdentity& identity);
 
  private:
   struct Impl;

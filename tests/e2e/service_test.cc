@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -13,6 +15,7 @@
 #include "enroll/enroll.h"
 #include "enroll/token.h"
 #include "inventory/inventory.h"
+#include "tls/probe.h"
 #include "x509/csr.h"
 #include "x509/issue.h"
 
@@ -500,6 +503,69 @@ TEST_F(ServiceTest, RenewDaemonWaitsAndStopsOnSigterm) {
   EXPECT_NE(daemon.output().find("certmint renew: stopped"), std::string::npos);
 }
 
+// The service's own certificate lasts --tls-days, and the service says when
+// it will replace it.
+TEST_F(ServiceTest, ServiceCertificateLastsTlsDays) {
+  StartServer({"--tls-days", "7"});
+  ProbeOptions p;
+  p.host = "127.0.0.1";
+  p.port = port_;
+  auto report = Probe(p);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  ASSERT_FALSE(report->chain.empty());
+  const Certificate& cert = report->chain.front();
+  EXPECT_EQ(cert.NotAfter() - cert.NotBefore(), std::chrono::hours(24 * 7) + kBackdate);
+  EXPECT_NE(server_->output().find("renewed at " + FormatUtc(RenewalDue(cert))),
+            std::string::npos)
+      << server_->output();
+  // Recorded in the inventory under certmint-serve.
+  bool recorded = false;
+  for (const auto& row : Inventory()) {
+    recorded = recorded || (row["name"] == "certmint-serve" &&
+                            row["serial"] == cert.SerialHex());
+  }
+  EXPECT_TRUE(recorded) << Inventory().dump(2);
+}
+
+// A CA that expires in two minutes cuts the service's certificate short, so
+// it is due at once: the running service replaces it, logs so, and presents
+// the new one.
+TEST_F(ServiceTest, ServiceRenewsItsOwnCertificateWhenDue) {
+  std::filesystem::remove_all(Path("pki"));
+  CaInitOptions o;
+  o.subject = DistinguishedName::CommonName("Short CA").value();
+  o.days = 1;
+  o.now = std::chrono::system_clock::now() - std::chrono::hours(24) + std::chrono::minutes(2);
+  o.kdf_iterations = 1000;
+  ASSERT_TRUE(CertificateAuthority::Init(Path("pki"), o, SecretString("ca-password-123")));
+  StartServer();
+  const std::string renewed = server_->WaitForLine("server_certificate_renewed");
+  ASSERT_FALSE(renewed.empty()) << server_->output();
+  const auto line = nlohmann::json::parse(renewed);
+  ProbeOptions p;
+  p.host = "127.0.0.1";
+  p.port = port_;
+  auto report = Probe(p);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  ASSERT_FALSE(report->chain.empty());
+  EXPECT_EQ(report->chain.front().SerialHex(), line["serial"]);
+  // The first certificate is superseded by the new one in the inventory.
+  std::vector<std::string> states;
+  for (const auto& row : Inventory()) {
+    if (row["name"] == "certmint-serve") {
+      states.push_back(row["serial"] == line["serial"] ? "current" : "old");
+    }
+  }
+  EXPECT_EQ(states.size(), 2u) << Inventory().dump(2);
+  EXPECT_EQ(std::count(states.begin(), states.end(), "current"), 1);
+  // Not again at once (ISO 8601 times sort as they follow each other).
+  EXPECT_GT(line["renew_at"].get<std::string>(), line["time"].get<std::string>());
+  EXPECT_EQ(server_->output().find("server_certificate_renewed", server_->output().find(renewed) +
+                                                                      renewed.size()),
+            std::string::npos)
+      << server_->output();
+}
+
 TEST_F(ServiceTest, ServeRefusesBadSetup) {
   auto taken = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:99999",
                          "--ca-password-file", "ca.pass"});
@@ -507,6 +573,12 @@ TEST_F(ServiceTest, ServeRefusesBadSetup) {
   auto rate = Certmint({"serve", "--dir", "pki", "--rate-limit", "-1", "--ca-password-file",
                         "ca.pass"});
   EXPECT_EQ(rate.exit_code, 2) << rate.err;
+  for (const char* days : {"0", "398"}) {
+    auto tls_days = Certmint({"serve", "--dir", "pki", "--tls-days", days, "--ca-password-file",
+                              "ca.pass"});
+    EXPECT_EQ(tls_days.exit_code, 2) << tls_days.err;
+    EXPECT_NE(tls_days.err.find("--tls-days"), std::string::npos) << tls_days.err;
+  }
   auto wrong_pw = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:0",
                             "--ca-password-file", "store.pass"});
   EXPECT_EQ(wrong_pw.exit_code, 5) << wrong_pw.err;
