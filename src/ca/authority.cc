@@ -184,25 +184,44 @@ Result<std::vector<Certificate>> TrustAnchors(const std::string& dir) {
   return out;
 }
 
+std::string CrossCertificatePath(const std::string& dir) {
+  return PreviousCaDir(dir) + "/cross.crt";
+}
+
 Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOptions& options,
-                                      const SecretString& new_password) {
+                                      const SecretString& new_password,
+                                      const CertificateAuthority& current) {
   if (RotationInProgress(dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("a rotation is already in progress ({} exists): finish it with "
                                  "'certmint ca retire'",
                                  PreviousCaDir(dir)));
   }
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(dir));
+  CM_ASSIGN_OR_RETURN(auto in_dir, CertificateAuthority::LoadCertificate(dir));
   if (fs::Exists(CaChainPath(dir))) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "rotating an intermediate CA is not supported: make a new intermediate "
                      "under the root instead");
+  }
+  if (current.certificate().Sha256Fingerprint() != in_dir.Sha256Fingerprint()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("the CA given is not the one in {}", dir));
   }
   // The new CA is made whole beside the old one first; then the old moves
   // aside and the new moves in, file by file (each a rename).
   const std::string next = dir + "/.next-ca";
   fs::RemoveAll(next);
   CM_ASSIGN_OR_RETURN(auto fresh, CertificateAuthority::Init(next, options, new_password));
+  CaProfile cross_profile;
+  cross_profile.subject = fresh.certificate().Subject();
+  cross_profile.days = options.days;
+  cross_profile.now = options.now;
+  cross_profile.path_length = 0;
+  CM_ASSIGN_OR_RETURN(auto cross,
+                      WithContext(SignSubordinateCa(current.certificate(), current.key(),
+                                                    fresh.key().native(), cross_profile),
+                                  "certifying the new CA with the previous one"));
+  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(next + "/cross.crt", cross.ToPem(), fs::kPublicFile));
   const std::string prev = PreviousCaDir(dir);
   CM_RETURN_IF_ERROR(fs::EnsureDir(prev));
   for (const char* f : {"ca.key", "ca.crt"}) {
@@ -210,6 +229,11 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
       return MakeError(ErrorCode::kIo, fmt::format("moving {}/{} aside: {}", dir, f,
                                                    std::strerror(errno)));
     }
+  }
+  if (::rename((next + "/cross.crt").c_str(), CrossCertificatePath(dir).c_str()) != 0) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("moving the cross-certificate into {}: {}", prev,
+                                 std::strerror(errno)));
   }
   for (const char* f : {"ca.key", "ca.crt"}) {
     if (::rename((next + "/" + f).c_str(), (dir + "/" + f).c_str()) != 0) {

@@ -90,10 +90,19 @@ bool RotationInProgress(const std::string& dir);
 // rotation) the previous CA's root.
 Result<std::vector<Certificate>> TrustAnchors(const std::string& dir);
 
-// Starts a rotation: makes a new CA, moves the current one to
-// DIR/previous/. kAlreadyExists when a rotation is in progress.
+// Starts a rotation: makes a new CA, moves `current` (DIR's CA, loaded with
+// its key) to DIR/previous/. kAlreadyExists when a rotation is in progress.
+// It also leaves DIR/previous/cross.crt: the new CA's key and name certified
+// by the previous CA (pathLenConstraint 0), which the CA service presents
+// above its own certificate during the rotation, so that nodes which trust
+// only the previous CA still reach it to renew.
 Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOptions& options,
-                                      const SecretString& new_password);
+                                      const SecretString& new_password,
+                                      const CertificateAuthority& current);
+
+// DIR/previous/cross.crt (see RotateCa); exists only during a rotation
+// started by a certmint that made it.
+std::string CrossCertificatePath(const std::string& dir);
 
 // Ends a rotation: moves DIR/previous/ to DIR/retired/<date>-<fingerprint>/
 // (kept for the record). Returns that directory. kNotFound when no rotation

@@ -9,6 +9,8 @@
 #include "cli/passwords.h"
 #include "core/fs.h"
 #include "identity/identity.h"
+#include "inventory/inventory.h"
+#include "server/service.h"
 
 namespace certmint::cli {
 namespace {
@@ -126,13 +128,15 @@ Status RunRotate(const RotateArgs& a) {
   }
   o.days = a.days;
   o.now = now;
-  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw));
+  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw, current));
   std::cout << fmt::format(
       "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
       "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
-      "then certmint ca retire. See docs/ca-rotation.md.\n",
+      "then certmint ca retire. See docs/ca-rotation.md.\n"
+      "A running certmint serve: restart it now (it presents {} until the retirement) and\n"
+      "let every enrolled node renew before the retirement.\n",
       fresh.certificate().Subject().ToString(), o.key_spec.ToString(), a.dir,
-      PreviousCaDir(a.dir));
+      PreviousCaDir(a.dir), CrossCertificatePath(a.dir));
   return {};
 }
 
@@ -163,7 +167,34 @@ Status RunRetire(const RetireArgs& a) {
                                    stale));
     }
   }
-  CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, std::chrono::system_clock::now()));
+  // Certificates the inventory knows: nodes enrolled through certmint serve,
+  // identities issued into other directories, and the service's own.
+  const auto now = std::chrono::system_clock::now();
+  if (!a.force && fs::Exists(InventoryPath(a.dir))) {
+    CM_ASSIGN_OR_RETURN(auto previous, CertificateAuthority::LoadCertificate(PreviousCaDir(a.dir)));
+    CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+    CM_ASSIGN_OR_RETURN(auto in_use, InUseCertificatesOf(*inventory, previous, now));
+    if (!in_use.empty()) {
+      std::string names;
+      bool service = false;
+      for (size_t i = 0; i < in_use.size(); ++i) {
+        if (i < 10) {
+          names += (i == 0 ? "" : ", ") + in_use[i].name;
+        }
+        service = service || in_use[i].name == kServiceIdentityName;
+      }
+      if (in_use.size() > 10) {
+        names += fmt::format(" and {} more", in_use.size() - 10);
+      }
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("the inventory still has current certificates of the previous CA: {}. "
+                      "Renew them first (certmint apply, or certmint renew --server on enrolled "
+                      "nodes{}), revoke those no longer used, or --force",
+                      names, service ? "; restart certmint serve for its own certificate" : ""));
+    }
+  }
+  CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, now));
   std::cout << fmt::format("Retired the previous CA (kept in {}). Run certmint apply to drop it "
                            "from every truststore.\n",
                            where);
@@ -225,8 +256,12 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   retire->add_option("--dir", ret->dir, "The CA's directory")->required();
   retire->add_option("--out", ret->out,
                      "Identity directories to check: refuse while any still uses the old CA");
-  retire->add_flag("--force", ret->force, "Retire without that check");
-  retire->footer("Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
+  retire->add_flag("--force", ret->force, "Retire without these checks");
+  retire->footer(
+      "Refused while the inventory holds a current, unexpired certificate of the previous CA\n"
+      "(nodes enrolled through certmint serve, and the service's own until it is restarted)\n"
+      "or, with --out, while an identity there has one.\n"
+      "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
   return FromStatus([init, args, rotate, rot, retire, ret]() -> Status {
     if (rotate->parsed()) {

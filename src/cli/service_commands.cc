@@ -30,8 +30,6 @@
 namespace certmint::cli {
 namespace {
 
-// The name the service's own certificates are recorded under.
-constexpr const char* kServerIdentityName = "certmint-serve";
 
 struct ServeArgs {
   std::string dir;
@@ -53,6 +51,7 @@ struct ServeArgs {
 Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Inventory* inventory,
                                           const std::string& listen_host,
                                           const SubjectAltNames& given, int days,
+                                          const std::optional<Certificate>& cross,
                                           TimePoint now) {
   SubjectAltNames sans = given;
   if (sans.empty()) {
@@ -69,17 +68,38 @@ Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Invent
     }
   }
   IdentityRequest request;
-  request.name = kServerIdentityName;
+  const std::string name(kServiceIdentityName);
+  request.name = name;
   request.sans = sans;
   request.role = Role::kServer;
   request.days = days;
   request.now = now;
   request.key_spec = DefaultKeySpec();
   CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
-  CM_RETURN_IF_ERROR(inventory->RecordIssued(kServerIdentityName, identity.certificate,
+  CM_RETURN_IF_ERROR(inventory->RecordIssued(name, identity.certificate,
                                              ca.certificate(), request.now));
-  CM_RETURN_IF_ERROR(inventory->Activate(kServerIdentityName, identity.certificate.SerialHex()));
-  return ServerIdentity{identity.certificate, identity.key, identity.ca_chain};
+  CM_RETURN_IF_ERROR(inventory->Activate(name, identity.certificate.SerialHex()));
+  return ServerIdentity{identity.certificate, identity.key,
+                        cross ? std::vector<Certificate>{*cross} : identity.ca_chain};
+}
+
+// During a CA rotation: the new CA certified by the previous one, which the
+// service sends above its own certificate, so that nodes still trusting only
+// the previous CA can reach it to renew (and learn the new one).
+Result<std::optional<Certificate>> LoadCrossCertificate(const std::string& dir,
+                                                       const CertificateAuthority& ca) {
+  const std::string path = CrossCertificatePath(dir);
+  if (!RotationInProgress(dir) || !fs::Exists(path)) {
+    return std::optional<Certificate>();
+  }
+  CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(path));
+  CM_ASSIGN_OR_RETURN(auto cross, WithContext(Certificate::FromPem(pem), path));
+  if (!cross.MatchesKey(ca.key()) || cross.Subject().ToString() !=
+                                         ca.certificate().Subject().ToString()) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{}: not a certificate for the current CA", path));
+  }
+  return std::optional<Certificate>(std::move(cross));
 }
 
 Result<int> RunServe(const ServeArgs& a) {
@@ -105,10 +125,12 @@ Result<int> RunServe(const ServeArgs& a) {
   ca_pw.clear();
   CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(a.dir));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto cross, LoadCrossCertificate(a.dir, ca));
   const auto issue_server_identity = [&, days = a.tls_days](const CertificateAuthority& signer,
                                                             TimePoint now) {
-    return WithContext(MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, now),
-                       "the service's TLS certificate");
+    return WithContext(
+        MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, cross, now),
+        "the service's TLS certificate");
   };
   CM_ASSIGN_OR_RETURN(auto identity,
                       issue_server_identity(ca, std::chrono::system_clock::now()));
@@ -431,7 +453,9 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "The service's TLS key is made at start-up and never written; its certificate is\n"
       "recorded in the inventory as certmint-serve, and the service replaces both with new\n"
       "ones at two thirds of --tls-days (a JSON line on stderr says so). SIGTERM or SIGINT\n"
-      "stop it after the requests in flight. Restart it after `certmint ca rotate`.\n\n"
+      "stop it after the requests in flight. Restart it after `certmint ca rotate` (during a\n"
+      "rotation it sends the new CA certified by the previous one above its certificate, so\n"
+      "nodes trusting only the previous CA can renew) and after `certmint ca retire`.\n\n"
       "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
       "--ca-password-file ca.pass");
 

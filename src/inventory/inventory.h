@@ -126,6 +126,14 @@ class Inventory {
                                                TimePoint now) = 0;
 };
 
+// The certificates `issuer` signed that are still in use: the valid (not
+// superseded, revoked or pending) certificate of their name, unexpired at
+// `now`. A CA with any of these cannot stop being trusted without stranding
+// their holders.
+Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
+                                                        const Certificate& issuer,
+                                                        TimePoint now);
+
 std::string InventoryPath(const std::string& pki_dir);
 
 // Opens (creating if needed) DIR/inventory.db, mode 0600.

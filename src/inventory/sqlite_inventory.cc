@@ -647,6 +647,22 @@ std::string_view RevocationReasonName(int code) {
   return code >= 0 && code <= 10 ? kReasons[code] : "unknown";
 }
 
+Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
+                                                        const Certificate& issuer,
+                                                        TimePoint now) {
+  CM_ASSIGN_OR_RETURN(auto current, inventory.List({.current_only = true}, now));
+  const std::string issuer_sha256 = issuer.Sha256Fingerprint();
+  const std::string now_text = FormatUtc(now);
+  std::vector<InventoryRecord> in_use;
+  for (auto& r : current) {
+    if (r.status == CertStatus::kValid && r.issuer_sha256 == issuer_sha256 &&
+        r.not_after > now_text) {
+      in_use.push_back(std::move(r));
+    }
+  }
+  return in_use;
+}
+
 std::string InventoryPath(const std::string& pki_dir) { return pki_dir + "/inventory.db"; }
 
 Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {

@@ -61,7 +61,8 @@ int PresentLatest(SSL* ssl, void* arg) {
 }
 
 bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
-                  const std::vector<Certificate>& trust) {
+                  const std::vector<Certificate>& trust,
+                  const std::vector<Certificate>& ca_chain) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -81,9 +82,9 @@ bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
     X509_STORE_add_cert(store, c.native());
     sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(c.native())));
   }
-  // Intermediates too, so that a client sending only its own certificate
-  // still chains.
-  for (const auto& c : identity.chain) {
+  // The issuing CA's chain too, so that a client sending only its own
+  // certificate still chains.
+  for (const auto& c : ca_chain) {
     X509_STORE_add_cert(store, c.native());
   }
   ERR_clear_error();  // duplicates in the store are not an error here
@@ -128,7 +129,7 @@ struct HttpServer::Impl {
         options(o),
         limiter(o.rate_per_second, o.burst),
         server([this](SSL_CTX& ctx) {
-          if (!SetUpContext(ctx, identity, service->trust())) {
+          if (!SetUpContext(ctx, identity, service->trust(), service->ca().Chain())) {
             return false;
           }
           SSL_CTX_set_cert_cb(&ctx, PresentLatest, &presented);

@@ -32,7 +32,9 @@ struct ServerOptions {
 struct ServerIdentity {
   Certificate certificate;
   PrivateKey key;
-  std::vector<Certificate> chain;  // the CAs above it
+  // What the server sends above its certificate: the issuing CA's chain,
+  // or during a CA rotation the new CA certified by the previous one.
+  std::vector<Certificate> chain;
 };
 
 class HttpServer {

@@ -25,6 +25,9 @@ struct ApiResponse {
   std::string name;
 };
 
+// The name `certmint serve` records its own TLS certificates under.
+inline constexpr std::string_view kServiceIdentityName = "certmint-serve";
+
 ApiResponse ApiError(int status, std::string_view code, std::string_view message);
 // The 401 for a token that cannot be redeemed (TokenState's answer).
 ApiResponse TokenRefusal(RedeemOutcome outcome, const TokenRecord& token);

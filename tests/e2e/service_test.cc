@@ -503,6 +503,66 @@ TEST_F(ServiceTest, RenewDaemonWaitsAndStopsOnSigterm) {
   EXPECT_NE(daemon.output().find("certmint renew: stopped"), std::string::npos);
 }
 
+// A CA rotation through the service (docs/service.md, docs/ca-rotation.md):
+// the previous CA cannot be retired while the inventory says an enrolled node
+// or the service itself still uses it; after a restart of the service and a
+// renewal of every node, it can.
+TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
+  StartServer();
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  auto rot = Certmint({"ca", "rotate", "--dir", "pki", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(rot.exit_code, 0) << rot.err;
+  // The new CA certified by the previous one, for the service to present.
+  auto cross = Openssl({"verify", "-CAfile", "pki/previous/ca.crt", "pki/previous/cross.crt"});
+  EXPECT_EQ(cross.exit_code, 0) << cross.out << cross.err;
+  EXPECT_EQ(Openssl({"x509", "-in", "pki/previous/cross.crt", "-noout", "-pubkey"}).out,
+            Openssl({"x509", "-in", "pki/ca.crt", "-noout", "-pubkey"}).out);
+
+  auto early = Certmint({"ca", "retire", "--dir", "pki"});
+  EXPECT_EQ(early.exit_code, 2) << early.err;
+  EXPECT_NE(early.err.find("current certificates of the previous CA: broker-1, certmint-serve"),
+            std::string::npos)
+      << early.err;
+  EXPECT_NE(early.err.find("restart certmint serve"), std::string::npos) << early.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("pki/previous"))) << "nothing retired";
+
+  // The restarted service signs with the new CA, hands out both roots and
+  // still renews a certificate of the previous one: the node, which trusts
+  // only the previous CA, verifies the service through the cross-certificate.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
+  StartServer();
+  // A new node pinning the new CA (what serve now prints) enrolls too.
+  CreateToken("broker-2", {"--ip", "127.0.0.1"});
+  auto enroll = Enroll("broker-2");
+  ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+  EXPECT_EQ(Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-2/broker-2.crt"}).exit_code,
+            0);
+  auto renew = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
+                         "--password-file", "store.pass"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  auto v = Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-1/broker-1.crt"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto trust = Certmint({"inspect", "nodes/broker-1/truststore.p12", "--password-file",
+                         "store.pass"});
+  EXPECT_NE(trust.out.find("2 entries"), std::string::npos) << trust.out << trust.err;
+
+  auto retire = Certmint({"ca", "retire", "--dir", "pki"});
+  EXPECT_EQ(retire.exit_code, 0) << retire.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("pki/previous")));
+  // Restarted after the retirement, the service no longer sends the
+  // cross-certificate: only nodes that trust the new CA reach it.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
+  StartServer();
+  ProbeOptions p;
+  p.host = "127.0.0.1";
+  p.port = port_;
+  auto report = Probe(p);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  ASSERT_EQ(report->chain.size(), 2u);
+  EXPECT_EQ(report->chain[1].Sha256Fingerprint(), fingerprint_);
+}
+
 // The service's own certificate lasts --tls-days, and the service says when
 // it will replace it.
 TEST_F(ServiceTest, ServiceCertificateLastsTlsDays) {

@@ -101,6 +101,35 @@ TEST(InventoryTest, ExpiringFilter) {
   EXPECT_EQ(inv->List({.expiring_within_days = 31}, now).value().size(), 1u);
 }
 
+// What keeps a CA from being retired: only its current, unexpired
+// certificates count.
+TEST(InventoryTest, InUseCertificatesOfOneIssuer) {
+  TempDir tmp;
+  StoreFixture f;  // its CA lives 30 days
+  StoreFixture other;
+  auto inv = OpenInventory(tmp.path()).value();
+  const auto now = std::chrono::system_clock::now();
+  const auto record = [&](const std::string& name, const Certificate& cert,
+                          const Certificate& issuer) {
+    ASSERT_TRUE(inv->RecordIssued(name, cert, issuer, now));
+    ASSERT_TRUE(inv->Activate(name, cert.SerialHex()));
+  };
+  record("current", Leaf(f, "current"), f.ca);
+  record("renewed", Leaf(f, "renewed"), f.ca);
+  record("renewed", Leaf(other, "renewed"), other.ca);  // supersedes f's
+  record("revoked", Leaf(f, "revoked"), f.ca);
+  ASSERT_TRUE(inv->Revoke("revoked", 0, now));
+  record("foreign", Leaf(other, "foreign"), other.ca);
+  ASSERT_TRUE(inv->RecordIssued("pending", Leaf(f, "pending"), f.ca, now));
+
+  auto in_use = InUseCertificatesOf(*inv, f.ca, now).value();
+  ASSERT_EQ(in_use.size(), 1u);
+  EXPECT_EQ(in_use[0].name, "current");
+  EXPECT_EQ(InUseCertificatesOf(*inv, other.ca, now).value().size(), 2u);
+  // Once expired (the leaves end with their 30-day CA), nothing is in use.
+  EXPECT_TRUE(InUseCertificatesOf(*inv, f.ca, now + std::chrono::hours(24 * 31)).value().empty());
+}
+
 // Separate connections writing at once, as separate certmint processes do:
 // WAL, BEGIN IMMEDIATE and the busy timeout lose nothing.
 TEST(InventoryTest, ConcurrentWritersLoseNoRows) {
