@@ -133,8 +133,8 @@ Status RunRotate(const RotateArgs& a) {
       "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
       "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
       "then certmint ca retire. See docs/ca-rotation.md.\n"
-      "A running certmint serve: restart it now (it presents {} until the retirement) and\n"
-      "let every enrolled node renew before the retirement.\n",
+      "A running certmint serve: restart it now (until the retirement it also presents\n"
+      "{}), and let every enrolled node renew before the retirement.\n",
       fresh.certificate().Subject().ToString(), o.key_spec.ToString(), a.dir,
       PreviousCaDir(a.dir), CrossCertificatePath(a.dir));
   return {};

@@ -98,5 +98,41 @@ TEST(CertificateAuthorityTest, KeyOfAnotherCaIsRefused) {
   EXPECT_NE(r.error().message().find("does not belong to"), std::string::npos);
 }
 
+// The cross-certificate a rotation leaves: the new CA's name and key under
+// the previous CA, for nothing but node certificates.
+TEST(CertificateAuthorityTest, RotationLeavesACrossCertificate) {
+  TempDir tmp;
+  SecretString pw("ca-password-1");
+  auto old = CertificateAuthority::Init(tmp.path(), FastOptions(), pw).value();
+  CaInitOptions next = FastOptions();
+  next.subject = DistinguishedName::Parse("CN=Unit CA 2").value();
+  auto fresh = RotateCa(tmp.path(), next, pw, old).value();
+  auto cross =
+      Certificate::FromPem(fs::ReadFile(CrossCertificatePath(tmp.path())).value()).value();
+  EXPECT_EQ(cross.Subject().ToString(), "CN=Unit CA 2");
+  EXPECT_EQ(cross.Issuer().ToString(), "CN=Unit CA");
+  EXPECT_TRUE(cross.MatchesKey(fresh.key()));
+  EXPECT_TRUE(cross.IsCa());
+  EXPECT_EQ(X509_get_pathlen(cross.native()), 0);
+  EXPECT_EQ(X509_verify(cross.native(), X509_get0_pubkey(old.certificate().native())), 1);
+  EXPECT_LE(cross.NotAfter(), old.certificate().NotAfter());
+  // Retiring the previous CA takes it along.
+  ASSERT_TRUE(RetireCa(tmp.path(), std::chrono::system_clock::now()));
+  EXPECT_FALSE(fs::Exists(CrossCertificatePath(tmp.path())));
+}
+
+TEST(CertificateAuthorityTest, RotationRefusesAnotherCa) {
+  TempDir a, b;
+  SecretString pw("ca-password-1");
+  ASSERT_TRUE(CertificateAuthority::Init(a.path(), FastOptions(), pw));
+  auto other = CertificateAuthority::Init(b.path(), FastOptions(), pw).value();
+  const auto before = ListDir(a.path());
+  auto r = RotateCa(a.path(), FastOptions(), pw, other);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ListDir(a.path()), before);
+  EXPECT_FALSE(RotationInProgress(a.path()));
+}
+
 }  // namespace
 }  // namespace certmint
