@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_helpers.h"
+#include "tls/probe.h"
 
 namespace certmint::testing {
 
@@ -66,6 +67,17 @@ class ServiceTest : public CliTest {
         "--password-file",  "store.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Certmint(args);
+  }
+
+  // The chain the running service presents to a new TLS client (leaf
+  // first); empty, with a failure recorded, when the probe fails.
+  std::vector<Certificate> ServerChain() {
+    ProbeOptions p;
+    p.host = "127.0.0.1";
+    p.port = port_;
+    auto report = Probe(p);
+    EXPECT_TRUE(report.has_value()) << report.error().ToString();
+    return report ? report->chain : std::vector<Certificate>{};
   }
 
   nlohmann::json Inventory() {

@@ -15,7 +15,6 @@
 #include "enroll/enroll.h"
 #include "enroll/token.h"
 #include "inventory/inventory.h"
-#include "tls/probe.h"
 #include "x509/csr.h"
 #include "x509/issue.h"
 
@@ -554,26 +553,18 @@ TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
   // cross-certificate: only nodes that trust the new CA reach it.
   ASSERT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
   StartServer();
-  ProbeOptions p;
-  p.host = "127.0.0.1";
-  p.port = port_;
-  auto report = Probe(p);
-  ASSERT_TRUE(report.has_value()) << report.error().ToString();
-  ASSERT_EQ(report->chain.size(), 2u);
-  EXPECT_EQ(report->chain[1].Sha256Fingerprint(), fingerprint_);
+  const auto chain = ServerChain();
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[1].Sha256Fingerprint(), fingerprint_);
 }
 
 // The service's own certificate lasts --tls-days, and the service says when
 // it will replace it.
 TEST_F(ServiceTest, ServiceCertificateLastsTlsDays) {
   StartServer({"--tls-days", "7"});
-  ProbeOptions p;
-  p.host = "127.0.0.1";
-  p.port = port_;
-  auto report = Probe(p);
-  ASSERT_TRUE(report.has_value()) << report.error().ToString();
-  ASSERT_FALSE(report->chain.empty());
-  const Certificate& cert = report->chain.front();
+  const auto chain = ServerChain();
+  ASSERT_FALSE(chain.empty());
+  const Certificate& cert = chain.front();
   EXPECT_EQ(cert.NotAfter() - cert.NotBefore(), std::chrono::hours(24 * 7) + kBackdate);
   EXPECT_NE(server_->output().find("renewed at " + FormatUtc(RenewalDue(cert))),
             std::string::npos)
@@ -602,13 +593,9 @@ TEST_F(ServiceTest, ServiceRenewsItsOwnCertificateWhenDue) {
   const std::string renewed = server_->WaitForLine("server_certificate_renewed");
   ASSERT_FALSE(renewed.empty()) << server_->output();
   const auto line = nlohmann::json::parse(renewed);
-  ProbeOptions p;
-  p.host = "127.0.0.1";
-  p.port = port_;
-  auto report = Probe(p);
-  ASSERT_TRUE(report.has_value()) << report.error().ToString();
-  ASSERT_FALSE(report->chain.empty());
-  EXPECT_EQ(report->chain.front().SerialHex(), line["serial"]);
+  const auto chain = ServerChain();
+  ASSERT_FALSE(chain.empty());
+  EXPECT_EQ(chain.front().SerialHex(), line["serial"]);
   // The first certificate is superseded by the new one in the inventory.
   std::vector<std::string> states;
   for (const auto& row : Inventory()) {
