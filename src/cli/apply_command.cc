@@ -250,8 +250,9 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_flag("--dry-run", a->dry_run, "Print the plan; write nothing");
   cmd->add_flag("--json", a->json, "Print the plan and summary as JSON");
   cmd->add_option("--password-file", a->password_file,
-                  "One store password for every identity (else $CERTMINT_PASSWORD, else each "
-                  "identity keeps or gets its own generated password)");
+                  "One store password for every identity, 6+ printable ASCII characters (else "
+                  "$CERTMINT_PASSWORD, else each identity keeps or gets its own generated "
+                  "password)");
   cmd->add_option("--ca-password-file", a->ca_password_file,
                   "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
                   "else a prompt)");

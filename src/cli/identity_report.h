@@ -30,7 +30,7 @@ struct StorePassword {
 };
 
 // --password-file, else $CERTMINT_PASSWORD, else a random one; a given one
-// must be at least kMinStorePasswordLength characters.
+// must pass CheckNewStorePassword.
 Result<StorePassword> NewStorePassword(const std::string& password_file);
 
 // Prints what was written (text, or JSON with --json).

@@ -114,8 +114,9 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--out", args->out, "Directory under which OUT/NAME/ is created")
       ->capture_default_str();
   cmd->add_option("--password-file", args->password_file,
-                  "File whose first line is the store password (else $CERTMINT_PASSWORD, else a "
-                  "random one written to OUT/NAME/password)");
+                  "File whose first line is the store password: 6+ printable ASCII characters, "
+                  "no space at either end (else $CERTMINT_PASSWORD, else a random one written "
+                  "to OUT/NAME/password)");
   cmd->add_option("--ca-password-file", args->ca_password_file,
                   "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
                   "else a prompt)");

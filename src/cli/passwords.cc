@@ -97,15 +97,22 @@ Result<std::optional<SecretString>> ExplicitPassword(const std::string& password
   return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
-Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file) {
-  CM_ASSIGN_OR_RETURN(auto pw, ExplicitPassword(password_file));
-  if (pw && pw->size() < kMinStorePasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--password-file: the store password must have at least {} "
-                                 "characters (keytool refuses shorter ones)",
-                                 kMinStorePasswordLength));
+Result<std::optional<SecretString>> ReadNewStorePassword(const SecretSource& source) {
+  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret(source));
+  if (pw) {
+    // The source ReadSecret took it from.
+    std::string from = source.flag_name + " " + source.file;
+    if (source.file.empty()) {
+      const char* v = source.env != nullptr ? std::getenv(source.env) : nullptr;
+      from = v != nullptr && *v != '\0' ? source.env : source.prompt;
+    }
+    CM_RETURN_IF_ERROR(WithContext(CheckNewStorePassword(pw->reveal()), from));
   }
   return pw;
+}
+
+Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file) {
+  return ReadNewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {

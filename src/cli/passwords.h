@@ -27,12 +27,16 @@ struct SecretSource {
 // A given file that is missing, unreadable or empty is an error naming it.
 Result<std::optional<SecretString>> ReadSecret(const SecretSource& source);
 
+// ReadSecret for a password that will protect new stores: one that
+// CheckNewStorePassword refuses is an error naming where it came from.
+Result<std::optional<SecretString>> ReadNewStorePassword(const SecretSource& source);
+
 // The store password given explicitly: --password-file, else
 // $CERTMINT_PASSWORD; nullopt when neither is set.
 Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file);
 
-// The same for a password that will protect new stores: refused when
-// shorter than kMinStorePasswordLength (keytool's minimum).
+// The same for a password that will protect new stores: refused, naming its
+// source, unless CheckNewStorePassword accepts it.
 Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file);
 
 // The CA key password from --ca-password-file, $CERTMINT_CA_PASSWORD or a

@@ -512,8 +512,8 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   enroll->add_option("--key-type", e->key_type, "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
       ->capture_default_str();
   enroll->add_option("--password-file", e->password_file,
-                     "Store password (else $CERTMINT_PASSWORD, else a random one in "
-                     "OUT/NAME/password)");
+                     "Store password, 6+ printable ASCII characters (else $CERTMINT_PASSWORD, "
+                     "else a random one in OUT/NAME/password)");
   AddStoreOutputOptions(enroll, &e->output);
   enroll->add_flag("--json", e->json, "Print the result as JSON");
   AddArgvPasswordTraps(enroll);

@@ -135,8 +135,8 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                        fmt::format("{} already exists; refusing to overwrite", a->out));
     }
     CM_ASSIGN_OR_RETURN(auto in_pw, ExplicitPassword(a->password_file));
-    CM_ASSIGN_OR_RETURN(auto out_pw, ReadSecret({a->out_password_file, kNewPasswordEnv, "", false,
-                                                 "--out-password-file"}));
+    CM_ASSIGN_OR_RETURN(auto out_pw, ReadNewStorePassword({a->out_password_file, kNewPasswordEnv,
+                                                           "", false, "--out-password-file"}));
     CM_ASSIGN_OR_RETURN(auto store, LoadStoreFile(a->in, in_pw ? &*in_pw : nullptr));
     const SecretString* pw = out_pw ? &*out_pw : in_pw ? &*in_pw : nullptr;
     if (pw == nullptr) {
@@ -144,10 +144,8 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
         return MakeError(ErrorCode::kInvalidArgument,
                          "no password for OUT: give --out-password-file or --password-file");
       }
-    } else if (pw->size() < kMinStorePasswordLength) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("the output password must have at least {} characters",
-                                   kMinStorePasswordLength));
+    } else if (!out_pw) {
+      CM_RETURN_IF_ERROR(WithContext(CheckNewStorePassword(pw->reveal()), "--password-file"));
     }
     SecretString none;
     CM_RETURN_IF_ERROR(SaveStoreFile(a->out, store, to, pw ? *pw : none, options));
@@ -336,18 +334,14 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
                                del->first.store);
       return {};
     }
-    CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({pwd->second, kNewPasswordEnv, "New store password",
-                                                 true, "--new-password-file"}));
+    CM_ASSIGN_OR_RETURN(auto new_pw,
+                        ReadNewStorePassword({pwd->second, kNewPasswordEnv, "New store password",
+                                              true, "--new-password-file"}));
     if (!new_pw) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("no new password: give --new-password-file FILE, set {}, or "
                                    "run on a terminal",
                                    kNewPasswordEnv));
-    }
-    if (new_pw->size() < kMinStorePasswordLength) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("the new password must have at least {} characters",
-                                   kMinStorePasswordLength));
     }
     CM_RETURN_IF_ERROR(EditStore(
         pwd->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &*new_pw));

@@ -163,16 +163,43 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
 
 namespace {
 
-// Java properties escaping (java.util.Properties#store): backslash, the
-// separators, comment starters and leading spaces.
+// Java properties escaping (java.util.Properties#store), for a file that
+// Kafka reads with Properties.load(InputStream), which decodes ISO 8859-1:
+// backslash, the separators, comment starters and a leading space get a
+// backslash; tab, line breaks and form feed their escapes; every UTF-16 unit
+// outside ASCII (a UTF-8 install path) a \uXXXX escape, so that Java sees the
+// same characters. Bytes that are not UTF-8 are taken as ISO 8859-1.
 std::string EscapeProperty(std::string_view v) {
+  std::vector<uint16_t> units;
+  if (auto utf16 = Utf16Be(v)) {
+    for (size_t i = 0; i + 1 < utf16->size(); i += 2) {
+      units.push_back(static_cast<uint16_t>(static_cast<unsigned char>((*utf16)[i]) << 8 |
+                                            static_cast<unsigned char>((*utf16)[i + 1])));
+    }
+  } else {
+    units.assign(v.begin(), v.end());
+    for (auto& u : units) {
+      u &= 0xFF;
+    }
+  }
   std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    char c = v[i];
+  for (size_t i = 0; i < units.size(); ++i) {
+    const uint16_t c = units[i];
+    if (c >= 0x80) {
+      out += fmt::format("\\u{:04X}", c);
+      continue;
+    }
+    switch (c) {
+      case '\t': out += "\\t"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\f': out += "\\f"; continue;
+      default: break;
+    }
     if (c == '\\' || c == '=' || c == ':' || c == '#' || c == '!' || (c == ' ' && i == 0)) {
       out.push_back('\\');
     }
-    out.push_back(c);
+    out.push_back(static_cast<char>(c));
   }
   return out;
 }

@@ -29,9 +29,6 @@
 
 namespace certmint {
 
-// Store passwords must be at least this long: keytool refuses shorter ones.
-inline constexpr size_t kMinStorePasswordLength = 6;
-
 // NAME becomes a directory and file name: letters, digits, '.', '_' and '-',
 // not starting with '.' or '-', at most 64 characters.
 Status ValidateIdentityName(std::string_view name);

@@ -27,6 +27,29 @@ Status ValidateAlias(std::string_view alias) {
   return {};
 }
 
+Status CheckNewStorePassword(std::string_view password) {
+  auto bad = [](std::string_view why) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("the store password {}", why));
+  };
+  if (password.size() < kMinStorePasswordLength) {
+    return bad(fmt::format("must have at least {} characters (keytool refuses shorter ones)",
+                           kMinStorePasswordLength));
+  }
+  for (unsigned char c : password) {
+    if (c < 0x20 || c > 0x7e) {
+      return bad(
+          "must be printable ASCII: Java cannot open a PKCS#12 store whose password has other "
+          "characters");
+    }
+  }
+  if (password.front() == ' ' || password.back() == ' ') {
+    return bad(
+        "must not begin or end with a space: Kafka and librdkafka trim it from their "
+        "configuration files");
+  }
+  return {};
+}
+
 bool KeyStore::HasAlias(std::string_view alias) const {
   const std::string a = NormalizeAlias(alias);
   return std::any_of(keys.begin(), keys.end(),

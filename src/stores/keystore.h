@@ -57,6 +57,16 @@ std::string NormalizeAlias(std::string_view alias);
 // An alias must be non-empty, at most 128 characters, printable, no NUL.
 Status ValidateAlias(std::string_view alias);
 
+// Store passwords must be at least this long: keytool refuses shorter ones.
+inline constexpr size_t kMinStorePasswordLength = 6;
+// Whether a password chosen for new stores will work everywhere they go:
+// at least kMinStorePasswordLength characters (keytool); printable ASCII only
+// (Java refuses other characters in the password-based encryption of PKCS#12
+// stores: "Password is not ASCII"); no space at either end (Kafka trims its
+// configuration values, librdkafka's property readers trim lines). The error
+// gives the cause, never the password.
+Status CheckNewStorePassword(std::string_view password);
+
 enum class StoreFormat { kJks, kJceks, kPkcs12, kPem };
 std::string_view StoreFormatName(StoreFormat format);
 // "jks", "p12"/"pkcs12", "pem" (kInvalidArgument otherwise).

@@ -1,7 +1,7 @@
 // Bad input: one clear line on stderr naming the field or file and the cause,
+// the documented exit code, and nothing written.
 #include <filesystem>
 
-// the documented exit code, and nothing written.
 #include "e2e/cli_helpers.h"
 
 namespace certmint::testing {
@@ -108,6 +108,43 @@ TEST_F(BadInputTest, UnreadableAndEmptyPasswordFiles) {
   WriteTextFile(Path("weak-ca.pass"), "1234567\n");
   ExpectRefused(Certmint({"ca", "init", "--dir", "pki2", "--ca-password-file", "weak-ca.pass"}),
                 kUsage, {"at least 8 characters"}, "pki2");
+}
+
+// Passwords for new stores that keytool, Java or Kafka could not use are
+// refused wherever one is chosen, naming its source and the cause: Java's
+// PKCS#12 encryption takes printable ASCII only, and Kafka and librdkafka's
+// property readers trim spaces at the ends.
+TEST_F(BadInputTest, StorePasswordsJavaOrKafkaCannotUse) {
+  InitCa();
+  WriteTextFile(Path("umlaut.pass"), "p\xC3\xA4sswort\n");
+  WriteTextFile(Path("tab.pass"), "pass\tword\n");
+  WriteTextFile(Path("space.pass"), "password \n");
+  const char* ascii = "printable ASCII: Java cannot open a PKCS#12 store";
+  const char* ends = "must not begin or end with a space";
+  ExpectRefused(Certmint(Issue({"--password-file", "umlaut.pass"})), kUsage,
+                {"--password-file umlaut.pass: the store password must be", ascii}, "certs");
+  ExpectRefused(Certmint(Issue({"--password-file", "tab.pass"})), kUsage, {ascii}, "certs");
+  ExpectRefused(Certmint(Issue({"--password-file", "space.pass"})), kUsage,
+                {"--password-file space.pass", ends}, "certs");
+  RunOptions env;
+  env.env["CERTMINT_PASSWORD"] = " password";
+  ExpectRefused(Certmint(Issue({}), env), kUsage, {"CERTMINT_PASSWORD: the store password", ends},
+                "certs");
+  // A password that works is still taken, with spaces inside and ASCII
+  // punctuation.
+  WriteTextFile(Path("fine.pass"), "pass word=#!\\\n");
+  auto fine = Certmint(Issue({"--password-file", "fine.pass", "--format", "jks"}));
+  ASSERT_EQ(fine.exit_code, 0) << fine.err;
+
+  // convert and keystore passwd choose passwords for stores too.
+  ExpectRefused(Certmint({"convert", "certs/n1/keystore.jks", "out.p12", "--to", "p12",
+                          "--password-file", "fine.pass", "--out-password-file", "umlaut.pass"}),
+                kUsage, {"--out-password-file umlaut.pass", ascii}, "out.p12");
+  const std::string before = ReadTextFile(Path("certs/n1/keystore.jks"));
+  ExpectRefused(Certmint({"keystore", "passwd", "certs/n1/keystore.jks", "--password-file",
+                          "fine.pass", "--new-password-file", "space.pass"}),
+                kUsage, {"--new-password-file space.pass", ends});
+  EXPECT_EQ(ReadTextFile(Path("certs/n1/keystore.jks")), before);
 }
 
 TEST_F(BadInputTest, NoCaPasswordAndNoTerminal) {

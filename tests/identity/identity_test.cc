@@ -123,6 +123,31 @@ TEST_F(IdentityTest, PropertiesEscapeJavaSpecialCharacters) {
   EXPECT_NE(rdk.find("ssl.ca.location=/etc/kafka/ssl/ca.crt\n"), std::string::npos) << rdk;
 }
 
+// Kafka reads kafka.properties as ISO 8859-1: characters outside ASCII in a
+// path go in as \uXXXX (a surrogate pair beyond U+FFFF), control characters
+// as their escapes; librdkafka.properties keeps the path's bytes.
+TEST_F(IdentityTest, PropertiesEscapeNonAsciiPaths) {
+  IdentityRequest req;
+  req.name = "client-y";
+  req.role = Role::kClient;
+  auto id = IssueIdentity(*ca_, req).value();
+  IdentityOutput output;
+  output.install_dir = "/etc/k\xC3\xA4" "fka/\xF0\x9F\x94\x91\tssl";  // äfka, a key emoji, a tab
+  auto files = WriteIdentity(tmp_ / "out", id, SecretString("store-password"), output).value();
+  const std::string props = testing::ReadTextFile(*files.kafka_properties);
+  EXPECT_NE(
+      props.find("ssl.keystore.location=/etc/k\\u00E4fka/\\uD83D\\uDD11\\tssl/keystore.p12\n"),
+      std::string::npos)
+      << props;
+  for (char c : props) {
+    EXPECT_LT(static_cast<unsigned char>(c), 0x80) << "kafka.properties is ASCII";
+  }
+  const std::string rdk = testing::ReadTextFile(*files.librdkafka_properties);
+  EXPECT_NE(rdk.find("ssl.ca.location=/etc/k\xC3\xA4" "fka/\xF0\x9F\x94\x91\tssl/ca.crt\n"),
+            std::string::npos)
+      << rdk;
+}
+
 TEST_F(IdentityTest, StateReflectsWhatWasWritten) {
   IdentityRequest req;
   req.name = "node-s";
