@@ -15,6 +15,7 @@ packages=(
   libcpp-httplib-dev             # the CA service (certmint serve) and its client
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
+  kcat                           # librdkafka's own CLI: the real librdkafka peer for the tests
   bsdutils                       # script(1): a real terminal for the prompt and progress tests
 )
 

@@ -1,0 +1,176 @@
+// The two TLS ends of a Kafka connection in Java, configured from nothing but
+// a kafka.properties file that certmint wrote, read the way Kafka reads its
+// configuration (java.util.Properties.load on the file's bytes, ISO 8859-1)
+// and turned into an SSLContext the way Kafka's DefaultSslEngineFactory does:
+// ssl.keystore.type/location/password, ssl.key.password (falling back to the
+// keystore password), ssl.truststore.type/location/password (each value
+// trimmed, as Kafka's ConfigDef trims strings and passwords), the default
+// KeyManagerFactory and TrustManagerFactory, ssl.protocol (TLSv1.3), the
+// enabled protocols TLSv1.2 and TLSv1.3, ssl.client.auth=required on a
+// broker, and ssl.endpoint.identification.algorithm=https on a client.
+//
+//   java KafkaPeer broker PROPERTIES
+//     listens on 127.0.0.1 (port 0), prints "PORT n", and for every
+//     connection completes the handshake, reads one Kafka request header and
+//     prints "OK client=SUBJECT api_key=K client_id=ID", or "FAIL REASON".
+//     Runs until killed.
+//   java KafkaPeer client PROPERTIES HOST PORT
+//     connects to 127.0.0.1:PORT verifying the broker against HOST, sends an
+//     ApiVersions request header and prints "OK server=SUBJECT protocol=P",
+//     or "FAIL REASON" and exits 1. (With TLS 1.3 the broker judges the
+//     client's certificate after the client's handshake ends: the broker's
+//     line is the proof of mutual authentication.)
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.util.Properties;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+public class KafkaPeer {
+  static final String[] PROTOCOLS = {"TLSv1.2", "TLSv1.3"};
+
+  // A configuration value as Kafka's ConfigDef.parseType returns it: trimmed.
+  static String get(Properties p, String key, String fallback) {
+    String v = p.getProperty(key);
+    return v == null ? fallback : v.trim();
+  }
+
+  static char[] chars(String s) {
+    return s == null ? null : s.toCharArray();
+  }
+
+  static KeyStore load(Properties p, String prefix) throws Exception {
+    KeyStore ks = KeyStore.getInstance(get(p, prefix + ".type", "JKS"));
+    try (InputStream in = new FileInputStream(get(p, prefix + ".location", ""))) {
+      ks.load(in, chars(get(p, prefix + ".password", null)));
+    }
+    return ks;
+  }
+
+  static SSLContext context(Properties p) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    String keyPassword = get(p, "ssl.key.password", get(p, "ssl.keystore.password", null));
+    kmf.init(load(p, "ssl.keystore"), chars(keyPassword));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(load(p, "ssl.truststore"));
+    SSLContext ctx = SSLContext.getInstance(get(p, "ssl.protocol", "TLSv1.3"));
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  static String reason(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (sb.length() > 0) {
+        sb.append(" <- ");
+      }
+      sb.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+    }
+    return sb.toString().replace('\n', ' ');
+  }
+
+  static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  static void broker(Properties p) throws Exception {
+    SSLServerSocket ss = (SSLServerSocket) context(p).getServerSocketFactory()
+        .createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    ss.setEnabledProtocols(PROTOCOLS);
+    String auth = get(p, "ssl.client.auth", "none");
+    // The last of these two calls wins in JSSE: make only the one that applies.
+    if (auth.equals("required")) {
+      ss.setNeedClientAuth(true);
+    } else if (auth.equals("requested")) {
+      ss.setWantClientAuth(true);
+    }
+    say("PORT " + ss.getLocalPort());
+    while (true) {
+      try (SSLSocket s = (SSLSocket) ss.accept()) {
+        s.setSoTimeout(10000);
+        s.startHandshake();
+        // A Kafka request: INT32 size, then INT16 api_key, INT16 api_version,
+        // INT32 correlation_id, NULLABLE_STRING client_id.
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        in.readInt();
+        short apiKey = in.readShort();
+        in.readShort();
+        in.readInt();
+        byte[] id = new byte[Math.max(0, in.readShort())];
+        in.readFully(id);
+        String client = auth.equals("none") ? "-" : s.getSession().getPeerPrincipal().getName();
+        say("OK client=" + client + " api_key=" + apiKey + " client_id="
+            + new String(id, StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        say("FAIL " + reason(e));
+      }
+    }
+  }
+
+  static int client(Properties p, String host, int port) {
+    SSLContext ctx;
+    try {
+      ctx = context(p);
+    } catch (Exception e) {
+      say("FAIL loading stores: " + reason(e));
+      return 1;
+    }
+    try (Socket raw = new Socket("127.0.0.1", port);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, true)) {
+      s.setSoTimeout(10000);
+      s.setEnabledProtocols(PROTOCOLS);
+      String algorithm = get(p, "ssl.endpoint.identification.algorithm", "https");
+      if (!algorithm.isEmpty()) {
+        SSLParameters params = s.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm(algorithm);
+        s.setSSLParameters(params);
+      }
+      s.startHandshake();
+      byte[] id = "java-client".getBytes(StandardCharsets.UTF_8);
+      DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      out.writeInt(2 + 2 + 4 + 2 + id.length);
+      out.writeShort(18);  // ApiVersions
+      out.writeShort(3);
+      out.writeInt(1);
+      out.writeShort(id.length);
+      out.write(id);
+      out.flush();
+      say("OK server=" + s.getSession().getPeerPrincipal().getName() + " protocol="
+          + s.getSession().getProtocol());
+      return 0;
+    } catch (Exception e) {
+      say("FAIL " + reason(e));
+      return 1;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean isBroker = args.length == 2 && args[0].equals("broker");
+    boolean isClient = args.length == 4 && args[0].equals("client");
+    if (!isBroker && !isClient) {
+      System.err.println("usage: see the comment at the top of KafkaPeer.java");
+      System.exit(2);
+    }
+    Properties p = new Properties();
+    try (InputStream in = new FileInputStream(args[1])) {
+      p.load(in);
+    }
+    if (isBroker) {
+      broker(p);
+    } else {
+      System.exit(client(p, args[2], Integer.parseInt(args[3])));
+    }
+  }
+}
