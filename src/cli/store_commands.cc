@@ -22,7 +22,22 @@ struct StoreArgs {
   std::string type;
   std::string password_file;
   std::string p12_profile = "modern";
+  std::string pem_profile = "modern";
 };
+
+constexpr const char* kPemProfileHelp =
+    "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
+    "for Kafka's ssl.keystore.type=PEM)";
+
+// --p12-profile and --pem-profile, parsed.
+Result<StoreWriteOptions> ParseWriteOptions(std::string_view p12_profile,
+                                            std::string_view pem_profile) {
+  StoreWriteOptions o;
+  CM_ASSIGN_OR_RETURN(o.pkcs12.profile,
+                      WithContext(ParsePkcs12Profile(p12_profile), "--p12-profile"));
+  CM_ASSIGN_OR_RETURN(o.pem, WithContext(ParsePemProfile(pem_profile), "--pem-profile"));
+  return o;
+}
 
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
   cmd->add_option("STORE", a.store, "The key store or truststore file")->required();
@@ -31,6 +46,7 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
                   "prompt)");
   cmd->add_option("--p12-profile", a.p12_profile, "PKCS#12 profile when writing: modern or legacy")
       ->capture_default_str();
+  cmd->add_option("--pem-profile", a.pem_profile, kPemProfileHelp)->capture_default_str();
   if (with_type) {
     cmd->add_option("--type", a.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
@@ -50,12 +66,6 @@ Result<SecretString> StorePassword(const StoreArgs& a) {
   return std::move(*pw);
 }
 
-Result<StoreWriteOptions> WriteOptions(const StoreArgs& a) {
-  StoreWriteOptions o;
-  CM_ASSIGN_OR_RETURN(o.pkcs12.profile,
-                      WithContext(ParsePkcs12Profile(a.p12_profile), "--p12-profile"));
-  return o;
-}
 
 // Loads STORE, lets `edit` change it, and writes it back in its own format.
 // With `create`, a missing STORE starts empty (format from --type or the
@@ -64,7 +74,7 @@ Result<StoreWriteOptions> WriteOptions(const StoreArgs& a) {
 using StoreEdit = std::function<Status(KeyStore&, const SecretString&)>;
 Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
-  CM_ASSIGN_OR_RETURN(auto options, WriteOptions(a));
+  CM_ASSIGN_OR_RETURN(auto options, ParseWriteOptions(a.p12_profile, a.pem_profile));
   CM_ASSIGN_OR_RETURN(auto password, StorePassword(a));
   KeyStore store;
   StoreFormat format = StoreFormat::kPkcs12;
@@ -104,6 +114,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
     std::string password_file;
     std::string out_password_file;
     std::string p12_profile = "modern";
+    std::string pem_profile = "modern";
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app->add_subcommand("convert", "Convert a store between JKS, PKCS#12 and PEM");
@@ -117,19 +128,21 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "IN's password)");
   cmd->add_option("--p12-profile", a->p12_profile, "PKCS#12 profile: modern or legacy")
       ->capture_default_str();
+  cmd->add_option("--pem-profile", a->pem_profile, kPemProfileHelp)->capture_default_str();
   AddArgvPasswordTraps(cmd);
   cmd->footer(
-      "PEM output is what Kafka's PEM stores (ssl.keystore.type=PEM) and librdkafka read: the "
-      "key as\nencrypted PKCS#8, then the certificate chain, leaf first; a truststore becomes "
-      "its CA\ncertificates.\n\n"
-      "Example:\n  certmint convert kafka.server.keystore.jks server.p12 --to p12 "
-      "--password-file store.pass");
+      "PEM output: the key as encrypted PKCS#8, then the certificate chain, leaf first; a\n"
+      "truststore becomes its CA certificates. librdkafka and OpenSSL read either profile.\n"
+      "Kafka's PEM stores (ssl.keystore.type=PEM, ssl.key.password; no ssl.keystore.password)\n"
+      "need --pem-profile java on Java 17 (and RSA or EC keys): Java cannot decrypt PBES2.\n\n"
+      "Examples:\n  certmint convert kafka.server.keystore.jks server.p12 --to p12 "
+      "--password-file store.pass\n"
+      "  certmint convert certs/broker-1/keystore.p12 broker-1.pem --to pem --pem-profile java "
+      "\\\n      --password-file certs/broker-1/password");
   return FromStatus([cmd, a]() -> Status {
     CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
     CM_ASSIGN_OR_RETURN(auto to, WithContext(ParseStoreFormat(a->to), "--to"));
-    StoreWriteOptions options;
-    CM_ASSIGN_OR_RETURN(options.pkcs12.profile,
-                        WithContext(ParsePkcs12Profile(a->p12_profile), "--p12-profile"));
+    CM_ASSIGN_OR_RETURN(auto options, ParseWriteOptions(a->p12_profile, a->pem_profile));
     if (fs::Exists(a->out)) {
       return MakeError(ErrorCode::kAlreadyExists,
                        fmt::format("{} already exists; refusing to overwrite", a->out));

@@ -173,11 +173,14 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
     return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
   }
   // RFC 8018 §6.2 PBES2: PBKDF2 with HMAC-SHA256 as PRF (not the SHA-1
-  // default) and AES-256-CBC; random salt and IV.
-  ossl::X509AlgorPtr pbe(PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), enc.iterations, nullptr, 0, nullptr,
-                                           NID_hmacWithSHA256));
+  // default) and AES-256-CBC; or the PKCS#12 3DES scheme. Random salt (and IV).
+  ossl::X509AlgorPtr pbe(
+      enc.scheme == Pkcs8Encryption::Scheme::kPbes2Aes256
+          ? PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), enc.iterations, nullptr, 0, nullptr,
+                              NID_hmacWithSHA256)
+          : PKCS5_pbe_set(NID_pbe_WithSHA1And3_Key_TripleDES_CBC, enc.iterations, nullptr, 0));
   if (!pbe) {
-    return OpenSslError(ErrorCode::kInternal, "setting up PBES2 failed");
+    return OpenSslError(ErrorCode::kInternal, "setting up the key encryption failed");
   }
   ossl::X509SigPtr sig(PKCS8_set0_pbe(password.c_str(), static_cast<int>(password.size()),
                                       p8inf.get(), pbe.get()));

@@ -27,10 +27,20 @@ KeyDescription DescribePublicKey(const EVP_PKEY* key);
 // SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex with colons.
 std::string PublicKeyFingerprint(const EVP_PKEY* key);
 
-// How a PKCS#8 key is encrypted: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC
-// (RFC 8018), `iterations` rounds.
+// How a PKCS#8 key is encrypted, with `iterations` rounds of its KDF.
 struct Pkcs8Encryption {
+  enum class Scheme {
+    // PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (RFC 8018): OpenSSL,
+    // librdkafka and most TLS stacks read it.
+    kPbes2Aes256,
+    // pbeWithSHAAnd3-KeyTripleDES-CBC (PKCS#12 appendix C), Java's
+    // "PBEWithSHA1AndDESede": what Java's EncryptedPrivateKeyInfo can
+    // decrypt by its algorithm name, as Kafka's PEM stores do (Java cannot
+    // for PBES2, JDK-8231581).
+    kPkcs12TripleDes,
+  };
   int iterations = 600000;
+  Scheme scheme = Scheme::kPbes2Aes256;
 };
 
 // Iterations for keys that guard a CA: OWASP's 2023 figure for

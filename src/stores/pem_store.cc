@@ -14,15 +14,29 @@ std::string AliasFor(const Certificate& c, size_t index) {
 
 }  // namespace
 
-Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password) {
+Result<PemProfile> ParsePemProfile(std::string_view text) {
+  if (text == "modern") {
+    return PemProfile::kModern;
+  }
+  if (text == "java") {
+    return PemProfile::kJava;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("unknown PEM profile '{}' (expected modern or java)", text));
+}
+
+Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
+                                     PemProfile profile) {
   if (store.keys.size() != 1) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("a PEM keystore holds exactly one key; this store has {}",
                                  store.keys.size()));
   }
   const KeyEntry& e = store.keys[0];
-  CM_ASSIGN_OR_RETURN(auto out, e.key.ToEncryptedPkcs8Pem(password,
-                                                          Pkcs8Encryption{kNodeKeyIterations}));
+  const auto scheme = profile == PemProfile::kJava ? Pkcs8Encryption::Scheme::kPkcs12TripleDes
+                                                   : Pkcs8Encryption::Scheme::kPbes2Aes256;
+  CM_ASSIGN_OR_RETURN(auto out,
+                      e.key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations, scheme}));
   for (const auto& c : e.chain) {
     out += c.ToPem();
   }

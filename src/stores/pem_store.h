@@ -1,6 +1,7 @@
-// PEM files as key stores: what Kafka's PEM stores (KIP-651) and librdkafka
-// read. A keystore is the private key as (encrypted) PKCS#8 followed by its
-// certificate chain, leaf first; a truststore is the CA certificates.
+// PEM files as key stores: what librdkafka and (with PemProfile::kJava) Kafka's
+// PEM stores (KIP-651) read. A keystore is the private key as (encrypted)
+// PKCS#8 followed by its certificate chain, leaf first; a truststore is the CA
+// certificates.
 #pragma once
 
 #include <string>
@@ -12,10 +13,23 @@
 
 namespace certmint {
 
+// How the key of a PEM keystore is encrypted.
+enum class PemProfile {
+  // PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC (OpenSSL, librdkafka, Go, Python).
+  kModern,
+  // PBEWithSHA1AndDESede, which Java's EncryptedPrivateKeyInfo decrypts by
+  // name: Kafka's PEM stores (ssl.keystore.type=PEM) on Java 17, which fail
+  // on PBES2 keys with "PBES2 SecretKeyFactory not available".
+  kJava,
+};
+
+Result<PemProfile> ParsePemProfile(std::string_view text);
+
 // The single key entry of `store` as PKCS#8 encrypted with `password` (Kafka
-// rejects PKCS#1 keys) followed by its chain. kInvalidArgument unless the
-// store has exactly one key entry.
-Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password);
+// rejects PKCS#1 keys) as `profile` says, followed by its chain.
+// kInvalidArgument unless the store has exactly one key entry.
+Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
+                                     PemProfile profile = PemProfile::kModern);
 // Every trusted certificate, concatenated.
 Result<std::string> WritePemTruststore(const KeyStore& store);
 

@@ -38,7 +38,8 @@ Result<std::string> WriteStore(const KeyStore& store, StoreFormat format,
     case StoreFormat::kPkcs12:
       return WritePkcs12(store, password, options.pkcs12);
     case StoreFormat::kPem:
-      return store.keys.empty() ? WritePemTruststore(store) : WritePemKeystore(store, password);
+      return store.keys.empty() ? WritePemTruststore(store)
+                                : WritePemKeystore(store, password, options.pem);
     case StoreFormat::kJceks:
       return MakeError(ErrorCode::kInvalidArgument,
                        "certmint reads JCEKS but does not write it; use jks or p12");

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "stores/keystore.h"
+#include "stores/pem_store.h"
 #include "stores/pkcs12.h"
 
 namespace certmint {
@@ -17,6 +18,7 @@ Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
 
 struct StoreWriteOptions {
   Pkcs12Options pkcs12;
+  PemProfile pem = PemProfile::kModern;
   TimePoint now = std::chrono::system_clock::now();
 };
 

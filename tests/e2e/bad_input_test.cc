@@ -147,6 +147,18 @@ TEST_F(BadInputTest, StorePasswordsJavaOrKafkaCannotUse) {
   EXPECT_EQ(ReadTextFile(Path("certs/n1/keystore.jks")), before);
 }
 
+TEST_F(BadInputTest, UnknownStoreProfiles) {
+  InitCa();
+  ASSERT_EQ(Certmint(Issue({"--password-file", "store.pass"})).exit_code, 0);
+  ExpectRefused(Certmint({"convert", "certs/n1/keystore.p12", "out.pem", "--to", "pem",
+                          "--pem-profile", "legacy", "--password-file", "store.pass"}),
+                kUsage, {"--pem-profile", "unknown PEM profile 'legacy' (expected modern or java)"},
+                "out.pem");
+  ExpectRefused(Certmint({"convert", "certs/n1/keystore.jks", "out.p12", "--to", "p12",
+                          "--p12-profile", "java", "--password-file", "store.pass"}),
+                kUsage, {"--p12-profile", "unknown PKCS#12 profile 'java'"}, "out.p12");
+}
+
 TEST_F(BadInputTest, NoCaPasswordAndNoTerminal) {
   ExpectRefused(Certmint({"ca", "init", "--dir", "pki"}), kUsage,
                 {"no CA password", "--ca-password-file", "CERTMINT_CA_PASSWORD"}, "pki");

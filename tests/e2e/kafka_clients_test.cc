@@ -174,6 +174,58 @@ TEST_F(KafkaClientsTest, SpecialCharactersInPasswordsSurviveBothFormats) {
   EXPECT_FALSE(BrokerSaw("app-1", "java-client").empty()) << broker_->output();
 }
 
+// Kafka's PEM stores (ssl.keystore.type=PEM) read a `certmint convert --to
+// pem` keystore written with --pem-profile java; with the default PBES2 key
+// Java 17 fails, which is why the profile exists.
+TEST_F(KafkaClientsTest, KafkaPemStoresReadTheJavaPemProfile) {
+  Issue("broker-1", {"--dns", "localhost"});
+  Issue("app-1", {"--role", "client", "--key-type", "rsa:2048"});
+  const std::string broker_pw = ReadTextFile(Path("certs/broker-1/password"));
+  const std::string app_pw = ReadTextFile(Path("certs/app-1/password"));
+  for (const char* profile : {"java", "modern"}) {
+    for (const char* n : {"broker-1", "app-1"}) {
+      auto c = Certmint({"convert", std::string("certs/") + n + "/keystore.p12",
+                         std::string(n) + "-" + profile + ".pem", "--to", "pem", "--pem-profile",
+                         profile, "--password-file", std::string("certs/") + n + "/password"});
+      ASSERT_EQ(c.exit_code, 0) << c.err;
+    }
+  }
+  // Kafka takes ssl.key.password for a PEM keystore and no store passwords.
+  auto pem_properties = [](const std::string& keystore, const std::string& password,
+                           bool broker) {
+    return "ssl.keystore.type=PEM\nssl.keystore.location=" + keystore +
+           "\nssl.key.password=" + password +
+           "ssl.truststore.type=PEM\nssl.truststore.location=certs/broker-1/ca.crt\n" +
+           (broker ? "ssl.client.auth=required\n" : "");
+  };
+  WriteTextFile(Path("broker-java.properties"),
+                pem_properties("broker-1-java.pem", broker_pw, true));
+  WriteTextFile(Path("app-java.properties"), pem_properties("app-1-java.pem", app_pw, false));
+  std::string port;
+  broker_ = LaunchBroker("broker-java.properties", &port);
+  auto j = JavaClient("app-java.properties", "localhost", port);
+  EXPECT_EQ(j.exit_code, 0) << j.out << j.err;
+  EXPECT_FALSE(BrokerSaw("app-1", "java-client").empty()) << broker_->output();
+  // librdkafka reads the same file as key and certificate.
+  std::string rdk = "security.protocol=ssl\nssl.ca.location=certs/broker-1/ca.crt\n"
+                    "ssl.key.location=app-1-java.pem\nssl.certificate.location=app-1-java.pem\n"
+                    "ssl.key.password=" + app_pw;
+  WriteTextFile(Path("app-java.librdkafka"), rdk);
+  Kcat("app-java.librdkafka", "localhost:" + port);
+  EXPECT_FALSE(BrokerSaw("app-1", "rdkafka").empty()) << broker_->output();
+
+  WriteTextFile(Path("broker-modern.properties"),
+                pem_properties("broker-1-modern.pem", broker_pw, true));
+  RunOptions o;
+  o.cwd = dir_.path();
+  auto modern = RunProcess({CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer", "broker",
+                            "broker-modern.properties"},
+                           o);
+  EXPECT_NE(modern.exit_code, 0);
+  EXPECT_NE(modern.err.find("PBES2 SecretKeyFactory not available"), std::string::npos)
+      << modern.err;
+}
+
 // Why certmint refuses store passwords outside printable ASCII: Java cannot
 // open a PKCS#12 store (here made by the openssl CLI) protected by one, even
 // when the password reaches it intact (\u escapes in the properties file).

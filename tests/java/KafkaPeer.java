@@ -4,7 +4,8 @@
 // and turned into an SSLContext the way Kafka's DefaultSslEngineFactory does:
 // ssl.keystore.type/location/password, ssl.key.password (falling back to the
 // keystore password), ssl.truststore.type/location/password (each value
-// trimmed, as Kafka's ConfigDef trims strings and passwords), the default
+// trimmed, as Kafka's ConfigDef trims strings and passwords), PEM stores as
+// Kafka reads them (KIP-651: see loadPem), the default
 // KeyManagerFactory and TrustManagerFactory, ssl.protocol (TLSv1.3), the
 // enabled protocols TLSv1.2 and TLSv1.3, ssl.client.auth=required on a
 // broker, and ssl.endpoint.identification.algorithm=https on a client.
@@ -20,6 +21,7 @@
 //     or "FAIL REASON" and exits 1. (With TLS 1.3 the broker judges the
 //     client's certificate after the client's handshake ends: the broker's
 //     line is the proof of mutual authentication.)
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileInputStream;
@@ -27,8 +29,26 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -49,7 +69,76 @@ public class KafkaPeer {
     return s == null ? null : s.toCharArray();
   }
 
+  static final Pattern PEM_BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+
+  // ssl.keystore.type=PEM or ssl.truststore.type=PEM, read as Kafka's PEM
+  // stores read them: the file's certificates and (for a keystore) its one
+  // PKCS#8 private key, decrypted with ssl.key.password by the algorithm
+  // named in its EncryptedPrivateKeyInfo (SecretKeyFactory and Cipher of that
+  // name, which Java 17 lacks for PBES2) and tried as an RSA, DSA and EC key,
+  // all in an in-memory PKCS12 KeyStore. A store password is refused.
+  static KeyStore loadPem(Properties p, String prefix, boolean isKeyStore) throws Exception {
+    if (get(p, prefix + ".password", null) != null) {
+      throw new IllegalArgumentException(prefix + ".password cannot be given for a PEM store");
+    }
+    String text = Files.readString(Path.of(get(p, prefix + ".location", "")));
+    List<Certificate> certs = new ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
+    Matcher m = PEM_BLOCK.matcher(text);
+    while (m.find()) {
+      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+      if (m.group(1).equals("CERTIFICATE")) {
+        certs.add(CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(der)));
+      } else if (m.group(1).endsWith("PRIVATE KEY")) {
+        keys.add(der);
+      }
+    }
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    if (!isKeyStore) {
+      for (int i = 0; i < certs.size(); i++) {
+        ks.setCertificateEntry("kafka" + i, certs.get(i));
+      }
+      return ks;
+    }
+    if (keys.size() != 1) {
+      throw new IllegalArgumentException("expected one private key, found " + keys.size());
+    }
+    char[] keyPassword = chars(get(p, "ssl.key.password", null));
+    PKCS8EncodedKeySpec spec;
+    if (keyPassword == null) {
+      spec = new PKCS8EncodedKeySpec(keys.get(0));
+    } else {
+      EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(keys.get(0));
+      String algorithm = info.getAlgName();
+      SecretKey pbe =
+          SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(keyPassword));
+      Cipher cipher = Cipher.getInstance(algorithm);
+      cipher.init(Cipher.DECRYPT_MODE, pbe, info.getAlgParameters());
+      spec = info.getKeySpec(cipher);
+    }
+    PrivateKey key = null;
+    for (String type : new String[] {"RSA", "DSA", "EC"}) {
+      try {
+        key = KeyFactory.getInstance(type).generatePrivate(spec);
+        break;
+      } catch (InvalidKeySpecException e) {
+        // the next type
+      }
+    }
+    if (key == null) {
+      throw new IllegalArgumentException("the private key is not RSA, DSA or EC");
+    }
+    ks.setKeyEntry("kafka", key, keyPassword, certs.toArray(new Certificate[0]));
+    return ks;
+  }
+
   static KeyStore load(Properties p, String prefix) throws Exception {
+    if (get(p, prefix + ".type", "JKS").equals("PEM")) {
+      return loadPem(p, prefix, prefix.equals("ssl.keystore"));
+    }
     KeyStore ks = KeyStore.getInstance(get(p, prefix + ".type", "JKS"));
     try (InputStream in = new FileInputStream(get(p, prefix + ".location", ""))) {
       ks.load(in, chars(get(p, prefix + ".password", null)));

@@ -1,8 +1,10 @@
 #include "stores/pkcs12.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
+#include "core/ossl.h"
 #include "stores/pem_store.h"
 #include "stores/store_fixture.h"
 #include "stores/store_io.h"
@@ -174,6 +176,37 @@ TEST(PemStoreTest, RoundTrip) {
   auto ts = ReadPemStore(WritePemTruststore(f.Truststore()).value(), nullptr).value();
   ASSERT_EQ(ts.trusted.size(), 1u);
   EXPECT_EQ(ts.trusted[0].alias, "store ca");
+}
+
+// The java profile encrypts the key with PKCS#12's 3DES scheme, by the OID
+// Java's EncryptedPrivateKeyInfo names "PBEWithSHA1AndDESede"; the default
+// with PBES2. Both read back with the password and only with it.
+TEST(PemStoreTest, ProfilesChooseTheKeyEncryption) {
+  StoreFixture f;
+  auto scheme_of = [](const std::string& pem) {
+    ossl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    ossl::X509SigPtr sig(PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr));
+    EXPECT_TRUE(sig);
+    const X509_ALGOR* alg = nullptr;
+    X509_SIG_get0(sig.get(), &alg, nullptr);
+    const ASN1_OBJECT* oid = nullptr;
+    X509_ALGOR_get0(&oid, nullptr, nullptr, alg);
+    return OBJ_obj2nid(oid);
+  };
+  StoreWriteOptions java;
+  java.pem = PemProfile::kJava;
+  for (const auto& [options, nid] : {std::pair<StoreWriteOptions, int>{{}, NID_pbes2},
+                                     {java, NID_pbe_WithSHA1And3_Key_TripleDES_CBC}}) {
+    auto pem = WriteStore(f.Keystore(), StoreFormat::kPem, kPassword, options).value();
+    EXPECT_EQ(scheme_of(pem), nid);
+    auto back = ReadPemStore(pem, &kPassword);
+    ASSERT_TRUE(back) << back.error().ToString();
+    EXPECT_TRUE(back->keys[0].chain[0].MatchesKey(back->keys[0].key));
+    const SecretString wrong("wrong-password");
+    EXPECT_FALSE(ReadPemStore(pem, &wrong));
+  }
+  EXPECT_EQ(ParsePemProfile("java").value(), PemProfile::kJava);
+  EXPECT_FALSE(ParsePemProfile("legacy"));
 }
 
 TEST(StoreIoTest, DetectsFormats) {
