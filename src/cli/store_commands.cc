@@ -21,22 +21,26 @@ struct StoreArgs {
   std::string store;
   std::string type;
   std::string password_file;
-  std::string p12_profile = "modern";
-  std::string pem_profile = "modern";
+  std::string p12_profile;  // empty: as the store is (modern for a new one)
+  std::string pem_profile;  // likewise
 };
 
 constexpr const char* kPemProfileHelp =
     "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
     "for Kafka's ssl.keystore.type=PEM)";
 
-// --p12-profile and --pem-profile, parsed.
+// `base` with --p12-profile and --pem-profile applied where given.
 Result<StoreWriteOptions> ParseWriteOptions(std::string_view p12_profile,
-                                            std::string_view pem_profile) {
-  StoreWriteOptions o;
-  CM_ASSIGN_OR_RETURN(o.pkcs12.profile,
-                      WithContext(ParsePkcs12Profile(p12_profile), "--p12-profile"));
-  CM_ASSIGN_OR_RETURN(o.pem, WithContext(ParsePemProfile(pem_profile), "--pem-profile"));
-  return o;
+                                            std::string_view pem_profile,
+                                            StoreWriteOptions base = {}) {
+  if (!p12_profile.empty()) {
+    CM_ASSIGN_OR_RETURN(base.pkcs12.profile,
+                        WithContext(ParsePkcs12Profile(p12_profile), "--p12-profile"));
+  }
+  if (!pem_profile.empty()) {
+    CM_ASSIGN_OR_RETURN(base.pem, WithContext(ParsePemProfile(pem_profile), "--pem-profile"));
+  }
+  return base;
 }
 
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
@@ -44,9 +48,12 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
   cmd->add_option("--password-file", a.password_file,
                   "File whose first line is the store password (else $CERTMINT_PASSWORD, else a "
                   "prompt)");
-  cmd->add_option("--p12-profile", a.p12_profile, "PKCS#12 profile when writing: modern or legacy")
-      ->capture_default_str();
-  cmd->add_option("--pem-profile", a.pem_profile, kPemProfileHelp)->capture_default_str();
+  cmd->add_option("--p12-profile", a.p12_profile,
+                  "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
+                  "keeping a passwordless truststore passwordless; modern for a new store)");
+  cmd->add_option("--pem-profile", a.pem_profile,
+                  std::string(kPemProfileHelp) + " (default: as the store is; modern for a new "
+                  "store)");
   if (with_type) {
     cmd->add_option("--type", a.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
@@ -66,18 +73,20 @@ Result<SecretString> StorePassword(const StoreArgs& a) {
   return std::move(*pw);
 }
 
-
-// Loads STORE, lets `edit` change it, and writes it back in its own format.
+// Loads STORE, lets `edit` change it, and writes it back in its own format
+// and protection (PKCS#12 profile, passwordless truststore, PEM key profile)
+// unless --p12-profile or --pem-profile says otherwise.
 // With `create`, a missing STORE starts empty (format from --type or the
 // extension).
 // `edit` gets the store password too (a key's password defaults to it).
 using StoreEdit = std::function<Status(KeyStore&, const SecretString&)>;
 Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
-  CM_ASSIGN_OR_RETURN(auto options, ParseWriteOptions(a.p12_profile, a.pem_profile));
+  CM_RETURN_IF_ERROR(ParseWriteOptions(a.p12_profile, a.pem_profile));  // bad flags first
   CM_ASSIGN_OR_RETURN(auto password, StorePassword(a));
   KeyStore store;
   StoreFormat format = StoreFormat::kPkcs12;
+  StoreWriteOptions form;  // how the store was written: kept unless a flag says otherwise
   if (create && !fs::Exists(a.store)) {
     if (!a.type.empty()) {
       CM_ASSIGN_OR_RETURN(format, WithContext(ParseStoreFormat(a.type), "--type"));
@@ -85,7 +94,7 @@ Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
       CM_ASSIGN_OR_RETURN(format, FormatForPath(a.store));
     }
   } else {
-    CM_ASSIGN_OR_RETURN(store, LoadStoreFile(a.store, &password, &format));
+    CM_ASSIGN_OR_RETURN(store, LoadStoreFile(a.store, &password, &format, &form));
     if (format == StoreFormat::kJceks) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("{}: certmint reads JCEKS but does not write it; convert it "
@@ -93,6 +102,7 @@ Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                                    a.store, a.store));
     }
   }
+  CM_ASSIGN_OR_RETURN(auto options, ParseWriteOptions(a.p12_profile, a.pem_profile, form));
   CM_RETURN_IF_ERROR(WithContext(edit(store, password), a.store));
   return SaveStoreFile(a.store, store, format, new_password ? *new_password : password, options);
 }

@@ -2,7 +2,12 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
+#include <climits>
+
 #include <fmt/format.h>
+
+#include "core/ossl.h"
 
 namespace certmint {
 namespace {
@@ -25,6 +30,24 @@ Result<PemProfile> ParsePemProfile(std::string_view text) {
                    fmt::format("unknown PEM profile '{}' (expected modern or java)", text));
 }
 
+PemProfile PemProfileOf(std::string_view pem) {
+  const size_t at = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+  if (at == std::string_view::npos || pem.size() - at > INT_MAX) {
+    return PemProfile::kModern;
+  }
+  ossl::BioPtr bio(BIO_new_mem_buf(pem.data() + at, static_cast<int>(pem.size() - at)));
+  ossl::X509SigPtr sig(bio ? PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!sig) {
+    ClearOpenSslErrors();
+    return PemProfile::kModern;
+  }
+  const X509_ALGOR* alg = nullptr;
+  X509_SIG_get0(sig.get(), &alg, nullptr);
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, alg);
+  return OBJ_obj2nid(oid) == NID_pbes2 ? PemProfile::kModern : PemProfile::kJava;
+}
+
 Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
                                      PemProfile profile) {
   if (store.keys.size() != 1) {
@@ -33,6 +56,21 @@ Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& 
                                  store.keys.size()));
   }
   const KeyEntry& e = store.keys[0];
+  // Every certificate of the file goes out as the key's chain (Kafka and
+  // OpenSSL read them all as such): a trusted entry fits only when it is
+  // already in the chain (the CA a JKS keystore also lists as caroot).
+  for (const auto& t : store.trusted) {
+    const std::string fp = t.certificate.Sha256Fingerprint();
+    if (std::none_of(e.chain.begin(), e.chain.end(),
+                     [&](const Certificate& c) { return c.Sha256Fingerprint() == fp; })) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("a PEM keystore holds one key and its chain, and trusted certificate "
+                      "'{}' is not in it (readers would send it as part of the chain); keep "
+                      "it in a truststore, or delete it first with certmint keystore delete",
+                      t.alias));
+    }
+  }
   const auto scheme = profile == PemProfile::kJava ? Pkcs8Encryption::Scheme::kPkcs12TripleDes
                                                    : Pkcs8Encryption::Scheme::kPbes2Aes256;
   CM_ASSIGN_OR_RETURN(auto out,

@@ -24,10 +24,15 @@ enum class PemProfile {
 };
 
 Result<PemProfile> ParsePemProfile(std::string_view text);
+// The profile whose key encryption the PEM file's key has: kJava for a
+// PKCS#12 or PKCS#5 v1 scheme, kModern otherwise (PBES2, no key, no
+// encryption).
+PemProfile PemProfileOf(std::string_view pem);
 
 // The single key entry of `store` as PKCS#8 encrypted with `password` (Kafka
 // rejects PKCS#1 keys) as `profile` says, followed by its chain.
-// kInvalidArgument unless the store has exactly one key entry.
+// kInvalidArgument unless the store has exactly one key entry and no trusted
+// entry outside its chain (a reader would take it for part of the chain).
 Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
                                      PemProfile profile = PemProfile::kModern);
 // Every trusted certificate, concatenated.

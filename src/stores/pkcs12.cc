@@ -209,6 +209,33 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
   return std::string(owner.get(), static_cast<size_t>(len));
 }
 
+Pkcs12Options Pkcs12FormOf(std::string_view der) {
+  Pkcs12Options form;
+  if (der.size() > INT_MAX) {
+    return form;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  Pkcs12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(der.size())));  // NOLINT
+  if (!p12) {
+    ClearOpenSslErrors();
+    return form;
+  }
+  if (PKCS12_mac_present(p12.get()) != 1) {
+    form.passwordless = true;
+    return form;
+  }
+  const X509_ALGOR* md = nullptr;
+  PKCS12_get0_mac(nullptr, &md, nullptr, nullptr, p12.get());
+  const ASN1_OBJECT* oid = nullptr;
+  if (md != nullptr) {
+    X509_ALGOR_get0(&oid, nullptr, nullptr, md);
+  }
+  if (oid != nullptr && OBJ_obj2nid(oid) == NID_sha1) {
+    form.profile = Pkcs12Profile::kLegacy;
+  }
+  return form;
+}
+
 Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password) {
   if (data.size() > INT_MAX) {
     return MakeError(ErrorCode::kInvalidData, "file too large");

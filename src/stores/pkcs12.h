@@ -47,6 +47,11 @@ struct Pkcs12Options {
   bool passwordless = false;
 };
 
+// How a PKCS#12 file is protected, as certmint's options would write it: no
+// MAC is passwordless, a SHA-1 MAC the legacy profile, any other modern.
+// A file that does not parse reads as the defaults.
+Pkcs12Options Pkcs12FormOf(std::string_view der);
+
 Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& password,
                                 const Pkcs12Options& options);
 

@@ -9,7 +9,7 @@
 namespace certmint {
 
 Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
-                           StoreFormat* detected) {
+                           StoreFormat* detected, StoreWriteOptions* form) {
   auto format = DetectStoreFormat(data);
   if (!format) {
     return MakeError(ErrorCode::kInvalidData,
@@ -17,6 +17,11 @@ Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
   }
   if (detected != nullptr) {
     *detected = *format;
+  }
+  if (form != nullptr && *format == StoreFormat::kPkcs12) {
+    form->pkcs12 = Pkcs12FormOf(data);
+  } else if (form != nullptr && *format == StoreFormat::kPem) {
+    form->pem = PemProfileOf(data);
   }
   switch (*format) {
     case StoreFormat::kJks:
@@ -72,9 +77,9 @@ Result<StoreFormat> FormatForPath(const std::string& path) {
 }
 
 Result<KeyStore> LoadStoreFile(const std::string& path, const SecretString* password,
-                               StoreFormat* format) {
+                               StoreFormat* format, StoreWriteOptions* form) {
   CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(path));
-  auto store = ReadStore(data, password, format);
+  auto store = ReadStore(data, password, format, form);
   Cleanse(data);
   return WithContext(std::move(store), path);
 }

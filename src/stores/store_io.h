@@ -12,15 +12,17 @@
 
 namespace certmint {
 
-// Detects the format and reads the store.
-Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
-                           StoreFormat* detected = nullptr);
-
 struct StoreWriteOptions {
   Pkcs12Options pkcs12;
   PemProfile pem = PemProfile::kModern;
   TimePoint now = std::chrono::system_clock::now();
 };
+
+// Detects the format and reads the store. `form`, when given, gets how the
+// file is protected (PKCS#12 profile and passwordlessness, the PEM key's
+// profile), so that an edit can write it back the same way.
+Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
+                           StoreFormat* detected = nullptr, StoreWriteOptions* form = nullptr);
 
 // Writes `store` as `format`. PEM: a keystore when it has a key entry, a
 // truststore otherwise.
@@ -37,7 +39,7 @@ Result<StoreFormat> FormatForPath(const std::string& path);
 
 // Reads a store file, naming the file in any error.
 Result<KeyStore> LoadStoreFile(const std::string& path, const SecretString* password,
-                               StoreFormat* format = nullptr);
+                               StoreFormat* format = nullptr, StoreWriteOptions* form = nullptr);
 
 // Writes a store file atomically: mode 0600 when it holds private keys, 0644
 // for truststores.

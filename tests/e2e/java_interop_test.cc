@@ -358,6 +358,60 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
   EXPECT_NE(old.exit_code, 0) << "the old password no longer opens it";
 }
 
+// Edits write a store back protected as it was: a legacy PKCS#12 keystore
+// stays legacy (old Java reads it), a passwordless truststore stays
+// passwordless (Kafka loads it with no password), a Java-profile PEM key
+// stays readable by Java; a flag still chooses. The openssl CLI and keytool
+// judge.
+TEST_F(JavaInteropTest, EditsKeepHowAStoreIsProtected) {
+  MakeCluster("ec:p256", {"--p12-profile", "legacy", "--passwordless-truststore"});
+  InitCa("ec:p256", "pki-other");
+  auto import = [&](const std::string& store, const std::string& alias,
+                    std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"keystore", "import-cert", store, "--file", "pki-other/ca.crt",
+                                  "--alias", alias, "--password-file", "store.pass"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = Certmint(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  };
+  auto mac = [&](const std::string& store) {
+    auto r = Openssl({"pkcs12", "-in", store, "-info", "-noout", "-passin", "file:store.pass"});
+    return r.out + r.err;
+  };
+  import("certs/broker-1/truststore.p12", "other");
+  EXPECT_NE(mac("certs/broker-1/truststore.p12").find("MAC is absent"), std::string::npos);
+  RunOptions no_password;
+  no_password.cwd = dir_.path();
+  no_password.stdin_data = "\n";
+  auto list = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", "certs/broker-1/truststore.p12"},
+                         no_password);
+  EXPECT_NE(list.out.find("Your keystore contains 2 entries"), std::string::npos) << list.out;
+
+  import("certs/broker-1/keystore.p12", "other");
+  EXPECT_NE(mac("certs/broker-1/keystore.p12").find("MAC: sha1,"), std::string::npos);
+  import("certs/client-1/keystore.p12", "other", {"--p12-profile", "modern"});
+  EXPECT_NE(mac("certs/client-1/keystore.p12").find("MAC: sha256,"), std::string::npos);
+
+  auto c = Certmint({"convert", "certs/client-1/keystore.p12", "k.pem", "--to", "pem",
+                     "--pem-profile", "java", "--password-file", "store.pass"});
+  ASSERT_NE(c.exit_code, 0) << "client-1's keystore now has a trusted entry outside its chain";
+  EXPECT_NE(c.err.find("trusted certificate 'other' is not in it"), std::string::npos) << c.err;
+  c = Certmint({"convert", "certs/broker-1/keystore.jks", "k.pem", "--to", "pem", "--pem-profile",
+                "java", "--password-file", "store.pass"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  WriteTextFile(Path("new.pass"), "new-store-password\n");
+  auto pw = Certmint({"keystore", "passwd", "k.pem", "--password-file", "store.pass",
+                      "--new-password-file", "new.pass"});
+  ASSERT_EQ(pw.exit_code, 0) << pw.err;
+  auto asn1 = Openssl({"asn1parse", "-in", "k.pem"});
+  EXPECT_NE(asn1.out.find("pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos) << asn1.out;
+  const std::string before = ReadTextFile(Path("k.pem"));
+  auto refused = Certmint({"keystore", "import-cert", "k.pem", "--file", "pki-other/ca.crt",
+                           "--alias", "other", "--password-file", "new.pass"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_EQ(ReadTextFile(Path("k.pem")), before) << "before: 'Added', and the certificate lost";
+}
+
 // certmint probe against a JSSE server (SSLServerSocket) on 127.0.0.1:0.
 TEST_F(JavaInteropTest, ProbeAgainstJavaServer) {
   MakeCluster("ec:p256");

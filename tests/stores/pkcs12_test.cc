@@ -209,6 +209,62 @@ TEST(PemStoreTest, ProfilesChooseTheKeyEncryption) {
   EXPECT_FALSE(ParsePemProfile("legacy"));
 }
 
+// A PEM keystore's certificates all read as the key's chain: a trusted
+// entry outside it would be sent to peers, so it is refused, while the CA a
+// JKS keystore lists both in the chain and as caroot is fine.
+TEST(PemStoreTest, KeystoreRefusesTrustedEntriesOutsideTheChain) {
+  StoreFixture f;
+  EXPECT_TRUE(WritePemKeystore(f.Keystore(), kPassword)) << "caroot is in the chain";
+  StoreFixture other;
+  KeyStore s = f.Keystore();
+  s.trusted.push_back({"other", other.ca, {}});
+  auto r = WritePemKeystore(s, kPassword);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("trusted certificate 'other' is not in it"),
+            std::string::npos)
+      << r.error().message();
+}
+
+// ReadStore says how a file is protected, so that edits can keep it.
+TEST(StoreIoTest, ReadReportsHowTheStoreIsProtected) {
+  StoreFixture f;
+  StoreWriteOptions legacy;
+  legacy.pkcs12.profile = Pkcs12Profile::kLegacy;
+  StoreWriteOptions open;
+  open.pkcs12.passwordless = true;
+  StoreWriteOptions java;
+  java.pem = PemProfile::kJava;
+  struct Case {
+    KeyStore store;
+    StoreFormat format;
+    StoreWriteOptions written;
+  } cases[] = {
+      {f.Keystore(), StoreFormat::kPkcs12, {}},
+      {f.Keystore(), StoreFormat::kPkcs12, legacy},
+      {f.Truststore(), StoreFormat::kPkcs12, open},
+      {f.Keystore(), StoreFormat::kPem, {}},
+      {f.Keystore(), StoreFormat::kPem, java},
+  };
+  for (const auto& c : cases) {
+    auto data = WriteStore(c.store, c.format, kPassword, c.written).value();
+    StoreWriteOptions form;
+    form.pkcs12.profile = c.written.pkcs12.profile == Pkcs12Profile::kLegacy
+                              ? Pkcs12Profile::kModern
+                              : Pkcs12Profile::kLegacy;  // must be overwritten for PKCS#12
+    StoreFormat format{};
+    ASSERT_TRUE(ReadStore(data, &kPassword, &format, &form));
+    EXPECT_EQ(format, c.format);
+    if (c.format == StoreFormat::kPkcs12) {
+      EXPECT_EQ(form.pkcs12.profile, c.written.pkcs12.profile);
+      EXPECT_EQ(form.pkcs12.passwordless, c.written.pkcs12.passwordless);
+    } else {
+      EXPECT_EQ(form.pem, c.written.pem);
+    }
+  }
+  EXPECT_EQ(PemProfileOf(WritePemTruststore(f.Truststore()).value()), PemProfile::kModern);
+}
+
 TEST(StoreIoTest, DetectsFormats) {
   StoreFixture f;
   EXPECT_EQ(DetectStoreFormat(WriteStore(f.Keystore(), StoreFormat::kJks, kPassword, {}).value()),
