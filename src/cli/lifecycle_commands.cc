@@ -298,7 +298,8 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
                   "With --server: keep running, renewing each identity when it is due");
   AddArgvPasswordTraps(renew);
   renew->footer(
-      "Every file is rewritten and the directory swapped in atomically; the old certificate is\n"
+      "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
+      "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
       "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n\n"
       "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"

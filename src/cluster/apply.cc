@@ -165,6 +165,8 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
                                                   StoreFormat::kJks}
                        : state->formats;
   output.install_dir = state->install_dir;
+  output.pkcs12 = state->pkcs12;
+  output.alias = state->alias;
   output.write_password_file = state->password_file.has_value() && options.store_password == nullptr;
   output.replace = true;
   output.trust = renewed.second.empty() ? options.trust : renewed.second;

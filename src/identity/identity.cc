@@ -284,7 +284,8 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityFiles paths = IdentityPaths(out_dir, name, probe);
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
   CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
-  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt, {}};
+  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt, {},
+                      Pkcs12Options{}, ""};
   if (auto bundle = fs::ReadFile(paths.ca_certificate)) {
     if (auto certs = Certificate::ChainFromPem(*bundle)) {
       for (const auto& c : *certs) {
@@ -312,6 +313,20 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
       state.formats.push_back(fmt);
     }
     state.install_dir = meta.value("install_dir", "");
+    state.alias = meta.value("alias", "");
+    if (meta.contains("p12_profile")) {
+      CM_ASSIGN_OR_RETURN(state.pkcs12.profile,
+                          ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()));
+      state.pkcs12.passwordless = meta.value("passwordless_truststore", false);
+    } else {
+      // Written by an older certmint: the stores themselves say.
+      if (auto ks = fs::ReadFile(dir + "/keystore.p12")) {
+        state.pkcs12.profile = Pkcs12FormOf(*ks).profile;
+      }
+      if (auto ts = fs::ReadFile(dir + "/truststore.p12")) {
+        state.pkcs12.passwordless = Pkcs12FormOf(*ts).passwordless;
+      }
+    }
   } catch (const nlohmann::json::exception&) {
     return std::optional<IdentityState>(std::move(state));
   }
@@ -414,10 +429,14 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
     Cleanse(props);
     CM_RETURN_IF_ERROR(st);
   }
-  nlohmann::json meta{{"name", identity.name},
-                      {"serial", identity.certificate.SerialHex()},
-                      {"install_dir", output.install_dir},
-                      {"formats", nlohmann::json::array()}};
+  nlohmann::json meta{
+      {"name", identity.name},
+      {"serial", identity.certificate.SerialHex()},
+      {"install_dir", output.install_dir},
+      {"formats", nlohmann::json::array()},
+      {"alias", output.alias},
+      {"p12_profile", output.pkcs12.profile == Pkcs12Profile::kLegacy ? "legacy" : "modern"},
+      {"passwordless_truststore", output.pkcs12.passwordless}};
   for (StoreFormat f : output.formats) {
     meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12" : f == StoreFormat::kJks ? "jks"
                                                                                           : "pem");

@@ -125,6 +125,10 @@ struct IdentityState {
   std::optional<std::string> password_file;
   // SHA-256 fingerprints of the CAs in ca.crt (what the truststores trust).
   std::vector<std::string> trusted;
+  // How the PKCS#12 stores were written and the key entry's alias (empty:
+  // the default), so that a renewal writes them the same way.
+  Pkcs12Options pkcs12;
+  std::string alias;
 };
 
 // The identities certmint wrote under `out_dir` (directories holding a

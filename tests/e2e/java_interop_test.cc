@@ -412,6 +412,33 @@ TEST_F(JavaInteropTest, EditsKeepHowAStoreIsProtected) {
   EXPECT_EQ(ReadTextFile(Path("k.pem")), before) << "before: 'Added', and the certificate lost";
 }
 
+// A renewal writes the stores as the identity was issued: a legacy profile,
+// a passwordless truststore and a chosen alias survive it (before, a renewal
+// wrote modern stores with a MAC'd truststore, which Kafka loading it with no
+// password would see as empty).
+TEST_F(JavaInteropTest, RenewalKeepsHowTheStoresWereWritten) {
+  MakeCluster("ec:p256", {"--p12-profile", "legacy", "--passwordless-truststore", "--alias",
+                          "kafka-node"});
+  const std::string before = ReadTextFile(Path("certs/broker-1/broker-1.crt"));
+  auto r = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                     "ca.pass", "--password-file", "store.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(ReadTextFile(Path("certs/broker-1/broker-1.crt")), before) << "renewed";
+  auto ks = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
+                     "-passin", "file:store.pass"});
+  EXPECT_NE((ks.out + ks.err).find("MAC: sha1,"), std::string::npos) << ks.out << ks.err;
+  RunOptions no_password;
+  no_password.cwd = dir_.path();
+  no_password.stdin_data = "\n";
+  auto ts = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", "certs/broker-1/truststore.p12"},
+                       no_password);
+  EXPECT_NE(ts.out.find("Your keystore contains 1 entry"), std::string::npos) << ts.out;
+  EXPECT_NE(ts.out.find("caroot,"), std::string::npos) << ts.out;
+  auto list = Keytool({"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file",
+                       "store.pass"});
+  EXPECT_NE(list.out.find("kafka-node, "), std::string::npos) << list.out;
+}
+
 // certmint probe against a JSSE server (SSLServerSocket) on 127.0.0.1:0.
 TEST_F(JavaInteropTest, ProbeAgainstJavaServer) {
   MakeCluster("ec:p256");

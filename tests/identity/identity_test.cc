@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 
 #include "core/fs.h"
@@ -172,6 +174,37 @@ TEST_F(IdentityTest, StateReflectsWhatWasWritten) {
   std::filesystem::remove(tmp_ / "out/node-s/truststore.p12");
   EXPECT_FALSE(ReadIdentityState(tmp_ / "out", "node-s").value()->complete);
   EXPECT_FALSE(ReadIdentityState(tmp_ / "out", "absent").value());
+}
+
+// The PKCS#12 profile, a passwordless truststore and the alias are part of
+// the identity's state, so that renewals keep them; an identity whose
+// certmint.json predates them reads them off its stores.
+TEST_F(IdentityTest, StateKeepsHowTheStoresWereWritten) {
+  IdentityRequest req;
+  req.name = "node-l";
+  auto id = IssueIdentity(*ca_, req).value();
+  IdentityOutput output;
+  output.formats = {StoreFormat::kPkcs12};
+  output.pkcs12.profile = Pkcs12Profile::kLegacy;
+  output.pkcs12.passwordless = true;
+  output.alias = "kafka-node";
+  ASSERT_TRUE(WriteIdentity(tmp_ / "out", id, SecretString("store-password"), output));
+  auto state = ReadIdentityState(tmp_ / "out", "node-l").value();
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->pkcs12.profile, Pkcs12Profile::kLegacy);
+  EXPECT_TRUE(state->pkcs12.passwordless);
+  EXPECT_EQ(state->alias, "kafka-node");
+
+  const std::string meta_path = tmp_ / "out/node-l/certmint.json";
+  auto meta = nlohmann::json::parse(testing::ReadTextFile(meta_path));
+  meta.erase("p12_profile");
+  meta.erase("passwordless_truststore");
+  meta.erase("alias");
+  testing::WriteTextFile(meta_path, meta.dump());
+  auto old = ReadIdentityState(tmp_ / "out", "node-l").value();
+  EXPECT_EQ(old->pkcs12.profile, Pkcs12Profile::kLegacy) << "from keystore.p12's SHA-1 MAC";
+  EXPECT_TRUE(old->pkcs12.passwordless) << "from truststore.p12 having no MAC";
+  EXPECT_EQ(old->alias, "");
 }
 
 TEST_F(IdentityTest, ReplaceSwapsAtomically) {
