@@ -151,6 +151,9 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
   request.sans = state->sans;
   request.role = state->role;
   request.key_spec = state->key_type;
+  // The same subject (`issue --subject`): Kafka's principal for ACLs is the
+  // whole DN.
+  request.subject = state->certificate.Subject();
   request.now = options.now;
   const auto validity = state->certificate.NotAfter() - state->certificate.NotBefore();
   request.days = options.days.value_or(std::max<int>(

@@ -130,6 +130,26 @@ TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
   EXPECT_EQ(ListDir(Path("certs")), (std::vector<std::string>{"broker-1", "broker-2", "client-1"}));
 }
 
+// Kafka's principal for ACLs is the certificate's whole subject DN: a
+// renewal keeps an `issue --subject` DN (before, it fell back to CN=NAME and
+// every ACL for the old principal stopped matching).
+TEST_F(LifecycleTest, RenewKeepsTheSubject) {
+  auto i = Certmint({"issue", "app-7", "--dir", "pki", "--out", "certs", "--role", "client",
+                     "--subject", "CN=app-7, OU=Payments, O=Acme", "--ca-password-file",
+                     "ca.pass"});
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  auto subject = [&] {
+    return Openssl({"x509", "-in", "certs/app-7/app-7.crt", "-noout", "-subject", "-nameopt",
+                    "RFC2253"})
+        .out;
+  };
+  EXPECT_EQ(subject(), "subject=CN=app-7,OU=Payments,O=Acme\n");
+  auto r = Certmint({"renew", "app-7", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                     "ca.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(subject(), "subject=CN=app-7,OU=Payments,O=Acme\n");
+}
+
 TEST_F(LifecycleTest, RenewExpiring) {
   auto none = Certmint({"renew", "--expiring", "30", "--dir", "pki", "--out", "certs",
                         "--ca-password-file", "ca.pass"});
