@@ -17,5 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)certmint::InspectData(in, nullptr, now);
   (void)certmint::ReadPemStore(in, &kPassword);
+  (void)certmint::PemProfileOf(in);
   return 0;
 }

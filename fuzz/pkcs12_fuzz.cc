@@ -10,5 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const certmint::SecretString kPassword("changeit");
   (void)certmint::ReadPkcs12(in, &kPassword);
   (void)certmint::ReadPkcs12(in, nullptr);
+  (void)certmint::Pkcs12FormOf(in);
   return 0;
 }

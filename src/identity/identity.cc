@@ -315,8 +315,10 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
     state.install_dir = meta.value("install_dir", "");
     state.alias = meta.value("alias", "");
     if (meta.contains("p12_profile")) {
-      CM_ASSIGN_OR_RETURN(state.pkcs12.profile,
-                          ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()));
+      CM_ASSIGN_OR_RETURN(
+          state.pkcs12.profile,
+          WithContext(ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()),
+                      paths.metadata));
       state.pkcs12.passwordless = meta.value("passwordless_truststore", false);
     } else {
       // Written by an older certmint: the stores themselves say.
