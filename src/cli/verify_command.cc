@@ -12,6 +12,7 @@
 #include "stores/store_io.h"
 #include "tls/context.h"
 #include "tls/handshake.h"
+#include "verify/settings.h"
 #include "verify/verify.h"
 
 namespace certmint::cli {
@@ -90,6 +91,8 @@ Result<int> RunVerify(const VerifyArgs& a) {
         private_files.push_back(a.dir + "/" + extra);
       }
     }
+    auto settings = VerifySettingsFiles(a.dir);
+    checks.insert(checks.end(), settings.begin(), settings.end());
   } else {
     identity = fs::Basename(a.keystore);
     CM_RETURN_IF_ERROR(verify_pair({a.keystore}, a.truststore, a.keystore));
@@ -257,7 +260,10 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Checks: key matches certificate; chain reaches a trusted CA of the truststore; validity\n"
       "and days left; keyUsage/extendedKeyUsage fit the role; SANs cover every --host; "
       "algorithms\nJava 17 accepts; PKCS#12 truststore entries carry Java's trust attribute; "
-      "private file modes.\n\nExit codes: 0 all ok, 1 warnings, 2 failed checks (3-7 as for "
+      "private file modes.\nIn an identity directory, kafka.properties and "
+      "librdkafka.properties are read as Kafka\nand kcat read them: the stores, key and CA "
+      "file they name open with the types and\npasswords they give (a location on another "
+      "machine is checked by its file name here).\n\nExit codes: 0 all ok, 1 warnings, 2 failed checks (3-7 as for "
       "every command).\n\n"
       "Example:\n  certmint verify certs/broker-1 --host broker-1.kafka.example.com --host "
       "10.0.0.11 --role both");

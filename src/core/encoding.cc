@@ -32,6 +32,21 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
+std::string TrimAsciiSpace(std::string_view text) {
+  const auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  };
+  size_t b = 0;
+  size_t e = text.size();
+  while (b < e && space(text[b])) {
+    ++b;
+  }
+  while (e > b && space(text[e - 1])) {
+    --e;
+  }
+  return std::string(text.substr(b, e - b));
+}
+
 std::string AsciiLower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {

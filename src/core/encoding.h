@@ -17,6 +17,8 @@ std::string Hex(std::string_view bytes);
 // ASCII letters in lower case, every other byte as it is (names, aliases,
 // hex, option values: never locale-dependent).
 std::string AsciiLower(std::string_view text);
+// `text` without the ASCII whitespace (space, \t, \n, \v, \f, \r) at either end.
+std::string TrimAsciiSpace(std::string_view text);
 // "2026-11-28T03:17:00Z".
 std::string FormatUtc(TimePoint t);
 

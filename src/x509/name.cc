@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 namespace {
 
@@ -14,18 +16,6 @@ struct Attribute {
   std::string type;
   std::string value;
 };
-
-std::string Trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) {
-    ++b;
-  }
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) {
-    --e;
-  }
-  return std::string(s.substr(b, e - b));
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') {
@@ -45,21 +35,22 @@ Result<std::vector<Attribute>> Split(std::string_view text, char sep) {
   bool in_value = false;
   std::string type;
   auto finish = [&]() -> Status {
-    std::string t = Trim(type);
+    std::string t = TrimAsciiSpace(type);
     std::string v = in_value ? cur : std::string();
     // Leading and trailing unescaped spaces are not part of the value.
     if (!in_value) {
-      std::string stray = Trim(cur);
+      std::string stray = TrimAsciiSpace(cur);
       if (stray.empty() && t.empty()) {
         return {};
       }
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("'{}' is not of the form TYPE=VALUE", Trim(cur)));
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("'{}' is not of the form TYPE=VALUE", TrimAsciiSpace(cur)));
     }
     if (t.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, "an attribute has no type before '='");
     }
-    v = Trim(v);
+    v = TrimAsciiSpace(v);
     if (v.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, fmt::format("attribute {} has an empty value", t));
     }
@@ -111,7 +102,7 @@ Result<std::vector<Attribute>> Split(std::string_view text, char sep) {
 }  // namespace
 
 Result<DistinguishedName> DistinguishedName::Parse(std::string_view text) {
-  std::string t = Trim(text);
+  std::string t = TrimAsciiSpace(text);
   if (t.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the DN is empty");
   }

@@ -60,8 +60,9 @@ TEST_F(TlsTest, VerifyPassesWarnsAndFailsWithDocumentedExitCodes) {
   }
   EXPECT_TRUE(scopes.count("keystore.p12") && scopes.count("keystore.jks") &&
               scopes.count("broker-1.key") && scopes.count("truststore.p12") &&
-              scopes.count("files"))
-      << "every format is checked";
+              scopes.count("files") && scopes.count("kafka.properties") &&
+              scopes.count("librdkafka.properties"))
+      << "every format and both settings files are checked";
 
   // Expiring inside --warn-days: exit 1.
   auto warn = Certmint({"verify", "certs-pki/broker-1", "--warn-days", "400", "--password-file",
@@ -86,6 +87,25 @@ TEST_F(TlsTest, VerifyPassesWarnsAndFailsWithDocumentedExitCodes) {
   auto mode = Certmint({"verify", "certs-pki/broker-1", "--password-file", "store.pass"});
   EXPECT_EQ(mode.exit_code, 2);
   EXPECT_NE(mode.out.find("readable by group or others"), std::string::npos) << mode.out;
+}
+
+// The settings files are read as Kafka and kcat read them: an edit that
+// breaks them fails verify, naming the file, the setting and the cause.
+TEST_F(TlsTest, VerifyChecksTheSettingsFiles) {
+  const std::string file = Path("certs-pki/client-1/kafka.properties");
+  std::string props = ReadTextFile(file);
+  const std::string type = "ssl.keystore.type=PKCS12";
+  props.replace(props.find(type), type.size(), "ssl.keystore.type=PEM");
+  WriteTextFile(file, props);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  auto r = Certmint({"verify", "certs-pki/client-1", "--password-file", "store.pass"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("fail  kafka.properties: keystore opens: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ssl.keystore.password must not be set for a PEM store"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("ok    librdkafka.properties: key opens: "), std::string::npos) << r.out;
 }
 
 TEST_F(TlsTest, VerifyCatchesAnOpensslTruststoreJavaWouldIgnore) {

@@ -1,0 +1,404 @@
+#include "verify/settings.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+#include "core/fs.h"
+#include "stores/pem_store.h"
+#include "stores/store_io.h"
+
+namespace certmint {
+namespace {
+
+bool IsPropertiesSpace(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+
+// Appends code point `cp` as UTF-8.
+void PutUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The logical lines of a properties file: natural lines joined where one
+// ends in an odd number of backslashes (the next one's leading whitespace
+// dropped); comment and blank lines left out.
+std::vector<std::string> LogicalLines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::string current;
+  bool continuing = false;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t end = text.find_first_of("\r\n", i);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    std::string_view natural = text.substr(i, end - i);
+    i = end + ((end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n') ? 2 : 1);
+    size_t lead = 0;
+    while (lead < natural.size() && IsPropertiesSpace(natural[lead])) {
+      ++lead;
+    }
+    natural.remove_prefix(lead);
+    if (!continuing && (natural.empty() || natural[0] == '#' || natural[0] == '!')) {
+      continue;
+    }
+    size_t slashes = 0;
+    while (slashes < natural.size() && natural[natural.size() - 1 - slashes] == '\\') {
+      ++slashes;
+    }
+    continuing = slashes % 2 == 1;
+    current.append(natural.substr(0, natural.size() - (continuing ? 1 : 0)));
+    if (!continuing) {
+      lines.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (continuing) {
+    lines.push_back(std::move(current));
+  }
+  return lines;
+}
+
+// Unescapes a key or value; bytes outside ASCII are ISO 8859-1 characters.
+std::string Unescape(std::string_view s) {
+  std::string out;
+  uint32_t high = 0;  // a pending high surrogate from \uD8xx
+  auto put = [&](uint32_t unit) {
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      high = unit;
+      return;
+    }
+    if (unit >= 0xDC00 && unit <= 0xDFFF && high != 0) {
+      PutUtf8(out, 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00));
+    } else {
+      PutUtf8(out, unit);
+    }
+    high = 0;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != '\\' || i + 1 == s.size()) {
+      put(c);
+      continue;
+    }
+    const char e = s[++i];
+    if (e == 'u' && i + 4 < s.size()) {
+      uint32_t unit = 0;
+      bool ok = true;
+      for (size_t k = 1; ok && k <= 4; ++k) {
+        const unsigned char h = static_cast<unsigned char>(s[i + k]);
+        ok = std::isxdigit(h) != 0;
+        unit = unit * 16 + static_cast<uint32_t>(std::isdigit(h) ? h - '0'
+                                                                 : std::tolower(h) - 'a' + 10);
+      }
+      if (ok) {
+        put(unit);
+        i += 4;
+        continue;
+      }
+    }
+    put(e == 't'   ? '\t'
+        : e == 'n' ? '\n'
+        : e == 'r' ? '\r'
+        : e == 'f' ? '\f'
+                   : static_cast<unsigned char>(e));
+  }
+  return out;
+}
+
+// A file a settings file names: the path itself when it is on this machine,
+// else the file of that name in the identity directory.
+std::string Locate(const std::string& dir, const std::string& path) {
+  if (path.empty() || fs::Exists(path)) {
+    return path;
+  }
+  const std::string here = dir + "/" + fs::Basename(path);
+  return fs::Exists(here) ? here : path;
+}
+
+// "PATH" or "PATH (checked as DIR/NAME)" for details.
+std::string Shown(const std::string& path, const std::string& located) {
+  return path == located ? path : fmt::format("{} (checked as {})", path, located);
+}
+
+void WipeValues(std::map<std::string, std::string>& p) {
+  for (auto& [key, value] : p) {
+    Cleanse(value);
+  }
+}
+
+const std::string* Find(const std::map<std::string, std::string>& p, const std::string& key) {
+  auto it = p.find(key);
+  return it == p.end() ? nullptr : &it->second;
+}
+
+Check Result(const std::string& scope, const std::string& name, const Status& st,
+             const std::string& ok_detail) {
+  if (!st) {
+    return {scope, name, CheckStatus::kFail, st.error().ToString()};
+  }
+  return {scope, name, CheckStatus::kOk, ok_detail};
+}
+
+// ssl.keystore.* or ssl.truststore.* of kafka.properties.
+void CheckKafkaStore(const std::string& dir, const std::map<std::string, std::string>& p,
+                     bool keystore, std::vector<Check>& out) {
+  const std::string scope = "kafka.properties";
+  const std::string prefix = keystore ? "ssl.keystore" : "ssl.truststore";
+  const std::string check = keystore ? "keystore opens" : "truststore opens";
+  const std::string* location = Find(p, prefix + ".location");
+  if (location == nullptr) {
+    if (keystore) {
+      out.push_back({scope, check, CheckStatus::kWarn,
+                     "no ssl.keystore.location: no client certificate (brokers that require "
+                     "one refuse this client)"});
+    }
+    return;
+  }
+  const std::string* type = Find(p, prefix + ".type");
+  const std::string store_type = type != nullptr ? *type : "JKS";
+  const std::string* password = Find(p, prefix + ".password");
+  const std::string* key_password = Find(p, "ssl.key.password");
+  const std::string file = Locate(dir, *location);
+  std::string detail;
+  Status st = [&]() -> Status {
+    CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(file));
+    KeyStore store;
+    if (store_type == "PEM") {
+      if (password != nullptr) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         fmt::format("{}.password must not be set for a PEM store: Kafka refuses "
+                                     "it (the key takes ssl.key.password)",
+                                     prefix));
+      }
+      if (keystore && PemProfileOf(data) == PemProfile::kModern &&
+          data.find("ENCRYPTED PRIVATE KEY") != std::string::npos) {
+        return MakeError(ErrorCode::kInvalidData,
+                         "the key is PBES2-encrypted, which Java 17 cannot decrypt for a PEM "
+                         "store (JDK-8231581): convert with --pem-profile java");
+      }
+      SecretString kpw(key_password != nullptr ? *key_password : "");
+      CM_ASSIGN_OR_RETURN(store,
+                          WithContext(ReadPemStore(data, key_password != nullptr ? &kpw : nullptr),
+                                      "with ssl.key.password"));
+    } else {
+      SecretString pw(password != nullptr ? *password : "");
+      StoreFormat format{};
+      CM_ASSIGN_OR_RETURN(
+          store, WithContext(ReadStore(data, password != nullptr ? &pw : nullptr, &format),
+                             password != nullptr ? "with " + prefix + ".password"
+                                                 : "without " + prefix + ".password"));
+      if (format == StoreFormat::kPem) {
+        return MakeError(ErrorCode::kInvalidData,
+                         fmt::format("a PEM file, but {}.type is {}", prefix, store_type));
+      }
+      if (keystore && key_password != nullptr && password != nullptr &&
+          *key_password != *password) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "ssl.key.password differs from ssl.keystore.password, and the key is "
+                         "protected by the store password");
+      }
+    }
+    if (keystore && store.keys.empty()) {
+      return MakeError(ErrorCode::kInvalidData, "no private key entry");
+    }
+    if (!keystore && store.trusted.empty()) {
+      return MakeError(ErrorCode::kInvalidData,
+                       password == nullptr
+                           ? "no trusted certificate readable without a password: Kafka would "
+                             "trust nothing (set ssl.truststore.password, or write the "
+                             "truststore with --passwordless-truststore)"
+                           : "no trusted certificate: Kafka would trust nothing");
+    }
+    detail = keystore ? fmt::format("{} {}: key entry '{}', chain of {}", store_type,
+                                    Shown(*location, file), store.keys[0].alias,
+                                    store.keys[0].chain.size())
+                      : fmt::format("{} {}: {} trusted certificate(s)", store_type,
+                                    Shown(*location, file), store.trusted.size());
+    return {};
+  }();
+  if (!st) {
+    st.error().AddContext(Shown(*location, file));
+  }
+  out.push_back(Result(scope, check, st, detail));
+}
+
+std::vector<Check> CheckKafkaProperties(const std::string& dir, const std::string& path) {
+  const std::string scope = "kafka.properties";
+  auto text = fs::ReadFile(path);
+  if (!text) {
+    return {{scope, "readable", CheckStatus::kFail, text.error().ToString()}};
+  }
+  auto p = ParseKafkaProperties(*text);
+  Cleanse(*text);
+  std::vector<Check> out;
+  CheckKafkaStore(dir, p, true, out);
+  CheckKafkaStore(dir, p, false, out);
+  const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
+  if (algorithm != nullptr && algorithm->empty()) {
+    out.push_back({scope, "hostname verification", CheckStatus::kWarn,
+                   "ssl.endpoint.identification.algorithm is empty: any certificate of the CA "
+                   "can pose as any broker"});
+  } else {
+    out.push_back({scope, "hostname verification", CheckStatus::kOk,
+                   algorithm != nullptr ? *algorithm : "https (Kafka's default)"});
+  }
+  WipeValues(p);  // the passwords
+  return out;
+}
+
+std::vector<Check> CheckLibrdkafkaProperties(const std::string& dir, const std::string& path) {
+  const std::string scope = "librdkafka.properties";
+  auto text = fs::ReadFile(path);
+  if (!text) {
+    return {{scope, "readable", CheckStatus::kFail, text.error().ToString()}};
+  }
+  auto p = ParseLibrdkafkaProperties(*text);
+  Cleanse(*text);
+  std::vector<Check> out;
+  if (const std::string* ca = Find(p, "ssl.ca.location")) {
+    const std::string file = Locate(dir, *ca);
+    std::string detail;
+    Status st = [&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(file));
+      CM_ASSIGN_OR_RETURN(auto certs, Certificate::ChainFromPem(pem));
+      detail = fmt::format("{}: {} certificate(s)", Shown(*ca, file), certs.size());
+      return {};
+    }();
+    if (!st) {
+      st.error().AddContext(Shown(*ca, file));
+    }
+    out.push_back(Result(scope, "CA file reads", st, detail));
+  }
+  const std::string* key = Find(p, "ssl.key.location");
+  const std::string* keystore = Find(p, "ssl.keystore.location");
+  if (key != nullptr || keystore != nullptr) {
+    const std::string& named = key != nullptr ? *key : *keystore;
+    const std::string file = Locate(dir, named);
+    std::string detail;
+    Status st = [&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(file));
+      KeyStore store;
+      if (key != nullptr) {
+        const std::string* pw = Find(p, "ssl.key.password");
+        SecretString secret(pw != nullptr ? *pw : "");
+        CM_ASSIGN_OR_RETURN(auto k, WithContext(PrivateKey::FromPem(
+                                                    data, pw != nullptr ? &secret : nullptr),
+                                                "with ssl.key.password"));
+        const std::string* cert = Find(p, "ssl.certificate.location");
+        if (cert == nullptr) {
+          return MakeError(ErrorCode::kInvalidArgument, "no ssl.certificate.location");
+        }
+        CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(Locate(dir, *cert)));
+        CM_ASSIGN_OR_RETURN(auto chain, Certificate::ChainFromPem(pem));
+        if (chain.empty() || !chain[0].MatchesKey(k)) {
+          return MakeError(ErrorCode::kInvalidData,
+                           "the first certificate of ssl.certificate.location does not belong "
+                           "to the key");
+        }
+        detail = fmt::format("{} with ssl.key.password; chain of {}", Shown(named, file),
+                             chain.size());
+      } else {
+        const std::string* pw = Find(p, "ssl.keystore.password");
+        SecretString secret(pw != nullptr ? *pw : "");
+        CM_ASSIGN_OR_RETURN(store, WithContext(ReadStore(data, pw != nullptr ? &secret : nullptr),
+                                               "with ssl.keystore.password"));
+        if (store.keys.empty()) {
+          return MakeError(ErrorCode::kInvalidData, "no private key entry");
+        }
+        detail = fmt::format("{} with ssl.keystore.password; chain of {}", Shown(named, file),
+                             store.keys[0].chain.size());
+      }
+      return {};
+    }();
+    if (!st) {
+      st.error().AddContext(Shown(named, file));
+    }
+    out.push_back(Result(scope, "key opens", st, detail));
+  }
+  const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
+  if (algorithm != nullptr && *algorithm == "none") {
+    out.push_back({scope, "hostname verification", CheckStatus::kWarn,
+                   "ssl.endpoint.identification.algorithm=none: any certificate of the CA can "
+                   "pose as any broker"});
+  } else {
+    out.push_back({scope, "hostname verification", CheckStatus::kOk,
+                   algorithm != nullptr ? *algorithm : "https (librdkafka's default)"});
+  }
+  WipeValues(p);  // the passwords
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ParseKafkaProperties(std::string_view text) {
+  std::map<std::string, std::string> out;
+  for (const std::string& line : LogicalLines(text)) {
+    size_t i = 0;
+    while (i < line.size() && !IsPropertiesSpace(line[i]) && line[i] != '=' && line[i] != ':') {
+      i += line[i] == '\\' ? 2 : 1;
+    }
+    i = std::min(i, line.size());
+    const std::string key = Unescape(std::string_view(line).substr(0, i));
+    while (i < line.size() && IsPropertiesSpace(line[i])) {
+      ++i;
+    }
+    if (i < line.size() && (line[i] == '=' || line[i] == ':')) {
+      ++i;
+    }
+    while (i < line.size() && IsPropertiesSpace(line[i])) {
+      ++i;
+    }
+    out[key] = TrimAsciiSpace(Unescape(std::string_view(line).substr(i)));
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseLibrdkafkaProperties(std::string_view text) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    const std::string line = TrimAsciiSpace(text.substr(i, end - i));
+    i = end + 1;
+    const size_t eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) {
+      continue;
+    }
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+std::vector<Check> VerifySettingsFiles(const std::string& dir) {
+  std::vector<Check> out;
+  if (const std::string f = dir + "/kafka.properties"; fs::Exists(f)) {
+    auto c = CheckKafkaProperties(dir, f);
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  if (const std::string f = dir + "/librdkafka.properties"; fs::Exists(f)) {
+    auto c = CheckLibrdkafkaProperties(dir, f);
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
+}
+
+}  // namespace certmint

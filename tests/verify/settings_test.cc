@@ -1,0 +1,143 @@
+#include "verify/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "ca/authority.h"
+#include "identity/identity.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace certmint {
+namespace {
+
+using testing::TempDir;
+
+TEST(SettingsTest, KafkaPropertiesParseAsJavaLoadsThem) {
+  const std::string text =
+      "# a comment\n"
+      "! another\n"
+      "   \n"
+      "a=1\n"
+      "b : 2\n"
+      "c 3\n"
+      "d\\=key=x\\=y\\:z\\#w\\\\v\n"
+      "e=caf\\u00E9 \\uD83D\\uDD11\r\n"
+      "f=one \\\n"
+      "    two\n"
+      "g=\\ padded  \t\n"
+      "h=tab\\tand\\nline\n"
+      "i=\n"
+      "j=caf\xE9";  // ISO 8859-1 byte, no final newline
+  auto p = ParseKafkaProperties(text);
+  EXPECT_EQ(p["a"], "1");
+  EXPECT_EQ(p["b"], "2");
+  EXPECT_EQ(p["c"], "3");
+  EXPECT_EQ(p["d=key"], "x=y:z#w\\v");
+  EXPECT_EQ(p["e"], "caf\xC3\xA9 \xF0\x9F\x94\x91");
+  EXPECT_EQ(p["f"], "one two");
+  EXPECT_EQ(p["g"], "padded") << "Kafka trims values";
+  EXPECT_EQ(p["h"], "tab\tand\nline");
+  EXPECT_EQ(p["i"], "");
+  EXPECT_EQ(p["j"], "caf\xC3\xA9");
+  EXPECT_EQ(p.count("# a comment"), 0u);
+  EXPECT_EQ(p.size(), 10u);
+}
+
+TEST(SettingsTest, LibrdkafkaPropertiesParseAsKcatReadsThem) {
+  auto p = ParseLibrdkafkaProperties(
+      "# comment\n  ssl.key.password=a=b#c \nssl.ca.location = x\nnot a setting\n");
+  EXPECT_EQ(p["ssl.key.password"], "a=b#c") << "the line is trimmed, '=' and '#' kept";
+  EXPECT_EQ(p["ssl.ca.location "], " x") << "nothing else is trimmed";
+  EXPECT_EQ(p.size(), 2u);
+}
+
+class SettingsFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CaInitOptions o;
+    o.subject = DistinguishedName::Parse("CN=Unit CA").value();
+    o.kdf_iterations = 1000;
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+  }
+  // An identity written with `password` and `install_dir`; its directory.
+  std::string Write(const std::string& password, const std::string& install_dir = "") {
+    IdentityRequest req;
+    req.name = "node-1";
+    auto id = IssueIdentity(*ca_, req).value();
+    IdentityOutput output;
+    output.install_dir = install_dir;
+    auto files = WriteIdentity(tmp_ / "out", id, SecretString(password), output);
+    EXPECT_TRUE(files) << files.error().ToString();
+    return files->dir;
+  }
+  static std::string Statuses(const std::vector<Check>& checks) {
+    std::string s;
+    for (const auto& c : checks) {
+      s += std::string(CheckStatusName(c.status)) + " " + c.scope + ": " + c.name + ": " +
+           c.detail + "\n";
+    }
+    return s;
+  }
+  TempDir tmp_;
+  std::optional<CertificateAuthority> ca_;
+};
+
+// What certmint writes reads back as written, special characters and all,
+// and every check passes; the install directory (elsewhere) is looked up
+// by file name in the identity directory.
+TEST_F(SettingsFilesTest, WrittenSettingsPass) {
+  const std::string password = "a b=c:d#e!f\\g";
+  const std::string dir = Write(password, "/opt/k\xC3\xA4" "fka/ssl");
+  auto p = ParseKafkaProperties(testing::ReadTextFile(dir + "/kafka.properties"));
+  EXPECT_EQ(p["ssl.keystore.password"], password);
+  EXPECT_EQ(p["ssl.keystore.location"], "/opt/k\xC3\xA4" "fka/ssl/keystore.p12");
+  auto checks = VerifySettingsFiles(dir);
+  EXPECT_EQ(WorstStatus(checks), CheckStatus::kOk) << Statuses(checks);
+  EXPECT_EQ(checks.size(), 6u) << Statuses(checks);
+  EXPECT_NE(Statuses(checks).find("(checked as " + dir + "/keystore.p12)"), std::string::npos)
+      << Statuses(checks);
+  for (const auto& c : checks) {
+    EXPECT_EQ(c.detail.find(password), std::string::npos) << "never the password";
+  }
+}
+
+// Edited settings that Kafka or librdkafka could not use fail, naming the
+// setting; an empty endpoint identification algorithm warns.
+TEST_F(SettingsFilesTest, BrokenSettingsFail) {
+  const std::string dir = Write("store-password");
+  std::string kafka = testing::ReadTextFile(dir + "/kafka.properties");
+  auto replace = [](std::string& s, const std::string& from, const std::string& to) {
+    const size_t at = s.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    s.replace(at, from.size(), to);
+  };
+  replace(kafka, "ssl.keystore.password=store-password", "ssl.keystore.password=store-passwort");
+  replace(kafka, "ssl.truststore.password=store-password\n", "");
+  replace(kafka, "ssl.endpoint.identification.algorithm=https",
+          "ssl.endpoint.identification.algorithm=");
+  testing::WriteTextFile(dir + "/kafka.properties", kafka);
+  std::string rdk = testing::ReadTextFile(dir + "/librdkafka.properties");
+  replace(rdk, "ssl.key.password=store-password", "ssl.key.password= store-password");
+  testing::WriteTextFile(dir + "/librdkafka.properties", rdk);
+
+  const std::string s = Statuses(VerifySettingsFiles(dir));
+  EXPECT_NE(s.find("fail kafka.properties: keystore opens: " + dir +
+                   "/keystore.p12: with ssl.keystore.password: integrity check failed"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("fail kafka.properties: truststore opens: " + dir +
+                   "/truststore.p12: no trusted certificate readable without a password"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("warn kafka.properties: hostname verification"), std::string::npos) << s;
+  EXPECT_NE(s.find("fail librdkafka.properties: key opens: " + dir +
+                   "/node-1.key: with ssl.key.password: cannot decrypt"),
+            std::string::npos)
+      << "kcat keeps a space after '='\n"
+      << s;
+}
+
+}  // namespace
+}  // namespace certmint
