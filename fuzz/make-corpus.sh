@@ -9,7 +9,7 @@ c="$root/corpus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request}
+rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request,settings}
 echo changeit > pw
 echo ca-password > ca.pw
 "$certmint" ca init --dir pki --ca-password-file ca.pw >/dev/null
@@ -66,6 +66,12 @@ printf 'identities:\n  - name: n-{n}\n    count: 3\n    ip: [10.0.0.{n}]\n' > "$
 "$certmint" revoke node --dir pki --reason key-compromise >/dev/null
 "$certmint" crl --dir pki --out "$c/crl/certmint.pem" --ca-password-file ca.pw >/dev/null
 "$certmint" crl --dir pki --der --out "$c/crl/certmint.der" --ca-password-file ca.pw >/dev/null
+# settings: certmint's kafka.properties and librdkafka.properties, and escapes
+cp out/node/kafka.properties "$c/settings/kafka.properties"
+cp out/node/librdkafka.properties "$c/settings/librdkafka.properties"
+printf 'k\\=a=caf\\u00e9 \\uD83D\\uDD11\\\n    next\r\n! c\n#c\nb : \\t x \n' \
+  > "$c/settings/escapes.properties"
+
 # request: the CA service's bodies (first byte: 0 enroll, 1 renew), CSRs from
 # certmint csr and openssl, the placeholder token request_fuzz.cc replaces.
 "$certmint" csr node-1 --dns node-1.example --ip 10.0.0.1 --out req --password-file pw >/dev/null
