@@ -67,6 +67,7 @@ Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   IdentityOutput output;
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
+  output.pkcs12 = spec.pkcs12;
   output.write_password_file = in_file;
   output.replace = true;
   output.trust = options.trust;
@@ -97,6 +98,7 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   IdentityOutput output;
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
+  output.pkcs12 = spec.pkcs12;
   output.write_password_file = in_file;
   output.replace = item.action == PlanAction::kRenew;
   output.trust = options.trust;

@@ -122,6 +122,16 @@ class Parser {
     if (n["install_dir"]) {
       CM_ASSIGN_OR_RETURN(spec.install_dir, Str(n["install_dir"], field + ".install_dir"));
     }
+    if (n["p12_profile"]) {
+      CM_ASSIGN_OR_RETURN(auto p, Str(n["p12_profile"], field + ".p12_profile"));
+      CM_ASSIGN_OR_RETURN(spec.pkcs12.profile,
+                          At(ParsePkcs12Profile(p), n["p12_profile"], field + ".p12_profile"));
+    }
+    if (const YAML::Node b = n["passwordless_truststore"]) {
+      if (!b.IsScalar() || !YAML::convert<bool>::decode(b, spec.pkcs12.passwordless)) {
+        return Fail(b, field + ".passwordless_truststore", "expected true or false");
+      }
+    }
     return {};
   }
 
@@ -152,7 +162,8 @@ class Parser {
     IdentitySpec defaults;
     if (const YAML::Node d = root["defaults"]) {
       CM_RETURN_IF_ERROR(
-          Keys(d, "defaults", {"key_type", "days", "role", "formats", "install_dir"}));
+          Keys(d, "defaults", {"key_type", "days", "role", "formats", "install_dir",
+                               "p12_profile", "passwordless_truststore"}));
       CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
     }
     const YAML::Node ids = root["identities"];
@@ -164,7 +175,8 @@ class Parser {
       const YAML::Node n = ids[i];
       const std::string field = fmt::format("identities[{}]", i);
       CM_RETURN_IF_ERROR(Keys(n, field, {"name", "count", "start", "dns", "ip", "key_type", "days",
-                                         "role", "formats", "install_dir"}));
+                                         "role", "formats", "install_dir", "p12_profile",
+                                         "passwordless_truststore"}));
       if (!n["name"]) {
         return Fail(n, field + ".name", "missing");
       }

@@ -11,6 +11,8 @@
 //     role: both
 //     formats: [pem, p12, jks]
 //     install_dir: /etc/kafka/ssl # where the files will live on the node
+//     p12_profile: modern         # or legacy, for Java before 8u301 / 11.0.12
+//     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password
 //   identities:
 //     - name: broker-{n}          # a group: {n} runs from start to start+count-1
 //       count: 12
@@ -30,6 +32,7 @@
 #include "core/error.h"
 #include "keys/key_spec.h"
 #include "stores/keystore.h"
+#include "stores/pkcs12.h"
 #include "x509/general_names.h"
 #include "x509/issue.h"
 #include "x509/name.h"
@@ -52,6 +55,7 @@ struct IdentitySpec {
   int days = 365;
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
   std::string install_dir;  // empty: the identity's own output directory
+  Pkcs12Options pkcs12;     // p12_profile, passwordless_truststore
   std::string where;        // "file:line:column" of its entry, for messages
 };
 

@@ -87,6 +87,15 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
   if (state->install_dir != spec.install_dir) {
     return renew("install_dir changed");
   }
+  if (state->pkcs12.profile != spec.pkcs12.profile) {
+    return renew(fmt::format("p12_profile changed: {} -> {}",
+                             Pkcs12ProfileName(state->pkcs12.profile),
+                             Pkcs12ProfileName(spec.pkcs12.profile)));
+  }
+  if (state->pkcs12.passwordless != spec.pkcs12.passwordless) {
+    return renew(fmt::format("passwordless_truststore changed: {} -> {}",
+                             state->pkcs12.passwordless, spec.pkcs12.passwordless));
+  }
   const TimePoint not_after = state->certificate.NotAfter();
   const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;
   if (not_after <= now) {

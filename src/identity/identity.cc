@@ -437,7 +437,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
       {"install_dir", output.install_dir},
       {"formats", nlohmann::json::array()},
       {"alias", output.alias},
-      {"p12_profile", output.pkcs12.profile == Pkcs12Profile::kLegacy ? "legacy" : "modern"},
+      {"p12_profile", Pkcs12ProfileName(output.pkcs12.profile)},
       {"passwordless_truststore", output.pkcs12.passwordless}};
   for (StoreFormat f : output.formats) {
     meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12" : f == StoreFormat::kJks ? "jks"

@@ -87,6 +87,10 @@ std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
 
 }  // namespace
 
+std::string_view Pkcs12ProfileName(Pkcs12Profile profile) {
+  return profile == Pkcs12Profile::kLegacy ? "legacy" : "modern";
+}
+
 Result<Pkcs12Profile> ParsePkcs12Profile(std::string_view text) {
   if (text == "modern") {
     return Pkcs12Profile::kModern;

@@ -30,6 +30,8 @@ enum class Pkcs12Profile {
 };
 
 Result<Pkcs12Profile> ParsePkcs12Profile(std::string_view text);
+// "modern" or "legacy", as ParsePkcs12Profile reads it.
+std::string_view Pkcs12ProfileName(Pkcs12Profile profile);
 
 inline constexpr int kPkcs12Iterations = 10000;
 // Java refuses PKCS#12 files whose iteration counts exceed this; so does

@@ -45,6 +45,24 @@ identities:
   EXPECT_EQ(m->identities[3].where, "m.yaml:15:5");
 }
 
+TEST(ManifestTest, Pkcs12OptionsFromDefaultsAndPerIdentity) {
+  auto m = ParseManifest(R"(
+defaults:
+  p12_profile: legacy
+identities:
+  - name: a
+  - name: b
+    p12_profile: modern
+    passwordless_truststore: true
+)",
+                         "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  EXPECT_EQ(m->identities[0].pkcs12.profile, Pkcs12Profile::kLegacy);
+  EXPECT_FALSE(m->identities[0].pkcs12.passwordless);
+  EXPECT_EQ(m->identities[1].pkcs12.profile, Pkcs12Profile::kModern);
+  EXPECT_TRUE(m->identities[1].pkcs12.passwordless);
+}
+
 TEST(ManifestTest, ThousandNodesFromOneGroup) {
   auto m = ParseManifest("identities:\n  - name: n-{n}\n    count: 1000\n", "big.yaml");
   ASSERT_TRUE(m);
@@ -77,6 +95,10 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
       {"identities:\n  - name: a\n    formats: [zip]\n", "unknown store format 'zip'"},
       {"identities:\n  - name: [a\n", "m.yaml:"},
       {"- just\n- a list\n", "expected a mapping"},
+      {"identities:\n  - name: a\n    p12_profile: ancient\n",
+       "m.yaml:3:18: identities[0].p12_profile: unknown PKCS#12 profile 'ancient'"},
+      {"defaults:\n  passwordless_truststore: maybe\nidentities:\n  - name: a\n",
+       "m.yaml:2:28: defaults.passwordless_truststore: expected true or false"},
   };
   for (const auto& c : cases) {
     auto m = ParseManifest(c.yaml, "m.yaml");

@@ -107,6 +107,42 @@ TEST_F(ApplyTest, CreatesEverythingThenIsANoOp) {
   EXPECT_EQ(Snapshot(), before) << "same files, same bytes";
 }
 
+// p12_profile and passwordless_truststore in the manifest: the stores are
+// written so (openssl judges), a re-apply keeps them, and a change re-issues.
+TEST_F(ApplyTest, Pkcs12OptionsFromTheManifest) {
+  const std::string manifest = R"(
+defaults:
+  p12_profile: legacy
+identities:
+  - name: broker-1
+  - name: app
+    role: client
+    p12_profile: modern
+    passwordless_truststore: true
+)";
+  WriteManifest(manifest);
+  ASSERT_EQ(ApplyJson()["summary"]["created"], 2);
+  auto info = [&](const std::string& store, const std::string& id) {
+    auto r = Openssl({"pkcs12", "-in", "certs/" + id + "/" + store, "-info", "-noout", "-passin",
+                      "file:certs/" + id + "/password"});
+    return r.out + r.err;
+  };
+  EXPECT_NE(info("keystore.p12", "broker-1").find("MAC: sha1,"), std::string::npos);
+  EXPECT_NE(info("keystore.p12", "app").find("MAC: sha256,"), std::string::npos);
+  EXPECT_NE(info("truststore.p12", "app").find("MAC is absent"), std::string::npos);
+  EXPECT_NE(info("truststore.p12", "broker-1").find("MAC: sha1,"), std::string::npos);
+  EXPECT_EQ(ApplyJson()["summary"]["kept"], 2) << "a re-apply is a no-op";
+
+  std::string changed = manifest;
+  changed.replace(changed.find("p12_profile: legacy"), 19, "p12_profile: modern");
+  WriteManifest(changed);
+  auto dry = Apply({"--dry-run"});
+  EXPECT_NE(dry.out.find("renew   broker-1  (p12_profile changed: legacy -> modern)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("keep    app"), std::string::npos) << dry.out;
+}
+
 TEST_F(ApplyTest, AddingANodeIssuesOnlyThatNode) {
   WriteManifest(kThreeBrokers);
   ASSERT_EQ(Apply().exit_code, 0);
