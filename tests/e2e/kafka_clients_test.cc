@@ -6,7 +6,10 @@
 // kcat -F (Debian's kcat, librdkafka 2.0 on OpenSSL 3). A connection counts
 // only when the broker saw the client's certificate and the client's first
 // Kafka request (ApiVersions) over the finished handshake.
-#include <nlohmann/json.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "e2e/cli_helpers.h"
 
