@@ -136,28 +136,48 @@ std::string Shown(const std::string& path, const std::string& located) {
   return path == located ? path : fmt::format("{} (checked as {})", path, located);
 }
 
-void WipeValues(std::map<std::string, std::string>& p) {
+using Settings = std::map<std::string, std::string>;
+
+void WipeValues(Settings& p) {
   for (auto& [key, value] : p) {
     Cleanse(value);
   }
 }
 
-const std::string* Find(const std::map<std::string, std::string>& p, const std::string& key) {
+const std::string* Find(const Settings& p, const std::string& key) {
   auto it = p.find(key);
   return it == p.end() ? nullptr : &it->second;
 }
 
-Check Result(const std::string& scope, const std::string& name, const Status& st,
-             const std::string& ok_detail) {
+// The check `name`: ok with `detail`, or the failure of `st` prefixed with
+// `about`, the file it concerned.
+Check Judged(const std::string& scope, const std::string& name, Status st,
+             const std::string& about, const std::string& detail) {
   if (!st) {
+    st.error().AddContext(about);
     return {scope, name, CheckStatus::kFail, st.error().ToString()};
   }
-  return {scope, name, CheckStatus::kOk, ok_detail};
+  return {scope, name, CheckStatus::kOk, detail};
+}
+
+// ssl.endpoint.identification.algorithm: `off` (Kafka: empty; librdkafka:
+// none) turns hostname verification off, which warns.
+Check HostnameVerification(const std::string& scope, const Settings& p, const std::string& off,
+                           const std::string& default_name) {
+  const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
+  if (algorithm != nullptr && *algorithm == off) {
+    return {scope, "hostname verification", CheckStatus::kWarn,
+            (off.empty() ? "ssl.endpoint.identification.algorithm is empty"
+                         : "ssl.endpoint.identification.algorithm=" + off) +
+                ": any certificate of the CA can pose as any broker"};
+  }
+  return {scope, "hostname verification", CheckStatus::kOk,
+          algorithm != nullptr ? *algorithm : default_name};
 }
 
 // ssl.keystore.* or ssl.truststore.* of kafka.properties.
-void CheckKafkaStore(const std::string& dir, const std::map<std::string, std::string>& p,
-                     bool keystore, std::vector<Check>& out) {
+void CheckKafkaStore(const std::string& dir, const Settings& p, bool keystore,
+                     std::vector<Check>& out) {
   const std::string scope = "kafka.properties";
   const std::string prefix = keystore ? "ssl.keystore" : "ssl.truststore";
   const std::string check = keystore ? "keystore opens" : "truststore opens";
@@ -232,45 +252,16 @@ void CheckKafkaStore(const std::string& dir, const std::map<std::string, std::st
                                     Shown(*location, file), store.trusted.size());
     return {};
   }();
-  if (!st) {
-    st.error().AddContext(Shown(*location, file));
-  }
-  out.push_back(Result(scope, check, st, detail));
+  out.push_back(Judged(scope, check, st, Shown(*location, file), detail));
 }
 
-std::vector<Check> CheckKafkaProperties(const std::string& dir, const std::string& path) {
-  const std::string scope = "kafka.properties";
-  auto text = fs::ReadFile(path);
-  if (!text) {
-    return {{scope, "readable", CheckStatus::kFail, text.error().ToString()}};
-  }
-  auto p = ParseKafkaProperties(*text);
-  Cleanse(*text);
-  std::vector<Check> out;
+void CheckKafkaSettings(const std::string& dir, const Settings& p, std::vector<Check>& out) {
   CheckKafkaStore(dir, p, true, out);
   CheckKafkaStore(dir, p, false, out);
-  const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
-  if (algorithm != nullptr && algorithm->empty()) {
-    out.push_back({scope, "hostname verification", CheckStatus::kWarn,
-                   "ssl.endpoint.identification.algorithm is empty: any certificate of the CA "
-                   "can pose as any broker"});
-  } else {
-    out.push_back({scope, "hostname verification", CheckStatus::kOk,
-                   algorithm != nullptr ? *algorithm : "https (Kafka's default)"});
-  }
-  WipeValues(p);  // the passwords
-  return out;
 }
 
-std::vector<Check> CheckLibrdkafkaProperties(const std::string& dir, const std::string& path) {
+void CheckLibrdkafkaSettings(const std::string& dir, const Settings& p, std::vector<Check>& out) {
   const std::string scope = "librdkafka.properties";
-  auto text = fs::ReadFile(path);
-  if (!text) {
-    return {{scope, "readable", CheckStatus::kFail, text.error().ToString()}};
-  }
-  auto p = ParseLibrdkafkaProperties(*text);
-  Cleanse(*text);
-  std::vector<Check> out;
   if (const std::string* ca = Find(p, "ssl.ca.location")) {
     const std::string file = Locate(dir, *ca);
     std::string detail;
@@ -280,10 +271,7 @@ std::vector<Check> CheckLibrdkafkaProperties(const std::string& dir, const std::
       detail = fmt::format("{}: {} certificate(s)", Shown(*ca, file), certs.size());
       return {};
     }();
-    if (!st) {
-      st.error().AddContext(Shown(*ca, file));
-    }
-    out.push_back(Result(scope, "CA file reads", st, detail));
+    out.push_back(Judged(scope, "CA file reads", st, Shown(*ca, file), detail));
   }
   const std::string* key = Find(p, "ssl.key.location");
   const std::string* keystore = Find(p, "ssl.keystore.location");
@@ -326,22 +314,8 @@ std::vector<Check> CheckLibrdkafkaProperties(const std::string& dir, const std::
       }
       return {};
     }();
-    if (!st) {
-      st.error().AddContext(Shown(named, file));
-    }
-    out.push_back(Result(scope, "key opens", st, detail));
+    out.push_back(Judged(scope, "key opens", st, Shown(named, file), detail));
   }
-  const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
-  if (algorithm != nullptr && *algorithm == "none") {
-    out.push_back({scope, "hostname verification", CheckStatus::kWarn,
-                   "ssl.endpoint.identification.algorithm=none: any certificate of the CA can "
-                   "pose as any broker"});
-  } else {
-    out.push_back({scope, "hostname verification", CheckStatus::kOk,
-                   algorithm != nullptr ? *algorithm : "https (librdkafka's default)"});
-  }
-  WipeValues(p);  // the passwords
-  return out;
 }
 
 }  // namespace
@@ -389,14 +363,35 @@ std::map<std::string, std::string> ParseLibrdkafkaProperties(std::string_view te
 }
 
 std::vector<Check> VerifySettingsFiles(const std::string& dir) {
+  struct SettingsFile {
+    std::string name;
+    Settings (*parse)(std::string_view);
+    void (*check)(const std::string&, const Settings&, std::vector<Check>&);
+    std::string hostname_off;  // the algorithm value that turns verification off
+    std::string hostname_default;
+  };
+  const SettingsFile files[] = {
+      {"kafka.properties", ParseKafkaProperties, CheckKafkaSettings, "",
+       "https (Kafka's default)"},
+      {"librdkafka.properties", ParseLibrdkafkaProperties, CheckLibrdkafkaSettings, "none",
+       "https (librdkafka's default)"},
+  };
   std::vector<Check> out;
-  if (const std::string f = dir + "/kafka.properties"; fs::Exists(f)) {
-    auto c = CheckKafkaProperties(dir, f);
-    out.insert(out.end(), c.begin(), c.end());
-  }
-  if (const std::string f = dir + "/librdkafka.properties"; fs::Exists(f)) {
-    auto c = CheckLibrdkafkaProperties(dir, f);
-    out.insert(out.end(), c.begin(), c.end());
+  for (const auto& f : files) {
+    const std::string path = dir + "/" + f.name;
+    if (!fs::Exists(path)) {
+      continue;
+    }
+    auto text = fs::ReadFile(path);
+    if (!text) {
+      out.push_back({f.name, "readable", CheckStatus::kFail, text.error().ToString()});
+      continue;
+    }
+    Settings p = f.parse(*text);
+    Cleanse(*text);
+    f.check(dir, p, out);
+    out.push_back(HostnameVerification(f.name, p, f.hostname_off, f.hostname_default));
+    WipeValues(p);  // the passwords
   }
   return out;
 }
