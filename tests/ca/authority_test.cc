@@ -6,6 +6,7 @@
 
 #include "core/fs.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 
 namespace certmint {
 namespace {
@@ -14,12 +15,7 @@ using testing::FileMode;
 using testing::ListDir;
 using testing::TempDir;
 
-CaInitOptions FastOptions() {
-  CaInitOptions o;
-  o.subject = DistinguishedName::Parse("CN=Unit CA").value();
-  o.kdf_iterations = 1000;  // the real count is covered by the CLI tests
-  return o;
-}
+CaInitOptions FastOptions() { return testing::FastCaOptions("Unit CA"); }
 
 TEST(CertificateAuthorityTest, InitWritesPrivateEncryptedKeyAndLoads) {
   TempDir tmp;

@@ -31,6 +31,22 @@ class JavaInteropTest : public CliTest {
     auto c = Certmint(client);
     ASSERT_EQ(c.exit_code, 0) << c.err;
   }
+
+  // What `openssl pkcs12 -info` says of a PKCS#12 file opened with store.pass
+  // (its MAC line among it).
+  std::string Pkcs12Info(const std::string& store) {
+    auto r = Openssl({"pkcs12", "-in", store, "-info", "-noout", "-passin", "file:store.pass"});
+    return r.out + r.err;
+  }
+
+  // keytool -list with no password, as Kafka loads a truststore without
+  // ssl.truststore.password (keytool's prompt gets an empty line).
+  ProcessResult KeytoolListWithoutPassword(const std::string& store) {
+    RunOptions o;
+    o.cwd = dir_.path();
+    o.stdin_data = "\n";
+    return RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", store}, o);
+  }
 };
 
 class StoreMatrixTest : public JavaInteropTest,
@@ -374,23 +390,15 @@ TEST_F(JavaInteropTest, EditsKeepHowAStoreIsProtected) {
     auto r = Certmint(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
   };
-  auto mac = [&](const std::string& store) {
-    auto r = Openssl({"pkcs12", "-in", store, "-info", "-noout", "-passin", "file:store.pass"});
-    return r.out + r.err;
-  };
   import("certs/broker-1/truststore.p12", "other");
-  EXPECT_NE(mac("certs/broker-1/truststore.p12").find("MAC is absent"), std::string::npos);
-  RunOptions no_password;
-  no_password.cwd = dir_.path();
-  no_password.stdin_data = "\n";
-  auto list = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", "certs/broker-1/truststore.p12"},
-                         no_password);
+  EXPECT_NE(Pkcs12Info("certs/broker-1/truststore.p12").find("MAC is absent"), std::string::npos);
+  auto list = KeytoolListWithoutPassword("certs/broker-1/truststore.p12");
   EXPECT_NE(list.out.find("Your keystore contains 2 entries"), std::string::npos) << list.out;
 
   import("certs/broker-1/keystore.p12", "other");
-  EXPECT_NE(mac("certs/broker-1/keystore.p12").find("MAC: sha1,"), std::string::npos);
+  EXPECT_NE(Pkcs12Info("certs/broker-1/keystore.p12").find("MAC: sha1,"), std::string::npos);
   import("certs/client-1/keystore.p12", "other", {"--p12-profile", "modern"});
-  EXPECT_NE(mac("certs/client-1/keystore.p12").find("MAC: sha256,"), std::string::npos);
+  EXPECT_NE(Pkcs12Info("certs/client-1/keystore.p12").find("MAC: sha256,"), std::string::npos);
 
   auto c = Certmint({"convert", "certs/client-1/keystore.p12", "k.pem", "--to", "pem",
                      "--pem-profile", "java", "--password-file", "store.pass"});
@@ -424,14 +432,9 @@ TEST_F(JavaInteropTest, RenewalKeepsHowTheStoresWereWritten) {
                      "ca.pass", "--password-file", "store.pass"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NE(ReadTextFile(Path("certs/broker-1/broker-1.crt")), before) << "renewed";
-  auto ks = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
-                     "-passin", "file:store.pass"});
-  EXPECT_NE((ks.out + ks.err).find("MAC: sha1,"), std::string::npos) << ks.out << ks.err;
-  RunOptions no_password;
-  no_password.cwd = dir_.path();
-  no_password.stdin_data = "\n";
-  auto ts = RunProcess({CERTMINT_KEYTOOL, "-list", "-keystore", "certs/broker-1/truststore.p12"},
-                       no_password);
+  const std::string ks = Pkcs12Info("certs/broker-1/keystore.p12");
+  EXPECT_NE(ks.find("MAC: sha1,"), std::string::npos) << ks;
+  auto ts = KeytoolListWithoutPassword("certs/broker-1/truststore.p12");
   EXPECT_NE(ts.out.find("Your keystore contains 1 entry"), std::string::npos) << ts.out;
   EXPECT_NE(ts.out.find("caroot,"), std::string::npos) << ts.out;
   auto list = Keytool({"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file",

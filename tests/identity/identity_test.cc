@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 
 namespace certmint {
 namespace {
@@ -19,10 +20,9 @@ using testing::TempDir;
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaInitOptions o;
-    o.subject = DistinguishedName::Parse("CN=Unit CA").value();
-    o.kdf_iterations = 1000;
-    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", testing::FastCaOptions("Unit CA"),
+                                           SecretString("ca-password"))
+                    .value());
   }
   TempDir tmp_;
   std::optional<CertificateAuthority> ca_;

@@ -21,6 +21,7 @@
 //     or "FAIL REASON" and exits 1. (With TLS 1.3 the broker judges the
 //     client's certificate after the client's handshake ends: the broker's
 //     line is the proof of mutual authentication.)
+// Compiled beside TlsHarness, whose reason() describes failures.
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -158,17 +159,6 @@ public class KafkaPeer {
     return ctx;
   }
 
-  static String reason(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (sb.length() > 0) {
-        sb.append(" <- ");
-      }
-      sb.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
-    }
-    return sb.toString().replace('\n', ' ');
-  }
-
   static void say(String line) {
     System.out.println(line);
     System.out.flush();
@@ -203,7 +193,7 @@ public class KafkaPeer {
         say("OK client=" + client + " api_key=" + apiKey + " client_id="
             + new String(id, StandardCharsets.UTF_8));
       } catch (Exception e) {
-        say("FAIL " + reason(e));
+        say("FAIL " + TlsHarness.reason(e));
       }
     }
   }
@@ -213,7 +203,7 @@ public class KafkaPeer {
     try {
       ctx = context(p);
     } catch (Exception e) {
-      say("FAIL loading stores: " + reason(e));
+      say("FAIL loading stores: " + TlsHarness.reason(e));
       return 1;
     }
     try (Socket raw = new Socket("127.0.0.1", port);
@@ -240,7 +230,7 @@ public class KafkaPeer {
           + s.getSession().getProtocol());
       return 0;
     } catch (Exception e) {
-      say("FAIL " + reason(e));
+      say("FAIL " + TlsHarness.reason(e));
       return 1;
     }
   }

@@ -16,6 +16,7 @@
 #include "server/http_server.h"
 #include "server/service.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 #include "tls/probe.h"
 
 namespace certmint {
@@ -26,9 +27,7 @@ using std::chrono::hours;
 class ServerCertificateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaInitOptions o;
-    o.subject = DistinguishedName::CommonName("Service CA").value();
-    o.kdf_iterations = 1000;
+    CaInitOptions o = testing::FastCaOptions("Service CA");
     o.now = t0_ - hours(24 * 10);  // older than any certificate the tests issue
     ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
   }

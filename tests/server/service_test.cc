@@ -14,6 +14,7 @@
 #include "enroll/protocol.h"
 #include "enroll/token.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 #include "x509/csr.h"
 
 namespace certmint {
@@ -22,10 +23,9 @@ namespace {
 class EnrollmentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaInitOptions o;
-    o.subject = DistinguishedName::CommonName("Service CA").value();
-    o.kdf_iterations = 1000;
-    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", testing::FastCaOptions("Service CA"),
+                                           SecretString("ca-password"))
+                    .value());
     inventory_ = OpenInventory(tmp_ / "pki").value();
     service_.emplace(*ca_, std::vector<Certificate>{}, inventory_.get());
   }

@@ -8,6 +8,7 @@
 #include "identity/identity.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 
 namespace certmint {
 namespace {
@@ -56,10 +57,9 @@ TEST(SettingsTest, LibrdkafkaPropertiesParseAsKcatReadsThem) {
 class SettingsFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaInitOptions o;
-    o.subject = DistinguishedName::Parse("CN=Unit CA").value();
-    o.kdf_iterations = 1000;
-    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", testing::FastCaOptions("Unit CA"),
+                                           SecretString("ca-password"))
+                    .value());
   }
   // An identity written with `password` and `install_dir`; its directory.
   std::string Write(const std::string& password, const std::string& install_dir = "") {
