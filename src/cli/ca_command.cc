@@ -191,7 +191,9 @@ Status RunRetire(const RetireArgs& a) {
           fmt::format("the inventory still has current certificates of the previous CA: {}. "
                       "Renew them first (certmint apply, or certmint renew --server on enrolled "
                       "nodes{}), revoke those no longer used, or --force",
-                      names, service ? "; restart certmint serve for its own certificate" : ""));
+                      names, service ? "; reload certmint serve (SIGHUP) or restart it, for its own "
+                                "certificate"
+                              : ""));
     }
   }
   CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, now));

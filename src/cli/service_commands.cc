@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -48,10 +49,9 @@ struct ServeArgs {
 // The service's TLS certificate: a fresh key that lives in memory only,
 // signed by the CA for the names clients connect to, at start-up and at each
 // renewal.
-Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Inventory* inventory,
+Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* inventory,
                                           const std::string& listen_host,
                                           const SubjectAltNames& given, int days,
-                                          const std::optional<Certificate>& cross,
                                           TimePoint now) {
   SubjectAltNames sans = given;
   if (sans.empty()) {
@@ -75,31 +75,44 @@ Result<ServerIdentity> MakeServerIdentity(const CertificateAuthority& ca, Invent
   request.days = days;
   request.now = now;
   request.key_spec = DefaultKeySpec();
-  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
+  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca.authority, request));
   CM_RETURN_IF_ERROR(inventory->RecordIssued(name, identity.certificate,
-                                             ca.certificate(), request.now));
+                                             ca.authority.certificate(), request.now));
   CM_RETURN_IF_ERROR(inventory->Activate(name, identity.certificate.SerialHex()));
   return ServerIdentity{identity.certificate, identity.key,
-                        cross ? std::vector<Certificate>{*cross} : identity.ca_chain};
+                        ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
 }
 
-// During a CA rotation: the new CA certified by the previous one, which the
-// service sends above its own certificate, so that nodes still trusting only
-// the previous CA can reach it to renew (and learn the new one).
-Result<std::optional<Certificate>> LoadCrossCertificate(const std::string& dir,
-                                                       const CertificateAuthority& ca) {
-  const std::string path = CrossCertificatePath(dir);
-  if (!RotationInProgress(dir) || !fs::Exists(path)) {
-    return std::optional<Certificate>();
+// The CA password for a reload: from the file or the environment variable
+// the service started with, read again (`ca rotate --new-ca-password-file`
+// may have changed it); never a prompt, the service having no terminal.
+Result<SecretString> ReloadCaPassword(const std::string& file) {
+  if (file.empty()) {
+    const char* env = std::getenv(kCaPasswordEnv);
+    if (env == nullptr || *env == '\0') {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("the CA changed and its password was typed at start-up; "
+                                   "restart the service, or start it with --ca-password-file "
+                                   "or {} to reload without a restart",
+                                   kCaPasswordEnv));
+    }
   }
-  CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(path));
-  CM_ASSIGN_OR_RETURN(auto cross, WithContext(Certificate::FromPem(pem), path));
-  if (!cross.MatchesKey(ca.key()) || cross.Subject().ToString() !=
-                                         ca.certificate().Subject().ToString()) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("{}: not a certificate for the current CA", path));
+  return ReadCaPassword(file, /*is_new=*/false);
+}
+
+// The log line of a reload that worked.
+nlohmann::json CaReloadedLine(const ServiceCa& ca, bool changed) {
+  nlohmann::json trust = nlohmann::json::array();
+  for (const auto& c : ca.trust) {
+    trust.push_back(c.Sha256Fingerprint());
   }
-  return std::optional<Certificate>(std::move(cross));
+  return {{"time", FormatUtc(std::chrono::system_clock::now())},
+          {"event", "ca_reloaded"},
+          {"changed", changed},
+          {"ca_subject", ca.authority.certificate().Subject().ToString()},
+          {"ca_fingerprint", ca.authority.certificate().Sha256Fingerprint()},
+          {"trust", trust},
+          {"rotation", ca.cross.has_value()}};
 }
 
 Result<int> RunServe(const ServeArgs& a) {
@@ -120,22 +133,19 @@ Result<int> RunServe(const ServeArgs& a) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
   }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
-  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
-  ca_pw.clear();
-  CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(a.dir));
+  CM_ASSIGN_OR_RETURN(auto ca, LoadServiceCa(a.dir, [&] {
+                        return ReadCaPassword(a.ca_password_file, /*is_new=*/false);
+                      }));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto cross, LoadCrossCertificate(a.dir, ca));
-  const auto issue_server_identity = [&, days = a.tls_days](const CertificateAuthority& signer,
+  const auto issue_server_identity = [&, days = a.tls_days](const ServiceCa& signer,
                                                             TimePoint now) {
-    return WithContext(
-        MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, cross, now),
-        "the service's TLS certificate");
+    return WithContext(MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, now),
+                       "the service's TLS certificate");
   };
   CM_ASSIGN_OR_RETURN(auto identity,
                       issue_server_identity(ca, std::chrono::system_clock::now()));
-  EnrollmentService service(std::move(ca), std::move(trust), inventory.get());
-  const std::string fingerprint = service.trust().front().Sha256Fingerprint();
+  EnrollmentService service(std::move(ca), inventory.get());
+  const std::string fingerprint = service.ca()->trust.front().Sha256Fingerprint();
 
   ServerOptions o;
   o.host = hp.first;
@@ -152,12 +162,14 @@ Result<int> RunServe(const ServeArgs& a) {
   if (!a.quiet) {
     o.log = log_line;
   }
-  // SIGTERM and SIGINT are taken by one thread, which stops the server;
-  // blocked before any other thread starts so that none of them gets them.
+  // SIGTERM and SIGINT (stop) and SIGHUP (reload the CA) are taken by one
+  // thread; blocked before any other thread starts so that none of them
+  // gets them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   CM_ASSIGN_OR_RETURN(auto server, HttpServer::Bind(&service, identity, o));
@@ -175,7 +187,7 @@ Result<int> RunServe(const ServeArgs& a) {
   // Renews the service's certificate while it runs: nothing else can, its
   // key being in memory only.
   ServerCertificateKeeper keeper(identity.certificate, [&](TimePoint now) {
-    return issue_server_identity(service.ca(), now);
+    return issue_server_identity(*service.ca(), now);
   });
   std::thread renewer([&] {
     keeper.Run([&](const ServerIdentity& renewed) { return server->SetIdentity(renewed); },
@@ -196,10 +208,40 @@ Result<int> RunServe(const ServeArgs& a) {
                });
   });
 
+  // After `ca rotate` or `ca retire`: later requests are signed with the
+  // directory's CA, handed its anchors and verified against them, and the
+  // service's own certificate is replaced (by the keeper's thread, so that
+  // it never races a renewal). A failed reload changes nothing.
+  const auto reload = [&]() -> Result<nlohmann::json> {
+    const auto current = service.ca();
+    CM_ASSIGN_OR_RETURN(auto loaded,
+                        LoadServiceCa(
+                            a.dir, [&] { return ReloadCaPassword(a.ca_password_file); },
+                            current.get()));
+    const bool changed = !SameServiceCa(loaded, *current);
+    if (changed) {
+      CM_RETURN_IF_ERROR(server->SetClientTrust(loaded.trust, loaded.authority.Chain()));
+      service.Replace(loaded);
+      keeper.RenewNow();
+    }
+    return CaReloadedLine(loaded, changed);
+  };
+  const auto reload_and_log = [&] {
+    auto line = reload();
+    if (!line) {
+      line = nlohmann::json{{"time", FormatUtc(std::chrono::system_clock::now())},
+                            {"event", "ca_reload_failed"},
+                            {"error", line.error().ToString()}};
+    }
+    log_line(line->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+
   std::atomic<bool> stopping{false};
   std::thread watcher([&] {
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+      reload_and_log();
+    }
     stopping = true;
     server->Stop();
   });
@@ -453,9 +495,13 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "The service's TLS key is made at start-up and never written; its certificate is\n"
       "recorded in the inventory as certmint-serve, and the service replaces both with new\n"
       "ones at two thirds of --tls-days (a JSON line on stderr says so). SIGTERM or SIGINT\n"
-      "stop it after the requests in flight. Restart it after `certmint ca rotate` (during a\n"
-      "rotation it sends the new CA certified by the previous one above its certificate, so\n"
-      "nodes trusting only the previous CA can renew) and after `certmint ca retire`.\n\n"
+      "stop it after the requests in flight.\n"
+      "SIGHUP reloads the CA directory, after `certmint ca rotate` and `certmint ca retire`:\n"
+      "later requests are signed by its CA and get its anchors, and the service's certificate\n"
+      "is replaced (during a rotation it sends the new CA certified by the previous one above\n"
+      "it, so nodes trusting only the previous CA can renew). A new CA's key is decrypted with\n"
+      "--ca-password-file or $CERTMINT_CA_PASSWORD, read again. A JSON line on stderr\n"
+      "(ca_reloaded or ca_reload_failed) says what happened; a failed reload changes nothing.\n\n"
       "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
       "--ca-password-file ca.pass");
 

@@ -57,6 +57,10 @@ using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_f
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<[](STACK_OF(X509) * s) {
                                        sk_X509_pop_free(s, X509_free);
                                      }>>;
+using X509NameStackPtr =
+    std::unique_ptr<STACK_OF(X509_NAME), Deleter<[](STACK_OF(X509_NAME) * s) {
+                      sk_X509_NAME_pop_free(s, X509_NAME_free);
+                    }>>;
 using OpenSslStringPtr = std::unique_ptr<char, Deleter<[](char* p) { OPENSSL_free(p); }>>;
 
 // A memory BIO reading `data` (not copied: `data` must outlive the BIO).

@@ -35,8 +35,12 @@ void ServerCertificateKeeper::Run(const InstallFn& install, const ReportFn& repo
     // may jump (suspend, NTP) while the wait's does not.
     const auto wait = std::clamp<std::chrono::system_clock::duration>(
         next - std::chrono::system_clock::now(), std::chrono::seconds(0), std::chrono::hours(1));
-    if (wake_.wait_for(lock, wait, [this] { return stop_; })) {
-      return;
+    if (wake_.wait_for(lock, wait, [this] { return stop_ || renew_now_; })) {
+      if (stop_) {
+        return;
+      }
+      renew_now_ = false;
+      due_ = TimePoint::min();
     }
     const auto now = std::chrono::system_clock::now();
     Step step = StepAt(now);
@@ -48,6 +52,14 @@ void ServerCertificateKeeper::Run(const InstallFn& install, const ReportFn& repo
       report(step, now);
     }
   }
+}
+
+void ServerCertificateKeeper::RenewNow() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    renew_now_ = true;
+  }
+  wake_.notify_all();
 }
 
 void ServerCertificateKeeper::Stop() {

@@ -42,6 +42,9 @@ class ServerCertificateKeeper {
   void Run(const InstallFn& install, const ReportFn& report);
   // From any thread; Run returns after its current step.
   void Stop();
+  // From any thread: Run renews at once (after its current step, if any),
+  // whenever the certificate is due; used when the service's CA changed.
+  void RenewNow();
 
  private:
   IssueFn issue_;
@@ -49,6 +52,7 @@ class ServerCertificateKeeper {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
+  bool renew_now_ = false;
 };
 
 }  // namespace certmint

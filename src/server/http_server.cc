@@ -28,28 +28,75 @@ struct Presented {
   ossl::X509StackPtr chain;
 };
 
-// What handshakes present once the start-up certificate has been replaced
-// (HttpServer::SetIdentity); empty until then.
-class PresentedSlot {
+// What client certificates are verified against: the anchors handed to
+// nodes and the issuing CA's chain (so that a client sending only its own
+// certificate still chains), and the names the server asks for.
+struct ClientTrust {
+  ossl::X509StorePtr store;
+  ossl::X509NameStackPtr names;
+};
+
+// A value that handshakes read while another thread may replace it.
+template <typename T>
+class Slot {
  public:
-  std::shared_ptr<const Presented> Get() {
+  std::shared_ptr<const T> Get() {
     std::lock_guard<std::mutex> lock(mu_);
     return current_;
   }
-  void Set(std::shared_ptr<const Presented> p) {
+  void Set(std::shared_ptr<const T> p) {
     std::lock_guard<std::mutex> lock(mu_);
     current_ = std::move(p);
   }
 
  private:
   std::mutex mu_;
-  std::shared_ptr<const Presented> current_;
+  std::shared_ptr<const T> current_;
 };
 
+// What replaced the start-up certificate (HttpServer::SetIdentity) and
+// trust (HttpServer::SetClientTrust); empty until then.
+struct Replaced {
+  Slot<Presented> presented;
+  Slot<ClientTrust> trust;
+};
+
+Result<std::shared_ptr<const ClientTrust>> MakeClientTrust(
+    const std::vector<Certificate>& trust, const std::vector<Certificate>& ca_chain) {
+  auto out = std::make_shared<ClientTrust>();
+  out->store.reset(X509_STORE_new());
+  out->names.reset(sk_X509_NAME_new_null());
+  if (!out->store || !out->names) {
+    return MakeError(ErrorCode::kInternal, "out of memory");
+  }
+  for (const auto& c : trust) {
+    ossl::X509NamePtr name(X509_NAME_dup(X509_get_subject_name(c.native())));
+    if (!name || X509_STORE_add_cert(out->store.get(), c.native()) != 1 ||
+        sk_X509_NAME_push(out->names.get(), name.get()) <= 0) {
+      return MakeError(ErrorCode::kInternal, "the client trust store cannot be built");
+    }
+    name.release();  // the stack's now
+  }
+  for (const auto& c : ca_chain) {
+    X509_STORE_add_cert(out->store.get(), c.native());
+  }
+  ERR_clear_error();  // duplicates in the store are not an error here
+  return std::shared_ptr<const ClientTrust>(std::move(out));
+}
+
 // Called before the server picks its certificate, in every full handshake:
-// the context's own (start-up) certificate stays until it was replaced.
+// the context's own (start-up) certificate and trust stay until replaced.
 int PresentLatest(SSL* ssl, void* arg) {
-  std::shared_ptr<const Presented> latest = static_cast<PresentedSlot*>(arg)->Get();
+  auto* replaced = static_cast<Replaced*>(arg);
+  if (std::shared_ptr<const ClientTrust> trust = replaced->trust.Get()) {
+    STACK_OF(X509_NAME)* names = SSL_dup_CA_list(trust->names.get());
+    if (names == nullptr || SSL_set1_verify_cert_store(ssl, trust->store.get()) != 1) {
+      sk_X509_NAME_pop_free(names, X509_NAME_free);
+      return 0;
+    }
+    SSL_set_client_CA_list(ssl, names);  // takes `names`
+  }
+  std::shared_ptr<const Presented> latest = replaced->presented.Get();
   if (!latest) {
     return 1;
   }
@@ -60,9 +107,7 @@ int PresentLatest(SSL* ssl, void* arg) {
              : 0;
 }
 
-bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
-                  const std::vector<Certificate>& trust,
-                  const std::vector<Certificate>& ca_chain) {
+bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity, const ClientTrust& trust) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -76,19 +121,12 @@ bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity,
       return false;
     }
   }
-  X509_STORE* store = SSL_CTX_get_cert_store(&ctx);
-  STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
-  for (const auto& c : trust) {
-    X509_STORE_add_cert(store, c.native());
-    sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(c.native())));
+  STACK_OF(X509_NAME)* names = SSL_dup_CA_list(trust.names.get());
+  if (names == nullptr) {
+    return false;
   }
-  // The issuing CA's chain too, so that a client sending only its own
-  // certificate still chains.
-  for (const auto& c : ca_chain) {
-    X509_STORE_add_cert(store, c.native());
-  }
-  ERR_clear_error();  // duplicates in the store are not an error here
-  SSL_CTX_set_client_CA_list(&ctx, names);
+  SSL_CTX_set1_cert_store(&ctx, trust.store.get());
+  SSL_CTX_set_client_CA_list(&ctx, names);  // takes `names`
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, AcceptAndRecord);
   // A renewal proves possession of the current certificate's key; the
   // certificate need not be for client authentication (a role=server
@@ -123,24 +161,27 @@ void Send(httplib::Response& res, const ApiResponse& r) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(EnrollmentService* s, const ServerIdentity& id, const ServerOptions& o)
+  Impl(EnrollmentService* s, const ServerIdentity& id, std::shared_ptr<const ClientTrust> t,
+       const ServerOptions& o)
       : service(s),
         identity(id),
+        trust(std::move(t)),
         options(o),
         limiter(o.rate_per_second, o.burst),
         server([this](SSL_CTX& ctx) {
-          if (!SetUpContext(ctx, identity, service->trust(), service->ca().Chain())) {
+          if (!SetUpContext(ctx, identity, *trust)) {
             return false;
           }
-          SSL_CTX_set_cert_cb(&ctx, PresentLatest, &presented);
+          SSL_CTX_set_cert_cb(&ctx, PresentLatest, &replaced);
           return true;
         }) {}
 
   EnrollmentService* service;
   ServerIdentity identity;
+  std::shared_ptr<const ClientTrust> trust;
   ServerOptions options;
   RateLimiter limiter;
-  PresentedSlot presented;  // before server: its context points here
+  Replaced replaced;  // before server: its context points here
   httplib::SSLServer server;
   int port = 0;
 };
@@ -151,7 +192,9 @@ HttpServer::~HttpServer() = default;
 Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
                                                      const ServerIdentity& identity,
                                                      const ServerOptions& options) {
-  auto impl = std::make_unique<Impl>(service, identity, options);
+  const auto ca = service->ca();
+  CM_ASSIGN_OR_RETURN(auto trust, MakeClientTrust(ca->trust, ca->authority.Chain()));
+  auto impl = std::make_unique<Impl>(service, identity, std::move(trust), options);
   if (!impl->server.is_valid()) {
     ERR_clear_error();
     return MakeError(ErrorCode::kInternal, "the server's TLS context cannot be set up");
@@ -289,7 +332,14 @@ Status HttpServer::SetIdentity(const ServerIdentity& identity) {
     }
     X509_up_ref(c.native());  // the stack's reference, freed with it
   }
-  impl_->presented.Set(std::move(presented));
+  impl_->replaced.presented.Set(std::move(presented));
+  return {};
+}
+
+Status HttpServer::SetClientTrust(const std::vector<Certificate>& trust,
+                                  const std::vector<Certificate>& ca_chain) {
+  CM_ASSIGN_OR_RETURN(auto made, MakeClientTrust(trust, ca_chain));
+  impl_->replaced.trust.Set(std::move(made));
   return {};
 }
 

@@ -54,6 +54,11 @@ class HttpServer {
   // already open keep theirs. From any thread. kInvalidArgument when the
   // certificate is not for the key.
   Status SetIdentity(const ServerIdentity& identity);
+  // Replaces what new handshakes verify client certificates against (the
+  // anchors handed to nodes, and the issuing CA's chain) and the CA names
+  // they ask for, after the service reloaded its CA. From any thread.
+  Status SetClientTrust(const std::vector<Certificate>& trust,
+                        const std::vector<Certificate>& ca_chain);
 
  private:
   struct Impl;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/crl.h"
+#include "core/fs.h"
 #include "enroll/protocol.h"
 #include "enroll/token.h"
 #include "identity/identity.h"
@@ -77,22 +78,87 @@ ApiResponse ApiError(int status, std::string_view code, std::string_view message
   return ApiResponse{status, "application/json", ErrorJson(code, message), ""};
 }
 
-EnrollmentService::EnrollmentService(CertificateAuthority ca, std::vector<Certificate> trust,
-                                     Inventory* inventory)
-    : ca_(std::move(ca)), trust_(std::move(trust)), inventory_(inventory) {
-  if (trust_.empty()) {
-    auto chain = ca_.Chain();
-    trust_.push_back(chain.back());
+namespace {
+
+std::vector<std::string> Fingerprints(const ServiceCa& s) {
+  std::vector<std::string> out{s.authority.certificate().Sha256Fingerprint()};
+  for (const auto& c : s.trust) {
+    out.push_back(c.Sha256Fingerprint());
   }
+  out.push_back(s.cross ? s.cross->Sha256Fingerprint() : "-");
+  return out;
 }
 
-ApiResponse EnrollmentService::Answer(const std::string& name, const Certificate& cert) const {
-  IssuedChain issued{name, cert, ca_.Chain(), trust_};
+// The cross-certificate of a rotation in progress, if `rotate` left one.
+Result<std::optional<Certificate>> LoadCrossCertificate(const std::string& dir,
+                                                       const CertificateAuthority& ca) {
+  const std::string path = CrossCertificatePath(dir);
+  if (!RotationInProgress(dir) || !fs::Exists(path)) {
+    return std::optional<Certificate>();
+  }
+  CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(path));
+  CM_ASSIGN_OR_RETURN(auto cross, WithContext(Certificate::FromPem(pem), path));
+  if (!cross.MatchesKey(ca.key()) || cross.Subject().ToString() !=
+                                         ca.certificate().Subject().ToString()) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{}: not a certificate for the current CA", path));
+  }
+  return std::optional<Certificate>(std::move(cross));
+}
+
+ServiceCa WithDefaultTrust(ServiceCa s) {
+  if (s.trust.empty()) {
+    s.trust.push_back(s.authority.Chain().back());
+  }
+  return s;
+}
+
+}  // namespace
+
+bool SameServiceCa(const ServiceCa& a, const ServiceCa& b) {
+  return Fingerprints(a) == Fingerprints(b);
+}
+
+Result<ServiceCa> LoadServiceCa(const std::string& dir, const CaPasswordFn& password,
+                                const ServiceCa* current) {
+  CM_ASSIGN_OR_RETURN(auto cert, CertificateAuthority::LoadCertificate(dir));
+  std::optional<CertificateAuthority> authority;
+  if (current != nullptr && current->authority.dir() == dir &&
+      current->authority.certificate().Sha256Fingerprint() == cert.Sha256Fingerprint()) {
+    authority.emplace(current->authority);
+  } else {
+    CM_ASSIGN_OR_RETURN(auto pw, password());  // wiped when it goes
+    CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(dir, pw));
+    authority.emplace(std::move(loaded));
+  }
+  CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(dir));
+  CM_ASSIGN_OR_RETURN(auto cross, LoadCrossCertificate(dir, *authority));
+  return WithDefaultTrust(ServiceCa{std::move(*authority), std::move(trust), std::move(cross)});
+}
+
+EnrollmentService::EnrollmentService(ServiceCa ca, Inventory* inventory)
+    : ca_(std::make_shared<const ServiceCa>(WithDefaultTrust(std::move(ca)))),
+      inventory_(inventory) {}
+
+std::shared_ptr<const ServiceCa> EnrollmentService::ca() const {
+  std::lock_guard<std::mutex> lock(ca_mu_);
+  return ca_;
+}
+
+void EnrollmentService::Replace(ServiceCa ca) {
+  auto next = std::make_shared<const ServiceCa>(WithDefaultTrust(std::move(ca)));
+  std::lock_guard<std::mutex> lock(ca_mu_);
+  ca_ = std::move(next);
+}
+
+ApiResponse EnrollmentService::Answer(const ServiceCa& ca, const std::string& name,
+                                      const Certificate& cert) {
+  IssuedChain issued{name, cert, ca.authority.Chain(), ca.trust};
   ApiResponse r{200, "application/json", IssuedChainJson(issued), name};
   return r;
 }
 
-ApiResponse EnrollmentService::Issue(const std::string& name, EVP_PKEY* key,
+ApiResponse EnrollmentService::Issue(const ServiceCa& ca, const std::string& name, EVP_PKEY* key,
                                      const SubjectAltNames& sans, Role role, int days,
                                      TimePoint now, std::optional<Certificate>* out) {
   LeafProfile profile;
@@ -105,7 +171,7 @@ ApiResponse EnrollmentService::Issue(const std::string& name, EVP_PKEY* key,
   profile.role = role;
   profile.days = days;
   profile.now = now;
-  auto cert = SignLeaf(ca_.certificate(), ca_.key(), key, profile);
+  auto cert = SignLeaf(ca.authority.certificate(), ca.authority.key(), key, profile);
   if (!cert) {
     return ApiError(503, "ca_unavailable", cert.error().message());
   }
@@ -148,18 +214,19 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
   if (sans.empty()) {
     sans = grant.sans;
   }
+  const auto ca = this->ca();
   std::optional<Certificate> cert;
-  if (auto r = Issue(grant.name, csr->PublicKey(), sans, grant.role, grant.days, now, &cert);
+  if (auto r = Issue(*ca, grant.name, csr->PublicKey(), sans, grant.role, grant.days, now, &cert);
       !cert) {
     return r;
   }
-  auto outcome = inventory_->RedeemToken(hash, *cert, ca_.certificate(), now);
+  auto outcome = inventory_->RedeemToken(hash, *cert, ca->authority.certificate(), now);
   if (!outcome) {
     return ApiError(503, "inventory_unavailable", "the inventory cannot record the certificate");
   }
   // Another request may have redeemed (or someone revoked) the token since
   // it was read.
-  return *outcome == RedeemOutcome::kRedeemed ? Answer(grant.name, *cert)
+  return *outcome == RedeemOutcome::kRedeemed ? Answer(*ca, grant.name, *cert)
                                               : TokenRefusal(*outcome, *token);
 }
 
@@ -211,13 +278,15 @@ ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificat
   const auto validity = current.NotAfter() - current.NotBefore();
   const int days = std::max<int>(
       1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
+  const auto ca = this->ca();
   std::optional<Certificate> cert;
-  if (auto r = Issue(record->name, csr->PublicKey(), sans, RoleOf(current), days, now, &cert);
+  if (auto r =
+          Issue(*ca, record->name, csr->PublicKey(), sans, RoleOf(current), days, now, &cert);
       !cert) {
     return r;
   }
-  auto outcome =
-      inventory_->RecordRenewal(record->name, record->serial, *cert, ca_.certificate(), now);
+  auto outcome = inventory_->RecordRenewal(record->name, record->serial, *cert,
+                                           ca->authority.certificate(), now);
   if (!outcome) {
     return ApiError(503, "inventory_unavailable", "the inventory cannot record the certificate");
   }
@@ -225,20 +294,24 @@ ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificat
     return ApiError(409, "certificate_superseded",
                     "the client certificate was superseded or revoked meanwhile");
   }
-  return Answer(record->name, *cert);
+  return Answer(*ca, record->name, *cert);
 }
 
 ApiResponse EnrollmentService::CaBundle() const {
-  return ApiResponse{200, "application/json", CaBundleJson(trust_, ca_.Chain()), ""};
+  const auto ca = this->ca();
+  return ApiResponse{200, "application/json", CaBundleJson(ca->trust, ca->authority.Chain()),
+                     ""};
 }
 
 ApiResponse EnrollmentService::Crl(bool pem, TimePoint now) {
-  auto revoked = inventory_->RevokedBy(ca_.certificate().Sha256Fingerprint());
+  const auto ca = this->ca();
+  const std::string issuer = ca->authority.certificate().Sha256Fingerprint();
+  auto revoked = inventory_->RevokedBy(issuer);
   if (!revoked) {
     return ApiError(503, "inventory_unavailable", "the inventory cannot be read");
   }
   std::lock_guard<std::mutex> lock(crl_mu_);
-  if (crl_der_.empty() || revoked->size() != crl_revoked_count_ ||
+  if (crl_der_.empty() || crl_issuer_ != issuer || revoked->size() != crl_revoked_count_ ||
       now - crl_made_at_ > std::chrono::hours(1)) {
     auto number = inventory_->NextCrlNumber();
     if (!number) {
@@ -247,12 +320,13 @@ ApiResponse EnrollmentService::Crl(bool pem, TimePoint now) {
     CrlOptions o;
     o.number = *number;
     o.now = now;
-    auto crl = MakeCrl(ca_, *revoked, o);
+    auto crl = MakeCrl(ca->authority, *revoked, o);
     if (!crl) {
       return ApiError(503, "ca_unavailable", "the CRL cannot be signed");
     }
     crl_der_ = std::move(crl->der);
     crl_pem_ = std::move(crl->pem);
+    crl_issuer_ = issuer;
     crl_revoked_count_ = revoked->size();
     crl_made_at_ = now;
   }
@@ -261,7 +335,8 @@ ApiResponse EnrollmentService::Crl(bool pem, TimePoint now) {
 }
 
 ApiResponse EnrollmentService::Health(TimePoint now) const {
-  const Certificate& c = ca_.certificate();
+  const auto ca = this->ca();
+  const Certificate& c = ca->authority.certificate();
   nlohmann::json j{{"status", c.NotAfter() > now ? "ok" : "ca_expired"},
                    {"version", kVersion},
                    {"ca",

@@ -4,6 +4,8 @@
 // records a renewal.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,6 +14,8 @@
 
 #include "ca/authority.h"
 #include "core/encoding.h"
+#include "core/error.h"
+#include "core/secret.h"
 #include "inventory/inventory.h"
 #include "x509/certificate.h"
 
@@ -38,12 +42,35 @@ struct PeerCertificate {
   long verify_result = 0;                   // X509_V_OK when it chains to a trust anchor
 };
 
+// What the service signs with and hands out, read from the CA directory at
+// start-up and again on a reload (SIGHUP after `ca rotate` or `ca retire`).
+struct ServiceCa {
+  CertificateAuthority authority;
+  // The anchors handed to nodes (TrustAnchors of the directory); empty:
+  // the root of the CA's chain.
+  std::vector<Certificate> trust;
+  // During a rotation: the new CA certified by the previous one, which the
+  // service sends above its own certificate so that nodes still trusting
+  // only the previous CA can reach it to renew (and learn the new one).
+  std::optional<Certificate> cross;
+};
+
+// Whether two loads of the directory hold the same CA, anchors and
+// cross-certificate.
+bool SameServiceCa(const ServiceCa& a, const ServiceCa& b);
+
+// Reads the CA directory `dir`. The CA key is decrypted with what
+// `password` returns, which is asked only when the directory's CA is not
+// `current`'s (a reload after `ca retire` needs no password). kInvalidData
+// when DIR/previous/cross.crt is not a certificate for the current CA.
+using CaPasswordFn = std::function<Result<SecretString>()>;
+Result<ServiceCa> LoadServiceCa(const std::string& dir, const CaPasswordFn& password,
+                                const ServiceCa* current = nullptr);
+
 class EnrollmentService {
  public:
-  // `inventory` must outlive the service. `trust`: the trust anchors handed to
-  // nodes (TrustAnchors of the PKI directory).
-  EnrollmentService(CertificateAuthority ca, std::vector<Certificate> trust,
-                    Inventory* inventory);
+  // `inventory` must outlive the service.
+  EnrollmentService(ServiceCa ca, Inventory* inventory);
 
   ApiResponse Enroll(std::string_view body, TimePoint now);
   ApiResponse Renew(std::string_view body, const PeerCertificate& peer, TimePoint now);
@@ -53,19 +80,25 @@ class EnrollmentService {
   ApiResponse Crl(bool pem, TimePoint now);
   ApiResponse Health(TimePoint now) const;
 
-  const CertificateAuthority& ca() const { return ca_; }
-  const std::vector<Certificate>& trust() const { return trust_; }
+  // What requests are answered with now: each request works with the one
+  // it started with, whatever Replace does meanwhile.
+  std::shared_ptr<const ServiceCa> ca() const;
+  // From any thread: later requests sign with `ca` and hand out its anchors.
+  void Replace(ServiceCa ca);
 
  private:
-  ApiResponse Issue(const std::string& name, EVP_PKEY* key, const SubjectAltNames& sans,
-                    Role role, int days, TimePoint now, std::optional<Certificate>* out);
-  ApiResponse Answer(const std::string& name, const Certificate& cert) const;
+  static ApiResponse Issue(const ServiceCa& ca, const std::string& name, EVP_PKEY* key,
+                           const SubjectAltNames& sans, Role role, int days, TimePoint now,
+                           std::optional<Certificate>* out);
+  static ApiResponse Answer(const ServiceCa& ca, const std::string& name,
+                            const Certificate& cert);
 
-  CertificateAuthority ca_;
-  std::vector<Certificate> trust_;
+  mutable std::mutex ca_mu_;
+  std::shared_ptr<const ServiceCa> ca_;
   Inventory* inventory_;
 
   std::mutex crl_mu_;
+  std::string crl_issuer_;  // the SHA-256 of the CA the cached CRL is from
   std::string crl_der_;
   std::string crl_pem_;
   size_t crl_revoked_count_ = 0;

@@ -523,7 +523,8 @@ TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
   EXPECT_NE(early.err.find("current certificates of the previous CA: broker-1, certmint-serve"),
             std::string::npos)
       << early.err;
-  EXPECT_NE(early.err.find("restart certmint serve"), std::string::npos) << early.err;
+  EXPECT_NE(early.err.find("reload certmint serve (SIGHUP) or restart it"), std::string::npos)
+      << early.err;
   EXPECT_TRUE(std::filesystem::exists(Path("pki/previous"))) << "nothing retired";
 
   // The restarted service signs with the new CA, hands out both roots and
@@ -556,6 +557,110 @@ TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
   const auto chain = ServerChain();
   ASSERT_EQ(chain.size(), 2u);
   EXPECT_EQ(chain[1].Sha256Fingerprint(), fingerprint_);
+}
+
+// The same rotation without a restart: SIGHUP makes the running service
+// load the new CA (its key under a new password, read again from
+// --ca-password-file), present the cross-certificate, renew a node of the
+// previous CA, and let `ca retire` through; a second SIGHUP drops the
+// previous CA. A reload that fails changes nothing.
+TEST_F(ServiceTest, SighupReloadsTheCaAfterRotationAndRetirement) {
+  StartServer();
+  const std::string old_ca = fingerprint_;
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  ASSERT_EQ(Enroll("broker-1").exit_code, 0);
+  WriteTextFile(Path("new.pass"), "new-ca-password-456\n");
+  auto rot = Certmint({"ca", "rotate", "--dir", "pki", "--ca-password-file", "ca.pass",
+                       "--new-ca-password-file", "new.pass"});
+  ASSERT_EQ(rot.exit_code, 0) << rot.err;
+  const std::string new_ca = CertificateAuthority::LoadCertificate(Path("pki"))
+                                 ->Sha256Fingerprint();
+  ASSERT_NE(new_ca, old_ca);
+
+  // Sends SIGHUP; the JSON line the reload logged.
+  const auto reload = [&] {
+    const size_t mark = server_->output().size();
+    server_->Signal(SIGHUP);
+    const std::string line = server_->WaitForLine("\"event\":\"ca_reload", 15000, mark);
+    EXPECT_FALSE(line.empty()) << server_->output();
+    return line.empty() ? nlohmann::json::object() : nlohmann::json::parse(line);
+  };
+  // The wrong password (ca.pass still holds the previous CA's): nothing
+  // changes, and the service keeps serving with the previous CA.
+  auto failed = reload();
+  EXPECT_EQ(failed["event"], "ca_reload_failed");
+  EXPECT_NE(failed["error"].get<std::string>().find("password"), std::string::npos) << failed;
+  auto chain = ServerChain();
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[1].Sha256Fingerprint(), old_ca);
+
+  WriteTextFile(Path("ca.pass"), "new-ca-password-456\n");
+  size_t mark = server_->output().size();
+  auto loaded = reload();
+  EXPECT_EQ(loaded["event"], "ca_reloaded") << loaded;
+  EXPECT_EQ(loaded["changed"], true);
+  EXPECT_EQ(loaded["rotation"], true);
+  EXPECT_EQ(loaded["ca_fingerprint"], new_ca);
+  EXPECT_EQ(loaded["trust"], nlohmann::json::array({new_ca, old_ca}));
+  ASSERT_FALSE(server_->WaitForLine("server_certificate_renewed", 15000, mark).empty())
+      << server_->output();
+  // Its new certificate is from the new CA, sent with the cross-certificate.
+  chain = ServerChain();
+  ASSERT_EQ(chain.size(), 2u);
+  auto cross = Certificate::FromPem(ReadTextFile(Path("pki/previous/cross.crt")));
+  ASSERT_TRUE(cross.has_value());
+  EXPECT_EQ(chain[1].Sha256Fingerprint(), cross->Sha256Fingerprint());
+  // The anchors /v1/ca hands out.
+  const auto anchors = [&] {
+    std::vector<std::string> out;
+    const Reply reply = Request(port_, "GET", "/v1/ca");
+    for (const auto& pem : reply.body["trust"]) {
+      out.push_back(Certificate::FromPem(pem.get<std::string>())->Sha256Fingerprint());
+    }
+    return out;
+  };
+  EXPECT_EQ(anchors(), (std::vector<std::string>{new_ca, old_ca}));
+
+  // A node of the previous CA, trusting only it, renews: its mTLS
+  // certificate is verified against the reloaded anchors, and it gets a
+  // certificate of the new CA.
+  auto renew = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
+                         "--password-file", "store.pass"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  auto v = Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-1/broker-1.crt"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  // A new node pinning the new CA enrolls, and renews with a client
+  // certificate of the new CA.
+  CreateToken("broker-2", {"--ip", "127.0.0.1"});
+  auto enroll = Enroll("broker-2", {}, new_ca);
+  ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+  auto renew2 = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes",
+                          "--password-file", "store.pass"});
+  EXPECT_EQ(renew2.exit_code, 0) << renew2.err;
+
+  // Nothing of the previous CA is current any more, the service's own
+  // certificate included.
+  auto retire = Certmint({"ca", "retire", "--dir", "pki"});
+  ASSERT_EQ(retire.exit_code, 0) << retire.err;
+  mark = server_->output().size();
+  auto retired = reload();
+  EXPECT_EQ(retired["event"], "ca_reloaded") << retired;
+  EXPECT_EQ(retired["changed"], true);
+  EXPECT_EQ(retired["rotation"], false);
+  EXPECT_EQ(retired["trust"], nlohmann::json::array({new_ca}));
+  ASSERT_FALSE(server_->WaitForLine("server_certificate_renewed", 15000, mark).empty())
+      << server_->output();
+  chain = ServerChain();
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[1].Sha256Fingerprint(), new_ca);
+  EXPECT_EQ(anchors(), std::vector<std::string>{new_ca});
+
+  // Nothing changed since: the reload says so and keeps the certificate.
+  auto again = reload();
+  EXPECT_EQ(again["event"], "ca_reloaded") << again;
+  EXPECT_EQ(again["changed"], false);
+  EXPECT_EQ(ServerChain().front().SerialHex(), chain.front().SerialHex());
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
 }
 
 // The service's own certificate lasts --tls-days, and the service says when

@@ -153,11 +153,44 @@ TEST_F(ServerCertificateTest, RunRenewsWhatIsDueAndStops) {
   EXPECT_GT(keeper.due(), t0_ + hours(47));
 }
 
+// RenewNow (after a CA reload) renews a certificate that is not due, once.
+TEST_F(ServerCertificateTest, RenewNowRenewsBeforeTheDueTime) {
+  const ServerIdentity current = Issue(t0_).value();
+  ServerCertificateKeeper keeper(current.certificate, [this](TimePoint now) { return Issue(now); });
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> installed;
+  std::thread runner([&] {
+    keeper.Run(
+        [&](const ServerIdentity& id) -> Status {
+          std::lock_guard<std::mutex> lock(mu);
+          installed.push_back(id.certificate.SerialHex());
+          cv.notify_all();
+          return {};
+        },
+        [](const ServerCertificateKeeper::Step&, TimePoint) {});
+  });
+  const auto installed_one = [&](std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, timeout, [&] { return !installed.empty(); });
+  };
+  // Not due for two days: nothing happens on its own.
+  EXPECT_FALSE(installed_one(std::chrono::milliseconds(300)));
+  keeper.RenewNow();
+  const bool renewed = installed_one(std::chrono::seconds(30));
+  keeper.Stop();
+  runner.join();
+  ASSERT_TRUE(renewed);
+  ASSERT_EQ(installed.size(), 1u);
+  EXPECT_NE(installed[0], current.certificate.SerialHex());
+  EXPECT_GT(keeper.due(), t0_ + hours(47));  // the new certificate's due time
+}
+
 // The start-up certificate, then the one SetIdentity installs, as real TLS
 // clients see them.
 TEST_F(ServerCertificateTest, ServerPresentsTheNewCertificateToNewHandshakes) {
   auto inventory = OpenInventory(tmp_ / "pki").value();
-  EnrollmentService service(*ca_, std::vector<Certificate>{}, inventory.get());
+  EnrollmentService service(ServiceCa{*ca_, {}, std::nullopt}, inventory.get());
   const auto now = std::chrono::system_clock::now();
   const ServerIdentity first = Issue(now).value();
   ServerOptions o;

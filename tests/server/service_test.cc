@@ -27,7 +27,7 @@ class EnrollmentServiceTest : public ::testing::Test {
                                            SecretString("ca-password"))
                     .value());
     inventory_ = OpenInventory(tmp_ / "pki").value();
-    service_.emplace(*ca_, std::vector<Certificate>{}, inventory_.get());
+    service_.emplace(ServiceCa{*ca_, {}, std::nullopt}, inventory_.get());
   }
 
   std::string Token(const std::string& name, Role role = Role::kBoth,
@@ -201,6 +201,66 @@ TEST_F(EnrollmentServiceTest, CrlAndHealth) {
   EXPECT_EQ(std::string(owner.get(), static_cast<size_t>(len)), der);
   EXPECT_EQ(service_->Health(now).status, 200);
   EXPECT_EQ(service_->Health(now + std::chrono::hours(24 * 365 * 20)).status, 503);
+}
+
+// A reload: the directory read again, the key decrypted only when the CA
+// changed, and the service answering with the new CA from then on.
+TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
+  const std::string dir = tmp_ / "pki";
+  int asked = 0;
+  const auto password = [&](const char* pw) {
+    return [&asked, pw]() -> Result<SecretString> {
+      ++asked;
+      return SecretString(pw);
+    };
+  };
+  auto first = LoadServiceCa(dir, password("ca-password"));
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_EQ(asked, 1);
+  EXPECT_FALSE(first->cross.has_value());
+  // Unchanged: no password asked, the same CA.
+  auto same = LoadServiceCa(dir, password("not asked"), &*first);
+  ASSERT_TRUE(same.has_value()) << same.error().ToString();
+  EXPECT_EQ(asked, 1);
+  EXPECT_TRUE(SameServiceCa(*same, *first));
+
+  const auto now = std::chrono::system_clock::now();
+  const std::string old_crl = service_->Crl(true, now).body;
+  auto fresh = RotateCa(dir, testing::FastCaOptions("Service CA 2"), SecretString("new-password"),
+                        *ca_);
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
+  auto wrong = LoadServiceCa(dir, password("ca-password"), &*first);
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kBadPassword);
+  auto rotated = LoadServiceCa(dir, password("new-password"), &*first);
+  ASSERT_TRUE(rotated.has_value()) << rotated.error().ToString();
+  EXPECT_FALSE(SameServiceCa(*rotated, *first));
+  const std::string new_ca = fresh->certificate().Sha256Fingerprint();
+  const std::string old_ca = ca_->certificate().Sha256Fingerprint();
+  EXPECT_EQ(rotated->authority.certificate().Sha256Fingerprint(), new_ca);
+  ASSERT_EQ(rotated->trust.size(), 2u);
+  EXPECT_EQ(rotated->trust[1].Sha256Fingerprint(), old_ca);
+  ASSERT_TRUE(rotated->cross.has_value());
+  EXPECT_TRUE(rotated->cross->MatchesKey(fresh->key()));
+
+  // A request that started before the reload keeps its CA.
+  const auto before = service_->ca();
+  service_->Replace(*rotated);
+  EXPECT_EQ(before->authority.certificate().Sha256Fingerprint(), old_ca);
+  auto r = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto issued = ParseIssuedChain(r.body).value();
+  EXPECT_EQ(issued.certificate.Issuer().ToString(), fresh->certificate().Subject().ToString());
+  ASSERT_EQ(issued.trust.size(), 2u);
+  EXPECT_EQ(inventory_->FindBySerial(issued.certificate.SerialHex())->issuer_sha256, new_ca);
+  EXPECT_NE(service_->Health(now).body.find(new_ca), std::string::npos);
+  // The cached CRL was the previous CA's: the new CA signs a new one.
+  const std::string new_crl = service_->Crl(true, now).body;
+  EXPECT_NE(new_crl, old_crl);
+  ossl::BioPtr bio(BIO_new_mem_buf(new_crl.data(), static_cast<int>(new_crl.size())));
+  ossl::X509CrlPtr parsed(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(X509_CRL_verify(parsed.get(), fresh->key().native()), 1);
 }
 
 }  // namespace

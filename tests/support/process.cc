@@ -152,9 +152,10 @@ BackgroundProcess::~BackgroundProcess() {
   }
 }
 
-std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeout_ms) {
+std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeout_ms,
+                                           size_t from) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  size_t scanned = 0;
+  size_t scanned = from;
   for (;;) {
     size_t nl;
     while ((nl = output_.find('\n', scanned)) != std::string::npos) {
@@ -180,6 +181,12 @@ std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeou
       return {};
     }
     output_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void BackgroundProcess::Signal(int sig) {
+  if (pid_ > 0) {
+    kill(pid_, sig);
   }
 }
 

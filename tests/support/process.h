@@ -40,9 +40,12 @@ class BackgroundProcess {
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
-  // The first output line containing `needle`, waiting up to `timeout_ms`;
-  // empty if none came.
-  std::string WaitForLine(const std::string& needle, int timeout_ms = 15000);
+  // The first output line containing `needle` (of those starting at or
+  // after offset `from` of output()), waiting up to `timeout_ms`; empty if
+  // none came.
+  std::string WaitForLine(const std::string& needle, int timeout_ms = 15000, size_t from = 0);
+  // Sends `sig` and lets the process run on.
+  void Signal(int sig);
   const std::string& output() const { return output_; }
   // Sends `sig`, reads the rest of the output and waits for the exit; the
   // exit code (128 + signal when killed by one), or -1 after `timeout_ms`
