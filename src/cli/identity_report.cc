@@ -17,7 +17,7 @@ void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* a) {
   cmd->add_option("--format", a->formats, "Comma-separated formats to write: pem, p12, jks")
       ->capture_default_str();
   cmd->add_option("--alias", a->alias, "Alias of the key entry in the stores (default: NAME "
-                                       "lower-cased); the CA's is caroot");
+                                       "lower-cased); caroot, caroot-2, ... are the CA's");
   cmd->add_option("--p12-profile", a->p12_profile,
                   "modern (AES-256, PBKDF2-SHA256, HMAC-SHA256: Java 8u301+/11.0.12+/17/21) or "
                   "legacy (3DES, SHA-1 MAC: older Java)")
@@ -27,12 +27,15 @@ void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* a) {
                 "loads it without ssl.truststore.password (no tamper detection: see docs)");
 }
 
-Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a) {
+Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a, std::string_view name) {
   IdentityOutput output;
   CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(a.formats), "--format"));
   if (!a.alias.empty()) {
-    CM_RETURN_IF_ERROR(WithContext(ValidateAlias(a.alias), "--alias"));
+    CM_RETURN_IF_ERROR(WithContext(ValidateKeyAlias(a.alias), "--alias"));
     output.alias = NormalizeAlias(a.alias);
+  } else {
+    CM_RETURN_IF_ERROR(WithContext(ValidateKeyAlias(KeyAliasFor(name, "")),
+                                   "the default alias, NAME (set --alias)"));
   }
   CM_ASSIGN_OR_RETURN(output.pkcs12.profile,
                       WithContext(ParsePkcs12Profile(a.p12_profile), "--p12-profile"));

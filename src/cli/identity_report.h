@@ -22,7 +22,7 @@ struct StoreOutputArgs {
 };
 void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* args);
 // Checked, as an IdentityOutput (errors name the flag).
-Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& args);
+Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& args, std::string_view name);
 
 struct StorePassword {
   SecretString password;

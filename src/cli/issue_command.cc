@@ -52,7 +52,7 @@ Status RunIssue(const IssueArgs& args) {
   }
   request.days = args.days;
   request.now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(args.output));
+  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(args.output, args.name));
   output.now = request.now;
 
   const IdentityFiles paths = IdentityPaths(args.out, args.name, output);

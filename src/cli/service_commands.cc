@@ -419,7 +419,7 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
   CM_ASSIGN_OR_RETURN(o.sans, ParseSanFlags(a.dns, a.ips));
   CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(a.output));
+  CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(a.output, a.name));
   const IdentityFiles paths = IdentityPaths(a.out, a.name, output);
   if (fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,

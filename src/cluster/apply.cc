@@ -68,6 +68,7 @@ Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
   output.pkcs12 = spec.pkcs12;
+  output.alias = spec.alias;
   output.write_password_file = in_file;
   output.replace = true;
   output.trust = options.trust;
@@ -87,6 +88,7 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   request.role = spec.role;
   request.days = spec.days;
   request.key_spec = spec.key_type;
+  request.subject = spec.subject;
   request.now = options.now;
   CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca, request));
   bool in_file = false;
@@ -99,6 +101,7 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
   output.formats = spec.formats;
   output.install_dir = spec.install_dir;
   output.pkcs12 = spec.pkcs12;
+  output.alias = spec.alias;
   output.write_password_file = in_file;
   output.replace = item.action == PlanAction::kRenew;
   output.trust = options.trust;

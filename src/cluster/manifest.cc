@@ -93,6 +93,67 @@ class Parser {
     return r;
   }
 
+  // `subject` and `alias`: templates in which {name} stands for the
+  // identity's name and {n} for its number in a group.
+  struct Template {
+    std::string text;
+    YAML::Node node;
+    std::string field;
+  };
+  struct Naming {
+    std::optional<Template> subject;
+    std::optional<Template> alias;
+  };
+
+  Status ReadNaming(const YAML::Node& n, const std::string& field, Naming& naming) const {
+    for (auto [key, slot] : {std::pair{"subject", &naming.subject},
+                             std::pair{"alias", &naming.alias}}) {
+      if (const YAML::Node v = n[key]) {
+        CM_ASSIGN_OR_RETURN(auto text, Str(v, field + "." + key));
+        *slot = Template{std::move(text), v, field + "." + key};
+      }
+    }
+    return {};
+  }
+
+  // `naming` for one identity: spec.subject and spec.alias.
+  Status ApplyNaming(const Naming& naming, const std::optional<std::string>& number,
+                     const YAML::Node& name_node, const std::string& field,
+                     IdentitySpec& spec) const {
+    const auto expand = [&](const Template& t) -> Result<std::string> {
+      std::string s = t.text;
+      for (size_t pos; (pos = s.find("{name}")) != std::string::npos;) {
+        s.replace(pos, 6, spec.name);
+      }
+      if (s.find("{n}") != std::string::npos) {
+        if (!number) {
+          return Fail(t.node, t.field,
+                      fmt::format("{{n}} stands for the number in a group, and '{}' is not one",
+                                  spec.name));
+        }
+        for (size_t pos; (pos = s.find("{n}")) != std::string::npos;) {
+          s.replace(pos, 3, *number);
+        }
+      }
+      return s;
+    };
+    if (naming.subject) {
+      CM_ASSIGN_OR_RETURN(auto text, expand(*naming.subject));
+      CM_ASSIGN_OR_RETURN(spec.subject, At(DistinguishedName::Parse(text), naming.subject->node,
+                                           naming.subject->field));
+    }
+    if (naming.alias) {
+      CM_ASSIGN_OR_RETURN(auto text, expand(*naming.alias));
+      CM_RETURN_IF_ERROR(At(ValidateKeyAlias(text), naming.alias->node, naming.alias->field));
+      spec.alias = NormalizeAlias(text);
+    } else if (auto st = ValidateKeyAlias(KeyAliasFor(spec.name, "")); !st) {
+      return Fail(name_node, field + ".name",
+                  fmt::format("{} (as the default alias; give this identity an alias)",
+                              st.error().message()));
+    }
+    return {};
+  }
+
   // Settings an identity takes from `defaults` and may override.
   Status Settings(const YAML::Node& n, const std::string& field, IdentitySpec& spec) const {
     if (n["key_type"]) {
@@ -160,11 +221,13 @@ class Parser {
       }
     }
     IdentitySpec defaults;
+    Naming default_naming;
     if (const YAML::Node d = root["defaults"]) {
       CM_RETURN_IF_ERROR(
           Keys(d, "defaults", {"key_type", "days", "role", "formats", "install_dir",
-                               "p12_profile", "passwordless_truststore"}));
+                               "p12_profile", "passwordless_truststore", "subject", "alias"}));
       CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
+      CM_RETURN_IF_ERROR(ReadNaming(d, "defaults", default_naming));
     }
     const YAML::Node ids = root["identities"];
     if (!ids || !ids.IsSequence() || ids.size() == 0) {
@@ -176,13 +239,15 @@ class Parser {
       const std::string field = fmt::format("identities[{}]", i);
       CM_RETURN_IF_ERROR(Keys(n, field, {"name", "count", "start", "dns", "ip", "key_type", "days",
                                          "role", "formats", "install_dir", "p12_profile",
-                                         "passwordless_truststore"}));
+                                         "passwordless_truststore", "subject", "alias"}));
       if (!n["name"]) {
         return Fail(n, field + ".name", "missing");
       }
       CM_ASSIGN_OR_RETURN(auto name, Str(n["name"], field + ".name"));
       IdentitySpec base = defaults;
       CM_RETURN_IF_ERROR(Settings(n, field, base));
+      Naming naming = default_naming;
+      CM_RETURN_IF_ERROR(ReadNaming(n, field, naming));
       std::vector<std::string> dns;
       std::vector<std::string> ips;
       if (n["dns"]) {
@@ -205,8 +270,8 @@ class Parser {
                                     : "count needs a name pattern with {n}");
       }
       for (int k = 0; k < count; ++k) {
+        const std::string num = std::to_string(start + k);
         auto subst = [&](std::string s) {
-          const std::string num = std::to_string(start + k);
           for (size_t pos; (pos = s.find("{n}")) != std::string::npos;) {
             s.replace(pos, 3, num);
           }
@@ -220,6 +285,9 @@ class Parser {
           return Fail(n["name"], field + ".name",
                       fmt::format("identity '{}' is defined twice", spec.name));
         }
+        CM_RETURN_IF_ERROR(ApplyNaming(naming, group ? std::optional<std::string>(num)
+                                                     : std::nullopt,
+                                       n["name"], field, spec));
         for (const auto& d : dns) {
           CM_ASSIGN_OR_RETURN(auto v, At(ParseDnsName(subst(d)), n["dns"], field + ".dns"));
           spec.sans.AddDns(v);

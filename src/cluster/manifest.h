@@ -13,6 +13,8 @@
 //     install_dir: /etc/kafka/ssl # where the files will live on the node
 //     p12_profile: modern         # or legacy, for Java before 8u301 / 11.0.12
 //     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password
+//     subject: "CN={name},OU=Kafka,O=Acme"  # default CN={name}; {n}: the group number
+//     alias: "{name}"             # the key entry's alias (default: the name)
 //   identities:
 //     - name: broker-{n}          # a group: {n} runs from start to start+count-1
 //       count: 12
@@ -56,6 +58,11 @@ struct IdentitySpec {
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
   std::string install_dir;  // empty: the identity's own output directory
   Pkcs12Options pkcs12;     // p12_profile, passwordless_truststore
+  // The certificate's subject (Kafka's principal); nullopt: CN=NAME.
+  std::optional<DistinguishedName> subject;
+  // The key entry's alias in the stores (lower-cased); empty: NAME
+  // lower-cased.
+  std::string alias;
   std::string where;        // "file:line:column" of its entry, for messages
 };
 

@@ -96,6 +96,18 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
     return renew(fmt::format("passwordless_truststore changed: {} -> {}",
                              state->pkcs12.passwordless, spec.pkcs12.passwordless));
   }
+  const std::string subject = state->certificate.Subject().ToString();
+  auto default_subject = DistinguishedName::CommonName(spec.name);
+  const std::string want_subject = spec.subject ? spec.subject->ToString()
+                                   : default_subject ? default_subject->ToString()
+                                                     : subject;
+  if (subject != want_subject) {
+    return renew(fmt::format("subject changed: {} -> {}", subject, want_subject));
+  }
+  if (KeyAliasFor(spec.name, state->alias) != KeyAliasFor(spec.name, spec.alias)) {
+    return renew(fmt::format("alias changed: {} -> {}", KeyAliasFor(spec.name, state->alias),
+                             KeyAliasFor(spec.name, spec.alias)));
+  }
   const TimePoint not_after = state->certificate.NotAfter();
   const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;
   if (not_after <= now) {

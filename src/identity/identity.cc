@@ -90,6 +90,26 @@ void AddTrusted(KeyStore& store, const std::vector<Certificate>& trust) {
 
 }  // namespace
 
+std::string KeyAliasFor(std::string_view name, std::string_view alias) {
+  return NormalizeAlias(alias.empty() ? name : alias);
+}
+
+Status ValidateKeyAlias(std::string_view alias) {
+  CM_RETURN_IF_ERROR(ValidateAlias(alias));
+  const std::string a = NormalizeAlias(alias);
+  const std::string ca = kCaAlias;
+  const bool numbered = a.size() > ca.size() + 1 && a.compare(0, ca.size() + 1, ca + "-") == 0 &&
+                        std::all_of(a.begin() + static_cast<long>(ca.size()) + 1, a.end(),
+                                    [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (a == ca || numbered) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("alias '{}' is taken by the CA certificates in the stores ({}, "
+                                 "{}-2, ...): give the key entry another one",
+                                 a, ca, ca));
+  }
+  return {};
+}
+
 KeyStore IdentityKeystore(const Identity& identity, const std::string& alias,
                           const std::vector<Certificate>& trust) {
   KeyStore store;
@@ -360,8 +380,8 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                                  "(keytool refuses shorter ones)",
                                  kMinStorePasswordLength));
   }
-  const std::string alias = output.alias.empty() ? NormalizeAlias(identity.name) : output.alias;
-  CM_RETURN_IF_ERROR(ValidateAlias(alias));
+  const std::string alias = KeyAliasFor(identity.name, output.alias);
+  CM_RETURN_IF_ERROR(ValidateKeyAlias(alias));
   const IdentityFiles final_paths = IdentityPaths(out_dir, identity.name, output);
   if (!output.replace && fs::Exists(final_paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,

@@ -71,6 +71,13 @@ KeyStore IdentityKeystore(const Identity& identity, const std::string& alias,
 // The truststore: the trust anchors (default: the root of the chain).
 KeyStore IdentityTruststore(const Identity& identity, const std::vector<Certificate>& trust = {});
 
+// The alias of an identity's key entry: `alias`, else the name lower-cased.
+std::string KeyAliasFor(std::string_view name, std::string_view alias);
+// A key entry's alias must be a valid alias and not one the CA certificates
+// take in the same stores (caroot, caroot-2, ...): Java keeps one entry per
+// alias, and the key would vanish.
+Status ValidateKeyAlias(std::string_view alias);
+
 struct IdentityOutput {
   // Which formats to write; default all three.
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};

@@ -304,6 +304,7 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
   if (!store.unsupported_entries.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the store holds entries JKS cannot carry");
   }
+  CM_RETURN_IF_ERROR(CheckAliases(store));
   CM_ASSIGN_OR_RETURN(auto pw16, Utf16Be(password.reveal()));
   ByteWriter w;
   w.U32(kJksMagic);
@@ -311,7 +312,6 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
   w.U32(static_cast<uint32_t>(store.size()));
   auto created = [&](TimePoint t) { return ToMillis(t == TimePoint{} ? now : t); };
   for (const auto& e : store.keys) {
-    CM_RETURN_IF_ERROR(ValidateAlias(e.alias));
     if (e.chain.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("key entry '{}' has no certificate", e.alias));
@@ -333,7 +333,6 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
     }
   }
   for (const auto& e : store.trusted) {
-    CM_RETURN_IF_ERROR(ValidateAlias(e.alias));
     w.U32(kTrustedCertTag);
     w.Utf(NormalizeAlias(e.alias));
     w.I64(created(e.created));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,27 @@ Status CheckNewStorePassword(std::string_view password) {
     return bad(
         "must not begin or end with a space: Kafka and librdkafka trim it from their "
         "configuration files");
+  }
+  return {};
+}
+
+Status CheckAliases(const KeyStore& store) {
+  std::set<std::string> seen;
+  const auto check = [&](const std::string& alias) -> Status {
+    CM_RETURN_IF_ERROR(ValidateAlias(alias));
+    if (!seen.insert(NormalizeAlias(alias)).second) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("alias '{}' names two entries (aliases are not case-sensitive); "
+                                   "Java would keep only one",
+                                   alias));
+    }
+    return {};
+  };
+  for (const auto& e : store.keys) {
+    CM_RETURN_IF_ERROR(check(e.alias));
+  }
+  for (const auto& e : store.trusted) {
+    CM_RETURN_IF_ERROR(check(e.alias));
   }
   return {};
 }

@@ -56,6 +56,11 @@ inline constexpr const char* kCaAlias = "caroot";
 std::string NormalizeAlias(std::string_view alias);
 // An alias must be non-empty, at most 128 characters, printable, no NUL.
 Status ValidateAlias(std::string_view alias);
+// Every alias of `store` is valid and none is used twice (compared as Java
+// does, case-insensitively): Java keeps one entry per alias, so a key entry
+// sharing the CA's alias would vanish from the keystore. What the store
+// writers check before writing anything.
+Status CheckAliases(const KeyStore& store);
 
 // Store passwords must be at least this long: keytool refuses shorter ones.
 inline constexpr size_t kMinStorePasswordLength = 6;

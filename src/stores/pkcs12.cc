@@ -108,6 +108,7 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
     return MakeError(ErrorCode::kInvalidArgument,
                      "a PKCS#12 store holding private keys cannot be passwordless");
   }
+  CM_RETURN_IF_ERROR(CheckAliases(store));
   const bool legacy = options.profile == Pkcs12Profile::kLegacy;
   const int key_nid = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc;
   const int cert_nid =
@@ -152,7 +153,6 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
   };
 
   for (const auto& e : store.keys) {
-    CM_RETURN_IF_ERROR(ValidateAlias(e.alias));
     if (e.chain.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("key entry '{}' has no certificate", e.alias));
@@ -179,7 +179,6 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
     CM_RETURN_IF_ERROR(AddLocalKeyId(key, key_id));
   }
   for (const auto& t : store.trusted) {
-    CM_RETURN_IF_ERROR(ValidateAlias(t.alias));
     CM_RETURN_IF_ERROR(add_ca_cert(t.certificate));
   }
 

@@ -63,6 +63,40 @@ identities:
   EXPECT_TRUE(m->identities[1].pkcs12.passwordless);
 }
 
+// subject and alias: templates with {name} and (in groups) {n}, from the
+// defaults or per identity.
+TEST(ManifestTest, SubjectAndAliasTemplates) {
+  auto m = ParseManifest(R"(
+defaults:
+  subject: "CN={name},OU=Kafka,O=Acme"
+identities:
+  - name: broker-{n}
+    count: 2
+    start: 7
+    alias: "Node-{n}"
+  - name: app
+    subject: "CN=app,OU=Apps,O=Acme"
+  - name: plain
+    subject: "CN={name}"
+)",
+                         "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  ASSERT_EQ(m->identities.size(), 4u);
+  ASSERT_TRUE(m->identities[0].subject.has_value());
+  EXPECT_EQ(m->identities[0].subject->ToString(), "CN=broker-7,OU=Kafka,O=Acme");
+  EXPECT_EQ(m->identities[1].subject->ToString(), "CN=broker-8,OU=Kafka,O=Acme");
+  EXPECT_EQ(m->identities[0].alias, "node-7");  // lower-cased, as Java stores it
+  EXPECT_EQ(m->identities[1].alias, "node-8");
+  EXPECT_EQ(m->identities[2].subject->ToString(), "CN=app,OU=Apps,O=Acme");
+  EXPECT_EQ(m->identities[2].alias, "");
+  EXPECT_EQ(m->identities[3].subject->ToString(), "CN=plain");
+
+  auto none = ParseManifest("identities:\n  - name: a\n", "m.yaml");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->identities[0].subject.has_value());
+  EXPECT_EQ(none->identities[0].alias, "");
+}
+
 TEST(ManifestTest, ThousandNodesFromOneGroup) {
   auto m = ParseManifest("identities:\n  - name: n-{n}\n    count: 1000\n", "big.yaml");
   ASSERT_TRUE(m);
@@ -99,6 +133,19 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
        "m.yaml:3:18: identities[0].p12_profile: unknown PKCS#12 profile 'ancient'"},
       {"defaults:\n  passwordless_truststore: maybe\nidentities:\n  - name: a\n",
        "m.yaml:2:28: defaults.passwordless_truststore: expected true or false"},
+      {"identities:\n  - name: a\n    subject: 'CN=a,XX=b'\n",
+       "m.yaml:3:14: identities[0].subject: unknown attribute"},
+      {"defaults:\n  subject: 'CN=node-{n}'\nidentities:\n  - name: a\n",
+       "m.yaml:2:12: defaults.subject: {n} stands for the number in a group, and 'a' is not one"},
+      {"identities:\n  - name: a\n    alias: CARoot\n",
+       "m.yaml:3:12: identities[0].alias: alias 'caroot' is taken by the CA certificates"},
+      {"identities:\n  - name: a-{n}\n    count: 2\n    alias: caroot-{n}\n",
+       "identities[0].alias: alias 'caroot-1' is taken"},
+      {"identities:\n  - name: caroot\n",
+       "m.yaml:2:11: identities[0].name: alias 'caroot' is taken by the CA certificates in the "
+       "stores (caroot, caroot-2, ...): give the key entry another one (as the default alias; "
+       "give this identity an alias)"},
+      {"identities:\n  - name: a\n    alias: [x]\n", "identities[0].alias: expected a string"},
   };
   for (const auto& c : cases) {
     auto m = ParseManifest(c.yaml, "m.yaml");

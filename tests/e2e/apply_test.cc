@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "e2e/cli_helpers.h"
 
 namespace certmint::testing {
@@ -141,6 +142,79 @@ identities:
             std::string::npos)
       << dry.out;
   EXPECT_NE(dry.out.find("keep    app"), std::string::npos) << dry.out;
+}
+
+// subject (Kafka's principal, which ACLs name) and the key entry's alias
+// from the manifest; a change re-issues with the reason; an identity issued
+// by hand with the same subject and alias is adopted as it is.
+TEST_F(ApplyTest, SubjectAndAliasFromTheManifest) {
+  InitCa();
+  auto by_hand = Certmint({"issue", "app", "--dir", "pki", "--subject", "CN=app,OU=Apps,O=Acme",
+                           "--alias", "app-key", "--role", "client", "--out", "certs",
+                           "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(by_hand.exit_code, 0) << by_hand.err;
+  const std::string manifest = R"(
+defaults:
+  subject: "CN={name},OU=Kafka,O=Acme"
+identities:
+  - name: broker-{n}
+    count: 2
+    alias: "Broker-{n}"
+  - name: app
+    role: client
+    subject: "CN=app,OU=Apps,O=Acme"
+    alias: app-key
+)";
+  WriteManifest(manifest);
+  auto first = ApplyJson();
+  EXPECT_EQ(first["summary"]["created"], 2);
+  EXPECT_EQ(first["summary"]["kept"], 1) << "the identity made by hand matches";
+  const auto subject = [&](const std::string& id) {
+    return TrimAsciiSpace(Openssl({"x509", "-in", "certs/" + id + "/" + id + ".crt", "-noout", "-subject",
+                         "-nameopt", "RFC2253"})
+                    .out);
+  };
+  EXPECT_EQ(subject("broker-2"), "subject=CN=broker-2,OU=Kafka,O=Acme");
+  EXPECT_EQ(subject("app"), "subject=CN=app,OU=Apps,O=Acme");
+  // The stores hold the key under the manifest's alias, beside caroot.
+  const auto aliases = [&](const std::string& id, const std::string& store) {
+    auto r = Certmint({"inspect", "certs/" + id + "/" + store, "--password-file",
+                       "certs/" + id + "/password", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    const auto listed = nlohmann::json::parse(r.out);
+    for (const auto& e : listed[0]["entries"]) {
+      out.push_back(e["alias"].get<std::string>() + ":" + e["type"].get<std::string>());
+    }
+    return out;
+  };
+  for (const char* store : {"keystore.jks", "keystore.p12"}) {
+    EXPECT_EQ(aliases("broker-1", store),
+              (std::vector<std::string>{"broker-1:PrivateKeyEntry", "caroot:trustedCertEntry"}))
+        << store;
+  }
+  EXPECT_EQ(ApplyJson()["summary"]["kept"], 3) << "a re-apply is a no-op";
+
+  std::string changed = manifest;
+  changed.replace(changed.find("OU=Kafka"), 8, "OU=Brokers");
+  changed.replace(changed.find("alias: app-key"), 14, "alias: app-2");
+  WriteManifest(changed);
+  auto dry = Apply({"--dry-run"});
+  EXPECT_NE(dry.out.find("renew   broker-1  (subject changed: CN=broker-1,OU=Kafka,O=Acme -> "
+                         "CN=broker-1,OU=Brokers,O=Acme)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("renew   app  (alias changed: app-key -> app-2)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_EQ(ApplyJson()["summary"]["renewed"], 3);
+  EXPECT_EQ(subject("broker-1"), "subject=CN=broker-1,OU=Brokers,O=Acme");
+  EXPECT_EQ(aliases("app", "keystore.jks").front(), "app-2:PrivateKeyEntry");
+  // `renew` keeps what apply wrote.
+  auto renew = Certmint({"renew", "app", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                         "ca.pass"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  EXPECT_EQ(ApplyJson()["summary"]["kept"], 3);
 }
 
 TEST_F(ApplyTest, AddingANodeIssuesOnlyThatNode) {

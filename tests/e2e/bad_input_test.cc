@@ -159,6 +159,24 @@ TEST_F(BadInputTest, UnknownStoreProfiles) {
                 kUsage, {"--p12-profile", "unknown PKCS#12 profile 'java'"}, "out.p12");
 }
 
+// A key entry under the CA's alias would vanish from the keystore (Java
+// keeps one entry per alias): refused before anything is signed.
+TEST_F(BadInputTest, KeyAliasTakenByTheCa) {
+  InitCa();
+  ExpectRefused(Certmint(Issue({"--alias", "CARoot", "--password-file", "store.pass"})), kUsage,
+                {"--alias", "alias 'caroot' is taken by the CA certificates"}, "certs/n1");
+  ExpectRefused(Certmint({"issue", "caroot", "--dir", "pki", "--out", "certs",
+                          "--ca-password-file", "ca.pass", "--password-file", "store.pass"}),
+                kUsage, {"the default alias, NAME (set --alias)", "alias 'caroot' is taken"},
+                "certs/caroot");
+  ExpectRefused(Certmint(Issue({"--alias", "caroot-2", "--password-file", "store.pass"})), kUsage,
+                {"alias 'caroot-2' is taken"}, "certs/n1");
+  auto list = Certmint({"list", "--dir", "pki", "--all", "--json"});
+  EXPECT_EQ(list.out.find("\"name\""), std::string::npos) << "nothing signed: " << list.out;
+  EXPECT_EQ(Certmint(Issue({"--alias", "caroot-x", "--password-file", "store.pass"})).exit_code,
+            0);
+}
+
 TEST_F(BadInputTest, NoCaPasswordAndNoTerminal) {
   ExpectRefused(Certmint({"ca", "init", "--dir", "pki"}), kUsage,
                 {"no CA password", "--ca-password-file", "CERTMINT_CA_PASSWORD"}, "pki");

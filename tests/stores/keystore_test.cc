@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "stores/jks.h"
+#include "stores/pkcs12.h"
+#include "stores/store_fixture.h"
+
 namespace certmint {
 namespace {
 
@@ -12,6 +16,28 @@ TEST(KeyStoreTest, AliasesArePrintableAndBounded) {
   EXPECT_FALSE(ValidateAlias(std::string(129, 'a')));
   EXPECT_FALSE(ValidateAlias("a\nb"));
   EXPECT_EQ(NormalizeAlias("CARoot"), "caroot");
+}
+
+// Java keeps one entry per alias (compared case-insensitively): a store
+// naming two entries alike would lose one, so the writers refuse it.
+TEST(KeyStoreTest, WritersRefuseAnAliasUsedTwice) {
+  testing::StoreFixture f;
+  KeyStore store = f.Keystore();
+  ASSERT_TRUE(CheckAliases(store));
+  store.keys[0].alias = "caRoot";  // the trusted entry is "CARoot"
+  ASSERT_FALSE(CheckAliases(store));
+  EXPECT_NE(CheckAliases(store).error().ToString().find("alias 'CARoot' names two entries"),
+            std::string::npos)
+      << CheckAliases(store).error().ToString();
+  const SecretString pw("store-password");
+  auto jks = WriteJks(store, pw, std::chrono::system_clock::now());
+  ASSERT_FALSE(jks);
+  EXPECT_EQ(jks.error().code(), ErrorCode::kInvalidArgument);
+  auto p12 = WritePkcs12(store, pw, Pkcs12Options{});
+  ASSERT_FALSE(p12);
+  EXPECT_EQ(p12.error().code(), ErrorCode::kInvalidArgument);
+  store.keys[0].alias = "";
+  EXPECT_FALSE(CheckAliases(store));  // every alias is still validated
 }
 
 TEST(KeyStoreTest, NewStorePasswordsMustWorkInJavaAndKafka) {
