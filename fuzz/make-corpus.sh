@@ -61,6 +61,17 @@ cp csr/c1.csr "$c/csr/certmint.csr"
 # manifest: the example and a small one
 cp "$root/../examples/kafka-cluster.yaml" "$c/manifest/kafka-cluster.yaml"
 printf 'identities:\n  - name: n-{n}\n    count: 3\n    ip: [10.0.0.{n}]\n' > "$c/manifest/group.yaml"
+cat > "$c/manifest/subject_alias.yaml" <<'YAML'
+defaults:
+  subject: "CN={name},OU=Kafka,O=Acme"
+identities:
+  - name: broker-{n}
+    count: 3
+    alias: "Broker-{n}"
+  - name: app
+    subject: "/O=Acme/CN=app"
+    alias: app-key
+YAML
 
 # crl: certmint PEM and DER with a revoked entry
 "$certmint" revoke node --dir pki --reason key-compromise >/dev/null

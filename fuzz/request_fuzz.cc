@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   o.kdf_iterations = 1000;
   world->ca.emplace(CertificateAuthority::Init(dir + "/pki", o, SecretString("fuzz-pass")).value());
   world->inventory = OpenInventory(dir + "/pki").value();
-  world->service.emplace(*world->ca, std::vector<Certificate>{}, world->inventory.get());
+  world->service.emplace(ServiceCa{*world->ca, {}, std::nullopt}, world->inventory.get());
   return 0;
 }
 
