@@ -133,8 +133,9 @@ Status RunRotate(const RotateArgs& a) {
       "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
       "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
       "then certmint ca retire. See docs/ca-rotation.md.\n"
-      "A running certmint serve: restart it now (until the retirement it also presents\n"
-      "{}), and let every enrolled node renew before the retirement.\n",
+      "A running certmint serve: reload it now (SIGHUP) or restart it (until the retirement\n"
+      "it also presents {}), and let every enrolled node renew\n"
+      "before the retirement; reload it again after.\n",
       fresh.certificate().Subject().ToString(), o.key_spec.ToString(), a.dir,
       PreviousCaDir(a.dir), CrossCertificatePath(a.dir));
   return {};
@@ -198,7 +199,8 @@ Status RunRetire(const RetireArgs& a) {
   }
   CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, now));
   std::cout << fmt::format("Retired the previous CA (kept in {}). Run certmint apply to drop it "
-                           "from every truststore.\n",
+                           "from every truststore, and reload a running certmint serve "
+                           "(SIGHUP).\n",
                            where);
   return {};
 }
@@ -261,8 +263,8 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   retire->add_flag("--force", ret->force, "Retire without these checks");
   retire->footer(
       "Refused while the inventory holds a current, unexpired certificate of the previous CA\n"
-      "(nodes enrolled through certmint serve, and the service's own until it is restarted)\n"
-      "or, with --out, while an identity there has one.\n"
+      "(nodes enrolled through certmint serve, and the service's own until it is reloaded\n"
+      "with SIGHUP or restarted) or, with --out, while an identity there has one.\n"
       "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
   return FromStatus([init, args, rotate, rot, retire, ret]() -> Status {
