@@ -31,6 +31,7 @@ struct ApplyArgs {
   // Capped, so that a large machine does not start thousands of threads.
   int jobs = static_cast<int>(std::min(4 * std::max(1u, std::thread::hardware_concurrency()), 256u));
   bool dry_run = false;
+  bool prune = false;
   bool json = false;
   std::string password_file;
   std::string ca_password_file;
@@ -123,6 +124,20 @@ Status RunApply(const ApplyArgs& args) {
       }
     }
   }
+  // Identity directories the manifest does not name: listed, and with
+  // --prune revoked and removed.
+  const std::vector<UnlistedIdentity> unlisted = FindUnlisted(manifest, args.out);
+  const auto unlisted_reason = [&](const UnlistedIdentity& u) {
+    const std::string cert =
+        u.certificate ? fmt::format("serial {}, valid until {}", u.certificate->SerialHex(),
+                                    FormatUtc(u.certificate->NotAfter()))
+                      : "unreadable";
+    return args.prune ? fmt::format("not in the manifest ({}): revoke, remove the directory",
+                                    cert)
+                      : fmt::format("not in the manifest ({}); --prune revokes and removes it",
+                                    cert);
+  };
+  const char* unlisted_action = args.prune ? "remove" : "unlisted";
   int counts[4] = {0, 0, 0, 0};
   nlohmann::json plan_json = nlohmann::json::array();
   for (const auto& item : plan) {
@@ -131,6 +146,12 @@ Status RunApply(const ApplyArgs& args) {
       plan_json.push_back({{"name", item.spec->name},
                            {"action", PlanActionName(item.action)},
                            {"reason", item.reason}});
+    }
+  }
+  for (const auto& u : unlisted) {
+    if (args.json) {
+      plan_json.push_back(
+          {{"name", u.name}, {"action", unlisted_action}, {"reason", unlisted_reason(u)}});
     }
   }
   if (!args.json) {
@@ -142,21 +163,53 @@ Status RunApply(const ApplyArgs& args) {
       std::cout << fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
                                item.reason);
     }
+    for (const auto& u : unlisted) {
+      std::cout << fmt::format("  {:<6}  {}  ({})\n", unlisted_action, u.name, unlisted_reason(u));
+    }
     std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep", counts[0], counts[1],
                              counts[2]);
-    std::cout << (counts[3] ? fmt::format(", {} truststores to update\n", counts[3]) : "\n");
+    std::cout << (counts[3] ? fmt::format(", {} truststores to update", counts[3]) : "");
+    std::cout << (unlisted.empty() ? "\n"
+                  : args.prune     ? fmt::format(", {} to remove\n", unlisted.size())
+                                   : fmt::format(", {} not in the manifest\n", unlisted.size()));
   }
   const size_t todo = static_cast<size_t>(counts[0] + counts[1] + counts[3]);
+  size_t removed = 0;
+  if (!args.dry_run && args.prune && !unlisted.empty()) {
+    std::unique_ptr<Inventory> inv;
+    if (ca_cert && fs::Exists(InventoryPath(args.dir))) {
+      CM_ASSIGN_OR_RETURN(inv, OpenInventory(args.dir));
+    }
+    for (const auto& u : unlisted) {
+      CM_RETURN_IF_ERROR(WithContext(PruneIdentity(u, args.out, inv.get(), now),
+                                     "removing " + u.name));
+      ++removed;
+      if (!args.json) {
+        std::cout << fmt::format("removed {}\n", u.name);
+      }
+    }
+    if (!args.json && inv) {
+      std::cout << fmt::format("Revoked in the inventory; publish a new CRL where your clients "
+                               "check one: certmint crl --dir {} --out FILE\n",
+                               args.dir);
+    }
+  }
   if (args.dry_run || todo == 0) {
     if (args.json) {
       PrintJson(nlohmann::json{{"dry_run", args.dry_run},
                                {"create_ca", !ca_cert.has_value()},
                                {"plan", plan_json},
                                {"summary",
-                                {{"created", 0}, {"renewed", 0}, {"kept", counts[2]}, {"failed", 0}}}}
+                                {{"created", 0},
+                                 {"renewed", 0},
+                                 {"kept", counts[2]},
+                                 {"removed", removed},
+                                 {"failed", 0}}}}
                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
-      std::cout << (args.dry_run ? "Dry run: nothing written.\n" : "Nothing to do.\n");
+      std::cout << (args.dry_run ? "Dry run: nothing written.\n"
+                    : removed > 0 ? "Nothing else to do.\n"
+                                  : "Nothing to do.\n");
     }
     return {};
   }
@@ -208,6 +261,7 @@ Status RunApply(const ApplyArgs& args) {
                                {"renewed", summary.renewed},
                                {"trust_updated", summary.trust_updated},
                                {"kept", summary.kept},
+                               {"removed", removed},
                                {"failed", summary.failures.size()},
                                {"seconds", secs}}},
                              {"failures", failures}}
@@ -216,6 +270,7 @@ Status RunApply(const ApplyArgs& args) {
     std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed", secs,
                              summary.created, summary.renewed, summary.kept,
                              summary.failures.size());
+    std::cout << (removed > 0 ? fmt::format(", {} removed", removed) : "");
     std::cout << (summary.trust_updated
                       ? fmt::format(", {} truststores updated\n", summary.trust_updated)
                       : "\n");
@@ -248,6 +303,9 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--out", a->out, "Where the identity directories live")->capture_default_str();
   cmd->add_option("--jobs,-j", a->jobs, "Identities issued in parallel (default: four per hardware thread, at most 256)")->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "Print the plan; write nothing");
+  cmd->add_flag("--prune", a->prune,
+                "Revoke (in the inventory) and remove identity directories under --out that the "
+                "manifest no longer names; without it they are only listed");
   cmd->add_flag("--json", a->json, "Print the plan and summary as JSON");
   cmd->add_option("--password-file", a->password_file,
                   "One store password for every identity, 6+ printable ASCII characters (else "
@@ -259,10 +317,14 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   AddArgvPasswordTraps(cmd);
   cmd->footer(
       "Creates the CA if absent; issues every identity that is missing; re-issues one whose SANs,\n"
-      "role, key type or formats changed, that is incomplete, issued by another CA, or inside\n"
-      "the renewal window; leaves the rest untouched, byte for byte. Each identity is replaced\n"
-      "in one atomic exchange, so a killed apply leaves every identity old or new, never half;\n"
-      "the next apply finishes the job. Nothing to do needs no password.\n\n"
+      "role, key type, formats, subject, alias or PKCS#12 options changed, that is incomplete,\n"
+      "issued by another CA, or inside the renewal window; leaves the rest untouched, byte for\n"
+      "byte. Each identity is replaced in one atomic exchange, so a killed apply leaves every\n"
+      "identity old or new, never half; the next apply finishes the job. Nothing to do needs no\n"
+      "password.\n"
+      "Identities under --out that the manifest does not name are listed as unlisted (their\n"
+      "certificates still work until they expire); --prune revokes them in the inventory\n"
+      "(cessationOfOperation) and removes their directories. Check with --dry-run first.\n\n"
       "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
       "--ca-password-file ca.pass");
   return FromStatus([cmd, a]() -> Status {

@@ -116,6 +116,19 @@ Status ApplyOne(const CertificateAuthority& ca, const PlanItem& item,
 
 }  // namespace
 
+Status PruneIdentity(const UnlistedIdentity& identity, const std::string& out_dir,
+                     Inventory* inventory, TimePoint now) {
+  if (inventory != nullptr && identity.certificate) {
+    constexpr int kCessationOfOperation = 5;  // RFC 5280 §5.3.1
+    auto revoked = inventory->Revoke(identity.certificate->SerialHex(), kCessationOfOperation, now);
+    if (!revoked && revoked.error().code() != ErrorCode::kNotFound &&
+        revoked.error().code() != ErrorCode::kAlreadyExists) {
+      return tl::unexpected(revoked.error());
+    }
+  }
+  return fs::RemoveDirAtomically(out_dir + "/" + identity.name);
+}
+
 Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
                          const RenewOptions& options, const RenewalSigner& signer) {
   CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(out_dir, name));

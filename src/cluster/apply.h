@@ -38,6 +38,14 @@ struct ApplySummary {
   std::vector<std::pair<std::string, Error>> failures;
 };
 
+// `apply --prune`: revokes an unlisted identity's certificate in `inventory`
+// (cessationOfOperation; skipped when the inventory does not know it or
+// `inventory` is null), then removes its directory in one step. Revoked
+// first, so that an interrupted prune never leaves a valid certificate
+// nobody tracks; the next prune finishes it.
+Status PruneIdentity(const UnlistedIdentity& identity, const std::string& out_dir,
+                     Inventory* inventory, TimePoint now);
+
 struct RenewOptions {
   bool keep_key = false;
   std::optional<int> days;  // default: the old certificate's validity period

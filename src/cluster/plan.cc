@@ -1,6 +1,7 @@
 #include "cluster/plan.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -189,6 +190,25 @@ Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::stri
     }
   }
   return plan;
+}
+
+std::vector<UnlistedIdentity> FindUnlisted(const Manifest& manifest, const std::string& out_dir) {
+  std::set<std::string> listed;
+  for (const auto& spec : manifest.identities) {
+    listed.insert(spec.name);
+  }
+  std::vector<UnlistedIdentity> out;
+  for (const auto& name : ListIdentities(out_dir)) {
+    if (listed.count(name) != 0) {
+      continue;
+    }
+    UnlistedIdentity u{name, std::nullopt};
+    if (auto state = ReadIdentityState(out_dir, name); state && *state) {
+      u.certificate = (*state)->certificate;
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 }  // namespace certmint

@@ -47,4 +47,13 @@ struct PlanContext {
 Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::string& out_dir,
                                        const PlanContext& context);
 
+// An identity directory under OUT that the manifest does not name: a node
+// taken out of the cluster (whose certificate still works until it expires),
+// or a name mistyped in the manifest.
+struct UnlistedIdentity {
+  std::string name;
+  std::optional<Certificate> certificate;  // none when it cannot be read
+};
+std::vector<UnlistedIdentity> FindUnlisted(const Manifest& manifest, const std::string& out_dir);
+
 }  // namespace certmint

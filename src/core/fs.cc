@@ -263,6 +263,19 @@ Status StagingDir::CommitReplacing() {
   return {};
 }
 
+Status RemoveDirAtomically(const std::string& path) {
+  if (!Exists(path)) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("{} does not exist", path));
+  }
+  // An empty staging directory, which a directory may be renamed over; its
+  // destructor removes what it then holds.
+  CM_ASSIGN_OR_RETURN(auto doomed, StagingDir::Create(path));
+  if (::rename(path.c_str(), doomed.path().c_str()) != 0) {
+    return MakeError(ErrorCode::kIo, fmt::format("removing {}: {}", path, Errno(errno)));
+  }
+  return FsyncDir(Dirname(path));
+}
+
 int RemoveStaleStaging(const std::string& dir) {
   int removed = 0;
   std::error_code ec;

@@ -82,6 +82,12 @@ class StagingDir {
   bool committed_ = false;
 };
 
+// Removes the directory `path` as one step: it is renamed to a staging name
+// beside it (which RemoveStaleStaging clears if the rest is interrupted),
+// the parent synced, then its contents deleted. Readers see it whole or not
+// at all. kNotFound when it does not exist.
+Status RemoveDirAtomically(const std::string& path);
+
 // Removes leftovers of interrupted writes in `dir`: entries named
 // ".*.tmp-XXXXXX" (staging directories and temporary files). Returns how
 // many were removed.

@@ -105,5 +105,25 @@ TEST(FsTest, StagingDirCommitsWholeOrNothing) {
   EXPECT_FALSE(onto_empty->Commit());
 }
 
+// A directory goes in one rename (to a staging name, which the cleanup of
+// interrupted writes removes), then its contents.
+TEST(FsTest, RemoveDirAtomicallyLeavesNothing) {
+  TempDir tmp;
+  ASSERT_TRUE(fs::EnsureDir(tmp / "id/sub"));
+  ASSERT_TRUE(fs::WriteFileAtomic(tmp / "id/sub/a", "1", fs::kPrivateFile));
+  ASSERT_TRUE(fs::WriteFileAtomic(tmp / "keep", "2", fs::kPrivateFile));
+  ASSERT_TRUE(fs::RemoveDirAtomically(tmp / "id"));
+  EXPECT_EQ(ListDir(tmp.path()), std::vector<std::string>{"keep"});
+  auto missing = fs::RemoveDirAtomically(tmp / "id");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+
+  // What an interrupted removal leaves is a staging name, which
+  // RemoveStaleStaging clears.
+  ASSERT_TRUE(fs::EnsureDir(tmp / ".id.tmp-abc123"));
+  EXPECT_EQ(fs::RemoveStaleStaging(tmp.path()), 1);
+  EXPECT_EQ(ListDir(tmp.path()), std::vector<std::string>{"keep"});
+}
+
 }  // namespace
 }  // namespace certmint

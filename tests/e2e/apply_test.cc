@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -215,6 +216,68 @@ identities:
                          "ca.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   EXPECT_EQ(ApplyJson()["summary"]["kept"], 3);
+}
+
+// A node taken out of the manifest: listed (its certificate still works),
+// and with --prune revoked in the inventory and its directory removed; the
+// other identities are left as they were.
+TEST_F(ApplyTest, UnlistedIdentitiesAreListedAndPrunedOnRequest) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  const std::string serial =
+      TrimAsciiSpace(Openssl({"x509", "-in", "certs/broker-3/broker-3.crt", "-noout", "-serial"})
+                         .out)
+          .substr(7);
+  std::string shrunk = kThreeBrokers;
+  shrunk.replace(shrunk.find("count: 3"), 8, "count: 2");
+  WriteManifest(shrunk);
+  const auto before = Snapshot();
+
+  auto listed = Apply();
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("unlisted  broker-3  (not in the manifest (serial "),
+            std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.out.find("--prune revokes and removes it"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find(", 1 not in the manifest"), std::string::npos) << listed.out;
+  EXPECT_EQ(Snapshot(), before) << "without --prune nothing changes";
+
+  auto dry = ApplyJson({"--prune", "--dry-run"});
+  bool planned = false;
+  for (const auto& item : dry["plan"]) {
+    planned = planned || (item["name"] == "broker-3" && item["action"] == "remove");
+  }
+  EXPECT_TRUE(planned) << dry.dump(2);
+  EXPECT_EQ(Snapshot(), before) << "a dry run writes nothing";
+
+  auto pruned = ApplyJson({"--prune"});
+  EXPECT_EQ(pruned["summary"]["removed"], 1) << pruned.dump(2);
+  EXPECT_FALSE(stdfs::exists(Path("certs/broker-3")));
+  auto after = Snapshot();
+  for (const auto& [path, bytes] : before) {
+    if (path.find("/broker-3/") == std::string::npos) {
+      EXPECT_EQ(after[path], bytes) << path << " changed";
+    }
+  }
+  for (const auto& e : stdfs::directory_iterator(Path("certs"))) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  // Revoked (cessationOfOperation), so the next CRL lists it.
+  bool revoked = false;
+  auto list = Certmint({"list", "--dir", "pki", "--all", "--json"});
+  for (const auto& row : nlohmann::json::parse(list.out)) {
+    std::string hex = row["serial"].get<std::string>();  // with colons; openssl's has none
+    hex.erase(std::remove(hex.begin(), hex.end(), ':'), hex.end());
+    revoked = revoked || (hex == serial && row["status"] == "revoked");
+  }
+  EXPECT_TRUE(revoked) << list.out;
+  auto crl = Certmint({"crl", "--dir", "pki", "--out", "now.crl", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(crl.exit_code, 0) << crl.err;
+  auto text = Openssl({"crl", "-in", "now.crl", "-noout", "-text"});
+  EXPECT_NE(text.out.find("Serial Number: " + serial), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Cessation Of Operation"), std::string::npos) << text.out;
+  // Nothing left to prune.
+  EXPECT_EQ(ApplyJson({"--prune"})["summary"]["removed"], 0);
 }
 
 TEST_F(ApplyTest, AddingANodeIssuesOnlyThatNode) {
