@@ -164,7 +164,8 @@ Status RunRetire(const RetireArgs& a) {
     if (!stale.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("still signed by the previous CA: {}. Run certmint apply (and "
-                                   "deploy) first, or --force",
+                                   "deploy) first (apply --prune for identities the manifest no "
+                                   "longer names), or --force",
                                    stale));
     }
   }
