@@ -138,6 +138,24 @@ Status RunApply(const ApplyArgs& args) {
                                     cert);
   };
   const char* unlisted_action = args.prune ? "remove" : "unlisted";
+  // A CA that ends before the certificates it would issue: they are cut
+  // short, and only a rotation gives them their full validity.
+  std::vector<std::string> warnings;
+  if (ca_cert && !RotationInProgress(args.dir)) {
+    int longest = 0;
+    for (const auto& spec : manifest.identities) {
+      longest = std::max(longest, spec.days);
+    }
+    if (ca_cert->NotAfter() < now + std::chrono::hours(24) * longest) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::hours>(ca_cert->NotAfter() - now).count() / 24;
+      warnings.push_back(fmt::format(
+          "the CA expires on {} ({} days left): certificates end with it, and once they are "
+          "inside the renewal window apply cannot renew them; rotate the CA: certmint ca rotate "
+          "--dir {} (docs/ca-rotation.md)",
+          FormatUtc(ca_cert->NotAfter()), std::max<long long>(left, 0), args.dir));
+    }
+  }
   int counts[4] = {0, 0, 0, 0};
   nlohmann::json plan_json = nlohmann::json::array();
   for (const auto& item : plan) {
@@ -155,6 +173,9 @@ Status RunApply(const ApplyArgs& args) {
     }
   }
   if (!args.json) {
+    for (const auto& w : warnings) {
+      std::cout << "warning: " << w << "\n";
+    }
     if (!ca_cert) {
       std::cout << fmt::format("  create  CA in {} ({}, {})\n", args.dir,
                                manifest.ca.subject.ToString(), manifest.ca.key_type.ToString());
@@ -198,6 +219,7 @@ Status RunApply(const ApplyArgs& args) {
     if (args.json) {
       PrintJson(nlohmann::json{{"dry_run", args.dry_run},
                                {"create_ca", !ca_cert.has_value()},
+                               {"warnings", warnings},
                                {"plan", plan_json},
                                {"summary",
                                 {{"created", 0},
@@ -255,6 +277,7 @@ Status RunApply(const ApplyArgs& args) {
     }
     PrintJson(nlohmann::json{{"dry_run", false},
                              {"create_ca", !ca_cert.has_value()},
+                             {"warnings", warnings},
                              {"plan", plan_json},
                              {"summary",
                               {{"created", summary.created},

@@ -114,7 +114,13 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
   if (not_after <= now) {
     return renew(fmt::format("expired on {}", FormatUtc(not_after)));
   }
-  if (not_after - now < std::chrono::hours(24) * window_days) {
+  // A certificate cannot outlive its CA: one that already ends with the CA
+  // is kept inside the window, since re-issuing it would gain nothing (and
+  // every apply would re-issue it again). Only a CA rotation helps then.
+  const bool in_window = not_after - now < std::chrono::hours(24) * window_days;
+  const bool can_extend =
+      !ca || std::min(now + std::chrono::hours(24) * spec.days, ca->NotAfter()) > not_after;
+  if (in_window && can_extend) {
     return renew(fmt::format("{} days left, inside the {}-day renewal window", left, window_days));
   }
   std::vector<std::string> want_trust;
@@ -127,7 +133,10 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
                               want_trust.size() == 1 ? "" : "s", state->trusted.size());
     return item;
   }
-  item.reason = fmt::format("valid until {}, {} days left", FormatUtc(not_after), left);
+  item.reason = fmt::format("valid until {}, {} days left{}", FormatUtc(not_after), left,
+                            in_window ? "; it ends with the CA, which only a CA rotation can "
+                                        "extend"
+                                      : "");
   return item;
 }
 

@@ -280,6 +280,41 @@ TEST_F(ApplyTest, UnlistedIdentitiesAreListedAndPrunedOnRequest) {
   EXPECT_EQ(ApplyJson({"--prune"})["summary"]["removed"], 0);
 }
 
+// A CA closer to its end than the renewal window: certificates end with it,
+// so re-issuing them would gain nothing. apply keeps them (a re-apply stays
+// a no-op instead of re-issuing everything every time) and says to rotate.
+TEST_F(ApplyTest, CertificatesCutShortByTheCaAreNotReissuedAgainAndAgain) {
+  WriteManifest(R"(
+ca:
+  days: 20
+  renewal_window_days: 30
+identities:
+  - name: broker-{n}
+    count: 2
+)");
+  auto first = ApplyJson();
+  EXPECT_EQ(first["summary"]["created"], 2);
+  const auto before = Snapshot();
+  auto second = ApplyJson();
+  EXPECT_EQ(second["summary"]["kept"], 2) << second.dump(2);
+  EXPECT_EQ(Snapshot(), before);
+  ASSERT_EQ(second["warnings"].size(), 1u) << second.dump(2);
+  EXPECT_NE(second["warnings"][0].get<std::string>().find("rotate the CA: certmint ca rotate"),
+            std::string::npos)
+      << second.dump(2);
+  EXPECT_NE(second["plan"][0]["reason"].get<std::string>().find(
+                "it ends with the CA, which only a CA rotation can extend"),
+            std::string::npos)
+      << second.dump(2);
+  // After a rotation the new CA can give them their full validity.
+  auto rot = Certmint({"ca", "rotate", "--dir", "pki", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(rot.exit_code, 0) << rot.err;
+  EXPECT_EQ(ApplyJson()["summary"]["trust_updated"], 2);
+  auto reissued = ApplyJson();
+  EXPECT_EQ(reissued["summary"]["renewed"], 2) << reissued.dump(2);
+  EXPECT_TRUE(reissued["warnings"].empty()) << reissued.dump(2);
+}
+
 TEST_F(ApplyTest, AddingANodeIssuesOnlyThatNode) {
   WriteManifest(kThreeBrokers);
   ASSERT_EQ(Apply().exit_code, 0);
