@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -230,6 +232,63 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
                                               : TokenRefusal(*outcome, *token);
 }
 
+namespace {
+
+int DaysOf(const Certificate& cert) {
+  const auto validity = cert.NotAfter() - cert.NotBefore();
+  return std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
+}
+
+// Whether `cert` ends with the CA (known to `ca`) that issued it: its
+// validity was cut short by the CA's own end.
+bool EndsWithItsIssuer(const Certificate& cert, const ServiceCa& ca) {
+  std::vector<Certificate> known = ca.authority.Chain();
+  known.insert(known.end(), ca.trust.begin(), ca.trust.end());
+  return std::any_of(known.begin(), known.end(), [&](const Certificate& issuer) {
+    return cert.NotAfter() >= issuer.NotAfter() && IssuedBy(cert, issuer);
+  });
+}
+
+}  // namespace
+
+int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
+                                   const Certificate& current) {
+  // A renewal keeps the validity the node has; but a certificate the CA cut
+  // short (the CA was near its end) does not say what the node was granted,
+  // and keeping its length would shorten the node's certificates for good,
+  // even once a rotated CA could issue the full length.
+  if (!EndsWithItsIssuer(current, ca)) {
+    return DaysOf(current);
+  }
+  // What the node's enrollment token granted (the latest one, if several)...
+  if (auto tokens = inventory_->ListTokens(); tokens) {
+    const TokenRecord* latest = nullptr;
+    for (const auto& t : *tokens) {
+      if (t.grant.name == name && !t.used_at.empty() &&
+          (latest == nullptr || t.used_at > latest->used_at)) {
+        latest = &t;
+      }
+    }
+    if (latest != nullptr) {
+      return std::max(1, latest->grant.days);
+    }
+  }
+  // ...else (an identity issued with the CA, not enrolled) the longest of
+  // its certificates.
+  int days = DaysOf(current);
+  InventoryFilter filter;
+  filter.name = name;
+  if (auto history = inventory_->List(filter, std::chrono::system_clock::now()); history) {
+    for (const auto& r : *history) {
+      if (auto cert = Certificate::FromPem(r.certificate_pem)) {
+        days = std::max(days, DaysOf(*cert));
+      }
+    }
+  }
+  return days;
+}
+
 ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificate& peer,
                                      TimePoint now) {
   if (!peer.certificate) {
@@ -275,10 +334,8 @@ ApiResponse EnrollmentService::Renew(std::string_view body, const PeerCertificat
   if (sans.empty()) {
     sans = allowed;
   }
-  const auto validity = current.NotAfter() - current.NotBefore();
-  const int days = std::max<int>(
-      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
   const auto ca = this->ca();
+  const int days = GrantedDays(*ca, record->name, current);
   std::optional<Certificate> cert;
   if (auto r =
           Issue(*ca, record->name, csr->PublicKey(), sans, RoleOf(current), days, now, &cert);

@@ -92,6 +92,8 @@ class EnrollmentService {
                            std::optional<Certificate>* out);
   static ApiResponse Answer(const ServiceCa& ca, const std::string& name,
                             const Certificate& cert);
+  // The validity in days a renewal of `name`'s `current` certificate gets.
+  int GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current);
 
   mutable std::mutex ca_mu_;
   std::shared_ptr<const ServiceCa> ca_;

@@ -203,6 +203,39 @@ TEST_F(EnrollmentServiceTest, CrlAndHealth) {
   EXPECT_EQ(service_->Health(now + std::chrono::hours(24 * 365 * 20)).status, 503);
 }
 
+// A CA near its end cuts a node's 30-day grant short; renewals must not keep
+// the cut length for good: once a rotated CA can issue the full length, the
+// node gets its grant back.
+TEST_F(EnrollmentServiceTest, RenewalGetsTheGrantBackAfterTheCaCutItShort) {
+  const std::string dir = tmp_ / "short";
+  CaInitOptions o = testing::FastCaOptions("Short CA");
+  o.days = 10;
+  ca_.emplace(CertificateAuthority::Init(dir, o, SecretString("ca-password")).value());
+  service_.reset();
+  inventory_ = OpenInventory(dir).value();
+  service_.emplace(ServiceCa{*ca_, {}, std::nullopt}, inventory_.get());
+  const auto now = std::chrono::system_clock::now();
+  auto enrolled = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  const Certificate cut = ParseIssuedChain(enrolled.body)->certificate;
+  EXPECT_EQ(cut.NotAfter(), ca_->certificate().NotAfter()) << "cut to the CA's end";
+
+  auto fresh = RotateCa(dir, testing::FastCaOptions("Long CA"), SecretString("ca-password-2"),
+                        *ca_);
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
+  auto rotated = LoadServiceCa(dir, [] { return Result<SecretString>(SecretString("ca-password-2")); });
+  ASSERT_TRUE(rotated.has_value()) << rotated.error().ToString();
+  service_->Replace(*rotated);
+  const std::string renew_body =
+      RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
+                           .value());
+  auto renewed = service_->Renew(renew_body, PeerCertificate{cut, X509_V_OK}, now);
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  const Certificate next = ParseIssuedChain(renewed.body)->certificate;
+  EXPECT_EQ(next.NotAfter() - next.NotBefore(), std::chrono::hours(24 * 30) + kBackdate)
+      << "the token's 30 days, not the 10 the old CA allowed";
+}
+
 // A reload: the directory read again, the key decrypted only when the CA
 // changed, and the service answering with the new CA from then on.
 TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
