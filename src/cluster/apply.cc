@@ -173,9 +173,7 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
   // whole DN.
   request.subject = state->certificate.Subject();
   request.now = options.now;
-  const auto validity = state->certificate.NotAfter() - state->certificate.NotBefore();
-  request.days = options.days.value_or(std::max<int>(
-      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24)));
+  request.days = options.days.value_or(ValidityDays(state->certificate));
   if (options.keep_key) {
     request.key = current->key;
   }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,14 @@
 
 namespace certmint {
 namespace {
+
+// `text` with every `from` replaced by `to`.
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
 
 class Parser {
  public:
@@ -121,21 +130,16 @@ class Parser {
                      const YAML::Node& name_node, const std::string& field,
                      IdentitySpec& spec) const {
     const auto expand = [&](const Template& t) -> Result<std::string> {
-      std::string s = t.text;
-      for (size_t pos; (pos = s.find("{name}")) != std::string::npos;) {
-        s.replace(pos, 6, spec.name);
+      const std::string s = ReplaceAll(t.text, "{name}", spec.name);
+      if (s.find("{n}") == std::string::npos) {
+        return s;
       }
-      if (s.find("{n}") != std::string::npos) {
-        if (!number) {
-          return Fail(t.node, t.field,
-                      fmt::format("{{n}} stands for the number in a group, and '{}' is not one",
-                                  spec.name));
-        }
-        for (size_t pos; (pos = s.find("{n}")) != std::string::npos;) {
-          s.replace(pos, 3, *number);
-        }
+      if (!number) {
+        return Fail(t.node, t.field,
+                    fmt::format("{{n}} stands for the number in a group, and '{}' is not one",
+                                spec.name));
       }
-      return s;
+      return ReplaceAll(s, "{n}", *number);
     };
     if (naming.subject) {
       CM_ASSIGN_OR_RETURN(auto text, expand(*naming.subject));
@@ -271,12 +275,7 @@ class Parser {
       }
       for (int k = 0; k < count; ++k) {
         const std::string num = std::to_string(start + k);
-        auto subst = [&](std::string s) {
-          for (size_t pos; (pos = s.find("{n}")) != std::string::npos;) {
-            s.replace(pos, 3, num);
-          }
-          return s;
-        };
+        auto subst = [&](const std::string& s) { return ReplaceAll(s, "{n}", num); };
         IdentitySpec spec = base;
         spec.name = subst(name);
         spec.where = Where(n);

@@ -98,16 +98,19 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
                              state->pkcs12.passwordless, spec.pkcs12.passwordless));
   }
   const std::string subject = state->certificate.Subject().ToString();
-  auto default_subject = DistinguishedName::CommonName(spec.name);
-  const std::string want_subject = spec.subject ? spec.subject->ToString()
-                                   : default_subject ? default_subject->ToString()
-                                                     : subject;
+  std::string want_subject = subject;  // a name no CN can hold: nothing to compare
+  if (spec.subject) {
+    want_subject = spec.subject->ToString();
+  } else if (auto cn = DistinguishedName::CommonName(spec.name)) {
+    want_subject = cn->ToString();
+  }
   if (subject != want_subject) {
     return renew(fmt::format("subject changed: {} -> {}", subject, want_subject));
   }
-  if (KeyAliasFor(spec.name, state->alias) != KeyAliasFor(spec.name, spec.alias)) {
-    return renew(fmt::format("alias changed: {} -> {}", KeyAliasFor(spec.name, state->alias),
-                             KeyAliasFor(spec.name, spec.alias)));
+  const std::string alias = KeyAliasFor(spec.name, state->alias);
+  const std::string want_alias = KeyAliasFor(spec.name, spec.alias);
+  if (alias != want_alias) {
+    return renew(fmt::format("alias changed: {} -> {}", alias, want_alias));
   }
   const TimePoint not_after = state->certificate.NotAfter();
   const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;

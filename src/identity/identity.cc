@@ -294,6 +294,12 @@ bool IssuedBy(const Certificate& cert, const Certificate& ca) {
   return ok;
 }
 
+int ValidityDays(const Certificate& cert) {
+  const auto validity = cert.NotAfter() - cert.NotBefore();
+  return std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
+}
+
 Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_dir,
                                                        const std::string& name) {
   const std::string dir = out_dir + "/" + name;

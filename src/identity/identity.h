@@ -149,6 +149,10 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
 // Whether `cert` was signed by `ca` (issuer name and signature).
 bool IssuedBy(const Certificate& cert, const Certificate& ca);
 
+// A certificate's validity in whole days (at least 1): what a renewal that
+// keeps the lifetime asks for.
+int ValidityDays(const Certificate& cert);
+
 // Lines for Kafka (Java properties, escaped) and librdkafka, pointing at the
 // identity's files under `install_dir`.
 std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir,

@@ -234,12 +234,6 @@ ApiResponse EnrollmentService::Enroll(std::string_view body, TimePoint now) {
 
 namespace {
 
-int DaysOf(const Certificate& cert) {
-  const auto validity = cert.NotAfter() - cert.NotBefore();
-  return std::max<int>(
-      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
-}
-
 // Whether `cert` ends with the CA (known to `ca`) that issued it: its
 // validity was cut short by the CA's own end.
 bool EndsWithItsIssuer(const Certificate& cert, const ServiceCa& ca) {
@@ -259,7 +253,7 @@ int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
   // and keeping its length would shorten the node's certificates for good,
   // even once a rotated CA could issue the full length.
   if (!EndsWithItsIssuer(current, ca)) {
-    return DaysOf(current);
+    return ValidityDays(current);
   }
   // What the node's enrollment token granted (the latest one, if several)...
   if (auto tokens = inventory_->ListTokens(); tokens) {
@@ -276,13 +270,13 @@ int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
   }
   // ...else (an identity issued with the CA, not enrolled) the longest of
   // its certificates.
-  int days = DaysOf(current);
+  int days = ValidityDays(current);
   InventoryFilter filter;
   filter.name = name;
   if (auto history = inventory_->List(filter, std::chrono::system_clock::now()); history) {
     for (const auto& r : *history) {
       if (auto cert = Certificate::FromPem(r.certificate_pem)) {
-        days = std::max(days, DaysOf(*cert));
+        days = std::max(days, ValidityDays(*cert));
       }
     }
   }
