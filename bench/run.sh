@@ -36,7 +36,7 @@ cores=$(nproc)
 echo "bench: $cores hardware threads; $(openssl version); $(java -version 2>&1 | head -1)"
 
 # (c) The floor, and certmint's in-memory cost, from Google Benchmark.
-"$build/certmint_floor_bench" --benchmark_filter='Floor|CertmintIdentityEc' --benchmark_format=json \
+"$build/certmint_floor_bench" --benchmark_filter='Floor|CertmintIdentityEc|KeygenRsa2048' --benchmark_format=json \
   --benchmark_min_time=2 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   > "$work/floor.json" 2>/dev/null
 
@@ -84,7 +84,7 @@ timed_apply() {
 # freed inodes while allocating (without a journal, for minutes), which would
 # charge one run's cleanup to the next. Each size runs three times (the
 # report takes the median; this VM's run-to-run noise is about 5%), except
-# RSA-2048 x 1,000, which takes a minute and a half and varies little.
+# RSA-2048 x 1,000, which takes about a minute and varies little.
 # The 1,000 EC identities also run with the CA directory and the output on
 # tmpfs (no device; fsync costs nothing), interleaved with the disk runs: the
 # difference is what the file system and the disk take.

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/encoding.h"
+#include "keys/rsa_keygen.h"
 
 namespace certmint {
 namespace {
@@ -95,9 +96,14 @@ std::string PublicKeyFingerprint(const EVP_PKEY* key) {
 Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
   ossl::EvpPkeyPtr key;
   switch (spec.algorithm) {
-    case KeyAlgorithm::kRsa:
-      key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(spec.rsa_bits)));
+    case KeyAlgorithm::kRsa: {
+      auto rsa = GenerateRsaKey(spec.rsa_bits);
+      if (!rsa) {
+        return tl::unexpected(std::move(rsa).error());
+      }
+      key = std::move(*rsa);
       break;
+    }
     case KeyAlgorithm::kEc:
       key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec.curve.c_str()));
       break;

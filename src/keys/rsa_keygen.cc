@@ -1,0 +1,197 @@
+#include "keys/rsa_keygen.h"
+
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+
+#include <memory>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace certmint {
+namespace {
+
+// Numbers derived from the private key are made in OpenSSL's secure heap
+// where there is one, computed in constant time, and wiped when freed.
+using SecretBn = std::unique_ptr<BIGNUM, ossl::Deleter<BN_clear_free>>;
+using BnCtxPtr = std::unique_ptr<BN_CTX, ossl::Deleter<BN_CTX_free>>;
+using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD_free>>;
+using ParamPtr = std::unique_ptr<OSSL_PARAM, ossl::Deleter<OSSL_PARAM_free>>;
+
+constexpr unsigned long kPublicExponent = 65537;
+
+// With primes from a prime generator only the gcd, distance and size of d
+// checks can send us back, with probabilities of about 2^-16 or far less:
+// running out of attempts is a bug, not bad luck.
+constexpr int kMaxAttempts = 100;
+
+SecretBn NewSecret() {
+  SecretBn b(BN_secure_new());
+  if (b) {
+    BN_set_flags(b.get(), BN_FLG_CONSTTIME);
+  }
+  return b;
+}
+
+// A random probable prime of `bits` bits with its two top bits set (so that
+// it is at least 1.5 * 2^(bits-1) > sqrt(2) * 2^(bits-1)) and gcd(p - 1, e) = 1;
+// null when OpenSSL fails.
+SecretBn RandomPrime(int bits, const BIGNUM* e, BN_CTX* ctx) {
+  SecretBn p = NewSecret();
+  SecretBn p1 = NewSecret();
+  SecretBn g = NewSecret();
+  if (!p || !p1 || !g) {
+    return nullptr;
+  }
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    // BN_generate_prime_ex2 draws from the private DRBG with both top bits
+    // set and searches upwards with a sieve and Miller-Rabin (64 rounds
+    // for primes of up to 2,048 bits, 128 above).
+    if (BN_generate_prime_ex2(p.get(), bits, 0, nullptr, nullptr, nullptr, ctx) != 1 ||
+        BN_num_bits(p.get()) != bits || !BN_is_bit_set(p.get(), bits - 2)) {
+      return nullptr;
+    }
+    if (BN_sub(p1.get(), p.get(), BN_value_one()) != 1 || BN_gcd(g.get(), p1.get(), e, ctx) != 1) {
+      return nullptr;
+    }
+    if (BN_is_one(g.get())) {
+      return p;
+    }
+  }
+  return nullptr;
+}
+
+// Whether a * b = 1 (mod m); `scratch` is overwritten.
+bool IsInverse(const BIGNUM* a, const BIGNUM* b, const BIGNUM* m, BIGNUM* scratch, BN_CTX* ctx) {
+  return BN_mod_mul(scratch, a, b, m, ctx) == 1 && BN_is_one(scratch);
+}
+
+tl::unexpected<Error> Fail(std::string_view step, int bits) {
+  return OpenSslError(ErrorCode::kInternal,
+                      fmt::format("generating an RSA {} key: {} failed", bits, step));
+}
+
+// The FIPS 186-4 pairwise consistency test for a signing key: sign one
+// message and verify it with the public half.
+Status SignAndVerify(EVP_PKEY* key, int bits) {
+  static constexpr std::string_view kMessage = "certmint RSA pairwise consistency test";
+  const auto* msg = reinterpret_cast<const unsigned char*>(kMessage.data());
+  ossl::EvpMdCtxPtr sign(EVP_MD_CTX_new());
+  size_t sig_len = 0;
+  if (!sign || EVP_DigestSignInit_ex(sign.get(), nullptr, "SHA256", nullptr, nullptr, key,
+                                     nullptr) != 1 ||
+      EVP_DigestSign(sign.get(), nullptr, &sig_len, msg, kMessage.size()) != 1) {
+    return Fail("the pairwise consistency test", bits);
+  }
+  std::string sig(sig_len, '\0');
+  auto* sig_bytes = reinterpret_cast<unsigned char*>(sig.data());
+  if (EVP_DigestSign(sign.get(), sig_bytes, &sig_len, msg, kMessage.size()) != 1) {
+    return Fail("the pairwise consistency test", bits);
+  }
+  ossl::EvpMdCtxPtr verify(EVP_MD_CTX_new());
+  if (!verify ||
+      EVP_DigestVerifyInit_ex(verify.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) !=
+          1 ||
+      EVP_DigestVerify(verify.get(), sig_bytes, sig_len, msg, kMessage.size()) != 1) {
+    return Fail("the pairwise consistency test", bits);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
+  if (bits < 2048 || bits % 2 != 0 || bits > 16384) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("RSA keys of {} bits are not supported", bits));
+  }
+  const int half = bits / 2;
+  BnCtxPtr ctx(BN_CTX_secure_new());
+  ossl::BignumPtr e(BN_new());
+  SecretBn n = NewSecret(), d = NewSecret(), dp = NewSecret(), dq = NewSecret(),
+           qinv = NewSecret(), p1 = NewSecret(), q1 = NewSecret(), lambda = NewSecret(),
+           g = NewSecret(), diff = NewSecret();
+  ossl::BignumPtr min_diff(BN_new()), min_d(BN_new());
+  if (!ctx || !e || !n || !d || !dp || !dq || !qinv || !p1 || !q1 || !lambda || !g || !diff ||
+      !min_diff || !min_d || BN_set_word(e.get(), kPublicExponent) != 1 ||
+      BN_lshift(min_diff.get(), BN_value_one(), half - 100) != 1 ||
+      BN_lshift(min_d.get(), BN_value_one(), half) != 1) {
+    return Fail("allocating", bits);
+  }
+
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    SecretBn p = RandomPrime(half, e.get(), ctx.get());
+    SecretBn q = RandomPrime(half, e.get(), ctx.get());
+    if (!p || !q) {
+      return Fail("prime generation", bits);
+    }
+    // |p - q| > 2^(nlen/2 - 100): neither equal nor close enough for Fermat.
+    if (BN_sub(diff.get(), p.get(), q.get()) != 1) {
+      return Fail("computing |p - q|", bits);
+    }
+    BN_set_negative(diff.get(), 0);
+    if (BN_cmp(diff.get(), min_diff.get()) <= 0) {
+      continue;
+    }
+    // d = e^-1 mod lcm(p - 1, q - 1), lcm = (p - 1)(q - 1) / gcd(p - 1, q - 1).
+    if (BN_mul(n.get(), p.get(), q.get(), ctx.get()) != 1 ||
+        BN_sub(p1.get(), p.get(), BN_value_one()) != 1 ||
+        BN_sub(q1.get(), q.get(), BN_value_one()) != 1 ||
+        BN_mul(lambda.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
+        BN_gcd(g.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
+        BN_div(lambda.get(), nullptr, lambda.get(), g.get(), ctx.get()) != 1 ||
+        BN_mod_inverse(d.get(), e.get(), lambda.get(), ctx.get()) == nullptr) {
+      return Fail("computing the private exponent", bits);
+    }
+    if (BN_num_bits(n.get()) != bits) {
+      return Fail("the modulus size check", bits);
+    }
+    // d > 2^(nlen/2), or start again with new primes (B.3.1 criterion 3).
+    if (BN_cmp(d.get(), min_d.get()) <= 0) {
+      continue;
+    }
+    // The CRT values (RFC 8017 section 3.2): dP, dQ, qInv.
+    if (BN_mod(dp.get(), d.get(), p1.get(), ctx.get()) != 1 ||
+        BN_mod(dq.get(), d.get(), q1.get(), ctx.get()) != 1 ||
+        BN_mod_inverse(qinv.get(), q.get(), p.get(), ctx.get()) == nullptr) {
+      return Fail("computing the CRT values", bits);
+    }
+    // Every exponent inverts e and qInv inverts q, checked on the values
+    // themselves: OpenSSL's CRT signing falls back to d when a CRT value is
+    // wrong, so the signature test below would not notice, but other TLS
+    // stacks would sign with it. (EVP_PKEY_pairwise_check would test p and q
+    // for primality again, 64 Miller-Rabin rounds each: half the cost of the key.)
+    if (!IsInverse(d.get(), e.get(), lambda.get(), g.get(), ctx.get()) ||
+        !IsInverse(dp.get(), e.get(), p1.get(), g.get(), ctx.get()) ||
+        !IsInverse(dq.get(), e.get(), q1.get(), g.get(), ctx.get()) ||
+        !IsInverse(qinv.get(), q.get(), p.get(), g.get(), ctx.get())) {
+      return Fail("the key pair check", bits);
+    }
+
+    ParamBldPtr bld(OSSL_PARAM_BLD_new());
+    if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, d.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, p.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, q.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, dp.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, dq.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv.get()) != 1) {
+      return Fail("building the key parameters", bits);
+    }
+    // The private values go to the secure heap and are wiped when freed.
+    ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+    ossl::EvpPkeyCtxPtr kctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!params || !kctx || EVP_PKEY_fromdata_init(kctx.get()) != 1 ||
+        EVP_PKEY_fromdata(kctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+      return Fail("making the key", bits);
+    }
+    ossl::EvpPkeyPtr key(raw);
+    CM_RETURN_IF_ERROR(SignAndVerify(key.get(), bits));
+    return key;
+  }
+  return Fail("finding primes that meet FIPS 186-4 B.3.1", bits);
+}
+
+}  // namespace certmint
