@@ -101,7 +101,8 @@ w("")
 w("- **crypto floor**: key generation, one signature, and the key derivations the formats"
   " require (4 x PBKDF2-HMAC-SHA256 and 2 x PKCS#12 KDF, 10,000 iterations each), run on"
   " every hardware thread at once (`bench/floor_bench.cc`, Google Benchmark). No tool"
-  " writing these files can go below it.")
+  " writing these files with the same key generation can go below it (for RSA, certmint's"
+  " own: see below).")
 w("- **seed recipe**: the seven keytool/openssl commands of `shared/seed/` per node (one JVM"
   " start per keytool call), timed over a few nodes.")
 w("- **openssl CLI**: key, CSR, signed certificate with SANs, encrypted PKCS#8 key, PKCS#12"

@@ -54,6 +54,8 @@ inline constexpr int kNodeKeyIterations = 10000;
 
 class PrivateKey {
  public:
+  // A new key from OpenSSL's private DRBG: EC and Ed25519 by OpenSSL's key
+  // generation, RSA by GenerateRsaKey (keys/rsa_keygen.h).
   static Result<PrivateKey> Generate(const KeySpec& spec);
 
   // Reads a PEM private key: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8
