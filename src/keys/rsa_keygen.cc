@@ -109,11 +109,11 @@ Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
   BnCtxPtr ctx(BN_CTX_secure_new());
   ossl::BignumPtr e(BN_new());
   SecretBn n = NewSecret(), d = NewSecret(), dp = NewSecret(), dq = NewSecret(),
-           qinv = NewSecret(), p1 = NewSecret(), q1 = NewSecret(), lambda = NewSecret(),
-           g = NewSecret(), diff = NewSecret();
+           qinv = NewSecret(), p1 = NewSecret(), q1 = NewSecret(), phi = NewSecret(),
+           lambda = NewSecret(), g = NewSecret(), diff = NewSecret();
   ossl::BignumPtr min_diff(BN_new()), min_d(BN_new());
-  if (!ctx || !e || !n || !d || !dp || !dq || !qinv || !p1 || !q1 || !lambda || !g || !diff ||
-      !min_diff || !min_d || BN_set_word(e.get(), kPublicExponent) != 1 ||
+  if (!ctx || !e || !n || !d || !dp || !dq || !qinv || !p1 || !q1 || !phi || !lambda || !g ||
+      !diff || !min_diff || !min_d || BN_set_word(e.get(), kPublicExponent) != 1 ||
       BN_lshift(min_diff.get(), BN_value_one(), half - 100) != 1 ||
       BN_lshift(min_d.get(), BN_value_one(), half) != 1) {
     return Fail("allocating", bits);
@@ -137,9 +137,9 @@ Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
     if (BN_mul(n.get(), p.get(), q.get(), ctx.get()) != 1 ||
         BN_sub(p1.get(), p.get(), BN_value_one()) != 1 ||
         BN_sub(q1.get(), q.get(), BN_value_one()) != 1 ||
-        BN_mul(lambda.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
+        BN_mul(phi.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
         BN_gcd(g.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
-        BN_div(lambda.get(), nullptr, lambda.get(), g.get(), ctx.get()) != 1 ||
+        BN_div(lambda.get(), nullptr, phi.get(), g.get(), ctx.get()) != 1 ||
         BN_mod_inverse(d.get(), e.get(), lambda.get(), ctx.get()) == nullptr) {
       return Fail("computing the private exponent", bits);
     }
