@@ -124,9 +124,19 @@ Status RunRenewWithServer(const RenewArgs& a) {
       const auto now = std::chrono::system_clock::now();
       const TimePoint due = RenewalDue(state->certificate);
       if (only_due && now < due) {
-        std::cout << fmt::format("{}: not due until {} (valid until {})\n", n, FormatUtc(due),
-                                 FormatUtc(state->certificate.NotAfter()))
-                  << std::flush;
+        const TimePoint end = state->certificate.NotAfter();
+        if (due >= end) {
+          // Its CA cut it to the CA's last hour (RenewalDue).
+          std::cout << fmt::format("{}: valid until {}, within an hour of its issue: not renewed "
+                                   "again (a CA that ends so soon needs rotating: certmint ca "
+                                   "rotate)\n",
+                                   n, FormatUtc(end))
+                    << std::flush;
+        } else {
+          std::cout << fmt::format("{}: not due until {} (valid until {})\n", n, FormatUtc(due),
+                                   FormatUtc(end))
+                    << std::flush;
+        }
         next = std::min(next, due);
         continue;
       }
@@ -293,7 +303,8 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
                     "Renew through certmint serve at https://HOST[:PORT], authenticating with "
                     "the current certificate (mTLS)");
   renew->add_flag("--if-due", r->if_due,
-                  "With --server: only identities two thirds into their lifetime (for cron)");
+                  "With --server: only identities two thirds into their lifetime and an hour "
+                  "past their last renewal (for cron)");
   renew->add_flag("--daemon", r->daemon,
                   "With --server: keep running, renewing each identity when it is due");
   AddArgvPasswordTraps(renew);

@@ -1,9 +1,12 @@
 #include "enroll/enroll.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/fs.h"
 #include "x509/csr.h"
+#include "x509/issue.h"
 
 namespace certmint {
 namespace {
@@ -53,7 +56,10 @@ Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& o, const SecretStrin
 }
 
 TimePoint RenewalDue(const Certificate& certificate) {
-  return certificate.NotBefore() + (certificate.NotAfter() - certificate.NotBefore()) * 2 / 3;
+  const TimePoint two_thirds =
+      certificate.NotBefore() + (certificate.NotAfter() - certificate.NotBefore()) * 2 / 3;
+  const TimePoint issued = certificate.NotBefore() + kBackdate;
+  return std::max(two_thirds, issued + kMinRenewalInterval);
 }
 
 Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,

@@ -32,7 +32,17 @@ struct Enrolled {
 // certificate carries our key and name and chains to the pinned CA.
 Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& options, const SecretString& token);
 
-// When a certificate is due for renewal: two thirds into its lifetime.
+// Renewals of one identity come at least this far apart. A certificate the
+// CA cut short (it ends with the CA) would otherwise fall due ever sooner as
+// the CA's end nears: each renewal ends on the same day, two thirds of an
+// ever shorter lifetime, down to renewing in a loop in the CA's last minutes
+// (certificates are backdated by kBackdate).
+inline constexpr std::chrono::hours kMinRenewalInterval{1};
+
+// When a certificate is due for renewal: two thirds into its lifetime, and
+// not sooner than kMinRenewalInterval after it was issued (its notBefore plus
+// kBackdate). That can be after it ends, for one the CA cut to its own last
+// hour: renewing it from the same CA could not extend it.
 TimePoint RenewalDue(const Certificate& certificate);
 
 // Renews OUT/NAME through the CA service, authenticating with its current

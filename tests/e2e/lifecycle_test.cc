@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ca/authority.h"
 #include "e2e/cli_helpers.h"
+#include "support/test_ca.h"
 
 namespace certmint::testing {
 namespace {
@@ -196,6 +198,29 @@ TEST_F(LifecycleTest, ConcurrentIssuersLoseNoInventoryRows) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
   EXPECT_EQ(List().size(), 3u + 40u);
+}
+
+class RenewIfDueTest : public CliTest {};
+
+// A node whose certificate the CA cut to its last 30 minutes: renewing it
+// from that CA cannot extend it, so --if-due (and --daemon) leave it alone
+// and say why, instead of renewing in a loop until the CA ends. No service
+// runs: nothing is due, so nothing is sent.
+TEST_F(RenewIfDueTest, ACertificateCutToTheCasLastHourIsNotRenewedAgain) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  CaInitOptions o = FastCaOptions("Ending CA");  // `ca init` takes whole days
+  o.days = 1;
+  o.now = std::chrono::system_clock::now() - hours(24) + minutes(30);
+  ASSERT_TRUE(CertificateAuthority::Init(Path("pki"), o, SecretString("ca-password-123")));
+  auto issue = Certmint({"issue", "broker-1", "--dir", "pki", "--out", "certs",
+                         "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(issue.exit_code, 0) << issue.err;
+  auto r = Certmint({"renew", "broker-1", "--server", "https://127.0.0.1:1", "--out", "certs",
+                     "--if-due"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("broker-1: valid until"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("certmint ca rotate"), std::string::npos) << r.out;
 }
 
 }  // namespace

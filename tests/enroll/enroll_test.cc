@@ -119,5 +119,41 @@ TEST(RenewalTest, DueAtTwoThirds) {
   EXPECT_GT(due, f.node.NotBefore());
 }
 
+// A node renewing through a CA that ends in 30 days, never rotated: every
+// renewal ends with the CA. Two thirds of the remaining time, again and
+// again, came ever closer together, and in the CA's last minutes (the
+// certificates are backdated) fell due at once, in a loop.
+TEST(RenewalTest, RenewalsOfACertificateTheCaCutShortStayAnHourApart) {
+  using std::chrono::hours;
+  const TimePoint t0 = std::chrono::system_clock::now();
+  const auto ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  const auto ca =
+      SelfSignCa(ca_key, CaProfile{DistinguishedName::CommonName("Ending CA").value(), 30, t0, {}})
+          .value();
+  const auto key = PrivateKey::Generate(DefaultKeySpec()).value();
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName("node").value();
+  p.days = 90;
+  p.now = t0;
+  auto cert = SignLeaf(ca, ca_key, key.native(), p).value();
+  ASSERT_EQ(cert.NotAfter(), ca.NotAfter());
+  int renewals = 0;
+  TimePoint last = t0;
+  for (; renewals < 100; ++renewals) {
+    const TimePoint due = RenewalDue(cert);
+    // (notBefore keeps whole seconds: up to one less than an hour.)
+    EXPECT_GE(due - last, hours(1) - std::chrono::seconds(1)) << "renewal " << renewals;
+    if (due >= cert.NotAfter()) {
+      break;  // it ends with the CA before another renewal
+    }
+    p.now = due;
+    cert = SignLeaf(ca, ca_key, key.native(), p).value();
+    last = due;
+  }
+  // 20 days, 6.7 days, 2.2 days, 18 h, 6 h, 2 h, then hourly to the end.
+  EXPECT_LE(renewals, 10);
+  EXPECT_GE(renewals, 5);
+}
+
 }  // namespace
 }  // namespace certmint
