@@ -181,7 +181,7 @@ Result<int> RunServe(const ServeArgs& a) {
             << fmt::format("  server certificate: {} (in memory), valid until {}, renewed at {}\n",
                            identity.certificate.Sans().ToString(),
                            FormatUtc(identity.certificate.NotAfter()),
-                           FormatUtc(RenewalDue(identity.certificate)))
+                           FormatUtc(ServerCertificateKeeper::Due(identity.certificate)))
             << std::flush;
 
   // Renews the service's certificate while it runs: nothing else can, its

@@ -55,11 +55,11 @@ Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& o, const SecretStrin
   return out;
 }
 
-TimePoint RenewalDue(const Certificate& certificate) {
+TimePoint RenewalDue(const Certificate& certificate, std::chrono::seconds min_interval) {
   const TimePoint two_thirds =
       certificate.NotBefore() + (certificate.NotAfter() - certificate.NotBefore()) * 2 / 3;
   const TimePoint issued = certificate.NotBefore() + kBackdate;
-  return std::max(two_thirds, issued + kMinRenewalInterval);
+  return std::max(two_thirds, issued + min_interval);
 }
 
 Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,

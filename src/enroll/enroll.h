@@ -40,10 +40,13 @@ Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& options, const Secre
 inline constexpr std::chrono::hours kMinRenewalInterval{1};
 
 // When a certificate is due for renewal: two thirds into its lifetime, and
-// not sooner than kMinRenewalInterval after it was issued (its notBefore plus
+// not sooner than `min_interval` after it was issued (its notBefore plus
 // kBackdate). That can be after it ends, for one the CA cut to its own last
-// hour: renewing it from the same CA could not extend it.
-TimePoint RenewalDue(const Certificate& certificate);
+// hour: renewing it from the same CA could not extend it. (The service's own
+// certificate, renewed in-process, passes a shorter interval: see
+// ServerCertificateKeeper.)
+TimePoint RenewalDue(const Certificate& certificate,
+                     std::chrono::seconds min_interval = kMinRenewalInterval);
 
 // Renews OUT/NAME through the CA service, authenticating with its current
 // certificate and key; the files are rewritten as RenewIdentity does, with

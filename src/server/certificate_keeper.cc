@@ -5,9 +5,12 @@
 #include "enroll/enroll.h"
 
 namespace certmint {
+TimePoint ServerCertificateKeeper::Due(const Certificate& certificate) {
+  return RenewalDue(certificate, std::chrono::seconds(0));
+}
 
 ServerCertificateKeeper::ServerCertificateKeeper(const Certificate& current, IssueFn issue)
-    : issue_(std::move(issue)), due_(RenewalDue(current)) {}
+    : issue_(std::move(issue)), due_(Due(current)) {}
 
 ServerCertificateKeeper::Step ServerCertificateKeeper::StepAt(TimePoint now) {
   Step step;
@@ -21,7 +24,7 @@ ServerCertificateKeeper::Step ServerCertificateKeeper::StepAt(TimePoint now) {
     step.next = now + kRetryInterval;
     return step;
   }
-  due_ = std::max(RenewalDue(renewed->certificate), now + kRetryInterval);
+  due_ = std::max(Due(renewed->certificate), now + kRetryInterval);
   step.renewed = std::move(*renewed);
   step.next = due_;
   return step;

@@ -24,6 +24,12 @@ class ServerCertificateKeeper {
 
   ServerCertificateKeeper(const Certificate& current, IssueFn issue);
 
+  // When the keeper renews `certificate`: two thirds into its lifetime,
+  // without the hour nodes keep between renewals (RenewalDue): renewing
+  // in-process sends the service no request, and kRetryInterval already keeps
+  // a certificate the CA cut short from being renewed in a loop.
+  static TimePoint Due(const Certificate& certificate);
+
   struct Step {
     std::optional<ServerIdentity> renewed;  // a new certificate to present
     Status error;                           // why renewing failed

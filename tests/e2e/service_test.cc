@@ -15,6 +15,7 @@
 #include "enroll/enroll.h"
 #include "enroll/token.h"
 #include "inventory/inventory.h"
+#include "server/certificate_keeper.h"
 #include "x509/csr.h"
 #include "x509/issue.h"
 
@@ -671,7 +672,7 @@ TEST_F(ServiceTest, ServiceCertificateLastsTlsDays) {
   ASSERT_FALSE(chain.empty());
   const Certificate& cert = chain.front();
   EXPECT_EQ(cert.NotAfter() - cert.NotBefore(), std::chrono::hours(24 * 7) + kBackdate);
-  EXPECT_NE(server_->output().find("renewed at " + FormatUtc(RenewalDue(cert))),
+  EXPECT_NE(server_->output().find("renewed at " + FormatUtc(ServerCertificateKeeper::Due(cert))),
             std::string::npos)
       << server_->output();
   // Recorded in the inventory under certmint-serve.

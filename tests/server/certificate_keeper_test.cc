@@ -54,7 +54,7 @@ class ServerCertificateTest : public ::testing::Test {
 TEST_F(ServerCertificateTest, KeeperRenewsAtTwoThirdsOfTheLifetimeAndNotBefore) {
   const ServerIdentity first = Issue(t0_).value();
   ServerCertificateKeeper keeper(first.certificate, [this](TimePoint now) { return Issue(now); });
-  const TimePoint due = RenewalDue(first.certificate);
+  const TimePoint due = ServerCertificateKeeper::Due(first.certificate);
   EXPECT_EQ(keeper.due(), due);
   // Two thirds of 3 days (and the 5-minute backdate) after issuance.
   EXPECT_GT(due, t0_ + hours(47));
@@ -72,7 +72,7 @@ TEST_F(ServerCertificateTest, KeeperRenewsAtTwoThirdsOfTheLifetimeAndNotBefore) 
   EXPECT_EQ(issued_, 2);
   EXPECT_NE(step.renewed->certificate.SerialHex(), first.certificate.SerialHex());
   EXPECT_TRUE(step.renewed->certificate.MatchesKey(step.renewed->key));
-  EXPECT_EQ(step.next, RenewalDue(step.renewed->certificate));
+  EXPECT_EQ(step.next, ServerCertificateKeeper::Due(step.renewed->certificate));
   EXPECT_EQ(keeper.due(), step.next);
   EXPECT_GT(step.next, due + hours(47));
 
