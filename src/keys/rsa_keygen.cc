@@ -11,8 +11,9 @@
 namespace certmint {
 namespace {
 
-// Numbers derived from the private key are made in OpenSSL's secure heap
-// where there is one, computed in constant time, and wiped when freed.
+// Numbers derived from the private key are allocated as secure memory
+// (OpenSSL's secure heap if a program sets one up, else the ordinary heap),
+// computed in constant time, and wiped when freed.
 using SecretBn = std::unique_ptr<BIGNUM, ossl::Deleter<BN_clear_free>>;
 using BnCtxPtr = std::unique_ptr<BN_CTX, ossl::Deleter<BN_CTX_free>>;
 using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD_free>>;
@@ -179,7 +180,7 @@ Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv.get()) != 1) {
       return Fail("building the key parameters", bits);
     }
-    // The private values go to the secure heap and are wiped when freed.
+    // From secure numbers the builder makes a secure block, wiped when freed.
     ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
     ossl::EvpPkeyCtxPtr kctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
     EVP_PKEY* raw = nullptr;
