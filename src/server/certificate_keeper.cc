@@ -5,6 +5,7 @@
 #include "enroll/enroll.h"
 
 namespace certmint {
+
 TimePoint ServerCertificateKeeper::Due(const Certificate& certificate) {
   return RenewalDue(certificate, std::chrono::seconds(0));
 }
