@@ -97,11 +97,7 @@ Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
   ossl::EvpPkeyPtr key;
   switch (spec.algorithm) {
     case KeyAlgorithm::kRsa: {
-      auto rsa = GenerateRsaKey(spec.rsa_bits);
-      if (!rsa) {
-        return tl::unexpected(std::move(rsa).error());
-      }
-      key = std::move(*rsa);
+      CM_ASSIGN_OR_RETURN(key, GenerateRsaKey(spec.rsa_bits));
       break;
     }
     case KeyAlgorithm::kEc:

@@ -36,7 +36,7 @@ SecretBn NewSecret() {
 
 // A random probable prime of `bits` bits with its two top bits set (so that
 // it is at least 1.5 * 2^(bits-1) > sqrt(2) * 2^(bits-1)) and gcd(p - 1, e) = 1;
-// null when OpenSSL fails.
+// null when OpenSSL fails or kMaxAttempts primes all share a factor with e.
 SecretBn RandomPrime(int bits, const BIGNUM* e, BN_CTX* ctx) {
   SecretBn p = NewSecret();
   SecretBn p1 = NewSecret();
