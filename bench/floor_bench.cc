@@ -44,7 +44,7 @@ void Pkcs12Kdf() {
 struct Ca {
   PrivateKey key = PrivateKey::Generate(DefaultKeySpec()).value();
   Certificate cert =
-      SelfSignCa(key, CaProfile{DistinguishedName::CommonName("Bench CA").value(), 3650,
+      SelfSignCa(*MakeKeySigner(key), CaProfile{DistinguishedName::CommonName("Bench CA").value(), 3650,
                                 std::chrono::system_clock::now(), {}})
           .value();
 };

@@ -63,17 +63,18 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
                                  kMinCaPasswordLength));
   }
   CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
+  std::shared_ptr<const Signer> signer = MakeKeySigner(key);
   std::vector<Certificate> issuers;
   std::optional<Certificate> signed_cert;
   if (root == nullptr) {
     CaProfile profile{options.subject, options.days, options.now, std::nullopt};
-    CM_ASSIGN_OR_RETURN(auto c, SelfSignCa(key, profile));
+    CM_ASSIGN_OR_RETURN(auto c, SelfSignCa(*signer, profile));
     signed_cert.emplace(std::move(c));
   } else {
     // RFC 5280 §4.2.1.9: pathLenConstraint 0, this CA signs end entities only.
     CaProfile profile{options.subject, options.days, options.now, 0};
-    CM_ASSIGN_OR_RETURN(auto c, SignSubordinateCa(root->certificate(), root->key(), key.native(),
-                                                  profile));
+    CM_ASSIGN_OR_RETURN(auto c, SignSubordinateCa(root->certificate(), root->signer(),
+                                                  signer->PublicKey(), profile));
     signed_cert.emplace(std::move(c));
     issuers = root->Chain();
   }
@@ -100,7 +101,7 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
     fs::RemoveAll(CaChainPath(dir));
     return tl::unexpected(st.error());
   }
-  return CertificateAuthority(dir, std::move(cert), std::move(key), std::move(issuers));
+  return CertificateAuthority(dir, std::move(cert), std::move(signer), std::move(issuers));
 }
 
 Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir) {
@@ -157,7 +158,8 @@ Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
                      fmt::format("{} does not belong to {}", key_path, CaCertPath(dir)));
   }
   CM_ASSIGN_OR_RETURN(auto issuers, LoadIssuers(dir));
-  return CertificateAuthority(dir, std::move(cert), std::move(*key), std::move(issuers));
+  return CertificateAuthority(dir, std::move(cert), MakeKeySigner(std::move(*key)),
+                              std::move(issuers));
 }
 
 std::string PreviousCaDir(const std::string& dir) { return dir + "/previous"; }
@@ -218,8 +220,8 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
   cross_profile.now = options.now;
   cross_profile.path_length = 0;
   CM_ASSIGN_OR_RETURN(auto cross,
-                      WithContext(SignSubordinateCa(current.certificate(), current.key(),
-                                                    fresh.key().native(), cross_profile),
+                      WithContext(SignSubordinateCa(current.certificate(), current.signer(),
+                                                    fresh.signer().PublicKey(), cross_profile),
                                   "certifying the new CA with the previous one"));
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(next + "/cross.crt", cross.ToPem(), fs::kPublicFile));
   const std::string prev = PreviousCaDir(dir);

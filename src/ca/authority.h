@@ -8,6 +8,7 @@
 //     inventory.db 0600  every certificate issued (SQLite)
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "keys/private_key.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
+#include "x509/signer.h"
 
 namespace certmint {
 
@@ -60,7 +62,9 @@ class CertificateAuthority {
 
   const std::string& dir() const { return dir_; }
   const Certificate& certificate() const { return cert_; }
-  const PrivateKey& key() const { return key_; }
+  // The CA's key, seen only as what it signs (x509/signer.h). Issuing goes
+  // through ca/issuer.h; the signer is for CRLs, OCSP and CA certificates.
+  const Signer& signer() const { return *signer_; }
   // This CA's certificate followed by its issuers, ending with the root.
   std::vector<Certificate> Chain() const;
 
@@ -68,16 +72,16 @@ class CertificateAuthority {
   static Result<std::vector<Certificate>> LoadIssuers(const std::string& dir);
 
  private:
-  CertificateAuthority(std::string dir, Certificate cert, PrivateKey key,
+  CertificateAuthority(std::string dir, Certificate cert, std::shared_ptr<const Signer> signer,
                        std::vector<Certificate> issuers = {})
-      : dir_(std::move(dir)), cert_(std::move(cert)), key_(std::move(key)),
+      : dir_(std::move(dir)), cert_(std::move(cert)), signer_(std::move(signer)),
         issuers_(std::move(issuers)) {}
   static Result<CertificateAuthority> Create(const std::string& dir, const CaInitOptions& options,
                                              const SecretString& password,
                                              const CertificateAuthority* root);
   std::string dir_;
   Certificate cert_;
-  PrivateKey key_;
+  std::shared_ptr<const Signer> signer_;
   std::vector<Certificate> issuers_;
 };
 

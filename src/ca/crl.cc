@@ -99,10 +99,7 @@ Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
       X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) != 1) {
     return OpenSslError(ErrorCode::kInternal, "adding CRL extensions failed");
   }
-  const PrivateKey& key = ca.key();
-  if (X509_CRL_sign(crl.get(), key.native(), SignatureDigest(key)) <= 0) {
-    return OpenSslError(ErrorCode::kInternal, "signing the CRL failed");
-  }
+  CM_RETURN_IF_ERROR(ca.signer().SignCrl(crl.get()));
   EncodedCrl encoded;
   unsigned char* der = nullptr;
   int len = i2d_X509_CRL(crl.get(), &der);

@@ -11,12 +11,10 @@
 #include "ca/authority.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "cluster/apply.h"
+#include "cluster/apply_session.h"
 #include "cluster/manifest.h"
 #include "cluster/plan.h"
 #include "core/fs.h"
-#include "inventory/inventory.h"
-#include "identity/identity.h"
 
 namespace certmint::cli {
 namespace {
@@ -81,153 +79,135 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+std::string UnlistedReason(const UnlistedIdentity& u, bool prune) {
+  const std::string cert =
+      u.certificate ? fmt::format("serial {}, valid until {}", u.certificate->SerialHex(),
+                                  FormatUtc(u.certificate->NotAfter()))
+                    : "unreadable";
+  return prune ? fmt::format("not in the manifest ({}): revoke, remove the directory", cert)
+               : fmt::format("not in the manifest ({}); --prune revokes and removes it", cert);
+}
+
+nlohmann::json PlanJson(const ApplySession& session, bool prune) {
+  nlohmann::json plan = nlohmann::json::array();
+  for (const auto& item : session.plan()) {
+    plan.push_back({{"name", item.spec->name},
+                    {"action", PlanActionName(item.action)},
+                    {"reason", item.reason}});
+  }
+  for (const auto& u : session.unlisted()) {
+    plan.push_back({{"name", u.name},
+                    {"action", prune ? "remove" : "unlisted"},
+                    {"reason", UnlistedReason(u, prune)}});
+  }
+  return plan;
+}
+
+void PrintPlan(const ApplySession& session, const ApplyArgs& args) {
+  for (const auto& w : session.warnings()) {
+    std::cout << "warning: " << w << "\n";
+  }
+  if (session.creates_ca()) {
+    const auto& ca = session.manifest().ca;
+    std::cout << fmt::format("  create  CA in {} ({}, {})\n", args.dir, ca.subject.ToString(),
+                             ca.key_type.ToString());
+  }
+  for (const auto& item : session.plan()) {
+    std::cout << fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
+                             item.reason);
+  }
+  const char* unlisted_action = args.prune ? "remove" : "unlisted";
+  for (const auto& u : session.unlisted()) {
+    std::cout << fmt::format("  {:<6}  {}  ({})\n", unlisted_action, u.name,
+                             UnlistedReason(u, args.prune));
+  }
+  std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep",
+                           session.Count(PlanAction::kCreate), session.Count(PlanAction::kRenew),
+                           session.Count(PlanAction::kKeep));
+  const int trust = session.Count(PlanAction::kTrust);
+  std::cout << (trust ? fmt::format(", {} truststores to update", trust) : "");
+  const size_t unlisted = session.unlisted().size();
+  std::cout << (unlisted == 0  ? "\n"
+                : args.prune ? fmt::format(", {} to remove\n", unlisted)
+                             : fmt::format(", {} not in the manifest\n", unlisted));
+}
+
+void PrintJsonResult(const ApplySession& session, const ApplyArgs& args,
+                     const ApplySummary& summary, size_t removed,
+                     std::optional<double> seconds) {
+  nlohmann::json counts{{"created", summary.created},
+                        {"renewed", summary.renewed},
+                        {"kept", seconds ? summary.kept : session.Count(PlanAction::kKeep)},
+                        {"removed", removed},
+                        {"failed", summary.failures.size()}};
+  nlohmann::json out{{"dry_run", args.dry_run},
+                     {"create_ca", session.creates_ca()},
+                     {"warnings", session.warnings()},
+                     {"plan", PlanJson(session, args.prune)},
+                     {"summary", counts}};
+  if (seconds) {
+    out["summary"]["trust_updated"] = summary.trust_updated;
+    out["summary"]["seconds"] = *seconds;
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& [name, err] : summary.failures) {
+      failures.push_back({{"name", name}, {"error", err.ToString()}});
+    }
+    out["failures"] = failures;
+  }
+  PrintJson(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void PrintSummary(const ApplySession& session, const ApplyArgs& args, const ApplySummary& summary,
+                  size_t removed, double secs) {
+  std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed", secs,
+                           summary.created, summary.renewed, summary.kept,
+                           summary.failures.size());
+  std::cout << (removed > 0 ? fmt::format(", {} removed", removed) : "");
+  std::cout << (summary.trust_updated
+                    ? fmt::format(", {} truststores updated\n", summary.trust_updated)
+                    : "\n");
+  if (RotationInProgress(args.dir)) {
+    std::cout << (session.Count(PlanAction::kTrust) > 0 && session.Count(PlanAction::kRenew) == 0
+                      ? "CA rotation, step 1 done: deploy the new truststores to every node "
+                        "(rolling restart), then run apply again.\n"
+                      : "CA rotation: when every node runs its new keystore, retire the old "
+                        "CA: certmint ca retire --dir " + args.dir + " --out " + args.out +
+                            "\n");
+  }
+}
+
+Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
+  size_t removed = 0;
+  CM_ASSIGN_OR_RETURN(bool revoked, session.Prune([&](const std::string& name) {
+    ++removed;
+    if (!args.json) {
+      std::cout << fmt::format("removed {}\n", name);
+    }
+  }));
+  if (!args.json && revoked) {
+    std::cout << fmt::format("Revoked in the inventory; publish a new CRL where your clients "
+                             "check one: certmint crl --dir {} --out FILE\n",
+                             args.dir);
+  }
+  return removed;
+}
+
 Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto manifest, LoadManifest(args.manifest));
-  if (args.jobs < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--jobs: must be at least 1");
-  }
-  const auto now = std::chrono::system_clock::now();
-  std::optional<fs::FileLock> lock;
-  if (!args.dry_run) {
-    CM_RETURN_IF_ERROR(fs::EnsureDir(args.out));
-    CM_ASSIGN_OR_RETURN(auto l, fs::FileLock::Acquire(args.out + "/.certmint.lock"));
-    lock.emplace(std::move(l));
-    fs::RemoveStaleStaging(args.out);
-  }
-  std::optional<Certificate> ca_cert;
-  PlanContext context;
-  context.now = now;
-  if (auto c = CertificateAuthority::LoadCertificate(args.dir); c) {
-    ca_cert = *c;
-    context.ca = *c;
-    CM_ASSIGN_OR_RETURN(context.trust, TrustAnchors(args.dir));
-    if (RotationInProgress(args.dir)) {
-      CM_ASSIGN_OR_RETURN(auto prev, CertificateAuthority::LoadCertificate(PreviousCaDir(args.dir)));
-      context.previous_ca = prev;
-    }
-  } else if (c.error().code() != ErrorCode::kNotFound) {
-    return tl::unexpected(c.error());
-  }
-  CM_ASSIGN_OR_RETURN(auto plan, MakePlan(manifest, args.out, context));
-  // A run killed between recording a certificate and deploying it leaves a
-  // pending record: whatever is on disk is the valid one.
-  if (!args.dry_run && ca_cert && fs::Exists(InventoryPath(args.dir))) {
-    CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(args.dir));
-    CM_ASSIGN_OR_RETURN(auto pending, inv->List({}, now));
-    for (const auto& rec : pending) {
-      if (rec.status != CertStatus::kPending) {
-        continue;
-      }
-      auto state = ReadIdentityState(args.out, rec.name);
-      if (state && *state && (*state)->certificate.SerialHex() == rec.serial) {
-        CM_RETURN_IF_ERROR(inv->Activate(rec.name, rec.serial));
-      }
-    }
-  }
-  // Identity directories the manifest does not name: listed, and with
-  // --prune revoked and removed.
-  const std::vector<UnlistedIdentity> unlisted = FindUnlisted(manifest, args.out);
-  const auto unlisted_reason = [&](const UnlistedIdentity& u) {
-    const std::string cert =
-        u.certificate ? fmt::format("serial {}, valid until {}", u.certificate->SerialHex(),
-                                    FormatUtc(u.certificate->NotAfter()))
-                      : "unreadable";
-    return args.prune ? fmt::format("not in the manifest ({}): revoke, remove the directory",
-                                    cert)
-                      : fmt::format("not in the manifest ({}); --prune revokes and removes it",
-                                    cert);
-  };
-  const char* unlisted_action = args.prune ? "remove" : "unlisted";
-  // A CA that ends before the certificates it would issue: they are cut
-  // short, and only a rotation gives them their full validity.
-  std::vector<std::string> warnings;
-  if (ca_cert && !RotationInProgress(args.dir)) {
-    int longest = 0;
-    for (const auto& spec : manifest.identities) {
-      longest = std::max(longest, spec.days);
-    }
-    if (ca_cert->NotAfter() < now + std::chrono::hours(24) * longest) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::hours>(ca_cert->NotAfter() - now).count() / 24;
-      warnings.push_back(fmt::format(
-          "the CA expires on {} ({} days left): certificates end with it, and once they are "
-          "inside the renewal window apply cannot renew them; rotate the CA: certmint ca rotate "
-          "--dir {} (docs/ca-rotation.md)",
-          FormatUtc(ca_cert->NotAfter()), std::max<long long>(left, 0), args.dir));
-    }
-  }
-  int counts[4] = {0, 0, 0, 0};
-  nlohmann::json plan_json = nlohmann::json::array();
-  for (const auto& item : plan) {
-    ++counts[static_cast<int>(item.action)];
-    if (args.json) {
-      plan_json.push_back({{"name", item.spec->name},
-                           {"action", PlanActionName(item.action)},
-                           {"reason", item.reason}});
-    }
-  }
-  for (const auto& u : unlisted) {
-    if (args.json) {
-      plan_json.push_back(
-          {{"name", u.name}, {"action", unlisted_action}, {"reason", unlisted_reason(u)}});
-    }
-  }
+  ApplySettings settings{args.dir, args.out, args.jobs, args.dry_run,
+                         std::chrono::system_clock::now()};
+  CM_ASSIGN_OR_RETURN(auto session, ApplySession::Open(std::move(manifest), settings));
   if (!args.json) {
-    for (const auto& w : warnings) {
-      std::cout << "warning: " << w << "\n";
-    }
-    if (!ca_cert) {
-      std::cout << fmt::format("  create  CA in {} ({}, {})\n", args.dir,
-                               manifest.ca.subject.ToString(), manifest.ca.key_type.ToString());
-    }
-    for (const auto& item : plan) {
-      std::cout << fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
-                               item.reason);
-    }
-    for (const auto& u : unlisted) {
-      std::cout << fmt::format("  {:<6}  {}  ({})\n", unlisted_action, u.name, unlisted_reason(u));
-    }
-    std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep", counts[0], counts[1],
-                             counts[2]);
-    std::cout << (counts[3] ? fmt::format(", {} truststores to update", counts[3]) : "");
-    std::cout << (unlisted.empty() ? "\n"
-                  : args.prune     ? fmt::format(", {} to remove\n", unlisted.size())
-                                   : fmt::format(", {} not in the manifest\n", unlisted.size()));
+    PrintPlan(*session, args);
   }
-  const size_t todo = static_cast<size_t>(counts[0] + counts[1] + counts[3]);
   size_t removed = 0;
-  if (!args.dry_run && args.prune && !unlisted.empty()) {
-    std::unique_ptr<Inventory> inv;
-    if (ca_cert && fs::Exists(InventoryPath(args.dir))) {
-      CM_ASSIGN_OR_RETURN(inv, OpenInventory(args.dir));
-    }
-    for (const auto& u : unlisted) {
-      CM_RETURN_IF_ERROR(WithContext(PruneIdentity(u, args.out, inv.get(), now),
-                                     "removing " + u.name));
-      ++removed;
-      if (!args.json) {
-        std::cout << fmt::format("removed {}\n", u.name);
-      }
-    }
-    if (!args.json && inv) {
-      std::cout << fmt::format("Revoked in the inventory; publish a new CRL where your clients "
-                               "check one: certmint crl --dir {} --out FILE\n",
-                               args.dir);
-    }
+  if (!args.dry_run && args.prune && !session->unlisted().empty()) {
+    CM_ASSIGN_OR_RETURN(removed, Prune(*session, args));
   }
+  const size_t todo = session->todo();
   if (args.dry_run || todo == 0) {
     if (args.json) {
-      PrintJson(nlohmann::json{{"dry_run", args.dry_run},
-                               {"create_ca", !ca_cert.has_value()},
-                               {"warnings", warnings},
-                               {"plan", plan_json},
-                               {"summary",
-                                {{"created", 0},
-                                 {"renewed", 0},
-                                 {"kept", counts[2]},
-                                 {"removed", removed},
-                                 {"failed", 0}}}}
-                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+      PrintJsonResult(*session, args, ApplySummary{}, removed, std::nullopt);
     } else {
       std::cout << (args.dry_run ? "Dry run: nothing written.\n"
                     : removed > 0 ? "Nothing else to do.\n"
@@ -235,76 +215,28 @@ Status RunApply(const ApplyArgs& args) {
     }
     return {};
   }
-
-  CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, !ca_cert));
-  std::optional<CertificateAuthority> ca;
-  if (ca_cert) {
-    CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(args.dir, ca_password));
-    ca.emplace(std::move(loaded));
-  } else {
-    CaInitOptions init{manifest.ca.subject, manifest.ca.key_type, manifest.ca.days, now,
-                       kCaKeyIterations};
-    CM_ASSIGN_OR_RETURN(auto created, WithContext(CertificateAuthority::Init(args.dir, init,
-                                                                             ca_password),
-                                                  fmt::format("creating CA in {}", args.dir)));
-    ca.emplace(std::move(created));
-    if (!args.json) {
-      std::cout << fmt::format("Created CA in {}\n", args.dir);
-    }
-  }
-  CM_ASSIGN_OR_RETURN(auto trust, TrustAnchors(args.dir));
-  ca_password.clear();
+  CM_ASSIGN_OR_RETURN(auto ca_password,
+                      ReadCaPassword(args.ca_password_file, session->creates_ca()));
   CM_ASSIGN_OR_RETURN(auto store_password, ExplicitNewPassword(args.password_file));
-
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
   Progress progress(todo, isatty(STDERR_FILENO) == 1, args.json);
-  ApplyOptions options;
-  options.out_dir = args.out;
-  options.jobs = args.jobs;
-  options.now = now;
-  options.store_password = store_password ? &*store_password : nullptr;
-  options.inventory = inventory.get();
-  options.trust = trust;
-  options.on_done = [&](const PlanItem& item, const Status& st) { progress.Done(item, st); };
   const auto start = std::chrono::steady_clock::now();
-  ApplySummary summary = ApplyPlan(*ca, plan, options);
+  CM_ASSIGN_OR_RETURN(
+      auto summary,
+      session->Execute(
+          ca_password, store_password ? &*store_password : nullptr,
+          [&] {
+            if (!args.json) {
+              std::cout << fmt::format("Created CA in {}\n", args.dir);
+            }
+          },
+          [&](const PlanItem& item, const Status& st) { progress.Done(item, st); }));
+  ca_password.clear();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.json) {
-    nlohmann::json failures = nlohmann::json::array();
-    for (const auto& [name, err] : summary.failures) {
-      failures.push_back({{"name", name}, {"error", err.ToString()}});
-    }
-    PrintJson(nlohmann::json{{"dry_run", false},
-                             {"create_ca", !ca_cert.has_value()},
-                             {"warnings", warnings},
-                             {"plan", plan_json},
-                             {"summary",
-                              {{"created", summary.created},
-                               {"renewed", summary.renewed},
-                               {"trust_updated", summary.trust_updated},
-                               {"kept", summary.kept},
-                               {"removed", removed},
-                               {"failed", summary.failures.size()},
-                               {"seconds", secs}}},
-                             {"failures", failures}}
-                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJsonResult(*session, args, summary, removed, secs);
   } else {
-    std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed", secs,
-                             summary.created, summary.renewed, summary.kept,
-                             summary.failures.size());
-    std::cout << (removed > 0 ? fmt::format(", {} removed", removed) : "");
-    std::cout << (summary.trust_updated
-                      ? fmt::format(", {} truststores updated\n", summary.trust_updated)
-                      : "\n");
-    if (RotationInProgress(args.dir)) {
-      std::cout << (counts[3] > 0 && counts[1] == 0
-                        ? "CA rotation, step 1 done: deploy the new truststores to every node "
-                          "(rolling restart), then run apply again.\n"
-                        : "CA rotation: when every node runs its new keystore, retire the old "
-                          "CA: certmint ca retire --dir " + args.dir + " --out " + args.out +
-                              "\n");
-    }
+    PrintSummary(*session, args, summary, removed, secs);
   }
   if (!summary.failures.empty()) {
     Error e = summary.failures.front().second;

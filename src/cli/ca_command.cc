@@ -9,6 +9,7 @@
 #include "cli/passwords.h"
 #include "core/fs.h"
 #include "identity/identity.h"
+#include "identity/state.h"
 #include "inventory/inventory.h"
 #include "server/service.h"
 
@@ -122,7 +123,7 @@ Status RunRotate(const RotateArgs& a) {
     }
     CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(dn), "derived subject"));
   }
-  o.key_spec = a.key_type.empty() ? current.key().Spec() : KeySpec{};
+  o.key_spec = a.key_type.empty() ? current.signer().Spec() : KeySpec{};
   if (!a.key_type.empty()) {
     CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
   }

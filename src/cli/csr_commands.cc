@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "ca/authority.h"
+#include "ca/issuer.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
@@ -131,22 +132,24 @@ Status RunSign(const SignArgs& a) {
   if (name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the subject has no CN: give --name");
   }
+  CM_RETURN_IF_ERROR(WithContext(ValidateNodeName(name), "the name to record (--name, else the "
+                                                         "subject's CN)"));
   if (fs::Exists(a.out)) {
     return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", a.out));
   }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
   CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
   CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
-  CM_ASSIGN_OR_RETURN(auto cert, SignLeaf(ca.certificate(), ca.key(), req.PublicKey(), profile));
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CM_RETURN_IF_ERROR(inv->RecordIssued(name, cert, ca.certificate(), profile.now));
-  // The reply keytool -importcert takes: the node certificate, then its CAs.
-  std::string chain = cert.ToPem();
-  for (const auto& c : ca.Chain()) {
-    chain += c.ToPem();
-  }
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, chain, fs::kPublicFile));
-  CM_RETURN_IF_ERROR(inv->Activate(name, cert.SerialHex()));
+  CertificateOrder order{name, req.PublicKey(), profile};
+  CM_ASSIGN_OR_RETURN(auto cert, Issuer(ca, inv.get()).Issue(order, [&](const Certificate& c) {
+    // The reply keytool -importcert takes: the node certificate, then its CAs.
+    std::string chain = c.ToPem();
+    for (const auto& issuer : ca.Chain()) {
+      chain += issuer.ToPem();
+    }
+    return fs::WriteFileAtomic(a.out, chain, fs::kPublicFile);
+  }));
   std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
                            "chain)\n",
                            cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()),

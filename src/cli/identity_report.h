@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 
 namespace certmint::cli {

@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
+#include "ca/issuer.h"
 #include "cli/commands.h"
 #include "cli/identity_report.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
 #include "core/random.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 #include "inventory/inventory.h"
 #include "stores/keystore.h"
@@ -36,7 +38,7 @@ struct IssueArgs {
 
 Status RunIssue(const IssueArgs& args) {
   // Check every argument before asking for passwords or touching files.
-  CM_RETURN_IF_ERROR(ValidateIdentityName(args.name));
+  CM_RETURN_IF_ERROR(ValidateNodeName(args.name));
   IdentityRequest request;
   request.name = args.name;
   CM_ASSIGN_OR_RETURN(request.sans, ParseSanFlags(args.dns, args.ips));
@@ -68,21 +70,19 @@ Status RunIssue(const IssueArgs& args) {
   CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, ca_password));
   ca_password.clear();
 
-  const std::string what = fmt::format("issuing {}", args.name);
-  CM_ASSIGN_OR_RETURN(auto identity, WithContext(IssueIdentity(ca, request), what));
-  // Recorded before the files are written: the inventory may list a
-  // certificate whose files failed to appear, never the other way round.
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
-  CM_RETURN_IF_ERROR(WithContext(
-      inventory->RecordIssued(args.name, identity.certificate, ca.certificate(), request.now),
-      what));
   output.write_password_file = store.generated;
   CM_ASSIGN_OR_RETURN(output.trust, TrustAnchors(args.dir));
-  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(args.out, identity, store.password,
-                                                            output),
-                                              what));
-  CM_RETURN_IF_ERROR(WithContext(inventory->Activate(args.name, identity.certificate.SerialHex()),
-                                 what));
+  IdentityFiles files;
+  CM_ASSIGN_OR_RETURN(
+      auto identity,
+      WithContext(IssueIdentity(Issuer(ca, inventory.get()), request,
+                                [&](const Identity& issued) -> Status {
+                                  CM_ASSIGN_OR_RETURN(files, WriteIdentity(args.out, issued,
+                                                                           store.password, output));
+                                  return {};
+                                }),
+                  fmt::format("issuing {}", args.name)));
   ReportIdentity(files, args.name, identity.certificate, request.key_spec, request.role,
                  args.json, "Issued");
   return {};

@@ -2,8 +2,6 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <thread>
-#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -13,10 +11,12 @@
 #include "ca/crl.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "cluster/apply.h"
-#include "enroll/enroll.h"
+#include "ca/issuer.h"
 #include "core/fs.h"
+#include "enroll/renewal_daemon.h"
 #include "identity/identity.h"
+#include "identity/renew.h"
+#include "identity/state.h"
 #include "inventory/inventory.h"
 
 namespace certmint::cli {
@@ -89,6 +89,26 @@ struct RenewArgs {
 
 std::atomic<bool> g_stop_daemon{false};
 
+void PrintRenewalEvent(const RenewalEvent& e, const ServerUrl& url) {
+  switch (e.kind) {
+    case RenewalEvent::Kind::kCutShort:
+      std::cout << fmt::format("{}: valid until {}, within an hour of its issue: not renewed "
+                               "again (a CA that ends so soon needs rotating: certmint ca "
+                               "rotate)\n",
+                               e.name, FormatUtc(e.valid_until));
+      break;
+    case RenewalEvent::Kind::kNotDue:
+      std::cout << fmt::format("{}: not due until {} (valid until {})\n", e.name,
+                               FormatUtc(e.due), FormatUtc(e.valid_until));
+      break;
+    case RenewalEvent::Kind::kRenewed:
+      std::cout << fmt::format("Renewed {} through {}: valid until {}\n", e.name, url.ToString(),
+                               FormatUtc(e.valid_until));
+      break;
+  }
+  std::cout << std::flush;
+}
+
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
@@ -101,7 +121,8 @@ Status RunRenewWithServer(const RenewArgs& a) {
   if (a.names.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "give the identity names to renew");
   }
-  CM_ASSIGN_OR_RETURN(auto url, ParseServerUrl(a.server));
+  RenewalRun run;
+  CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(a.server));
   for (const auto& n : a.names) {
     CM_RETURN_IF_ERROR(ValidateIdentityName(n));
     if (!fs::Exists(a.out + "/" + n)) {
@@ -109,73 +130,26 @@ Status RunRenewWithServer(const RenewArgs& a) {
     }
   }
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  RenewOptions o;
-  o.keep_key = a.keep_key;
-  o.store_password = store_pw ? &*store_pw : nullptr;
-  // One pass: renews what is due (or everything without --if-due/--daemon);
-  // returns when the next renewal is due.
-  auto pass = [&](bool only_due) -> Result<TimePoint> {
-    TimePoint next = TimePoint::max();
-    for (const auto& n : a.names) {
-      CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(a.out, n));
-      if (!state) {
-        return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
-      }
-      const auto now = std::chrono::system_clock::now();
-      const TimePoint due = RenewalDue(state->certificate);
-      if (only_due && now < due) {
-        const TimePoint end = state->certificate.NotAfter();
-        if (due >= end) {
-          // Its CA cut it to the CA's last hour (RenewalDue).
-          std::cout << fmt::format("{}: valid until {}, within an hour of its issue: not renewed "
-                                   "again (a CA that ends so soon needs rotating: certmint ca "
-                                   "rotate)\n",
-                                   n, FormatUtc(end))
-                    << std::flush;
-        } else {
-          std::cout << fmt::format("{}: not due until {} (valid until {})\n", n, FormatUtc(due),
-                                   FormatUtc(end))
-                    << std::flush;
-        }
-        next = std::min(next, due);
-        continue;
-      }
-      o.now = now;
-      CM_RETURN_IF_ERROR(WithContext(RenewIdentityWithServer(url, a.out, n, o), "renewing " + n));
-      auto renewed = ReadIdentityState(a.out, n);
-      if (renewed && *renewed) {
-        std::cout << fmt::format("Renewed {} through {}: valid until {}\n", n, url.ToString(),
-                                 FormatUtc((*renewed)->certificate.NotAfter()))
-                  << std::flush;
-        next = std::min(next, RenewalDue((*renewed)->certificate));
-      }
-    }
-    return next;
-  };
+  run.out_dir = a.out;
+  run.names = a.names;
+  run.options.keep_key = a.keep_key;
+  run.options.store_password = store_pw ? &*store_pw : nullptr;
+  const auto report = [&](const RenewalEvent& e) { PrintRenewalEvent(e, run.url); };
   if (!a.daemon) {
-    return pass(a.if_due).transform([](TimePoint) {});
+    return RenewDueIdentities(run, a.if_due, report).transform([](TimePoint) {});
   }
   // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
   std::signal(SIGTERM, [](int) { g_stop_daemon = true; });
   std::signal(SIGINT, [](int) { g_stop_daemon = true; });
-  auto backoff = std::chrono::seconds(60);
-  while (!g_stop_daemon) {
-    auto next = pass(true);
-    TimePoint wake;
-    if (next) {
-      backoff = std::chrono::seconds(60);
-      wake = *next;
-      std::cout << fmt::format("next renewal due at {}\n", FormatUtc(wake)) << std::flush;
-    } else {
-      std::cerr << "certmint renew: " << next.error().message() << "; retrying in "
-                << backoff.count() << "s\n";
-      wake = std::chrono::system_clock::now() + backoff;
-      backoff = std::min<std::chrono::seconds>(backoff * 2, std::chrono::hours(1));
-    }
-    while (!g_stop_daemon && std::chrono::system_clock::now() < wake) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-  }
+  RenewalDaemonHooks hooks;
+  hooks.scheduled = [](TimePoint next) {
+    std::cout << fmt::format("next renewal due at {}\n", FormatUtc(next)) << std::flush;
+  };
+  hooks.failed = [](const Error& e, std::chrono::seconds retry_in) {
+    std::cerr << "certmint renew: " << e.message() << "; retrying in " << retry_in.count()
+              << "s\n";
+  };
+  RunRenewalDaemon(run, g_stop_daemon, report, hooks);
   std::cout << "certmint renew: stopped\n";
   return {};
 }
@@ -219,15 +193,15 @@ Status RunRenew(const RenewArgs& a) {
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  const Issuer issuer(ca, inv.get());
   RenewOptions o;
   o.keep_key = a.keep_key;
   o.days = a.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
-  o.inventory = inv.get();
   CM_ASSIGN_OR_RETURN(o.trust, TrustAnchors(a.dir));
   o.now = now;
   for (const auto& n : names) {
-    CM_RETURN_IF_ERROR(WithContext(RenewIdentity(ca, a.out, n, o), "renewing " + n));
+    CM_RETURN_IF_ERROR(WithContext(RenewIdentity(issuer, a.out, n, o), "renewing " + n));
     auto state = ReadIdentityState(a.out, n);
     std::cout << fmt::format("Renewed {}{}: valid until {}\n", n, a.keep_key ? " (same key)" : "",
                              state && *state ? FormatUtc((*state)->certificate.NotAfter()) : "?");

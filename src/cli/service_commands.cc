@@ -1,13 +1,9 @@
 // certmint serve, token and enroll: the CA service and the nodes that enroll
 // with it.
-#include <pthread.h>
-#include <unistd.h>
-
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,11 +16,11 @@
 #include "core/fs.h"
 #include "enroll/enroll.h"
 #include "enroll/token.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 #include "inventory/inventory.h"
 #include "server/certificate_keeper.h"
-#include "server/http_server.h"
-#include "server/service.h"
+#include "server/serve.h"
 #include "tls/probe.h"
 #include "x509/issue.h"
 
@@ -46,43 +42,6 @@ struct ServeArgs {
   bool quiet = false;
 };
 
-// The service's TLS certificate: a fresh key that lives in memory only,
-// signed by the CA for the names clients connect to, at start-up and at each
-// renewal.
-Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* inventory,
-                                          const std::string& listen_host,
-                                          const SubjectAltNames& given, int days,
-                                          TimePoint now) {
-  SubjectAltNames sans = given;
-  if (sans.empty()) {
-    sans.AddDns("localhost");
-    sans.AddIp("127.0.0.1");
-    sans.AddIp("::1");
-    char host[256] = {0};
-    if (gethostname(host, sizeof(host) - 1) == 0 && ParseDnsName(host)) {
-      sans.AddDns(*ParseDnsName(host));
-    }
-    if (auto ip = ParseIpAddress(listen_host); ip && listen_host != "0.0.0.0" &&
-                                               listen_host != "::") {
-      sans.AddIp(*ip);
-    }
-  }
-  IdentityRequest request;
-  const std::string name(kServiceIdentityName);
-  request.name = name;
-  request.sans = sans;
-  request.role = Role::kServer;
-  request.days = days;
-  request.now = now;
-  request.key_spec = DefaultKeySpec();
-  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(ca.authority, request));
-  CM_RETURN_IF_ERROR(inventory->RecordIssued(name, identity.certificate,
-                                             ca.authority.certificate(), request.now));
-  CM_RETURN_IF_ERROR(inventory->Activate(name, identity.certificate.SerialHex()));
-  return ServerIdentity{identity.certificate, identity.key,
-                        ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
-}
-
 // The CA password for a reload: from the file or the environment variable
 // the service started with, read again (`ca rotate --new-ca-password-file`
 // may have changed it); never a prompt, the service having no terminal.
@@ -100,25 +59,12 @@ Result<SecretString> ReloadCaPassword(const std::string& file) {
   return ReadCaPassword(file, /*is_new=*/false);
 }
 
-// The log line of a reload that worked.
-nlohmann::json CaReloadedLine(const ServiceCa& ca, bool changed) {
-  nlohmann::json trust = nlohmann::json::array();
-  for (const auto& c : ca.trust) {
-    trust.push_back(c.Sha256Fingerprint());
-  }
-  return {{"time", FormatUtc(std::chrono::system_clock::now())},
-          {"event", "ca_reloaded"},
-          {"changed", changed},
-          {"ca_subject", ca.authority.certificate().Subject().ToString()},
-          {"ca_fingerprint", ca.authority.certificate().Sha256Fingerprint()},
-          {"trust", trust},
-          {"rotation", ca.cross.has_value()}};
-}
-
-Result<int> RunServe(const ServeArgs& a) {
+Result<ServeConfig> ParseServeArgs(const ServeArgs& a) {
+  ServeConfig config;
+  config.dir = a.dir;
   CM_ASSIGN_OR_RETURN(auto hp,
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
-  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(config.sans, ParseSanFlags(a.dns, a.ips));
   if (a.threads < 1 || a.threads > 1024) {
     return MakeError(ErrorCode::kInvalidArgument, "--threads: 1 to 1024");
   }
@@ -132,128 +78,43 @@ Result<int> RunServe(const ServeArgs& a) {
   if (a.tls_days < 1 || a.tls_days > 397) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
   }
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto ca, LoadServiceCa(a.dir, [&] {
-                        return ReadCaPassword(a.ca_password_file, /*is_new=*/false);
-                      }));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
-  const auto issue_server_identity = [&, days = a.tls_days](const ServiceCa& signer,
-                                                            TimePoint now) {
-    return WithContext(MakeServerIdentity(signer, inventory.get(), hp.first, sans, days, now),
-                       "the service's TLS certificate");
-  };
-  CM_ASSIGN_OR_RETURN(auto identity,
-                      issue_server_identity(ca, std::chrono::system_clock::now()));
-  EnrollmentService service(std::move(ca), inventory.get());
-  const std::string fingerprint = service.ca()->trust.front().Sha256Fingerprint();
+  config.server.host = hp.first;
+  config.server.port = hp.second;
+  config.server.threads = a.threads;
+  config.server.max_body_bytes = a.max_body;
+  config.server.rate_per_second = a.rate;
+  config.server.burst = a.burst;
+  config.tls_days = a.tls_days;
+  config.quiet = a.quiet;
+  return config;
+}
 
-  ServerOptions o;
-  o.host = hp.first;
-  o.port = hp.second;
-  o.threads = a.threads;
-  o.max_body_bytes = a.max_body;
-  o.rate_per_second = a.rate;
-  o.burst = a.burst;
-  std::mutex log_mu;
-  const auto log_line = [&log_mu](std::string_view line) {
-    std::lock_guard<std::mutex> lock(log_mu);
+Result<int> RunServe(const ServeArgs& a) {
+  CM_ASSIGN_OR_RETURN(auto config, ParseServeArgs(a));
+  auto log_mu = std::make_shared<std::mutex>();
+  config.log = [log_mu](std::string_view line) {
+    std::lock_guard<std::mutex> lock(*log_mu);
     std::cerr << line << '\n';
   };
   if (!a.quiet) {
-    o.log = log_line;
+    config.server.log = config.log;
   }
-  // SIGTERM and SIGINT (stop) and SIGHUP (reload the CA) are taken by one
-  // thread; blocked before any other thread starts so that none of them
-  // gets them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  CM_ASSIGN_OR_RETURN(auto server, HttpServer::Bind(&service, identity, o));
-  const std::string shown_host =
-      hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first;
-  std::cout << fmt::format("certmint serve: listening on https://{}:{}\n", shown_host,
-                           server->port())
-            << fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint)
-            << fmt::format("  server certificate: {} (in memory), valid until {}, renewed at {}\n",
-                           identity.certificate.Sans().ToString(),
-                           FormatUtc(identity.certificate.NotAfter()),
-                           FormatUtc(ServerCertificateKeeper::Due(identity.certificate)))
-            << std::flush;
-
-  // Renews the service's certificate while it runs: nothing else can, its
-  // key being in memory only.
-  ServerCertificateKeeper keeper(identity.certificate, [&](TimePoint now) {
-    return issue_server_identity(*service.ca(), now);
-  });
-  std::thread renewer([&] {
-    keeper.Run([&](const ServerIdentity& renewed) { return server->SetIdentity(renewed); },
-               [&](const ServerCertificateKeeper::Step& step, TimePoint now) {
-                 nlohmann::json line{{"time", FormatUtc(now)}};
-                 if (!step.error.has_value()) {
-                   line["event"] = "server_certificate_not_renewed";
-                   line["error"] = step.error.error().ToString();
-                   line["retry_at"] = FormatUtc(step.next);
-                   log_line(line.dump());  // even with --quiet
-                 } else if (!a.quiet) {
-                   line["event"] = "server_certificate_renewed";
-                   line["serial"] = step.renewed->certificate.SerialHex();
-                   line["not_after"] = FormatUtc(step.renewed->certificate.NotAfter());
-                   line["renew_at"] = FormatUtc(step.next);
-                   log_line(line.dump());
-                 }
-               });
-  });
-
-  // After `ca rotate` or `ca retire`: later requests are signed with the
-  // directory's CA, handed its anchors and verified against them, and the
-  // service's own certificate is replaced (by the keeper's thread, so that
-  // it never races a renewal). A failed reload changes nothing.
-  const auto reload = [&]() -> Result<nlohmann::json> {
-    const auto current = service.ca();
-    CM_ASSIGN_OR_RETURN(auto loaded,
-                        LoadServiceCa(
-                            a.dir, [&] { return ReloadCaPassword(a.ca_password_file); },
-                            current.get()));
-    const bool changed = !SameServiceCa(loaded, *current);
-    if (changed) {
-      CM_RETURN_IF_ERROR(server->SetClientTrust(loaded.trust, loaded.authority.Chain()));
-      service.Replace(loaded);
-      keeper.RenewNow();
-    }
-    return CaReloadedLine(loaded, changed);
+  config.ca_password = [&] { return ReadCaPassword(a.ca_password_file, /*is_new=*/false); };
+  config.reload_password = [&] { return ReloadCaPassword(a.ca_password_file); };
+  const std::string& host = config.server.host;
+  config.listening = [&](int port, const std::string& fingerprint,
+                         const ServerIdentity& identity) {
+    const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::cout << fmt::format("certmint serve: listening on https://{}:{}\n", shown_host, port)
+              << fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint)
+              << fmt::format(
+                     "  server certificate: {} (in memory), valid until {}, renewed at {}\n",
+                     identity.certificate.Sans().ToString(),
+                     FormatUtc(identity.certificate.NotAfter()),
+                     FormatUtc(ServerCertificateKeeper::Due(identity.certificate)))
+              << std::flush;
   };
-  const auto reload_and_log = [&] {
-    auto line = reload();
-    if (!line) {
-      line = nlohmann::json{{"time", FormatUtc(std::chrono::system_clock::now())},
-                            {"event", "ca_reload_failed"},
-                            {"error", line.error().ToString()}};
-    }
-    log_line(line->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  };
-
-  std::atomic<bool> stopping{false};
-  std::thread watcher([&] {
-    int sig = 0;
-    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
-      reload_and_log();
-    }
-    stopping = true;
-    server->Stop();
-  });
-  Status st = server->Run();
-  if (!stopping) {
-    // Wake the watcher so that it can be joined.
-    kill(getpid(), SIGTERM);
-  }
-  watcher.join();
-  keeper.Stop();
-  renewer.join();
-  CM_RETURN_IF_ERROR(st);
+  CM_RETURN_IF_ERROR(Serve(config));
   std::cout << "certmint serve: stopped\n" << std::flush;
   return 0;
 }
@@ -271,13 +132,10 @@ struct TokenArgs {
 };
 
 Status RunTokenCreate(const TokenArgs& a) {
-  CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
+  CM_RETURN_IF_ERROR(ValidateNodeName(a.name));
   CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
   CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
-  if (a.days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
-  }
   if (!a.out_file.empty() && fs::Exists(a.out_file)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite", a.out_file));
@@ -291,15 +149,19 @@ Status RunTokenCreate(const TokenArgs& a) {
   grant.role = role;
   grant.days = a.days;
   grant.expires_at = now + ttl;
-  CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
-  const std::string hash = HashEnrollmentToken(token.reveal());
-  if (!a.out_file.empty()) {
-    std::string line = std::string(token.reveal()) + "\n";
-    auto st = fs::WriteFileAtomic(a.out_file, line, fs::kPrivateFile);
-    Cleanse(line);
-    CM_RETURN_IF_ERROR(st);
-  }
-  CM_RETURN_IF_ERROR(inventory->AddToken(hash, grant, now));
+  CM_ASSIGN_OR_RETURN(
+      auto created,
+      CreateEnrollmentToken(*inventory, grant, now, [&](const SecretString& token) -> Status {
+        if (a.out_file.empty()) {
+          return {};
+        }
+        std::string line = std::string(token.reveal()) + "\n";
+        auto st = fs::WriteFileAtomic(a.out_file, line, fs::kPrivateFile);
+        Cleanse(line);
+        return st;
+      }));
+  const SecretString& token = created.token;
+  const std::string hash = created.id;
   const std::string names = grant.sans.ToString();
   if (a.json) {
     nlohmann::json j{{"id", hash.substr(0, 12)},

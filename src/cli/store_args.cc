@@ -4,6 +4,7 @@
 
 #include "cli/passwords.h"
 #include "core/fs.h"
+#include "identity/files.h"
 #include "stores/store_io.h"
 #include "verify/verify.h"
 

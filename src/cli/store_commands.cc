@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "core/fs.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 #include "stores/store_io.h"
 

@@ -9,6 +9,7 @@
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
+#include "identity/files.h"
 #include "stores/store_io.h"
 #include "tls/context.h"
 #include "tls/handshake.h"

@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "identity/identity.h"
+#include "identity/files.h"
+#include "identity/state.h"
 
 namespace certmint {
 namespace {

@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include <fmt/format.h>
+
 namespace certmint {
 namespace {
 
@@ -76,6 +78,21 @@ std::string FormatUtc(TimePoint t) {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string PrintableBytes(std::string_view bytes, size_t max) {
+  std::string out;
+  for (unsigned char c : bytes.substr(0, max)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("\\x{:02x}", c);
+    }
+  }
+  if (bytes.size() > max) {
+    out += "...";
+  }
+  return out;
 }
 
 }  // namespace certmint

@@ -17,6 +17,12 @@ std::string Hex(std::string_view bytes);
 // ASCII letters in lower case, every other byte as it is (names, aliases,
 // hex, option values: never locale-dependent).
 std::string AsciiLower(std::string_view text);
+
+// Untrusted bytes (from a certificate, a request, a file name) made safe to
+// print: anything outside printable ASCII, and the backslash, becomes \xNN,
+// so a hostile string carries no terminal escapes, line breaks or invalid
+// UTF-8 into output. At most `max` input bytes are shown ("..." after).
+std::string PrintableBytes(std::string_view bytes, size_t max = std::string_view::npos);
 // `text` without the ASCII whitespace (space, \t, \n, \v, \f, \r) at either end.
 std::string TrimAsciiSpace(std::string_view text);
 // "2026-11-28T03:17:00Z".

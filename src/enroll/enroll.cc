@@ -66,8 +66,8 @@ Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
                                const std::string& name, const RenewOptions& options) {
   RenewalSigner signer;
   signer.needs_current = true;  // it authenticates the renewal
-  signer.sign = [&](const IdentityRequest& request, const CurrentIdentity* current)
-      -> Result<std::pair<Identity, std::vector<Certificate>>> {
+  signer.renew = [&](const IdentityRequest& request, const CurrentIdentity* current,
+                     const RenewalDeploy& deploy) -> Status {
     std::vector<Certificate> anchors = current->trust;
     if (anchors.empty()) {
       // A PEM-only identity: its ca.crt.
@@ -88,10 +88,10 @@ Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
     std::vector<Certificate> accepted = anchors;
     accepted.insert(accepted.end(), issued.trust.begin(), issued.trust.end());
     CM_RETURN_IF_ERROR(CheckIssued(issued, name, key, accepted));
-    std::vector<Certificate> trust = issued.trust.empty() ? anchors : issued.trust;
-    return std::make_pair(Identity{name, std::move(key), std::move(issued.certificate),
-                                   std::move(issued.chain)},
-                          std::move(trust));
+    const std::vector<Certificate> trust = issued.trust.empty() ? anchors : issued.trust;
+    return deploy(Identity{name, std::move(key), std::move(issued.certificate),
+                           std::move(issued.chain)},
+                  trust);
   };
   return RenewIdentityWith(out_dir, name, options, signer);
 }

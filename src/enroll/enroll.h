@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "cluster/apply.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "enroll/client.h"
 #include "identity/identity.h"
+#include "identity/renew.h"
 #include "keys/key_spec.h"
 
 namespace certmint {

@@ -1,5 +1,7 @@
 #include "enroll/token.h"
 
+#include "ca/identity_name.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -62,6 +64,21 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
                      fmt::format("'{}' is not a duration (like 90s, 30m, 24h or 7d)", text));
   }
   return std::chrono::seconds(value * factor);
+}
+
+Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
+                                           TimePoint now, const DeliverToken& deliver) {
+  CM_RETURN_IF_ERROR(ValidateNodeName(grant.name));
+  if (grant.days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
+  }
+  CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
+  const std::string hash = HashEnrollmentToken(token.reveal());
+  if (deliver) {
+    CM_RETURN_IF_ERROR(deliver(token));
+  }
+  CM_RETURN_IF_ERROR(inventory.AddToken(hash, grant, now));
+  return CreatedToken{std::move(token), hash.substr(0, 12)};
 }
 
 }  // namespace certmint

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "inventory/inventory.h"
 
 namespace certmint {
 
@@ -26,5 +28,19 @@ std::string HashEnrollmentToken(std::string_view token);
 // "90s", "30m", "24h", "7d" (a bare number is seconds); kInvalidArgument
 // otherwise, or when zero or above ten years.
 Result<std::chrono::seconds> ParseDuration(std::string_view text);
+
+struct CreatedToken {
+  SecretString token;  // shown once, never stored
+  std::string id;      // the first 12 hex digits of its hash: safe to show
+};
+
+// Hands a new token to the operator (writes its file) before it is
+// recorded; an error records nothing.
+using DeliverToken = std::function<Status(const SecretString& token)>;
+
+// Makes a one-time token for `grant` (its name checked as a node name,
+// days at least 1), delivers it, then stores its hash in `inventory`.
+Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
+                                           TimePoint now, const DeliverToken& deliver);
 
 }  // namespace certmint

@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "x509/certificate.h"
 #include "x509/general_names.h"
-#include "x509/issue.h"
+#include "inventory/token_records.h"
 
 namespace certmint {
 
@@ -52,30 +52,6 @@ struct InventoryFilter {
   std::optional<std::string> name = {};
 };
 
-// What a one-time enrollment token lets its holder obtain: a certificate for
-// `name` carrying at most `sans`, with `role`'s EKU, for `days`.
-struct TokenGrant {
-  std::string name;
-  SubjectAltNames sans;
-  Role role = Role::kBoth;
-  int days = 365;
-  TimePoint expires_at;
-};
-
-struct TokenRecord {
-  std::string id;  // the first 12 hex digits of the hash: safe to show
-  TokenGrant grant;
-  std::string created_at;
-  std::string used_at;     // empty while unused
-  std::string revoked_at;  // set by RevokeToken: the token no longer works
-  std::string serial;   // of the certificate it obtained
-};
-
-enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired, kRevoked };
-
-// Whether `token` can still be redeemed at `now`: kRedeemed when it can,
-// else why not (kRevoked before kUsed before kExpired).
-RedeemOutcome TokenState(const TokenRecord& token, TimePoint now);
 enum class RenewalOutcome { kRecorded, kNotCurrent };
 
 class Inventory {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/crl.h"
+#include "ca/issuer.h"
 #include "core/fs.h"
 #include "enroll/protocol.h"
 #include "enroll/token.h"
@@ -100,8 +101,8 @@ Result<std::optional<Certificate>> LoadCrossCertificate(const std::string& dir,
   }
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(path));
   CM_ASSIGN_OR_RETURN(auto cross, WithContext(Certificate::FromPem(pem), path));
-  if (!cross.MatchesKey(ca.key()) || cross.Subject().ToString() !=
-                                         ca.certificate().Subject().ToString()) {
+  if (!CertifiesSigner(cross, ca.signer()) ||
+      cross.Subject().ToString() != ca.certificate().Subject().ToString()) {
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{}: not a certificate for the current CA", path));
   }
@@ -173,7 +174,7 @@ ApiResponse EnrollmentService::Issue(const ServiceCa& ca, const std::string& nam
   profile.role = role;
   profile.days = days;
   profile.now = now;
-  auto cert = SignLeaf(ca.authority.certificate(), ca.authority.key(), key, profile);
+  auto cert = Issuer(ca.authority, nullptr).Sign(CertificateOrder{name, key, profile});
   if (!cert) {
     return ApiError(503, "ca_unavailable", cert.error().message());
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ca/authority.h"
+#include "ca/identity_name.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/secret.h"
@@ -28,9 +29,6 @@ struct ApiResponse {
   // For the access log: the identity concerned, when known. Never secrets.
   std::string name;
 };
-
-// The name `certmint serve` records its own TLS certificates under.
-inline constexpr std::string_view kServiceIdentityName = "certmint-serve";
 
 ApiResponse ApiError(int status, std::string_view code, std::string_view message);
 // The 401 for a token that cannot be redeemed (TokenState's answer).

@@ -130,4 +130,21 @@ Status DeleteEntry(KeyStore& store, std::string_view alias) {
   return {};
 }
 
+Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
+                                const SecretString* password) {
+  if (files.size() == 1) {
+    return LoadStoreFile(files[0], password);
+  }
+  std::string all;
+  for (const auto& f : files) {
+    CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(f));
+    all += data;
+    all += "\n";
+    Cleanse(data);
+  }
+  auto store = ReadStore(all, password);
+  Cleanse(all);
+  return WithContext(std::move(store), files[0]);
+}
+
 }  // namespace certmint

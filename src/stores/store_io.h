@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/secret.h"
@@ -53,5 +54,10 @@ Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Cert
 Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& key,
                    std::vector<Certificate> chain);
 Status DeleteEntry(KeyStore& store, std::string_view alias);
+
+// Reads a store given as files (several PEM files, such as a key and its
+// chain, are read as one store).
+Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
+                                const SecretString* password);
 
 }  // namespace certmint

@@ -249,39 +249,6 @@ std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths) 
   return out;
 }
 
-std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir) {
-  std::vector<IdentityStoreFiles> out;
-  auto in = [&](const std::string& f) { return dir + "/" + f; };
-  if (fs::Exists(in("keystore.p12")) && fs::Exists(in("truststore.p12"))) {
-    out.push_back({"p12", {in("keystore.p12")}, in("truststore.p12")});
-  }
-  if (fs::Exists(in("keystore.jks")) && fs::Exists(in("truststore.jks"))) {
-    out.push_back({"jks", {in("keystore.jks")}, in("truststore.jks")});
-  }
-  const std::string name = fs::Basename(fs::Absolute(dir));
-  if (fs::Exists(in(name + ".key")) && fs::Exists(in("chain.pem")) && fs::Exists(in("ca.crt"))) {
-    out.push_back({"pem", {in(name + ".key"), in("chain.pem")}, in("ca.crt")});
-  }
-  return out;
-}
-
-Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
-                                const SecretString* password) {
-  if (files.size() == 1) {
-    return LoadStoreFile(files[0], password);
-  }
-  std::string all;
-  for (const auto& f : files) {
-    CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(f));
-    all += data;
-    all += "\n";
-    Cleanse(data);
-  }
-  auto store = ReadStore(all, password);
-  Cleanse(all);
-  return WithContext(std::move(store), files[0]);
-}
-
 std::string ExpiryMetrics(const std::string& identity, const KeyStore& keystore, TimePoint now) {
   auto esc = [](std::string v) {
     std::string out;

@@ -51,20 +51,6 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
 // by group or others.
 std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths);
 
-// Where an identity directory's stores are, per format: keystore.p12 with
-// truststore.p12, keystore.jks with truststore.jks, NAME.key + chain.pem with
-// ca.crt.
-struct IdentityStoreFiles {
-  std::string format;                        // "p12", "jks", "pem"
-  std::vector<std::string> keystore_files;   // PEM: key and chain, read as one
-  std::string truststore_file;
-};
-std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir);
-
-// Reads a store given as files (several PEM files are read as one).
-Result<KeyStore> LoadStoreFiles(const std::vector<std::string>& files,
-                                const SecretString* password);
-
 // Prometheus text format (node_exporter textfile collector): seconds to
 // expiry of every certificate of the keystore's chains.
 std::string ExpiryMetrics(const std::string& identity, const KeyStore& keystore, TimePoint now);

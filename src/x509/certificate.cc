@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -269,6 +270,19 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
   info.sha1 = cert.Sha1Fingerprint();
   ClearOpenSslErrors();
   return info;
+}
+
+bool IssuedBy(const Certificate& cert, const Certificate& ca) {
+  bool ok = X509_check_issued(ca.native(), cert.native()) == X509_V_OK &&
+            X509_verify(cert.native(), X509_get0_pubkey(ca.native())) == 1;
+  ClearOpenSslErrors();
+  return ok;
+}
+
+int ValidityDays(const Certificate& cert) {
+  const auto validity = cert.NotAfter() - cert.NotBefore();
+  return std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(validity).count() / 24));
 }
 
 }  // namespace certmint

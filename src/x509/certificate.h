@@ -88,4 +88,11 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now);
 // Converts an ASN1_TIME to a time point.
 TimePoint Asn1TimeToTimePoint(const ASN1_TIME* t);
 
+// Whether `cert` was signed by `ca` (issuer name and signature).
+bool IssuedBy(const Certificate& cert, const Certificate& ca);
+
+// A certificate's validity in whole days (at least 1): what a renewal that
+// keeps the lifetime asks for.
+int ValidityDays(const Certificate& cert);
+
 }  // namespace certmint

@@ -67,18 +67,6 @@ Result<std::string> ParseIpAddress(std::string_view text) {
                    fmt::format("'{}' is not an IPv4 or IPv6 address", text));
 }
 
-std::string PrintableBytes(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("\\x{:02x}", c);
-    }
-  }
-  return out;
-}
-
 std::string SubjectAltNames::ToString() const {
   std::string out;
   for (const auto& d : dns) {

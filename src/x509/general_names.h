@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/error.h"
 
 namespace certmint {
@@ -20,11 +21,6 @@ Result<std::string> ParseDnsName(std::string_view name);
 
 // Parses an IPv4 or IPv6 address; returns its canonical text form.
 Result<std::string> ParseIpAddress(std::string_view text);
-
-// Bytes from a certificate made safe to print: anything outside printable
-// ASCII (and the backslash) becomes \xNN, so a hostile name carries no
-// terminal escapes or invalid UTF-8 into output.
-std::string PrintableBytes(std::string_view bytes);
 
 // The names a certificate is for.
 struct SubjectAltNames {

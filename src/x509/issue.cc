@@ -102,25 +102,7 @@ Status AddSubjectAltNames(X509* x, const SubjectAltNames& sans, bool critical) {
 
 }  // namespace
 
-const EVP_MD* SignatureDigest(const PrivateKey& key) {
-  KeyDescription d = key.Describe();
-  if (d.algorithm == "Ed25519" || d.algorithm == "Ed448") {
-    return nullptr;
-  }
-  if (d.algorithm == "EC" && (d.curve == "P-384" || d.curve == "P-521")) {
-    return EVP_sha384();
-  }
-  return EVP_sha256();
-}
-
 namespace {
-
-Status Sign(X509* x, const PrivateKey& key) {
-  if (X509_sign(x, key.native(), SignatureDigest(key)) <= 0) {
-    return OpenSslError(ErrorCode::kInternal, "signing the certificate failed");
-  }
-  return {};
-}
 
 // A v3 certificate with names, key, validity and serial set.
 Result<ossl::X509Ptr> NewCertificate(const DistinguishedName& subject, const X509_NAME* issuer,
@@ -141,44 +123,11 @@ Result<ossl::X509Ptr> NewCertificate(const DistinguishedName& subject, const X50
 
 }  // namespace
 
-Result<Role> ParseRole(std::string_view text) {
-  if (text == "server") {
-    return Role::kServer;
-  }
-  if (text == "client") {
-    return Role::kClient;
-  }
-  if (text == "both") {
-    return Role::kBoth;
-  }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   fmt::format("unknown role '{}' (expected server, client or both)", text));
-}
-
-Role RoleOf(const Certificate& cert) {
-  const uint32_t xku = X509_get_extended_key_usage(cert.native());
-  ClearOpenSslErrors();
-  const bool server = (xku & XKU_SSL_SERVER) != 0;
-  const bool client = (xku & XKU_SSL_CLIENT) != 0;
-  return server == client ? Role::kBoth : server ? Role::kServer : Role::kClient;
-}
-
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kServer:
-      return "server";
-    case Role::kClient:
-      return "client";
-    case Role::kBoth:
-      return "both";
-  }
-  return "?";
-}
 
 namespace {
 
 // A CA certificate for `subject_key`, signed by `issuer` (itself when null).
-Result<Certificate> MakeCa(const Certificate* issuer, const PrivateKey& signing_key,
+Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
                            const EVP_PKEY* subject_key, const CaProfile& profile) {
   if (profile.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
@@ -213,17 +162,17 @@ Result<Certificate> MakeCa(const Certificate* issuer, const PrivateKey& signing_
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
   CM_RETURN_IF_ERROR(
       AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
-  CM_RETURN_IF_ERROR(Sign(x.get(), signing_key));
+  CM_RETURN_IF_ERROR(signer.SignCertificate(x.get()));
   return Certificate::Adopt(std::move(x));
 }
 
 }  // namespace
 
-Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile) {
-  return MakeCa(nullptr, key, key.native(), profile);
+Result<Certificate> SelfSignCa(const Signer& signer, const CaProfile& profile) {
+  return MakeCa(nullptr, signer, signer.PublicKey(), profile);
 }
 
-Result<Certificate> SignSubordinateCa(const Certificate& issuer, const PrivateKey& issuer_key,
+Result<Certificate> SignSubordinateCa(const Certificate& issuer, const Signer& issuer_signer,
                                       const EVP_PKEY* subject_key, const CaProfile& profile) {
   if (!issuer.IsCa()) {
     return MakeError(ErrorCode::kInvalidData, "the issuing certificate is not a CA");
@@ -233,10 +182,10 @@ Result<Certificate> SignSubordinateCa(const Certificate& issuer, const PrivateKe
     return MakeError(ErrorCode::kInvalidArgument,
                      "the issuing CA has pathLenConstraint 0: it may sign node certificates only");
   }
-  return MakeCa(&issuer, issuer_key, subject_key, profile);
+  return MakeCa(&issuer, issuer_signer, subject_key, profile);
 }
 
-Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,
+Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer,
                              const EVP_PKEY* subject_key, const LeafProfile& profile) {
   if (profile.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
@@ -278,7 +227,7 @@ Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_ke
   }
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
-  CM_RETURN_IF_ERROR(Sign(x.get(), ca_key));
+  CM_RETURN_IF_ERROR(ca_signer.SignCertificate(x.get()));
   return Certificate::Adopt(std::move(x));
 }
 

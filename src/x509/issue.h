@@ -21,22 +21,12 @@
 #include "x509/certificate.h"
 #include "x509/general_names.h"
 #include "x509/name.h"
+#include "x509/role.h"
+#include "x509/signer.h"
 
 namespace certmint {
 
-// What a node certificate is for: extendedKeyUsage serverAuth, clientAuth or
-// both. Kafka brokers need both: they are clients of each other.
-enum class Role { kServer, kClient, kBoth };
-Result<Role> ParseRole(std::string_view text);
-std::string_view RoleName(Role role);
-// The role a certificate's extendedKeyUsage grants (kBoth when it has both
-// serverAuth and clientAuth, or no EKU at all).
-Role RoleOf(const Certificate& cert);
 
-// The digest a CA signs with (certificates and CRLs): none for Ed25519
-// (PureEdDSA), SHA-384 for P-384 keys (matching the curve's strength,
-// RFC 5480 §4), SHA-256 otherwise.
-const EVP_MD* SignatureDigest(const PrivateKey& key);
 
 // notBefore is set this far before "now", so that nodes whose clocks run a
 // little behind accept a certificate issued a moment ago.
@@ -65,18 +55,19 @@ struct LeafProfile {
   std::vector<uint8_t> serial;
 };
 
-// Makes a self-signed CA certificate for `key`.
-Result<Certificate> SelfSignCa(const PrivateKey& key, const CaProfile& profile);
+// Makes a self-signed CA certificate for the signer's key.
+Result<Certificate> SelfSignCa(const Signer& signer, const CaProfile& profile);
 
 // Signs a subordinate CA certificate for `subject_key` (profile.path_length
 // usually 0: it may sign node certificates only). notAfter is cut to the
 // issuer's.
-Result<Certificate> SignSubordinateCa(const Certificate& issuer, const PrivateKey& issuer_key,
+Result<Certificate> SignSubordinateCa(const Certificate& issuer, const Signer& issuer_signer,
                                       const EVP_PKEY* subject_key, const CaProfile& profile);
 
 // Signs a node certificate for `subject_key` with the CA. notAfter is cut to
-// the CA's own notAfter; kInvalidArgument if the CA has expired.
-Result<Certificate> SignLeaf(const Certificate& ca_cert, const PrivateKey& ca_key,
+// the CA's own notAfter; kInvalidArgument if the CA has expired. Callers
+// issue through ca/issuer.h, which records what is signed.
+Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer,
                              const EVP_PKEY* subject_key, const LeafProfile& profile);
 
 }  // namespace certmint

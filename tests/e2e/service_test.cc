@@ -313,7 +313,7 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   p.sans.AddIp("127.0.0.1");
   p.days = 1;
   p.now = std::chrono::system_clock::now() - std::chrono::hours(24 * 10);
-  auto old = SignLeaf(ca.certificate(), ca.key(), key.native(), p).value();
+  auto old = SignLeaf(ca.certificate(), ca.signer(), key.native(), p).value();
   {
     auto inv = OpenInventory(Path("pki")).value();
     ASSERT_TRUE(inv->RecordIssued("broker-2", old, ca.certificate(), p.now));
@@ -321,10 +321,10 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   auto foreign_key = PrivateKey::Generate(DefaultKeySpec()).value();
   CaProfile fp;
   fp.subject = DistinguishedName::CommonName("Mallory CA").value();
-  auto foreign_ca = SelfSignCa(foreign_key, fp).value();
+  auto foreign_ca = SelfSignCa(*MakeKeySigner(foreign_key), fp).value();
   LeafProfile lp;
   lp.subject = DistinguishedName::CommonName("broker-2").value();
-  auto foreign = SignLeaf(foreign_ca, foreign_key, key.native(), lp).value();
+  auto foreign = SignLeaf(foreign_ca, *MakeKeySigner(foreign_key), key.native(), lp).value();
 
   const ServerUrl url = ParseServerUrl(url_).value();
   const std::vector<Certificate> anchors{ca.certificate()};

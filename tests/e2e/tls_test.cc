@@ -16,7 +16,9 @@
 
 #include "ca/authority.h"
 #include "e2e/cli_helpers.h"
+#include "identity/files.h"
 #include "identity/identity.h"
+#include "identity/state.h"
 
 namespace certmint::testing {
 namespace {

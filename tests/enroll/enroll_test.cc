@@ -128,14 +128,14 @@ TEST(RenewalTest, RenewalsOfACertificateTheCaCutShortStayAnHourApart) {
   const TimePoint t0 = std::chrono::system_clock::now();
   const auto ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
   const auto ca =
-      SelfSignCa(ca_key, CaProfile{DistinguishedName::CommonName("Ending CA").value(), 30, t0, {}})
+      SelfSignCa(*MakeKeySigner(ca_key), CaProfile{DistinguishedName::CommonName("Ending CA").value(), 30, t0, {}})
           .value();
   const auto key = PrivateKey::Generate(DefaultKeySpec()).value();
   LeafProfile p;
   p.subject = DistinguishedName::CommonName("node").value();
   p.days = 90;
   p.now = t0;
-  auto cert = SignLeaf(ca, ca_key, key.native(), p).value();
+  auto cert = SignLeaf(ca, *MakeKeySigner(ca_key), key.native(), p).value();
   ASSERT_EQ(cert.NotAfter(), ca.NotAfter());
   int renewals = 0;
   TimePoint last = t0;
@@ -147,7 +147,7 @@ TEST(RenewalTest, RenewalsOfACertificateTheCaCutShortStayAnHourApart) {
       break;  // it ends with the CA before another renewal
     }
     p.now = due;
-    cert = SignLeaf(ca, ca_key, key.native(), p).value();
+    cert = SignLeaf(ca, *MakeKeySigner(ca_key), key.native(), p).value();
     last = due;
   }
   // 20 days, 6.7 days, 2.2 days, 18 h, 6 h, 2 h, then hourly to the end.

@@ -1,4 +1,6 @@
+#include "identity/files.h"
 #include "identity/identity.h"
+#include "identity/state.h"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@ const TimePoint kNow = std::chrono::system_clock::from_time_t(1767225600);
 
 Certificate MakeCert(const PrivateKey& key) {
   CaProfile p{DistinguishedName::Parse("CN=Inspect CA").value(), 10, kNow, {}};
-  return SelfSignCa(key, p).value();
+  return SelfSignCa(*MakeKeySigner(key), p).value();
 }
 
 TEST(InspectTest, PemChainAndDer) {
@@ -96,7 +96,7 @@ TEST(InspectTest, HostileNamesAreEscaped) {
   p.subject = DistinguishedName::CommonName("x").value();
   p.sans.dns.push_back("\x1b[31mred\xff\xfe");
   p.now = kNow;
-  auto leaf = SignLeaf(ca, key, key.native(), p).value();
+  auto leaf = SignLeaf(ca, *MakeKeySigner(key), key.native(), p).value();
   auto items = InspectData(leaf.ToPem(), nullptr, kNow).value();
   const std::string text = RenderText("evil.pem", items);
   EXPECT_NE(text.find("DNS:\\x1b[31mred\\xff\\xfe"), std::string::npos) << text;

@@ -21,7 +21,7 @@ Certificate Leaf(const StoreFixture& f, const std::string& cn) {
   LeafProfile p;
   p.subject = DistinguishedName::CommonName(cn).value();
   p.sans.AddDns(cn + ".example");
-  return SignLeaf(f.ca, f.ca_key, f.node_key.native(), p).value();
+  return SignLeaf(f.ca, *MakeKeySigner(f.ca_key), f.node_key.native(), p).value();
 }
 
 TEST(InventoryTest, RecordSupersedeRevoke) {

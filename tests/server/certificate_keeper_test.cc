@@ -37,6 +37,7 @@ class ServerCertificateTest : public ::testing::Test {
     ++issued_;
     IdentityRequest r;
     r.name = "certmint-serve";
+    r.service_identity = true;
     r.sans.AddIp("127.0.0.1");
     r.role = Role::kServer;
     r.days = 3;

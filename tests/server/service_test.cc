@@ -16,6 +16,7 @@
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
 #include "x509/csr.h"
+#include "x509/issue.h"
 
 namespace certmint {
 namespace {
@@ -274,7 +275,7 @@ TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
   ASSERT_EQ(rotated->trust.size(), 2u);
   EXPECT_EQ(rotated->trust[1].Sha256Fingerprint(), old_ca);
   ASSERT_TRUE(rotated->cross.has_value());
-  EXPECT_TRUE(rotated->cross->MatchesKey(fresh->key()));
+  EXPECT_TRUE(CertifiesSigner(*rotated->cross, fresh->signer()));
 
   // A request that started before the reload keeps its CA.
   const auto before = service_->ca();
@@ -293,7 +294,7 @@ TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
   ossl::BioPtr bio(BIO_new_mem_buf(new_crl.data(), static_cast<int>(new_crl.size())));
   ossl::X509CrlPtr parsed(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
   ASSERT_TRUE(parsed);
-  EXPECT_EQ(X509_CRL_verify(parsed.get(), fresh->key().native()), 1);
+  EXPECT_EQ(X509_CRL_verify(parsed.get(), const_cast<EVP_PKEY*>(fresh->signer().PublicKey())), 1);
 }
 
 }  // namespace

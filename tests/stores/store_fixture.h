@@ -9,7 +9,7 @@ namespace certmint::testing {
 
 struct StoreFixture {
   PrivateKey ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
-  Certificate ca = SelfSignCa(ca_key, CaProfile{DistinguishedName::Parse("CN=Store CA").value(),
+  Certificate ca = SelfSignCa(*MakeKeySigner(ca_key), CaProfile{DistinguishedName::Parse("CN=Store CA").value(),
                                                 30, std::chrono::system_clock::now(), {}})
                        .value();
   PrivateKey node_key = PrivateKey::Generate(DefaultKeySpec()).value();
@@ -17,7 +17,7 @@ struct StoreFixture {
     LeafProfile p;
     p.subject = DistinguishedName::CommonName("node-1").value();
     p.sans.AddDns("node-1.example");
-    return SignLeaf(ca, ca_key, node_key.native(), p).value();
+    return SignLeaf(ca, *MakeKeySigner(ca_key), node_key.native(), p).value();
   }();
 
   KeyStore Keystore() const {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "ca/authority.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 #include "support/process.h"
 #include "support/temp_dir.h"

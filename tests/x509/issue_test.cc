@@ -21,7 +21,7 @@ struct TestCa {
 TestCa MakeCa(const char* key_type, int days = 3650) {
   auto key = PrivateKey::Generate(ParseKeySpec(key_type).value()).value();
   CaProfile profile{DistinguishedName::Parse("CN=Test CA,O=certmint").value(), days, kNow, {}};
-  auto cert = SelfSignCa(key, profile).value();
+  auto cert = SelfSignCa(*MakeKeySigner(key), profile).value();
   return {key, cert};
 }
 
@@ -66,7 +66,7 @@ TEST_P(LeafProfileTest, ProfileByKeyTypeAndRole) {
   p.role = role;
   p.days = 90;
   p.now = kNow;
-  auto cert = SignLeaf(ca.cert, ca.key, key.native(), p);
+  auto cert = SignLeaf(ca.cert, *MakeKeySigner(ca.key), key.native(), p);
   ASSERT_TRUE(cert) << cert.error().ToString();
   CertificateInfo info = DescribeCertificate(*cert, kNow);
   EXPECT_EQ(info.subject, "CN=broker-1");
@@ -108,11 +108,11 @@ TEST(LeafTest, SerialsDiffer) {
   LeafProfile p;
   p.subject = DistinguishedName::CommonName("x").value();
   p.now = kNow;
-  auto a = SignLeaf(ca.cert, ca.key, ca.key.native(), p).value();
-  auto b = SignLeaf(ca.cert, ca.key, ca.key.native(), p).value();
+  auto a = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
+  auto b = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
   EXPECT_NE(a.SerialHex(), b.SerialHex());
   p.serial = {0x01, 0x02};
-  EXPECT_EQ(SignLeaf(ca.cert, ca.key, ca.key.native(), p).value().SerialHex(), "01:02");
+  EXPECT_EQ(SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value().SerialHex(), "01:02");
 }
 
 TEST(LeafTest, NeverOutlivesTheCa) {
@@ -121,7 +121,7 @@ TEST(LeafTest, NeverOutlivesTheCa) {
   p.subject = DistinguishedName::CommonName("x").value();
   p.now = kNow;
   p.days = 365;
-  auto cert = SignLeaf(ca.cert, ca.key, ca.key.native(), p).value();
+  auto cert = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
   EXPECT_EQ(cert.NotAfter(), ca.cert.NotAfter());
 }
 
@@ -130,18 +130,18 @@ TEST(LeafTest, RefusesExpiredCaAndBadInput) {
   LeafProfile p;
   p.subject = DistinguishedName::CommonName("x").value();
   p.now = kNow + hours(48);
-  auto r = SignLeaf(ca.cert, ca.key, ca.key.native(), p);
+  auto r = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("CA certificate expired"), std::string::npos);
 
   p.now = kNow;
   p.days = 0;
-  EXPECT_FALSE(SignLeaf(ca.cert, ca.key, ca.key.native(), p));
+  EXPECT_FALSE(SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p));
 
   // A leaf cannot sign.
   p.days = 1;
-  auto leaf = SignLeaf(ca.cert, ca.key, ca.key.native(), p).value();
-  auto by_leaf = SignLeaf(leaf, ca.key, ca.key.native(), p);
+  auto leaf = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
+  auto by_leaf = SignLeaf(leaf, *MakeKeySigner(ca.key), ca.key.native(), p);
   ASSERT_FALSE(by_leaf);
   EXPECT_NE(by_leaf.error().message().find("not a CA"), std::string::npos);
 }
@@ -151,7 +151,7 @@ TEST(LeafTest, SanIsCriticalWithEmptySubject) {
   LeafProfile p;
   p.sans.AddDns("only-san.example");
   p.now = kNow;
-  auto cert = SignLeaf(ca.cert, ca.key, ca.key.native(), p).value();
+  auto cert = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
   int idx = X509_get_ext_by_NID(cert.native(), NID_subject_alt_name, -1);
   ASSERT_GE(idx, 0);
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(cert.native(), idx)), 1);

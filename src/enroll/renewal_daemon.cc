@@ -1,0 +1,80 @@
+#include "enroll/renewal_daemon.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "enroll/enroll.h"
+#include "identity/state.h"
+
+namespace certmint {
+namespace {
+
+void PollUntil(TimePoint until, const std::atomic<bool>& stop) {
+  while (!stop && std::chrono::system_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+Result<IdentityState> StateOf(const std::string& out_dir, const std::string& name) {
+  CM_ASSIGN_OR_RETURN(auto state, ReadIdentityState(out_dir, name));
+  if (!state) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, name));
+  }
+  return std::move(*state);
+}
+
+}  // namespace
+
+Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
+                                     const RenewalReport& report) {
+  TimePoint next = TimePoint::max();
+  for (const auto& name : run.names) {
+    CM_ASSIGN_OR_RETURN(auto state, StateOf(run.out_dir, name));
+    const TimePoint now = run.clock();
+    const TimePoint due = RenewalDue(state.certificate);
+    const TimePoint end = state.certificate.NotAfter();
+    if (only_due && now < due) {
+      const auto kind = due >= end ? RenewalEvent::Kind::kCutShort : RenewalEvent::Kind::kNotDue;
+      report({kind, name, due, end});
+      next = std::min(next, due);
+      continue;
+    }
+    RenewOptions options = run.options;
+    options.now = now;
+    CM_RETURN_IF_ERROR(WithContext(RenewIdentityWithServer(run.url, run.out_dir, name, options),
+                                   "renewing " + name));
+    CM_ASSIGN_OR_RETURN(auto renewed, StateOf(run.out_dir, name));
+    const TimePoint renewed_due = RenewalDue(renewed.certificate);
+    report({RenewalEvent::Kind::kRenewed, name, renewed_due, renewed.certificate.NotAfter()});
+    next = std::min(next, renewed_due);
+  }
+  return next;
+}
+
+void RunRenewalDaemon(const RenewalRun& run, const std::atomic<bool>& stop,
+                      const RenewalReport& report, const RenewalDaemonHooks& hooks) {
+  auto backoff = kRenewalInitialBackoff;
+  while (!stop) {
+    auto next = RenewDueIdentities(run, /*only_due=*/true, report);
+    TimePoint wake;
+    if (next) {
+      backoff = kRenewalInitialBackoff;
+      wake = *next;
+      if (hooks.scheduled) {
+        hooks.scheduled(wake);
+      }
+    } else {
+      if (hooks.failed) {
+        hooks.failed(next.error(), backoff);
+      }
+      wake = run.clock() + backoff;
+      backoff = std::min<std::chrono::seconds>(backoff * 2, kRenewalMaxBackoff);
+    }
+    (hooks.wait ? hooks.wait : PollUntil)(wake, stop);
+  }
+}
+
+}  // namespace certmint

@@ -1,0 +1,61 @@
+// Renewing identities through the CA service, once or as a daemon: each is
+// renewed when due (RenewalDue: two thirds into its lifetime, at least an
+// hour after its issue), a failed pass is retried with exponential backoff.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "enroll/client.h"
+#include "identity/renew.h"
+
+namespace certmint {
+
+struct RenewalRun {
+  ServerUrl url;
+  std::string out_dir;
+  std::vector<std::string> names;
+  RenewOptions options;  // `now` is taken from `clock` at each renewal
+  std::function<TimePoint()> clock = [] { return std::chrono::system_clock::now(); };
+};
+
+struct RenewalEvent {
+  enum class Kind {
+    kNotDue,    // waits until `due`
+    kCutShort,  // its CA cut it to the CA's last hour: not renewed again
+    kRenewed,   // renewed; the new certificate is due at `due`
+  };
+  Kind kind;
+  std::string name;
+  TimePoint due;
+  TimePoint valid_until;
+};
+using RenewalReport = std::function<void(const RenewalEvent&)>;
+
+// One pass over run.names: renews each that is due (every one unless
+// `only_due`). Returns when the next renewal is due (TimePoint::max() when
+// none is). Stops at the first failure.
+Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
+                                     const RenewalReport& report);
+
+// Backoff after a failed pass: one minute, doubled up to an hour.
+inline constexpr std::chrono::seconds kRenewalInitialBackoff{60};
+inline constexpr std::chrono::seconds kRenewalMaxBackoff{3600};
+
+struct RenewalDaemonHooks {
+  std::function<void(TimePoint next)> scheduled;
+  std::function<void(const Error& error, std::chrono::seconds retry_in)> failed;
+  // Sleeps until `until` or until `stop`; the default polls every 200 ms.
+  std::function<void(TimePoint until, const std::atomic<bool>& stop)> wait;
+};
+
+// Passes (only what is due) until `stop` is set, waiting between them until
+// the next renewal is due, or for the backoff after a failure.
+void RunRenewalDaemon(const RenewalRun& run, const std::atomic<bool>& stop,
+                      const RenewalReport& report, const RenewalDaemonHooks& hooks);
+
+}  // namespace certmint

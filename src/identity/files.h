@@ -1,0 +1,95 @@
+// Where an identity's files live and how they are written:
+//
+//   OUT/NAME/      0700
+//     NAME.crt     0644  the node certificate (PEM)
+//     NAME.key     0600  PKCS#8 PEM, encrypted with the store password
+//     chain.pem    0644  node certificate followed by the CA certificate
+//     ca.crt       0644  the CA certificate, for truststores
+//     password     0600  the store password, when certmint generated it
+//     keystore.p12 / keystore.jks      0600  key entry NAME (chain: node, CA) + trusted caroot
+//     truststore.p12 / truststore.jks  0644  trusted caroot
+//     kafka.properties, librdkafka.properties 0600  settings pointing at the stores
+//     certmint.json 0644  what was asked for, to plan re-applies
+// The PEM files come with format pem, the stores with p12 and jks; NAME.crt
+// and ca.crt are always written.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/secret.h"
+#include "identity/identity.h"
+#include "stores/keystore.h"
+#include "stores/pkcs12.h"
+
+namespace certmint {
+
+struct IdentityOutput {
+  // Which formats to write; default all three.
+  std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
+  // Alias of the key entry; the name lower-cased when empty.
+  std::string alias;
+  // Profile of keystore.p12 and truststore.p12; `passwordless` applies to
+  // truststore.p12 only.
+  Pkcs12Options pkcs12;
+  bool write_password_file = false;
+  // Where the files will live on the node, for the paths in
+  // kafka.properties and librdkafka.properties; empty: OUT/NAME as given
+  // (made absolute).
+  std::string install_dir;
+  // Replace an existing OUT/NAME in one atomic exchange instead of refusing.
+  bool replace = false;
+  // The CAs the truststores (and ca.crt) carry; empty: the root of the
+  // identity's chain. Two during a CA rotation.
+  std::vector<Certificate> trust;
+  TimePoint now = std::chrono::system_clock::now();
+};
+
+// Parses "pem,p12,jks" (any subset, any order).
+Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text);
+
+struct IdentityFiles {
+  std::string dir;
+  std::string certificate;
+  std::string ca_certificate;
+  std::optional<std::string> key;
+  std::optional<std::string> chain;
+  std::optional<std::string> password_file;
+  std::optional<std::string> keystore_p12;
+  std::optional<std::string> truststore_p12;
+  std::optional<std::string> keystore_jks;
+  std::optional<std::string> truststore_jks;
+  std::optional<std::string> kafka_properties;
+  std::optional<std::string> librdkafka_properties;
+  std::string metadata;  // certmint.json: what was asked for, to plan re-applies
+};
+
+// Where WriteIdentity puts the files of `name` under `out_dir`.
+IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
+                            const IdentityOutput& output);
+
+// Writes OUT/NAME/ as a whole: into a staging directory first, moved into
+// place in one rename. kAlreadyExists if OUT/NAME exists; nothing is left
+// behind on any error.
+Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& identity,
+                                    const SecretString& store_password,
+                                    const IdentityOutput& output);
+
+// Where an identity directory's stores are, per format: keystore.p12 with
+// truststore.p12, keystore.jks with truststore.jks, NAME.key + chain.pem with
+// ca.crt.
+struct IdentityStoreFiles {
+  std::string format;                       // "p12", "jks", "pem"
+  std::vector<std::string> keystore_files;  // PEM: key and chain, read as one
+  std::string truststore_file;
+};
+std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir);
+
+// The key, certificate and trusted entries of the identity in `dir`, read
+// from its first keystore with `password`. kNotFound without a keystore,
+// kInvalidData unless it holds exactly one key.
+Result<KeyStore> LoadIdentityKeystore(const std::string& dir, const SecretString& password);
+
+}  // namespace certmint

@@ -1,0 +1,190 @@
+#include "server/serve.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ca/issuer.h"
+#include "identity/identity.h"
+#include "server/certificate_keeper.h"
+
+namespace certmint {
+namespace {
+
+SubjectAltNames DefaultServiceSans(const std::string& listen_host) {
+  SubjectAltNames sans;
+  sans.AddDns("localhost");
+  sans.AddIp("127.0.0.1");
+  sans.AddIp("::1");
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) == 0 && ParseDnsName(host)) {
+    sans.AddDns(*ParseDnsName(host));
+  }
+  if (auto ip = ParseIpAddress(listen_host); ip && listen_host != "0.0.0.0" &&
+                                             listen_host != "::") {
+    sans.AddIp(*ip);
+  }
+  return sans;
+}
+
+// The log line of a reload that worked.
+nlohmann::json CaReloadedLine(const ServiceCa& ca, bool changed, TimePoint now) {
+  nlohmann::json trust = nlohmann::json::array();
+  for (const auto& c : ca.trust) {
+    trust.push_back(c.Sha256Fingerprint());
+  }
+  return {{"time", FormatUtc(now)},
+          {"event", "ca_reloaded"},
+          {"changed", changed},
+          {"ca_subject", ca.authority.certificate().Subject().ToString()},
+          {"ca_fingerprint", ca.authority.certificate().Sha256Fingerprint()},
+          {"trust", trust},
+          {"rotation", ca.cross.has_value()}};
+}
+
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The running service's parts, wired together.
+class Service {
+ public:
+  Service(const ServeConfig& config, std::unique_ptr<Inventory> inventory, ServiceCa ca)
+      : config_(config), inventory_(std::move(inventory)), service_(std::move(ca),
+                                                                    inventory_.get()) {}
+
+  Result<ServerIdentity> IssueIdentity(const ServiceCa& ca, TimePoint now) {
+    return WithContext(MakeServerIdentity(ca, inventory_.get(), config_.server.host, config_.sans,
+                                          config_.tls_days, now),
+                       "the service's TLS certificate");
+  }
+
+  Status Run(const sigset_t& signals) {
+    CM_ASSIGN_OR_RETURN(auto identity,
+                        IssueIdentity(*service_.ca(), std::chrono::system_clock::now()));
+    CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, config_.server));
+    if (config_.listening) {
+      config_.listening(server_->port(), service_.ca()->trust.front().Sha256Fingerprint(),
+                        identity);
+    }
+    keeper_.emplace(identity.certificate,
+                    [this](TimePoint now) { return IssueIdentity(*service_.ca(), now); });
+    std::thread renewer([this] { KeepCertificate(); });
+    std::atomic<bool> stopping{false};
+    std::thread watcher([&] {
+      int sig = 0;
+      while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+        ReloadAndLog();
+      }
+      stopping = true;
+      server_->Stop();
+    });
+    Status st = server_->Run();
+    if (!stopping) {
+      kill(getpid(), SIGTERM);  // wake the watcher so that it can be joined
+    }
+    watcher.join();
+    keeper_->Stop();
+    renewer.join();
+    return st;
+  }
+
+ private:
+  // Renews the service's certificate while it runs: nothing else can, its
+  // key being in memory only.
+  void KeepCertificate() {
+    keeper_->Run([this](const ServerIdentity& renewed) { return server_->SetIdentity(renewed); },
+                 [this](const ServerCertificateKeeper::Step& step, TimePoint now) {
+                   nlohmann::json line{{"time", FormatUtc(now)}};
+                   if (!step.error.has_value()) {
+                     line["event"] = "server_certificate_not_renewed";
+                     line["error"] = step.error.error().ToString();
+                     line["retry_at"] = FormatUtc(step.next);
+                     config_.log(line.dump());  // even with --quiet
+                   } else if (!config_.quiet) {
+                     line["event"] = "server_certificate_renewed";
+                     line["serial"] = step.renewed->certificate.SerialHex();
+                     line["not_after"] = FormatUtc(step.renewed->certificate.NotAfter());
+                     line["renew_at"] = FormatUtc(step.next);
+                     config_.log(line.dump());
+                   }
+                 });
+  }
+
+  // After `ca rotate` or `ca retire`: later requests are signed with the
+  // directory's CA, handed its anchors and verified against them, and the
+  // service's own certificate is replaced (by the keeper's thread, so that
+  // it never races a renewal). A failed reload changes nothing.
+  Result<nlohmann::json> Reload() {
+    const auto current = service_.ca();
+    CM_ASSIGN_OR_RETURN(auto loaded,
+                        LoadServiceCa(config_.dir, config_.reload_password, current.get()));
+    const bool changed = !SameServiceCa(loaded, *current);
+    if (changed) {
+      CM_RETURN_IF_ERROR(server_->SetClientTrust(loaded.trust, loaded.authority.Chain()));
+      service_.Replace(loaded);
+      keeper_->RenewNow();
+    }
+    return CaReloadedLine(loaded, changed, std::chrono::system_clock::now());
+  }
+
+  void ReloadAndLog() {
+    auto line = Reload();
+    if (!line) {
+      line = nlohmann::json{{"time", FormatUtc(std::chrono::system_clock::now())},
+                            {"event", "ca_reload_failed"},
+                            {"error", line.error().ToString()}};
+    }
+    config_.log(Dump(*line));
+  }
+
+  const ServeConfig& config_;
+  std::unique_ptr<Inventory> inventory_;
+  EnrollmentService service_;
+  std::unique_ptr<HttpServer> server_;
+  std::optional<ServerCertificateKeeper> keeper_;
+};
+
+}  // namespace
+
+Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* inventory,
+                                          const std::string& listen_host,
+                                          const SubjectAltNames& sans, int days, TimePoint now) {
+  IdentityRequest request;
+  request.name = std::string(kServiceIdentityName);
+  request.service_identity = true;
+  request.sans = sans.empty() ? DefaultServiceSans(listen_host) : sans;
+  request.role = Role::kServer;
+  request.days = days;
+  request.now = now;
+  request.key_spec = DefaultKeySpec();
+  CM_ASSIGN_OR_RETURN(auto identity,
+                      IssueIdentity(Issuer(ca.authority, inventory), request));
+  return ServerIdentity{identity.certificate, identity.key,
+                        ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
+}
+
+Status Serve(const ServeConfig& config) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(config.dir));
+  CM_ASSIGN_OR_RETURN(auto ca, LoadServiceCa(config.dir, config.ca_password));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(config.dir));
+  // SIGTERM and SIGINT (stop) and SIGHUP (reload the CA) are taken by one
+  // thread; blocked before any other thread starts so that none of them
+  // gets them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Service service(config, std::move(inventory), std::move(ca));
+  return service.Run(signals);
+}
+
+}  // namespace certmint
