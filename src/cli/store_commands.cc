@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
+#include "core/clock.h"
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
@@ -272,7 +273,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
     if (import_cert->parsed()) {
       CM_ASSIGN_OR_RETURN(auto cert, LoadCertificateFile(ic->second.first, "--file"));
       CM_RETURN_IF_ERROR(EditStore(ic->first, true, [&](KeyStore& s, const SecretString&) {
-        return AddTrustedCertificate(s, ic->second.second, cert);
+        return AddTrustedCertificate(s, ic->second.second, cert, SystemNow());
       }));
       std::cout << fmt::format("Added trusted certificate '{}' ({}) to {}\n",
                                NormalizeAlias(ic->second.second), cert.Subject().ToString(),
@@ -298,7 +299,7 @@ Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) 
                                          WithContext(PrivateKey::FromPem(
                                                          key_pem, key_pw ? &*key_pw : &store_pw),
                                                      fmt::format("--key {}", ik->key)));
-                                     return AddKeyEntry(s, ik->alias, key, chain);
+                                     return AddKeyEntry(s, ik->alias, key, chain, SystemNow());
                                    }));
       std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
                                NormalizeAlias(ik->alias), chain.size(), ik->store.store);

@@ -137,6 +137,31 @@ Result<std::vector<Certificate>> ParseCaBundleTrust(std::string_view body) {
   return CertificateArray(j, "trust");
 }
 
+std::string_view ProtocolErrorCode(ProtocolError error) {
+  switch (error) {
+    case ProtocolError::kBadRequest: return "bad_request";
+    case ProtocolError::kInvalidToken: return "invalid_token";
+    case ProtocolError::kTokenUsed: return "token_used";
+    case ProtocolError::kTokenExpired: return "token_expired";
+    case ProtocolError::kTokenRevoked: return "token_revoked";
+    case ProtocolError::kNameNotAllowed: return "name_not_allowed";
+    case ProtocolError::kNamesNotAllowed: return "names_not_allowed";
+    case ProtocolError::kBadCsr: return "bad_csr";
+    case ProtocolError::kBadCsrSignature: return "bad_csr_signature";
+    case ProtocolError::kCaNotAllowed: return "ca_not_allowed";
+    case ProtocolError::kWeakKey: return "weak_key";
+    case ProtocolError::kClientCertificateRequired: return "client_certificate_required";
+    case ProtocolError::kCertificateRejected: return "certificate_rejected";
+    case ProtocolError::kUnknownCertificate: return "unknown_certificate";
+    case ProtocolError::kCertificateRevoked: return "certificate_revoked";
+    case ProtocolError::kCertificateSuperseded:
+    case ProtocolError::kSupersededMeanwhile: return "certificate_superseded";
+    case ProtocolError::kInventoryUnavailable: return "inventory_unavailable";
+    case ProtocolError::kCaUnavailable: return "ca_unavailable";
+  }
+  return "internal";
+}
+
 std::string ErrorJson(std::string_view code, std::string_view message) {
   return Dump(json{{"error", {{"code", code}, {"message", message}}}});
 }

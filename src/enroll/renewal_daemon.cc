@@ -12,8 +12,8 @@
 namespace certmint {
 namespace {
 
-void PollUntil(TimePoint until, const std::atomic<bool>& stop) {
-  while (!stop && std::chrono::system_clock::now() < until) {
+void PollUntil(const Clock& clock, TimePoint until, const std::atomic<bool>& stop) {
+  while (!stop && clock() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 }
@@ -73,7 +73,11 @@ void RunRenewalDaemon(const RenewalRun& run, const std::atomic<bool>& stop,
       wake = run.clock() + backoff;
       backoff = std::min<std::chrono::seconds>(backoff * 2, kRenewalMaxBackoff);
     }
-    (hooks.wait ? hooks.wait : PollUntil)(wake, stop);
+    if (hooks.wait) {
+      hooks.wait(wake, stop);
+    } else {
+      PollUntil(run.clock, wake, stop);
+    }
   }
 }
 

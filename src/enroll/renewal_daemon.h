@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "enroll/client.h"
 #include "identity/renew.h"
@@ -20,7 +21,7 @@ struct RenewalRun {
   std::string out_dir;
   std::vector<std::string> names;
   RenewOptions options;  // `now` is taken from `clock` at each renewal
-  std::function<TimePoint()> clock = [] { return std::chrono::system_clock::now(); };
+  Clock clock = SystemNow;
 };
 
 struct RenewalEvent {
@@ -49,7 +50,8 @@ inline constexpr std::chrono::seconds kRenewalMaxBackoff{3600};
 struct RenewalDaemonHooks {
   std::function<void(TimePoint next)> scheduled;
   std::function<void(const Error& error, std::chrono::seconds retry_in)> failed;
-  // Sleeps until `until` or until `stop`; the default polls every 200 ms.
+  // Sleeps until `until` (on run.clock) or until `stop`; the default polls
+  // every 200 ms.
   std::function<void(TimePoint until, const std::atomic<bool>& stop)> wait;
 };
 

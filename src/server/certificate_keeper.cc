@@ -10,8 +10,9 @@ TimePoint ServerCertificateKeeper::Due(const Certificate& certificate) {
   return RenewalDue(certificate, std::chrono::seconds(0));
 }
 
-ServerCertificateKeeper::ServerCertificateKeeper(const Certificate& current, IssueFn issue)
-    : issue_(std::move(issue)), due_(Due(current)) {}
+ServerCertificateKeeper::ServerCertificateKeeper(const Certificate& current, IssueFn issue,
+                                                 Clock clock)
+    : issue_(std::move(issue)), clock_(std::move(clock)), due_(Due(current)) {}
 
 ServerCertificateKeeper::Step ServerCertificateKeeper::StepAt(TimePoint now) {
   Step step;
@@ -38,7 +39,7 @@ void ServerCertificateKeeper::Run(const InstallFn& install, const ReportFn& repo
     // Waits on the steady clock, at most an hour at a time: the wall clock
     // may jump (suspend, NTP) while the wait's does not.
     const auto wait = std::clamp<std::chrono::system_clock::duration>(
-        next - std::chrono::system_clock::now(), std::chrono::seconds(0), std::chrono::hours(1));
+        next - clock_(), std::chrono::seconds(0), std::chrono::hours(1));
     if (wake_.wait_for(lock, wait, [this] { return stop_ || renew_now_; })) {
       if (stop_) {
         return;
@@ -46,7 +47,7 @@ void ServerCertificateKeeper::Run(const InstallFn& install, const ReportFn& repo
       renew_now_ = false;
       due_ = TimePoint::min();
     }
-    const auto now = std::chrono::system_clock::now();
+    const auto now = clock_();
     Step step = StepAt(now);
     next = step.next;
     if (step.renewed) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "server/http_server.h"
@@ -22,7 +23,7 @@ class ServerCertificateKeeper {
   // cut short by the CA's own expiry is due at once).
   static constexpr std::chrono::minutes kRetryInterval{10};
 
-  ServerCertificateKeeper(const Certificate& current, IssueFn issue);
+  ServerCertificateKeeper(const Certificate& current, IssueFn issue, Clock clock = SystemNow);
 
   // When the keeper renews `certificate`: two thirds into its lifetime,
   // without the hour nodes keep between renewals (RenewalDue): renewing
@@ -54,6 +55,7 @@ class ServerCertificateKeeper {
 
  private:
   IssueFn issue_;
+  Clock clock_;
   TimePoint due_;
   std::mutex mu_;
   std::condition_variable wake_;

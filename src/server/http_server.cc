@@ -13,6 +13,7 @@
 #include "core/encoding.h"
 #include "enroll/protocol.h"
 #include "server/rate_limiter.h"
+#include "version.h"
 
 namespace certmint {
 namespace {
@@ -151,11 +152,74 @@ PeerCertificate PeerOf(const SSL* ssl) {
 
 thread_local std::string t_log_name;
 
-void Send(httplib::Response& res, const ApiResponse& r) {
-  res.status = r.status;
-  res.set_content(r.body, r.content_type.c_str());
+void Send(httplib::Response& res, int status, const std::string& body, const char* content_type,
+          const std::string& log_name = "") {
+  res.status = status;
+  res.set_content(body, content_type);
   res.set_header("Cache-Control", "no-store");
-  t_log_name = r.name;
+  t_log_name = log_name;
+}
+
+// The HTTP status of each refusal (RFC 9110 §15): 400 for what is malformed,
+// 401 for a missing or unusable credential, 403 for what the credential does
+// not allow, 409 for a lost race, 503 for what may work later.
+int HttpStatus(ProtocolError error) {
+  switch (error) {
+    case ProtocolError::kBadRequest:
+    case ProtocolError::kBadCsr:
+    case ProtocolError::kBadCsrSignature:
+    case ProtocolError::kWeakKey:
+      return 400;
+    case ProtocolError::kInvalidToken:
+    case ProtocolError::kTokenUsed:
+    case ProtocolError::kTokenExpired:
+    case ProtocolError::kTokenRevoked:
+    case ProtocolError::kClientCertificateRequired:
+      return 401;
+    case ProtocolError::kNameNotAllowed:
+    case ProtocolError::kNamesNotAllowed:
+    case ProtocolError::kCaNotAllowed:
+    case ProtocolError::kCertificateRejected:
+    case ProtocolError::kUnknownCertificate:
+    case ProtocolError::kCertificateRevoked:
+    case ProtocolError::kCertificateSuperseded:
+      return 403;
+    case ProtocolError::kSupersededMeanwhile:
+      return 409;
+    case ProtocolError::kInventoryUnavailable:
+    case ProtocolError::kCaUnavailable:
+      return 503;
+  }
+  return 500;
+}
+
+void SendError(httplib::Response& res, int status, std::string_view code,
+               std::string_view message) {
+  Send(res, status, ErrorJson(code, message), "application/json");
+}
+
+void SendRefusal(httplib::Response& res, const ServiceError& e) {
+  Send(res, HttpStatus(e.error), ErrorJson(ProtocolErrorCode(e.error), e.message),
+       "application/json", e.name);
+}
+
+void SendIssued(httplib::Response& res, const ServiceResult<IssuedChain>& r) {
+  if (!r) {
+    SendRefusal(res, r.error());
+    return;
+  }
+  Send(res, 200, IssuedChainJson(*r), "application/json", r->name);
+}
+
+std::string HealthJson(const HealthReport& h) {
+  const Certificate& c = h.ca;
+  nlohmann::json j{{"status", h.ca_valid ? "ok" : "ca_expired"},
+                   {"version", kVersion},
+                   {"ca",
+                    {{"subject", c.Subject().ToString()},
+                     {"not_after", FormatUtc(c.NotAfter())},
+                     {"sha256_fingerprint", c.Sha256Fingerprint()}}}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -212,8 +276,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
   svr.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
     t_log_name.clear();
     if (!p->limiter.Allow(req.remote_addr, RateLimiter::Clock::now())) {
-      Send(res, ApiError(429, "rate_limited",
-                         "too many requests from this address; retry later"));
+      SendError(res, 429, "rate_limited", "too many requests from this address; retry later");
       res.set_header("Retry-After", std::to_string(p->limiter.RetryAfterSeconds()));
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -245,7 +308,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
       });
   if (options.log) {
     svr.set_logger([p](const httplib::Request& req, const httplib::Response& res) {
-      nlohmann::json line{{"time", FormatUtc(std::chrono::system_clock::now())},
+      nlohmann::json line{{"time", FormatUtc(p->options.clock())},
                           {"remote", req.remote_addr},
                           {"method", req.method},
                           {"path", PrintableField(req.path, 80)},
@@ -260,33 +323,44 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
   // The POST endpoints take JSON (or an unlabelled body); anything else is
   // refused before it reaches the service.
   const auto post_json = [&svr](const char* path,
-                                std::function<ApiResponse(const httplib::Request&)> handle) {
+                                std::function<void(const httplib::Request&, httplib::Response&)>
+                                    handle) {
     svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
       const std::string type = req.get_header_value("Content-Type");
       if (!type.empty() && type.rfind("application/json", 0) != 0) {
-        Send(res, ApiError(415, "unsupported_media_type", "send application/json"));
+        SendError(res, 415, "unsupported_media_type", "send application/json");
         return;
       }
-      Send(res, handle(req));
+      handle(req, res);
     });
   };
-  post_json("/v1/enroll", [p](const httplib::Request& req) {
-    return p->service->Enroll(req.body, std::chrono::system_clock::now());
+  post_json("/v1/enroll", [p](const httplib::Request& req, httplib::Response& res) {
+    SendIssued(res, p->service->Enroll(req.body, p->options.clock()));
   });
-  post_json("/v1/renew", [p](const httplib::Request& req) {
-    return p->service->Renew(req.body, PeerOf(req.ssl), std::chrono::system_clock::now());
+  post_json("/v1/renew", [p](const httplib::Request& req, httplib::Response& res) {
+    SendIssued(res, p->service->Renew(req.body, PeerOf(req.ssl), p->options.clock()));
   });
   svr.Get("/v1/ca", [p](const httplib::Request&, httplib::Response& res) {
-    Send(res, p->service->CaBundle());
+    const auto ca = p->service->ca();
+    Send(res, 200, CaBundleJson(ca->trust, ca->authority.Chain()), "application/json");
   });
-  svr.Get("/v1/crl", [p](const httplib::Request&, httplib::Response& res) {
-    Send(res, p->service->Crl(false, std::chrono::system_clock::now()));
-  });
-  svr.Get("/v1/crl.pem", [p](const httplib::Request&, httplib::Response& res) {
-    Send(res, p->service->Crl(true, std::chrono::system_clock::now()));
-  });
+  const auto crl = [p](bool pem) {
+    return [p, pem](const httplib::Request&, httplib::Response& res) {
+      auto r = p->service->Crl(p->options.clock());
+      if (!r) {
+        SendRefusal(res, r.error());
+      } else if (pem) {
+        Send(res, 200, r->pem, "application/x-pem-file");
+      } else {
+        Send(res, 200, r->der, "application/pkix-crl");
+      }
+    };
+  };
+  svr.Get("/v1/crl", crl(false));
+  svr.Get("/v1/crl.pem", crl(true));
   svr.Get("/v1/health", [p](const httplib::Request&, httplib::Response& res) {
-    Send(res, p->service->Health(std::chrono::system_clock::now()));
+    const HealthReport h = p->service->Health(p->options.clock());
+    Send(res, h.ca_valid ? 200 : 503, HealthJson(h), "application/json");
   });
 
   if (options.port == 0) {

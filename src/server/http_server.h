@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "keys/private_key.h"
 #include "server/service.h"
@@ -26,6 +27,8 @@ struct ServerOptions {
   double burst = 100;
   // Receives access-log lines (JSON); null: no log.
   std::function<void(std::string_view)> log;
+  // The time requests are answered at (tests move it).
+  Clock clock = SystemNow;
 };
 
 // The server's own TLS identity.

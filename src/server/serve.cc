@@ -67,14 +67,15 @@ class Service {
 
   Status Run(const sigset_t& signals) {
     CM_ASSIGN_OR_RETURN(auto identity,
-                        IssueIdentity(*service_.ca(), std::chrono::system_clock::now()));
+                        IssueIdentity(*service_.ca(), config_.server.clock()));
     CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, config_.server));
     if (config_.listening) {
       config_.listening(server_->port(), service_.ca()->trust.front().Sha256Fingerprint(),
                         identity);
     }
-    keeper_.emplace(identity.certificate,
-                    [this](TimePoint now) { return IssueIdentity(*service_.ca(), now); });
+    keeper_.emplace(
+        identity.certificate, [this](TimePoint now) { return IssueIdentity(*service_.ca(), now); },
+        config_.server.clock);
     std::thread renewer([this] { KeepCertificate(); });
     std::atomic<bool> stopping{false};
     std::thread watcher([&] {
@@ -131,13 +132,13 @@ class Service {
       service_.Replace(loaded);
       keeper_->RenewNow();
     }
-    return CaReloadedLine(loaded, changed, std::chrono::system_clock::now());
+    return CaReloadedLine(loaded, changed, config_.server.clock());
   }
 
   void ReloadAndLog() {
     auto line = Reload();
     if (!line) {
-      line = nlohmann::json{{"time", FormatUtc(std::chrono::system_clock::now())},
+      line = nlohmann::json{{"time", FormatUtc(config_.server.clock())},
                             {"event", "ca_reload_failed"},
                             {"error", line.error().ToString()}};
     }

@@ -1,5 +1,6 @@
 // The CA service's logic, apart from HTTP: what `certmint serve` answers to
-// each request. Every refusal happens before anything is signed or written;
+// each request, as protocol results (an issued chain, or a ServiceError with
+// its protocol code); server/http_server.cc alone maps them to HTTP. Every refusal happens before anything is signed or written;
 // the inventory changes only in the one transaction that redeems a token or
 // records a renewal.
 #pragma once
@@ -13,26 +14,36 @@
 #include <vector>
 
 #include "ca/authority.h"
+#include "ca/crl.h"
 #include "ca/identity_name.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "enroll/protocol.h"
 #include "inventory/inventory.h"
 #include "x509/certificate.h"
 
 namespace certmint {
 
-struct ApiResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  // For the access log: the identity concerned, when known. Never secrets.
+// A refusal, in the protocol's terms: the HTTP front maps `error` to a
+// status and sends {"error": {"code", "message"}}. `name` is the identity
+// concerned when known, for the access log; never secrets.
+struct ServiceError {
+  ProtocolError error;
+  std::string message;
   std::string name;
 };
+template <typename T>
+using ServiceResult = tl::expected<T, ServiceError>;
 
-ApiResponse ApiError(int status, std::string_view code, std::string_view message);
-// The 401 for a token that cannot be redeemed (TokenState's answer).
-ApiResponse TokenRefusal(RedeemOutcome outcome, const TokenRecord& token);
+// The refusal for a token that cannot be redeemed (TokenState's answer).
+ServiceError TokenRefusal(RedeemOutcome outcome, const TokenRecord& token);
+
+// What /v1/health reports.
+struct HealthReport {
+  bool ca_valid = false;  // the issuing CA has not expired
+  Certificate ca;
+};
 
 // What the TLS layer knows about the client of a renewal.
 struct PeerCertificate {
@@ -70,13 +81,15 @@ class EnrollmentService {
   // `inventory` must outlive the service.
   EnrollmentService(ServiceCa ca, Inventory* inventory);
 
-  ApiResponse Enroll(std::string_view body, TimePoint now);
-  ApiResponse Renew(std::string_view body, const PeerCertificate& peer, TimePoint now);
-  ApiResponse CaBundle() const;
+  // POST /v1/enroll: a one-time token and a CSR for the token's name.
+  ServiceResult<IssuedChain> Enroll(std::string_view body, TimePoint now);
+  // POST /v1/renew: a CSR, authenticated by the current certificate.
+  ServiceResult<IssuedChain> Renew(std::string_view body, const PeerCertificate& peer,
+                                   TimePoint now);
   // The CRL of the issuing CA, regenerated when the revocations change or
   // the cached one is older than an hour.
-  ApiResponse Crl(bool pem, TimePoint now);
-  ApiResponse Health(TimePoint now) const;
+  ServiceResult<EncodedCrl> Crl(TimePoint now);
+  HealthReport Health(TimePoint now) const;
 
   // What requests are answered with now: each request works with the one
   // it started with, whatever Replace does meanwhile.
@@ -85,13 +98,12 @@ class EnrollmentService {
   void Replace(ServiceCa ca);
 
  private:
-  static ApiResponse Issue(const ServiceCa& ca, const std::string& name, EVP_PKEY* key,
-                           const SubjectAltNames& sans, Role role, int days, TimePoint now,
-                           std::optional<Certificate>* out);
-  static ApiResponse Answer(const ServiceCa& ca, const std::string& name,
-                            const Certificate& cert);
+  static ServiceResult<Certificate> Issue(const ServiceCa& ca, const std::string& name,
+                                          EVP_PKEY* key, const SubjectAltNames& sans, Role role,
+                                          int days, TimePoint now);
   // The validity in days a renewal of `name`'s `current` certificate gets.
-  int GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current);
+  int GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current,
+                  TimePoint now);
 
   mutable std::mutex ca_mu_;
   std::shared_ptr<const ServiceCa> ca_;
@@ -99,8 +111,7 @@ class EnrollmentService {
 
   std::mutex crl_mu_;
   std::string crl_issuer_;  // the SHA-256 of the CA the cached CRL is from
-  std::string crl_der_;
-  std::string crl_pem_;
+  std::optional<EncodedCrl> crl_;
   size_t crl_revoked_count_ = 0;
   TimePoint crl_made_at_;
 };

@@ -92,18 +92,19 @@ Status SaveStoreFile(const std::string& path, const KeyStore& store, StoreFormat
   return st;
 }
 
-Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert) {
+Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert,
+                             TimePoint added) {
   CM_RETURN_IF_ERROR(ValidateAlias(alias));
   if (store.HasAlias(alias)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("alias '{}' already exists in the store", NormalizeAlias(alias)));
   }
-  store.trusted.push_back({NormalizeAlias(alias), cert, std::chrono::system_clock::now()});
+  store.trusted.push_back({NormalizeAlias(alias), cert, added});
   return {};
 }
 
 Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& key,
-                   std::vector<Certificate> chain) {
+                   std::vector<Certificate> chain, TimePoint added) {
   CM_RETURN_IF_ERROR(ValidateAlias(alias));
   if (store.HasAlias(alias)) {
     return MakeError(ErrorCode::kAlreadyExists,
@@ -113,8 +114,7 @@ Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& ke
     return MakeError(ErrorCode::kInvalidArgument,
                      "the first certificate of the chain does not belong to the key");
   }
-  store.keys.push_back({NormalizeAlias(alias), key, std::move(chain),
-                        std::chrono::system_clock::now()});
+  store.keys.push_back({NormalizeAlias(alias), key, std::move(chain), added});
   return {};
 }
 

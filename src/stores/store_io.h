@@ -49,10 +49,12 @@ Status SaveStoreFile(const std::string& path, const KeyStore& store, StoreFormat
 
 // Entry edits, with Java's alias rules (case-insensitive, stored lower-case).
 // kAlreadyExists when the alias is taken; kNotFound when deleting a missing one.
-Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert);
+// `added` is the entry's creation date (JKS and Java's PKCS#12 keep one).
+Status AddTrustedCertificate(KeyStore& store, std::string_view alias, const Certificate& cert,
+                             TimePoint added);
 // `chain` must start with the key's certificate (kInvalidArgument otherwise).
 Status AddKeyEntry(KeyStore& store, std::string_view alias, const PrivateKey& key,
-                   std::vector<Certificate> chain);
+                   std::vector<Certificate> chain, TimePoint added);
 Status DeleteEntry(KeyStore& store, std::string_view alias);
 
 // Reads a store given as files (several PEM files, such as a key and its

@@ -68,9 +68,9 @@ class EnrollmentServiceTest : public ::testing::Test {
 TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensNamesAndRole) {
   const auto now = std::chrono::system_clock::now();
   auto r = service_->Enroll(Body(Token("node-1", Role::kClient), "node-1", key_), now);
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.name, "node-1");
-  auto issued = ParseIssuedChain(r.body).value();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->name, "node-1");
+  auto issued = *r;
   EXPECT_EQ(issued.certificate.Sans().ToString(), "DNS:node-1.example, IP:10.0.0.1");
   EXPECT_EQ(RoleOf(issued.certificate), Role::kClient);
   EXPECT_TRUE(issued.certificate.MatchesKey(key_));
@@ -87,8 +87,8 @@ TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensNamesAndRole) {
   SubjectAltNames one;
   one.AddIp("10.0.0.1");
   auto sub = service_->Enroll(Body(Token("node-2"), "node-2", key_, one), now);
-  ASSERT_EQ(sub.status, 200) << sub.body;
-  EXPECT_EQ(ParseIssuedChain(sub.body)->certificate.Sans().ToString(), "IP:10.0.0.1");
+  ASSERT_TRUE(sub) << sub.error().message;
+  EXPECT_EQ(sub->certificate.Sans().ToString(), "IP:10.0.0.1");
 }
 
 TEST_F(EnrollmentServiceTest, OneTokenOneCertificateUnderConcurrency) {
@@ -100,9 +100,9 @@ TEST_F(EnrollmentServiceTest, OneTokenOneCertificateUnderConcurrency) {
     threads.emplace_back([&] {
       auto key = PrivateKey::Generate(DefaultKeySpec()).value();
       auto r = service_->Enroll(Body(token, "node-1", key), std::chrono::system_clock::now());
-      if (r.status == 200) {
+      if (r) {
         ++ok;
-      } else if (r.status == 401 && r.body.find("token_used") != std::string::npos) {
+      } else if (r.error().error == ProtocolError::kTokenUsed) {
         ++used;
       }
     });
@@ -119,8 +119,8 @@ TEST_F(EnrollmentServiceTest, ExpiredTokenAndNothingWritten) {
   const std::string token = Token("node-1", Role::kBoth, std::chrono::seconds(1));
   auto r = service_->Enroll(Body(token, "node-1", key_),
                             std::chrono::system_clock::now() + std::chrono::seconds(5));
-  EXPECT_EQ(r.status, 401);
-  EXPECT_NE(r.body.find("token_expired"), std::string::npos);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(ProtocolErrorCode(r.error().error), "token_expired");
   EXPECT_EQ(Rows(), 0u);
   EXPECT_TRUE(inventory_->FindToken(HashEnrollmentToken(token))->used_at.empty());
 }
@@ -141,12 +141,12 @@ TEST_F(EnrollmentServiceTest, RevokedTokenDoesNotEnroll) {
   EXPECT_EQ(revoked->grant.name, "node-1");
   EXPECT_EQ(inventory_->RevokeToken(id, now).error().code(), ErrorCode::kAlreadyExists);
   auto r = service_->Enroll(Body(token, "node-1", key_), now);
-  EXPECT_EQ(r.status, 401);
-  EXPECT_NE(r.body.find("token_revoked"), std::string::npos) << r.body;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(ProtocolErrorCode(r.error().error), "token_revoked");
   EXPECT_EQ(Rows(), 0u);
   // A used token cannot be revoked (there is nothing left to withdraw).
   const std::string other = Token("node-2");
-  ASSERT_EQ(service_->Enroll(Body(other, "node-2", key_), now).status, 200);
+  ASSERT_TRUE(service_->Enroll(Body(other, "node-2", key_), now));
   EXPECT_EQ(inventory_->RevokeToken(HashEnrollmentToken(other).substr(0, 12), now).error().code(),
             ErrorCode::kAlreadyExists);
 }
@@ -154,19 +154,21 @@ TEST_F(EnrollmentServiceTest, RevokedTokenDoesNotEnroll) {
 TEST_F(EnrollmentServiceTest, RenewChecksThePeer) {
   const auto now = std::chrono::system_clock::now();
   auto first = service_->Enroll(Body(Token("node-1", Role::kServer), "node-1", key_), now);
-  ASSERT_EQ(first.status, 200);
-  auto current = ParseIssuedChain(first.body)->certificate;
+  ASSERT_TRUE(first);
+  auto current = first->certificate;
   const std::string renew_body =
       RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
                            .value());
-  EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{}, now).status, 401);
+  EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{}, now).error().error,
+            ProtocolError::kClientCertificateRequired);
   EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{current, X509_V_ERR_CERT_HAS_EXPIRED}, now)
-                .status,
-            403);
+                .error()
+                .error,
+            ProtocolError::kCertificateRejected);
   EXPECT_EQ(Rows(), 1u);
   auto renewed = service_->Renew(renew_body, PeerCertificate{current, X509_V_OK}, now);
-  ASSERT_EQ(renewed.status, 200) << renewed.body;
-  auto next = ParseIssuedChain(renewed.body)->certificate;
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  auto next = renewed->certificate;
   EXPECT_EQ(RoleOf(next), Role::kServer);
   EXPECT_EQ(next.Sans(), current.Sans());
   EXPECT_EQ(inventory_->FindBySerial(current.SerialHex())->status, CertStatus::kSuperseded);
@@ -174,24 +176,24 @@ TEST_F(EnrollmentServiceTest, RenewChecksThePeer) {
   // Revoked: refused.
   ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
   auto revoked = service_->Renew(renew_body, PeerCertificate{next, X509_V_OK}, now);
-  EXPECT_EQ(revoked.status, 403);
-  EXPECT_NE(revoked.body.find("certificate_revoked"), std::string::npos);
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(ProtocolErrorCode(revoked.error().error), "certificate_revoked");
   EXPECT_EQ(Rows(), 2u);
 }
 
 TEST_F(EnrollmentServiceTest, CrlAndHealth) {
   const auto now = std::chrono::system_clock::now();
-  auto crl = service_->Crl(true, now);
-  ASSERT_EQ(crl.status, 200);
-  EXPECT_NE(crl.body.find("BEGIN X509 CRL"), std::string::npos);
-  EXPECT_EQ(service_->Crl(true, now).body, crl.body);  // cached
+  auto crl = service_->Crl(now);
+  ASSERT_TRUE(crl);
+  EXPECT_NE(crl->pem.find("BEGIN X509 CRL"), std::string::npos);
+  EXPECT_EQ(service_->Crl(now)->pem, crl->pem);  // cached
   auto r = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
-  ASSERT_EQ(r.status, 200);
+  ASSERT_TRUE(r);
   ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
-  EXPECT_NE(service_->Crl(true, now).body, crl.body);  // a revocation: regenerated
+  EXPECT_NE(service_->Crl(now)->pem, crl->pem);  // a revocation: regenerated
   // /v1/crl and /v1/crl.pem serve one CRL (one signature), in two encodings.
-  const std::string pem = service_->Crl(true, now).body;
-  const std::string der = service_->Crl(false, now).body;
+  const std::string pem = service_->Crl(now)->pem;
+  const std::string der = service_->Crl(now)->der;
   ossl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   ossl::X509CrlPtr parsed(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
   ASSERT_TRUE(parsed);
@@ -200,8 +202,8 @@ TEST_F(EnrollmentServiceTest, CrlAndHealth) {
   ASSERT_GT(len, 0);
   ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(reencoded));
   EXPECT_EQ(std::string(owner.get(), static_cast<size_t>(len)), der);
-  EXPECT_EQ(service_->Health(now).status, 200);
-  EXPECT_EQ(service_->Health(now + std::chrono::hours(24 * 365 * 20)).status, 503);
+  EXPECT_TRUE(service_->Health(now).ca_valid);
+  EXPECT_FALSE(service_->Health(now + std::chrono::hours(24 * 365 * 20)).ca_valid);
 }
 
 // A CA near its end cuts a node's 30-day grant short; renewals must not keep
@@ -217,8 +219,8 @@ TEST_F(EnrollmentServiceTest, RenewalGetsTheGrantBackAfterTheCaCutItShort) {
   service_.emplace(ServiceCa{*ca_, {}, std::nullopt}, inventory_.get());
   const auto now = std::chrono::system_clock::now();
   auto enrolled = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
-  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
-  const Certificate cut = ParseIssuedChain(enrolled.body)->certificate;
+  ASSERT_TRUE(enrolled) << enrolled.error().message;
+  const Certificate cut = enrolled->certificate;
   EXPECT_EQ(cut.NotAfter(), ca_->certificate().NotAfter()) << "cut to the CA's end";
 
   auto fresh = RotateCa(dir, testing::FastCaOptions("Long CA"), SecretString("ca-password-2"),
@@ -231,8 +233,8 @@ TEST_F(EnrollmentServiceTest, RenewalGetsTheGrantBackAfterTheCaCutItShort) {
       RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
                            .value());
   auto renewed = service_->Renew(renew_body, PeerCertificate{cut, X509_V_OK}, now);
-  ASSERT_EQ(renewed.status, 200) << renewed.body;
-  const Certificate next = ParseIssuedChain(renewed.body)->certificate;
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  const Certificate next = renewed->certificate;
   EXPECT_EQ(next.NotAfter() - next.NotBefore(), std::chrono::hours(24 * 30) + kBackdate)
       << "the token's 30 days, not the 10 the old CA allowed";
 }
@@ -259,7 +261,7 @@ TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
   EXPECT_TRUE(SameServiceCa(*same, *first));
 
   const auto now = std::chrono::system_clock::now();
-  const std::string old_crl = service_->Crl(true, now).body;
+  const std::string old_crl = service_->Crl(now)->pem;
   auto fresh = RotateCa(dir, testing::FastCaOptions("Service CA 2"), SecretString("new-password"),
                         *ca_);
   ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
@@ -282,14 +284,14 @@ TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
   service_->Replace(*rotated);
   EXPECT_EQ(before->authority.certificate().Sha256Fingerprint(), old_ca);
   auto r = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
-  ASSERT_EQ(r.status, 200) << r.body;
-  auto issued = ParseIssuedChain(r.body).value();
+  ASSERT_TRUE(r) << r.error().message;
+  auto issued = *r;
   EXPECT_EQ(issued.certificate.Issuer().ToString(), fresh->certificate().Subject().ToString());
   ASSERT_EQ(issued.trust.size(), 2u);
   EXPECT_EQ(inventory_->FindBySerial(issued.certificate.SerialHex())->issuer_sha256, new_ca);
-  EXPECT_NE(service_->Health(now).body.find(new_ca), std::string::npos);
+  EXPECT_EQ(service_->Health(now).ca.Sha256Fingerprint(), new_ca);
   // The cached CRL was the previous CA's: the new CA signs a new one.
-  const std::string new_crl = service_->Crl(true, now).body;
+  const std::string new_crl = service_->Crl(now)->pem;
   EXPECT_NE(new_crl, old_crl);
   ossl::BioPtr bio(BIO_new_mem_buf(new_crl.data(), static_cast<int>(new_crl.size())));
   ossl::X509CrlPtr parsed(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));

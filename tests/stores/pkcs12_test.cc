@@ -282,12 +282,12 @@ TEST(StoreIoTest, DetectsFormats) {
 TEST(StoreIoTest, EditsFollowJavaAliasRules) {
   StoreFixture f;
   KeyStore s = f.Truststore();
-  auto dup = AddTrustedCertificate(s, "CARoot", f.ca);
+  auto dup = AddTrustedCertificate(s, "CARoot", f.ca, TimePoint{});
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
-  ASSERT_TRUE(AddKeyEntry(s, "Node", f.node_key, {f.node, f.ca}));
+  ASSERT_TRUE(AddKeyEntry(s, "Node", f.node_key, {f.node, f.ca}, TimePoint{}));
   EXPECT_EQ(s.keys[0].alias, "node");
-  EXPECT_FALSE(AddKeyEntry(s, "other", f.node_key, {f.ca})) << "chain must start with the key's cert";
+  EXPECT_FALSE(AddKeyEntry(s, "other", f.node_key, {f.ca}, TimePoint{})) << "chain must start with the key's cert";
   ASSERT_TRUE(DeleteEntry(s, "NODE"));
   EXPECT_EQ(DeleteEntry(s, "node").error().code(), ErrorCode::kNotFound);
 }
