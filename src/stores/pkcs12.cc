@@ -345,10 +345,9 @@ Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password)
         }
         unsigned char* der = nullptr;
         int len = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
-        std::string pkcs8(reinterpret_cast<char*>(der), static_cast<size_t>(len > 0 ? len : 0));
+        const SecretBytes pkcs8(der, static_cast<size_t>(len > 0 ? len : 0));
         OPENSSL_clear_free(der, static_cast<size_t>(len > 0 ? len : 0));
-        CM_ASSIGN_OR_RETURN(auto key, PrivateKey::FromPkcs8Der(pkcs8));
-        Cleanse(pkcs8);
+        CM_ASSIGN_OR_RETURN(auto key, PrivateKey::FromPkcs8Der(pkcs8.reveal()));
         keys.push_back({std::move(key), FriendlyName(bag), LocalKeyId(bag)});
       }
     }
