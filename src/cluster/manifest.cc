@@ -200,29 +200,117 @@ class Parser {
     return {};
   }
 
+  // The `ca` section.
+  Status ReadCa(const YAML::Node& ca, CaSpec& spec) const {
+    CM_RETURN_IF_ERROR(Keys(ca, "ca", {"subject", "key_type", "days", "renewal_window_days"}));
+    if (ca["subject"]) {
+      CM_ASSIGN_OR_RETURN(auto s, Str(ca["subject"], "ca.subject"));
+      CM_ASSIGN_OR_RETURN(spec.subject,
+                          At(DistinguishedName::Parse(s), ca["subject"], "ca.subject"));
+    }
+    if (ca["key_type"]) {
+      CM_ASSIGN_OR_RETURN(auto t, Str(ca["key_type"], "ca.key_type"));
+      CM_ASSIGN_OR_RETURN(spec.key_type, At(ParseKeySpec(t), ca["key_type"], "ca.key_type"));
+    }
+    if (ca["days"]) {
+      CM_ASSIGN_OR_RETURN(spec.days, Int(ca["days"], "ca.days", 1, 36500));
+    }
+    if (ca["renewal_window_days"]) {
+      CM_ASSIGN_OR_RETURN(spec.renewal_window_days,
+                          Int(ca["renewal_window_days"], "ca.renewal_window_days", 0, 36500));
+    }
+    return {};
+  }
+
+  // An item of `identities` as written: a name, with {n} for a group, and
+  // what every identity it stands for gets.
+  struct Entry {
+    YAML::Node node;
+    std::string field;
+    std::string name;
+    IdentitySpec base;
+    Naming naming;
+    std::vector<std::string> dns;
+    std::vector<std::string> ips;
+    bool group = false;
+  };
+
+  // The identity numbered `num` of an entry; `names` are those defined so far.
+  Result<IdentitySpec> Instantiate(const Entry& e, const std::string& num,
+                                   std::set<std::string>& names) const {
+    const YAML::Node& n = e.node;
+    auto subst = [&](const std::string& s) { return ReplaceAll(s, "{n}", num); };
+    IdentitySpec spec = e.base;
+    spec.name = subst(e.name);
+    spec.where = Where(n);
+    CM_RETURN_IF_ERROR(At(ValidateIdentityName(spec.name), n["name"], e.field + ".name"));
+    if (!names.insert(spec.name).second) {
+      return Fail(n["name"], e.field + ".name",
+                  fmt::format("identity '{}' is defined twice", spec.name));
+    }
+    CM_RETURN_IF_ERROR(ApplyNaming(e.naming,
+                                   e.group ? std::optional<std::string>(num) : std::nullopt,
+                                   n["name"], e.field, spec));
+    for (const auto& d : e.dns) {
+      CM_ASSIGN_OR_RETURN(auto v, At(ParseDnsName(subst(d)), n["dns"], e.field + ".dns"));
+      spec.sans.AddDns(v);
+    }
+    for (const auto& ip : e.ips) {
+      CM_ASSIGN_OR_RETURN(auto v, At(ParseIpAddress(subst(ip)), n["ip"], e.field + ".ip"));
+      spec.sans.AddIp(v);
+    }
+    return spec;
+  }
+
+  // One item of `identities` (`field`), one identity or a group, into `m`.
+  Status ReadIdentities(const YAML::Node& n, const std::string& field, const IdentitySpec& defaults,
+                        const Naming& default_naming, std::set<std::string>& names,
+                        Manifest& m) const {
+    CM_RETURN_IF_ERROR(
+        Keys(n, field,
+             {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
+              "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias"}));
+    if (!n["name"]) {
+      return Fail(n, field + ".name", "missing");
+    }
+    Entry e{n, field, "", defaults, default_naming, {}, {}, false};
+    CM_ASSIGN_OR_RETURN(e.name, Str(n["name"], field + ".name"));
+    CM_RETURN_IF_ERROR(Settings(n, field, e.base));
+    CM_RETURN_IF_ERROR(ReadNaming(n, field, e.naming));
+    if (n["dns"]) {
+      CM_ASSIGN_OR_RETURN(e.dns, List(n["dns"], field + ".dns"));
+    }
+    if (n["ip"]) {
+      CM_ASSIGN_OR_RETURN(e.ips, List(n["ip"], field + ".ip"));
+    }
+    e.group = e.name.find("{n}") != std::string::npos;
+    int count = 1;
+    int start = 1;
+    if (n["count"]) {
+      CM_ASSIGN_OR_RETURN(count, Int(n["count"], field + ".count", 1, kMaxGroupCount));
+    }
+    if (n["start"]) {
+      CM_ASSIGN_OR_RETURN(start, Int(n["start"], field + ".start", 0, 1000000000));
+    }
+    if (e.group != static_cast<bool>(n["count"])) {
+      return Fail(
+          n, field,
+          e.group ? "a name with {n} needs a count" : "count needs a name pattern with {n}");
+    }
+    for (int k = 0; k < count; ++k) {
+      CM_ASSIGN_OR_RETURN(auto spec, Instantiate(e, std::to_string(start + k), names));
+      m.identities.push_back(std::move(spec));
+    }
+    return {};
+  }
+
   Result<Manifest> Parse(const YAML::Node& root) {
     Manifest m;
     m.path = path_;
     CM_RETURN_IF_ERROR(Keys(root, "", {"ca", "defaults", "identities"}));
     m.ca.subject = DistinguishedName::Parse("CN=certmint CA").value();
     if (const YAML::Node ca = root["ca"]) {
-      CM_RETURN_IF_ERROR(Keys(ca, "ca", {"subject", "key_type", "days", "renewal_window_days"}));
-      if (ca["subject"]) {
-        CM_ASSIGN_OR_RETURN(auto s, Str(ca["subject"], "ca.subject"));
-        CM_ASSIGN_OR_RETURN(m.ca.subject,
-                            At(DistinguishedName::Parse(s), ca["subject"], "ca.subject"));
-      }
-      if (ca["key_type"]) {
-        CM_ASSIGN_OR_RETURN(auto t, Str(ca["key_type"], "ca.key_type"));
-        CM_ASSIGN_OR_RETURN(m.ca.key_type, At(ParseKeySpec(t), ca["key_type"], "ca.key_type"));
-      }
-      if (ca["days"]) {
-        CM_ASSIGN_OR_RETURN(m.ca.days, Int(ca["days"], "ca.days", 1, 36500));
-      }
-      if (ca["renewal_window_days"]) {
-        CM_ASSIGN_OR_RETURN(m.ca.renewal_window_days,
-                            Int(ca["renewal_window_days"], "ca.renewal_window_days", 0, 36500));
-      }
+      CM_RETURN_IF_ERROR(ReadCa(ca, m.ca));
     }
     IdentitySpec defaults;
     Naming default_naming;
@@ -239,64 +327,8 @@ class Parser {
     }
     std::set<std::string> names;
     for (size_t i = 0; i < ids.size(); ++i) {
-      const YAML::Node n = ids[i];
-      const std::string field = fmt::format("identities[{}]", i);
-      CM_RETURN_IF_ERROR(Keys(n, field, {"name", "count", "start", "dns", "ip", "key_type", "days",
-                                         "role", "formats", "install_dir", "p12_profile",
-                                         "passwordless_truststore", "subject", "alias"}));
-      if (!n["name"]) {
-        return Fail(n, field + ".name", "missing");
-      }
-      CM_ASSIGN_OR_RETURN(auto name, Str(n["name"], field + ".name"));
-      IdentitySpec base = defaults;
-      CM_RETURN_IF_ERROR(Settings(n, field, base));
-      Naming naming = default_naming;
-      CM_RETURN_IF_ERROR(ReadNaming(n, field, naming));
-      std::vector<std::string> dns;
-      std::vector<std::string> ips;
-      if (n["dns"]) {
-        CM_ASSIGN_OR_RETURN(dns, List(n["dns"], field + ".dns"));
-      }
-      if (n["ip"]) {
-        CM_ASSIGN_OR_RETURN(ips, List(n["ip"], field + ".ip"));
-      }
-      const bool group = name.find("{n}") != std::string::npos;
-      int count = 1;
-      int start = 1;
-      if (n["count"]) {
-        CM_ASSIGN_OR_RETURN(count, Int(n["count"], field + ".count", 1, kMaxGroupCount));
-      }
-      if (n["start"]) {
-        CM_ASSIGN_OR_RETURN(start, Int(n["start"], field + ".start", 0, 1000000000));
-      }
-      if (group != static_cast<bool>(n["count"])) {
-        return Fail(n, field, group ? "a name with {n} needs a count"
-                                    : "count needs a name pattern with {n}");
-      }
-      for (int k = 0; k < count; ++k) {
-        const std::string num = std::to_string(start + k);
-        auto subst = [&](const std::string& s) { return ReplaceAll(s, "{n}", num); };
-        IdentitySpec spec = base;
-        spec.name = subst(name);
-        spec.where = Where(n);
-        CM_RETURN_IF_ERROR(At(ValidateIdentityName(spec.name), n["name"], field + ".name"));
-        if (!names.insert(spec.name).second) {
-          return Fail(n["name"], field + ".name",
-                      fmt::format("identity '{}' is defined twice", spec.name));
-        }
-        CM_RETURN_IF_ERROR(ApplyNaming(naming, group ? std::optional<std::string>(num)
-                                                     : std::nullopt,
-                                       n["name"], field, spec));
-        for (const auto& d : dns) {
-          CM_ASSIGN_OR_RETURN(auto v, At(ParseDnsName(subst(d)), n["dns"], field + ".dns"));
-          spec.sans.AddDns(v);
-        }
-        for (const auto& ip : ips) {
-          CM_ASSIGN_OR_RETURN(auto v, At(ParseIpAddress(subst(ip)), n["ip"], field + ".ip"));
-          spec.sans.AddIp(v);
-        }
-        m.identities.push_back(std::move(spec));
-      }
+      CM_RETURN_IF_ERROR(ReadIdentities(ids[i], fmt::format("identities[{}]", i), defaults,
+                                        default_naming, names, m));
     }
     return m;
   }

@@ -47,6 +47,73 @@ bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
   return a == b;
 }
 
+// Why an identity must be re-issued because of who issued it or what is
+// missing; nullopt when neither.
+std::optional<std::string> IssuerChange(const IdentityState& state, const PlanContext& ctx) {
+  if (!ctx.ca || !IssuedBy(state.certificate, *ctx.ca)) {
+    if (ctx.previous_ca && IssuedBy(state.certificate, *ctx.previous_ca)) {
+      return "issued by the previous CA (rotation)";
+    }
+    return "issued by another CA";
+  }
+  if (!state.complete) {
+    return "incomplete: files missing";
+  }
+  return std::nullopt;
+}
+
+// Why an identity must be re-issued because the manifest asks for other
+// settings; nullopt when they are the same.
+std::optional<std::string> SettingsChange(const IdentitySpec& spec, const IdentityState& state) {
+  const SubjectAltNames want = EffectiveSans(spec.name, spec.sans);
+  if (!SameSet(want.dns, state.sans.dns) || !SameSet(want.ips, state.sans.ips)) {
+    return "SANs changed: " + SanDiff(state.sans, want);
+  }
+  if (state.role != spec.role) {
+    return fmt::format("role changed: {} -> {}", RoleName(state.role), RoleName(spec.role));
+  }
+  if (!(state.key_type == spec.key_type)) {
+    return fmt::format("key type changed: {} -> {}", state.key_type.ToString(),
+                       spec.key_type.ToString());
+  }
+  if (state.formats != spec.formats) {
+    return "formats changed";
+  }
+  if (state.install_dir != spec.install_dir) {
+    return "install_dir changed";
+  }
+  if (state.pkcs12.profile != spec.pkcs12.profile) {
+    return fmt::format("p12_profile changed: {} -> {}", Pkcs12ProfileName(state.pkcs12.profile),
+                       Pkcs12ProfileName(spec.pkcs12.profile));
+  }
+  if (state.pkcs12.passwordless != spec.pkcs12.passwordless) {
+    return fmt::format("passwordless_truststore changed: {} -> {}", state.pkcs12.passwordless,
+                       spec.pkcs12.passwordless);
+  }
+  return std::nullopt;
+}
+
+// Why an identity must be re-issued because its subject or alias changed;
+// nullopt when neither did.
+std::optional<std::string> NameChange(const IdentitySpec& spec, const IdentityState& state) {
+  const std::string subject = state.certificate.Subject().ToString();
+  std::string want_subject = subject;  // a name no CN can hold: nothing to compare
+  if (spec.subject) {
+    want_subject = spec.subject->ToString();
+  } else if (auto cn = DistinguishedName::CommonName(spec.name)) {
+    want_subject = cn->ToString();
+  }
+  if (subject != want_subject) {
+    return fmt::format("subject changed: {} -> {}", subject, want_subject);
+  }
+  const std::string alias = KeyAliasFor(spec.name, state.alias);
+  const std::string want_alias = KeyAliasFor(spec.name, spec.alias);
+  if (alias != want_alias) {
+    return fmt::format("alias changed: {} -> {}", alias, want_alias);
+  }
+  return std::nullopt;
+}
+
 PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& state,
                 const PlanContext& ctx, int window_days) {
   const std::optional<Certificate>& ca = ctx.ca;
@@ -63,55 +130,14 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
     item.reason = std::move(why);
     return item;
   };
-  if (!ca || !IssuedBy(state->certificate, *ca)) {
-    if (ctx.previous_ca && IssuedBy(state->certificate, *ctx.previous_ca)) {
-      return renew("issued by the previous CA (rotation)");
-    }
-    return renew("issued by another CA");
+  if (auto why = IssuerChange(*state, ctx)) {
+    return renew(*why);
   }
-  if (!state->complete) {
-    return renew("incomplete: files missing");
+  if (auto why = SettingsChange(spec, *state)) {
+    return renew(*why);
   }
-  const SubjectAltNames want = EffectiveSans(spec.name, spec.sans);
-  if (!SameSet(want.dns, state->sans.dns) || !SameSet(want.ips, state->sans.ips)) {
-    return renew("SANs changed: " + SanDiff(state->sans, want));
-  }
-  if (state->role != spec.role) {
-    return renew(fmt::format("role changed: {} -> {}", RoleName(state->role), RoleName(spec.role)));
-  }
-  if (!(state->key_type == spec.key_type)) {
-    return renew(fmt::format("key type changed: {} -> {}", state->key_type.ToString(),
-                             spec.key_type.ToString()));
-  }
-  if (state->formats != spec.formats) {
-    return renew("formats changed");
-  }
-  if (state->install_dir != spec.install_dir) {
-    return renew("install_dir changed");
-  }
-  if (state->pkcs12.profile != spec.pkcs12.profile) {
-    return renew(fmt::format("p12_profile changed: {} -> {}",
-                             Pkcs12ProfileName(state->pkcs12.profile),
-                             Pkcs12ProfileName(spec.pkcs12.profile)));
-  }
-  if (state->pkcs12.passwordless != spec.pkcs12.passwordless) {
-    return renew(fmt::format("passwordless_truststore changed: {} -> {}",
-                             state->pkcs12.passwordless, spec.pkcs12.passwordless));
-  }
-  const std::string subject = state->certificate.Subject().ToString();
-  std::string want_subject = subject;  // a name no CN can hold: nothing to compare
-  if (spec.subject) {
-    want_subject = spec.subject->ToString();
-  } else if (auto cn = DistinguishedName::CommonName(spec.name)) {
-    want_subject = cn->ToString();
-  }
-  if (subject != want_subject) {
-    return renew(fmt::format("subject changed: {} -> {}", subject, want_subject));
-  }
-  const std::string alias = KeyAliasFor(spec.name, state->alias);
-  const std::string want_alias = KeyAliasFor(spec.name, spec.alias);
-  if (alias != want_alias) {
-    return renew(fmt::format("alias changed: {} -> {}", alias, want_alias));
+  if (auto why = NameChange(spec, *state)) {
+    return renew(*why);
   }
   const TimePoint not_after = state->certificate.NotAfter();
   const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;

@@ -131,6 +131,98 @@ Result<InspectedItem> InspectEncryptedPkcs8(X509_SIG* sig, const SecretString* p
   return item;
 }
 
+// A traditional ("RSA PRIVATE KEY", "EC PRIVATE KEY") key, perhaps with
+// legacy PEM encryption named in its headers.
+Result<InspectedItem> InspectTraditionalKey(const std::string& label, char* header,
+                                            unsigned char* der, long len,  // NOLINT(runtime/int)
+                                            const SecretString* password) {
+  const bool encrypted = std::string_view(header).find("ENCRYPTED") != std::string_view::npos;
+  if (encrypted && password == nullptr) {
+    KeyInfo k;
+    k.encrypted = true;
+    k.format = "traditional (" + label + ")";
+    k.encryption = "legacy PEM encryption";
+    return InspectedItem{Kind::kPrivateKey, {}, {}, k};
+  }
+  // Re-read this one block through the full PEM machinery, which handles
+  // the legacy encryption headers.
+  ossl::BioPtr b64(BIO_new(BIO_s_mem()));
+  PEM_write_bio(b64.get(), label.c_str(), header, der, len);
+  ossl::EvpPkeyPtr pkey(PEM_read_bio_PrivateKey(
+      b64.get(), nullptr,
+      [](char* buf, int size, int, void* u) -> int {
+        const auto* pw = static_cast<const SecretString*>(u);
+        if (pw == nullptr || pw->size() > static_cast<size_t>(size)) {
+          return -1;
+        }
+        std::memcpy(buf, pw->c_str(), pw->size());
+        return static_cast<int>(pw->size());
+      },
+      const_cast<SecretString*>(password)));
+  if (!pkey) {
+    return OpenSslError(
+        encrypted ? ErrorCode::kBadPassword : ErrorCode::kInvalidData,
+        encrypted ? "cannot decrypt the private key: wrong password" : "malformed private key");
+  }
+  return InspectedItem{Kind::kPrivateKey,
+                       {},
+                       {},
+                       OpenedKey(pkey.get(), "traditional (" + label + ")", encrypted,
+                                 encrypted ? "legacy PEM encryption" : "")};
+}
+
+// One PEM block, by its label.
+Result<InspectedItem> InspectPemBlock(const std::string& label, char* header, unsigned char* der,
+                                      long len,  // NOLINT(runtime/int)
+                                      const SecretString* password, TimePoint now) {
+  const unsigned char* p = der;
+  if (label == "CERTIFICATE" || label == "X509 CERTIFICATE" || label == "TRUSTED CERTIFICATE") {
+    ossl::X509Ptr x(label == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, len)
+                                                   : d2i_X509(nullptr, &p, len));
+    if (!x) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed certificate");
+    }
+    return InspectedItem{
+        Kind::kCertificate, DescribeCertificate(Certificate::Adopt(std::move(x)), now), {}, {}};
+  }
+  if (label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST") {
+    ossl::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, len));
+    if (!req) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed certificate request");
+    }
+    CM_ASSIGN_OR_RETURN(auto info, DescribeCsr(req.get()));
+    return InspectedItem{Kind::kCertificateRequest, {}, info, {}};
+  }
+  if (label == "ENCRYPTED PRIVATE KEY") {
+    ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, len));
+    if (!sig) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed encrypted key");
+    }
+    return InspectEncryptedPkcs8(sig.get(), password);
+  }
+  if (label == "PRIVATE KEY") {
+    ossl::Pkcs8PrivKeyInfoPtr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, len));
+    ossl::EvpPkeyPtr pkey(p8 ? EVP_PKCS82PKEY(p8.get()) : nullptr);
+    if (!pkey) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#8 key");
+    }
+    return InspectedItem{Kind::kPrivateKey, {}, {}, OpenedKey(pkey.get(), "PKCS#8", false, "")};
+  }
+  if (label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY") {
+    return InspectTraditionalKey(label, header, der, len, password);
+  }
+  if (label == "PUBLIC KEY") {
+    ossl::EvpPkeyPtr pkey(d2i_PUBKEY(nullptr, &p, len));
+    if (!pkey) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed public key");
+    }
+    KeyInfo k = OpenedKey(pkey.get(), "SubjectPublicKeyInfo", false, "");
+    k.is_private = false;
+    return InspectedItem{Kind::kPublicKey, {}, {}, k};
+  }
+  return MakeError(ErrorCode::kInvalidData, "unsupported PEM block type");
+}
+
 Result<std::vector<InspectedItem>> InspectPem(std::string_view data, const SecretString* password,
                                               TimePoint now) {
   auto bio = ossl::ReadOnlyMemBio(data.data(), data.size());
@@ -156,92 +248,12 @@ Result<std::vector<InspectedItem>> InspectPem(std::string_view data, const Secre
       unsigned char* get() const { return p; }
     } der{der_raw, len};
     const std::string label = name.get();
-    std::string_view body(reinterpret_cast<const char*>(der.get()), static_cast<size_t>(len));
-    auto where = [&](Error e) {
-      e.AddContext(fmt::format("PEM block {} ({})", index, label));
-      return tl::unexpected(std::move(e));
-    };
-    const unsigned char* p = der.get();
-    if (label == "CERTIFICATE" || label == "X509 CERTIFICATE" || label == "TRUSTED CERTIFICATE") {
-      ossl::X509Ptr x(label == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, len)
-                                                      : d2i_X509(nullptr, &p, len));
-      if (!x) {
-        return where(OpenSslError(ErrorCode::kInvalidData, "malformed certificate").value());
-      }
-      items.push_back({Kind::kCertificate, DescribeCertificate(Certificate::Adopt(std::move(x)), now),
-                       {}, {}});
-    } else if (label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST") {
-      ossl::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, len));
-      if (!req) {
-        return where(OpenSslError(ErrorCode::kInvalidData, "malformed certificate request").value());
-      }
-      auto info = DescribeCsr(req.get());
-      if (!info) {
-        return where(info.error());
-      }
-      items.push_back({Kind::kCertificateRequest, {}, *info, {}});
-    } else if (label == "ENCRYPTED PRIVATE KEY") {
-      ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, len));
-      if (!sig) {
-        return where(OpenSslError(ErrorCode::kInvalidData, "malformed encrypted key").value());
-      }
-      auto item = InspectEncryptedPkcs8(sig.get(), password);
-      if (!item) {
-        return where(item.error());
-      }
-      items.push_back(*item);
-    } else if (label == "PRIVATE KEY") {
-      ossl::Pkcs8PrivKeyInfoPtr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, len));
-      ossl::EvpPkeyPtr pkey(p8 ? EVP_PKCS82PKEY(p8.get()) : nullptr);
-      if (!pkey) {
-        return where(OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#8 key").value());
-      }
-      items.push_back({Kind::kPrivateKey, {}, {}, OpenedKey(pkey.get(), "PKCS#8", false, "")});
-    } else if (label == "RSA PRIVATE KEY" || label == "EC PRIVATE KEY") {
-      const bool encrypted = std::string_view(header.get()).find("ENCRYPTED") != std::string_view::npos;
-      if (encrypted && password == nullptr) {
-        KeyInfo k;
-        k.encrypted = true;
-        k.format = "traditional (" + label + ")";
-        k.encryption = "legacy PEM encryption";
-        items.push_back({Kind::kPrivateKey, {}, {}, k});
-        continue;
-      }
-      // Re-read this one block through the full PEM machinery, which handles
-      // the legacy encryption headers.
-      ossl::BioPtr b64(BIO_new(BIO_s_mem()));
-      PEM_write_bio(b64.get(), label.c_str(), header.get(), der.get(), len);
-      ossl::EvpPkeyPtr pkey(PEM_read_bio_PrivateKey(
-          b64.get(), nullptr,
-          [](char* buf, int size, int, void* u) -> int {
-            const auto* pw = static_cast<const SecretString*>(u);
-            if (pw == nullptr || pw->size() > static_cast<size_t>(size)) {
-              return -1;
-            }
-            std::memcpy(buf, pw->c_str(), pw->size());
-            return static_cast<int>(pw->size());
-          },
-          const_cast<SecretString*>(password)));
-      if (!pkey) {
-        return where(OpenSslError(encrypted ? ErrorCode::kBadPassword : ErrorCode::kInvalidData,
-                                  encrypted ? "cannot decrypt the private key: wrong password"
-                                            : "malformed private key")
-                         .value());
-      }
-      items.push_back({Kind::kPrivateKey, {}, {},
-                       OpenedKey(pkey.get(), "traditional (" + label + ")", encrypted,
-                                 encrypted ? "legacy PEM encryption" : "")});
-    } else if (label == "PUBLIC KEY") {
-      ossl::EvpPkeyPtr pkey(d2i_PUBKEY(nullptr, &p, len));
-      if (!pkey) {
-        return where(OpenSslError(ErrorCode::kInvalidData, "malformed public key").value());
-      }
-      KeyInfo k = OpenedKey(pkey.get(), "SubjectPublicKeyInfo", false, "");
-      k.is_private = false;
-      items.push_back({Kind::kPublicKey, {}, {}, k});
-    } else {
-      return where(Error(ErrorCode::kInvalidData, "unsupported PEM block type"));
+    auto item = InspectPemBlock(label, header.get(), der.get(), len, password, now);
+    if (!item) {
+      item.error().AddContext(fmt::format("PEM block {} ({})", index, label));
+      return tl::unexpected(std::move(item).error());
     }
+    items.push_back(std::move(*item));
   }
   ClearOpenSslErrors();
   if (items.empty()) {

@@ -197,7 +197,7 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
   return ossl::MemBioContents(out.get());
 }
 
-Result<std::string> PrivateKey::ToPkcs8Der() const {
+Result<SecretBytes> PrivateKey::ToPkcs8Der() const {
   ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
   if (!p8inf) {
     return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
@@ -207,7 +207,7 @@ Result<std::string> PrivateKey::ToPkcs8Der() const {
   if (len <= 0) {
     return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
   }
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  SecretBytes out(der, static_cast<size_t>(len));
   OPENSSL_clear_free(der, static_cast<size_t>(len));
   return out;
 }

@@ -74,8 +74,8 @@ class PrivateKey {
   // Encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY").
   Result<std::string> ToEncryptedPkcs8Pem(const SecretString& password,
                                           const Pkcs8Encryption& enc) const;
-  // Unencrypted PKCS#8 DER; the caller must wipe it.
-  Result<std::string> ToPkcs8Der() const;
+  // Unencrypted PKCS#8 DER, wiped when the SecretBytes goes.
+  Result<SecretBytes> ToPkcs8Der() const;
 
   KeyDescription Describe() const { return DescribePublicKey(key_.get()); }
   KeySpec Spec() const;

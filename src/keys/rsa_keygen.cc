@@ -99,6 +99,84 @@ Status SignAndVerify(EVP_PKEY* key, int bits) {
   return {};
 }
 
+// The numbers one attempt at a key computes from its primes p and q.
+struct RsaNumbers {
+  SecretBn n = NewSecret();
+  SecretBn d = NewSecret();
+  SecretBn dp = NewSecret();
+  SecretBn dq = NewSecret();
+  SecretBn qinv = NewSecret();
+  SecretBn p1 = NewSecret();  // p - 1
+  SecretBn q1 = NewSecret();  // q - 1
+  SecretBn phi = NewSecret();
+  SecretBn lambda = NewSecret();
+  SecretBn g = NewSecret();  // scratch
+  bool allocated() const { return n && d && dp && dq && qinv && p1 && q1 && phi && lambda && g; }
+};
+
+// n = pq and d = e^-1 mod lcm(p - 1, q - 1), lcm = (p - 1)(q - 1) / gcd(p - 1, q - 1).
+Status ComputePrivateExponent(const BIGNUM* e, const BIGNUM* p, const BIGNUM* q, BN_CTX* ctx,
+                              int bits, RsaNumbers& k) {
+  if (BN_mul(k.n.get(), p, q, ctx) != 1 || BN_sub(k.p1.get(), p, BN_value_one()) != 1 ||
+      BN_sub(k.q1.get(), q, BN_value_one()) != 1 ||
+      BN_mul(k.phi.get(), k.p1.get(), k.q1.get(), ctx) != 1 ||
+      BN_gcd(k.g.get(), k.p1.get(), k.q1.get(), ctx) != 1 ||
+      BN_div(k.lambda.get(), nullptr, k.phi.get(), k.g.get(), ctx) != 1 ||
+      BN_mod_inverse(k.d.get(), e, k.lambda.get(), ctx) == nullptr) {
+    return Fail("computing the private exponent", bits);
+  }
+  return {};
+}
+
+// The CRT values (RFC 8017 section 3.2): dP, dQ, qInv, each checked.
+Status ComputeCrtValues(const BIGNUM* e, const BIGNUM* p, const BIGNUM* q, BN_CTX* ctx, int bits,
+                        RsaNumbers& k) {
+  if (BN_mod(k.dp.get(), k.d.get(), k.p1.get(), ctx) != 1 ||
+      BN_mod(k.dq.get(), k.d.get(), k.q1.get(), ctx) != 1 ||
+      BN_mod_inverse(k.qinv.get(), q, p, ctx) == nullptr) {
+    return Fail("computing the CRT values", bits);
+  }
+  // Every exponent inverts e and qInv inverts q, checked on the values
+  // themselves: OpenSSL's CRT signing falls back to d when a CRT value is
+  // wrong, so the signature test below would not notice, but other TLS
+  // stacks would sign with it. (EVP_PKEY_pairwise_check would test p and q
+  // for primality again, 64 Miller-Rabin rounds each: half the cost of the key.)
+  if (!IsInverse(k.d.get(), e, k.lambda.get(), k.g.get(), ctx) ||
+      !IsInverse(k.dp.get(), e, k.p1.get(), k.g.get(), ctx) ||
+      !IsInverse(k.dq.get(), e, k.q1.get(), k.g.get(), ctx) ||
+      !IsInverse(k.qinv.get(), q, p, k.g.get(), ctx)) {
+    return Fail("the key pair check", bits);
+  }
+  return {};
+}
+
+// The EVP_PKEY of the computed numbers, after the pairwise consistency test.
+Result<ossl::EvpPkeyPtr> MakeKey(const BIGNUM* e, const BIGNUM* p, const BIGNUM* q,
+                                 const RsaNumbers& k, int bits) {
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, k.n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, k.d.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, p) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, q) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, k.dp.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, k.dq.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k.qinv.get()) != 1) {
+    return Fail("building the key parameters", bits);
+  }
+  // From secure numbers the builder makes a secure block, wiped when freed.
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  ossl::EvpPkeyCtxPtr kctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !kctx || EVP_PKEY_fromdata_init(kctx.get()) != 1 ||
+      EVP_PKEY_fromdata(kctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+    return Fail("making the key", bits);
+  }
+  ossl::EvpPkeyPtr key(raw);
+  CM_RETURN_IF_ERROR(SignAndVerify(key.get(), bits));
+  return key;
+}
+
 }  // namespace
 
 Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
@@ -109,12 +187,11 @@ Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
   const int half = bits / 2;
   BnCtxPtr ctx(BN_CTX_secure_new());
   ossl::BignumPtr e(BN_new());
-  SecretBn n = NewSecret(), d = NewSecret(), dp = NewSecret(), dq = NewSecret(),
-           qinv = NewSecret(), p1 = NewSecret(), q1 = NewSecret(), phi = NewSecret(),
-           lambda = NewSecret(), g = NewSecret(), diff = NewSecret();
+  RsaNumbers k;
+  SecretBn diff = NewSecret();
   ossl::BignumPtr min_diff(BN_new()), min_d(BN_new());
-  if (!ctx || !e || !n || !d || !dp || !dq || !qinv || !p1 || !q1 || !phi || !lambda || !g ||
-      !diff || !min_diff || !min_d || BN_set_word(e.get(), kPublicExponent) != 1 ||
+  if (!ctx || !e || !k.allocated() || !diff || !min_diff || !min_d ||
+      BN_set_word(e.get(), kPublicExponent) != 1 ||
       BN_lshift(min_diff.get(), BN_value_one(), half - 100) != 1 ||
       BN_lshift(min_d.get(), BN_value_one(), half) != 1) {
     return Fail("allocating", bits);
@@ -134,63 +211,16 @@ Result<ossl::EvpPkeyPtr> GenerateRsaKey(int bits) {
     if (BN_cmp(diff.get(), min_diff.get()) <= 0) {
       continue;
     }
-    // d = e^-1 mod lcm(p - 1, q - 1), lcm = (p - 1)(q - 1) / gcd(p - 1, q - 1).
-    if (BN_mul(n.get(), p.get(), q.get(), ctx.get()) != 1 ||
-        BN_sub(p1.get(), p.get(), BN_value_one()) != 1 ||
-        BN_sub(q1.get(), q.get(), BN_value_one()) != 1 ||
-        BN_mul(phi.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
-        BN_gcd(g.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
-        BN_div(lambda.get(), nullptr, phi.get(), g.get(), ctx.get()) != 1 ||
-        BN_mod_inverse(d.get(), e.get(), lambda.get(), ctx.get()) == nullptr) {
-      return Fail("computing the private exponent", bits);
-    }
-    if (BN_num_bits(n.get()) != bits) {
+    CM_RETURN_IF_ERROR(ComputePrivateExponent(e.get(), p.get(), q.get(), ctx.get(), bits, k));
+    if (BN_num_bits(k.n.get()) != bits) {
       return Fail("the modulus size check", bits);
     }
     // d > 2^(nlen/2), or start again with new primes (B.3.1 criterion 3).
-    if (BN_cmp(d.get(), min_d.get()) <= 0) {
+    if (BN_cmp(k.d.get(), min_d.get()) <= 0) {
       continue;
     }
-    // The CRT values (RFC 8017 section 3.2): dP, dQ, qInv.
-    if (BN_mod(dp.get(), d.get(), p1.get(), ctx.get()) != 1 ||
-        BN_mod(dq.get(), d.get(), q1.get(), ctx.get()) != 1 ||
-        BN_mod_inverse(qinv.get(), q.get(), p.get(), ctx.get()) == nullptr) {
-      return Fail("computing the CRT values", bits);
-    }
-    // Every exponent inverts e and qInv inverts q, checked on the values
-    // themselves: OpenSSL's CRT signing falls back to d when a CRT value is
-    // wrong, so the signature test below would not notice, but other TLS
-    // stacks would sign with it. (EVP_PKEY_pairwise_check would test p and q
-    // for primality again, 64 Miller-Rabin rounds each: half the cost of the key.)
-    if (!IsInverse(d.get(), e.get(), lambda.get(), g.get(), ctx.get()) ||
-        !IsInverse(dp.get(), e.get(), p1.get(), g.get(), ctx.get()) ||
-        !IsInverse(dq.get(), e.get(), q1.get(), g.get(), ctx.get()) ||
-        !IsInverse(qinv.get(), q.get(), p.get(), g.get(), ctx.get())) {
-      return Fail("the key pair check", bits);
-    }
-
-    ParamBldPtr bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, d.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, p.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, q.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, dp.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, dq.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv.get()) != 1) {
-      return Fail("building the key parameters", bits);
-    }
-    // From secure numbers the builder makes a secure block, wiped when freed.
-    ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
-    ossl::EvpPkeyCtxPtr kctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
-    EVP_PKEY* raw = nullptr;
-    if (!params || !kctx || EVP_PKEY_fromdata_init(kctx.get()) != 1 ||
-        EVP_PKEY_fromdata(kctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
-      return Fail("making the key", bits);
-    }
-    ossl::EvpPkeyPtr key(raw);
-    CM_RETURN_IF_ERROR(SignAndVerify(key.get(), bits));
-    return key;
+    CM_RETURN_IF_ERROR(ComputeCrtValues(e.get(), p.get(), q.get(), ctx.get(), bits, k));
+    return MakeKey(e.get(), p.get(), q.get(), k, bits);
   }
   return Fail("finding primes that meet FIPS 186-4 B.3.1", bits);
 }

@@ -31,41 +31,95 @@ constexpr size_t kSaltLen = 20;
 // at 5,000,000); it bounds the work a hostile file can demand.
 constexpr long kMaxJceksIterations = 5000000;  // NOLINT(runtime/int)
 
-// A SHA-1 over several parts.
-std::string Sha1Of(std::initializer_list<std::string_view> parts) {
+// A SHA-1 over several parts. Secret: over the password, the digests are the
+// KeyProtector's key stream.
+SecretBytes Sha1Of(std::initializer_list<std::string_view> parts) {
   ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  unsigned char out[EVP_MAX_MD_SIZE];
+  SecretBytes out;
+  out.resize(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
   EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr);
   for (auto p : parts) {
     EVP_DigestUpdate(ctx.get(), p.data(), p.size());
   }
-  EVP_DigestFinal_ex(ctx.get(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  out.resize(len);
+  return out;
 }
 
 // Sun's KeyProtector keystream: D1 = SHA1(pw || salt), Dn = SHA1(pw || Dn-1).
-std::string Keystream(std::string_view pw16, std::string_view salt, size_t len) {
-  std::string out;
-  std::string d(salt);
+SecretBytes Keystream(std::string_view pw16, std::string_view salt, size_t len) {
+  SecretBytes out;
+  out.reserve(len + kDigestLen);
+  SecretBytes d(salt);
   while (out.size() < len) {
-    d = Sha1Of({pw16, d});
-    out += d;
+    d = Sha1Of({pw16, d.reveal()});
+    out.append(d.reveal());
   }
   out.resize(len);
+  return out;
+}
+
+// The UTF-16BE form of a password, as Java hashes its char[].
+Result<SecretBytes> PasswordUtf16Be(std::string_view utf8) {
+  SecretBytes out;
+  // Two bytes for each UTF-8 byte at most: the bytes are written once.
+  out.reserve(2 * utf8.size());
+  size_t i = 0;
+  while (i < utf8.size()) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    uint32_t cp = 0;
+    size_t n = 0;
+    if (c < 0x80) {
+      cp = c;
+      n = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+      cp = c & 0x1F;
+      n = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      cp = c & 0x0F;
+      n = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      cp = c & 0x07;
+      n = 4;
+    } else {
+      return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
+    }
+    if (i + n > utf8.size()) {
+      return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
+    }
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(utf8[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
+      }
+      cp = cp << 6 | (cc & 0x3F);
+    }
+    i += n;
+    auto put = [&](uint32_t u) {
+      out.push_back(static_cast<uint8_t>(u >> 8));
+      out.push_back(static_cast<uint8_t>(u & 0xFF));
+    };
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      put(0xD800 + (cp >> 10));
+      put(0xDC00 + (cp & 0x3FF));
+    } else {
+      put(cp);
+    }
+  }
   return out;
 }
 
 Result<std::string> ProtectKey(std::string_view pkcs8, std::string_view pw16) {
   CM_ASSIGN_OR_RETURN(auto salt_bytes, RandomBytes(kSaltLen));
   std::string salt(salt_bytes.begin(), salt_bytes.end());
-  std::string ks = Keystream(pw16, salt, pkcs8.size());
+  const SecretBytes ks = Keystream(pw16, salt, pkcs8.size());
   std::string blob = salt;
   for (size_t i = 0; i < pkcs8.size(); ++i) {
-    blob.push_back(static_cast<char>(pkcs8[i] ^ ks[i]));
+    blob.push_back(static_cast<char>(static_cast<uint8_t>(pkcs8[i]) ^ ks[i]));
   }
-  blob += Sha1Of({pw16, pkcs8});
-  Cleanse(ks);
+  blob += Sha1Of({pw16, pkcs8}).reveal();
 
   ossl::X509SigPtr sig(X509_SIG_new());
   X509_ALGOR* alg = nullptr;
@@ -95,32 +149,32 @@ std::string OidText(const ASN1_OBJECT* obj) {
   return buf;
 }
 
-Result<std::string> RecoverJksKey(std::string_view blob, std::string_view pw16) {
+Result<SecretBytes> RecoverJksKey(std::string_view blob, std::string_view pw16) {
   if (blob.size() < kSaltLen + kDigestLen) {
     return MakeError(ErrorCode::kInvalidData, "protected key too short");
   }
   std::string_view salt = blob.substr(0, kSaltLen);
   std::string_view enc = blob.substr(kSaltLen, blob.size() - kSaltLen - kDigestLen);
   std::string_view check = blob.substr(blob.size() - kDigestLen);
-  std::string ks = Keystream(pw16, salt, enc.size());
-  std::string plain(enc.size(), '\0');
+  const SecretBytes ks = Keystream(pw16, salt, enc.size());
+  SecretBytes plain;
+  plain.resize(enc.size());
   for (size_t i = 0; i < enc.size(); ++i) {
-    plain[i] = static_cast<char>(enc[i] ^ ks[i]);
+    plain[i] = static_cast<uint8_t>(static_cast<uint8_t>(enc[i]) ^ ks[i]);
   }
-  Cleanse(ks);
-  if (Sha1Of({pw16, plain}) != check) {
-    Cleanse(plain);
+  if (Sha1Of({pw16, plain.reveal()}).reveal() != check) {
     return MakeError(ErrorCode::kBadPassword, "cannot recover the key: wrong key password");
   }
   return plain;
 }
 
-// SunJCE's PBEWithMD5AndTripleDES key derivation: the 8-byte salt is split
-// in halves (the first reversed if both are equal); each half is hashed
-// with the password `iterations` times: H0 = half, Hn = MD5(Hn-1 || pw).
-// The 32 bytes give the 3DES key (24) and the IV (8).
-Result<std::string> RecoverJceksKey(const X509_ALGOR* alg, std::string_view enc,
-                                    const SecretString& password) {
+// PBEParameter (PKCS#5): an 8-byte salt and an iteration count.
+struct JcePbeParams {
+  std::string salt;
+  long iterations = 0;  // NOLINT(runtime/int)
+};
+
+Result<JcePbeParams> ReadJcePbeParams(const X509_ALGOR* alg) {
   const void* param = nullptr;
   int ptype = 0;
   X509_ALGOR_get0(nullptr, &ptype, &param, alg);
@@ -139,48 +193,65 @@ Result<std::string> RecoverJceksKey(const X509_ALGOR* alg, std::string_view enc,
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("JCEKS iteration count {} out of range", iterations));
   }
-  std::string pw;
-  for (char c : password.reveal()) {
-    if (static_cast<unsigned char>(c) > 0x7f) {
-      return MakeError(ErrorCode::kBadPassword, "JCEKS key passwords must be ASCII");
-    }
-    pw.push_back(c);
-  }
-  std::string salt(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pbe->salt)), 8);
+  return JcePbeParams{
+      std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pbe->salt)), 8), iterations};
+}
+
+// SunJCE's PBEWithMD5AndTripleDES key derivation: the 8-byte salt is split
+// in halves (the first reversed if both are equal); each half is hashed
+// with the password `iterations` times: H0 = half, Hn = MD5(Hn-1 || pw).
+// The 32 bytes give the 3DES key (24) and the IV (8).
+SecretBytes DeriveJceKey(JcePbeParams params, std::string_view pw) {
+  std::string& salt = params.salt;
   if (salt.compare(0, 4, salt, 4, 4) == 0) {
     std::swap(salt[0], salt[3]);
     std::swap(salt[1], salt[2]);
   }
-  std::string derived;
+  SecretBytes derived;
+  derived.reserve(2 * EVP_MAX_MD_SIZE);
   for (int half = 0; half < 2; ++half) {
-    std::string h = salt.substr(static_cast<size_t>(half) * 4, 4);
-    for (long i = 0; i < iterations; ++i) {  // NOLINT(runtime/int)
-      unsigned char md[EVP_MAX_MD_SIZE];
+    SecretBytes h(std::string_view(salt).substr(static_cast<size_t>(half) * 4, 4));
+    h.reserve(EVP_MAX_MD_SIZE);
+    for (long i = 0; i < params.iterations; ++i) {  // NOLINT(runtime/int)
       unsigned int len = 0;
       ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
       EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr);
       EVP_DigestUpdate(ctx.get(), h.data(), h.size());
       EVP_DigestUpdate(ctx.get(), pw.data(), pw.size());
-      EVP_DigestFinal_ex(ctx.get(), md, &len);
-      h.assign(reinterpret_cast<char*>(md), len);
+      h.resize(EVP_MAX_MD_SIZE);
+      EVP_DigestFinal_ex(ctx.get(), h.data(), &len);
+      h.resize(len);
     }
-    derived += h;
+    derived.append(h.reveal());
   }
-  Cleanse(pw);
+  return derived;
+}
+
+Result<SecretBytes> RecoverJceksKey(const X509_ALGOR* alg, std::string_view enc,
+                                    const SecretString& password) {
+  CM_ASSIGN_OR_RETURN(auto params, ReadJcePbeParams(alg));
+  SecretBytes pw;
+  pw.reserve(password.size());
+  for (char c : password.reveal()) {
+    if (static_cast<unsigned char>(c) > 0x7f) {
+      return MakeError(ErrorCode::kBadPassword, "JCEKS key passwords must be ASCII");
+    }
+    pw.push_back(static_cast<uint8_t>(c));
+  }
+  const SecretBytes derived = DeriveJceKey(std::move(params), pw.reveal());
   std::unique_ptr<EVP_CIPHER_CTX, ossl::Deleter<EVP_CIPHER_CTX_free>> cctx(EVP_CIPHER_CTX_new());
-  std::string plain(enc.size() + 16, '\0');
+  SecretBytes plain;
+  plain.resize(enc.size() + 16);
   int n1 = 0;
   int n2 = 0;
-  const auto* key = reinterpret_cast<const unsigned char*>(derived.data());
-  bool ok = cctx && EVP_DecryptInit_ex(cctx.get(), EVP_des_ede3_cbc(), nullptr, key, key + 24) == 1 &&
-            EVP_DecryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &n1,
+  const uint8_t* key = derived.data();
+  bool ok = cctx &&
+            EVP_DecryptInit_ex(cctx.get(), EVP_des_ede3_cbc(), nullptr, key, key + 24) == 1 &&
+            EVP_DecryptUpdate(cctx.get(), plain.data(), &n1,
                               reinterpret_cast<const unsigned char*>(enc.data()),
                               static_cast<int>(enc.size())) == 1 &&
-            EVP_DecryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + n1,
-                                &n2) == 1;
-  Cleanse(derived);
+            EVP_DecryptFinal_ex(cctx.get(), plain.data() + n1, &n2) == 1;
   if (!ok) {
-    Cleanse(plain);
     ClearOpenSslErrors();
     return MakeError(ErrorCode::kBadPassword, "cannot recover the key: wrong key password");
   }
@@ -203,7 +274,7 @@ Result<PrivateKey> OpenKey(std::string_view epki, bool jceks, std::string_view p
   const std::string oid_text = OidText(oid);
   std::string_view blob(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
                         static_cast<size_t>(ASN1_STRING_length(data)));
-  std::string pkcs8;
+  SecretBytes pkcs8;
   if (oid_text == kKeyProtectorOid) {
     CM_ASSIGN_OR_RETURN(pkcs8, RecoverJksKey(blob, pw16));
   } else if (jceks && oid_text == kJceKeyProtectorOid) {
@@ -212,8 +283,7 @@ Result<PrivateKey> OpenKey(std::string_view epki, bool jceks, std::string_view p
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("unsupported key protection algorithm {}", oid_text));
   }
-  auto key = PrivateKey::FromPkcs8Der(pkcs8);
-  Cleanse(pkcs8);
+  auto key = PrivateKey::FromPkcs8Der(pkcs8.reveal());
   if (!key && jceks) {
     // 3DES with a wrong key passes its padding check one time in 256.
     return MakeError(ErrorCode::kBadPassword, "cannot recover the key: wrong key password");
@@ -250,54 +320,86 @@ Result<Certificate> ReadCert(ByteReader& r, uint32_t version) {
   return Certificate::FromDer(der);
 }
 
+struct StoreHeader {
+  bool jceks = false;
+  uint32_t version = 0;
+};
+
+Result<StoreHeader> ReadStoreHeader(ByteReader& r) {
+  CM_ASSIGN_OR_RETURN(uint32_t magic, r.U32());
+  if (magic != kJksMagic && magic != kJceksMagic) {
+    return MakeError(ErrorCode::kInvalidData, "not a JKS or JCEKS store (wrong magic number)");
+  }
+  CM_ASSIGN_OR_RETURN(uint32_t version, r.U32());
+  if (version != 1 && version != 2) {
+    return MakeError(ErrorCode::kInvalidData, fmt::format("unsupported store version {}", version));
+  }
+  return StoreHeader{magic == kJceksMagic, version};
+}
+
+// The trailer: SHA-1 of the UTF-16BE password, the whitener and every byte
+// before it.
+Status CheckIntegrity(std::string_view data, const SecretString& password) {
+  CM_ASSIGN_OR_RETURN(auto pw16, PasswordUtf16Be(password.reveal()));
+  if (Sha1Of({pw16.reveal(), kWhitener, data.substr(0, data.size() - kDigestLen)}).reveal() !=
+      data.substr(data.size() - kDigestLen)) {
+    return MakeError(ErrorCode::kBadPassword,
+                     "integrity check failed: wrong password or corrupted file");
+  }
+  return {};
+}
+
+// The password that opens the key entries, as JKS (UTF-16BE) and JCEKS
+// (the text) use it.
+struct KeyPassword {
+  const SecretString* text = nullptr;  // null: none was given
+  SecretBytes utf16;
+};
+
+// Reads the entry at the reader's position into `store`.
+Status ReadEntry(ByteReader& r, const StoreHeader& header, const KeyPassword& kpw,
+                 KeyStore& store) {
+  CM_ASSIGN_OR_RETURN(uint32_t tag, r.U32());
+  CM_ASSIGN_OR_RETURN(auto alias, r.Utf());
+  CM_ASSIGN_OR_RETURN(int64_t ms, r.I64());
+  if (tag == kPrivateKeyTag) {
+    CM_ASSIGN_OR_RETURN(auto epki, r.Blob());
+    CM_ASSIGN_OR_RETURN(uint32_t chain_len, r.U32());
+    if (chain_len > r.remaining() / 6) {
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("chain length {} is impossible", chain_len));
+    }
+    std::vector<Certificate> chain;
+    for (uint32_t k = 0; k < chain_len; ++k) {
+      CM_ASSIGN_OR_RETURN(auto c, ReadCert(r, header.version));
+      chain.push_back(std::move(c));
+    }
+    if (kpw.text == nullptr) {
+      return MakeError(ErrorCode::kBadPassword,
+                       "the store holds private keys: give its password to read it");
+    }
+    CM_ASSIGN_OR_RETURN(auto key, OpenKey(epki, header.jceks, kpw.utf16.reveal(), *kpw.text));
+    store.keys.push_back({alias, std::move(key), std::move(chain), FromMillis(ms)});
+  } else if (tag == kTrustedCertTag) {
+    CM_ASSIGN_OR_RETURN(auto cert, ReadCert(r, header.version));
+    store.trusted.push_back({alias, std::move(cert), FromMillis(ms)});
+  } else if (tag == kSecretKeyTag && header.jceks) {
+    // A serialized Java object: listed, not read. It is the last part of
+    // the entry, so nothing after it can be parsed reliably.
+    store.unsupported_entries.push_back(alias + " (secret key)");
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("entry '{}' is a secret key, which certmint cannot read", alias));
+  } else {
+    return MakeError(ErrorCode::kInvalidData, fmt::format("unknown entry tag {}", tag));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> Utf16Be(std::string_view utf8) {
-  std::string out;
-  size_t i = 0;
-  while (i < utf8.size()) {
-    unsigned char c = static_cast<unsigned char>(utf8[i]);
-    uint32_t cp = 0;
-    size_t n = 0;
-    if (c < 0x80) {
-      cp = c;
-      n = 1;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      n = 2;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      n = 3;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      n = 4;
-    } else {
-      return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
-    }
-    if (i + n > utf8.size()) {
-      return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
-    }
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char cc = static_cast<unsigned char>(utf8[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return MakeError(ErrorCode::kInvalidArgument, "the password is not valid UTF-8");
-      }
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    i += n;
-    auto put = [&](uint32_t u) {
-      out.push_back(static_cast<char>(u >> 8));
-      out.push_back(static_cast<char>(u & 0xFF));
-    };
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      put(0xD800 + (cp >> 10));
-      put(0xDC00 + (cp & 0x3FF));
-    } else {
-      put(cp);
-    }
-  }
-  return out;
+  CM_ASSIGN_OR_RETURN(auto utf16, PasswordUtf16Be(utf8));
+  return std::string(utf16.reveal());
 }
 
 Result<std::string> WriteJks(const KeyStore& store, const SecretString& password, TimePoint now) {
@@ -305,7 +407,7 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
     return MakeError(ErrorCode::kInvalidArgument, "the store holds entries JKS cannot carry");
   }
   CM_RETURN_IF_ERROR(CheckAliases(store));
-  CM_ASSIGN_OR_RETURN(auto pw16, Utf16Be(password.reveal()));
+  CM_ASSIGN_OR_RETURN(auto pw16, PasswordUtf16Be(password.reveal()));
   ByteWriter w;
   w.U32(kJksMagic);
   w.U32(2);
@@ -320,12 +422,8 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
     w.Utf(NormalizeAlias(e.alias));
     w.I64(created(e.created));
     CM_ASSIGN_OR_RETURN(auto pkcs8, e.key.ToPkcs8Der());
-    auto protected_key = ProtectKey(pkcs8, pw16);
-    Cleanse(pkcs8);
-    if (!protected_key) {
-      return tl::unexpected(protected_key.error());
-    }
-    w.Blob(*protected_key);
+    CM_ASSIGN_OR_RETURN(auto protected_key, ProtectKey(pkcs8.reveal(), pw16.reveal()));
+    w.Blob(protected_key);
     w.U32(static_cast<uint32_t>(e.chain.size()));
     for (const auto& c : e.chain) {
       w.Utf("X.509");
@@ -339,9 +437,8 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
     w.Utf("X.509");
     w.Blob(e.certificate.ToDer());
   }
-  std::string digest = Sha1Of({pw16, kWhitener, w.str()});
-  w.Bytes(digest);
-  Cleanse(pw16);
+  const SecretBytes digest = Sha1Of({pw16.reveal(), kWhitener, w.str()});
+  w.Bytes(digest.reveal());
   return std::move(w.str());
 }
 
@@ -351,32 +448,17 @@ Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* pas
     return MakeError(ErrorCode::kInvalidData, "too short to be a Java key store");
   }
   ByteReader r(data.substr(0, data.size() - kDigestLen));
-  CM_ASSIGN_OR_RETURN(uint32_t magic, r.U32());
-  if (magic != kJksMagic && magic != kJceksMagic) {
-    return MakeError(ErrorCode::kInvalidData, "not a JKS or JCEKS store (wrong magic number)");
-  }
-  const bool jceks = magic == kJceksMagic;
-  CM_ASSIGN_OR_RETURN(uint32_t version, r.U32());
-  if (version != 1 && version != 2) {
-    return MakeError(ErrorCode::kInvalidData, fmt::format("unsupported store version {}", version));
-  }
+  CM_ASSIGN_OR_RETURN(auto header, ReadStoreHeader(r));
   KeyStore store;
-  std::string pw16;
   if (password != nullptr) {
-    CM_ASSIGN_OR_RETURN(pw16, Utf16Be(password->reveal()));
-    if (Sha1Of({pw16, kWhitener, data.substr(0, data.size() - kDigestLen)}) !=
-        data.substr(data.size() - kDigestLen)) {
-      Cleanse(pw16);
-      return MakeError(ErrorCode::kBadPassword,
-                       "integrity check failed: wrong password or corrupted file");
-    }
+    CM_RETURN_IF_ERROR(CheckIntegrity(data, *password));
   } else {
     store.integrity_unchecked = true;
   }
-  const SecretString* kpw = key_password != nullptr ? key_password : password;
-  std::string kpw16;
-  if (kpw != nullptr) {
-    CM_ASSIGN_OR_RETURN(kpw16, Utf16Be(kpw->reveal()));
+  KeyPassword kpw;
+  kpw.text = key_password != nullptr ? key_password : password;
+  if (kpw.text != nullptr) {
+    CM_ASSIGN_OR_RETURN(kpw.utf16, PasswordUtf16Be(kpw.text->reveal()));
   }
   CM_ASSIGN_OR_RETURN(uint32_t count, r.U32());
   // The smallest entry takes 22 bytes: refuse counts the file cannot hold
@@ -387,52 +469,11 @@ Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* pas
                                  data.size()));
   }
   for (uint32_t i = 0; i < count; ++i) {
-    auto entry = [&]() -> Status {
-      CM_ASSIGN_OR_RETURN(uint32_t tag, r.U32());
-      CM_ASSIGN_OR_RETURN(auto alias, r.Utf());
-      CM_ASSIGN_OR_RETURN(int64_t ms, r.I64());
-      if (tag == kPrivateKeyTag) {
-        CM_ASSIGN_OR_RETURN(auto epki, r.Blob());
-        CM_ASSIGN_OR_RETURN(uint32_t chain_len, r.U32());
-        if (chain_len > r.remaining() / 6) {
-          return MakeError(ErrorCode::kInvalidData,
-                           fmt::format("chain length {} is impossible", chain_len));
-        }
-        std::vector<Certificate> chain;
-        for (uint32_t k = 0; k < chain_len; ++k) {
-          CM_ASSIGN_OR_RETURN(auto c, ReadCert(r, version));
-          chain.push_back(std::move(c));
-        }
-        if (kpw == nullptr) {
-          return MakeError(ErrorCode::kBadPassword,
-                           "the store holds private keys: give its password to read it");
-        }
-        CM_ASSIGN_OR_RETURN(auto key, OpenKey(epki, jceks, kpw16, *kpw));
-        store.keys.push_back({alias, std::move(key), std::move(chain), FromMillis(ms)});
-      } else if (tag == kTrustedCertTag) {
-        CM_ASSIGN_OR_RETURN(auto cert, ReadCert(r, version));
-        store.trusted.push_back({alias, std::move(cert), FromMillis(ms)});
-      } else if (tag == kSecretKeyTag && jceks) {
-        // A serialized Java object: listed, not read. It is the last part of
-        // the entry, so nothing after it can be parsed reliably.
-        store.unsupported_entries.push_back(alias + " (secret key)");
-        return MakeError(ErrorCode::kInvalidData,
-                         fmt::format("entry '{}' is a secret key, which certmint cannot read",
-                                     alias));
-      } else {
-        return MakeError(ErrorCode::kInvalidData, fmt::format("unknown entry tag {}", tag));
-      }
-      return {};
-    }();
-    if (!entry) {
-      Cleanse(pw16);
-      Cleanse(kpw16);
+    if (auto entry = ReadEntry(r, header, kpw, store); !entry) {
       entry.error().AddContext(fmt::format("entry {}", i + 1));
       return tl::unexpected(entry.error());
     }
   }
-  Cleanse(pw16);
-  Cleanse(kpw16);
   if (r.remaining() != 0) {
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{} unexpected bytes after the last entry", r.remaining()));

@@ -85,6 +85,297 @@ std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
                      static_cast<size_t>(ASN1_STRING_length(t->value.octet_string)));
 }
 
+// The certificate bags of a store being written: every certificate goes in
+// once; CA certificates of the chains become trusted entries only when the
+// store also lists them as trusted.
+struct CertBagWriter {
+  const KeyStore& store;
+  STACK_OF(PKCS12_SAFEBAG)* bags;
+  std::vector<std::string> written;  // SHA-256 fingerprints
+};
+
+std::optional<std::string> TrustedAlias(const KeyStore& store, const Certificate& c) {
+  for (const auto& t : store.trusted) {
+    if (t.certificate.Sha256Fingerprint() == c.Sha256Fingerprint()) {
+      return NormalizeAlias(t.alias);
+    }
+  }
+  return std::nullopt;
+}
+
+Status AddCaCert(const Certificate& c, CertBagWriter& certs) {
+  if (std::find(certs.written.begin(), certs.written.end(), c.Sha256Fingerprint()) !=
+      certs.written.end()) {
+    return {};
+  }
+  PKCS12_SAFEBAG* bag = PKCS12_add_cert(&certs.bags, c.native());
+  if (bag == nullptr) {
+    return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
+  }
+  if (auto alias = TrustedAlias(certs.store, c)) {
+    CM_RETURN_IF_ERROR(AddFriendlyName(bag, *alias));
+    CM_RETURN_IF_ERROR(AddTrustedKeyUsage(bag));
+  }
+  certs.written.push_back(c.Sha256Fingerprint());
+  return {};
+}
+
+// The entry's chain into `certs`, its key, encrypted, into `key_bags`.
+Status AddKeyEntry(const KeyEntry& e, int key_nid, const SecretString& password,
+                   CertBagWriter& certs, STACK_OF(PKCS12_SAFEBAG)*& key_bags) {
+  if (e.chain.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("key entry '{}' has no certificate", e.alias));
+  }
+  const std::string alias = NormalizeAlias(e.alias);
+  const std::string key_id = Sha1(e.chain[0].ToDer());
+  PKCS12_SAFEBAG* leaf = PKCS12_add_cert(&certs.bags, e.chain[0].native());
+  if (leaf == nullptr) {
+    return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
+  }
+  // The leaf: friendlyName and localKeyId, never the trust attribute.
+  CM_RETURN_IF_ERROR(AddFriendlyName(leaf, alias));
+  CM_RETURN_IF_ERROR(AddLocalKeyId(leaf, key_id));
+  certs.written.push_back(e.chain[0].Sha256Fingerprint());
+  for (size_t i = 1; i < e.chain.size(); ++i) {
+    CM_RETURN_IF_ERROR(AddCaCert(e.chain[i], certs));
+  }
+  PKCS12_SAFEBAG* key = PKCS12_add_key_ex(&key_bags, e.key.native(), 0, kPkcs12Iterations, key_nid,
+                                          password.c_str(), nullptr, nullptr);
+  if (key == nullptr) {
+    return OpenSslError(ErrorCode::kInternal, "encrypting the private key failed");
+  }
+  CM_RETURN_IF_ERROR(AddFriendlyName(key, alias));
+  CM_RETURN_IF_ERROR(AddLocalKeyId(key, key_id));
+  return {};
+}
+
+// The PFX: the certificate safe (encrypted unless passwordless), the key
+// safe, and the MAC.
+Result<std::string> EncodePkcs12(STACK_OF(PKCS12_SAFEBAG)* cert_bags,
+                                 STACK_OF(PKCS12_SAFEBAG)* key_bags, const SecretString& password,
+                                 const Pkcs12Options& options) {
+  const bool legacy = options.profile == Pkcs12Profile::kLegacy;
+  const int cert_nid = options.passwordless
+                           ? -1
+                           : (legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc);
+  const int pass_len = static_cast<int>(password.size());
+  Pkcs7StackPtr safes(sk_PKCS7_new_null());
+  STACK_OF(PKCS7)* sp = safes.get();
+  if (sk_PKCS12_SAFEBAG_num(cert_bags) > 0 &&
+      PKCS12_add_safe_ex(&sp, cert_bags, cert_nid, kPkcs12Iterations,
+                         options.passwordless ? nullptr : password.c_str(), nullptr,
+                         nullptr) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "encrypting the certificates failed");
+  }
+  if (sk_PKCS12_SAFEBAG_num(key_bags) > 0 &&
+      PKCS12_add_safe_ex(&sp, key_bags, -1, 0, nullptr, nullptr, nullptr) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding the key safe failed");
+  }
+  Pkcs12Ptr p12(PKCS12_add_safes_ex(sp, 0, nullptr, nullptr));
+  if (!p12) {
+    return OpenSslError(ErrorCode::kInternal, "building the PKCS#12 file failed");
+  }
+  if (!options.passwordless &&
+      PKCS12_set_mac(p12.get(), password.c_str(), pass_len, nullptr, 0, kPkcs12Iterations,
+                     legacy ? EVP_sha1() : EVP_sha256()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "computing the PKCS#12 MAC failed");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS12(p12.get(), &der);
+  if (len <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "encoding the PKCS#12 file failed");
+  }
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  return std::string(owner.get(), static_cast<size_t>(len));
+}
+
+// Sets store.integrity_unchecked when there is no MAC or no password to
+// check it with.
+Status CheckMac(PKCS12* p12, const SecretString* password, KeyStore& store) {
+  if (PKCS12_mac_present(p12) != 1) {
+    store.integrity_unchecked = true;
+    return {};
+  }
+  const ASN1_INTEGER* iter = nullptr;
+  PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12);
+  long n = iter != nullptr ? ASN1_INTEGER_get(iter) : 1;  // NOLINT(runtime/int)
+  if (n < 1 || n > kMaxPkcs12Iterations) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("MAC iteration count {} out of range (Java allows at most {})", n,
+                                 kMaxPkcs12Iterations));
+  }
+  const Pass pass = PassOf(password);
+  if (password == nullptr) {
+    store.integrity_unchecked = true;
+  } else if (PKCS12_verify_mac(p12, pass.ptr, pass.len) != 1) {
+    return OpenSslError(ErrorCode::kBadPassword,
+                        "integrity check failed: wrong password or corrupted file");
+  }
+  return {};
+}
+
+// What the safes hold, before keys are matched with their certificates.
+struct CertBag {
+  Certificate cert;
+  std::string alias;
+  std::string key_id;
+  bool trusted;
+};
+struct KeyBag {
+  PrivateKey key;
+  std::string alias;
+  std::string key_id;
+};
+struct Bags {
+  std::vector<CertBag> certs;
+  std::vector<KeyBag> keys;
+};
+
+// The bags of one safe; null for an encrypted safe read without a password,
+// which Java skips too.
+Result<SafeBagsPtr> UnpackSafe(PKCS7* p7, const SecretString* password) {
+  const int type = OBJ_obj2nid(p7->type);
+  if (type == NID_pkcs7_data) {
+    SafeBagsPtr bags(PKCS12_unpack_p7data(p7));
+    if (!bags) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 safe");
+    }
+    return bags;
+  }
+  if (type != NID_pkcs7_encrypted) {
+    return MakeError(ErrorCode::kInvalidData, "unsupported PKCS#12 safe type");
+  }
+  if (password == nullptr) {
+    return SafeBagsPtr();
+  }
+  const Pass pass = PassOf(password);
+  SafeBagsPtr bags(PKCS12_unpack_p7encdata(p7, pass.ptr, pass.len));
+  if (!bags) {
+    return OpenSslError(ErrorCode::kBadPassword,
+                        "cannot decrypt the certificates: wrong password or unsupported "
+                        "algorithm");
+  }
+  return bags;
+}
+
+// A keyBag or pkcs8ShroudedKeyBag (`nid`), decrypted with `password`.
+Result<PrivateKey> ReadKeyBag(PKCS12_SAFEBAG* bag, int nid, const SecretString* password) {
+  ossl::Pkcs8PrivKeyInfoPtr decrypted;
+  const PKCS8_PRIV_KEY_INFO* p8 = nullptr;
+  if (nid == NID_keyBag) {
+    p8 = PKCS12_SAFEBAG_get0_p8inf(bag);
+  } else {
+    if (password == nullptr) {
+      return MakeError(ErrorCode::kBadPassword,
+                       "the store holds private keys: give its password to read it");
+    }
+    const Pass pass = PassOf(password);
+    decrypted.reset(PKCS12_decrypt_skey(bag, pass.ptr, pass.len));
+    if (!decrypted) {
+      return OpenSslError(ErrorCode::kBadPassword,
+                          "cannot decrypt the private key: wrong password or unsupported "
+                          "algorithm");
+    }
+    p8 = decrypted.get();
+  }
+  ossl::EvpPkeyPtr pkey(p8 != nullptr ? EVP_PKCS82PKEY(p8) : nullptr);
+  if (!pkey) {
+    return OpenSslError(ErrorCode::kInvalidData, "unsupported private key");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
+  const SecretBytes pkcs8(der, static_cast<size_t>(len > 0 ? len : 0));
+  OPENSSL_clear_free(der, static_cast<size_t>(len > 0 ? len : 0));
+  return PrivateKey::FromPkcs8Der(pkcs8.reveal());
+}
+
+// Certificate and key bags into `out`; other bags are ignored.
+Status ReadBag(PKCS12_SAFEBAG* bag, const SecretString* password, Bags& out) {
+  const int nid = PKCS12_SAFEBAG_get_nid(bag);
+  if (nid == NID_certBag) {
+    if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
+      return {};
+    }
+    ossl::X509Ptr x(PKCS12_SAFEBAG_get1_cert(bag));
+    if (!x) {
+      return OpenSslError(ErrorCode::kInvalidData, "malformed certificate bag");
+    }
+    out.certs.push_back({Certificate::Adopt(std::move(x)), FriendlyName(bag), LocalKeyId(bag),
+                         HasTrustedKeyUsage(bag)});
+  } else if (nid == NID_keyBag || nid == NID_pkcs8ShroudedKeyBag) {
+    CM_ASSIGN_OR_RETURN(auto key, ReadKeyBag(bag, nid, password));
+    out.keys.push_back({std::move(key), FriendlyName(bag), LocalKeyId(bag)});
+  }
+  return {};
+}
+
+Result<Bags> ReadSafes(PKCS12* p12, const SecretString* password) {
+  Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
+  if (!safes) {
+    return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 contents");
+  }
+  Bags out;
+  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+    CM_ASSIGN_OR_RETURN(auto bags, UnpackSafe(sk_PKCS7_value(safes.get(), i), password));
+    for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
+      CM_RETURN_IF_ERROR(ReadBag(sk_PKCS12_SAFEBAG_value(bags.get(), j), password, out));
+    }
+  }
+  return out;
+}
+
+// The key's certificate: the one with its localKeyId, else the one with its
+// public key; null if none.
+const CertBag* FindLeaf(const KeyBag& k, const std::vector<CertBag>& certs) {
+  for (const auto& c : certs) {
+    if (!k.key_id.empty() && c.key_id == k.key_id) {
+      return &c;
+    }
+  }
+  for (const auto& c : certs) {
+    if (c.cert.MatchesKey(k.key)) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+// Key entries with their chains, trusted entries, and the certificates that
+// are neither.
+Status AddEntries(const Bags& bags, KeyStore& store) {
+  std::vector<Certificate> pool;
+  for (const auto& c : bags.certs) {
+    pool.push_back(c.cert);
+  }
+  std::vector<std::string> in_chains;
+  for (const auto& k : bags.keys) {
+    const CertBag* leaf = FindLeaf(k, bags.certs);
+    if (leaf == nullptr) {
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("private key '{}' has no certificate", k.alias));
+    }
+    // Java lower-cases PKCS#12 aliases when it loads them; so does certmint.
+    std::string alias =
+        NormalizeAlias(!k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1");
+    auto chain = BuildChain(leaf->cert, pool);
+    for (const auto& c : chain) {
+      in_chains.push_back(c.Sha256Fingerprint());
+    }
+    store.keys.push_back({alias, k.key, std::move(chain), TimePoint{}});
+  }
+  for (const auto& c : bags.certs) {
+    if (c.trusted) {
+      std::string alias = NormalizeAlias(!c.alias.empty() ? c.alias : c.cert.Subject().ToString());
+      store.trusted.push_back({alias, c.cert, TimePoint{}});
+    } else if (std::find(in_chains.begin(), in_chains.end(), c.cert.Sha256Fingerprint()) ==
+               in_chains.end()) {
+      store.loose_certificates.push_back(c.cert);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view Pkcs12ProfileName(Pkcs12Profile profile) {
@@ -111,105 +402,21 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
   CM_RETURN_IF_ERROR(CheckAliases(store));
   const bool legacy = options.profile == Pkcs12Profile::kLegacy;
   const int key_nid = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc;
-  const int cert_nid =
-      options.passwordless ? -1 : (legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc);
-  const int pass_len = static_cast<int>(password.size());
 
   SafeBagsPtr cert_bags(sk_PKCS12_SAFEBAG_new_null());
   SafeBagsPtr key_bags(sk_PKCS12_SAFEBAG_new_null());
   if (!cert_bags || !key_bags) {
     return OpenSslError(ErrorCode::kInternal, "allocating PKCS#12 bags failed");
   }
-  STACK_OF(PKCS12_SAFEBAG)* cb = cert_bags.get();
+  CertBagWriter certs{store, cert_bags.get(), {}};
   STACK_OF(PKCS12_SAFEBAG)* kb = key_bags.get();
-  // Every certificate goes in once; CA certificates of the chains become
-  // trusted entries only when the store also lists them as trusted.
-  std::vector<std::string> written;  // SHA-256 fingerprints
-  auto already = [&](const Certificate& c) {
-    return std::find(written.begin(), written.end(), c.Sha256Fingerprint()) != written.end();
-  };
-  auto trusted_alias = [&](const Certificate& c) -> std::optional<std::string> {
-    for (const auto& t : store.trusted) {
-      if (t.certificate.Sha256Fingerprint() == c.Sha256Fingerprint()) {
-        return NormalizeAlias(t.alias);
-      }
-    }
-    return std::nullopt;
-  };
-  auto add_ca_cert = [&](const Certificate& c) -> Status {
-    if (already(c)) {
-      return {};
-    }
-    PKCS12_SAFEBAG* bag = PKCS12_add_cert(&cb, c.native());
-    if (bag == nullptr) {
-      return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
-    }
-    if (auto alias = trusted_alias(c)) {
-      CM_RETURN_IF_ERROR(AddFriendlyName(bag, *alias));
-      CM_RETURN_IF_ERROR(AddTrustedKeyUsage(bag));
-    }
-    written.push_back(c.Sha256Fingerprint());
-    return {};
-  };
-
   for (const auto& e : store.keys) {
-    if (e.chain.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("key entry '{}' has no certificate", e.alias));
-    }
-    const std::string alias = NormalizeAlias(e.alias);
-    const std::string key_id = Sha1(e.chain[0].ToDer());
-    PKCS12_SAFEBAG* leaf = PKCS12_add_cert(&cb, e.chain[0].native());
-    if (leaf == nullptr) {
-      return OpenSslError(ErrorCode::kInternal, "adding a certificate failed");
-    }
-    // The leaf: friendlyName and localKeyId, never the trust attribute.
-    CM_RETURN_IF_ERROR(AddFriendlyName(leaf, alias));
-    CM_RETURN_IF_ERROR(AddLocalKeyId(leaf, key_id));
-    written.push_back(e.chain[0].Sha256Fingerprint());
-    for (size_t i = 1; i < e.chain.size(); ++i) {
-      CM_RETURN_IF_ERROR(add_ca_cert(e.chain[i]));
-    }
-    PKCS12_SAFEBAG* key = PKCS12_add_key_ex(&kb, e.key.native(), 0, kPkcs12Iterations, key_nid,
-                                            password.c_str(), nullptr, nullptr);
-    if (key == nullptr) {
-      return OpenSslError(ErrorCode::kInternal, "encrypting the private key failed");
-    }
-    CM_RETURN_IF_ERROR(AddFriendlyName(key, alias));
-    CM_RETURN_IF_ERROR(AddLocalKeyId(key, key_id));
+    CM_RETURN_IF_ERROR(AddKeyEntry(e, key_nid, password, certs, kb));
   }
   for (const auto& t : store.trusted) {
-    CM_RETURN_IF_ERROR(add_ca_cert(t.certificate));
+    CM_RETURN_IF_ERROR(AddCaCert(t.certificate, certs));
   }
-
-  Pkcs7StackPtr safes(sk_PKCS7_new_null());
-  STACK_OF(PKCS7)* sp = safes.get();
-  if (sk_PKCS12_SAFEBAG_num(cb) > 0 &&
-      PKCS12_add_safe_ex(&sp, cb, cert_nid, kPkcs12Iterations,
-                         options.passwordless ? nullptr : password.c_str(), nullptr,
-                         nullptr) != 1) {
-    return OpenSslError(ErrorCode::kInternal, "encrypting the certificates failed");
-  }
-  if (sk_PKCS12_SAFEBAG_num(kb) > 0 &&
-      PKCS12_add_safe_ex(&sp, kb, -1, 0, nullptr, nullptr, nullptr) != 1) {
-    return OpenSslError(ErrorCode::kInternal, "adding the key safe failed");
-  }
-  Pkcs12Ptr p12(PKCS12_add_safes_ex(sp, 0, nullptr, nullptr));
-  if (!p12) {
-    return OpenSslError(ErrorCode::kInternal, "building the PKCS#12 file failed");
-  }
-  if (!options.passwordless &&
-      PKCS12_set_mac(p12.get(), password.c_str(), pass_len, nullptr, 0, kPkcs12Iterations,
-                     legacy ? EVP_sha1() : EVP_sha256()) != 1) {
-    return OpenSslError(ErrorCode::kInternal, "computing the PKCS#12 MAC failed");
-  }
-  unsigned char* der = nullptr;
-  int len = i2d_PKCS12(p12.get(), &der);
-  if (len <= 0) {
-    return OpenSslError(ErrorCode::kInternal, "encoding the PKCS#12 file failed");
-  }
-  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
-  return std::string(owner.get(), static_cast<size_t>(len));
+  return EncodePkcs12(certs.bags, kb, password, options);
 }
 
 Pkcs12Options Pkcs12FormOf(std::string_view der) {
@@ -248,154 +455,10 @@ Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password)
   if (!p12) {
     return OpenSslError(ErrorCode::kInvalidData, "not a PKCS#12 file");
   }
-  const Pass pass = PassOf(password);
   KeyStore store;
-  if (PKCS12_mac_present(p12.get()) == 1) {
-    const ASN1_INTEGER* iter = nullptr;
-    PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12.get());
-    long n = iter != nullptr ? ASN1_INTEGER_get(iter) : 1;  // NOLINT(runtime/int)
-    if (n < 1 || n > kMaxPkcs12Iterations) {
-      return MakeError(ErrorCode::kInvalidData,
-                       fmt::format("MAC iteration count {} out of range (Java allows at most {})",
-                                   n, kMaxPkcs12Iterations));
-    }
-    if (password == nullptr) {
-      store.integrity_unchecked = true;
-    } else if (PKCS12_verify_mac(p12.get(), pass.ptr, pass.len) != 1) {
-      return OpenSslError(ErrorCode::kBadPassword,
-                          "integrity check failed: wrong password or corrupted file");
-    }
-  } else {
-    store.integrity_unchecked = true;
-  }
-
-  Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12.get()));
-  if (!safes) {
-    return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 contents");
-  }
-  struct CertBag {
-    Certificate cert;
-    std::string alias;
-    std::string key_id;
-    bool trusted;
-  };
-  struct KeyBag {
-    PrivateKey key;
-    std::string alias;
-    std::string key_id;
-  };
-  std::vector<CertBag> certs;
-  std::vector<KeyBag> keys;
-  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-    PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
-    SafeBagsPtr bags;
-    const int type = OBJ_obj2nid(p7->type);
-    if (type == NID_pkcs7_data) {
-      bags.reset(PKCS12_unpack_p7data(p7));
-    } else if (type == NID_pkcs7_encrypted) {
-      if (password == nullptr) {
-        continue;  // as Java does with no password: encrypted safes are skipped
-      }
-      bags.reset(PKCS12_unpack_p7encdata(p7, pass.ptr, pass.len));
-      if (!bags) {
-        return OpenSslError(ErrorCode::kBadPassword,
-                            "cannot decrypt the certificates: wrong password or unsupported "
-                            "algorithm");
-      }
-    } else {
-      return MakeError(ErrorCode::kInvalidData, "unsupported PKCS#12 safe type");
-    }
-    if (!bags) {
-      return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 safe");
-    }
-    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
-      PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
-      const int nid = PKCS12_SAFEBAG_get_nid(bag);
-      if (nid == NID_certBag) {
-        if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
-          continue;
-        }
-        ossl::X509Ptr x(PKCS12_SAFEBAG_get1_cert(bag));
-        if (!x) {
-          return OpenSslError(ErrorCode::kInvalidData, "malformed certificate bag");
-        }
-        certs.push_back({Certificate::Adopt(std::move(x)), FriendlyName(bag), LocalKeyId(bag),
-                         HasTrustedKeyUsage(bag)});
-      } else if (nid == NID_keyBag || nid == NID_pkcs8ShroudedKeyBag) {
-        ossl::Pkcs8PrivKeyInfoPtr decrypted;
-        const PKCS8_PRIV_KEY_INFO* p8 = nullptr;
-        if (nid == NID_keyBag) {
-          p8 = PKCS12_SAFEBAG_get0_p8inf(bag);
-        } else {
-          if (password == nullptr) {
-            return MakeError(ErrorCode::kBadPassword,
-                             "the store holds private keys: give its password to read it");
-          }
-          decrypted.reset(PKCS12_decrypt_skey(bag, pass.ptr, pass.len));
-          if (!decrypted) {
-            return OpenSslError(ErrorCode::kBadPassword,
-                                "cannot decrypt the private key: wrong password or unsupported "
-                                "algorithm");
-          }
-          p8 = decrypted.get();
-        }
-        ossl::EvpPkeyPtr pkey(p8 != nullptr ? EVP_PKCS82PKEY(p8) : nullptr);
-        if (!pkey) {
-          return OpenSslError(ErrorCode::kInvalidData, "unsupported private key");
-        }
-        unsigned char* der = nullptr;
-        int len = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
-        std::string pkcs8(reinterpret_cast<char*>(der), static_cast<size_t>(len > 0 ? len : 0));
-        OPENSSL_clear_free(der, static_cast<size_t>(len > 0 ? len : 0));
-        CM_ASSIGN_OR_RETURN(auto key, PrivateKey::FromPkcs8Der(pkcs8));
-        Cleanse(pkcs8);
-        keys.push_back({std::move(key), FriendlyName(bag), LocalKeyId(bag)});
-      }
-    }
-  }
-  std::vector<Certificate> pool;
-  for (const auto& c : certs) {
-    pool.push_back(c.cert);
-  }
-  std::vector<std::string> in_chains;
-  for (auto& k : keys) {
-    const CertBag* leaf = nullptr;
-    for (const auto& c : certs) {
-      if (!k.key_id.empty() && c.key_id == k.key_id) {
-        leaf = &c;
-        break;
-      }
-    }
-    if (leaf == nullptr) {
-      for (const auto& c : certs) {
-        if (c.cert.MatchesKey(k.key)) {
-          leaf = &c;
-          break;
-        }
-      }
-    }
-    if (leaf == nullptr) {
-      return MakeError(ErrorCode::kInvalidData,
-                       fmt::format("private key '{}' has no certificate", k.alias));
-    }
-    // Java lower-cases PKCS#12 aliases when it loads them; so does certmint.
-    std::string alias =
-        NormalizeAlias(!k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1");
-    auto chain = BuildChain(leaf->cert, pool);
-    for (const auto& c : chain) {
-      in_chains.push_back(c.Sha256Fingerprint());
-    }
-    store.keys.push_back({alias, k.key, std::move(chain), TimePoint{}});
-  }
-  for (const auto& c : certs) {
-    if (c.trusted) {
-      std::string alias = NormalizeAlias(!c.alias.empty() ? c.alias : c.cert.Subject().ToString());
-      store.trusted.push_back({alias, c.cert, TimePoint{}});
-    } else if (std::find(in_chains.begin(), in_chains.end(), c.cert.Sha256Fingerprint()) ==
-               in_chains.end()) {
-      store.loose_certificates.push_back(c.cert);
-    }
-  }
+  CM_RETURN_IF_ERROR(CheckMac(p12.get(), password, store));
+  CM_ASSIGN_OR_RETURN(auto bags, ReadSafes(p12.get(), password));
+  CM_RETURN_IF_ERROR(AddEntries(bags, store));
   ClearOpenSslErrors();
   return store;
 }

@@ -53,6 +53,94 @@ std::string PeerSubject(SSL* ssl) {
   return peer != nullptr ? NameToString(X509_get_subject_name(peer)) : std::string();
 }
 
+struct ServerSide {
+  bool ok = false;
+  std::string reason;
+  std::string client_subject;
+};
+
+// Accepts one connection on `listener`, completes the handshake and echoes
+// one byte.
+void ServeOnce(int listener, SSL_CTX* server, int timeout_ms, ServerSide& out) {
+  UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+  if (conn.get() < 0) {
+    out.reason = "no connection";
+    return;
+  }
+  SetTimeouts(conn.get(), timeout_ms);
+  ossl::SslPtr ssl(SSL_new(server));
+  SSL_set_fd(ssl.get(), conn.get());
+  int ret = SSL_accept(ssl.get());
+  if (ret != 1) {
+    out.reason = Reason(ssl.get(), ret);
+    return;
+  }
+  char b = 0;
+  ret = SSL_read(ssl.get(), &b, 1);
+  if (ret != 1) {
+    out.reason = Reason(ssl.get(), ret);
+    return;
+  }
+  SSL_write(ssl.get(), &b, 1);
+  out.ok = true;
+  out.client_subject = PeerSubject(ssl.get());
+  SSL_shutdown(ssl.get());
+}
+
+// Connects to `addr`, completes the handshake and exchanges one byte; fills
+// the report's protocol, cipher and server subject. Returns why it failed,
+// or "" on success.
+std::string RunClient(const sockaddr_in& addr, SSL_CTX* client, const HandshakeOptions& options,
+                      HandshakeReport& report) {
+  UniqueFd conn(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  SetTimeouts(conn.get(), options.timeout_ms);
+  if (::connect(conn.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+    return fmt::format("connect: {}", strerror(errno));
+  }
+  ossl::SslPtr ssl(SSL_new(client));
+  SSL_set_fd(ssl.get(), conn.get());
+  auto host = ExpectHost(ssl.get(), options.host);
+  int ret = host ? SSL_connect(ssl.get()) : -1;
+  if (!host) {
+    return host.error().ToString();
+  }
+  if (ret != 1) {
+    return Reason(ssl.get(), ret);
+  }
+  report.protocol = SSL_get_version(ssl.get());
+  report.cipher = SSL_get_cipher_name(ssl.get());
+  report.server_subject = PeerSubject(ssl.get());
+  // TLS 1.3: the server judges the client certificate after the
+  // client's handshake is done; the byte exchange shows its verdict.
+  char b = 42;
+  ret = SSL_write(ssl.get(), &b, 1);
+  if (ret == 1) {
+    ret = SSL_read(ssl.get(), &b, 1);
+  }
+  if (ret != 1) {
+    return Reason(ssl.get(), ret);
+  }
+  SSL_shutdown(ssl.get());
+  return "";
+}
+
+// The side that decided names the cause; the other only saw an alert or
+// a closed connection.
+std::string FailureReason(const std::string& client_reason, const std::string& server_reason) {
+  auto decided = [](const std::string& r) {
+    return !r.empty() && r.find("alert") == std::string::npos && r != "the connection was closed";
+  };
+  if (decided(client_reason)) {
+    return "the client refused the server: " + client_reason;
+  }
+  if (decided(server_reason)) {
+    return "the server refused the client: " + server_reason;
+  }
+  return fmt::format("handshake failed (client: {}; server: {})",
+                     client_reason.empty() ? "ok" : client_reason,
+                     server_reason.empty() ? "ok" : server_reason);
+}
+
 }  // namespace
 
 std::string VerifyErrorText(long code) {  // NOLINT(runtime/int)
@@ -75,91 +163,16 @@ Result<HandshakeReport> RunLocalHandshake(SSL_CTX* server, SSL_CTX* client,
   }
   SetTimeouts(listener.get(), options.timeout_ms);
 
-  struct ServerSide {
-    bool ok = false;
-    std::string reason;
-    std::string client_subject;
-  } server_side;
-  std::thread server_thread([&] {
-    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (conn.get() < 0) {
-      server_side.reason = "no connection";
-      return;
-    }
-    SetTimeouts(conn.get(), options.timeout_ms);
-    ossl::SslPtr ssl(SSL_new(server));
-    SSL_set_fd(ssl.get(), conn.get());
-    int ret = SSL_accept(ssl.get());
-    if (ret != 1) {
-      server_side.reason = Reason(ssl.get(), ret);
-      return;
-    }
-    char b = 0;
-    ret = SSL_read(ssl.get(), &b, 1);
-    if (ret != 1) {
-      server_side.reason = Reason(ssl.get(), ret);
-      return;
-    }
-    SSL_write(ssl.get(), &b, 1);
-    server_side.ok = true;
-    server_side.client_subject = PeerSubject(ssl.get());
-    SSL_shutdown(ssl.get());
-  });
-
+  ServerSide server_side;
+  std::thread server_thread(
+      [&] { ServeOnce(listener.get(), server, options.timeout_ms, server_side); });
   HandshakeReport report;
-  std::string client_reason;
-  {
-    UniqueFd conn(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    SetTimeouts(conn.get(), options.timeout_ms);
-    if (::connect(conn.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      client_reason = fmt::format("connect: {}", strerror(errno));
-    } else {
-      ossl::SslPtr ssl(SSL_new(client));
-      SSL_set_fd(ssl.get(), conn.get());
-      auto host = ExpectHost(ssl.get(), options.host);
-      int ret = host ? SSL_connect(ssl.get()) : -1;
-      if (!host) {
-        client_reason = host.error().ToString();
-      } else if (ret != 1) {
-        client_reason = Reason(ssl.get(), ret);
-      } else {
-        report.protocol = SSL_get_version(ssl.get());
-        report.cipher = SSL_get_cipher_name(ssl.get());
-        report.server_subject = PeerSubject(ssl.get());
-        // TLS 1.3: the server judges the client certificate after the
-        // client's handshake is done; the byte exchange shows its verdict.
-        char b = 42;
-        ret = SSL_write(ssl.get(), &b, 1);
-        if (ret == 1) {
-          ret = SSL_read(ssl.get(), &b, 1);
-        }
-        if (ret != 1) {
-          client_reason = Reason(ssl.get(), ret);
-        } else {
-          SSL_shutdown(ssl.get());
-        }
-      }
-    }
-  }
+  const std::string client_reason = RunClient(addr, client, options, report);
   server_thread.join();
   report.client_subject = server_side.client_subject;
   report.ok = server_side.ok && client_reason.empty();
   if (!report.ok) {
-    // The side that decided names the cause; the other only saw an alert or
-    // a closed connection.
-    auto decided = [](const std::string& r) {
-      return !r.empty() && r.find("alert") == std::string::npos &&
-             r != "the connection was closed";
-    };
-    if (decided(client_reason)) {
-      report.reason = "the client refused the server: " + client_reason;
-    } else if (decided(server_side.reason)) {
-      report.reason = "the server refused the client: " + server_side.reason;
-    } else {
-      report.reason = fmt::format("handshake failed (client: {}; server: {})",
-                                  client_reason.empty() ? "ok" : client_reason,
-                                  server_side.reason.empty() ? "ok" : server_side.reason);
-    }
+    report.reason = FailureReason(client_reason, server_side.reason);
   }
   return report;
 }

@@ -61,6 +61,102 @@ Result<int> Connect(const std::string& host, int port, int timeout_ms) {
   return fd;
 }
 
+// A TLS 1.2+ client context, with the keystore's key and chain when given.
+// It verifies nothing itself: Probe checks the chain by hand, so that a bad
+// chain is still shown.
+Result<ossl::SslCtxPtr> MakeClientContext(const KeyStore* keystore) {
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx) {
+    return OpenSslError(ErrorCode::kInternal, "creating the TLS context failed");
+  }
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+  if (keystore != nullptr) {
+    if (keystore->keys.size() != 1) {
+      return MakeError(ErrorCode::kInvalidArgument, "the client keystore must hold one key entry");
+    }
+    const KeyEntry& e = keystore->keys[0];
+    if (SSL_CTX_use_certificate(ctx.get(), e.chain[0].native()) != 1 ||
+        SSL_CTX_use_PrivateKey(ctx.get(), e.key.native()) != 1) {
+      return OpenSslError(ErrorCode::kInvalidData, "the client key does not fit its certificate");
+    }
+    for (size_t i = 1; i < e.chain.size(); ++i) {
+      SSL_CTX_add1_chain_cert(ctx.get(), e.chain[i].native());
+    }
+  }
+  return ctx;
+}
+
+// Why SSL_connect returned `ret`, in the words a user can act on.
+tl::unexpected<Error> HandshakeError(SSL* ssl, int ret, const ProbeOptions& options) {
+  const int err = SSL_get_error(ssl, ret);
+  const unsigned long e = ERR_peek_error();  // NOLINT(runtime/int)
+  const int reason = ERR_GET_REASON(e);
+  ERR_clear_error();
+  const std::string where = fmt::format("{}:{}", options.host, options.port);
+  // With SO_RCVTIMEO, a silent peer shows as "want read" (EAGAIN).
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ||
+      (err == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: timed out after {} ms waiting for the TLS "
+                                                 "handshake",
+                                                 where, options.timeout_ms));
+  }
+  if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
+      reason == SSL_R_UNKNOWN_PROTOCOL) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: the peer does not speak TLS", where));
+  }
+  if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN ||
+      reason == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("{}: the peer closed the connection during the handshake "
+                                 "(not a TLS server, or it refused us)",
+                                 where));
+  }
+  const char* text = ERR_reason_error_string(e);
+  return MakeError(ErrorCode::kIo, fmt::format("{}: TLS handshake failed: {}", where,
+                                               text != nullptr ? text : "unknown reason"));
+}
+
+// Verifies the presented chain against the truststore's anchors and the
+// leaf against `name`, into the report.
+void VerifyChain(const KeyStore& truststore, STACK_OF(X509)* chain, const std::string& name,
+                 bool is_ip, TimePoint now, ProbeReport& report) {
+  ossl::X509StorePtr store(X509_STORE_new());
+  for (const auto& t : truststore.trusted) {
+    X509_STORE_add_cert(store.get(), t.certificate.native());
+  }
+  ossl::X509StoreCtxPtr vctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(vctx.get(), store.get(), report.chain[0].native(), chain);
+  X509_STORE_CTX_set_purpose(vctx.get(), X509_PURPOSE_SSL_SERVER);
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vctx.get()),
+                             std::chrono::system_clock::to_time_t(now));
+  report.chain_trusted = X509_verify_cert(vctx.get()) == 1;
+  if (!*report.chain_trusted) {
+    report.chain_reason = X509_verify_cert_error_string(X509_STORE_CTX_get_error(vctx.get()));
+  }
+  const int r =
+      is_ip ? X509_check_ip_asc(report.chain[0].native(), name.c_str(), 0)
+            : X509_check_host(report.chain[0].native(), name.c_str(), name.size(), 0, nullptr);
+  report.name_matches = r == 1;
+}
+
+// Gives a TLS 1.3 server a moment to refuse our certificate: its alert, or
+// "" when none came.
+std::string ServerVerdict(SSL* ssl, int fd) {
+  timeval tv{0, 300 * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  char b;
+  std::string verdict;
+  const int peek = SSL_peek(ssl, &b, 1);
+  if (peek <= 0 && SSL_get_error(ssl, peek) == SSL_ERROR_SSL) {
+    const unsigned long e = ERR_peek_error();  // NOLINT(runtime/int)
+    const char* text = ERR_reason_error_string(e);
+    verdict = text != nullptr ? text : "the server closed the connection";
+  }
+  ERR_clear_error();
+  return verdict;
+}
+
 }  // namespace
 
 Result<std::pair<std::string, int>> ParseHostPort(std::string_view text, bool allow_port_zero) {
@@ -98,26 +194,7 @@ Result<std::pair<std::string, int>> ParseHostPort(std::string_view text, bool al
 }
 
 Result<ProbeReport> Probe(const ProbeOptions& options) {
-  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-  if (!ctx) {
-    return OpenSslError(ErrorCode::kInternal, "creating the TLS context failed");
-  }
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  // Verified below, by hand, so that a bad chain is still shown.
-  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
-  if (options.keystore != nullptr) {
-    if (options.keystore->keys.size() != 1) {
-      return MakeError(ErrorCode::kInvalidArgument, "the client keystore must hold one key entry");
-    }
-    const KeyEntry& e = options.keystore->keys[0];
-    if (SSL_CTX_use_certificate(ctx.get(), e.chain[0].native()) != 1 ||
-        SSL_CTX_use_PrivateKey(ctx.get(), e.key.native()) != 1) {
-      return OpenSslError(ErrorCode::kInvalidData, "the client key does not fit its certificate");
-    }
-    for (size_t i = 1; i < e.chain.size(); ++i) {
-      SSL_CTX_add1_chain_cert(ctx.get(), e.chain[i].native());
-    }
-  }
+  CM_ASSIGN_OR_RETURN(auto ctx, MakeClientContext(options.keystore));
   CM_ASSIGN_OR_RETURN(int raw, Connect(options.host, options.port, options.timeout_ms));
   UniqueFd fd(raw);
   ossl::SslPtr ssl(SSL_new(ctx.get()));
@@ -131,32 +208,7 @@ Result<ProbeReport> Probe(const ProbeOptions& options) {
   }
   const int ret = SSL_connect(ssl.get());
   if (ret != 1) {
-    const int err = SSL_get_error(ssl.get(), ret);
-    const unsigned long e = ERR_peek_error();  // NOLINT(runtime/int)
-    const int reason = ERR_GET_REASON(e);
-    ERR_clear_error();
-    const std::string where = fmt::format("{}:{}", options.host, options.port);
-    // With SO_RCVTIMEO, a silent peer shows as "want read" (EAGAIN).
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ||
-        (err == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))) {
-      return MakeError(ErrorCode::kIo, fmt::format("{}: timed out after {} ms waiting for the TLS "
-                                                   "handshake",
-                                                   where, options.timeout_ms));
-    }
-    if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
-        reason == SSL_R_UNKNOWN_PROTOCOL) {
-      return MakeError(ErrorCode::kIo, fmt::format("{}: the peer does not speak TLS", where));
-    }
-    if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN ||
-        reason == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-      return MakeError(ErrorCode::kIo,
-                       fmt::format("{}: the peer closed the connection during the handshake "
-                                   "(not a TLS server, or it refused us)",
-                                   where));
-    }
-    const char* text = ERR_reason_error_string(e);
-    return MakeError(ErrorCode::kIo, fmt::format("{}: TLS handshake failed: {}", where,
-                                                 text != nullptr ? text : "unknown reason"));
+    return HandshakeError(ssl.get(), ret, options);
   }
   ProbeReport report;
   report.protocol = SSL_get_version(ssl.get());
@@ -168,35 +220,9 @@ Result<ProbeReport> Probe(const ProbeOptions& options) {
     report.chain.push_back(Certificate::Adopt(ossl::X509Ptr(x)));
   }
   if (options.truststore != nullptr && !report.chain.empty()) {
-    ossl::X509StorePtr store(X509_STORE_new());
-    for (const auto& t : options.truststore->trusted) {
-      X509_STORE_add_cert(store.get(), t.certificate.native());
-    }
-    ossl::X509StoreCtxPtr vctx(X509_STORE_CTX_new());
-    X509_STORE_CTX_init(vctx.get(), store.get(), report.chain[0].native(), chain);
-    X509_STORE_CTX_set_purpose(vctx.get(), X509_PURPOSE_SSL_SERVER);
-    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vctx.get()),
-                               std::chrono::system_clock::to_time_t(options.now));
-    report.chain_trusted = X509_verify_cert(vctx.get()) == 1;
-    if (!*report.chain_trusted) {
-      report.chain_reason = X509_verify_cert_error_string(X509_STORE_CTX_get_error(vctx.get()));
-    }
-    const int r = is_ip ? X509_check_ip_asc(report.chain[0].native(), name.c_str(), 0)
-                        : X509_check_host(report.chain[0].native(), name.c_str(), name.size(), 0,
-                                          nullptr);
-    report.name_matches = r == 1;
+    VerifyChain(*options.truststore, chain, name, is_ip, options.now, report);
   }
-  // Give a TLS 1.3 server a moment to refuse our certificate.
-  timeval tv{0, 300 * 1000};
-  setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  char b;
-  const int peek = SSL_peek(ssl.get(), &b, 1);
-  if (peek <= 0 && SSL_get_error(ssl.get(), peek) == SSL_ERROR_SSL) {
-    const unsigned long e = ERR_peek_error();  // NOLINT(runtime/int)
-    const char* text = ERR_reason_error_string(e);
-    report.server_rejected = text != nullptr ? text : "the server closed the connection";
-  }
-  ERR_clear_error();
+  report.server_rejected = ServerVerdict(ssl.get(), fd.get());
   SSL_shutdown(ssl.get());
   return report;
 }

@@ -16,6 +16,15 @@ std::string Days(TimePoint until, TimePoint now) {
   return fmt::format("{} days left (until {})", d, FormatUtc(until));
 }
 
+// "a; b" from the problems found.
+std::string JoinProblems(const std::vector<std::string>& problems) {
+  std::string detail;
+  for (const auto& p : problems) {
+    detail += (detail.empty() ? "" : "; ") + p;
+  }
+  return detail;
+}
+
 // Signature algorithms and key sizes Java 17 refuses or frowns on
 // (jdk.certpath.disabledAlgorithms, jdk.tls.disabledAlgorithms).
 void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& chain,
@@ -48,12 +57,155 @@ void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& c
     }
   }
   ClearOpenSslErrors();
-  std::string detail;
-  for (const auto& p : problems) {
-    detail += (detail.empty() ? "" : "; ") + p;
+  out.push_back(
+      {scope, "algorithms Java 17 accepts", status,
+       problems.empty() ? "signatures and key sizes are all accepted" : JoinProblems(problems)});
+}
+
+// Anchors, trust attributes and their validity.
+void CheckTruststore(const std::string& ts, const KeyStore& truststore,
+                     const VerifyOptions& options, std::vector<Check>& out) {
+  if (truststore.trusted.empty()) {
+    out.push_back({ts, "trusted CA certificates", CheckStatus::kFail,
+                   "none: Java fails with \"the trustAnchors parameter must be non-empty\""});
+  } else {
+    std::string names;
+    for (const auto& t : truststore.trusted) {
+      names +=
+          (names.empty() ? "" : ", ") + t.alias + " (" + t.certificate.Subject().ToString() + ")";
+    }
+    out.push_back({ts, "trusted CA certificates", CheckStatus::kOk, names});
   }
-  out.push_back({scope, "algorithms Java 17 accepts", status,
-                 problems.empty() ? "signatures and key sizes are all accepted" : detail});
+  for (const auto& c : truststore.loose_certificates) {
+    out.push_back({ts, "trust attribute on every CA entry", CheckStatus::kFail,
+                   fmt::format("{} has no trusted-key-usage attribute: Java ignores it (re-import "
+                               "it with certmint keystore import-cert)",
+                               c.Subject().ToString())});
+  }
+  if (truststore.loose_certificates.empty() && !truststore.trusted.empty()) {
+    out.push_back(
+        {ts, "trust attribute on every CA entry", CheckStatus::kOk, "Java sees every entry"});
+  }
+  for (const auto& t : truststore.trusted) {
+    const TimePoint end = t.certificate.NotAfter();
+    if (end <= options.now) {
+      out.push_back({ts, "validity of " + t.alias, CheckStatus::kFail,
+                     fmt::format("expired on {}", FormatUtc(end))});
+    } else if (end - options.now < std::chrono::hours(24) * options.warn_days) {
+      out.push_back({ts, "validity of " + t.alias, CheckStatus::kWarn, Days(end, options.now)});
+    }
+  }
+}
+
+// Chain to an anchor of the truststore (time checked separately), and
+// against the CRLs when there are some.
+void CheckChain(const std::string& ks, const KeyEntry& entry, const KeyStore& truststore,
+                const std::string& ts, const VerifyOptions& options, std::vector<Check>& out) {
+  ossl::X509StorePtr store(X509_STORE_new());
+  for (const auto& t : truststore.trusted) {
+    X509_STORE_add_cert(store.get(), t.certificate.native());
+  }
+  ossl::X509StackPtr untrusted(sk_X509_new_null());
+  for (size_t i = 1; i < entry.chain.size(); ++i) {
+    X509_up_ref(entry.chain[i].native());
+    sk_X509_push(untrusted.get(), entry.chain[i].native());
+  }
+  ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), entry.chain[0].native(), untrusted.get());
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_NO_CHECK_TIME);
+  for (const auto& crl : options.crls) {
+    X509_STORE_add_crl(store.get(), crl.native());
+  }
+  if (!options.crls.empty()) {
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+  }
+  const bool ok = X509_verify_cert(ctx.get()) == 1;
+  const int err = X509_STORE_CTX_get_error(ctx.get());
+  std::string path;
+  if (ok) {
+    STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+    for (int i = 0; i < sk_X509_num(built); ++i) {
+      path += (i ? " <- " : "") + NameToString(X509_get_subject_name(sk_X509_value(built, i)));
+    }
+  }
+  out.push_back(
+      {ks,
+       options.crls.empty() ? "chain reaches a trusted CA"
+                            : "chain reaches a trusted CA, not revoked",
+       ok ? CheckStatus::kOk : CheckStatus::kFail,
+       ok ? path : fmt::format("{} (truststore {})", X509_verify_cert_error_string(err), ts)});
+  ClearOpenSslErrors();
+}
+
+void CheckValidity(const std::string& ks, const std::vector<Certificate>& chain,
+                   const VerifyOptions& options, std::vector<Check>& out) {
+  for (const auto& c : chain) {
+    const std::string what = "validity of " + c.Subject().ToString();
+    if (c.NotBefore() > options.now) {
+      out.push_back({ks, what, CheckStatus::kFail,
+                     fmt::format("not valid before {}", FormatUtc(c.NotBefore()))});
+    } else if (c.NotAfter() <= options.now) {
+      out.push_back(
+          {ks, what, CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(c.NotAfter()))});
+    } else if (c.NotAfter() - options.now < std::chrono::hours(24) * options.warn_days) {
+      out.push_back(
+          {ks, what, CheckStatus::kWarn,
+           Days(c.NotAfter(), options.now) + fmt::format(", under {} days", options.warn_days)});
+    } else {
+      out.push_back({ks, what, CheckStatus::kOk, Days(c.NotAfter(), options.now)});
+    }
+  }
+}
+
+// Key usage and extended key usage for the role (java-stores.md §3).
+void CheckKeyUsage(const std::string& ks, const Certificate& leaf, const VerifyOptions& options,
+                   std::vector<Check>& out) {
+  const uint32_t ku_flags = X509_get_extension_flags(leaf.native());
+  const uint32_t ku = X509_get_key_usage(leaf.native());
+  const uint32_t xku = X509_get_extended_key_usage(leaf.native());
+  const bool has_ku = (ku_flags & EXFLAG_KUSAGE) != 0;
+  const bool has_xku = (ku_flags & EXFLAG_XKUSAGE) != 0;
+  std::vector<std::string> problems;
+  if (has_ku && (ku & KU_DIGITAL_SIGNATURE) == 0) {
+    problems.push_back("keyUsage lacks digitalSignature (TLS 1.3 and ECDHE need it)");
+  }
+  const bool server = !has_xku || (xku & XKU_SSL_SERVER) != 0;
+  const bool client = !has_xku || (xku & XKU_SSL_CLIENT) != 0;
+  const Role role = options.role.value_or(server && client ? Role::kBoth
+                                          : server         ? Role::kServer
+                                                           : Role::kClient);
+  if ((role == Role::kServer || role == Role::kBoth) && !server) {
+    problems.push_back("extendedKeyUsage lacks serverAuth");
+  }
+  if ((role == Role::kClient || role == Role::kBoth) && !client) {
+    problems.push_back("extendedKeyUsage lacks clientAuth (mTLS clients and brokers need it)");
+  }
+  out.push_back({ks,
+                 fmt::format("key usage fits role {}{}", RoleName(role),
+                             options.role ? "" : " (from the certificate)"),
+                 problems.empty() ? CheckStatus::kOk : CheckStatus::kFail,
+                 problems.empty()
+                     ? "digitalSignature; " + std::string(server ? "serverAuth " : "") +
+                           (client ? "clientAuth" : "")
+                     : JoinProblems(problems)});
+  ClearOpenSslErrors();
+}
+
+void CheckHost(const std::string& ks, const Certificate& leaf, const std::string& host,
+               std::vector<Check>& out) {
+  unsigned char buf[16];
+  const bool is_ip =
+      inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+  const int r = is_ip ? X509_check_ip_asc(leaf.native(), host.c_str(), 0)
+                      : X509_check_host(leaf.native(), host.c_str(), host.size(), 0, nullptr);
+  const std::string have = leaf.Sans().ToString();
+  out.push_back({ks, "SANs cover " + host, r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
+                 r == 1
+                     ? (is_ip ? "iPAddress SAN matches" : "dNSName SAN matches")
+                     : fmt::format("no {} SAN matches (the certificate has: {})",
+                                   is_ip ? "iPAddress" : "dNSName", have.empty() ? "none" : have)});
+  ClearOpenSslErrors();
 }
 
 }  // namespace
@@ -82,150 +234,25 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
   std::vector<Check> out;
   const std::string& ks = pair.keystore_label;
   const std::string& ts = pair.truststore_label;
-  auto add = [&](const std::string& scope, std::string name, CheckStatus st, std::string detail) {
-    out.push_back({scope, std::move(name), st, std::move(detail)});
-  };
-
   // The truststore first: without anchors nothing else can pass.
-  if (pair.truststore.trusted.empty()) {
-    add(ts, "trusted CA certificates", CheckStatus::kFail,
-        "none: Java fails with \"the trustAnchors parameter must be non-empty\"");
-  } else {
-    std::string names;
-    for (const auto& t : pair.truststore.trusted) {
-      names += (names.empty() ? "" : ", ") + t.alias + " (" + t.certificate.Subject().ToString() + ")";
-    }
-    add(ts, "trusted CA certificates", CheckStatus::kOk, names);
-  }
-  for (const auto& c : pair.truststore.loose_certificates) {
-    add(ts, "trust attribute on every CA entry", CheckStatus::kFail,
-        fmt::format("{} has no trusted-key-usage attribute: Java ignores it (re-import it with "
-                    "certmint keystore import-cert)",
-                    c.Subject().ToString()));
-  }
-  if (pair.truststore.loose_certificates.empty() && !pair.truststore.trusted.empty()) {
-    add(ts, "trust attribute on every CA entry", CheckStatus::kOk, "Java sees every entry");
-  }
-  for (const auto& t : pair.truststore.trusted) {
-    const TimePoint end = t.certificate.NotAfter();
-    if (end <= options.now) {
-      add(ts, "validity of " + t.alias, CheckStatus::kFail,
-          fmt::format("expired on {}", FormatUtc(end)));
-    } else if (end - options.now < std::chrono::hours(24) * options.warn_days) {
-      add(ts, "validity of " + t.alias, CheckStatus::kWarn, Days(end, options.now));
-    }
-  }
-
+  CheckTruststore(ts, pair.truststore, options, out);
   if (pair.keystore.keys.size() != 1) {
-    add(ks, "one key entry", CheckStatus::kFail,
-        fmt::format("the keystore has {} key entries; Kafka needs exactly one",
-                    pair.keystore.keys.size()));
+    out.push_back({ks, "one key entry", CheckStatus::kFail,
+                   fmt::format("the keystore has {} key entries; Kafka needs exactly one",
+                               pair.keystore.keys.size())});
     return out;
   }
   const KeyEntry& entry = pair.keystore.keys[0];
   const Certificate& leaf = entry.chain[0];
-  add(ks, "key matches certificate", leaf.MatchesKey(entry.key) ? CheckStatus::kOk : CheckStatus::kFail,
-      fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
-                  leaf.Subject().ToString()));
-
-  // Chain to an anchor of the truststore (time checked separately below).
-  {
-    ossl::X509StorePtr store(X509_STORE_new());
-    for (const auto& t : pair.truststore.trusted) {
-      X509_STORE_add_cert(store.get(), t.certificate.native());
-    }
-    ossl::X509StackPtr untrusted(sk_X509_new_null());
-    for (size_t i = 1; i < entry.chain.size(); ++i) {
-      X509_up_ref(entry.chain[i].native());
-      sk_X509_push(untrusted.get(), entry.chain[i].native());
-    }
-    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), untrusted.get());
-    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_NO_CHECK_TIME);
-    for (const auto& crl : options.crls) {
-      X509_STORE_add_crl(store.get(), crl.native());
-    }
-    if (!options.crls.empty()) {
-      X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
-    }
-    const bool ok = X509_verify_cert(ctx.get()) == 1;
-    const int err = X509_STORE_CTX_get_error(ctx.get());
-    std::string path;
-    if (ok) {
-      STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
-      for (int i = 0; i < sk_X509_num(built); ++i) {
-        path += (i ? " <- " : "") + NameToString(X509_get_subject_name(sk_X509_value(built, i)));
-      }
-    }
-    add(ks, options.crls.empty() ? "chain reaches a trusted CA"
-                                 : "chain reaches a trusted CA, not revoked",
-        ok ? CheckStatus::kOk : CheckStatus::kFail,
-        ok ? path : fmt::format("{} (truststore {})", X509_verify_cert_error_string(err), ts));
-    ClearOpenSslErrors();
-  }
-
-  for (const auto& c : entry.chain) {
-    const std::string what = "validity of " + c.Subject().ToString();
-    if (c.NotBefore() > options.now) {
-      add(ks, what, CheckStatus::kFail, fmt::format("not valid before {}", FormatUtc(c.NotBefore())));
-    } else if (c.NotAfter() <= options.now) {
-      add(ks, what, CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(c.NotAfter())));
-    } else if (c.NotAfter() - options.now < std::chrono::hours(24) * options.warn_days) {
-      add(ks, what, CheckStatus::kWarn,
-          Days(c.NotAfter(), options.now) + fmt::format(", under {} days", options.warn_days));
-    } else {
-      add(ks, what, CheckStatus::kOk, Days(c.NotAfter(), options.now));
-    }
-  }
-
-  // Key usage and extended key usage for the role (java-stores.md §3).
-  {
-    const uint32_t ku_flags = X509_get_extension_flags(leaf.native());
-    const uint32_t ku = X509_get_key_usage(leaf.native());
-    const uint32_t xku = X509_get_extended_key_usage(leaf.native());
-    const bool has_ku = (ku_flags & EXFLAG_KUSAGE) != 0;
-    const bool has_xku = (ku_flags & EXFLAG_XKUSAGE) != 0;
-    std::vector<std::string> problems;
-    if (has_ku && (ku & KU_DIGITAL_SIGNATURE) == 0) {
-      problems.push_back("keyUsage lacks digitalSignature (TLS 1.3 and ECDHE need it)");
-    }
-    const bool server = !has_xku || (xku & XKU_SSL_SERVER) != 0;
-    const bool client = !has_xku || (xku & XKU_SSL_CLIENT) != 0;
-    const Role role = options.role.value_or(server && client ? Role::kBoth
-                                            : server         ? Role::kServer
-                                                             : Role::kClient);
-    if ((role == Role::kServer || role == Role::kBoth) && !server) {
-      problems.push_back("extendedKeyUsage lacks serverAuth");
-    }
-    if ((role == Role::kClient || role == Role::kBoth) && !client) {
-      problems.push_back("extendedKeyUsage lacks clientAuth (mTLS clients and brokers need it)");
-    }
-    std::string detail;
-    for (const auto& p : problems) {
-      detail += (detail.empty() ? "" : "; ") + p;
-    }
-    add(ks, fmt::format("key usage fits role {}{}", RoleName(role),
-                        options.role ? "" : " (from the certificate)"),
-        problems.empty() ? CheckStatus::kOk : CheckStatus::kFail,
-        problems.empty() ? "digitalSignature; " + std::string(server ? "serverAuth " : "") +
-                               (client ? "clientAuth" : "")
-                         : detail);
-    ClearOpenSslErrors();
-  }
-
+  out.push_back({ks, "key matches certificate",
+                 leaf.MatchesKey(entry.key) ? CheckStatus::kOk : CheckStatus::kFail,
+                 fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
+                             leaf.Subject().ToString())});
+  CheckChain(ks, entry, pair.truststore, ts, options, out);
+  CheckValidity(ks, entry.chain, options, out);
+  CheckKeyUsage(ks, leaf, options, out);
   for (const auto& host : options.hosts) {
-    unsigned char buf[16];
-    const bool is_ip = inet_pton(AF_INET, host.c_str(), buf) == 1 ||
-                       inet_pton(AF_INET6, host.c_str(), buf) == 1;
-    const int r = is_ip ? X509_check_ip_asc(leaf.native(), host.c_str(), 0)
-                        : X509_check_host(leaf.native(), host.c_str(), host.size(), 0, nullptr);
-    const std::string have = leaf.Sans().ToString();
-    add(ks, "SANs cover " + host, r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
-        r == 1 ? (is_ip ? "iPAddress SAN matches" : "dNSName SAN matches")
-               : fmt::format("no {} SAN matches (the certificate has: {})",
-                             is_ip ? "iPAddress" : "dNSName", have.empty() ? "none" : have));
-    ClearOpenSslErrors();
+    CheckHost(ks, leaf, host, out);
   }
   CheckAlgorithms(ks, entry.chain, out);
   return out;

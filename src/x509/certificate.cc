@@ -182,24 +182,9 @@ bool Certificate::MatchesKey(const PrivateKey& key) const {
   return ok;
 }
 
-CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
-  X509* x = cert.native();
-  CertificateInfo info;
-  info.version = static_cast<int>(X509_get_version(x)) + 1;
-  info.subject = cert.Subject().ToString();
-  info.issuer = cert.Issuer().ToString();
-  info.serial = cert.SerialHex();
-  info.not_before = FormatUtc(cert.NotBefore());
-  info.not_after = FormatUtc(cert.NotAfter());
-  info.days_left =
-      std::chrono::duration_cast<std::chrono::hours>(cert.NotAfter() - now).count() / 24;
-  info.self_signed = X509_check_issued(x, x) == X509_V_OK;
-  if (EVP_PKEY* pub = X509_get0_pubkey(x); pub != nullptr) {
-    info.key = DescribePublicKey(pub);
-    info.public_key_sha256 = PublicKeyFingerprint(pub);
-  }
-  info.signature_algorithm = OBJ_nid2ln(X509_get_signature_nid(x));
+namespace {
 
+void DescribeSubjectAltNames(X509* x, CertificateInfo& info) {
   ossl::GeneralNamesPtr names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -222,7 +207,9 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
         info.other_names.push_back("other");
     }
   }
+}
 
+void DescribeKeyUsage(X509* x, CertificateInfo& info) {
   int crit = 0;
   ossl::Asn1BitStringPtr ku(
       static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr)));
@@ -251,6 +238,10 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
       info.extended_key_usage.push_back(buf);
     }
   }
+}
+
+void DescribeCaExtensions(X509* x, CertificateInfo& info) {
+  int crit = 0;
   ossl::BasicConstraintsPtr bc(
       static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(x, NID_basic_constraints, &crit, nullptr)));
   if (bc) {
@@ -266,6 +257,30 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
   if (const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(x); aki != nullptr) {
     info.authority_key_id = HexColon(Asn1StringBytes(aki));
   }
+}
+
+}  // namespace
+
+CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
+  X509* x = cert.native();
+  CertificateInfo info;
+  info.version = static_cast<int>(X509_get_version(x)) + 1;
+  info.subject = cert.Subject().ToString();
+  info.issuer = cert.Issuer().ToString();
+  info.serial = cert.SerialHex();
+  info.not_before = FormatUtc(cert.NotBefore());
+  info.not_after = FormatUtc(cert.NotAfter());
+  info.days_left =
+      std::chrono::duration_cast<std::chrono::hours>(cert.NotAfter() - now).count() / 24;
+  info.self_signed = X509_check_issued(x, x) == X509_V_OK;
+  if (EVP_PKEY* pub = X509_get0_pubkey(x); pub != nullptr) {
+    info.key = DescribePublicKey(pub);
+    info.public_key_sha256 = PublicKeyFingerprint(pub);
+  }
+  info.signature_algorithm = OBJ_nid2ln(X509_get_signature_nid(x));
+  DescribeSubjectAltNames(x, info);
+  DescribeKeyUsage(x, info);
+  DescribeCaExtensions(x, info);
   info.sha256 = cert.Sha256Fingerprint();
   info.sha1 = cert.Sha1Fingerprint();
   ClearOpenSslErrors();

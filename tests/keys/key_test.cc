@@ -62,7 +62,7 @@ TEST_P(KeyTypeTest, GeneratesAndRoundTripsThroughEncryptedPkcs8) {
 
   auto der = key->ToPkcs8Der();
   ASSERT_TRUE(der);
-  auto from_der = PrivateKey::FromPkcs8Der(*der);
+  auto from_der = PrivateKey::FromPkcs8Der(der->reveal());
   ASSERT_TRUE(from_der);
   EXPECT_EQ(from_der->Spec(), spec);
 }
