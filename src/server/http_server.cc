@@ -341,8 +341,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
     SendIssued(res, p->service->Renew(req.body, PeerOf(req.ssl), p->options.clock()));
   });
   svr.Get("/v1/ca", [p](const httplib::Request&, httplib::Response& res) {
-    const auto ca = p->service->ca();
-    Send(res, 200, CaBundleJson(ca->trust, ca->authority.Chain()), "application/json");
+    const auto current = p->service->ca();
+    Send(res, 200, CaBundleJson(current->trust, current->authority.Chain()), "application/json");
   });
   const auto crl = [p](bool pem) {
     return [p, pem](const httplib::Request&, httplib::Response& res) {
