@@ -76,11 +76,12 @@ class KafkaClientsTest : public CliTest {
 
   // kcat reaches the test's broker as CN=`client`: the broker records a
   // handshake with kcat's certificate, which it requires and verifies, and
-  // kcat's first request (ApiVersions) over it. librdkafka verifies the broker's certificate and host name
-  // through OpenSSL (SSL_VERIFY_PEER) before it sends anything, so the
-  // request also proves that kcat accepted the broker. (Its "Broker SSL
-  // certificate verified" debug line proves nothing either way: librdkafka
-  // skips it when SSL_connect completes in one call.)
+  // kcat's first request (ApiVersions) over it. librdkafka verifies the
+  // broker's certificate and host name through OpenSSL (SSL_VERIFY_PEER)
+  // before it sends anything, so the request also proves that kcat accepted
+  // the broker. (Its "Broker SSL certificate verified" debug line proves
+  // nothing either way: librdkafka skips it when SSL_connect completes in
+  // one call.)
   void ExpectKcatReaches(const std::string& properties, const std::string& bootstrap,
                          const std::string& client) {
     std::string id;
