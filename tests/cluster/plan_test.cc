@@ -24,7 +24,7 @@ using testing::TempDir;
 constexpr auto kDay = hours(24);
 // 2026-01-01T00:00:00Z: the CA and the first identities are made then.
 const TimePoint kStart = std::chrono::system_clock::from_time_t(1767225600);
-const SecretString kCaPassword("ca-password");
+const SecretString kCaPassword(testing::kTestCaPassword);
 const SecretString kStorePassword("store-password");
 
 class PlanTest : public ::testing::Test {
@@ -51,10 +51,7 @@ identities:
 
   // A root CA in tmp_/`dir`, made at kStart.
   static CertificateAuthority MakeCa(const TempDir& tmp, const std::string& dir, int days = 3650) {
-    CaInitOptions o = testing::FastCaOptions("CA " + dir);
-    o.days = days;
-    o.now = kStart;
-    return CertificateAuthority::Init(tmp / dir, o, kCaPassword).value();
+    return testing::InitTestCa(tmp / dir, "CA " + dir, kStart, days);
   }
 
   const IdentitySpec& Spec(const std::string& name) const {

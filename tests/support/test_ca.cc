@@ -11,6 +11,14 @@ CaInitOptions FastCaOptions(std::string_view cn) {
   return o;
 }
 
+CertificateAuthority InitTestCa(const std::string& dir, std::string_view cn, TimePoint now,
+                                int days) {
+  CaInitOptions o = FastCaOptions(cn);
+  o.now = now;
+  o.days = days;
+  return CertificateAuthority::Init(dir, o, SecretString(kTestCaPassword)).value();
+}
+
 std::optional<Identity> IssueForTest(const CertificateAuthority& ca,
                                      const IdentityRequest& request) {
   auto identity = IssueIdentity(ca, request);

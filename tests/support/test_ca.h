@@ -15,6 +15,13 @@ namespace certmint::testing {
 // real count is covered by the CLI tests); set `now` and the rest as needed.
 CaInitOptions FastCaOptions(std::string_view cn);
 
+// The password of the CAs InitTestCa makes.
+inline constexpr const char* kTestCaPassword = "ca-password";
+// A root CA CN=`cn` in `dir`, made at `now` for `days` (FastCaOptions).
+// Throws (and so fails the test) when it cannot be made.
+CertificateAuthority InitTestCa(const std::string& dir, std::string_view cn, TimePoint now,
+                                int days = 3650);
+
 // What `ca` issues for `request` (IssueIdentity, the one way unit tests get
 // a node certificate); a failure fails the test and yields nullopt.
 std::optional<Identity> IssueForTest(const CertificateAuthority& ca,

@@ -24,18 +24,12 @@ const TimePoint kMonthAgo = std::chrono::system_clock::now() - hours(24 * 30);
 class HandshakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ca_.emplace(MakeCa("pki", "Kafka CA"));
-    other_ca_.emplace(MakeCa("other", "Other CA"));
+    ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
+    other_ca_.emplace(testing::InitTestCa(tmp_ / "other", "Other CA", kMonthAgo));
     broker_ = IssueForTest(*ca_, NodeRequest("broker-1", Role::kServer,
                                              {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
     app_ = IssueForTest(*ca_, NodeRequest("app", Role::kClient));
     ASSERT_TRUE(broker_ && app_);
-  }
-
-  CertificateAuthority MakeCa(const std::string& dir, const std::string& cn) {
-    CaInitOptions o = testing::FastCaOptions(cn);
-    o.now = kMonthAgo;
-    return CertificateAuthority::Init(tmp_ / dir, o, SecretString("ca-password")).value();
   }
 
   static ossl::SslCtxPtr Context(const Identity& identity, TlsSide side,

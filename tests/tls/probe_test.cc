@@ -116,9 +116,7 @@ class LoopbackServer {
 class ProbeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaInitOptions o = testing::FastCaOptions("Kafka CA");
-    o.now = kMonthAgo;
-    ca_.emplace(CertificateAuthority::Init(tmp_ / "pki", o, SecretString("ca-password")).value());
+    ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
     broker_ = IssueForTest(*ca_, NodeRequest("broker-1", Role::kServer,
                                              {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
     auto app = IssueForTest(*ca_, NodeRequest("app", Role::kClient));
@@ -180,9 +178,7 @@ TEST_F(ProbeTest, ShowsAndVerifiesWhatTheServerPresents) {
 TEST_F(ProbeTest, ReportsAnotherCaAWrongNameAndExpiry) {
   auto server = StartBroker(false);
 
-  CaInitOptions o = testing::FastCaOptions("Other CA");
-  o.now = kMonthAgo;
-  auto other = CertificateAuthority::Init(tmp_ / "other", o, SecretString("ca-password")).value();
+  const auto other = testing::InitTestCa(tmp_ / "other", "Other CA", kMonthAgo);
   auto stranger = IssueForTest(other, NodeRequest("app", Role::kClient));
   ASSERT_TRUE(stranger);
   const auto stranger_stores = StoresOf(*stranger);

@@ -27,17 +27,13 @@ const TimePoint kNow = std::chrono::system_clock::from_time_t(1767225600);
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const SecretString pw("ca-password");
-    CaInitOptions o = testing::FastCaOptions("Root CA");
+    root_.emplace(testing::InitTestCa(tmp_ / "root", "Root CA", kNow));
+    CaInitOptions o = testing::FastCaOptions("Issuing CA");
     o.now = kNow;
-    root_.emplace(CertificateAuthority::Init(tmp_ / "root", o, pw).value());
-    o = testing::FastCaOptions("Issuing CA");
-    o.now = kNow;
-    issuing_.emplace(
-        CertificateAuthority::InitIntermediate(tmp_ / "issuing", o, pw, *root_).value());
-    o = testing::FastCaOptions("Other CA");
-    o.now = kNow;
-    other_.emplace(CertificateAuthority::Init(tmp_ / "other", o, pw).value());
+    issuing_.emplace(CertificateAuthority::InitIntermediate(
+                         tmp_ / "issuing", o, SecretString(testing::kTestCaPassword), *root_)
+                         .value());
+    other_.emplace(testing::InitTestCa(tmp_ / "other", "Other CA", kNow));
     broker_ = IssueForTest(*issuing_, NodeRequest("broker-1", Role::kBoth,
                                                   {"DNS:broker-1.kafka.test", "IP:10.0.0.1"},
                                                   kNow, 90));
