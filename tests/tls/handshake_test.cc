@@ -21,7 +21,7 @@ using testing::TempDir;
 
 const TimePoint kMonthAgo = std::chrono::system_clock::now() - hours(24 * 30);
 
-class HandshakeTest : public ::testing::Test {
+class TlsHandshakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
@@ -65,7 +65,7 @@ class HandshakeTest : public ::testing::Test {
   std::optional<Identity> app_;
 };
 
-TEST_F(HandshakeTest, MutualTlsWithIdentitiesOfOneCa) {
+TEST_F(TlsHandshakeTest, MutualTlsWithIdentitiesOfOneCa) {
   for (const char* host : {"127.0.0.1", "broker-1.kafka.test"}) {
     SCOPED_TRACE(host);
     HandshakeReport r = Handshake(*broker_, *app_, host);
@@ -77,7 +77,7 @@ TEST_F(HandshakeTest, MutualTlsWithIdentitiesOfOneCa) {
   }
 }
 
-TEST_F(HandshakeTest, ClientRefusesAServerOfAnotherCa) {
+TEST_F(TlsHandshakeTest, ClientRefusesAServerOfAnotherCa) {
   auto stranger = IssueForTest(*other_ca_, NodeRequest("broker-1", Role::kServer,
                                                        {"IP:127.0.0.1"}));
   ASSERT_TRUE(stranger);
@@ -90,7 +90,7 @@ TEST_F(HandshakeTest, ClientRefusesAServerOfAnotherCa) {
             "the client refused the server: self-signed certificate in certificate chain");
 }
 
-TEST_F(HandshakeTest, ServerRefusesAClientOfAnotherCa) {
+TEST_F(TlsHandshakeTest, ServerRefusesAClientOfAnotherCa) {
   // The stranger trusts our CA, so only the server can object.
   auto stranger = IssueForTest(*other_ca_, NodeRequest("app", Role::kClient));
   ASSERT_TRUE(stranger);
@@ -100,7 +100,7 @@ TEST_F(HandshakeTest, ServerRefusesAClientOfAnotherCa) {
   EXPECT_EQ(r.client_subject, "");
 }
 
-TEST_F(HandshakeTest, ClientRefusesANameOutsideTheSans) {
+TEST_F(TlsHandshakeTest, ClientRefusesANameOutsideTheSans) {
   HandshakeReport by_name = Handshake(*broker_, *app_, "broker-2.kafka.test");
   EXPECT_FALSE(by_name.ok);
   EXPECT_EQ(by_name.reason, "the client refused the server: hostname mismatch");
@@ -111,7 +111,7 @@ TEST_F(HandshakeTest, ClientRefusesANameOutsideTheSans) {
   EXPECT_EQ(by_ip.reason, "the client refused the server: IP address mismatch");
 }
 
-TEST_F(HandshakeTest, ExpiredCertificatesAreRefusedOnBothSides) {
+TEST_F(TlsHandshakeTest, ExpiredCertificatesAreRefusedOnBothSides) {
   // Valid for one day, ten days ago.
   const TimePoint ten_days_ago = std::chrono::system_clock::now() - hours(24 * 10);
   auto old_broker = IssueForTest(
@@ -127,7 +127,7 @@ TEST_F(HandshakeTest, ExpiredCertificatesAreRefusedOnBothSides) {
 }
 
 // Extended key usage: a client-only certificate cannot serve.
-TEST_F(HandshakeTest, ClientCertificateCannotServe) {
+TEST_F(TlsHandshakeTest, ClientCertificateCannotServe) {
   auto client_only =
       IssueForTest(*ca_, NodeRequest("broker-1", Role::kClient, {"IP:127.0.0.1"}));
   ASSERT_TRUE(client_only);
@@ -136,7 +136,7 @@ TEST_F(HandshakeTest, ClientCertificateCannotServe) {
   EXPECT_EQ(r.reason, "the client refused the server: unsuitable certificate purpose");
 }
 
-TEST_F(HandshakeTest, ContextRefusesUnusableStores) {
+TEST_F(TlsHandshakeTest, ContextRefusesUnusableStores) {
   const auto stores = StoresOf(*broker_);
   TlsContextOptions options;
   options.side = TlsSide::kServer;

@@ -113,7 +113,7 @@ class LoopbackServer {
   std::thread thread_;
 };
 
-class ProbeTest : public ::testing::Test {
+class TlsProbeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
@@ -152,7 +152,7 @@ class ProbeTest : public ::testing::Test {
   ossl::SslCtxPtr broker_ctx_;
 };
 
-TEST_F(ProbeTest, ShowsAndVerifiesWhatTheServerPresents) {
+TEST_F(TlsProbeTest, ShowsAndVerifiesWhatTheServerPresents) {
   auto server = StartBroker(/*require_client_certificate=*/false);
   auto r = Probe(Options(server->port()));
   ASSERT_TRUE(r) << r.error().ToString();
@@ -175,7 +175,7 @@ TEST_F(ProbeTest, ShowsAndVerifiesWhatTheServerPresents) {
   EXPECT_FALSE(shown->name_matches);
 }
 
-TEST_F(ProbeTest, ReportsAnotherCaAWrongNameAndExpiry) {
+TEST_F(TlsProbeTest, ReportsAnotherCaAWrongNameAndExpiry) {
   auto server = StartBroker(false);
 
   const auto other = testing::InitTestCa(tmp_ / "other", "Other CA", kMonthAgo);
@@ -213,7 +213,7 @@ TEST_F(ProbeTest, ReportsAnotherCaAWrongNameAndExpiry) {
 
 // With TLS 1.3 the server judges the client's certificate after the
 // client's handshake is done: Probe waits for that verdict.
-TEST_F(ProbeTest, ServerThatDemandsAClientCertificate) {
+TEST_F(TlsProbeTest, ServerThatDemandsAClientCertificate) {
   auto server = StartBroker(/*require_client_certificate=*/true);
   auto anonymous = Probe(Options(server->port()));
   ASSERT_TRUE(anonymous) << anonymous.error().ToString();
@@ -229,7 +229,7 @@ TEST_F(ProbeTest, ServerThatDemandsAClientCertificate) {
   EXPECT_EQ(server->handshakes(1), 1) << "only the probe with a certificate got through";
 }
 
-TEST_F(ProbeTest, ClosedPortIsAClearError) {
+TEST_F(TlsProbeTest, ClosedPortIsAClearError) {
   int port = 0;
   // Bound but not listening: nobody else can take the port meanwhile.
   UniqueFd held = BindLoopback(false, &port);
@@ -244,7 +244,7 @@ TEST_F(ProbeTest, ClosedPortIsAClearError) {
       << r.error().ToString();
 }
 
-TEST_F(ProbeTest, PeerThatSpeaksNoTls) {
+TEST_F(TlsProbeTest, PeerThatSpeaksNoTls) {
   LoopbackServer http(nullptr);
   auto r = Probe(Options(http.port()));
   ASSERT_FALSE(r);

@@ -194,7 +194,7 @@ TEST_F(VerifyTest, KafkaNeedsExactlyOneKeyEntry) {
   EXPECT_EQ(Named(checks, "one key entry").status, CheckStatus::kFail);
 }
 
-TEST(CheckPrivateFileModesTest, GroupOrOtherAccessFails) {
+TEST(VerifyFileModesTest, GroupOrOtherAccessFails) {
   TempDir tmp;
   const std::string tight = tmp / "broker-1.key";
   const std::string loose = tmp / "keystore.p12";
@@ -244,7 +244,7 @@ TEST_F(VerifyTest, ExpiryMetricsEscapeLabelsAndGoNegative) {
   EXPECT_TRUE(samples[2].ends_with("} " + ca_seconds)) << samples[2];
 }
 
-TEST(WorstStatusTest, FailOverWarnOverOk) {
+TEST(VerifyWorstStatusTest, FailOverWarnOverOk) {
   const Check ok{"s", "a", CheckStatus::kOk, ""};
   const Check warn{"s", "b", CheckStatus::kWarn, ""};
   const Check fail{"s", "c", CheckStatus::kFail, ""};
