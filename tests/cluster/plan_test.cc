@@ -11,6 +11,7 @@
 
 #include "ca/authority.h"
 #include "core/fs.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
