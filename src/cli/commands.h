@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +24,23 @@ inline Runner FromStatus(std::function<Status()> f) {
   return [f = std::move(f)]() -> Result<int> {
     CM_RETURN_IF_ERROR(f());
     return 0;
+  };
+}
+
+// A subcommand and what runs it.
+struct Subcommand {
+  CLI::App* app;
+  Runner run;
+};
+// Runs whichever of `subcommands` was given on the command line.
+inline Runner Dispatch(std::vector<Subcommand> subcommands) {
+  return [subcommands = std::move(subcommands)]() -> Result<int> {
+    for (const auto& s : subcommands) {
+      if (s.app->parsed()) {
+        return s.run();
+      }
+    }
+    return MakeError(ErrorCode::kInvalidArgument, "no subcommand given");
   };
 }
 
