@@ -79,30 +79,6 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::string UnlistedReason(const UnlistedIdentity& u, bool prune) {
-  const std::string cert =
-      u.certificate ? fmt::format("serial {}, valid until {}", u.certificate->SerialHex(),
-                                  FormatUtc(u.certificate->NotAfter()))
-                    : "unreadable";
-  return prune ? fmt::format("not in the manifest ({}): revoke, remove the directory", cert)
-               : fmt::format("not in the manifest ({}); --prune revokes and removes it", cert);
-}
-
-nlohmann::json PlanJson(const ApplySession& session, bool prune) {
-  nlohmann::json plan = nlohmann::json::array();
-  for (const auto& item : session.plan()) {
-    plan.push_back({{"name", item.spec->name},
-                    {"action", PlanActionName(item.action)},
-                    {"reason", item.reason}});
-  }
-  for (const auto& u : session.unlisted()) {
-    plan.push_back({{"name", u.name},
-                    {"action", prune ? "remove" : "unlisted"},
-                    {"reason", UnlistedReason(u, prune)}});
-  }
-  return plan;
-}
-
 void PrintPlan(const ApplySession& session, const ApplyArgs& args) {
   for (const auto& w : session.warnings()) {
     std::cout << "warning: " << w << "\n";
@@ -130,31 +106,6 @@ void PrintPlan(const ApplySession& session, const ApplyArgs& args) {
   std::cout << (unlisted == 0  ? "\n"
                 : args.prune ? fmt::format(", {} to remove\n", unlisted)
                              : fmt::format(", {} not in the manifest\n", unlisted));
-}
-
-void PrintJsonResult(const ApplySession& session, const ApplyArgs& args,
-                     const ApplySummary& summary, size_t removed,
-                     std::optional<double> seconds) {
-  nlohmann::json counts{{"created", summary.created},
-                        {"renewed", summary.renewed},
-                        {"kept", seconds ? summary.kept : session.Count(PlanAction::kKeep)},
-                        {"removed", removed},
-                        {"failed", summary.failures.size()}};
-  nlohmann::json out{{"dry_run", args.dry_run},
-                     {"create_ca", session.creates_ca()},
-                     {"warnings", session.warnings()},
-                     {"plan", PlanJson(session, args.prune)},
-                     {"summary", counts}};
-  if (seconds) {
-    out["summary"]["trust_updated"] = summary.trust_updated;
-    out["summary"]["seconds"] = *seconds;
-    nlohmann::json failures = nlohmann::json::array();
-    for (const auto& [name, err] : summary.failures) {
-      failures.push_back({{"name", name}, {"error", err.ToString()}});
-    }
-    out["failures"] = failures;
-  }
-  PrintJson(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void PrintSummary(const ApplySession& session, const ApplyArgs& args, const ApplySummary& summary,
@@ -192,6 +143,10 @@ Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
   return removed;
 }
 
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto manifest, LoadManifest(args.manifest));
   ApplySettings settings{args.dir, args.out, args.jobs, args.dry_run,
@@ -207,7 +162,7 @@ Status RunApply(const ApplyArgs& args) {
   const size_t todo = session->todo();
   if (args.dry_run || todo == 0) {
     if (args.json) {
-      PrintJsonResult(*session, args, ApplySummary{}, removed, std::nullopt);
+      PrintJson(Dump(session->ReportJson(args.prune, removed, nullptr)));
     } else {
       std::cout << (args.dry_run ? "Dry run: nothing written.\n"
                     : removed > 0 ? "Nothing else to do.\n"
@@ -234,7 +189,8 @@ Status RunApply(const ApplyArgs& args) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.json) {
-    PrintJsonResult(*session, args, summary, removed, secs);
+    const ApplyOutcome outcome{summary, secs};
+    PrintJson(Dump(session->ReportJson(args.prune, removed, &outcome)));
   } else {
     PrintSummary(*session, args, summary, removed, secs);
   }

@@ -65,19 +65,6 @@ Result<ServeConfig> ParseServeArgs(const ServeArgs& a) {
   CM_ASSIGN_OR_RETURN(auto hp,
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanFlags(a.dns, a.ips));
-  if (a.threads < 1 || a.threads > 1024) {
-    return MakeError(ErrorCode::kInvalidArgument, "--threads: 1 to 1024");
-  }
-  if (a.max_body < 1024) {
-    return MakeError(ErrorCode::kInvalidArgument, "--max-body: at least 1024 bytes");
-  }
-  if (a.rate < 0 || a.burst < 1) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--rate-limit must be 0 (off) or more, --burst at least 1");
-  }
-  if (a.tls_days < 1 || a.tls_days > 397) {
-    return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
-  }
   config.server.host = hp.first;
   config.server.port = hp.second;
   config.server.threads = a.threads;
@@ -86,6 +73,7 @@ Result<ServeConfig> ParseServeArgs(const ServeArgs& a) {
   config.server.burst = a.burst;
   config.tls_days = a.tls_days;
   config.quiet = a.quiet;
+  CM_RETURN_IF_ERROR(ValidateServeConfig(config));
   return config;
 }
 
@@ -206,32 +194,10 @@ Status RunTokenList(const TokenListArgs& a) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
-  auto state = [&](const TokenRecord& t) {
-    switch (TokenState(t, now)) {
-      case RedeemOutcome::kRevoked:
-        return "revoked";
-      case RedeemOutcome::kUsed:
-        return "used";
-      case RedeemOutcome::kExpired:
-        return "expired";
-      default:
-        return "unused";
-    }
-  };
   if (a.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& t : tokens) {
-      list.push_back({{"id", t.id},
-                      {"name", t.grant.name},
-                      {"dns_names", t.grant.sans.dns},
-                      {"ip_addresses", t.grant.sans.ips},
-                      {"role", RoleName(t.grant.role)},
-                      {"state", state(t)},
-                      {"created_at", t.created_at},
-                      {"expires_at", FormatUtc(t.grant.expires_at)},
-                      {"used_at", t.used_at},
-                      {"revoked_at", t.revoked_at},
-                      {"serial", t.serial}});
+      list.push_back(TokenJson(t, now));
     }
     PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
@@ -239,8 +205,9 @@ Status RunTokenList(const TokenListArgs& a) {
   std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", "ID", "NAME", "STATE", "EXPIRES",
                            "NAMES");
   for (const auto& t : tokens) {
-    std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name, state(t),
-                             FormatUtc(t.grant.expires_at), t.grant.sans.ToString());
+    std::cout << fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name,
+                             TokenStateName(t, now), FormatUtc(t.grant.expires_at),
+                             t.grant.sans.ToString());
   }
   return {};
 }
@@ -314,9 +281,7 @@ Status RunEnroll(const EnrollArgs& a) {
   return {};
 }
 
-}  // namespace
-
-Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+Subcommand RegisterServe(CLI::App* app) {
   auto s = std::make_shared<ServeArgs>();
   CLI::App* serve = app->add_subcommand(
       "serve", "Run the CA service: nodes enroll with one-time tokens and renew over mTLS");
@@ -367,6 +332,13 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
       "--ca-password-file ca.pass");
 
+  return {serve, [serve, s]() -> Result<int> {
+            CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(serve));
+            return RunServe(*s);
+          }};
+}
+
+Subcommand RegisterToken(CLI::App* app) {
   CLI::App* token = app->add_subcommand("token", "One-time enrollment tokens for certmint serve");
   token->require_subcommand(1);
   auto t = std::make_shared<TokenArgs>();
@@ -402,6 +374,12 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       ->required();
   revoke->add_option("--dir", tr->dir, "The CA's directory")->required();
 
+  return {token, Dispatch({{create, FromStatus([t] { return RunTokenCreate(*t); })},
+                          {list, FromStatus([tl] { return RunTokenList(*tl); })},
+                          {revoke, FromStatus([tr] { return RunTokenRevoke(*tr); })}})};
+}
+
+Subcommand RegisterEnroll(CLI::App* app) {
   auto e = std::make_shared<EnrollArgs>();
   CLI::App* enroll = app->add_subcommand(
       "enroll", "On a node: get a certificate from certmint serve with a one-time token");
@@ -434,26 +412,17 @@ Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "--token-file broker-4.token \\\n"
       "      --ca-fingerprint 3F:9A:...:C1 --out /etc/kafka/ssl");
 
-  return [=]() -> Result<int> {
-    for (CLI::App* cmd : {serve, enroll}) {
-      if (cmd->parsed()) {
-        CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-      }
-    }
-    if (serve->parsed()) {
-      return RunServe(*s);
-    }
-    if (create->parsed()) {
-      CM_RETURN_IF_ERROR(RunTokenCreate(*t));
-    } else if (list->parsed()) {
-      CM_RETURN_IF_ERROR(RunTokenList(*tl));
-    } else if (revoke->parsed()) {
-      CM_RETURN_IF_ERROR(RunTokenRevoke(*tr));
-    } else {
-      CM_RETURN_IF_ERROR(RunEnroll(*e));
-    }
-    return 0;
-  };
+  return {enroll, [enroll, e]() -> Result<int> {
+            CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(enroll));
+            CM_RETURN_IF_ERROR(RunEnroll(*e));
+            return 0;
+          }};
+}
+
+}  // namespace
+
+Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+  return Dispatch({RegisterServe(app), RegisterToken(app), RegisterEnroll(app)});
 }
 
 }  // namespace certmint::cli

@@ -147,4 +147,41 @@ Result<ApplySummary> ApplySession::Execute(
   return ApplyPlan(Issuer(*ca, inventory.get()), plan_, options);
 }
 
+nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
+                                        const ApplyOutcome* outcome) const {
+  nlohmann::json plan = nlohmann::json::array();
+  for (const auto& item : plan_) {
+    plan.push_back({{"name", item.spec->name},
+                    {"action", PlanActionName(item.action)},
+                    {"reason", item.reason}});
+  }
+  for (const auto& u : unlisted_) {
+    plan.push_back({{"name", u.name},
+                    {"action", prune ? "remove" : "unlisted"},
+                    {"reason", UnlistedReason(u, prune)}});
+  }
+  const ApplySummary none;
+  const ApplySummary& summary = outcome != nullptr ? outcome->summary : none;
+  nlohmann::json out{{"dry_run", settings_.dry_run},
+                     {"create_ca", creates_ca()},
+                     {"warnings", warnings_},
+                     {"plan", plan},
+                     {"summary",
+                      {{"created", summary.created},
+                       {"renewed", summary.renewed},
+                       {"kept", outcome != nullptr ? summary.kept : Count(PlanAction::kKeep)},
+                       {"removed", removed},
+                       {"failed", summary.failures.size()}}}};
+  if (outcome != nullptr) {
+    out["summary"]["trust_updated"] = summary.trust_updated;
+    out["summary"]["seconds"] = outcome->seconds;
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& [name, err] : summary.failures) {
+      failures.push_back({{"name", name}, {"error", err.ToString()}});
+    }
+    out["failures"] = failures;
+  }
+  return out;
+}
+
 }  // namespace certmint

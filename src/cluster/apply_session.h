@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cluster/apply.h"
 #include "cluster/manifest.h"
 #include "cluster/plan.h"
@@ -26,6 +28,12 @@ struct ApplySettings {
   // Plan only: OUT is neither created nor locked, nothing is written.
   bool dry_run = false;
   TimePoint now = std::chrono::system_clock::now();
+};
+
+// What Execute did, for the report.
+struct ApplyOutcome {
+  ApplySummary summary;
+  double seconds = 0;
 };
 
 class ApplySession {
@@ -62,6 +70,11 @@ class ApplySession {
                                const SecretString* store_password,
                                const std::function<void()>& created_ca,
                                std::function<void(const PlanItem&, const Status&)> on_done);
+
+  // The JSON `apply --json` prints: dry_run, create_ca, warnings, plan (one
+  // object per identity: name, action, reason), summary, and after a run
+  // (`outcome`) the failures and timing.
+  nlohmann::json ReportJson(bool prune, size_t removed, const ApplyOutcome* outcome) const;
 
   ApplySession(const ApplySession&) = delete;
   ApplySession& operator=(const ApplySession&) = delete;

@@ -250,4 +250,13 @@ std::vector<UnlistedIdentity> FindUnlisted(const Manifest& manifest, const std::
   return out;
 }
 
+std::string UnlistedReason(const UnlistedIdentity& u, bool prune) {
+  const std::string cert =
+      u.certificate ? fmt::format("serial {}, valid until {}", u.certificate->SerialHex(),
+                                  FormatUtc(u.certificate->NotAfter()))
+                    : "unreadable";
+  return prune ? fmt::format("not in the manifest ({}): revoke, remove the directory", cert)
+               : fmt::format("not in the manifest ({}); --prune revokes and removes it", cert);
+}
+
 }  // namespace certmint

@@ -55,5 +55,7 @@ struct UnlistedIdentity {
   std::optional<Certificate> certificate;  // none when it cannot be read
 };
 std::vector<UnlistedIdentity> FindUnlisted(const Manifest& manifest, const std::string& out_dir);
+// Why `apply` lists it, and what --prune does to it.
+std::string UnlistedReason(const UnlistedIdentity& u, bool prune);
 
 }  // namespace certmint

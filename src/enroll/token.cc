@@ -81,4 +81,33 @@ Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGran
   return CreatedToken{std::move(token), hash.substr(0, 12)};
 }
 
+std::string_view TokenStateName(const TokenRecord& token, TimePoint now) {
+  switch (TokenState(token, now)) {
+    case RedeemOutcome::kRevoked:
+      return "revoked";
+    case RedeemOutcome::kUsed:
+      return "used";
+    case RedeemOutcome::kExpired:
+      return "expired";
+    case RedeemOutcome::kRedeemed:
+    case RedeemOutcome::kUnknown:
+      break;
+  }
+  return "unused";
+}
+
+nlohmann::json TokenJson(const TokenRecord& t, TimePoint now) {
+  return {{"id", t.id},
+          {"name", t.grant.name},
+          {"dns_names", t.grant.sans.dns},
+          {"ip_addresses", t.grant.sans.ips},
+          {"role", RoleName(t.grant.role)},
+          {"state", TokenStateName(t, now)},
+          {"created_at", t.created_at},
+          {"expires_at", FormatUtc(t.grant.expires_at)},
+          {"used_at", t.used_at},
+          {"revoked_at", t.revoked_at},
+          {"serial", t.serial}};
+}
+
 }  // namespace certmint

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "core/secret.h"
 #include "inventory/inventory.h"
@@ -42,5 +44,13 @@ using DeliverToken = std::function<Status(const SecretString& token)>;
 // days at least 1), delivers it, then stores its hash in `inventory`.
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
                                            TimePoint now, const DeliverToken& deliver);
+
+// "unused", "used", "expired" or "revoked" (TokenState's answer).
+std::string_view TokenStateName(const TokenRecord& token, TimePoint now);
+
+// A token as `token list --json` shows it: id, name, dns_names,
+// ip_addresses, role, state, created_at, expires_at, used_at, revoked_at,
+// serial. Never the token itself (only its hash is stored).
+nlohmann::json TokenJson(const TokenRecord& token, TimePoint now);
 
 }  // namespace certmint

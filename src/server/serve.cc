@@ -171,7 +171,26 @@ Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* invent
                         ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
 }
 
+Status ValidateServeConfig(const ServeConfig& config) {
+  const ServerOptions& o = config.server;
+  if (o.threads < 1 || o.threads > 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "--threads: 1 to 1024");
+  }
+  if (o.max_body_bytes < 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "--max-body: at least 1024 bytes");
+  }
+  if (o.rate_per_second < 0 || o.burst < 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--rate-limit must be 0 (off) or more, --burst at least 1");
+  }
+  if (config.tls_days < 1 || config.tls_days > 397) {
+    return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
+  }
+  return {};
+}
+
 Status Serve(const ServeConfig& config) {
+  CM_RETURN_IF_ERROR(ValidateServeConfig(config));
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(config.dir));
   CM_ASSIGN_OR_RETURN(auto ca, LoadServiceCa(config.dir, config.ca_password));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(config.dir));

@@ -39,6 +39,11 @@ struct ServeConfig {
       listening;
 };
 
+// Limits the service takes, named by their flags: --threads 1 to 1024,
+// --max-body at least 1024 bytes, --rate-limit 0 (off) or more, --burst at
+// least 1, --tls-days 1 to 397.
+Status ValidateServeConfig(const ServeConfig& config);
+
 // Runs the service until SIGTERM or SIGINT; requests in flight are finished.
 // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and so in every
 // thread it starts) and takes them on a thread of its own.
