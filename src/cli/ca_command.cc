@@ -1,18 +1,13 @@
-#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
+#include "ca/ca_report.h"
 #include "ca/rotation.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "core/fs.h"
-#include "identity/identity.h"
 #include "identity/state.h"
-#include "inventory/inventory.h"
-#include "server/service.h"
 
 namespace certmint::cli {
 namespace {
@@ -57,26 +52,10 @@ Status RunCaInit(const CaInitArgs& args) {
                                                 : CertificateAuthority::Init(args.dir, options,
                                                                              password),
                                            fmt::format("creating CA in {}", args.dir)));
-  const Certificate& cert = ca.certificate();
   if (args.json) {
-    nlohmann::json j{{"dir", args.dir},
-                     {"intermediate", args.intermediate},
-                     {"certificate", CaCertPath(args.dir)},
-                     {"key", CaKeyPath(args.dir)},
-                     {"subject", cert.Subject().ToString()},
-                     {"key_type", spec.ToString()},
-                     {"not_after", FormatUtc(cert.NotAfter())},
-                     {"sha256_fingerprint", cert.Sha256Fingerprint()}};
-    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJson(RenderCaCreatedJson(ca, spec, args.intermediate));
   } else {
-    std::cout << fmt::format(
-        "Created {}CA '{}' ({}), valid until {}\n"
-        "  certificate: {}\n"
-        "  key:         {} (encrypted)\n"
-        "  SHA-256:     {}\n",
-        args.intermediate ? "intermediate " : "", cert.Subject().ToString(), spec.ToString(),
-        FormatUtc(cert.NotAfter()),
-        CaCertPath(args.dir), CaKeyPath(args.dir), cert.Sha256Fingerprint());
+    std::cout << RenderCaCreatedText(ca, spec, args.intermediate);
   }
   return {};
 }
