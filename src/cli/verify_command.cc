@@ -3,14 +3,12 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
 #include "identity/files.h"
-#include "stores/store_io.h"
 #include "tls/identity_handshake.h"
 #include "verify/identity_check.h"
 
