@@ -84,7 +84,8 @@ Status RunSign(const SignArgs& a) {
   CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
   LeafProfile profile;
   if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(profile.subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
+    CM_ASSIGN_OR_RETURN(profile.subject,
+                        WithContext(DistinguishedName::Parse(a.subject), "--subject"));
   } else {
     profile.subject = req.Subject();
   }

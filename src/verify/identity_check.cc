@@ -16,9 +16,9 @@ void Append(std::vector<Check>& to, const std::vector<Check>& more) {
 
 // Checks one keystore (its files read as one store) with its truststore;
 // the keystore (or the PEM key, not chain.pem) is a private file.
-Status CheckPair(const StorePairFiles& files, const std::string& password_path, const VerifyOptions& options,
-                 const StorePasswordFor& password_for, IdentityCheck& out,
-                 std::vector<std::string>& private_files) {
+Status CheckPair(const StorePairFiles& files, const std::string& password_path,
+                 const VerifyOptions& options, const StorePasswordFor& password_for,
+                 IdentityCheck& out, std::vector<std::string>& private_files) {
   CM_ASSIGN_OR_RETURN(auto pw, password_for(password_path));
   const SecretString* p = pw ? &*pw : nullptr;
   CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(files.keystore_files, p));
@@ -41,8 +41,7 @@ Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target,
   IdentityCheck out{target.identity, {}, std::nullopt};
   std::vector<std::string> private_files;
   for (const auto& pair : target.pairs) {
-    const std::string& password_path =
-        target.dir.empty() ? pair.keystore_files[0] : target.dir;
+    const std::string& password_path = target.dir.empty() ? pair.keystore_files[0] : target.dir;
     CM_RETURN_IF_ERROR(CheckPair(pair, password_path, options, password_for, out, private_files));
   }
   if (!target.dir.empty()) {

@@ -12,7 +12,8 @@
 namespace certmint {
 
 RequestFiles RequestFilePaths(const std::string& out_dir, const std::string& name) {
-  return {out_dir, out_dir + "/" + name + ".key", out_dir + "/" + name + ".csr", out_dir + "/password"};
+  const std::string base = out_dir + "/" + name;
+  return {out_dir, base + ".key", base + ".csr", out_dir + "/password"};
 }
 
 Status CheckRequestFilesAbsent(const RequestFiles& files) {
