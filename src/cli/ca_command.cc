@@ -1,17 +1,13 @@
-#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
+#include "ca/ca_report.h"
+#include "ca/rotation.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "core/fs.h"
-#include "identity/identity.h"
 #include "identity/state.h"
-#include "inventory/inventory.h"
-#include "server/service.h"
 
 namespace certmint::cli {
 namespace {
@@ -56,26 +52,10 @@ Status RunCaInit(const CaInitArgs& args) {
                                                 : CertificateAuthority::Init(args.dir, options,
                                                                              password),
                                            fmt::format("creating CA in {}", args.dir)));
-  const Certificate& cert = ca.certificate();
   if (args.json) {
-    nlohmann::json j{{"dir", args.dir},
-                     {"intermediate", args.intermediate},
-                     {"certificate", CaCertPath(args.dir)},
-                     {"key", CaKeyPath(args.dir)},
-                     {"subject", cert.Subject().ToString()},
-                     {"key_type", spec.ToString()},
-                     {"not_after", FormatUtc(cert.NotAfter())},
-                     {"sha256_fingerprint", cert.Sha256Fingerprint()}};
-    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJson(RenderCaCreatedJson(ca, spec, args.intermediate));
   } else {
-    std::cout << fmt::format(
-        "Created {}CA '{}' ({}), valid until {}\n"
-        "  certificate: {}\n"
-        "  key:         {} (encrypted)\n"
-        "  SHA-256:     {}\n",
-        args.intermediate ? "intermediate " : "", cert.Subject().ToString(), spec.ToString(),
-        FormatUtc(cert.NotAfter()),
-        CaCertPath(args.dir), CaKeyPath(args.dir), cert.Sha256Fingerprint());
+    std::cout << RenderCaCreatedText(ca, spec, args.intermediate);
   }
   return {};
 }
@@ -102,33 +82,19 @@ Status RunRotate(const RotateArgs& a) {
   CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
                                                "--new-ca-password-file"}));
   const SecretString& pw = new_pw ? *new_pw : *current_pw;
-  CaInitOptions o;
   const auto now = std::chrono::system_clock::now();
+  CaInitOptions o;
+  o.key_spec = current.signer().Spec();
+  o.days = a.days;
+  o.now = now;
   if (!a.subject.empty()) {
     CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
   } else {
-    // The old name with the date after the CN, so that the two roots are
-    // told apart by people (and by Java's trust-anchor lookup by name).
-    const std::string cn = current.certificate().Subject().CommonNameValue();
-    std::string dn = current.certificate().Subject().ToString();
-    const std::string suffix = " " + FormatUtc(now).substr(0, 10);
-    if (!cn.empty() && dn.rfind("CN=", 0) == 0) {
-      size_t end = 3;
-      while (end < dn.size() && !(dn[end] == ',' && dn[end - 1] != '\\')) {
-        ++end;
-      }
-      dn.insert(end, suffix);
-    } else {
-      dn = "CN=certmint CA" + suffix + (dn.empty() ? "" : "," + dn);
-    }
-    CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(dn), "derived subject"));
+    CM_ASSIGN_OR_RETURN(o.subject, RotatedCaSubject(current.certificate().Subject(), now));
   }
-  o.key_spec = a.key_type.empty() ? current.signer().Spec() : KeySpec{};
   if (!a.key_type.empty()) {
     CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
   }
-  o.days = a.days;
-  o.now = now;
   CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw, current));
   std::cout << fmt::format(
       "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
@@ -149,56 +115,19 @@ struct RetireArgs {
 };
 
 Status RunRetire(const RetireArgs& a) {
-  if (!RotationInProgress(a.dir)) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("no rotation in progress in {}", a.dir));
-  }
+  RetirementChecks checks;
+  checks.inventory = !a.force;
   if (!a.out.empty() && !a.force) {
-    CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::LoadCertificate(a.dir));
-    std::string stale;
+    checks.deployed.emplace();
     for (const auto& name : ListIdentities(a.out)) {
       auto state = ReadIdentityState(a.out, name);
-      if (state && *state && !IssuedBy((*state)->certificate, ca)) {
-        stale += (stale.empty() ? "" : ", ") + name;
+      if (state && *state) {
+        checks.deployed->push_back({name, (*state)->certificate});
       }
     }
-    if (!stale.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("still signed by the previous CA: {}. Run certmint apply (and "
-                                   "deploy) first (apply --prune for identities the manifest no "
-                                   "longer names), or --force",
-                                   stale));
-    }
   }
-  // Certificates the inventory knows: nodes enrolled through certmint serve,
-  // identities issued into other directories, and the service's own.
   const auto now = std::chrono::system_clock::now();
-  if (!a.force && fs::Exists(InventoryPath(a.dir))) {
-    CM_ASSIGN_OR_RETURN(auto previous, CertificateAuthority::LoadCertificate(PreviousCaDir(a.dir)));
-    CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
-    CM_ASSIGN_OR_RETURN(auto in_use, InUseCertificatesOf(*inventory, previous, now));
-    if (!in_use.empty()) {
-      std::string names;
-      bool service = false;
-      for (size_t i = 0; i < in_use.size(); ++i) {
-        if (i < 10) {
-          names += (i == 0 ? "" : ", ") + in_use[i].name;
-        }
-        service = service || in_use[i].name == kServiceIdentityName;
-      }
-      if (in_use.size() > 10) {
-        names += fmt::format(" and {} more", in_use.size() - 10);
-      }
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          fmt::format("the inventory still has current certificates of the previous CA: {}. "
-                      "Renew them first (certmint apply, or certmint renew --server on enrolled "
-                      "nodes{}), revoke those no longer used, or --force",
-                      names, service ? "; reload certmint serve (SIGHUP) or restart it, for its own "
-                                "certificate"
-                              : ""));
-    }
-  }
+  CM_RETURN_IF_ERROR(CheckRetirement(a.dir, checks, now));
   CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, now));
   std::cout << fmt::format("Retired the previous CA (kept in {}). Run certmint apply to drop it "
                            "from every truststore, and reload a running certmint serve "

@@ -1,22 +1,20 @@
 // The seed's split flow: the node makes its key and a request (certmint csr),
 // the CA signs it (certmint sign), the node builds its stores (certmint
 // keystore install). The node's key never leaves the node.
-#include <algorithm>
-#include <cctype>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "ca/authority.h"
-#include "ca/issuer.h"
+#include "ca/csr_policy.h"
+#include "ca/request_signing.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
-#include "core/random.h"
 #include "identity/identity.h"
-#include "inventory/inventory.h"
 #include "x509/csr.h"
+#include "x509/request_files.h"
 
 namespace certmint::cli {
 namespace {
@@ -33,49 +31,27 @@ struct CsrArgs {
 
 Status RunCsr(const CsrArgs& a) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
-  CM_ASSIGN_OR_RETURN(auto spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
-  DistinguishedName subject;
+  KeyRequest request;
+  CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
+  CM_ASSIGN_OR_RETURN(request.sans, ParseSanFlags(a.dns, a.ips));
   if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
+    CM_ASSIGN_OR_RETURN(request.subject,
+                        WithContext(DistinguishedName::Parse(a.subject), "--subject"));
   } else {
-    CM_ASSIGN_OR_RETURN(subject, DistinguishedName::CommonName(a.name));
+    CM_ASSIGN_OR_RETURN(request.subject, DistinguishedName::CommonName(a.name));
   }
-  const std::string key_path = a.out + "/" + a.name + ".key";
-  const std::string csr_path = a.out + "/" + a.name + ".csr";
-  const std::string pw_path = a.out + "/password";
-  for (const auto& p : {key_path, csr_path}) {
-    if (fs::Exists(p)) {
-      return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", p));
-    }
-  }
+  const RequestFiles files = RequestFilePaths(a.out, a.name);
+  CM_RETURN_IF_ERROR(CheckRequestFilesAbsent(files));
   CM_ASSIGN_OR_RETURN(auto pw, ExplicitNewPassword(a.password_file));
-  const bool generated = !pw;
-  if (generated) {
-    if (fs::Exists(pw_path)) {
-      return MakeError(ErrorCode::kAlreadyExists,
-                       fmt::format("{} already exists; give --password-file", pw_path));
-    }
-    CM_ASSIGN_OR_RETURN(auto r, RandomPassword());
-    pw.emplace(std::move(r));
+  if (!pw && fs::Exists(files.password)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; give --password-file", files.password));
   }
-  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(spec));
-  CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, sans));
-  CM_ASSIGN_OR_RETURN(auto key_pem,
-                      key.ToEncryptedPkcs8Pem(*pw, Pkcs8Encryption{kNodeKeyIterations}));
-  CM_RETURN_IF_ERROR(fs::EnsureDir(a.out));
-  if (generated) {
-    std::string line = std::string(pw->reveal()) + "\n";
-    auto st = fs::WriteFileAtomic(pw_path, line, fs::kPrivateFile);
-    Cleanse(line);
-    CM_RETURN_IF_ERROR(st);
-  }
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(key_path, key_pem, fs::kPrivateFile));
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(csr_path, csr, fs::kPublicFile));
+  CM_ASSIGN_OR_RETURN(bool generated, WriteKeyAndRequest(files, request, pw ? &*pw : nullptr));
   std::cout << fmt::format("Wrote {} (encrypted) and {}{}\nSend {} to the CA: certmint sign {} "
                            "--dir PKI --out {}.crt ...\n",
-                           key_path, csr_path, generated ? ", " + pw_path : "", csr_path,
-                           fs::Basename(csr_path), a.name);
+                           files.key, files.request, generated ? ", " + files.password : "",
+                           files.request, fs::Basename(files.request), a.name);
   return {};
 }
 
@@ -95,39 +71,27 @@ struct SignArgs {
 Status RunSign(const SignArgs& a) {
   CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(a.csr, 1 << 20));
   CM_ASSIGN_OR_RETURN(auto req, WithContext(CertificateRequest::Parse(data), a.csr));
-  if (!req.SignatureValid()) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("{}: the request's signature does not verify (altered, or not "
-                                 "made with the key it carries)",
-                                 a.csr));
-  }
-  if (req.RequestsCa()) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("{}: the request asks for basicConstraints CA:TRUE; certmint "
-                                 "signs node certificates only",
-                                 a.csr));
-  }
-  CM_RETURN_IF_ERROR(WithContext(CheckRequestKey(req.PublicKey()), a.csr));
   // The operator's --dns/--ip are what the certificate may name; the request
-  // may ask for a subset, never more.
-  CM_ASSIGN_OR_RETURN(auto allowed, ParseSanFlags(a.dns, a.ips));
-  const std::string extra = NamesOutside(req.RequestedSans(), allowed);
-  if (!extra.empty()) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("{}: the request asks for {}, which --dns/--ip do not allow",
-                                 a.csr, extra));
+  // may ask for a subset, never more. The request's own faults are reported
+  // before a malformed --dns/--ip.
+  auto allowed = ParseSanFlags(a.dns, a.ips);
+  auto refusal =
+      FindCsrRefusal(req, {allowed.value_or(SubjectAltNames{}), "--dns/--ip", std::nullopt});
+  if (refusal && (allowed || refusal->reason != CsrRefusalReason::kNamesNotAllowed)) {
+    return tl::unexpected(refusal->ToError().AddContext(a.csr));
   }
+  CM_RETURN_IF_ERROR(allowed);
   CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
   LeafProfile profile;
   if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(profile.subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
+    CM_ASSIGN_OR_RETURN(profile.subject,
+                        WithContext(DistinguishedName::Parse(a.subject), "--subject"));
   } else {
     profile.subject = req.Subject();
   }
-  profile.sans = allowed;
+  profile.sans = *allowed;
   profile.role = role;
   profile.days = a.days;
-  profile.now = std::chrono::system_clock::now();
   const std::string name = !a.name.empty() ? a.name : profile.subject.CommonNameValue();
   if (name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the subject has no CN: give --name");
@@ -140,16 +104,7 @@ Status RunSign(const SignArgs& a) {
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
   CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
   CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CertificateOrder order{name, req.PublicKey(), profile};
-  CM_ASSIGN_OR_RETURN(auto cert, Issuer(ca, inv.get()).Issue(order, [&](const Certificate& c) {
-    // The reply keytool -importcert takes: the node certificate, then its CAs.
-    std::string chain = c.ToPem();
-    for (const auto& issuer : ca.Chain()) {
-      chain += issuer.ToPem();
-    }
-    return fs::WriteFileAtomic(a.out, chain, fs::kPublicFile);
-  }));
+  CM_ASSIGN_OR_RETURN(auto cert, SignRequestToFile(ca, req, name, profile, a.out));
   std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
                            "chain)\n",
                            cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()),

@@ -1,13 +1,10 @@
 #include <iostream>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "core/fs.h"
-#include "inspect/inspect.h"
-#include "stores/store_io.h"
+#include "inspect/inspect_file.h"
 
 namespace certmint::cli {
 namespace {
@@ -27,31 +24,7 @@ Status RunInspect(const InspectArgs& args) {
   std::optional<Error> first_error;
   bool first_text = true;
   for (const auto& file : args.files) {
-    // Key stores (JKS, JCEKS, PKCS#12) are listed entry by entry; PEM and
-    // DER files object by object.
-    struct Rendered {
-      std::string text;
-      nlohmann::json json;
-    };
-    auto rendered = [&]() -> Result<Rendered> {
-      CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(file));
-      auto format = DetectStoreFormat(data);
-      if (format && *format != StoreFormat::kPem) {
-        auto store = ReadStore(data, pw);
-        Cleanse(data);
-        if (!store) {
-          return tl::unexpected(store.error());
-        }
-        return Rendered{RenderStoreText(file, *format, *store, now),
-                        RenderStoreJson(file, *format, *store, now)};
-      }
-      auto items = InspectData(data, pw, now);
-      Cleanse(data);
-      if (!items) {
-        return tl::unexpected(items.error());
-      }
-      return Rendered{RenderText(file, *items), RenderJson(file, *items)};
-    }();
+    auto rendered = InspectFile(file, pw, now);
     if (!rendered) {
       rendered.error().AddContext(file);
       if (!first_error) {

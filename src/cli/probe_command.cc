@@ -2,13 +2,11 @@
 // a truststore and the host name.
 #include <iostream>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "tls/probe.h"
+#include "tls/probe_report.h"
 
 namespace certmint::cli {
 namespace {
@@ -48,50 +46,10 @@ Result<int> RunProbe(const ProbeArgs& a) {
   o.keystore = keys ? &keys->store : nullptr;
   o.timeout_ms = static_cast<int>(a.timeout * 1000);
   CM_ASSIGN_OR_RETURN(auto r, Probe(o));
-  const std::string name = a.servername.empty() ? hp.first : a.servername;
   if (a.json) {
-    nlohmann::json chain = nlohmann::json::array();
-    for (const auto& c : r.chain) {
-      const auto days =
-          std::chrono::duration_cast<std::chrono::hours>(c.NotAfter() - o.now).count() / 24;
-      chain.push_back({{"subject", c.Subject().ToString()},
-                       {"issuer", c.Issuer().ToString()},
-                       {"not_after", FormatUtc(c.NotAfter())},
-                       {"days_left", days},
-                       {"sha256_fingerprint", c.Sha256Fingerprint()}});
-    }
-    nlohmann::json j{{"target", a.target},   {"protocol", r.protocol}, {"cipher", r.cipher},
-                     {"chain", chain},       {"ok", r.ok()},           {"name", name},
-                     {"client_certificate_rejected", r.server_rejected}};
-    if (r.chain_trusted) {
-      j["chain_trusted"] = *r.chain_trusted;
-      j["chain_reason"] = r.chain_reason;
-      j["name_matches"] = *r.name_matches;
-    }
-    PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    return r.ok() ? 0 : 2;
-  }
-  std::cout << fmt::format("{}: {} {}\n", a.target, r.protocol, r.cipher);
-  for (size_t i = 0; i < r.chain.size(); ++i) {
-    const auto& c = r.chain[i];
-    const auto days =
-        std::chrono::duration_cast<std::chrono::hours>(c.NotAfter() - o.now).count() / 24;
-    std::cout << fmt::format("  [{}] {}\n      issuer {}, until {} ({} days left)\n", i,
-                             c.Subject().ToString(), c.Issuer().ToString(),
-                             FormatUtc(c.NotAfter()), days);
-  }
-  if (r.chain_trusted) {
-    std::cout << fmt::format("{}  chain: {}\n", *r.chain_trusted ? "ok  " : "fail",
-                             *r.chain_trusted ? "reaches a trusted CA" : r.chain_reason);
-    std::cout << fmt::format("{}  name {}: {}\n", *r.name_matches ? "ok  " : "fail", name,
-                             *r.name_matches ? "covered by the certificate's SANs"
-                                             : "not covered by the certificate's SANs");
+    PrintJson(RenderProbeJson(a.target, o, r));
   } else {
-    std::cout << "note  chain not verified: give --truststore\n";
-  }
-  if (!r.server_rejected.empty()) {
-    std::cout << fmt::format("fail  the server refused our client certificate: {}\n",
-                             r.server_rejected);
+    std::cout << RenderProbeText(a.target, o, r);
   }
   return r.ok() ? 0 : 2;
 }

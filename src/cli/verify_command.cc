@@ -3,18 +3,14 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
 #include "identity/files.h"
-#include "stores/store_io.h"
-#include "tls/context.h"
-#include "tls/handshake.h"
-#include "verify/settings.h"
-#include "verify/verify.h"
+#include "tls/identity_handshake.h"
+#include "verify/identity_check.h"
 
 namespace certmint::cli {
 namespace {
@@ -46,6 +42,23 @@ Result<std::vector<Crl>> LoadCrls(const std::vector<std::string>& files) {
   return out;
 }
 
+// The stores to verify: every pair of the identity directory, or the one
+// keystore with its truststore.
+Result<IdentityCheckTarget> VerifyTarget(const VerifyArgs& a) {
+  if (a.dir.empty()) {
+    return IdentityCheckTarget{fs::Basename(a.keystore), "", {{{a.keystore}, a.truststore}}};
+  }
+  IdentityCheckTarget target{fs::Basename(fs::Absolute(a.dir)), a.dir, {}};
+  for (auto& found : FindIdentityStores(a.dir)) {
+    target.pairs.push_back({std::move(found.keystore_files), std::move(found.truststore_file)});
+  }
+  if (target.pairs.empty()) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("{}: no keystore and truststore pair found", a.dir));
+  }
+  return target;
+}
+
 Result<int> RunVerify(const VerifyArgs& a) {
   if (a.dir.empty() == (a.keystore.empty() || a.truststore.empty())) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -60,83 +73,22 @@ Result<int> RunVerify(const VerifyArgs& a) {
     options.role = role;
   }
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  std::vector<Check> checks;
-  std::vector<std::pair<std::string, KeyStore>> keystores;  // for metrics
-  std::vector<std::string> private_files;
-  auto verify_pair = [&](const std::vector<std::string>& ks_files, const std::string& ts_file,
-                         const std::string& pw_path) -> Status {
-    CM_ASSIGN_OR_RETURN(auto pw, PasswordFor(pw_path, explicit_pw));
-    const SecretString* p = pw ? &*pw : nullptr;
-    CM_ASSIGN_OR_RETURN(auto ks, LoadStoreFiles(ks_files, p));
-    CM_ASSIGN_OR_RETURN(auto ts, LoadStoreFile(ts_file, p));
-    StorePair pair{fs::Basename(ks_files[0]), fs::Basename(ts_file), ks, ts};
-    auto c = VerifyStorePair(pair, options);
-    checks.insert(checks.end(), c.begin(), c.end());
-    keystores.emplace_back(ks_files[0], std::move(ks));
-    private_files.push_back(ks_files[0]);  // the keystore, or the PEM key (not chain.pem)
-    return {};
-  };
-  std::string identity;
-  if (!a.dir.empty()) {
-    identity = fs::Basename(fs::Absolute(a.dir));
-    auto found = FindIdentityStores(a.dir);
-    if (found.empty()) {
-      return MakeError(ErrorCode::kNotFound,
-                       fmt::format("{}: no keystore and truststore pair found", a.dir));
-    }
-    for (const auto& f : found) {
-      CM_RETURN_IF_ERROR(verify_pair(f.keystore_files, f.truststore_file, a.dir));
-    }
-    for (const char* extra : {"password", "kafka.properties", "librdkafka.properties"}) {
-      if (fs::Exists(a.dir + "/" + extra)) {
-        private_files.push_back(a.dir + "/" + extra);
-      }
-    }
-    auto settings = VerifySettingsFiles(a.dir);
-    checks.insert(checks.end(), settings.begin(), settings.end());
-  } else {
-    identity = fs::Basename(a.keystore);
-    CM_RETURN_IF_ERROR(verify_pair({a.keystore}, a.truststore, a.keystore));
-  }
-  auto modes = CheckPrivateFileModes(private_files);
-  checks.insert(checks.end(), modes.begin(), modes.end());
-
+  CM_ASSIGN_OR_RETURN(auto target, VerifyTarget(a));
+  CM_ASSIGN_OR_RETURN(auto result, CheckIdentity(target, options, [&](const std::string& path) {
+                        return PasswordFor(path, explicit_pw);
+                      }));
   if (!a.metrics.empty()) {
-    std::string text;
-    for (const auto& [label, ks] : keystores) {
-      text += ExpiryMetrics(identity, ks, options.now);
-      break;  // every format holds the same chain
-    }
+    const std::string text =
+        result.keystore ? ExpiryMetrics(result.identity, *result.keystore, options.now) : "";
     CM_RETURN_IF_ERROR(
         WithContext(fs::WriteFileAtomic(a.metrics, text, fs::kPublicFile), "--metrics"));
   }
-  const CheckStatus worst = WorstStatus(checks);
   if (a.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& c : checks) {
-      list.push_back({{"scope", c.scope},
-                      {"check", c.name},
-                      {"status", CheckStatusName(c.status)},
-                      {"detail", c.detail}});
-    }
-    PrintJson(nlohmann::json{{"identity", identity},
-                             {"result", CheckStatusName(worst)},
-                             {"checks", list}}
-                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJson(RenderIdentityCheckJson(result));
   } else {
-    for (const auto& c : checks) {
-      std::cout << fmt::format("{:<4}  {}: {}: {}\n", CheckStatusName(c.status), c.scope, c.name,
-                               c.detail);
-    }
-    int fails = 0;
-    int warns = 0;
-    for (const auto& c : checks) {
-      fails += c.status == CheckStatus::kFail;
-      warns += c.status == CheckStatus::kWarn;
-    }
-    std::cout << fmt::format("{}: {} checks, {} warnings, {} failures\n", identity, checks.size(),
-                             warns, fails);
+    std::cout << RenderIdentityCheckText(result);
   }
+  const CheckStatus worst = WorstStatus(result.checks);
   return worst == CheckStatus::kFail ? kExitFailures
          : worst == CheckStatus::kWarn ? kExitWarnings
                                        : 0;
@@ -154,11 +106,11 @@ struct HandshakeArgs {
 };
 
 Result<int> RunHandshake(const HandshakeArgs& a) {
-  if (a.tls != "1.2" && a.tls != "1.3" && a.tls != "both") {
-    return MakeError(ErrorCode::kInvalidArgument, "--tls: expected 1.2, 1.3 or both");
-  }
+  IdentityHandshakeOptions options;
+  options.hosts = a.hosts;
+  CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(auto crls, LoadCrls(a.crls));
+  CM_ASSIGN_OR_RETURN(options.crls, LoadCrls(a.crls));
   CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreArg(a.server, explicit_pw), "--server"));
   std::optional<NamedStore> client;
   if (!a.client.empty()) {
@@ -173,62 +125,21 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
                       WithContext(LoadTruststoreArg(server_trust_arg, explicit_pw), "truststore"));
   CM_ASSIGN_OR_RETURN(auto client_trust,
                       WithContext(LoadTruststoreArg(client_trust_arg, explicit_pw), "truststore"));
-  std::vector<std::string> hosts = a.hosts;
-  if (hosts.empty()) {
-    if (server.store.keys.empty()) {
-      return MakeError(ErrorCode::kInvalidData, fmt::format("{}: no key entry", server.label));
-    }
-    SubjectAltNames sans = server.store.keys[0].chain[0].Sans();
-    hosts.push_back(!sans.dns.empty() ? sans.dns[0] : !sans.ips.empty() ? sans.ips[0] : "127.0.0.1");
-  }
-  std::vector<int> versions;
-  if (a.tls != "1.2") {
-    versions.push_back(TLS1_3_VERSION);
-  }
-  if (a.tls != "1.3") {
-    versions.push_back(TLS1_2_VERSION);
-  }
-  bool all_ok = true;
-  nlohmann::json results = nlohmann::json::array();
-  for (int version : versions) {
-    TlsContextOptions so;
-    so.side = TlsSide::kServer;
-    so.min_version = so.max_version = version;
-    so.crls = crls;
-    TlsContextOptions co;
-    co.side = TlsSide::kClient;
-    co.min_version = co.max_version = version;
-    co.crls = crls;
-    CM_ASSIGN_OR_RETURN(auto sctx, WithContext(MakeTlsContext(&server.store, server_trust.store, so),
-                                               server.label));
-    CM_ASSIGN_OR_RETURN(auto cctx,
-                        WithContext(MakeTlsContext(client ? &client->store : nullptr,
-                                                   client_trust.store, co),
-                                    client ? client->label : "client"));
-    for (const auto& host : hosts) {
-      CM_ASSIGN_OR_RETURN(auto r, RunLocalHandshake(sctx.get(), cctx.get(), {host, 10000}));
-      const std::string v = version == TLS1_3_VERSION ? "TLSv1.3" : "TLSv1.2";
-      all_ok &= r.ok;
-      if (a.json) {
-        results.push_back({{"tls", v},
-                           {"host", host},
-                           {"ok", r.ok},
-                           {"protocol", r.protocol},
-                           {"cipher", r.cipher},
-                           {"server_subject", r.server_subject},
-                           {"client_subject", r.client_subject},
-                           {"reason", r.reason}});
-      } else if (r.ok) {
-        std::cout << fmt::format("ok    {} {} to {}: server {}, client {}\n", r.protocol,
-                                 r.cipher, host, r.server_subject,
-                                 r.client_subject.empty() ? "(no certificate)" : r.client_subject);
-      } else {
-        std::cout << fmt::format("fail  {} to {}: {}\n", v, host, r.reason);
-      }
-    }
-  }
+  std::vector<HandshakeAttempt> attempts;
+  CM_ASSIGN_OR_RETURN(
+      bool all_ok,
+      RunIdentityHandshakes({server.label, &server.store, &server_trust.store},
+                            {client ? client->label : "client", client ? &client->store : nullptr,
+                             &client_trust.store},
+                            options, [&](const HandshakeAttempt& attempt) {
+                              if (a.json) {
+                                attempts.push_back(attempt);
+                              } else {
+                                std::cout << RenderHandshakeAttemptText(attempt);
+                              }
+                            }));
   if (a.json) {
-    PrintJson(nlohmann::json{{"ok", all_ok}, {"handshakes", results}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJson(RenderHandshakesJson(attempts, all_ok));
   }
   return all_ok ? 0 : kExitFailures;
 }
