@@ -253,18 +253,10 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() = default;
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
-                                                     const ServerIdentity& identity,
-                                                     const ServerOptions& options) {
-  const auto ca = service->ca();
-  CM_ASSIGN_OR_RETURN(auto trust, MakeClientTrust(ca->trust, ca->authority.Chain()));
-  auto impl = std::make_unique<Impl>(service, identity, std::move(trust), options);
-  if (!impl->server.is_valid()) {
-    ERR_clear_error();
-    return MakeError(ErrorCode::kInternal, "the server's TLS context cannot be set up");
-  }
-  Impl* p = impl.get();
-  httplib::SSLServer& svr = impl->server;
+namespace {
+
+// Threads, body size and timeouts.
+void SetLimits(httplib::SSLServer& svr, const ServerOptions& options) {
   const size_t threads = static_cast<size_t>(std::max(1, options.threads));
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_payload_max_length(options.max_body_bytes);
@@ -273,6 +265,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
 
+}
+
+// Rate limits, errors httplib answers itself, exceptions and the access log.
+void SetHandlers(HttpServer::Impl* p) {
+  httplib::SSLServer& svr = p->server;
   svr.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
     t_log_name.clear();
     if (!p->limiter.Allow(req.remote_addr, RateLimiter::Clock::now())) {
@@ -306,7 +303,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
         res.set_content(ErrorJson("internal", "the request could not be handled"),
                         "application/json");
       });
-  if (options.log) {
+  if (p->options.log) {
     svr.set_logger([p](const httplib::Request& req, const httplib::Response& res) {
       nlohmann::json line{{"time", FormatUtc(p->options.clock())},
                           {"remote", req.remote_addr},
@@ -320,6 +317,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
     });
   }
 
+}
+
+// The API's routes onto the service.
+void SetRoutes(HttpServer::Impl* p) {
+  httplib::SSLServer& svr = p->server;
   // The POST endpoints take JSON (or an unlabelled body); anything else is
   // refused before it reaches the service.
   const auto post_json = [&svr](const char* path,
@@ -363,6 +365,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
     Send(res, h.ca_valid ? 200 : 503, HealthJson(h), "application/json");
   });
 
+}
+
+Status Listen(HttpServer::Impl* impl, const ServerOptions& options) {
+  httplib::SSLServer& svr = impl->server;
   if (options.port == 0) {
     impl->port = svr.bind_to_any_port(options.host);
     if (impl->port <= 0) {
@@ -376,6 +382,25 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
     }
     impl->port = options.port;
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
+                                                     const ServerIdentity& identity,
+                                                     const ServerOptions& options) {
+  const auto ca = service->ca();
+  CM_ASSIGN_OR_RETURN(auto trust, MakeClientTrust(ca->trust, ca->authority.Chain()));
+  auto impl = std::make_unique<Impl>(service, identity, std::move(trust), options);
+  if (!impl->server.is_valid()) {
+    ERR_clear_error();
+    return MakeError(ErrorCode::kInternal, "the server's TLS context cannot be set up");
+  }
+  SetLimits(impl->server, options);
+  SetHandlers(impl.get());
+  SetRoutes(impl.get());
+  CM_RETURN_IF_ERROR(Listen(impl.get(), options));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 

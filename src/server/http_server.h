@@ -63,8 +63,10 @@ class HttpServer {
   Status SetClientTrust(const std::vector<Certificate>& trust,
                         const std::vector<Certificate>& ca_chain);
 
- private:
+  // The server's parts (http_server.cc alone knows them).
   struct Impl;
+
+ private:
   explicit HttpServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
