@@ -67,6 +67,110 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   return f;
 }
 
+namespace {
+
+// NAME.crt and ca.crt; with PEM the encrypted key and chain.pem.
+Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths,
+                     const Identity& identity, const std::vector<Certificate>& trust,
+                     const SecretString& password) {
+  std::string trust_pem;
+  for (const auto& c : trust) {
+    trust_pem += c.ToPem();
+  }
+  CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(paths.certificate),
+                                       identity.certificate.ToPem(), fs::kPublicFile));
+  CM_RETURN_IF_ERROR(
+      staging.WriteFile(fs::Basename(paths.ca_certificate), trust_pem, fs::kPublicFile));
+  if (!paths.key) {
+    return {};
+  }
+  CM_ASSIGN_OR_RETURN(auto key_pem, identity.key.ToEncryptedPkcs8Pem(
+                                        password, Pkcs8Encryption{kNodeKeyIterations}));
+  CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.key), key_pem, fs::kPrivateFile));
+  std::string chain = identity.certificate.ToPem();
+  for (const auto& c : identity.ca_chain) {
+    chain += c.ToPem();
+  }
+  return staging.WriteFile(fs::Basename(*paths.chain), chain, fs::kPublicFile);
+}
+
+// The PKCS#12 and JKS keystores and truststores.
+Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const KeyStore& keystore,
+                   const KeyStore& truststore, const SecretString& password,
+                   const IdentityOutput& output) {
+  if (paths.keystore_p12) {
+    Pkcs12Options key_options = output.pkcs12;
+    key_options.passwordless = false;
+    CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, password, key_options));
+    CM_RETURN_IF_ERROR(
+        staging.WriteFile(fs::Basename(*paths.keystore_p12), p12, fs::kPrivateFile));
+    CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, password, output.pkcs12));
+    CM_RETURN_IF_ERROR(
+        staging.WriteFile(fs::Basename(*paths.truststore_p12), t12, fs::kPublicFile));
+  }
+  if (paths.keystore_jks) {
+    CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, password, output.now));
+    CM_RETURN_IF_ERROR(
+        staging.WriteFile(fs::Basename(*paths.keystore_jks), jks, fs::kPrivateFile));
+    CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, password, output.now));
+    CM_RETURN_IF_ERROR(
+        staging.WriteFile(fs::Basename(*paths.truststore_jks), tjks, fs::kPublicFile));
+  }
+  return {};
+}
+
+// A file holding the password: written 0600, the copy wiped.
+Status StageSecretFile(fs::StagingDir& staging, const std::string& path, std::string text) {
+  auto st = staging.WriteFile(fs::Basename(path), text, fs::kPrivateFile);
+  Cleanse(text);
+  return st;
+}
+
+// The password file, kafka.properties and librdkafka.properties.
+Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths,
+                     const Identity& identity, const SecretString& password,
+                     const IdentityOutput& output) {
+  if (paths.password_file) {
+    CM_RETURN_IF_ERROR(
+        StageSecretFile(staging, *paths.password_file, std::string(password.reveal()) + "\n"));
+  }
+  const std::string install_dir =
+      output.install_dir.empty() ? fs::Absolute(paths.dir) : output.install_dir;
+  if (paths.kafka_properties) {
+    CM_RETURN_IF_ERROR(StageSecretFile(
+        staging, *paths.kafka_properties,
+        KafkaProperties(paths, install_dir, RoleOf(identity.certificate), password)));
+  }
+  if (paths.librdkafka_properties) {
+    CM_RETURN_IF_ERROR(StageSecretFile(staging, *paths.librdkafka_properties,
+                                       LibrdkafkaProperties(paths, install_dir, password)));
+  }
+  return {};
+}
+
+// certmint.json: what was asked for, so that a re-apply or a renewal writes
+// the identity the same way.
+Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths,
+                     const Identity& identity, const IdentityOutput& output) {
+  nlohmann::json meta{{"name", identity.name},
+                      {"serial", identity.certificate.SerialHex()},
+                      {"install_dir", output.install_dir},
+                      {"formats", nlohmann::json::array()},
+                      {"alias", output.alias},
+                      {"p12_profile", Pkcs12ProfileName(output.pkcs12.profile)},
+                      {"passwordless_truststore", output.pkcs12.passwordless}};
+  for (StoreFormat f : output.formats) {
+    meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12"
+                              : f == StoreFormat::kJks  ? "jks"
+                                                        : "pem");
+  }
+  return staging.WriteFile(
+      fs::Basename(paths.metadata),
+      meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", fs::kPublicFile);
+}
+
+}  // namespace
+
 Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& identity,
                                     const SecretString& store_password,
                                     const IdentityOutput& output) {
@@ -79,91 +183,20 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   }
   const std::string alias = KeyAliasFor(identity.name, output.alias);
   CM_RETURN_IF_ERROR(ValidateKeyAlias(alias));
-  const IdentityFiles final_paths = IdentityPaths(out_dir, identity.name, output);
-  if (!output.replace && fs::Exists(final_paths.dir)) {
+  const IdentityFiles paths = IdentityPaths(out_dir, identity.name, output);
+  if (!output.replace && fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
-                     fmt::format("{} already exists; refusing to overwrite", final_paths.dir));
+                     fmt::format("{} already exists; refusing to overwrite", paths.dir));
   }
-  CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(final_paths.dir));
+  CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(paths.dir));
   const std::vector<Certificate> trust = TrustOf(identity, output.trust);
-  std::string trust_pem;
-  for (const auto& c : trust) {
-    trust_pem += c.ToPem();
-  }
-  CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(final_paths.certificate),
-                                         identity.certificate.ToPem(), fs::kPublicFile));
-  CM_RETURN_IF_ERROR(
-      staging.WriteFile(fs::Basename(final_paths.ca_certificate), trust_pem, fs::kPublicFile));
-  if (final_paths.key) {
-    CM_ASSIGN_OR_RETURN(auto key_pem, identity.key.ToEncryptedPkcs8Pem(
-                                          store_password, Pkcs8Encryption{kNodeKeyIterations}));
-    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*final_paths.key), key_pem, fs::kPrivateFile));
-    std::string chain = identity.certificate.ToPem();
-    for (const auto& c : identity.ca_chain) {
-      chain += c.ToPem();
-    }
-    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*final_paths.chain), chain, fs::kPublicFile));
-  }
-  const KeyStore keystore = IdentityKeystore(identity, alias, trust);
-  const KeyStore truststore = IdentityTruststore(identity, trust);
-  if (final_paths.keystore_p12) {
-    Pkcs12Options key_options = output.pkcs12;
-    key_options.passwordless = false;
-    CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, store_password, key_options));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*final_paths.keystore_p12), p12, fs::kPrivateFile));
-    CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, store_password, output.pkcs12));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*final_paths.truststore_p12), t12, fs::kPublicFile));
-  }
-  if (final_paths.keystore_jks) {
-    CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, store_password, output.now));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*final_paths.keystore_jks), jks, fs::kPrivateFile));
-    CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, store_password, output.now));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*final_paths.truststore_jks), tjks, fs::kPublicFile));
-  }
-  if (final_paths.password_file) {
-    std::string line(store_password.reveal());
-    line.push_back('\n');
-    auto st = staging.WriteFile(fs::Basename(*final_paths.password_file), line, fs::kPrivateFile);
-    Cleanse(line);
-    CM_RETURN_IF_ERROR(st);
-  }
-  const std::string install_dir =
-      output.install_dir.empty() ? fs::Absolute(final_paths.dir) : output.install_dir;
-  const Role role = RoleOf(identity.certificate);
-  if (final_paths.kafka_properties) {
-    std::string props = KafkaProperties(final_paths, install_dir, role, store_password);
-    auto st = staging.WriteFile(fs::Basename(*final_paths.kafka_properties), props,
-                                  fs::kPrivateFile);
-    Cleanse(props);
-    CM_RETURN_IF_ERROR(st);
-  }
-  if (final_paths.librdkafka_properties) {
-    std::string props = LibrdkafkaProperties(final_paths, install_dir, store_password);
-    auto st = staging.WriteFile(fs::Basename(*final_paths.librdkafka_properties), props,
-                                  fs::kPrivateFile);
-    Cleanse(props);
-    CM_RETURN_IF_ERROR(st);
-  }
-  nlohmann::json meta{
-      {"name", identity.name},
-      {"serial", identity.certificate.SerialHex()},
-      {"install_dir", output.install_dir},
-      {"formats", nlohmann::json::array()},
-      {"alias", output.alias},
-      {"p12_profile", Pkcs12ProfileName(output.pkcs12.profile)},
-      {"passwordless_truststore", output.pkcs12.passwordless}};
-  for (StoreFormat f : output.formats) {
-    meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12" : f == StoreFormat::kJks ? "jks"
-                                                                                          : "pem");
-  }
-  CM_RETURN_IF_ERROR(
-      staging.WriteFile(fs::Basename(final_paths.metadata), meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", fs::kPublicFile));
+  CM_RETURN_IF_ERROR(StagePemFiles(staging, paths, identity, trust, store_password));
+  CM_RETURN_IF_ERROR(StageStores(staging, paths, IdentityKeystore(identity, alias, trust),
+                                 IdentityTruststore(identity, trust), store_password, output));
+  CM_RETURN_IF_ERROR(StageSettings(staging, paths, identity, store_password, output));
+  CM_RETURN_IF_ERROR(StageMetadata(staging, paths, identity, output));
   CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
-  return final_paths;
+  return paths;
 }
 
 std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir) {

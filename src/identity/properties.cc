@@ -1,5 +1,7 @@
 #include "identity/properties.h"
 
+#include <openssl/crypto.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -18,12 +20,13 @@ namespace {
 // backslash; tab, line breaks and form feed their escapes; every UTF-16 unit
 // outside ASCII (a UTF-8 install path) a \uXXXX escape, so that Java sees the
 // same characters. Bytes that are not UTF-8 are taken as ISO 8859-1.
+// The value may be the store password: every copy made here is wiped.
 std::string EscapeProperty(std::string_view v) {
   std::vector<uint16_t> units;
-  if (auto utf16 = Utf16Be(v)) {
+  units.reserve(v.size());
+  if (auto utf16 = PasswordUtf16Be(v)) {
     for (size_t i = 0; i + 1 < utf16->size(); i += 2) {
-      units.push_back(static_cast<uint16_t>(static_cast<unsigned char>((*utf16)[i]) << 8 |
-                                            static_cast<unsigned char>((*utf16)[i + 1])));
+      units.push_back(static_cast<uint16_t>((*utf16)[i] << 8 | (*utf16)[i + 1]));
     }
   } else {
     units.assign(v.begin(), v.end());
@@ -50,6 +53,7 @@ std::string EscapeProperty(std::string_view v) {
     }
     out.push_back(static_cast<char>(c));
   }
+  OPENSSL_cleanse(units.data(), units.size() * sizeof(uint16_t));
   return out;
 }
 
@@ -66,7 +70,7 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
   const std::string ks = InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
   const std::string ts =
       InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
-  const std::string pw = EscapeProperty(password.reveal());
+  std::string pw = EscapeProperty(password.reveal());
   std::string out =
       "# Written by certmint. It holds the store password: keep it readable by Kafka only.\n"
       "security.protocol=SSL\n";
@@ -78,6 +82,7 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
   out += "ssl.truststore.location=" + EscapeProperty(ts) + "\n";
   out += "ssl.truststore.password=" + pw + "\n";
   out += "ssl.endpoint.identification.algorithm=https\n";
+  Cleanse(pw);
   if (role != Role::kClient) {
     out += "# Brokers: require a client certificate (mTLS).\nssl.client.auth=required\n";
   }

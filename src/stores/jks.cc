@@ -60,6 +60,8 @@ SecretBytes Keystream(std::string_view pw16, std::string_view salt, size_t len) 
   return out;
 }
 
+}  // namespace
+
 // The UTF-16BE form of a password, as Java hashes its char[].
 Result<SecretBytes> PasswordUtf16Be(std::string_view utf8) {
   SecretBytes out;
@@ -110,6 +112,8 @@ Result<SecretBytes> PasswordUtf16Be(std::string_view utf8) {
   }
   return out;
 }
+
+namespace {
 
 Result<std::string> ProtectKey(std::string_view pkcs8, std::string_view pw16) {
   CM_ASSIGN_OR_RETURN(auto salt_bytes, RandomBytes(kSaltLen));

@@ -38,5 +38,7 @@ Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* pas
 // copy is not wiped: for text that is not secret (the stores convert their
 // passwords into SecretBytes themselves).
 Result<std::string> Utf16Be(std::string_view utf8);
+// The same into a buffer that wipes itself, for passwords.
+Result<SecretBytes> PasswordUtf16Be(std::string_view utf8);
 
 }  // namespace certmint
