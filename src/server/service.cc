@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "ca/crl.h"
+#include "ca/csr_policy.h"
 #include "ca/issuer.h"
 #include "core/fs.h"
 #include "enroll/protocol.h"
@@ -26,40 +27,47 @@ tl::unexpected<ServiceError> Fail(ProtocolError error, std::string message) {
   return tl::unexpected(Refuse(error, std::move(message)));
 }
 
-// The request's CSR, checked: parses, its signature verifies, it does not
-// ask for CA:TRUE, its key is acceptable, its CN (if any) is `name` and its
-// names are within `allowed`. On refusal, the response to send.
+// The service's answer to a request ca/csr_policy.h refuses.
+ServiceError CsrRefusalAnswer(const CsrRefusal& r, const std::string& name,
+                              const SubjectAltNames& allowed) {
+  switch (r.reason) {
+    case CsrRefusalReason::kBadSignature:
+      return Refuse(ProtocolError::kBadCsrSignature,
+                    "the request's signature does not verify (altered, or not made with the key "
+                    "it carries)");
+    case CsrRefusalReason::kRequestsCa:
+      return Refuse(ProtocolError::kCaNotAllowed,
+                    "the request asks for basicConstraints CA:TRUE; the service certifies nodes "
+                    "only");
+    case CsrRefusalReason::kUnacceptableKey:
+      return Refuse(ProtocolError::kWeakKey, r.message);
+    case CsrRefusalReason::kNameMismatch:
+      return Refuse(ProtocolError::kNameNotAllowed,
+                    fmt::format("the request's CN '{}' is not '{}'",
+                                PrintableField(r.subject, 64), name));
+    case CsrRefusalReason::kNamesNotAllowed:
+      break;
+  }
+  return Refuse(ProtocolError::kNamesNotAllowed,
+                fmt::format("the request asks for {}, which this {} does not allow",
+                            PrintableField(r.subject, 300), allowed.empty() ? "identity" : "grant"));
+}
+
+// The request's CSR, parsed and checked by the CA's request policy (its
+// signature, no CA:TRUE, its key, its CN (if any) is `name`, its names
+// within `allowed`). On refusal, the answer to send.
 std::optional<ServiceError> CheckCsr(const std::string& pem, const std::string& name,
-                                    const SubjectAltNames& allowed,
-                                    std::optional<CertificateRequest>* out) {
+                                     const SubjectAltNames& allowed,
+                                     std::optional<CertificateRequest>* out) {
   auto req = CertificateRequest::Parse(pem);
   if (!req) {
     return Refuse(ProtocolError::kBadCsr, "field 'csr' is not a PEM certificate request");
   }
-  if (!req->SignatureValid()) {
-    return Refuse(ProtocolError::kBadCsrSignature,
-                    "the request's signature does not verify (altered, or not made with the key "
-                    "it carries)");
-  }
-  if (req->RequestsCa()) {
-    return Refuse(ProtocolError::kCaNotAllowed,
-                    "the request asks for basicConstraints CA:TRUE; the service certifies nodes "
-                    "only");
-  }
-  if (auto st = CheckRequestKey(req->PublicKey()); !st) {
-    return Refuse(ProtocolError::kWeakKey, st.error().message());
-  }
-  const std::string cn = req->Subject().CommonNameValue();
-  if (!cn.empty() && cn != name) {
-    return Refuse(ProtocolError::kNameNotAllowed,
-                    fmt::format("the request's CN '{}' is not '{}'", PrintableField(cn, 64), name));
-  }
-  const std::string extra = NamesOutside(req->RequestedSans(), allowed);
-  if (!extra.empty()) {
-    return Refuse(ProtocolError::kNamesNotAllowed,
-                    fmt::format("the request asks for {}, which this {} does not allow",
-                                PrintableField(extra, 300),
-                                allowed.empty() ? "identity" : "grant"));
+  CsrPolicy policy;
+  policy.allowed = allowed;
+  policy.common_name = name;
+  if (auto refusal = FindCsrRefusal(*req, policy)) {
+    return CsrRefusalAnswer(*refusal, name, allowed);
   }
   out->emplace(std::move(*req));
   return std::nullopt;
