@@ -1,0 +1,222 @@
+// Carrying out a plan (ApplyPlan) and one apply run (ApplySession), without
+// the CLI: what is issued, recorded, kept, reconciled and pruned.
+#include "cluster/apply_session.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "ca/issuer.h"
+#include "core/fs.h"
+#include "identity/files.h"
+#include "identity/state.h"
+#include "inventory/inventory.h"
+#include "support/temp_dir.h"
+#include "support/test_ca.h"
+
+namespace certmint {
+namespace {
+
+using testing::TempDir;
+
+const TimePoint kNow = std::chrono::system_clock::from_time_t(1767225600);  // 2026-01-01
+const SecretString kCaPassword(testing::kTestCaPassword);
+const SecretString kStorePassword("store-password");
+
+Manifest TwoBrokers(int ca_days = 3650) {
+  return ParseManifest(fmt::format(R"(
+ca:
+  subject: "CN=Apply CA"
+  key_type: ec:p256
+  days: {}
+identities:
+  - name: broker-{{n}}
+    count: 2
+    dns: ["broker-{{n}}.example"]
+    formats: [pem]
+)",
+                                   ca_days),
+                       "cluster.yaml")
+      .value();
+}
+
+class ApplyTest : public ::testing::Test {
+ protected:
+  ApplySettings Settings(bool dry_run = false) const {
+    return ApplySettings{tmp_ / "pki", tmp_ / "out", 2, dry_run, kNow};
+  }
+  // An existing CA (fast KDF), so that Execute only loads it.
+  void MakeCa(int days = 3650) { testing::InitTestCa(tmp_ / "pki", "Apply CA", kNow, days); }
+
+  Result<ApplySummary> Run(ApplySession& session) {
+    return session.Execute(kCaPassword, &kStorePassword, nullptr, nullptr);
+  }
+
+  std::vector<InventoryRecord> Records() {
+    return OpenInventory(tmp_ / "pki").value()->List({}, kNow).value();
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(ApplyTest, DryRunWritesNothing) {
+  auto session = ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true));
+  ASSERT_TRUE(session) << session.error().ToString();
+  EXPECT_TRUE((*session)->creates_ca());
+  EXPECT_EQ((*session)->Count(PlanAction::kCreate), 2);
+  EXPECT_EQ((*session)->todo(), 2u);
+  EXPECT_FALSE(fs::Exists(tmp_ / "out"));
+  EXPECT_FALSE(fs::Exists(tmp_ / "pki"));
+}
+
+TEST_F(ApplyTest, IssuesRecordsAndThenKeeps) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    EXPECT_FALSE(session->creates_ca());
+    auto summary = Run(*session);
+    ASSERT_TRUE(summary) << summary.error().ToString();
+    EXPECT_EQ(summary->created, 2);
+    EXPECT_TRUE(summary->failures.empty());
+  }
+  auto records = Records();
+  ASSERT_EQ(records.size(), 2u);
+  for (const auto& r : records) {
+    EXPECT_EQ(r.status, CertStatus::kValid) << r.name;
+    auto state = ReadIdentityState(tmp_ / "out", r.name).value();
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->certificate.SerialHex(), r.serial);
+  }
+  // A second run has nothing to do.
+  auto again = ApplySession::Open(TwoBrokers(), Settings()).value();
+  EXPECT_EQ(again->todo(), 0u);
+  EXPECT_EQ(again->Count(PlanAction::kKeep), 2);
+}
+
+TEST_F(ApplyTest, OneRunAtATime) {
+  auto first = ApplySession::Open(TwoBrokers(), Settings());
+  ASSERT_TRUE(first);
+  auto second = ApplySession::Open(TwoBrokers(), Settings());
+  ASSERT_FALSE(second);
+  // A dry run takes no lock.
+  EXPECT_TRUE(ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true)));
+}
+
+TEST_F(ApplyTest, AFailureIsCollectedAndTheOthersAreIssued) {
+  MakeCa();
+  ASSERT_TRUE(fs::EnsureDir(tmp_ / "out"));
+  auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+  // broker-2's directory appears between plan and execution: its create
+  // must fail, not overwrite it.
+  ASSERT_TRUE(fs::EnsureDir(tmp_ / "out/broker-2"));
+  auto summary = Run(*session);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->created, 1);
+  ASSERT_EQ(summary->failures.size(), 1u);
+  EXPECT_EQ(summary->failures[0].first, "broker-2");
+  EXPECT_EQ(summary->failures[0].second.code(), ErrorCode::kAlreadyExists);
+  // Its certificate was recorded, but never became valid.
+  for (const auto& r : Records()) {
+    EXPECT_EQ(r.status, r.name == "broker-2" ? CertStatus::kPending : CertStatus::kValid);
+  }
+}
+
+TEST_F(ApplyTest, APendingRecordOfTheDeployedCertificateIsActivated) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  // A run killed after deploying a renewal, before activating it: its
+  // files are in place, its record still pending.
+  std::string deployed;
+  {
+    auto ca = CertificateAuthority::Load(tmp_ / "pki", kCaPassword).value();
+    auto inv = OpenInventory(tmp_ / "pki").value();
+    IdentityRequest request = testing::NodeRequest("broker-1", Role::kBoth,
+                                                   {"DNS:broker-1.example"}, kNow);
+    auto killed = IssueIdentity(Issuer(ca, inv.get()), request, [&](const Identity& id) -> Status {
+      IdentityOutput output;
+      output.formats = {StoreFormat::kPem};
+      output.replace = true;
+      CM_RETURN_IF_ERROR(WriteIdentity(tmp_ / "out", id, kStorePassword, output));
+      deployed = id.certificate.SerialHex();
+      return MakeError(ErrorCode::kInternal, "killed");
+    });
+    ASSERT_FALSE(killed);
+  }
+  ASSERT_FALSE(deployed.empty());
+  auto pending = [&] {
+    for (const auto& r : Records()) {
+      if (r.serial == deployed) {
+        return r.status;
+      }
+    }
+    return CertStatus::kRevoked;
+  };
+  ASSERT_EQ(pending(), CertStatus::kPending);
+  auto dry = ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true)).value();
+  EXPECT_EQ(pending(), CertStatus::kPending) << "a dry run changes nothing";
+  auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+  EXPECT_EQ(pending(), CertStatus::kValid);
+}
+
+TEST_F(ApplyTest, WarnsWhenTheCaEndsBeforeItsCertificates) {
+  MakeCa(/*days=*/100);
+  auto session = ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true)).value();
+  ASSERT_EQ(session->warnings().size(), 1u);
+  EXPECT_NE(session->warnings()[0].find("rotate the CA"), std::string::npos);
+  TempDir other;
+  testing::InitTestCa(other / "pki", "Long CA", kNow, 3650);
+  auto fine = ApplySession::Open(
+      TwoBrokers(), ApplySettings{other / "pki", other / "out", 1, true, kNow});
+  EXPECT_TRUE(fine.value()->warnings().empty());
+}
+
+TEST_F(ApplyTest, PruneRevokesAndRemovesWhatTheManifestDropped) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  auto one = ParseManifest(R"(
+ca:
+  subject: "CN=Apply CA"
+identities:
+  - name: broker-1
+    dns: ["broker-1.example"]
+    formats: [pem]
+)",
+                           "one.yaml")
+                 .value();
+  auto session = ApplySession::Open(std::move(one), Settings()).value();
+  ASSERT_EQ(session->unlisted().size(), 1u);
+  EXPECT_EQ(session->unlisted()[0].name, "broker-2");
+  std::vector<std::string> removed;
+  auto revoked = session->Prune([&](const std::string& n) { removed.push_back(n); });
+  ASSERT_TRUE(revoked);
+  EXPECT_TRUE(*revoked);
+  EXPECT_EQ(removed, std::vector<std::string>{"broker-2"});
+  EXPECT_FALSE(fs::Exists(tmp_ / "out/broker-2"));
+  for (const auto& r : Records()) {
+    EXPECT_EQ(r.status, r.name == "broker-2" ? CertStatus::kRevoked : CertStatus::kValid);
+  }
+}
+
+TEST_F(ApplyTest, ExecuteCreatesTheCaWhenThereIsNone) {
+  auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+  ASSERT_TRUE(session->creates_ca());
+  bool told = false;
+  auto summary = session->Execute(kCaPassword, &kStorePassword, [&] { told = true; }, nullptr);
+  ASSERT_TRUE(summary) << summary.error().ToString();
+  EXPECT_TRUE(told);
+  EXPECT_EQ(summary->created, 2);
+  auto ca = CertificateAuthority::LoadCertificate(tmp_ / "pki").value();
+  for (const auto& name : {"broker-1", "broker-2"}) {
+    auto state = ReadIdentityState(tmp_ / "out", name).value().value();
+    EXPECT_TRUE(IssuedBy(state.certificate, ca));
+  }
+}
+
+}  // namespace
+}  // namespace certmint
