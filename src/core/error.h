@@ -62,8 +62,17 @@ class Error {
   std::string openssl_detail_;
 };
 
+// A value or the Error that kept it from being made. [[nodiscard]]: an
+// ignored error does not compile (-Werror builds); discard one on purpose
+// with (void) and a comment saying why.
 template <typename T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using Base = tl::expected<T, Error>;
+  using Base::Base;
+  Result(const Base& other) : Base(other) {}  // NOLINT: implicit, as tl::expected's own
+  Result(Base&& other) : Base(std::move(other)) {}  // NOLINT
+};
 using Status = Result<void>;
 
 inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
