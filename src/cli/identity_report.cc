@@ -7,7 +7,6 @@
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "core/random.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
 
@@ -44,12 +43,8 @@ Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a, std::strin
 }
 
 Result<StorePassword> NewStorePassword(const std::string& password_file) {
-  CM_ASSIGN_OR_RETURN(auto given, ExplicitNewPassword(password_file));
-  if (!given) {
-    CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
-    return StorePassword{std::move(random), true};
-  }
-  return StorePassword{std::move(*given), false};
+  return certmint::NewStorePassword({password_file, kStorePasswordEnv, "", false,
+                                     "--password-file"});
 }
 
 void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,
