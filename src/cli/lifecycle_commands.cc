@@ -8,16 +8,16 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
-#include "ca/crl.h"
+#include "ca/issuer.h"
+#include "ca/records.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "ca/issuer.h"
 #include "core/fs.h"
 #include "enroll/renewal_daemon.h"
 #include "identity/identity.h"
 #include "identity/renew.h"
 #include "identity/state.h"
-#include "inventory/inventory.h"
+#include "inventory/record_render.h"
 
 namespace certmint::cli {
 namespace {
@@ -37,8 +37,7 @@ struct ListArgs {
 };
 
 Status RunList(const ListArgs& a) {
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventory(a.dir));
   InventoryFilter f;
   f.expiring_within_days = a.expiring;
   f.revoked_only = a.revoked;
@@ -46,30 +45,11 @@ Status RunList(const ListArgs& a) {
   const auto now = std::chrono::system_clock::now();
   CM_ASSIGN_OR_RETURN(auto rows, inv->List(f, now));
   if (a.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : rows) {
-      nlohmann::json j{{"name", r.name},         {"serial", r.serial},
-                       {"status", CertStatusName(r.status)},
-                       {"subject", r.subject},   {"sans", r.sans},
-                       {"not_before", r.not_before}, {"not_after", r.not_after},
-                       {"key_type", r.key_type}, {"sha256_fingerprint", r.sha256},
-                       {"issued_at", r.issued_at}};
-      if (r.status == CertStatus::kRevoked) {
-        j["revoked_at"] = r.revoked_at;
-        j["revocation_reason"] = RevocationReasonName(r.revocation_reason);
-      }
-      list.push_back(j);
-    }
+    const nlohmann::json list = InventoryRecordsJson(rows);
     PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
-  std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
-                           "KEY", "SERIAL");
-  for (const auto& r : rows) {
-    std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", r.name, CertStatusName(r.status),
-                             r.not_after, r.key_type, r.serial);
-  }
-  std::cout << fmt::format("{} certificate{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+  std::cout << InventoryTableText(rows);
   return {};
 }
 
@@ -217,9 +197,8 @@ struct RevokeArgs {
 
 Status RunRevoke(const RevokeArgs& a) {
   CM_ASSIGN_OR_RETURN(int reason, WithContext(ParseRevocationReason(a.reason), "--reason"));
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto r, inv->Revoke(a.target, reason, std::chrono::system_clock::now()));
+  CM_ASSIGN_OR_RETURN(auto r, RevokeIssued(a.dir, a.target, reason,
+                                            std::chrono::system_clock::now()));
   std::cout << fmt::format("Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
                            "--out FILE\n",
                            r.name, r.serial, RevocationReasonName(reason), a.dir);
@@ -236,16 +215,12 @@ struct CrlArgs {
 
 Status RunCrl(const CrlArgs& a) {
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto revoked, inv->RevokedBy(ca.certificate().Sha256Fingerprint()));
-  CM_ASSIGN_OR_RETURN(long long number, inv->NextCrlNumber());
-  CrlOptions o;
-  o.number = number;
-  o.days = a.days;
-  CM_ASSIGN_OR_RETURN(auto crl, MakeCrl(ca, revoked, o));
+  CM_ASSIGN_OR_RETURN(auto published,
+                      PublishCrl(ca, a.dir, a.days, std::chrono::system_clock::now()));
+  const EncodedCrl& crl = published.crl;
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
   std::cout << fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
-                           number, revoked.size(), a.days);
+                           published.number, published.revoked, a.days);
   return {};
 }
 
