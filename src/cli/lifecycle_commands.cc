@@ -1,22 +1,19 @@
 // certmint list, renew, revoke and crl: keeping identities alive.
-#include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
-#include "ca/issuer.h"
 #include "ca/records.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
 #include "core/fs.h"
+#include "core/stop_signal.h"
 #include "enroll/renewal_daemon.h"
-#include "identity/identity.h"
-#include "identity/renew.h"
-#include "identity/state.h"
+#include "enroll/renewal_text.h"
+#include "identity/renew_batch.h"
+#include "identity/selection.h"
 #include "inventory/record_render.h"
 
 namespace certmint::cli {
@@ -67,28 +64,6 @@ struct RenewArgs {
   bool daemon = false;
 };
 
-std::atomic<bool> g_stop_daemon{false};
-
-void PrintRenewalEvent(const RenewalEvent& e, const ServerUrl& url) {
-  switch (e.kind) {
-    case RenewalEvent::Kind::kCutShort:
-      std::cout << fmt::format("{}: valid until {}, within an hour of its issue: not renewed "
-                               "again (a CA that ends so soon needs rotating: certmint ca "
-                               "rotate)\n",
-                               e.name, FormatUtc(e.valid_until));
-      break;
-    case RenewalEvent::Kind::kNotDue:
-      std::cout << fmt::format("{}: not due until {} (valid until {})\n", e.name,
-                               FormatUtc(e.due), FormatUtc(e.valid_until));
-      break;
-    case RenewalEvent::Kind::kRenewed:
-      std::cout << fmt::format("Renewed {} through {}: valid until {}\n", e.name, url.ToString(),
-                               FormatUtc(e.valid_until));
-      break;
-  }
-  std::cout << std::flush;
-}
-
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
@@ -103,24 +78,19 @@ Status RunRenewWithServer(const RenewArgs& a) {
   }
   RenewalRun run;
   CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(a.server));
-  for (const auto& n : a.names) {
-    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
-    if (!fs::Exists(a.out + "/" + n)) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
-    }
-  }
+  CM_RETURN_IF_ERROR(CheckIdentitiesExist(a.out, a.names));
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   run.out_dir = a.out;
   run.names = a.names;
   run.options.keep_key = a.keep_key;
   run.options.store_password = store_pw ? &*store_pw : nullptr;
-  const auto report = [&](const RenewalEvent& e) { PrintRenewalEvent(e, run.url); };
+  const auto report = [&](const RenewalEvent& e) {
+    std::cout << RenewalEventText(e, run.url.ToString()) << std::flush;
+  };
   if (!a.daemon) {
     return RenewDueIdentities(run, a.if_due, report).transform([](TimePoint) {});
   }
   // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
-  std::signal(SIGTERM, [](int) { g_stop_daemon = true; });
-  std::signal(SIGINT, [](int) { g_stop_daemon = true; });
   RenewalDaemonHooks hooks;
   hooks.scheduled = [](TimePoint next) {
     std::cout << fmt::format("next renewal due at {}\n", FormatUtc(next)) << std::flush;
@@ -129,7 +99,7 @@ Status RunRenewWithServer(const RenewArgs& a) {
     std::cerr << "certmint renew: " << e.message() << "; retrying in " << retry_in.count()
               << "s\n";
   };
-  RunRenewalDaemon(run, g_stop_daemon, report, hooks);
+  RunRenewalDaemon(run, StopOnTermination(), report, hooks);
   std::cout << "certmint renew: stopped\n";
   return {};
 }
@@ -149,44 +119,25 @@ Status RunRenew(const RenewArgs& a) {
   if (a.names.empty() == !a.expiring.has_value()) {
     return MakeError(ErrorCode::kInvalidArgument, "give identity names, or --expiring DAYS");
   }
-  std::vector<std::string> names = a.names;
   const auto now = std::chrono::system_clock::now();
-  if (a.expiring) {
-    for (const auto& name : ListIdentities(a.out)) {
-      auto state = ReadIdentityState(a.out, name);
-      if (state && *state &&
-          (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * *a.expiring) {
-        names.push_back(name);
-      }
-    }
-    if (names.empty()) {
-      std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
-      return {};
-    }
-  }
-  for (const auto& n : names) {
-    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
-    if (!fs::Exists(a.out + "/" + n)) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
-    }
+  CM_ASSIGN_OR_RETURN(auto names, SelectIdentities(a.out, a.names, a.expiring, now));
+  if (names.empty()) {  // only with --expiring: names were required otherwise
+    std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
+    return {};
   }
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  const Issuer issuer(ca, inv.get());
   RenewOptions o;
   o.keep_key = a.keep_key;
   o.days = a.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
-  CM_ASSIGN_OR_RETURN(o.trust, TrustAnchors(a.dir));
   o.now = now;
-  for (const auto& n : names) {
-    CM_RETURN_IF_ERROR(WithContext(RenewIdentity(issuer, a.out, n, o), "renewing " + n));
-    auto state = ReadIdentityState(a.out, n);
-    std::cout << fmt::format("Renewed {}{}: valid until {}\n", n, a.keep_key ? " (same key)" : "",
-                             state && *state ? FormatUtc((*state)->certificate.NotAfter()) : "?");
-  }
-  return {};
+  return RenewWithLocalCa(ca, a.dir, a.out, names, o,
+                          [&](const std::string& n, std::optional<TimePoint> valid_until) {
+                            std::cout << fmt::format("Renewed {}{}: valid until {}\n", n,
+                                                     a.keep_key ? " (same key)" : "",
+                                                     valid_until ? FormatUtc(*valid_until) : "?");
+                          });
 }
 
 struct RevokeArgs {
