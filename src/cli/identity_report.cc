@@ -2,12 +2,11 @@
 
 #include <iostream>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "core/random.h"
+#include "identity/report.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
 
@@ -44,64 +43,18 @@ Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a, std::strin
 }
 
 Result<StorePassword> NewStorePassword(const std::string& password_file) {
-  CM_ASSIGN_OR_RETURN(auto given, ExplicitNewPassword(password_file));
-  if (!given) {
-    CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
-    return StorePassword{std::move(random), true};
-  }
-  return StorePassword{std::move(*given), false};
+  return certmint::NewStorePassword({password_file, kStorePasswordEnv, "", false,
+                                     "--password-file"});
 }
 
 void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,
                     const KeySpec& key_spec, Role role, bool json, std::string_view verb) {
-  const SubjectAltNames sans = cert.Sans();
   if (json) {
-    auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
-    nlohmann::json j{{"name", name},
-                     {"dir", files.dir},
-                     {"certificate", files.certificate},
-                     {"key", opt(files.key)},
-                     {"chain", opt(files.chain)},
-                     {"ca_certificate", files.ca_certificate},
-                     {"keystore_p12", opt(files.keystore_p12)},
-                     {"truststore_p12", opt(files.truststore_p12)},
-                     {"keystore_jks", opt(files.keystore_jks)},
-                     {"truststore_jks", opt(files.truststore_jks)},
-                     {"password_file", opt(files.password_file)},
-                     {"subject", cert.Subject().ToString()},
-                     {"serial", cert.SerialHex()},
-                     {"key_type", key_spec.ToString()},
-                     {"role", RoleName(role)},
-                     {"dns_names", sans.dns},
-                     {"ip_addresses", sans.ips},
-                     {"not_after", FormatUtc(cert.NotAfter())},
-                     {"sha256_fingerprint", cert.Sha256Fingerprint()}};
+    const nlohmann::json j = IdentityReportJson(files, name, cert, key_spec, role);
     PrintJson(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
-  const std::string sans_line = sans.ToString();
-  std::cout << fmt::format("{} {} ({}, role {}), valid until {}\n", verb,
-                           cert.Subject().ToString(), key_spec.ToString(), RoleName(role),
-                           FormatUtc(cert.NotAfter()));
-  std::cout << fmt::format("  SANs:        {}\n", sans_line.empty() ? "(none)" : sans_line);
-  std::cout << fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
-                           files.ca_certificate);
-  if (files.key) {
-    std::cout << fmt::format("  key:         {} (PKCS#8, encrypted with the store password)\n"
-                             "  chain:       {}\n",
-                             *files.key, *files.chain);
-  }
-  if (files.keystore_p12) {
-    std::cout << fmt::format("  PKCS#12:     {}, {}\n", *files.keystore_p12,
-                             *files.truststore_p12);
-  }
-  if (files.keystore_jks) {
-    std::cout << fmt::format("  JKS:         {}, {}\n", *files.keystore_jks,
-                             *files.truststore_jks);
-  }
-  if (files.password_file) {
-    std::cout << fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);
-  }
+  std::cout << IdentityReportText(files, cert, key_spec, role, verb);
 }
 
 }  // namespace certmint::cli

@@ -10,6 +10,7 @@
 #include "core/secret.h"
 #include "identity/files.h"
 #include "identity/identity.h"
+#include "stores/new_password.h"
 
 namespace certmint::cli {
 
@@ -25,13 +26,8 @@ void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* args);
 // Checked, as an IdentityOutput (errors name the flag).
 Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& args, std::string_view name);
 
-struct StorePassword {
-  SecretString password;
-  bool generated = false;  // random: goes to OUT/NAME/password
-};
-
-// --password-file, else $CERTMINT_PASSWORD, else a random one; a given one
-// must pass CheckNewStorePassword.
+// --password-file, else $CERTMINT_PASSWORD, else a random one (generated:
+// goes to OUT/NAME/password); a given one must pass CheckNewStorePassword.
 Result<StorePassword> NewStorePassword(const std::string& password_file);
 
 // Prints what was written (text, or JSON with --json).

@@ -1,23 +1,20 @@
 // certmint list, renew, revoke and crl: keeping identities alive.
-#include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
-#include "ca/crl.h"
+#include "ca/records.h"
 #include "cli/commands.h"
 #include "cli/passwords.h"
-#include "ca/issuer.h"
 #include "core/fs.h"
+#include "core/stop_signal.h"
 #include "enroll/renewal_daemon.h"
-#include "identity/identity.h"
-#include "identity/renew.h"
-#include "identity/state.h"
-#include "inventory/inventory.h"
+#include "enroll/renewal_text.h"
+#include "identity/renew_batch.h"
+#include "identity/selection.h"
+#include "inventory/record_render.h"
 
 namespace certmint::cli {
 namespace {
@@ -37,8 +34,7 @@ struct ListArgs {
 };
 
 Status RunList(const ListArgs& a) {
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventory(a.dir));
   InventoryFilter f;
   f.expiring_within_days = a.expiring;
   f.revoked_only = a.revoked;
@@ -46,30 +42,11 @@ Status RunList(const ListArgs& a) {
   const auto now = std::chrono::system_clock::now();
   CM_ASSIGN_OR_RETURN(auto rows, inv->List(f, now));
   if (a.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : rows) {
-      nlohmann::json j{{"name", r.name},         {"serial", r.serial},
-                       {"status", CertStatusName(r.status)},
-                       {"subject", r.subject},   {"sans", r.sans},
-                       {"not_before", r.not_before}, {"not_after", r.not_after},
-                       {"key_type", r.key_type}, {"sha256_fingerprint", r.sha256},
-                       {"issued_at", r.issued_at}};
-      if (r.status == CertStatus::kRevoked) {
-        j["revoked_at"] = r.revoked_at;
-        j["revocation_reason"] = RevocationReasonName(r.revocation_reason);
-      }
-      list.push_back(j);
-    }
+    const nlohmann::json list = InventoryRecordsJson(rows);
     PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return {};
   }
-  std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
-                           "KEY", "SERIAL");
-  for (const auto& r : rows) {
-    std::cout << fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", r.name, CertStatusName(r.status),
-                             r.not_after, r.key_type, r.serial);
-  }
-  std::cout << fmt::format("{} certificate{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+  std::cout << InventoryTableText(rows);
   return {};
 }
 
@@ -87,28 +64,6 @@ struct RenewArgs {
   bool daemon = false;
 };
 
-std::atomic<bool> g_stop_daemon{false};
-
-void PrintRenewalEvent(const RenewalEvent& e, const ServerUrl& url) {
-  switch (e.kind) {
-    case RenewalEvent::Kind::kCutShort:
-      std::cout << fmt::format("{}: valid until {}, within an hour of its issue: not renewed "
-                               "again (a CA that ends so soon needs rotating: certmint ca "
-                               "rotate)\n",
-                               e.name, FormatUtc(e.valid_until));
-      break;
-    case RenewalEvent::Kind::kNotDue:
-      std::cout << fmt::format("{}: not due until {} (valid until {})\n", e.name,
-                               FormatUtc(e.due), FormatUtc(e.valid_until));
-      break;
-    case RenewalEvent::Kind::kRenewed:
-      std::cout << fmt::format("Renewed {} through {}: valid until {}\n", e.name, url.ToString(),
-                               FormatUtc(e.valid_until));
-      break;
-  }
-  std::cout << std::flush;
-}
-
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
@@ -123,24 +78,19 @@ Status RunRenewWithServer(const RenewArgs& a) {
   }
   RenewalRun run;
   CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(a.server));
-  for (const auto& n : a.names) {
-    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
-    if (!fs::Exists(a.out + "/" + n)) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
-    }
-  }
+  CM_RETURN_IF_ERROR(CheckIdentitiesExist(a.out, a.names));
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   run.out_dir = a.out;
   run.names = a.names;
   run.options.keep_key = a.keep_key;
   run.options.store_password = store_pw ? &*store_pw : nullptr;
-  const auto report = [&](const RenewalEvent& e) { PrintRenewalEvent(e, run.url); };
+  const auto report = [&](const RenewalEvent& e) {
+    std::cout << RenewalEventText(e, run.url.ToString()) << std::flush;
+  };
   if (!a.daemon) {
     return RenewDueIdentities(run, a.if_due, report).transform([](TimePoint) {});
   }
   // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
-  std::signal(SIGTERM, [](int) { g_stop_daemon = true; });
-  std::signal(SIGINT, [](int) { g_stop_daemon = true; });
   RenewalDaemonHooks hooks;
   hooks.scheduled = [](TimePoint next) {
     std::cout << fmt::format("next renewal due at {}\n", FormatUtc(next)) << std::flush;
@@ -149,7 +99,7 @@ Status RunRenewWithServer(const RenewArgs& a) {
     std::cerr << "certmint renew: " << e.message() << "; retrying in " << retry_in.count()
               << "s\n";
   };
-  RunRenewalDaemon(run, g_stop_daemon, report, hooks);
+  RunRenewalDaemon(run, StopOnTermination(), report, hooks);
   std::cout << "certmint renew: stopped\n";
   return {};
 }
@@ -169,44 +119,25 @@ Status RunRenew(const RenewArgs& a) {
   if (a.names.empty() == !a.expiring.has_value()) {
     return MakeError(ErrorCode::kInvalidArgument, "give identity names, or --expiring DAYS");
   }
-  std::vector<std::string> names = a.names;
   const auto now = std::chrono::system_clock::now();
-  if (a.expiring) {
-    for (const auto& name : ListIdentities(a.out)) {
-      auto state = ReadIdentityState(a.out, name);
-      if (state && *state &&
-          (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * *a.expiring) {
-        names.push_back(name);
-      }
-    }
-    if (names.empty()) {
-      std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
-      return {};
-    }
-  }
-  for (const auto& n : names) {
-    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
-    if (!fs::Exists(a.out + "/" + n)) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", a.out, n));
-    }
+  CM_ASSIGN_OR_RETURN(auto names, SelectIdentities(a.out, a.names, a.expiring, now));
+  if (names.empty()) {  // only with --expiring: names were required otherwise
+    std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
+    return {};
   }
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  const Issuer issuer(ca, inv.get());
   RenewOptions o;
   o.keep_key = a.keep_key;
   o.days = a.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
-  CM_ASSIGN_OR_RETURN(o.trust, TrustAnchors(a.dir));
   o.now = now;
-  for (const auto& n : names) {
-    CM_RETURN_IF_ERROR(WithContext(RenewIdentity(issuer, a.out, n, o), "renewing " + n));
-    auto state = ReadIdentityState(a.out, n);
-    std::cout << fmt::format("Renewed {}{}: valid until {}\n", n, a.keep_key ? " (same key)" : "",
-                             state && *state ? FormatUtc((*state)->certificate.NotAfter()) : "?");
-  }
-  return {};
+  return RenewWithLocalCa(ca, a.dir, a.out, names, o,
+                          [&](const std::string& n, std::optional<TimePoint> valid_until) {
+                            std::cout << fmt::format("Renewed {}{}: valid until {}\n", n,
+                                                     a.keep_key ? " (same key)" : "",
+                                                     valid_until ? FormatUtc(*valid_until) : "?");
+                          });
 }
 
 struct RevokeArgs {
@@ -217,9 +148,8 @@ struct RevokeArgs {
 
 Status RunRevoke(const RevokeArgs& a) {
   CM_ASSIGN_OR_RETURN(int reason, WithContext(ParseRevocationReason(a.reason), "--reason"));
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto r, inv->Revoke(a.target, reason, std::chrono::system_clock::now()));
+  CM_ASSIGN_OR_RETURN(auto r, RevokeIssued(a.dir, a.target, reason,
+                                            std::chrono::system_clock::now()));
   std::cout << fmt::format("Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
                            "--out FILE\n",
                            r.name, r.serial, RevocationReasonName(reason), a.dir);
@@ -236,16 +166,12 @@ struct CrlArgs {
 
 Status RunCrl(const CrlArgs& a) {
   CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
-  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(auto revoked, inv->RevokedBy(ca.certificate().Sha256Fingerprint()));
-  CM_ASSIGN_OR_RETURN(long long number, inv->NextCrlNumber());
-  CrlOptions o;
-  o.number = number;
-  o.days = a.days;
-  CM_ASSIGN_OR_RETURN(auto crl, MakeCrl(ca, revoked, o));
+  CM_ASSIGN_OR_RETURN(auto published,
+                      PublishCrl(ca, a.dir, a.days, std::chrono::system_clock::now()));
+  const EncodedCrl& crl = published.crl;
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
   std::cout << fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
-                           number, revoked.size(), a.days);
+                           published.number, published.revoked, a.days);
   return {};
 }
 

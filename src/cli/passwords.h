@@ -1,5 +1,6 @@
-// Where the CLI gets secrets from. Never argv: a file, an environment
-// variable, or a no-echo prompt on the terminal, in that order.
+// Which files, environment variables and prompts the CLI takes its secrets
+// from (never argv). How they are read is core/secret_source.h; the checks
+// on new store passwords, stores/new_password.h.
 #pragma once
 
 #include <optional>
@@ -9,27 +10,13 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "core/secret_source.h"
+#include "stores/new_password.h"
 
 namespace certmint::cli {
 
 inline constexpr const char* kCaPasswordEnv = "CERTMINT_CA_PASSWORD";
 inline constexpr const char* kStorePasswordEnv = "CERTMINT_PASSWORD";
-
-struct SecretSource {
-  std::string file;  // from a --*-password-file flag; empty when not given
-  const char* env = nullptr;
-  std::string prompt;     // empty: never prompt
-  bool confirm = false;   // prompt twice (for new passwords)
-  std::string flag_name;  // for messages: "--ca-password-file"
-};
-
-// The secret from the first source that has one, or nullopt if none does.
-// A given file that is missing, unreadable or empty is an error naming it.
-Result<std::optional<SecretString>> ReadSecret(const SecretSource& source);
-
-// ReadSecret for a password that will protect new stores: one that
-// CheckNewStorePassword refuses is an error naming where it came from.
-Result<std::optional<SecretString>> ReadNewStorePassword(const SecretSource& source);
 
 // The store password given explicitly: --password-file, else
 // $CERTMINT_PASSWORD; nullopt when neither is set.

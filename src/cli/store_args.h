@@ -1,14 +1,16 @@
 // Stores named on the command line as an identity directory or a file, and
 // the password for each: --password-file / $CERTMINT_PASSWORD when given,
-// else the `password` file certmint wrote beside the store.
+// else the `password` file certmint wrote beside the store
+// (identity/store_lookup.h).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/secret.h"
-#include "stores/keystore.h"
+#include "identity/store_lookup.h"
 #include "x509/general_names.h"
 
 namespace certmint::cli {
@@ -17,22 +19,11 @@ namespace certmint::cli {
 Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
                                       const std::vector<std::string>& ips);
 
-// The password for a store at `path` (a file or an identity directory).
-Result<std::optional<SecretString>> PasswordFor(const std::string& path,
-                                                const std::optional<SecretString>& explicit_pw);
-
-struct NamedStore {
-  std::string label;  // the file it came from
-  KeyStore store;
-};
-
-// A keystore: a store file, or an identity directory (keystore.p12, then
-// keystore.jks, then NAME.key + chain.pem).
-Result<NamedStore> LoadKeystoreArg(const std::string& arg,
-                                   const std::optional<SecretString>& explicit_pw);
-// A truststore: a store file, or an identity directory (truststore.p12, then
-// truststore.jks, then ca.crt).
-Result<NamedStore> LoadTruststoreArg(const std::string& arg,
-                                     const std::optional<SecretString>& explicit_pw);
+// The names the commands know identity/store_lookup.h's functions by: the
+// password for a store at a path (a file or an identity directory), and a
+// keystore or truststore given as a store file or an identity directory.
+inline constexpr auto& PasswordFor = PasswordOfStore;
+inline constexpr auto& LoadKeystoreArg = LoadKeystoreAt;
+inline constexpr auto& LoadTruststoreArg = LoadTruststoreAt;
 
 }  // namespace certmint::cli

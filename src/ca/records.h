@@ -1,0 +1,43 @@
+// The CA's records of what it issued (DIR/inventory.db, inventory/
+// inventory.h) as the lifecycle commands use them: opened only for a
+// directory that holds a CA, revoking by name or serial, and publishing the
+// CRL of what was revoked.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "ca/authority.h"
+#include "ca/crl.h"
+#include "core/encoding.h"
+#include "core/error.h"
+#include "inventory/inventory.h"
+
+namespace certmint {
+
+// OpenCaInventory opens the inventory of the CA in `pki_dir`; the error of
+// CertificateAuthority::LoadCertificate when `pki_dir` holds no CA (so that
+// a mistyped directory does not get a new, empty inventory).
+Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir);
+
+// RevokeIssued revokes the current certificate of a name, or a certificate
+// by serial, in the inventory of the CA in `pki_dir` (Inventory::Revoke).
+Result<InventoryRecord> RevokeIssued(const std::string& pki_dir,
+                                     const std::string& name_or_serial, int reason,
+                                     TimePoint now);
+
+struct PublishedCrl {
+  EncodedCrl crl;
+  long long number = 0;  // its cRLNumber
+  size_t revoked = 0;    // how many entries it lists
+};
+
+// PublishCrl makes the next CRL of `ca`, whose inventory is in `pki_dir`:
+// every certificate `ca` signed that was revoked, the next CRL number (RFC
+// 5280 §5.2.3: increasing, so each call takes a new one), thisUpdate `now`
+// and nextUpdate `days` later.
+Result<PublishedCrl> PublishCrl(const CertificateAuthority& ca, const std::string& pki_dir,
+                                int days, TimePoint now);
+
+}  // namespace certmint

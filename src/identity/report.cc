@@ -1,0 +1,60 @@
+#include "identity/report.h"
+
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+
+namespace certmint {
+
+nlohmann::json IdentityReportJson(const IdentityFiles& files, const std::string& name,
+                                  const Certificate& cert, const KeySpec& key_spec, Role role) {
+  const SubjectAltNames sans = cert.Sans();
+  auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
+  return nlohmann::json{{"name", name},
+                        {"dir", files.dir},
+                        {"certificate", files.certificate},
+                        {"key", opt(files.key)},
+                        {"chain", opt(files.chain)},
+                        {"ca_certificate", files.ca_certificate},
+                        {"keystore_p12", opt(files.keystore_p12)},
+                        {"truststore_p12", opt(files.truststore_p12)},
+                        {"keystore_jks", opt(files.keystore_jks)},
+                        {"truststore_jks", opt(files.truststore_jks)},
+                        {"password_file", opt(files.password_file)},
+                        {"subject", cert.Subject().ToString()},
+                        {"serial", cert.SerialHex()},
+                        {"key_type", key_spec.ToString()},
+                        {"role", RoleName(role)},
+                        {"dns_names", sans.dns},
+                        {"ip_addresses", sans.ips},
+                        {"not_after", FormatUtc(cert.NotAfter())},
+                        {"sha256_fingerprint", cert.Sha256Fingerprint()}};
+}
+
+std::string IdentityReportText(const IdentityFiles& files, const Certificate& cert,
+                               const KeySpec& key_spec, Role role, std::string_view verb) {
+  const std::string sans = cert.Sans().ToString();
+  std::string out = fmt::format("{} {} ({}, role {}), valid until {}\n", verb,
+                                cert.Subject().ToString(), key_spec.ToString(), RoleName(role),
+                                FormatUtc(cert.NotAfter()));
+  out += fmt::format("  SANs:        {}\n", sans.empty() ? "(none)" : sans);
+  out += fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
+                     files.ca_certificate);
+  if (files.key) {
+    out += fmt::format("  key:         {} (PKCS#8, encrypted with the store password)\n"
+                       "  chain:       {}\n",
+                       *files.key, *files.chain);
+  }
+  if (files.keystore_p12) {
+    out += fmt::format("  PKCS#12:     {}, {}\n", *files.keystore_p12, *files.truststore_p12);
+  }
+  if (files.keystore_jks) {
+    out += fmt::format("  JKS:         {}, {}\n", *files.keystore_jks, *files.truststore_jks);
+  }
+  if (files.password_file) {
+    out += fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);
+  }
+  return out;
+}
+
+}  // namespace certmint

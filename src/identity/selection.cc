@@ -1,0 +1,42 @@
+#include "identity/selection.h"
+
+#include <fmt/format.h>
+
+#include "ca/identity_name.h"
+#include "core/fs.h"
+#include "identity/state.h"
+
+namespace certmint {
+
+std::vector<std::string> IdentitiesExpiringWithin(const std::string& out_dir, int days,
+                                                  TimePoint now) {
+  std::vector<std::string> names;
+  for (const auto& name : ListIdentities(out_dir)) {
+    auto state = ReadIdentityState(out_dir, name);
+    if (state && *state && (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * days) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
+Status CheckIdentitiesExist(const std::string& out_dir, const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    CM_RETURN_IF_ERROR(ValidateIdentityName(n));
+    if (!fs::Exists(out_dir + "/" + n)) {
+      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, n));
+    }
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> SelectIdentities(const std::string& out_dir,
+                                                  const std::vector<std::string>& names,
+                                                  std::optional<int> expiring_days, TimePoint now) {
+  std::vector<std::string> selected =
+      expiring_days ? IdentitiesExpiringWithin(out_dir, *expiring_days, now) : names;
+  CM_RETURN_IF_ERROR(CheckIdentitiesExist(out_dir, selected));
+  return selected;
+}
+
+}  // namespace certmint

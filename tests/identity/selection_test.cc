@@ -1,0 +1,67 @@
+#include "identity/selection.h"
+
+#include <gtest/gtest.h>
+
+#include "core/fs.h"
+#include "identity/files.h"
+#include "support/temp_dir.h"
+#include "support/test_ca.h"
+
+namespace certmint {
+namespace {
+
+using testing::TempDir;
+
+const TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 3 / 1};
+
+class SelectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Selection CA", kNow));
+    Write("broker-1", 10);
+    Write("broker-2", 100);
+    Write("client-1", 29);
+  }
+  void Write(const std::string& name, int days) {
+    auto id = testing::IssueForTest(*ca_, testing::NodeRequest(name, Role::kBoth, {}, kNow, days));
+    ASSERT_TRUE(id);
+    IdentityOutput output;
+    output.formats = {StoreFormat::kPem};
+    ASSERT_TRUE(WriteIdentity(tmp_ / "out", *id, SecretString("store-password"), output));
+  }
+  TempDir tmp_;
+  std::optional<CertificateAuthority> ca_;
+};
+
+TEST_F(SelectionTest, ExpiringWithinDays) {
+  EXPECT_EQ(IdentitiesExpiringWithin(tmp_ / "out", 30, kNow),
+            (std::vector<std::string>{"broker-1", "client-1"}));
+  EXPECT_EQ(IdentitiesExpiringWithin(tmp_ / "out", 29, kNow), std::vector<std::string>{"broker-1"});
+  EXPECT_TRUE(IdentitiesExpiringWithin(tmp_ / "out", 5, kNow).empty());
+  EXPECT_TRUE(IdentitiesExpiringWithin(tmp_ / "nowhere", 365, kNow).empty());
+}
+
+TEST_F(SelectionTest, NamedIdentitiesMustExist) {
+  EXPECT_TRUE(CheckIdentitiesExist(tmp_ / "out", {"broker-1", "broker-2"}));
+  auto missing = CheckIdentitiesExist(tmp_ / "out", {"broker-1", "broker-3"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().message(), tmp_ / "out/broker-3 does not exist");
+  auto bad = CheckIdentitiesExist(tmp_ / "out", {"../pki"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SelectionTest, SelectsNamesOrExpiring) {
+  auto named = SelectIdentities(tmp_ / "out", {"broker-2"}, std::nullopt, kNow);
+  ASSERT_TRUE(named) << named.error().ToString();
+  EXPECT_EQ(*named, std::vector<std::string>{"broker-2"});
+  auto expiring = SelectIdentities(tmp_ / "out", {}, 11, kNow);
+  ASSERT_TRUE(expiring);
+  EXPECT_EQ(*expiring, std::vector<std::string>{"broker-1"});
+  EXPECT_TRUE(SelectIdentities(tmp_ / "out", {}, 1, kNow).value().empty());
+  EXPECT_FALSE(SelectIdentities(tmp_ / "out", {"nope"}, std::nullopt, kNow));
+}
+
+}  // namespace
+}  // namespace certmint
