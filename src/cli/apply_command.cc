@@ -10,8 +10,10 @@
 
 #include "ca/authority.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "cluster/apply_session.h"
+#include "cluster/apply_text.h"
 #include "cluster/manifest.h"
 #include "cluster/plan.h"
 #include "core/fs.h"
@@ -35,98 +37,6 @@ struct ApplyArgs {
   std::string ca_password_file;
 };
 
-// done/total, rate and ETA on one terminal line.
-class Progress {
- public:
-  Progress(size_t total, bool tty, bool quiet) : total_(total), tty_(tty), quiet_(quiet) {}
-
-  void Done(const PlanItem& item, const Status& st) {
-    ++done_;
-    if (quiet_) {
-      return;
-    }
-    if (!tty_) {
-      std::cout << fmt::format("{} {}{}\n",
-                               st ? (item.action == PlanAction::kCreate  ? "created"
-                                     : item.action == PlanAction::kTrust ? "trust updated"
-                                                                         : "renewed")
-                                  : "FAILED",
-                               item.spec->name, st ? "" : ": " + st.error().ToString());
-      return;
-    }
-    if (!st) {
-      std::cerr << fmt::format("\r\033[Kfailed {}: {}\n", item.spec->name, st.error().ToString());
-    }
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = secs > 0 ? done_ / secs : 0;
-    const double eta = rate > 0 ? (total_ - done_) / rate : 0;
-    const int width = 30;
-    const int filled = total_ ? static_cast<int>(width * done_ / total_) : width;
-    std::cerr << fmt::format("\r\033[K[{}{}] {}/{} {:.1f}/s ETA {:.0f}s", std::string(filled, '#'),
-                             std::string(width - filled, ' '), done_, total_, rate, eta)
-              << std::flush;
-    if (done_ == total_) {
-      std::cerr << "\n";
-    }
-  }
-
- private:
-  size_t total_;
-  size_t done_ = 0;
-  bool tty_;
-  bool quiet_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
-void PrintPlan(const ApplySession& session, const ApplyArgs& args) {
-  for (const auto& w : session.warnings()) {
-    std::cout << "warning: " << w << "\n";
-  }
-  if (session.creates_ca()) {
-    const auto& ca = session.manifest().ca;
-    std::cout << fmt::format("  create  CA in {} ({}, {})\n", args.dir, ca.subject.ToString(),
-                             ca.key_type.ToString());
-  }
-  for (const auto& item : session.plan()) {
-    std::cout << fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
-                             item.reason);
-  }
-  const char* unlisted_action = args.prune ? "remove" : "unlisted";
-  for (const auto& u : session.unlisted()) {
-    std::cout << fmt::format("  {:<6}  {}  ({})\n", unlisted_action, u.name,
-                             UnlistedReason(u, args.prune));
-  }
-  std::cout << fmt::format("Plan: {} to create, {} to renew, {} to keep",
-                           session.Count(PlanAction::kCreate), session.Count(PlanAction::kRenew),
-                           session.Count(PlanAction::kKeep));
-  const int trust = session.Count(PlanAction::kTrust);
-  std::cout << (trust ? fmt::format(", {} truststores to update", trust) : "");
-  const size_t unlisted = session.unlisted().size();
-  std::cout << (unlisted == 0  ? "\n"
-                : args.prune ? fmt::format(", {} to remove\n", unlisted)
-                             : fmt::format(", {} not in the manifest\n", unlisted));
-}
-
-void PrintSummary(const ApplySession& session, const ApplyArgs& args, const ApplySummary& summary,
-                  size_t removed, double secs) {
-  std::cout << fmt::format("Done in {:.1f}s: {} created, {} renewed, {} kept, {} failed", secs,
-                           summary.created, summary.renewed, summary.kept,
-                           summary.failures.size());
-  std::cout << (removed > 0 ? fmt::format(", {} removed", removed) : "");
-  std::cout << (summary.trust_updated
-                    ? fmt::format(", {} truststores updated\n", summary.trust_updated)
-                    : "\n");
-  if (RotationInProgress(args.dir)) {
-    std::cout << (session.Count(PlanAction::kTrust) > 0 && session.Count(PlanAction::kRenew) == 0
-                      ? "CA rotation, step 1 done: deploy the new truststores to every node "
-                        "(rolling restart), then run apply again.\n"
-                      : "CA rotation: when every node runs its new keystore, retire the old "
-                        "CA: certmint ca retire --dir " + args.dir + " --out " + args.out +
-                            "\n");
-  }
-}
-
 Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
   size_t removed = 0;
   CM_ASSIGN_OR_RETURN(bool revoked, session.Prune([&](const std::string& name) {
@@ -149,11 +59,11 @@ std::string Dump(const nlohmann::json& j) {
 
 Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto manifest, LoadManifest(args.manifest));
-  ApplySettings settings{args.dir, args.out, args.jobs, args.dry_run,
-                         std::chrono::system_clock::now()};
+  const ApplySettings settings{args.dir, args.out, args.jobs, args.dry_run,
+                               std::chrono::system_clock::now()};
   CM_ASSIGN_OR_RETURN(auto session, ApplySession::Open(std::move(manifest), settings));
   if (!args.json) {
-    PrintPlan(*session, args);
+    std::cout << RenderPlanText(*session, args.dir, args.prune);
   }
   size_t removed = 0;
   if (!args.dry_run && args.prune && !session->unlisted().empty()) {
@@ -173,8 +83,15 @@ Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto ca_password,
                       ReadCaPassword(args.ca_password_file, session->creates_ca()));
   CM_ASSIGN_OR_RETURN(auto store_password, ExplicitNewPassword(args.password_file));
-  Progress progress(todo, isatty(STDERR_FILENO) == 1, args.json);
   const auto start = std::chrono::steady_clock::now();
+  ApplyProgress progress(todo, isatty(STDERR_FILENO) == 1, start);
+  const auto done = [&](const PlanItem& item, const Status& st) {
+    if (!args.json) {
+      auto printed = progress.Done(item, st, std::chrono::steady_clock::now());
+      std::cout << printed.out;
+      std::cerr << printed.err << std::flush;
+    }
+  };
   CM_ASSIGN_OR_RETURN(
       auto summary,
       session->Execute(
@@ -184,7 +101,7 @@ Status RunApply(const ApplyArgs& args) {
               std::cout << fmt::format("Created CA in {}\n", args.dir);
             }
           },
-          [&](const PlanItem& item, const Status& st) { progress.Done(item, st); }));
+          done));
   ca_password.clear();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -192,7 +109,7 @@ Status RunApply(const ApplyArgs& args) {
     const ApplyOutcome outcome{summary, secs};
     PrintJson(Dump(session->ReportJson(args.prune, removed, &outcome)));
   } else {
-    PrintSummary(*session, args, summary, removed, secs);
+    std::cout << RenderApplySummaryText(*session, settings, summary, removed, secs);
   }
   if (!summary.failures.empty()) {
     Error e = summary.failures.front().second;
@@ -217,15 +134,12 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_flag("--prune", a->prune,
                 "Revoke (in the inventory) and remove identity directories under --out that the "
                 "manifest no longer names; without it they are only listed");
-  cmd->add_flag("--json", a->json, "Print the plan and summary as JSON");
+  AddJson(cmd, &a->json, "the plan and summary");
   cmd->add_option("--password-file", a->password_file,
                   "One store password for every identity, 6+ printable ASCII characters (else "
                   "$CERTMINT_PASSWORD, else each identity keeps or gets its own generated "
                   "password)");
-  cmd->add_option("--ca-password-file", a->ca_password_file,
-                  "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
-                  "else a prompt)");
-  AddArgvPasswordTraps(cmd);
+  AddCaPasswordFile(cmd, &a->ca_password_file);
   cmd->footer(
       "Creates the CA if absent; issues every identity that is missing; re-issues one whose SANs,\n"
       "role, key type, formats, subject, alias or PKCS#12 options changed, that is incomplete,\n"
@@ -238,10 +152,7 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "(cessationOfOperation) and removes their directories. Check with --dry-run first.\n\n"
       "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
       "--ca-password-file ca.pass");
-  return FromStatus([cmd, a]() -> Status {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    return RunApply(*a);
-  });
+  return WithPasswordTraps(cmd, FromStatus([a] { return RunApply(*a); }));
 }
 
 }  // namespace certmint::cli

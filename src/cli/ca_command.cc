@@ -5,9 +5,11 @@
 #include "ca/authority.h"
 #include "ca/ca_report.h"
 #include "ca/rotation.h"
+#include "ca/rotation_text.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
-#include "identity/state.h"
+#include "identity/deployed.h"
 
 namespace certmint::cli {
 namespace {
@@ -25,6 +27,9 @@ struct CaInitArgs {
 };
 
 Status RunCaInit(const CaInitArgs& args) {
+  if (args.intermediate == args.root_dir.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "--intermediate and --root-dir go together");
+  }
   CM_ASSIGN_OR_RETURN(auto subject, WithContext(DistinguishedName::Parse(args.subject), "--subject"));
   CM_ASSIGN_OR_RETURN(auto spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
   if (args.days < 1) {
@@ -96,15 +101,7 @@ Status RunRotate(const RotateArgs& a) {
     CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
   }
   CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw, current));
-  std::cout << fmt::format(
-      "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
-      "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
-      "then certmint ca retire. See docs/ca-rotation.md.\n"
-      "A running certmint serve: reload it now (SIGHUP) or restart it (until the retirement\n"
-      "it also presents {}), and let every enrolled node renew\n"
-      "before the retirement; reload it again after.\n",
-      fresh.certificate().Subject().ToString(), o.key_spec.ToString(), a.dir,
-      PreviousCaDir(a.dir), CrossCertificatePath(a.dir));
+  std::cout << RenderRotatedText(fresh, o, a.dir);
   return {};
 }
 
@@ -118,21 +115,12 @@ Status RunRetire(const RetireArgs& a) {
   RetirementChecks checks;
   checks.inventory = !a.force;
   if (!a.out.empty() && !a.force) {
-    checks.deployed.emplace();
-    for (const auto& name : ListIdentities(a.out)) {
-      auto state = ReadIdentityState(a.out, name);
-      if (state && *state) {
-        checks.deployed->push_back({name, (*state)->certificate});
-      }
-    }
+    checks.deployed = DeployedCertificates(a.out);
   }
   const auto now = std::chrono::system_clock::now();
   CM_RETURN_IF_ERROR(CheckRetirement(a.dir, checks, now));
   CM_ASSIGN_OR_RETURN(auto where, RetireCa(a.dir, now));
-  std::cout << fmt::format("Retired the previous CA (kept in {}). Run certmint apply to drop it "
-                           "from every truststore, and reload a running certmint serve "
-                           "(SIGHUP).\n",
-                           where);
+  std::cout << RenderRetiredText(where);
   return {};
 }
 
@@ -148,13 +136,9 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   init->add_option("--subject", args->subject,
                    "CA subject, 'CN=Kafka CA,O=Acme' or '/O=Acme/CN=Kafka CA'")
       ->capture_default_str();
-  init->add_option("--key-type", args->key_type,
-                   "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
-      ->capture_default_str();
-  init->add_option("--days", args->days, "Validity in days")->capture_default_str();
-  init->add_option("--ca-password-file", args->ca_password_file,
-                   "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
-                   "else a prompt)");
+  AddKeyType(init, &args->key_type);
+  AddDays(init, &args->days, /*ca=*/true);
+  AddCaPasswordFile(init, &args->ca_password_file);
   init->add_flag("--intermediate", args->intermediate,
                  "Make an issuing CA signed by the root in --root-dir (pathLen 0); the root's key "
                  "can then stay offline");
@@ -162,8 +146,7 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   init->add_option("--root-password-file", args->root_password_file,
                    "File whose first line is the root CA key password (else "
                    "$CERTMINT_ROOT_CA_PASSWORD, else a prompt)");
-  init->add_flag("--json", args->json, "Print the result as JSON");
-  AddArgvPasswordTraps(init);
+  AddJson(init, &args->json);
   init->footer(
       "The key is stored as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 "
       "iterations),\nmode 0600. An existing CA is never overwritten.\n\n"
@@ -174,21 +157,20 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   auto rot = std::make_shared<RotateArgs>();
   CLI::App* rotate = ca->add_subcommand(
       "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
-  rotate->add_option("--dir", rot->dir, "The CA's directory")->required();
+  AddCaDir(rotate, &rot->dir);
   rotate->add_option("--subject", rot->subject, "New CA subject (default: the old one, dated)");
   rotate->add_option("--key-type", rot->key_type, "New CA key type (default: the old one's)");
-  rotate->add_option("--days", rot->days, "Validity in days")->capture_default_str();
-  rotate->add_option("--ca-password-file", rot->ca_password_file, "The current CA's password");
+  AddDays(rotate, &rot->days, /*ca=*/true);
+  AddCaPasswordFile(rotate, &rot->ca_password_file);
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
                      "The new CA's password (default: the current one)");
-  AddArgvPasswordTraps(rotate);
   rotate->footer("Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
                  "The whole procedure: docs/ca-rotation.md");
 
   auto ret = std::make_shared<RetireArgs>();
   CLI::App* retire = ca->add_subcommand(
       "retire", "End a CA rotation: stop trusting the previous CA (after every node moved)");
-  retire->add_option("--dir", ret->dir, "The CA's directory")->required();
+  AddCaDir(retire, &ret->dir);
   retire->add_option("--out", ret->out,
                      "Identity directories to check: refuse while any still uses the old CA");
   retire->add_flag("--force", ret->force, "Retire without these checks");
@@ -198,21 +180,10 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "with SIGHUP or restarted) or, with --out, while an identity there has one.\n"
       "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
-  return FromStatus([init, args, rotate, rot, retire, ret]() -> Status {
-    if (rotate->parsed()) {
-      CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(rotate));
-      return RunRotate(*rot);
-    }
-    if (retire->parsed()) {
-      return RunRetire(*ret);
-    }
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(init));
-    if (args->intermediate == args->root_dir.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "--intermediate and --root-dir go together");
-    }
-    return RunCaInit(*args);
-  });
+  return Dispatch(
+      {{init, WithPasswordTraps(init, FromStatus([args] { return RunCaInit(*args); }))},
+       {rotate, WithPasswordTraps(rotate, FromStatus([rot] { return RunRotate(*rot); }))},
+       {retire, FromStatus([ret] { return RunRetire(*ret); })}});
 }
 
 }  // namespace certmint::cli

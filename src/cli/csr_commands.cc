@@ -5,10 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "ca/authority.h"
-#include "ca/csr_policy.h"
-#include "ca/request_signing.h"
+#include "ca/sign_csr_file.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
@@ -69,42 +68,22 @@ struct SignArgs {
 };
 
 Status RunSign(const SignArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(a.csr, 1 << 20));
-  CM_ASSIGN_OR_RETURN(auto req, WithContext(CertificateRequest::Parse(data), a.csr));
-  // The operator's --dns/--ip are what the certificate may name; the request
-  // may ask for a subset, never more. The request's own faults are reported
-  // before a malformed --dns/--ip.
-  auto allowed = ParseSanFlags(a.dns, a.ips);
-  auto refusal =
-      FindCsrRefusal(req, {allowed.value_or(SubjectAltNames{}), "--dns/--ip", std::nullopt});
-  if (refusal && (allowed || refusal->reason != CsrRefusalReason::kNamesNotAllowed)) {
-    return tl::unexpected(refusal->ToError().AddContext(a.csr));
-  }
-  CM_RETURN_IF_ERROR(allowed);
-  CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
-  LeafProfile profile;
+  // The operator's --dns/--ip are what the certificate carries; the request
+  // may ask for a subset, never more.
+  const auto allowed = ParseSanFlags(a.dns, a.ips);
+  CM_ASSIGN_OR_RETURN(auto req, LoadRequestToSign(a.csr, allowed));
+  SignRequestFileOptions o{a.dir, a.name, {}, a.out, nullptr};
+  CM_ASSIGN_OR_RETURN(o.profile.role, WithContext(ParseRole(a.role), "--role"));
   if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(profile.subject,
+    CM_ASSIGN_OR_RETURN(o.profile.subject,
                         WithContext(DistinguishedName::Parse(a.subject), "--subject"));
   } else {
-    profile.subject = req.Subject();
+    o.profile.subject = req.Subject();
   }
-  profile.sans = *allowed;
-  profile.role = role;
-  profile.days = a.days;
-  const std::string name = !a.name.empty() ? a.name : profile.subject.CommonNameValue();
-  if (name.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the subject has no CN: give --name");
-  }
-  CM_RETURN_IF_ERROR(WithContext(ValidateNodeName(name), "the name to record (--name, else the "
-                                                         "subject's CN)"));
-  if (fs::Exists(a.out)) {
-    return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", a.out));
-  }
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto ca_pw, ReadCaPassword(a.ca_password_file, /*is_new=*/false));
-  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(a.dir, ca_pw));
-  CM_ASSIGN_OR_RETURN(auto cert, SignRequestToFile(ca, req, name, profile, a.out));
+  o.profile.sans = *allowed;
+  o.profile.days = a.days;
+  o.ca_password = [&] { return ReadCaPassword(a.ca_password_file, /*is_new=*/false); };
+  CM_ASSIGN_OR_RETURN(auto cert, SignRequestFile(req, o));
   std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
                            "chain)\n",
                            cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()),
@@ -120,16 +99,13 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "csr", "On a node: make a key and a certificate request (the key stays here)");
   csr->add_option("NAME", c->name, "Identity name: file names, and CN unless --subject")
       ->required();
-  csr->add_option("--dns", c->dns, "DNS name to ask for (repeatable)");
-  csr->add_option("--ip", c->ips, "IP address to ask for (repeatable)");
-  csr->add_option("--key-type", c->key_type, "rsa:2048|3072|4096, ec:p256|p384, ed25519")
-      ->capture_default_str();
+  AddSanFlags(csr, &c->dns, &c->ips, SanUse::kAsked);
+  AddKeyType(csr, &c->key_type);
   csr->add_option("--subject", c->subject, "Subject DN (default CN=NAME)");
   csr->add_option("--out", c->out, "Directory for NAME.key, NAME.csr (and password)")
       ->capture_default_str();
   csr->add_option("--password-file", c->password_file,
                   "Key password (else $CERTMINT_PASSWORD, else generated into OUT/password)");
-  AddArgvPasswordTraps(csr);
   csr->footer("Example:\n  certmint csr broker-7 --dns broker-7.kafka.example.com --ip 10.0.0.17 "
               "--out /etc/kafka/ssl");
 
@@ -137,16 +113,14 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* sign = app->add_subcommand(
       "sign", "On the CA: sign a certificate request (from certmint csr or keytool -certreq)");
   sign->add_option("CSR", s->csr, "The request, PEM or DER")->required();
-  sign->add_option("--dir", s->dir, "The CA's directory")->required();
+  AddCaDir(sign, &s->dir);
   sign->add_option("--out", s->out, "Certificate chain to write (PEM: node, then CAs)")->required();
-  sign->add_option("--dns", s->dns, "DNS name the certificate may carry (repeatable)");
-  sign->add_option("--ip", s->ips, "IP address the certificate may carry (repeatable)");
-  sign->add_option("--role", s->role, "server, client or both")->capture_default_str();
-  sign->add_option("--days", s->days, "Validity in days")->capture_default_str();
+  AddSanFlags(sign, &s->dns, &s->ips, SanUse::kAllowed);
+  AddRole(sign, &s->role);
+  AddDays(sign, &s->days);
   sign->add_option("--subject", s->subject, "Subject DN (default: the request's)");
   sign->add_option("--name", s->name, "Name in the inventory (default: the CN)");
-  sign->add_option("--ca-password-file", s->ca_password_file, "CA key password file");
-  AddArgvPasswordTraps(sign);
+  AddCaPasswordFile(sign, &s->ca_password_file);
   sign->footer(
       "The request's signature is checked, and nothing is copied from it blindly: the\n"
       "certificate carries exactly the --dns/--ip names (a request asking for any other is\n"
@@ -154,12 +128,8 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint sign broker-7.csr --dir pki --out broker-7.crt --dns "
       "broker-7.kafka.example.com --ip 10.0.0.17");
 
-  return [=]() -> Result<int> {
-    CLI::App* which = csr->parsed() ? csr : sign;
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(which));
-    CM_RETURN_IF_ERROR(csr->parsed() ? RunCsr(*c) : RunSign(*s));
-    return 0;
-  };
+  return Dispatch({{csr, WithPasswordTraps(csr, FromStatus([c] { return RunCsr(*c); }))},
+                   {sign, WithPasswordTraps(sign, FromStatus([s] { return RunSign(*s); }))}});
 }
 
 }  // namespace certmint::cli

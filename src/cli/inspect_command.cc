@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "inspect/inspect_file.h"
 
@@ -59,10 +60,8 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "DER)");
   auto args = std::make_shared<InspectArgs>();
   cmd->add_option("FILE", args->files, "Files to inspect")->required();
-  cmd->add_option("--password-file", args->password_file,
-                  "File whose first line is the store or key password (else $CERTMINT_PASSWORD)");
-  cmd->add_flag("--json", args->json, "Print a JSON array, one object per file");
-  AddArgvPasswordTraps(cmd);
+  AddStorePasswordFile(cmd, &args->password_file, StorePasswordUse::kGiven);
+  AddJson(cmd, &args->json, "the results (an array, one object per file)");
   cmd->footer(
       "Shows subject, issuer, serial, validity and days left, SANs, key type and size, key "
       "usages,\nbasic constraints and SHA-256/SHA-1 fingerprints. Stores are listed like "
@@ -73,10 +72,7 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "  certmint inspect certs/broker-1/keystore.jks --password-file certs/broker-1/password\n"
       "  certmint inspect certs/broker-1/broker-1.key --password-file certs/broker-1/password "
       "--json");
-  return FromStatus([cmd, args]() -> Status {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    return RunInspect(*args);
-  });
+  return WithPasswordTraps(cmd, FromStatus([args] { return RunInspect(*args); }));
 }
 
 }  // namespace certmint::cli

@@ -1,21 +1,9 @@
-#include <iostream>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include "ca/authority.h"
-#include "ca/issuer.h"
 #include "cli/commands.h"
 #include "cli/identity_report.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
-#include "core/fs.h"
-#include "core/random.h"
-#include "identity/files.h"
-#include "identity/identity.h"
-#include "inventory/inventory.h"
-#include "stores/keystore.h"
-#include "stores/pkcs12.h"
+#include "identity/issue_to_dir.h"
 
 namespace certmint::cli {
 namespace {
@@ -57,34 +45,21 @@ Status RunIssue(const IssueArgs& args) {
   CM_ASSIGN_OR_RETURN(IdentityOutput output, ParseStoreOutputArgs(args.output, args.name));
   output.now = request.now;
 
-  const IdentityFiles paths = IdentityPaths(args.out, args.name, output);
-  if (fs::Exists(paths.dir)) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     fmt::format("{} already exists; refusing to overwrite", paths.dir));
-  }
-  // Fail on a missing CA before prompting for its password.
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.dir));
-
-  CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(args.password_file));
-  CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, /*is_new=*/false));
-  CM_ASSIGN_OR_RETURN(auto ca, CertificateAuthority::Load(args.dir, ca_password));
-  ca_password.clear();
-
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(args.dir));
-  output.write_password_file = store.generated;
-  CM_ASSIGN_OR_RETURN(output.trust, TrustAnchors(args.dir));
-  IdentityFiles files;
-  CM_ASSIGN_OR_RETURN(
-      auto identity,
-      WithContext(IssueIdentity(Issuer(ca, inventory.get()), request,
-                                [&](const Identity& issued) -> Status {
-                                  CM_ASSIGN_OR_RETURN(files, WriteIdentity(args.out, issued,
-                                                                           store.password, output));
-                                  return {};
-                                }),
-                  fmt::format("issuing {}", args.name)));
-  ReportIdentity(files, args.name, identity.certificate, request.key_spec, request.role,
-                 args.json, "Issued");
+  IssueToDirRequest issue;
+  issue.ca_dir = args.dir;
+  issue.out_dir = args.out;
+  issue.identity = std::move(request);
+  issue.output = std::move(output);
+  issue.secrets = [&]() -> Result<IssueSecrets> {
+    CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(args.password_file));
+    CM_ASSIGN_OR_RETURN(auto ca_password, ReadCaPassword(args.ca_password_file, /*is_new=*/false));
+    return IssueSecrets{{std::move(store.password), store.generated}, std::move(ca_password)};
+  };
+  const KeySpec key_spec = issue.identity.key_spec;
+  const Role role = issue.identity.role;
+  CM_ASSIGN_OR_RETURN(auto issued, IssueIdentityToDir(std::move(issue)));
+  ReportIdentity(issued.files, args.name, issued.identity.certificate, key_spec, role, args.json,
+                 "Issued");
   return {};
 }
 
@@ -98,31 +73,17 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "Identity name: directory and file names, CN, and a DNS SAN when it is a host "
                   "name")
       ->required();
-  cmd->add_option("--dir", args->dir, "The CA's directory (from 'certmint ca init')")->required();
-  cmd->add_option("--dns", args->dns, "DNS subjectAltName (repeatable; '*.example.com' allowed)");
-  cmd->add_option("--ip", args->ips, "IP subjectAltName (repeatable; IPv4 or IPv6)");
-  cmd->add_option("--role", args->role,
-                  "server (EKU serverAuth), client (clientAuth) or both (brokers: they are "
-                  "clients of each other)")
-      ->capture_default_str();
-  cmd->add_option("--days", args->days, "Validity in days (never beyond the CA's)")
-      ->capture_default_str();
-  cmd->add_option("--key-type", args->key_type,
-                  "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
-      ->capture_default_str();
+  AddCaDir(cmd, &args->dir);
+  AddSanFlags(cmd, &args->dns, &args->ips, SanUse::kIssued);
+  AddRole(cmd, &args->role);
+  AddDays(cmd, &args->days);
+  AddKeyType(cmd, &args->key_type);
   cmd->add_option("--subject", args->subject, "Subject DN (default CN=NAME)");
-  cmd->add_option("--out", args->out, "Directory under which OUT/NAME/ is created")
-      ->capture_default_str();
-  cmd->add_option("--password-file", args->password_file,
-                  "File whose first line is the store password: 6+ printable ASCII characters, "
-                  "no space at either end (else $CERTMINT_PASSWORD, else a random one written "
-                  "to OUT/NAME/password)");
-  cmd->add_option("--ca-password-file", args->ca_password_file,
-                  "File whose first line is the CA key password (else $CERTMINT_CA_PASSWORD, "
-                  "else a prompt)");
+  AddIdentityOut(cmd, &args->out);
+  AddStorePasswordFile(cmd, &args->password_file, StorePasswordUse::kNewIdentity);
+  AddCaPasswordFile(cmd, &args->ca_password_file);
   AddStoreOutputOptions(cmd, &args->output);
-  cmd->add_flag("--json", args->json, "Print the result as JSON");
-  AddArgvPasswordTraps(cmd);
+  AddJson(cmd, &args->json);
   cmd->footer(
       "Writes OUT/NAME/: NAME.crt and ca.crt; with pem NAME.key (encrypted PKCS#8) and chain.pem;\n"
       "with p12 keystore.p12 and truststore.p12; with jks keystore.jks and truststore.jks; and\n"
@@ -131,10 +92,7 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "password. The directory appears whole or not at all.\n\n"
       "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "
       "--ip 10.0.0.11 \\\n      --out certs --ca-password-file ca.pass");
-  return FromStatus([cmd, args]() -> Status {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    return RunIssue(*args);
-  });
+  return WithPasswordTraps(cmd, FromStatus([args] { return RunIssue(*args); }));
 }
 
 }  // namespace certmint::cli

@@ -40,25 +40,17 @@ int Main(int argc, char** argv) {
   // Each Register* call adds one or more subcommands; its runner serves all
   // of them.
   std::vector<std::pair<CLI::App*, Runner>> commands;
-  size_t registered = 0;
-  auto add = [&](Runner r) {
+  for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
+                    RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
+                    RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
+                    RegisterProbeCommand, RegisterServiceCommands}) {
+    const size_t before = app.get_subcommands({}).size();
+    Runner run = reg(&app, global);
     auto subs = app.get_subcommands({});
-    for (size_t i = registered; i < subs.size(); ++i) {
-      commands.emplace_back(subs[i], r);
+    for (size_t i = before; i < subs.size(); ++i) {
+      commands.emplace_back(subs[i], run);
     }
-    registered = subs.size();
-  };
-  add(RegisterCaCommands(&app, global));
-  add(RegisterIssueCommand(&app, global));
-  add(RegisterApplyCommand(&app, global));
-  add(RegisterLifecycleCommands(&app, global));
-  add(RegisterCsrCommands(&app, global));
-  add(RegisterInspectCommand(&app, global));
-  add(RegisterConvertCommand(&app, global));
-  add(RegisterKeystoreCommands(&app, global));
-  add(RegisterVerifyCommands(&app, global));
-  add(RegisterProbeCommand(&app, global));
-  add(RegisterServiceCommands(&app, global));
+  }
   // Let global flags (--verbose) come after the subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
     for (auto* sub : a->get_subcommands({})) {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "tls/probe.h"
@@ -66,22 +67,16 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--keystore", a->keystore,
                   "Authenticate with this client keystore (file or identity directory)");
   cmd->add_option("--servername", a->servername, "SNI and the name to verify (default: HOST)");
-  cmd->add_option("--password-file", a->password_file,
-                  "Store password (else $CERTMINT_PASSWORD, else the password file beside the "
-                  "store)");
+  AddStorePasswordFile(cmd, &a->password_file, StorePasswordUse::kBesideStore);
   cmd->add_option("--timeout", a->timeout, "Seconds for connecting and for the handshake")
       ->capture_default_str();
-  cmd->add_flag("--json", a->json, "Print the result as JSON");
-  AddArgvPasswordTraps(cmd);
+  AddJson(cmd, &a->json);
   cmd->footer(
       "Exit codes: 0 ok, 2 chain or name verification failed or our certificate was refused,\n"
       "7 network or protocol failure (refused, timed out, not TLS).\n\n"
       "Example:\n  certmint probe broker-1.kafka.example.com:9093 --truststore "
       "certs/client-1/truststore.p12 \\\n      --keystore certs/client-1");
-  return [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    return RunProbe(*a);
-  };
+  return WithPasswordTraps(cmd, [a] { return RunProbe(*a); });
 }
 
 }  // namespace certmint::cli

@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/clock.h"
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
 #include "identity/install.h"
+#include "stores/convert.h"
 #include "stores/store_edit.h"
 #include "stores/store_io.h"
 
@@ -33,25 +35,22 @@ constexpr const char* kPemProfileHelp =
     "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
     "for Kafka's ssl.keystore.type=PEM)";
 
-// `base` with --p12-profile and --pem-profile applied where given.
-Result<StoreWriteOptions> ParseWriteOptions(std::string_view p12_profile,
-                                            std::string_view pem_profile,
-                                            StoreWriteOptions base = {}) {
-  if (!p12_profile.empty()) {
-    CM_ASSIGN_OR_RETURN(base.pkcs12.profile,
-                        WithContext(ParsePkcs12Profile(p12_profile), "--p12-profile"));
+// --p12-profile and --pem-profile, where given.
+Status ParseProfiles(const std::string& p12, const std::string& pem,
+                     std::optional<Pkcs12Profile>* p12_profile,
+                     std::optional<PemProfile>* pem_profile) {
+  if (!p12.empty()) {
+    CM_ASSIGN_OR_RETURN(*p12_profile, WithContext(ParsePkcs12Profile(p12), "--p12-profile"));
   }
-  if (!pem_profile.empty()) {
-    CM_ASSIGN_OR_RETURN(base.pem, WithContext(ParsePemProfile(pem_profile), "--pem-profile"));
+  if (!pem.empty()) {
+    CM_ASSIGN_OR_RETURN(*pem_profile, WithContext(ParsePemProfile(pem), "--pem-profile"));
   }
-  return base;
+  return {};
 }
 
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
   cmd->add_option("STORE", a.store, "The key store or truststore file")->required();
-  cmd->add_option("--password-file", a.password_file,
-                  "File whose first line is the store password (else $CERTMINT_PASSWORD, else a "
-                  "prompt)");
+  AddStorePasswordFile(cmd, &a.password_file, StorePasswordUse::kExisting);
   cmd->add_option("--p12-profile", a.p12_profile,
                   "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
                   "keeping a passwordless truststore passwordless; modern for a new store)");
@@ -62,7 +61,6 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
     cmd->add_option("--type", a.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
   }
-  AddArgvPasswordTraps(cmd);
 }
 
 Result<SecretString> StorePassword(const StoreArgs& a) {
@@ -84,14 +82,8 @@ Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
   StoreEditOptions options;
   options.create = create;
-  if (!a.p12_profile.empty()) {
-    CM_ASSIGN_OR_RETURN(options.pkcs12_profile,
-                        WithContext(ParsePkcs12Profile(a.p12_profile), "--p12-profile"));
-  }
-  if (!a.pem_profile.empty()) {
-    CM_ASSIGN_OR_RETURN(options.pem_profile,
-                        WithContext(ParsePemProfile(a.pem_profile), "--pem-profile"));
-  }
+  CM_RETURN_IF_ERROR(
+      ParseProfiles(a.p12_profile, a.pem_profile, &options.pkcs12_profile, &options.pem_profile));
   if (create && !a.type.empty()) {
     CM_ASSIGN_OR_RETURN(options.type, WithContext(ParseStoreFormat(a.type), "--type"));
   }
@@ -116,8 +108,7 @@ Subcommand RegisterImportCert(CLI::App* ks) {
       "Replaces: keytool -keystore truststore.jks -alias CARoot -import -file ca-cert\n\n"
       "Example:\n  certmint keystore import-cert truststore.jks --file ca.crt --alias caroot "
       "--password-file store.pass");
-  return {cmd, [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
     CM_ASSIGN_OR_RETURN(auto cert, WithContext(LoadCertificateFile(a->file), "--file"));
     CM_RETURN_IF_ERROR(EditStore(a->store, true, [&](KeyStore& s, const SecretString&) {
       return AddTrustedCertificate(s, a->alias, cert, SystemNow());
@@ -125,7 +116,7 @@ Subcommand RegisterImportCert(CLI::App* ks) {
     std::cout << fmt::format("Added trusted certificate '{}' ({}) to {}\n",
                              NormalizeAlias(a->alias), cert.Subject().ToString(), a->store.store);
     return 0;
-  }};
+  })};
 }
 
 Subcommand RegisterImportKey(CLI::App* ks) {
@@ -149,8 +140,7 @@ Subcommand RegisterImportKey(CLI::App* ks) {
       "Replaces: keytool -keystore keystore.jks -alias NODE -import -file cert-signed\n\n"
       "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
       "--alias broker-1 --password-file store.pass");
-  return {cmd, [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
     CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->chain), "--chain"));
     CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
                                                  "--key-password-file"}));
@@ -164,7 +154,7 @@ Subcommand RegisterImportKey(CLI::App* ks) {
     std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
                              NormalizeAlias(a->alias), chain.size(), a->store.store);
     return 0;
-  }};
+  })};
 }
 
 struct InstallArgs {
@@ -217,22 +207,19 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--chain", a->chain, "The signed certificate chain (from certmint sign)")
       ->required();
   cmd->add_option("--ca", a->ca, "The root CA certificate, when the chain lacks it");
-  cmd->add_option("--out", a->out, "Directory under which OUT/NAME/ is created")
-      ->capture_default_str();
+  AddIdentityOut(cmd, &a->out);
   cmd->add_option("--name", a->name, "Identity name (default: the certificate's CN)");
   cmd->add_option("--format", a->formats, "pem, p12, jks")->capture_default_str();
   cmd->add_option("--password-file", a->password_file,
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
                   "Key password (else the password file beside the key)");
-  AddArgvPasswordTraps(cmd);
   cmd->footer("Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
               "--out /etc/kafka");
-  return {cmd, [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
     CM_RETURN_IF_ERROR(RunInstall(*a));
     return 0;
-  }};
+  })};
 }
 
 Subcommand RegisterDelete(CLI::App* ks) {
@@ -242,14 +229,13 @@ Subcommand RegisterDelete(CLI::App* ks) {
   cmd->add_option("--alias", a->second, "Alias of the entry")->required();
   cmd->footer("Example:\n  certmint keystore delete truststore.p12 --alias old-ca "
               "--password-file store.pass");
-  return {cmd, [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
     CM_RETURN_IF_ERROR(EditStore(a->first, false, [&](KeyStore& s, const SecretString&) {
       return DeleteEntry(s, a->second);
     }));
     std::cout << fmt::format("Deleted '{}' from {}\n", NormalizeAlias(a->second), a->first.store);
     return 0;
-  }};
+  })};
 }
 
 Subcommand RegisterPasswd(CLI::App* ks) {
@@ -262,8 +248,7 @@ Subcommand RegisterPasswd(CLI::App* ks) {
                   "a prompt)");
   cmd->footer("Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
               "--new-password-file new.pass");
-  return {cmd, [cmd, a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
+  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
     CM_ASSIGN_OR_RETURN(auto new_pw,
                         ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password",
                                               true, "--new-password-file"}));
@@ -277,22 +262,45 @@ Subcommand RegisterPasswd(CLI::App* ks) {
         a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &*new_pw));
     std::cout << fmt::format("Changed the password of {}\n", a->first.store);
     return 0;
-  }};
+  })};
+}
+
+struct ConvertArgs {
+  std::string in;
+  std::string out;
+  std::string to;
+  std::string password_file;
+  std::string out_password_file;
+  std::string p12_profile = "modern";
+  std::string pem_profile = "modern";
+};
+
+Status RunConvert(const ConvertArgs& a) {
+  ConvertRequest request;
+  request.in = a.in;
+  request.out = a.out;
+  CM_ASSIGN_OR_RETURN(request.to, WithContext(ParseStoreFormat(a.to), "--to"));
+  std::optional<Pkcs12Profile> p12;
+  std::optional<PemProfile> pem;
+  CM_RETURN_IF_ERROR(ParseProfiles(a.p12_profile, a.pem_profile, &p12, &pem));
+  request.options.pkcs12.profile = p12.value_or(request.options.pkcs12.profile);
+  request.options.pem = pem.value_or(request.options.pem);
+  request.passwords = [&]() -> Result<ConvertPasswords> {
+    CM_ASSIGN_OR_RETURN(auto in, ExplicitPassword(a.password_file));
+    CM_ASSIGN_OR_RETURN(auto out, ReadNewStorePassword({a.out_password_file, kNewPasswordEnv, "",
+                                                        false, "--out-password-file"}));
+    return ConvertPasswords{std::move(in), std::move(out)};
+  };
+  CM_ASSIGN_OR_RETURN(auto store, ConvertStoreFile(request));
+  std::cout << fmt::format("Wrote {} ({}, {} entr{})\n", a.out, StoreFormatName(request.to),
+                           store.size(), store.size() == 1 ? "y" : "ies");
+  return {};
 }
 
 }  // namespace
 
 Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
-  struct Args {
-    std::string in;
-    std::string out;
-    std::string to;
-    std::string password_file;
-    std::string out_password_file;
-    std::string p12_profile = "modern";
-    std::string pem_profile = "modern";
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<ConvertArgs>();
   CLI::App* cmd = app->add_subcommand("convert", "Convert a store between JKS, PKCS#12 and PEM");
   cmd->add_option("IN", a->in, "Store to read: JKS, JCEKS, PKCS#12 or PEM")->required();
   cmd->add_option("OUT", a->out, "File to write (must not exist)")->required();
@@ -305,7 +313,6 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--p12-profile", a->p12_profile, "PKCS#12 profile: modern or legacy")
       ->capture_default_str();
   cmd->add_option("--pem-profile", a->pem_profile, kPemProfileHelp)->capture_default_str();
-  AddArgvPasswordTraps(cmd);
   cmd->footer(
       "PEM output: the key as encrypted PKCS#8, then the certificate chain, leaf first; a\n"
       "truststore becomes its CA certificates. librdkafka and OpenSSL read either profile.\n"
@@ -315,33 +322,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "--password-file store.pass\n"
       "  certmint convert certs/broker-1/keystore.p12 broker-1.pem --to pem --pem-profile java "
       "\\\n      --password-file certs/broker-1/password");
-  return FromStatus([cmd, a]() -> Status {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    CM_ASSIGN_OR_RETURN(auto to, WithContext(ParseStoreFormat(a->to), "--to"));
-    CM_ASSIGN_OR_RETURN(auto options, ParseWriteOptions(a->p12_profile, a->pem_profile));
-    if (fs::Exists(a->out)) {
-      return MakeError(ErrorCode::kAlreadyExists,
-                       fmt::format("{} already exists; refusing to overwrite", a->out));
-    }
-    CM_ASSIGN_OR_RETURN(auto in_pw, ExplicitPassword(a->password_file));
-    CM_ASSIGN_OR_RETURN(auto out_pw, ReadNewStorePassword({a->out_password_file, kNewPasswordEnv,
-                                                           "", false, "--out-password-file"}));
-    CM_ASSIGN_OR_RETURN(auto store, LoadStoreFile(a->in, in_pw ? &*in_pw : nullptr));
-    const SecretString* pw = out_pw ? &*out_pw : in_pw ? &*in_pw : nullptr;
-    if (pw == nullptr) {
-      if (to != StoreFormat::kPem || !store.keys.empty()) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "no password for OUT: give --out-password-file or --password-file");
-      }
-    } else if (!out_pw) {
-      CM_RETURN_IF_ERROR(WithContext(CheckNewStorePassword(pw->reveal()), "--password-file"));
-    }
-    SecretString none;
-    CM_RETURN_IF_ERROR(SaveStoreFile(a->out, store, to, pw ? *pw : none, options));
-    std::cout << fmt::format("Wrote {} ({}, {} entr{})\n", a->out, StoreFormatName(to),
-                             store.size(), store.size() == 1 ? "y" : "ies");
-    return {};
-  });
+  return WithPasswordTraps(cmd, FromStatus([a]() -> Status { return RunConvert(*a); }));
 }
 
 Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) {

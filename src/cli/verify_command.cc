@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "cli/store_args.h"
 #include "core/fs.h"
 #include "identity/files.h"
 #include "tls/identity_handshake.h"
+#include "verify/crl_files.h"
 #include "verify/identity_check.h"
 
 namespace certmint::cli {
@@ -31,16 +33,6 @@ struct VerifyArgs {
   std::vector<std::string> crls;
   bool json = false;
 };
-
-Result<std::vector<Crl>> LoadCrls(const std::vector<std::string>& files) {
-  std::vector<Crl> out;
-  for (const auto& f : files) {
-    CM_ASSIGN_OR_RETURN(auto data, WithContext(fs::ReadFile(f), "--crl"));
-    CM_ASSIGN_OR_RETURN(auto crl, WithContext(Crl::Parse(data), "--crl " + f));
-    out.push_back(std::move(crl));
-  }
-  return out;
-}
 
 // The stores to verify: every pair of the identity directory, or the one
 // keystore with its truststore.
@@ -67,7 +59,7 @@ Result<int> RunVerify(const VerifyArgs& a) {
   VerifyOptions options;
   options.hosts = a.hosts;
   options.warn_days = a.warn_days;
-  CM_ASSIGN_OR_RETURN(options.crls, LoadCrls(a.crls));
+  CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
   if (!a.role.empty()) {
     CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
     options.role = role;
@@ -110,7 +102,7 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
   options.hosts = a.hosts;
   CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(options.crls, LoadCrls(a.crls));
+  CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
   CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreArg(a.server, explicit_pw), "--server"));
   std::optional<NamedStore> client;
   if (!a.client.empty()) {
@@ -156,9 +148,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("--host", v->hosts, "A host name or IP the certificate must cover "
                                          "(repeatable)");
   verify->add_option("--role", v->role, "server, client or both: EKU to require");
-  verify->add_option("--password-file", v->password_file,
-                     "Store password (else $CERTMINT_PASSWORD, else the password file beside "
-                     "the store)");
+  AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
   verify->add_option("--warn-days", v->warn_days, "Warn when a certificate expires sooner")
       ->capture_default_str();
   verify->add_option("--metrics", v->metrics,
@@ -166,8 +156,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                      "node_exporter's textfile collector");
   verify->add_option("--crl", v->crls, "A CRL (PEM or DER) the certificate must not be on "
                                        "(repeatable)");
-  verify->add_flag("--json", v->json, "Print the checks as JSON");
-  AddArgvPasswordTraps(verify);
+  AddJson(verify, &v->json, "the checks");
   verify->footer(
       "Checks: key matches certificate; chain reaches a trusted CA of the truststore; validity\n"
       "and days left; keyUsage/extendedKeyUsage fit the role; SANs cover every --host; "
@@ -191,12 +180,10 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   hs->add_option("--host", h->hosts,
                  "Name or IP the client dials and verifies (repeatable; default: the server's "
                  "first SAN)");
-  hs->add_option("--password-file", h->password_file,
-                 "Store password (else $CERTMINT_PASSWORD, else each store's password file)");
+  AddStorePasswordFile(hs, &h->password_file, StorePasswordUse::kBesideStore);
   hs->add_option("--tls", h->tls, "1.2, 1.3 or both")->capture_default_str();
   hs->add_option("--crl", h->crls, "CRLs both sides check the peer against (repeatable)");
-  hs->add_flag("--json", h->json, "Print the results as JSON");
-  AddArgvPasswordTraps(hs);
+  AddJson(hs, &h->json, "the results");
   hs->footer(
       "Hostname verification as Kafka's ssl.endpoint.identification.algorithm=https: an IP "
       "matches\nonly iPAddress SANs. The server requires a client certificate with clientAuth. "
@@ -204,11 +191,8 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint handshake --server certs/broker-1 --client certs/client-1 "
       "--host broker-1.kafka.example.com");
 
-  return [=]() -> Result<int> {
-    CLI::App* which = verify->parsed() ? verify : hs;
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(which));
-    return verify->parsed() ? RunVerify(*v) : RunHandshake(*h);
-  };
+  return Dispatch({{verify, WithPasswordTraps(verify, [v] { return RunVerify(*v); })},
+                   {hs, WithPasswordTraps(hs, [h] { return RunHandshake(*h); })}});
 }
 
 }  // namespace certmint::cli

@@ -1,0 +1,52 @@
+// The flags several commands share, each defined once with one wording
+// ("one wording per flag across commands"). Names, defaults and
+// required-ness are as every command had them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace certmint::cli {
+
+// --dir: the CA's directory (required).
+CLI::Option* AddCaDir(CLI::App* cmd, std::string* dir);
+// --ca-password-file.
+CLI::Option* AddCaPasswordFile(CLI::App* cmd, std::string* file);
+
+// What --password-file's store password is for; each has one wording.
+enum class StorePasswordUse {
+  kNewIdentity,  // a new identity's stores (else a random one in OUT/NAME/password)
+  kExisting,     // a store to open and rewrite (else a prompt)
+  kBesideStore,  // stores to read (else the password file beside each store)
+  kGiven,        // stores or keys to read: only when given
+};
+CLI::Option* AddStorePasswordFile(CLI::App* cmd, std::string* file, StorePasswordUse use);
+
+// What --dns and --ip name.
+enum class SanUse {
+  kIssued,   // the SANs the certificate carries
+  kAllowed,  // the most a request or token may ask for
+  kAsked,    // what a node asks for
+};
+void AddSanFlags(CLI::App* cmd, std::vector<std::string>* dns, std::vector<std::string>* ips,
+                 SanUse use);
+
+// --json: "Print WHAT as JSON".
+CLI::Option* AddJson(CLI::App* cmd, bool* json, const std::string& what = "the result");
+// --out: the directory under which OUT/NAME/ is created (default shown).
+CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out);
+// --role for a certificate to issue (default shown).
+CLI::Option* AddRole(CLI::App* cmd, std::string* role);
+// --days: the validity of a node certificate or of a CA (default shown).
+CLI::Option* AddDays(CLI::App* cmd, int* days, bool ca = false);
+// --key-type (default shown).
+CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type);
+
+// Adds the argv-password traps (passwords.h) to `cmd` and returns `run`
+// preceded by their check.
+Runner WithPasswordTraps(CLI::App* cmd, Runner run);
+
+}  // namespace certmint::cli

@@ -1,0 +1,37 @@
+#include "enroll/enroll_to_dir.h"
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "enroll/token.h"
+
+namespace certmint {
+
+Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request) {
+  const std::string name = request.enroll.name;
+  const IdentityFiles paths = IdentityPaths(request.out_dir, name, request.output);
+  if (fs::Exists(paths.dir)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; refusing to overwrite (renew it with "
+                                 "certmint renew {} --server URL --out {})",
+                                 paths.dir, name, request.out_dir));
+  }
+  CM_ASSIGN_OR_RETURN(auto token, request.token());
+  if (!LooksLikeEnrollmentToken(token.reveal())) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the token is malformed: expected what `certmint token create` printed "
+                     "(cmt_ and 64 hex digits)");
+  }
+  CM_ASSIGN_OR_RETURN(auto store, request.store_password());
+  CM_ASSIGN_OR_RETURN(auto enrolled,
+                      WithContext(EnrollIdentity(request.enroll, token), "enrolling " + name));
+  token.clear();
+  request.output.write_password_file = store.generated;
+  request.output.trust = enrolled.trust;
+  CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(request.out_dir, enrolled.identity,
+                                                            store.password, request.output),
+                                              "writing " + name));
+  return EnrolledToDir{std::move(enrolled), std::move(files)};
+}
+
+}  // namespace certmint

@@ -1,0 +1,38 @@
+// `certmint enroll`'s operation: a node's new identity obtained from the CA
+// service with a one-time token and written whole to OUT/NAME/.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+#include "core/secret.h"
+#include "enroll/enroll.h"
+#include "identity/files.h"
+#include "identity/issue_to_dir.h"
+
+namespace certmint {
+
+struct EnrollToDirRequest {
+  EnrollRequestOptions enroll;
+  std::string out_dir;
+  // How the files are written; its trust anchors (the service's) and
+  // write_password_file are set here.
+  IdentityOutput output;
+  // Called in this order once OUT/NAME is known to be absent: the token
+  // (checked to look like one before anything is sent), then the store
+  // password.
+  std::function<Result<SecretString>()> token;
+  std::function<Result<NewIdentityPassword>()> store_password;
+};
+
+struct EnrolledToDir {
+  Enrolled enrolled;
+  IdentityFiles files;
+};
+
+// Checks that OUT/NAME does not exist (kAlreadyExists, saying how to renew
+// it instead), enrolls (enroll/enroll.h) and writes OUT/NAME/.
+Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request);
+
+}  // namespace certmint

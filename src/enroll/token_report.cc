@@ -1,0 +1,80 @@
+#include "enroll/token_report.h"
+
+#include <fmt/format.h>
+
+#include "core/encoding.h"
+#include "core/fs.h"
+#include "x509/role.h"
+
+namespace certmint {
+
+Status CheckTokenFileAbsent(const std::string& path) {
+  if (!path.empty() && fs::Exists(path)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already exists; refusing to overwrite", path));
+  }
+  return {};
+}
+
+DeliverToken DeliverTokenToFile(const std::string& path) {
+  return [path](const SecretString& token) -> Status {
+    if (path.empty()) {
+      return {};
+    }
+    std::string line = std::string(token.reveal()) + "\n";
+    auto st = fs::WriteFileAtomic(path, line, fs::kPrivateFile);
+    Cleanse(line);
+    return st;
+  };
+}
+
+std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& created,
+                                   const std::string& token_file) {
+  nlohmann::json j{{"id", created.id.substr(0, 12)},
+                   {"name", grant.name},
+                   {"dns_names", grant.sans.dns},
+                   {"ip_addresses", grant.sans.ips},
+                   {"role", RoleName(grant.role)},
+                   {"days", grant.days},
+                   {"expires_at", FormatUtc(grant.expires_at)}};
+  if (token_file.empty()) {
+    j["token"] = std::string(created.token.reveal());
+  } else {
+    j["token_file"] = token_file;
+  }
+  std::string text = j.dump(2);
+  if (token_file.empty()) {
+    Cleanse(j["token"].get_ref<std::string&>());
+  }
+  return text;
+}
+
+std::string RenderTokenCreatedText(const TokenGrant& grant, const CreatedToken& created,
+                                   const std::string& token_file) {
+  const std::string names = grant.sans.ToString();
+  return fmt::format("Token {} for {} ({}, role {}), one use, expires {}{}\n",
+                     created.id.substr(0, 12), grant.name, names.empty() ? "no SANs" : names,
+                     RoleName(grant.role), FormatUtc(grant.expires_at),
+                     token_file.empty() ? "" : "; written to " + token_file);
+}
+
+std::string RenderTokenListText(const std::vector<TokenRecord>& tokens, TimePoint now) {
+  std::string out =
+      fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", "ID", "NAME", "STATE", "EXPIRES", "NAMES");
+  for (const auto& t : tokens) {
+    out +=
+        fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name, TokenStateName(t, now),
+                    FormatUtc(t.grant.expires_at), t.grant.sans.ToString());
+  }
+  return out;
+}
+
+std::string RenderTokenListJson(const std::vector<TokenRecord>& tokens, TimePoint now) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& t : tokens) {
+    list.push_back(TokenJson(t, now));
+  }
+  return list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace certmint
