@@ -17,6 +17,7 @@ packages=(
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
   kcat                           # librdkafka's own CLI: the real librdkafka peer for the tests
   bsdutils                       # script(1): a real terminal for the prompt and progress tests
+  clang-format                   # make format / make format-check (clang-format 14 on Debian 12)
 )
 
 missing=()
