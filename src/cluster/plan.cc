@@ -41,7 +41,8 @@ std::string SanDiff(const SubjectAltNames& have, const SubjectAltNames& want) {
   return out;
 }
 
-bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
+template <typename T>
+bool SameSet(std::vector<T> a, std::vector<T> b) {
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
   return a == b;
@@ -76,7 +77,8 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
     return fmt::format("key type changed: {} -> {}", state.key_type.ToString(),
                        spec.key_type.ToString());
   }
-  if (state.formats != spec.formats) {
+  // The same formats listed in another order write the same files.
+  if (!SameSet(state.formats, spec.formats)) {
     return "formats changed";
   }
   if (state.install_dir != spec.install_dir) {

@@ -230,6 +230,16 @@ TEST_F(PlanTest, SanOrderIsNoChange) {
   EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), kStart + kDay)), PlanAction::kKeep, ""));
 }
 
+// The same formats in another order write the same files: no change.
+TEST_F(PlanTest, FormatOrderIsNoChange) {
+  const CertificateAuthority ca = MakeCa(tmp_, "pki");
+  IdentitySpec spec = Spec("broker-1");
+  ASSERT_GE(spec.formats.size(), 2u);
+  Write(spec, ca, kStart);
+  std::reverse(spec.formats.begin(), spec.formats.end());
+  EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), kStart + kDay)), PlanAction::kKeep, ""));
+}
+
 TEST_F(PlanTest, RenewsInsideTheWindowAndWhenExpired) {
   const CertificateAuthority ca = MakeCa(tmp_, "pki");
   const IdentitySpec& spec = Spec("broker-1");  // 365 days
