@@ -1,6 +1,7 @@
 #include "enroll/token.h"
 
 #include "ca/identity_name.h"
+#include "x509/issue.h"
 
 #include <algorithm>
 #include <cctype>
@@ -69,9 +70,7 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
                                            TimePoint now, const DeliverToken& deliver) {
   CM_RETURN_IF_ERROR(ValidateNodeName(grant.name));
-  if (grant.days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
-  }
+  CM_RETURN_IF_ERROR(CheckValidityDays(grant.days));
   CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
   const std::string hash = HashEnrollmentToken(token.reveal());
   if (deliver) {

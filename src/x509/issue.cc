@@ -129,9 +129,7 @@ namespace {
 // A CA certificate for `subject_key`, signed by `issuer` (itself when null).
 Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
                            const EVP_PKEY* subject_key, const CaProfile& profile) {
-  if (profile.days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
-  }
+  CM_RETURN_IF_ERROR(CheckValidityDays(profile.days));
   if (profile.subject.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the CA subject is empty");
   }
@@ -168,6 +166,18 @@ Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
 
 }  // namespace
 
+Status CheckValidityDays(int days) {
+  if (days < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
+  }
+  if (days > kMaxValidityDays) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("--days: {} is more than certmint signs ({} days, 100 years)",
+                                 days, kMaxValidityDays));
+  }
+  return {};
+}
+
 Result<Certificate> SelfSignCa(const Signer& signer, const CaProfile& profile) {
   return MakeCa(nullptr, signer, signer.PublicKey(), profile);
 }
@@ -187,9 +197,7 @@ Result<Certificate> SignSubordinateCa(const Certificate& issuer, const Signer& i
 
 Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer,
                              const EVP_PKEY* subject_key, const LeafProfile& profile) {
-  if (profile.days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
-  }
+  CM_RETURN_IF_ERROR(CheckValidityDays(profile.days));
   if (profile.sans.empty() && profile.subject.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the certificate has neither a subject nor SANs");
   }

@@ -28,6 +28,14 @@ namespace certmint {
 
 
 
+// The longest validity certmint signs, for CAs and nodes alike: 100 years.
+// A longer one is refused with a clear error; it would only hide a typo
+// (`--days 100000`), and far beyond it dates stop fitting the encodings.
+inline constexpr int kMaxValidityDays = 36500;
+
+// kInvalidArgument unless 1 <= days <= kMaxValidityDays ("--days: ...").
+Status CheckValidityDays(int days);
+
 // notBefore is set this far before "now", so that nodes whose clocks run a
 // little behind accept a certificate issued a moment ago.
 inline constexpr std::chrono::minutes kBackdate{5};

@@ -125,6 +125,32 @@ TEST(LeafTest, NeverOutlivesTheCa) {
   EXPECT_EQ(cert.NotAfter(), ca.cert.NotAfter());
 }
 
+// --days 100000 once gave a notAfter in 1716: validity is bounded, for CAs
+// and nodes, and the bound itself is signed as asked.
+TEST(ValidityTest, DaysAreBounded) {
+  EXPECT_TRUE(CheckValidityDays(1));
+  EXPECT_TRUE(CheckValidityDays(kMaxValidityDays));
+  EXPECT_FALSE(CheckValidityDays(0));
+  EXPECT_FALSE(CheckValidityDays(kMaxValidityDays + 1));
+  EXPECT_FALSE(CheckValidityDays(100000));
+
+  auto key = PrivateKey::Generate(ParseKeySpec("ec:p256").value()).value();
+  CaProfile ca_profile{DistinguishedName::CommonName("Long CA").value(), 100000, kNow, {}};
+  auto refused = SelfSignCa(*MakeKeySigner(key), ca_profile);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message().find("100000"), std::string::npos);
+
+  ca_profile.days = kMaxValidityDays;
+  auto ca = SelfSignCa(*MakeKeySigner(key), ca_profile).value();
+  EXPECT_EQ(ca.NotAfter(), kNow + hours(24) * kMaxValidityDays);
+  LeafProfile leaf;
+  leaf.subject = DistinguishedName::CommonName("node").value();
+  leaf.now = kNow;
+  leaf.days = 100000;
+  EXPECT_FALSE(SignLeaf(ca, *MakeKeySigner(key), key.native(), leaf));
+}
+
 TEST(LeafTest, RefusesExpiredCaAndBadInput) {
   TestCa ca = MakeCa("ec:p256", 1);
   LeafProfile p;
