@@ -32,6 +32,10 @@ Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
   return std::move(*pw);
 }
 
+CaPasswordSource CaPasswordFrom(const std::string& file) {
+  return [file] { return ReadCaPassword(file, /*is_new=*/false); };
+}
+
 void AddArgvPasswordTraps(CLI::App* app) {
   for (const char* name : kTrapNames) {
     app->add_option(name, "")->group("")->expected(0, 1)->allow_extra_args(false);

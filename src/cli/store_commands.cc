@@ -13,7 +13,7 @@
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
-#include "identity/install.h"
+#include "identity/install_files.h"
 #include "stores/convert.h"
 #include "stores/store_edit.h"
 #include "stores/store_io.h"
@@ -157,59 +157,24 @@ Subcommand RegisterImportKey(CLI::App* ks) {
   })};
 }
 
-struct InstallArgs {
-  std::string key;
-  std::string chain;
-  std::string ca;
-  std::string out = ".";
-  std::string name;
-  std::string formats = "pem,p12,jks";
-  std::string password_file;
-  std::string key_password_file;
-};
-
-Status RunInstall(const InstallArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a.chain), "--chain"));
-  if (!a.ca.empty()) {
-    CM_ASSIGN_OR_RETURN(auto ca, WithContext(LoadCertificateFile(a.ca), "--ca"));
-    chain.push_back(ca);
-  }
-  const std::string key_pw_file =
-      !a.key_password_file.empty() ? a.key_password_file : fs::Dirname(a.key) + "/password";
-  CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({fs::Exists(key_pw_file) ? key_pw_file : "",
-                                               kStorePasswordEnv, "Key password", false,
-                                               "--key-password-file"}));
-  CM_ASSIGN_OR_RETURN(auto key,
-                      WithContext(LoadPrivateKeyFile(a.key, key_pw ? &*key_pw : nullptr), "--key"));
-  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  const SecretString* pw = store_pw ? &*store_pw : key_pw ? &*key_pw : nullptr;
-  if (pw == nullptr) {
-    return MakeError(ErrorCode::kInvalidArgument, "no store password: give --password-file");
-  }
-  IdentityOutput output;
-  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(a.formats), "--format"));
-  // The key's own password, from its file: keep it beside the stores.
-  output.write_password_file = !store_pw;
-  const size_t length = chain.size();
-  CM_ASSIGN_OR_RETURN(auto files, InstallIdentity({a.out, a.name, std::move(key),
-                                                   std::move(chain), std::move(output)},
-                                                  *pw));
-  std::cout << fmt::format("Installed {} in {} (chain length {})\n", fs::Basename(files.dir),
-                           files.dir, length);
-  return {};
-}
-
 Subcommand RegisterInstall(CLI::App* ks) {
-  auto a = std::make_shared<InstallArgs>();
+  struct Args {
+    InstallFilesRequest request;
+    std::string password_file;
+    std::string key_password_file;
+  };
+  auto a = std::make_shared<Args>();
+  InstallFilesRequest& r = a->request;
   CLI::App* cmd = ks->add_subcommand(
       "install", "Build a node's stores (all formats) from its key and the signed chain");
-  cmd->add_option("--key", a->key, "The node's private key (PEM, from certmint csr)")->required();
-  cmd->add_option("--chain", a->chain, "The signed certificate chain (from certmint sign)")
+  cmd->add_option("--key", r.key_file, "The node's private key (PEM, from certmint csr)")
       ->required();
-  cmd->add_option("--ca", a->ca, "The root CA certificate, when the chain lacks it");
-  AddIdentityOut(cmd, &a->out);
-  cmd->add_option("--name", a->name, "Identity name (default: the certificate's CN)");
-  cmd->add_option("--format", a->formats, "pem, p12, jks")->capture_default_str();
+  cmd->add_option("--chain", r.chain_file, "The signed certificate chain (from certmint sign)")
+      ->required();
+  cmd->add_option("--ca", r.ca_file, "The root CA certificate, when the chain lacks it");
+  AddIdentityOut(cmd, &r.out_dir);
+  cmd->add_option("--name", r.name, "Identity name (default: the certificate's CN)");
+  cmd->add_option("--format", r.formats, "pem, p12, jks")->capture_default_str();
   cmd->add_option("--password-file", a->password_file,
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
@@ -217,7 +182,15 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->footer("Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
               "--out /etc/kafka");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(RunInstall(*a));
+    InstallFilesRequest request = a->request;
+    request.key_password = [&] {
+      return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
+                         kStorePasswordEnv, "Key password", false, "--key-password-file"});
+    };
+    request.store_password = [&] { return ExplicitPassword(a->password_file); };
+    CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
+    std::cout << fmt::format("Installed {} in {} (chain length {})\n",
+                             fs::Basename(done.files.dir), done.files.dir, done.chain_length);
     return 0;
   })};
 }

@@ -7,9 +7,9 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
 #include "core/fs.h"
 #include "identity/files.h"
+#include "identity/store_lookup.h"
 #include "tls/identity_handshake.h"
 #include "verify/crl_files.h"
 #include "verify/identity_check.h"
@@ -67,7 +67,7 @@ Result<int> RunVerify(const VerifyArgs& a) {
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(auto target, VerifyTarget(a));
   CM_ASSIGN_OR_RETURN(auto result, CheckIdentity(target, options, [&](const std::string& path) {
-                        return PasswordFor(path, explicit_pw);
+                        return PasswordOfStore(path, explicit_pw);
                       }));
   if (!a.metrics.empty()) {
     const std::string text =
@@ -103,10 +103,10 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
   CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
-  CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreArg(a.server, explicit_pw), "--server"));
+  CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreAt(a.server, explicit_pw), "--server"));
   std::optional<NamedStore> client;
   if (!a.client.empty()) {
-    CM_ASSIGN_OR_RETURN(auto c, WithContext(LoadKeystoreArg(a.client, explicit_pw), "--client"));
+    CM_ASSIGN_OR_RETURN(auto c, WithContext(LoadKeystoreAt(a.client, explicit_pw), "--client"));
     client.emplace(std::move(c));
   }
   // Without --truststore each side trusts what its own directory trusts.
@@ -114,9 +114,9 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
   const std::string client_trust_arg =
       !a.truststore.empty() ? a.truststore : (!a.client.empty() ? a.client : a.server);
   CM_ASSIGN_OR_RETURN(auto server_trust,
-                      WithContext(LoadTruststoreArg(server_trust_arg, explicit_pw), "truststore"));
+                      WithContext(LoadTruststoreAt(server_trust_arg, explicit_pw), "truststore"));
   CM_ASSIGN_OR_RETURN(auto client_trust,
-                      WithContext(LoadTruststoreArg(client_trust_arg, explicit_pw), "truststore"));
+                      WithContext(LoadTruststoreAt(client_trust_arg, explicit_pw), "truststore"));
   std::vector<HandshakeAttempt> attempts;
   CM_ASSIGN_OR_RETURN(
       bool all_ok,
