@@ -30,6 +30,9 @@ Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& passw
 // The CA key password from --ca-password-file, $CERTMINT_CA_PASSWORD or a
 // prompt (twice for a new CA); kInvalidArgument naming the three when none.
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new);
+// The secret `read` found; kInvalidArgument saying `missing` when none.
+Result<SecretString> Required(Result<std::optional<SecretString>> read, std::string_view missing);
+
 // ReadCaPassword for an existing CA, when the library asks for it.
 CaPasswordSource CaPasswordFrom(const std::string& file);
 

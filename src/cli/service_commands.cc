@@ -175,14 +175,9 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(request.output, ParseStoreOutputArgs(a.output, a.name));
   request.enroll = std::move(o);
   request.out_dir = a.out;
-  request.token = [&]() -> Result<SecretString> {
-    CM_ASSIGN_OR_RETURN(auto token,
-                        ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"}));
-    if (!token) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
-    }
-    return std::move(*token);
+  request.token = [&] {
+    return Required(ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"}),
+                    "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
   };
   request.store_password = [&]() -> Result<NewIdentityPassword> {
     CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(a.password_file));

@@ -64,15 +64,11 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
 }
 
 Result<SecretString> StorePassword(const StoreArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({a.password_file, kStorePasswordEnv, "Store password",
-                                           false, "--password-file"}));
-  if (!pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no store password: give --password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted",
-                                 kStorePasswordEnv));
-  }
-  return std::move(*pw);
+  return Required(
+      ReadSecret({a.password_file, kStorePasswordEnv, "Store password", false, "--password-file"}),
+      fmt::format("no store password: give --password-file FILE, set {}, or run on a terminal to "
+                  "be prompted",
+                  kStorePasswordEnv));
 }
 
 // Edits STORE with its password, keeping its format and protection unless
@@ -222,17 +218,15 @@ Subcommand RegisterPasswd(CLI::App* ks) {
   cmd->footer("Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
               "--new-password-file new.pass");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_ASSIGN_OR_RETURN(auto new_pw,
-                        ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password",
-                                              true, "--new-password-file"}));
-    if (!new_pw) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("no new password: give --new-password-file FILE, set {}, or "
-                                   "run on a terminal",
-                                   kNewPasswordEnv));
-    }
+    CM_ASSIGN_OR_RETURN(
+        auto new_pw,
+        Required(ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password", true,
+                                       "--new-password-file"}),
+                 fmt::format("no new password: give --new-password-file FILE, set {}, or run on "
+                             "a terminal",
+                             kNewPasswordEnv)));
     CM_RETURN_IF_ERROR(EditStore(
-        a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &*new_pw));
+        a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
     std::cout << fmt::format("Changed the password of {}\n", a->first.store);
     return 0;
   })};

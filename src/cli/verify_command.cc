@@ -8,9 +8,9 @@
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/fs.h"
-#include "identity/files.h"
 #include "identity/store_lookup.h"
 #include "tls/identity_handshake.h"
+#include "verify/check_target.h"
 #include "verify/crl_files.h"
 #include "verify/identity_check.h"
 
@@ -34,28 +34,8 @@ struct VerifyArgs {
   bool json = false;
 };
 
-// The stores to verify: every pair of the identity directory, or the one
-// keystore with its truststore.
-Result<IdentityCheckTarget> VerifyTarget(const VerifyArgs& a) {
-  if (a.dir.empty()) {
-    return IdentityCheckTarget{fs::Basename(a.keystore), "", {{{a.keystore}, a.truststore}}};
-  }
-  IdentityCheckTarget target{fs::Basename(fs::Absolute(a.dir)), a.dir, {}};
-  for (auto& found : FindIdentityStores(a.dir)) {
-    target.pairs.push_back({std::move(found.keystore_files), std::move(found.truststore_file)});
-  }
-  if (target.pairs.empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("{}: no keystore and truststore pair found", a.dir));
-  }
-  return target;
-}
-
 Result<int> RunVerify(const VerifyArgs& a) {
-  if (a.dir.empty() == (a.keystore.empty() || a.truststore.empty())) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "give an identity directory, or both --keystore and --truststore");
-  }
+  CM_ASSIGN_OR_RETURN(auto target, CheckTargetFor(a.dir, a.keystore, a.truststore));
   VerifyOptions options;
   options.hosts = a.hosts;
   options.warn_days = a.warn_days;
@@ -65,7 +45,6 @@ Result<int> RunVerify(const VerifyArgs& a) {
     options.role = role;
   }
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(auto target, VerifyTarget(a));
   CM_ASSIGN_OR_RETURN(auto result, CheckIdentity(target, options, [&](const std::string& path) {
                         return PasswordOfStore(path, explicit_pw);
                       }));
