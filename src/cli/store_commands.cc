@@ -16,6 +16,7 @@
 #include "identity/install_files.h"
 #include "stores/convert.h"
 #include "stores/store_edit.h"
+#include "stores/store_edit_flags.h"
 #include "stores/store_io.h"
 
 namespace certmint::cli {
@@ -25,40 +26,25 @@ constexpr const char* kNewPasswordEnv = "CERTMINT_NEW_PASSWORD";
 
 struct StoreArgs {
   std::string store;
-  std::string type;
   std::string password_file;
-  std::string p12_profile;  // empty: as the store is (modern for a new one)
-  std::string pem_profile;  // likewise
+  StoreEditFlags flags;  // empty: as the store is (modern for a new one)
 };
 
 constexpr const char* kPemProfileHelp =
     "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
     "for Kafka's ssl.keystore.type=PEM)";
 
-// --p12-profile and --pem-profile, where given.
-Status ParseProfiles(const std::string& p12, const std::string& pem,
-                     std::optional<Pkcs12Profile>* p12_profile,
-                     std::optional<PemProfile>* pem_profile) {
-  if (!p12.empty()) {
-    CM_ASSIGN_OR_RETURN(*p12_profile, WithContext(ParsePkcs12Profile(p12), "--p12-profile"));
-  }
-  if (!pem.empty()) {
-    CM_ASSIGN_OR_RETURN(*pem_profile, WithContext(ParsePemProfile(pem), "--pem-profile"));
-  }
-  return {};
-}
-
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
   cmd->add_option("STORE", a.store, "The key store or truststore file")->required();
   AddStorePasswordFile(cmd, &a.password_file, StorePasswordUse::kExisting);
-  cmd->add_option("--p12-profile", a.p12_profile,
+  cmd->add_option("--p12-profile", a.flags.p12_profile,
                   "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
                   "keeping a passwordless truststore passwordless; modern for a new store)");
-  cmd->add_option("--pem-profile", a.pem_profile,
+  cmd->add_option("--pem-profile", a.flags.pem_profile,
                   std::string(kPemProfileHelp) + " (default: as the store is; modern for a new "
                   "store)");
   if (with_type) {
-    cmd->add_option("--type", a.type,
+    cmd->add_option("--type", a.flags.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
   }
 }
@@ -76,13 +62,7 @@ Result<SecretString> StorePassword(const StoreArgs& a) {
 // STORE starts empty (format from --type or the extension).
 Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
-  StoreEditOptions options;
-  options.create = create;
-  CM_RETURN_IF_ERROR(
-      ParseProfiles(a.p12_profile, a.pem_profile, &options.pkcs12_profile, &options.pem_profile));
-  if (create && !a.type.empty()) {
-    CM_ASSIGN_OR_RETURN(options.type, WithContext(ParseStoreFormat(a.type), "--type"));
-  }
+  CM_ASSIGN_OR_RETURN(auto options, ParseStoreEditFlags(a.flags, create));
   options.new_password = new_password;
   CM_ASSIGN_OR_RETURN(auto password, StorePassword(a));
   return EditStoreFile(a.store, password, options, edit);
@@ -247,11 +227,9 @@ Status RunConvert(const ConvertArgs& a) {
   request.in = a.in;
   request.out = a.out;
   CM_ASSIGN_OR_RETURN(request.to, WithContext(ParseStoreFormat(a.to), "--to"));
-  std::optional<Pkcs12Profile> p12;
-  std::optional<PemProfile> pem;
-  CM_RETURN_IF_ERROR(ParseProfiles(a.p12_profile, a.pem_profile, &p12, &pem));
-  request.options.pkcs12.profile = p12.value_or(request.options.pkcs12.profile);
-  request.options.pem = pem.value_or(request.options.pem);
+  CM_ASSIGN_OR_RETURN(auto edit, ParseStoreEditFlags({"", a.p12_profile, a.pem_profile}, false));
+  request.options.pkcs12.profile = edit.pkcs12_profile.value_or(request.options.pkcs12.profile);
+  request.options.pem = edit.pem_profile.value_or(request.options.pem);
   request.passwords = [&]() -> Result<ConvertPasswords> {
     CM_ASSIGN_OR_RETURN(auto in, ExplicitPassword(a.password_file));
     CM_ASSIGN_OR_RETURN(auto out, ReadNewStorePassword({a.out_password_file, kNewPasswordEnv, "",

@@ -25,10 +25,9 @@ struct VerifyArgs {
   std::string dir;
   std::string keystore;
   std::string truststore;
-  std::vector<std::string> hosts;
+  VerifyOptions options;  // --host and --warn-days bound directly
   std::string role;
   std::string password_file;
-  int warn_days = 30;
   std::string metrics;
   std::vector<std::string> crls;
   bool json = false;
@@ -36,9 +35,7 @@ struct VerifyArgs {
 
 Result<int> RunVerify(const VerifyArgs& a) {
   CM_ASSIGN_OR_RETURN(auto target, CheckTargetFor(a.dir, a.keystore, a.truststore));
-  VerifyOptions options;
-  options.hosts = a.hosts;
-  options.warn_days = a.warn_days;
+  VerifyOptions options = a.options;
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
   if (!a.role.empty()) {
     CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
@@ -69,7 +66,7 @@ struct HandshakeArgs {
   std::string server;
   std::string client;
   std::string truststore;
-  std::vector<std::string> hosts;
+  IdentityHandshakeOptions options;  // --host bound directly
   std::string password_file;
   std::string tls = "both";
   std::vector<std::string> crls;
@@ -77,8 +74,7 @@ struct HandshakeArgs {
 };
 
 Result<int> RunHandshake(const HandshakeArgs& a) {
-  IdentityHandshakeOptions options;
-  options.hosts = a.hosts;
+  IdentityHandshakeOptions options = a.options;
   CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
@@ -124,11 +120,11 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("IDENTITY_DIR", v->dir, "An identity directory (every format in it)");
   verify->add_option("--keystore", v->keystore, "A keystore file (JKS, PKCS#12, PEM)");
   verify->add_option("--truststore", v->truststore, "A truststore file (JKS, PKCS#12, PEM)");
-  verify->add_option("--host", v->hosts, "A host name or IP the certificate must cover "
+  verify->add_option("--host", v->options.hosts, "A host name or IP the certificate must cover "
                                          "(repeatable)");
   verify->add_option("--role", v->role, "server, client or both: EKU to require");
   AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
-  verify->add_option("--warn-days", v->warn_days, "Warn when a certificate expires sooner")
+  verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner")
       ->capture_default_str();
   verify->add_option("--metrics", v->metrics,
                      "Write Prometheus gauges (seconds to expiry) to this file, for "
@@ -156,7 +152,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                  "Client identity directory or keystore (omit: a client without certificate)");
   hs->add_option("--truststore", h->truststore,
                  "Truststore both sides use (default: each side's own directory's)");
-  hs->add_option("--host", h->hosts,
+  hs->add_option("--host", h->options.hosts,
                  "Name or IP the client dials and verifies (repeatable; default: the server's "
                  "first SAN)");
   AddStorePasswordFile(hs, &h->password_file, StorePasswordUse::kBesideStore);
