@@ -42,14 +42,11 @@ Status RunCaInit(const CaInitArgs& args) {
   if (args.intermediate) {
     CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.root_dir));
     CM_ASSIGN_OR_RETURN(auto root_pw,
-                        ReadSecret({args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
-                                    "Root CA password", false, "--root-password-file"}));
-    if (!root_pw) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "no root CA password: give --root-password-file FILE, set "
-                       "CERTMINT_ROOT_CA_PASSWORD, or run on a terminal");
-    }
-    CM_ASSIGN_OR_RETURN(auto r, CertificateAuthority::Load(args.root_dir, *root_pw));
+                        Required(ReadSecret({args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
+                                             "Root CA password", false, "--root-password-file"}),
+                                 "no root CA password: give --root-password-file FILE, set "
+                                 "CERTMINT_ROOT_CA_PASSWORD, or run on a terminal"));
+    CM_ASSIGN_OR_RETURN(auto r, CertificateAuthority::Load(args.root_dir, root_pw));
     root.emplace(std::move(r));
   }
   CM_ASSIGN_OR_RETURN(auto ca, WithContext(root ? CertificateAuthority::InitIntermediate(
@@ -75,18 +72,15 @@ struct RotateArgs {
 };
 
 Status RunRotate(const RotateArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto current_pw, ReadSecret({a.ca_password_file, kCaPasswordEnv,
-                                                   "Current CA password", false,
-                                                   "--ca-password-file"}));
-  if (!current_pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "no CA password: give --ca-password-file (the current CA's)");
-  }
+  CM_ASSIGN_OR_RETURN(auto current_pw,
+                      Required(ReadSecret({a.ca_password_file, kCaPasswordEnv,
+                                           "Current CA password", false, "--ca-password-file"}),
+                               "no CA password: give --ca-password-file (the current CA's)"));
   // Proves the operator holds the current CA before replacing it.
-  CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::Load(a.dir, *current_pw));
+  CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::Load(a.dir, current_pw));
   CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
                                                "--new-ca-password-file"}));
-  const SecretString& pw = new_pw ? *new_pw : *current_pw;
+  const SecretString& pw = new_pw ? *new_pw : current_pw;
   const auto now = std::chrono::system_clock::now();
   CaInitOptions o;
   o.key_spec = current.signer().Spec();

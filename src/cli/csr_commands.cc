@@ -9,11 +9,11 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
 #include "core/fs.h"
 #include "identity/identity.h"
 #include "x509/csr.h"
 #include "x509/request_files.h"
+#include "x509/san_lists.h"
 
 namespace certmint::cli {
 namespace {
@@ -32,7 +32,7 @@ Status RunCsr(const CsrArgs& a) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
   KeyRequest request;
   CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  CM_ASSIGN_OR_RETURN(request.sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(request.sans, ParseSanLists(a.dns, a.ips));
   if (!a.subject.empty()) {
     CM_ASSIGN_OR_RETURN(request.subject,
                         WithContext(DistinguishedName::Parse(a.subject), "--subject"));
@@ -70,7 +70,7 @@ struct SignArgs {
 Status RunSign(const SignArgs& a) {
   // The operator's --dns/--ip are what the certificate carries; the request
   // may ask for a subset, never more.
-  const auto allowed = ParseSanFlags(a.dns, a.ips);
+  const auto allowed = ParseSanLists(a.dns, a.ips);
   CM_ASSIGN_OR_RETURN(auto req, LoadRequestToSign(a.csr, allowed));
   SignRequestFileOptions o{a.dir, a.name, {}, a.out, nullptr};
   CM_ASSIGN_OR_RETURN(o.profile.role, WithContext(ParseRole(a.role), "--role"));
@@ -82,7 +82,7 @@ Status RunSign(const SignArgs& a) {
   }
   o.profile.sans = *allowed;
   o.profile.days = a.days;
-  o.ca_password = [&] { return ReadCaPassword(a.ca_password_file, /*is_new=*/false); };
+  o.ca_password = CaPasswordFrom(a.ca_password_file);
   CM_ASSIGN_OR_RETURN(auto cert, SignRequestFile(req, o));
   std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
                            "chain)\n",

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "inspect/inspect_file.h"
+#include "inspect/inspect_files.h"
 
 namespace certmint::cli {
 namespace {
@@ -16,37 +16,19 @@ struct InspectArgs {
   bool json = false;
 };
 
-// Inspects each file; reports each failure and returns the first.
 Status RunInspect(const InspectArgs& args) {
   CM_ASSIGN_OR_RETURN(auto password, ExplicitPassword(args.password_file));
-  const SecretString* pw = password ? &*password : nullptr;
-  const auto now = std::chrono::system_clock::now();
-  nlohmann::json all = nlohmann::json::array();
-  std::optional<Error> first_error;
-  bool first_text = true;
-  for (const auto& file : args.files) {
-    auto rendered = InspectFile(file, pw, now);
-    if (!rendered) {
-      rendered.error().AddContext(file);
-      if (!first_error) {
-        first_error = rendered.error();
-      } else {
-        std::cerr << "certmint: error: " << rendered.error().ToString() << "\n";
-      }
-      continue;
-    }
-    if (args.json) {
-      all.push_back(rendered->json);
-    } else {
-      std::cout << (first_text ? "" : "\n") << rendered->text;
-      first_text = false;
-    }
-  }
+  auto out = InspectFiles(args.files, password ? &*password : nullptr,
+                          std::chrono::system_clock::now(), [](const Error& e) {
+                            std::cerr << "certmint: error: " << e.ToString() << "\n";
+                          });
   if (args.json) {
-    PrintJson(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    PrintJson(out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    std::cout << out.text;
   }
-  if (first_error) {
-    return tl::unexpected(*first_error);
+  if (out.first_error) {
+    return tl::unexpected(*out.first_error);
   }
   return {};
 }

@@ -2,8 +2,8 @@
 #include "cli/identity_report.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
 #include "identity/issue_to_dir.h"
+#include "x509/san_lists.h"
 
 namespace certmint::cli {
 namespace {
@@ -29,7 +29,7 @@ Status RunIssue(const IssueArgs& args) {
   CM_RETURN_IF_ERROR(ValidateNodeName(args.name));
   IdentityRequest request;
   request.name = args.name;
-  CM_ASSIGN_OR_RETURN(request.sans, ParseSanFlags(args.dns, args.ips));
+  CM_ASSIGN_OR_RETURN(request.sans, ParseSanLists(args.dns, args.ips));
   CM_ASSIGN_OR_RETURN(request.role, WithContext(ParseRole(args.role), "--role"));
   CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
   if (!args.subject.empty()) {

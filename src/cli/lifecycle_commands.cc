@@ -7,6 +7,7 @@
 #include "ca/authority.h"
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/fs.h"
 #include "core/stop_signal.h"
@@ -19,28 +20,18 @@
 namespace certmint::cli {
 namespace {
 
-Result<CertificateAuthority> LoadCaWithPassword(const std::string& dir, const std::string& file) {
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(dir));
-  CM_ASSIGN_OR_RETURN(auto pw, ReadCaPassword(file, /*is_new=*/false));
-  return CertificateAuthority::Load(dir, pw);
-}
-
 struct ListArgs {
   std::string dir;
-  std::optional<int> expiring;
-  bool revoked = false;
+  InventoryFilter filter;  // --expiring and --revoked bound directly
   bool all = false;
   bool json = false;
 };
 
-Status RunList(const ListArgs& a) {
+Status RunList(ListArgs a) {
   CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventory(a.dir));
-  InventoryFilter f;
-  f.expiring_within_days = a.expiring;
-  f.revoked_only = a.revoked;
-  f.current_only = !a.all && !a.revoked;
+  a.filter.current_only = !a.all && !a.filter.revoked_only;
   const auto now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(auto rows, inv->List(f, now));
+  CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, now));
   if (a.json) {
     const nlohmann::json list = InventoryRecordsJson(rows);
     PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -126,7 +117,7 @@ Status RunRenew(const RenewArgs& a) {
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
+  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
   RenewOptions o;
   o.keep_key = a.keep_key;
   o.days = a.days;
@@ -165,7 +156,7 @@ struct CrlArgs {
 };
 
 Status RunCrl(const CrlArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto ca, LoadCaWithPassword(a.dir, a.ca_password_file));
+  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
   CM_ASSIGN_OR_RETURN(auto published,
                       PublishCrl(ca, a.dir, a.days, std::chrono::system_clock::now()));
   const EncodedCrl& crl = published.crl;
@@ -175,18 +166,20 @@ Status RunCrl(const CrlArgs& a) {
   return {};
 }
 
-}  // namespace
-
-Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+Subcommand RegisterList(CLI::App* app) {
   auto l = std::make_shared<ListArgs>();
   CLI::App* list = app->add_subcommand("list", "List the certificates the CA issued (inventory)");
-  list->add_option("--dir", l->dir, "The CA's directory")->required();
-  list->add_option("--expiring", l->expiring, "Only valid certificates expiring within DAYS");
-  list->add_flag("--revoked", l->revoked, "Only revoked certificates");
+  AddCaDir(list, &l->dir);
+  list->add_option("--expiring", l->filter.expiring_within_days,
+                   "Only valid certificates expiring within DAYS");
+  list->add_flag("--revoked", l->filter.revoked_only, "Only revoked certificates");
   list->add_flag("--all", l->all, "Include superseded certificates");
-  list->add_flag("--json", l->json, "Print JSON");
+  AddJson(list, &l->json, "the certificates");
   list->footer("Example:\n  certmint list --dir pki --expiring 30");
+  return {list, FromStatus([l] { return RunList(*l); })};
+}
 
+Subcommand RegisterRenew(CLI::App* app) {
   auto r = std::make_shared<RenewArgs>();
   CLI::App* renew = app->add_subcommand(
       "renew", "Re-issue identities: new key (or --keep-key), new certificate, same names");
@@ -196,9 +189,8 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
   renew->add_option("--expiring", r->expiring, "Renew every identity expiring within DAYS");
   renew->add_option("--days", r->days, "Validity (default: as before)");
   renew->add_flag("--keep-key", r->keep_key, "Reuse the identity's key");
-  renew->add_option("--password-file", r->password_file,
-                    "Store password (else $CERTMINT_PASSWORD, else each identity's password file)");
-  renew->add_option("--ca-password-file", r->ca_password_file, "CA key password file");
+  AddStorePasswordFile(renew, &r->password_file, StorePasswordUse::kBesideStore);
+  AddCaPasswordFile(renew, &r->ca_password_file);
   renew->add_option("--server", r->server,
                     "Renew through certmint serve at https://HOST[:PORT], authenticating with "
                     "the current certificate (mTLS)");
@@ -207,7 +199,6 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
                   "past their last renewal (for cron)");
   renew->add_flag("--daemon", r->daemon,
                   "With --server: keep running, renewing each identity when it is due");
-  AddArgvPasswordTraps(renew);
   renew->footer(
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
       "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
@@ -216,46 +207,44 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/)
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
       "--if-due");
+  return {renew, WithPasswordTraps(renew, FromStatus([r] { return RunRenew(*r); }))};
+}
 
+Subcommand RegisterRevoke(CLI::App* app) {
   auto v = std::make_shared<RevokeArgs>();
   CLI::App* revoke = app->add_subcommand("revoke", "Revoke a certificate by name or serial");
   revoke->add_option("NAME_OR_SERIAL", v->target, "Identity name (its current certificate) or "
                                                   "serial")
       ->required();
-  revoke->add_option("--dir", v->dir, "The CA's directory")->required();
+  AddCaDir(revoke, &v->dir);
   revoke->add_option("--reason", v->reason,
                      "unspecified, key-compromise, ca-compromise, affiliation-changed, "
                      "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn")
       ->capture_default_str();
   revoke->footer("Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
                  "  certmint crl --dir pki --out pki/crl.pem");
+  return {revoke, FromStatus([v] { return RunRevoke(*v); })};
+}
 
+Subcommand RegisterCrl(CLI::App* app) {
   auto c = std::make_shared<CrlArgs>();
   CLI::App* crl = app->add_subcommand("crl", "Write a signed CRL of every revoked certificate");
-  crl->add_option("--dir", c->dir, "The CA's directory")->required();
+  AddCaDir(crl, &c->dir);
   crl->add_option("--out", c->out, "File to write")->required();
   crl->add_option("--days", c->days, "Days until nextUpdate")->capture_default_str();
   crl->add_flag("--der", c->der, "DER instead of PEM");
-  crl->add_option("--ca-password-file", c->ca_password_file, "CA key password file");
-  AddArgvPasswordTraps(crl);
+  AddCaPasswordFile(crl, &c->ca_password_file);
   crl->footer("An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
               "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
               "--crl and certmint handshake --crl.\n\n"
               "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
+  return {crl, WithPasswordTraps(crl, FromStatus([c] { return RunCrl(*c); }))};
+}
 
-  return [=]() -> Result<int> {
-    for (CLI::App* cmd : {renew, crl}) {
-      if (cmd->parsed()) {
-        CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-      }
-    }
-    Status st = list->parsed()    ? RunList(*l)
-                : renew->parsed() ? RunRenew(*r)
-                : revoke->parsed() ? RunRevoke(*v)
-                                   : RunCrl(*c);
-    CM_RETURN_IF_ERROR(st);
-    return 0;
-  };
+}  // namespace
+
+Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+  return Dispatch({RegisterList(app), RegisterRenew(app), RegisterRevoke(app), RegisterCrl(app)});
 }
 
 }  // namespace certmint::cli

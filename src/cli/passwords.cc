@@ -19,17 +19,24 @@ Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& passw
   return ReadNewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
-Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
-  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({file, kCaPasswordEnv,
-                                           is_new ? "New CA password" : "CA password", is_new,
-                                           "--ca-password-file"}));
-  if (!pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted (the CA key is always encrypted)",
-                                 kCaPasswordEnv));
+Result<SecretString> Required(Result<std::optional<SecretString>> read, std::string_view missing) {
+  CM_ASSIGN_OR_RETURN(auto secret, std::move(read));
+  if (!secret) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string(missing));
   }
-  return std::move(*pw);
+  return std::move(*secret);
+}
+
+Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
+  return Required(ReadSecret({file, kCaPasswordEnv, is_new ? "New CA password" : "CA password",
+                              is_new, "--ca-password-file"}),
+                  fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
+                              "a terminal to be prompted (the CA key is always encrypted)",
+                              kCaPasswordEnv));
+}
+
+CaPasswordSource CaPasswordFrom(const std::string& file) {
+  return [file] { return ReadCaPassword(file, /*is_new=*/false); };
 }
 
 void AddArgvPasswordTraps(CLI::App* app) {

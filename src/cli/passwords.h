@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ca/unlock.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/secret_source.h"
@@ -29,6 +30,11 @@ Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& passw
 // The CA key password from --ca-password-file, $CERTMINT_CA_PASSWORD or a
 // prompt (twice for a new CA); kInvalidArgument naming the three when none.
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new);
+// The secret `read` found; kInvalidArgument saying `missing` when none.
+Result<SecretString> Required(Result<std::optional<SecretString>> read, std::string_view missing);
+
+// ReadCaPassword for an existing CA, when the library asks for it.
+CaPasswordSource CaPasswordFrom(const std::string& file);
 
 // Adds hidden --password, --ca-password, --storepass ... options that refuse
 // to run, explaining where passwords come from instead. Call CheckArgvPasswordTraps

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
+#include "identity/store_lookup.h"
 #include "tls/probe.h"
 #include "tls/probe_report.h"
 
@@ -31,12 +31,12 @@ Result<int> RunProbe(const ProbeArgs& a) {
   std::optional<NamedStore> trust;
   std::optional<NamedStore> keys;
   if (!a.truststore.empty()) {
-    CM_ASSIGN_OR_RETURN(auto t, WithContext(LoadTruststoreArg(a.truststore, explicit_pw),
+    CM_ASSIGN_OR_RETURN(auto t, WithContext(LoadTruststoreAt(a.truststore, explicit_pw),
                                             "--truststore"));
     trust.emplace(std::move(t));
   }
   if (!a.keystore.empty()) {
-    CM_ASSIGN_OR_RETURN(auto k, WithContext(LoadKeystoreArg(a.keystore, explicit_pw), "--keystore"));
+    CM_ASSIGN_OR_RETURN(auto k, WithContext(LoadKeystoreAt(a.keystore, explicit_pw), "--keystore"));
     keys.emplace(std::move(k));
   }
   ProbeOptions o;

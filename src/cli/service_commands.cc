@@ -9,12 +9,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "ca/authority.h"
+#include "ca/records.h"
 #include "cli/commands.h"
 #include "cli/identity_report.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
 #include "core/fs.h"
 #include "enroll/enroll.h"
 #include "enroll/enroll_to_dir.h"
@@ -22,12 +21,12 @@
 #include "enroll/token_report.h"
 #include "identity/files.h"
 #include "identity/identity.h"
-#include "inventory/inventory.h"
 #include "server/certificate_keeper.h"
 #include "server/serve.h"
 #include "server/serve_text.h"
 #include "tls/probe.h"
 #include "x509/issue.h"
+#include "x509/san_lists.h"
 
 namespace certmint::cli {
 namespace {
@@ -61,7 +60,7 @@ Result<int> RunServe(const ServeArgs& a) {
   ServeConfig config = a.config;
   CM_ASSIGN_OR_RETURN(auto hp,
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
-  CM_ASSIGN_OR_RETURN(config.sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
   std::tie(config.server.host, config.server.port) = hp;
   CM_RETURN_IF_ERROR(ValidateServeConfig(config));
   auto log_mu = std::make_shared<std::mutex>();
@@ -72,7 +71,7 @@ Result<int> RunServe(const ServeArgs& a) {
   if (!config.quiet) {
     config.server.log = config.log;
   }
-  config.ca_password = [&] { return ReadCaPassword(a.ca_password_file, /*is_new=*/false); };
+  config.ca_password = CaPasswordFrom(a.ca_password_file);
   config.reload_password = [&] { return ReloadCaPassword(a.ca_password_file); };
   config.listening = [&](int port, const std::string& fingerprint, const ServerIdentity& id) {
     std::cout << RenderServeListening(config.server.host, port, fingerprint, id) << std::flush;
@@ -96,12 +95,11 @@ struct TokenArgs {
 
 Status RunTokenCreate(const TokenArgs& a) {
   CM_RETURN_IF_ERROR(ValidateNodeName(a.name));
-  CM_ASSIGN_OR_RETURN(auto sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(auto sans, ParseSanLists(a.dns, a.ips));
   CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
   CM_RETURN_IF_ERROR(CheckTokenFileAbsent(a.out_file));
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   const auto now = std::chrono::system_clock::now();
   const TokenGrant grant{a.name, EffectiveSans(a.name, sans), role, a.days, now + ttl};
   CM_ASSIGN_OR_RETURN(
@@ -127,8 +125,7 @@ struct TokenListArgs {
 };
 
 Status RunTokenList(const TokenListArgs& a) {
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
   if (a.json) {
@@ -145,8 +142,7 @@ struct TokenRevokeArgs {
 };
 
 Status RunTokenRevoke(const TokenRevokeArgs& a) {
-  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(a.dir));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto t, inventory->RevokeToken(a.id, std::chrono::system_clock::now()));
   std::cout << fmt::format("Revoked token {} for {}: it can no longer enroll\n", t.id,
                            t.grant.name);
@@ -173,20 +169,15 @@ Status RunEnroll(const EnrollArgs& a) {
   o.name = a.name;
   CM_ASSIGN_OR_RETURN(o.url, ParseServerUrl(a.url));
   CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
-  CM_ASSIGN_OR_RETURN(o.sans, ParseSanFlags(a.dns, a.ips));
+  CM_ASSIGN_OR_RETURN(o.sans, ParseSanLists(a.dns, a.ips));
   CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
   EnrollToDirRequest request;
   CM_ASSIGN_OR_RETURN(request.output, ParseStoreOutputArgs(a.output, a.name));
   request.enroll = std::move(o);
   request.out_dir = a.out;
-  request.token = [&]() -> Result<SecretString> {
-    CM_ASSIGN_OR_RETURN(auto token,
-                        ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"}));
-    if (!token) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
-    }
-    return std::move(*token);
+  request.token = [&] {
+    return Required(ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"}),
+                    "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
   };
   request.store_password = [&]() -> Result<NewIdentityPassword> {
     CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(a.password_file));

@@ -13,9 +13,10 @@
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
-#include "identity/install.h"
+#include "identity/install_files.h"
 #include "stores/convert.h"
 #include "stores/store_edit.h"
+#include "stores/store_edit_flags.h"
 #include "stores/store_io.h"
 
 namespace certmint::cli {
@@ -25,54 +26,35 @@ constexpr const char* kNewPasswordEnv = "CERTMINT_NEW_PASSWORD";
 
 struct StoreArgs {
   std::string store;
-  std::string type;
   std::string password_file;
-  std::string p12_profile;  // empty: as the store is (modern for a new one)
-  std::string pem_profile;  // likewise
+  StoreEditFlags flags;  // empty: as the store is (modern for a new one)
 };
 
 constexpr const char* kPemProfileHelp =
     "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
     "for Kafka's ssl.keystore.type=PEM)";
 
-// --p12-profile and --pem-profile, where given.
-Status ParseProfiles(const std::string& p12, const std::string& pem,
-                     std::optional<Pkcs12Profile>* p12_profile,
-                     std::optional<PemProfile>* pem_profile) {
-  if (!p12.empty()) {
-    CM_ASSIGN_OR_RETURN(*p12_profile, WithContext(ParsePkcs12Profile(p12), "--p12-profile"));
-  }
-  if (!pem.empty()) {
-    CM_ASSIGN_OR_RETURN(*pem_profile, WithContext(ParsePemProfile(pem), "--pem-profile"));
-  }
-  return {};
-}
-
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
   cmd->add_option("STORE", a.store, "The key store or truststore file")->required();
   AddStorePasswordFile(cmd, &a.password_file, StorePasswordUse::kExisting);
-  cmd->add_option("--p12-profile", a.p12_profile,
+  cmd->add_option("--p12-profile", a.flags.p12_profile,
                   "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
                   "keeping a passwordless truststore passwordless; modern for a new store)");
-  cmd->add_option("--pem-profile", a.pem_profile,
+  cmd->add_option("--pem-profile", a.flags.pem_profile,
                   std::string(kPemProfileHelp) + " (default: as the store is; modern for a new "
                   "store)");
   if (with_type) {
-    cmd->add_option("--type", a.type,
+    cmd->add_option("--type", a.flags.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
   }
 }
 
 Result<SecretString> StorePassword(const StoreArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto pw, ReadSecret({a.password_file, kStorePasswordEnv, "Store password",
-                                           false, "--password-file"}));
-  if (!pw) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("no store password: give --password-file FILE, set {}, or run on "
-                                 "a terminal to be prompted",
-                                 kStorePasswordEnv));
-  }
-  return std::move(*pw);
+  return Required(
+      ReadSecret({a.password_file, kStorePasswordEnv, "Store password", false, "--password-file"}),
+      fmt::format("no store password: give --password-file FILE, set {}, or run on a terminal to "
+                  "be prompted",
+                  kStorePasswordEnv));
 }
 
 // Edits STORE with its password, keeping its format and protection unless
@@ -80,13 +62,7 @@ Result<SecretString> StorePassword(const StoreArgs& a) {
 // STORE starts empty (format from --type or the extension).
 Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
-  StoreEditOptions options;
-  options.create = create;
-  CM_RETURN_IF_ERROR(
-      ParseProfiles(a.p12_profile, a.pem_profile, &options.pkcs12_profile, &options.pem_profile));
-  if (create && !a.type.empty()) {
-    CM_ASSIGN_OR_RETURN(options.type, WithContext(ParseStoreFormat(a.type), "--type"));
-  }
+  CM_ASSIGN_OR_RETURN(auto options, ParseStoreEditFlags(a.flags, create));
   options.new_password = new_password;
   CM_ASSIGN_OR_RETURN(auto password, StorePassword(a));
   return EditStoreFile(a.store, password, options, edit);
@@ -157,59 +133,24 @@ Subcommand RegisterImportKey(CLI::App* ks) {
   })};
 }
 
-struct InstallArgs {
-  std::string key;
-  std::string chain;
-  std::string ca;
-  std::string out = ".";
-  std::string name;
-  std::string formats = "pem,p12,jks";
-  std::string password_file;
-  std::string key_password_file;
-};
-
-Status RunInstall(const InstallArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a.chain), "--chain"));
-  if (!a.ca.empty()) {
-    CM_ASSIGN_OR_RETURN(auto ca, WithContext(LoadCertificateFile(a.ca), "--ca"));
-    chain.push_back(ca);
-  }
-  const std::string key_pw_file =
-      !a.key_password_file.empty() ? a.key_password_file : fs::Dirname(a.key) + "/password";
-  CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({fs::Exists(key_pw_file) ? key_pw_file : "",
-                                               kStorePasswordEnv, "Key password", false,
-                                               "--key-password-file"}));
-  CM_ASSIGN_OR_RETURN(auto key,
-                      WithContext(LoadPrivateKeyFile(a.key, key_pw ? &*key_pw : nullptr), "--key"));
-  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  const SecretString* pw = store_pw ? &*store_pw : key_pw ? &*key_pw : nullptr;
-  if (pw == nullptr) {
-    return MakeError(ErrorCode::kInvalidArgument, "no store password: give --password-file");
-  }
-  IdentityOutput output;
-  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(a.formats), "--format"));
-  // The key's own password, from its file: keep it beside the stores.
-  output.write_password_file = !store_pw;
-  const size_t length = chain.size();
-  CM_ASSIGN_OR_RETURN(auto files, InstallIdentity({a.out, a.name, std::move(key),
-                                                   std::move(chain), std::move(output)},
-                                                  *pw));
-  std::cout << fmt::format("Installed {} in {} (chain length {})\n", fs::Basename(files.dir),
-                           files.dir, length);
-  return {};
-}
-
 Subcommand RegisterInstall(CLI::App* ks) {
-  auto a = std::make_shared<InstallArgs>();
+  struct Args {
+    InstallFilesRequest request;
+    std::string password_file;
+    std::string key_password_file;
+  };
+  auto a = std::make_shared<Args>();
+  InstallFilesRequest& r = a->request;
   CLI::App* cmd = ks->add_subcommand(
       "install", "Build a node's stores (all formats) from its key and the signed chain");
-  cmd->add_option("--key", a->key, "The node's private key (PEM, from certmint csr)")->required();
-  cmd->add_option("--chain", a->chain, "The signed certificate chain (from certmint sign)")
+  cmd->add_option("--key", r.key_file, "The node's private key (PEM, from certmint csr)")
       ->required();
-  cmd->add_option("--ca", a->ca, "The root CA certificate, when the chain lacks it");
-  AddIdentityOut(cmd, &a->out);
-  cmd->add_option("--name", a->name, "Identity name (default: the certificate's CN)");
-  cmd->add_option("--format", a->formats, "pem, p12, jks")->capture_default_str();
+  cmd->add_option("--chain", r.chain_file, "The signed certificate chain (from certmint sign)")
+      ->required();
+  cmd->add_option("--ca", r.ca_file, "The root CA certificate, when the chain lacks it");
+  AddIdentityOut(cmd, &r.out_dir);
+  cmd->add_option("--name", r.name, "Identity name (default: the certificate's CN)");
+  cmd->add_option("--format", r.formats, "pem, p12, jks")->capture_default_str();
   cmd->add_option("--password-file", a->password_file,
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
@@ -217,7 +158,15 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->footer("Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
               "--out /etc/kafka");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(RunInstall(*a));
+    InstallFilesRequest request = a->request;
+    request.key_password = [&] {
+      return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
+                         kStorePasswordEnv, "Key password", false, "--key-password-file"});
+    };
+    request.store_password = [&] { return ExplicitPassword(a->password_file); };
+    CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
+    std::cout << fmt::format("Installed {} in {} (chain length {})\n",
+                             fs::Basename(done.files.dir), done.files.dir, done.chain_length);
     return 0;
   })};
 }
@@ -249,17 +198,15 @@ Subcommand RegisterPasswd(CLI::App* ks) {
   cmd->footer("Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
               "--new-password-file new.pass");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_ASSIGN_OR_RETURN(auto new_pw,
-                        ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password",
-                                              true, "--new-password-file"}));
-    if (!new_pw) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("no new password: give --new-password-file FILE, set {}, or "
-                                   "run on a terminal",
-                                   kNewPasswordEnv));
-    }
+    CM_ASSIGN_OR_RETURN(
+        auto new_pw,
+        Required(ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password", true,
+                                       "--new-password-file"}),
+                 fmt::format("no new password: give --new-password-file FILE, set {}, or run on "
+                             "a terminal",
+                             kNewPasswordEnv)));
     CM_RETURN_IF_ERROR(EditStore(
-        a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &*new_pw));
+        a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
     std::cout << fmt::format("Changed the password of {}\n", a->first.store);
     return 0;
   })};
@@ -280,11 +227,9 @@ Status RunConvert(const ConvertArgs& a) {
   request.in = a.in;
   request.out = a.out;
   CM_ASSIGN_OR_RETURN(request.to, WithContext(ParseStoreFormat(a.to), "--to"));
-  std::optional<Pkcs12Profile> p12;
-  std::optional<PemProfile> pem;
-  CM_RETURN_IF_ERROR(ParseProfiles(a.p12_profile, a.pem_profile, &p12, &pem));
-  request.options.pkcs12.profile = p12.value_or(request.options.pkcs12.profile);
-  request.options.pem = pem.value_or(request.options.pem);
+  CM_ASSIGN_OR_RETURN(auto edit, ParseStoreEditFlags({"", a.p12_profile, a.pem_profile}, false));
+  request.options.pkcs12.profile = edit.pkcs12_profile.value_or(request.options.pkcs12.profile);
+  request.options.pem = edit.pem_profile.value_or(request.options.pem);
   request.passwords = [&]() -> Result<ConvertPasswords> {
     CM_ASSIGN_OR_RETURN(auto in, ExplicitPassword(a.password_file));
     CM_ASSIGN_OR_RETURN(auto out, ReadNewStorePassword({a.out_password_file, kNewPasswordEnv, "",

@@ -7,10 +7,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "cli/store_args.h"
 #include "core/fs.h"
-#include "identity/files.h"
+#include "identity/store_lookup.h"
 #include "tls/identity_handshake.h"
+#include "verify/check_target.h"
 #include "verify/crl_files.h"
 #include "verify/identity_check.h"
 
@@ -25,49 +25,25 @@ struct VerifyArgs {
   std::string dir;
   std::string keystore;
   std::string truststore;
-  std::vector<std::string> hosts;
+  VerifyOptions options;  // --host and --warn-days bound directly
   std::string role;
   std::string password_file;
-  int warn_days = 30;
   std::string metrics;
   std::vector<std::string> crls;
   bool json = false;
 };
 
-// The stores to verify: every pair of the identity directory, or the one
-// keystore with its truststore.
-Result<IdentityCheckTarget> VerifyTarget(const VerifyArgs& a) {
-  if (a.dir.empty()) {
-    return IdentityCheckTarget{fs::Basename(a.keystore), "", {{{a.keystore}, a.truststore}}};
-  }
-  IdentityCheckTarget target{fs::Basename(fs::Absolute(a.dir)), a.dir, {}};
-  for (auto& found : FindIdentityStores(a.dir)) {
-    target.pairs.push_back({std::move(found.keystore_files), std::move(found.truststore_file)});
-  }
-  if (target.pairs.empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("{}: no keystore and truststore pair found", a.dir));
-  }
-  return target;
-}
-
 Result<int> RunVerify(const VerifyArgs& a) {
-  if (a.dir.empty() == (a.keystore.empty() || a.truststore.empty())) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "give an identity directory, or both --keystore and --truststore");
-  }
-  VerifyOptions options;
-  options.hosts = a.hosts;
-  options.warn_days = a.warn_days;
+  CM_ASSIGN_OR_RETURN(auto target, CheckTargetFor(a.dir, a.keystore, a.truststore));
+  VerifyOptions options = a.options;
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
   if (!a.role.empty()) {
     CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
     options.role = role;
   }
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(auto target, VerifyTarget(a));
   CM_ASSIGN_OR_RETURN(auto result, CheckIdentity(target, options, [&](const std::string& path) {
-                        return PasswordFor(path, explicit_pw);
+                        return PasswordOfStore(path, explicit_pw);
                       }));
   if (!a.metrics.empty()) {
     const std::string text =
@@ -90,7 +66,7 @@ struct HandshakeArgs {
   std::string server;
   std::string client;
   std::string truststore;
-  std::vector<std::string> hosts;
+  IdentityHandshakeOptions options;  // --host bound directly
   std::string password_file;
   std::string tls = "both";
   std::vector<std::string> crls;
@@ -98,15 +74,14 @@ struct HandshakeArgs {
 };
 
 Result<int> RunHandshake(const HandshakeArgs& a) {
-  IdentityHandshakeOptions options;
-  options.hosts = a.hosts;
+  IdentityHandshakeOptions options = a.options;
   CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
-  CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreArg(a.server, explicit_pw), "--server"));
+  CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreAt(a.server, explicit_pw), "--server"));
   std::optional<NamedStore> client;
   if (!a.client.empty()) {
-    CM_ASSIGN_OR_RETURN(auto c, WithContext(LoadKeystoreArg(a.client, explicit_pw), "--client"));
+    CM_ASSIGN_OR_RETURN(auto c, WithContext(LoadKeystoreAt(a.client, explicit_pw), "--client"));
     client.emplace(std::move(c));
   }
   // Without --truststore each side trusts what its own directory trusts.
@@ -114,9 +89,9 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
   const std::string client_trust_arg =
       !a.truststore.empty() ? a.truststore : (!a.client.empty() ? a.client : a.server);
   CM_ASSIGN_OR_RETURN(auto server_trust,
-                      WithContext(LoadTruststoreArg(server_trust_arg, explicit_pw), "truststore"));
+                      WithContext(LoadTruststoreAt(server_trust_arg, explicit_pw), "truststore"));
   CM_ASSIGN_OR_RETURN(auto client_trust,
-                      WithContext(LoadTruststoreArg(client_trust_arg, explicit_pw), "truststore"));
+                      WithContext(LoadTruststoreAt(client_trust_arg, explicit_pw), "truststore"));
   std::vector<HandshakeAttempt> attempts;
   CM_ASSIGN_OR_RETURN(
       bool all_ok,
@@ -145,11 +120,11 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("IDENTITY_DIR", v->dir, "An identity directory (every format in it)");
   verify->add_option("--keystore", v->keystore, "A keystore file (JKS, PKCS#12, PEM)");
   verify->add_option("--truststore", v->truststore, "A truststore file (JKS, PKCS#12, PEM)");
-  verify->add_option("--host", v->hosts, "A host name or IP the certificate must cover "
+  verify->add_option("--host", v->options.hosts, "A host name or IP the certificate must cover "
                                          "(repeatable)");
   verify->add_option("--role", v->role, "server, client or both: EKU to require");
   AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
-  verify->add_option("--warn-days", v->warn_days, "Warn when a certificate expires sooner")
+  verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner")
       ->capture_default_str();
   verify->add_option("--metrics", v->metrics,
                      "Write Prometheus gauges (seconds to expiry) to this file, for "
@@ -177,7 +152,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                  "Client identity directory or keystore (omit: a client without certificate)");
   hs->add_option("--truststore", h->truststore,
                  "Truststore both sides use (default: each side's own directory's)");
-  hs->add_option("--host", h->hosts,
+  hs->add_option("--host", h->options.hosts,
                  "Name or IP the client dials and verifies (repeatable; default: the server's "
                  "first SAN)");
   AddStorePasswordFile(hs, &h->password_file, StorePasswordUse::kBesideStore);

@@ -1,8 +1,8 @@
-#include "cli/store_args.h"
+#include "x509/san_lists.h"
 
-namespace certmint::cli {
+namespace certmint {
 
-Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
+Result<SubjectAltNames> ParseSanLists(const std::vector<std::string>& dns,
                                       const std::vector<std::string>& ips) {
   SubjectAltNames out;
   for (const auto& d : dns) {
@@ -16,4 +16,4 @@ Result<SubjectAltNames> ParseSanFlags(const std::vector<std::string>& dns,
   return out;
 }
 
-}  // namespace certmint::cli
+}  // namespace certmint
