@@ -14,26 +14,24 @@
 //
 // Bounded: N, M <= 20000; the server is stopped (SIGTERM) at the end and
 // the inventory is checked for lost or duplicate rows.
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
 #include "enroll/client.h"
@@ -66,9 +64,9 @@ Server StartServer(const std::string& binary, const std::string& dir, int thread
     dup2(out[1], 1);
     close(out[0]);
     close(out[1]);
-    execl(binary.c_str(), binary.c_str(), "serve", "--dir", dir.c_str(), "--listen",
-          "127.0.0.1:0", "--quiet", "--rate-limit", "0", "--threads",
-          std::to_string(threads).c_str(), "--ca-password-file", pw_file.c_str(), nullptr);
+    execl(binary.c_str(), binary.c_str(), "serve", "--dir", dir.c_str(), "--listen", "127.0.0.1:0",
+          "--quiet", "--rate-limit", "0", "--threads", std::to_string(threads).c_str(),
+          "--ca-password-file", pw_file.c_str(), nullptr);
     _exit(127);
   }
   close(out[1]);
@@ -109,8 +107,8 @@ double CpuSeconds(pid_t pid) {
   }
   unsigned long utime = 0;
   unsigned long stime = 0;
-  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                  &stime) != 2) {
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) !=
+      2) {
     return 0;
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -132,13 +130,17 @@ struct Phase {
     auto pct = [&](double p) {
       return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<size_t>(p * l.size()))];
     };
-    return {{"requests", ok + errors}, {"ok", ok}, {"errors", errors},
-            {"seconds", seconds},       {"per_second", ok / seconds},
-            {"p50_ms", pct(0.50)},      {"p99_ms", pct(0.99)},
-            {"first_error", first_error},
-            {"server_cpu_ms_per_request", ok + errors == 0 ? 0.0
-                                          : 1000.0 * server_cpu_seconds /
-                                                static_cast<double>(ok + errors)}};
+    return {
+        {"requests", ok + errors},
+        {"ok", ok},
+        {"errors", errors},
+        {"seconds", seconds},
+        {"per_second", ok / seconds},
+        {"p50_ms", pct(0.50)},
+        {"p99_ms", pct(0.99)},
+        {"first_error", first_error},
+        {"server_cpu_ms_per_request",
+         ok + errors == 0 ? 0.0 : 1000.0 * server_cpu_seconds / static_cast<double>(ok + errors)}};
   }
 };
 
@@ -262,12 +264,18 @@ int main(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) {
     const std::string a = argv[i];
     auto val = [&] { return i + 1 < argc ? std::stoul(argv[++i]) : 0UL; };
-    if (a == "--enrollments") n = val();
-    else if (a == "--renewals") m = val();
-    else if (a == "--clients") clients = static_cast<int>(val());
-    else if (a == "--threads") threads = static_cast<int>(val());
-    else if (a == "--keep-alive") keep_alive = lean = true;
-    else if (a == "--lean") lean = true;
+    if (a == "--enrollments")
+      n = val();
+    else if (a == "--renewals")
+      m = val();
+    else if (a == "--clients")
+      clients = static_cast<int>(val());
+    else if (a == "--threads")
+      threads = static_cast<int>(val());
+    else if (a == "--keep-alive")
+      keep_alive = lean = true;
+    else if (a == "--lean")
+      lean = true;
   }
   n = std::min<size_t>(n, 20000);
   m = std::min<size_t>(m, n);
@@ -357,8 +365,8 @@ int main(int argc, char** argv) {
           std::string body = EnrollRequestJson(SecretString(tokens[i]), name, csrs[i]);
           auto res = conn->Post("/v1/enroll", body, "application/json");
           if (!res || res->status != 200) {
-            return MakeError(ErrorCode::kIo, res ? DescribeErrorBody(res->body)
-                                                 : httplib::to_string(res.error()));
+            return MakeError(ErrorCode::kIo,
+                             res ? DescribeErrorBody(res->body) : httplib::to_string(res.error()));
           }
           auto j = nlohmann::json::parse(res->body, nullptr, false);
           if (j.is_discarded() || !j.contains("serial") || !j.contains("certificate")) {
@@ -367,8 +375,8 @@ int main(int argc, char** argv) {
           serial = j["serial"].get<std::string>();
           pem = j["certificate"].get<std::string>();
         } else {
-          CM_ASSIGN_OR_RETURN(auto r, EnrollWithServer(url, anchors, SecretString(tokens[i]), name,
-                                                       csrs[i]));
+          CM_ASSIGN_OR_RETURN(
+              auto r, EnrollWithServer(url, anchors, SecretString(tokens[i]), name, csrs[i]));
           serial = r.certificate.SerialHex();
           pem = r.certificate.ToPem();
         }
@@ -402,8 +410,7 @@ int main(int argc, char** argv) {
         if (!issued[i]) {
           return MakeError(ErrorCode::kIo, "not enrolled");
         }
-        CM_ASSIGN_OR_RETURN(auto r,
-                            RenewWithServer(url, anchors, *issued[i], keys[i], csrs[i]));
+        CM_ASSIGN_OR_RETURN(auto r, RenewWithServer(url, anchors, *issued[i], keys[i], csrs[i]));
         return r.certificate.SerialHex();
       });
 

@@ -28,8 +28,8 @@ constexpr int kIter = kPkcs12Iterations;
 void Pbkdf2() {
   unsigned char out[32];
   static const unsigned char salt[16] = {1};
-  PKCS5_PBKDF2_HMAC("password-of-32-characters-long!!", 32, salt, sizeof(salt), kIter,
-                    EVP_sha256(), sizeof(out), out);
+  PKCS5_PBKDF2_HMAC("password-of-32-characters-long!!", 32, salt, sizeof(salt), kIter, EVP_sha256(),
+                    sizeof(out), out);
   benchmark::DoNotOptimize(out);
 }
 
@@ -44,8 +44,10 @@ void Pkcs12Kdf() {
 struct Ca {
   PrivateKey key = PrivateKey::Generate(DefaultKeySpec()).value();
   Certificate cert =
-      SelfSignCa(*MakeKeySigner(key), CaProfile{DistinguishedName::CommonName("Bench CA").value(), 3650,
-                                std::chrono::system_clock::now(), {}})
+      SelfSignCa(*MakeKeySigner(key), CaProfile{DistinguishedName::CommonName("Bench CA").value(),
+                                                3650,
+                                                std::chrono::system_clock::now(),
+                                                {}})
           .value();
 };
 
@@ -91,7 +93,8 @@ BENCHMARK(BM_KeygenEcP256);
 
 void BM_KeygenRsa2048(benchmark::State& state) {
   for (auto _ : state) {
-    benchmark::DoNotOptimize(PrivateKey::Generate(ParseKeySpec("rsa:2048").value()).value().native());
+    benchmark::DoNotOptimize(
+        PrivateKey::Generate(ParseKeySpec("rsa:2048").value()).value().native());
   }
 }
 // RSA key generation searches for random primes, so one key's time varies
@@ -119,7 +122,10 @@ void BM_FloorIdentityEcP256(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_FloorIdentityEcP256)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(1)
+BENCHMARK(BM_FloorIdentityEcP256)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Threads(1)
     ->Threads(static_cast<int>(std::thread::hardware_concurrency()));
 
 void BM_FloorIdentityRsa2048(benchmark::State& state) {
@@ -133,8 +139,11 @@ void BM_FloorIdentityRsa2048(benchmark::State& state) {
 // about half its mean, so the floor needs many keys (30 s is about 350 keys
 // on 2 cores, a 3% standard error) and only the all-threads run, which is the
 // floor the report uses.
-BENCHMARK(BM_FloorIdentityRsa2048)->Unit(benchmark::kMillisecond)->UseRealTime()
-    ->Threads(static_cast<int>(std::thread::hardware_concurrency()))->MinTime(30);
+BENCHMARK(BM_FloorIdentityRsa2048)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Threads(static_cast<int>(std::thread::hardware_concurrency()))
+    ->MinTime(30);
 
 // certmint's whole in-memory work for an identity: issue, and encode every
 // file of all three formats (no disk).

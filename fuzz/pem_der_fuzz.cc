@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto now = std::chrono::system_clock::from_time_t(1767225600);
   if (auto items = certmint::InspectData(in, &kPassword, now)) {
     (void)certmint::RenderText("fuzz", *items);
-    (void)certmint::RenderJson("fuzz", *items).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    (void)certmint::RenderJson("fuzz", *items)
+        .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   (void)certmint::InspectData(in, nullptr, now);
   (void)certmint::ReadPemStore(in, &kPassword);

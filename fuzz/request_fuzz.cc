@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     LeafProfile p;
     p.subject = DistinguishedName::CommonName("node-r").value();
     p.sans.AddDns("node-r.example");
-    auto peer = SignLeaf(world->ca->certificate(), world->ca->signer(), world->peer_key.native(), p);
+    auto peer =
+        SignLeaf(world->ca->certificate(), world->ca->signer(), world->peer_key.native(), p);
     if (!peer) {
       std::abort();
     }

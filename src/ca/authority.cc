@@ -1,11 +1,11 @@
 #include "ca/authority.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/fs.h"
 #include "x509/issue.h"
@@ -55,12 +55,13 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
     }
   }
   if (fs::Exists(dir) && !fs::IsDirectory(dir)) {
-    return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} exists and is not a directory", dir));
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} exists and is not a directory", dir));
   }
   if (password.size() < kMinCaPasswordLength) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("the CA password must have at least {} characters",
-                                 kMinCaPasswordLength));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("the CA password must have at least {} characters", kMinCaPasswordLength));
   }
   CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
   std::shared_ptr<const Signer> signer = MakeKeySigner(key);
@@ -121,9 +122,9 @@ Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir
     return cert;
   }
   if (!cert->IsCa()) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("{}: not a CA certificate (basicConstraints CA:TRUE missing)",
-                                 cert_path));
+    return MakeError(
+        ErrorCode::kInvalidData,
+        fmt::format("{}: not a CA certificate (basicConstraints CA:TRUE missing)", cert_path));
   }
   return cert;
 }
@@ -228,19 +229,18 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
   CM_RETURN_IF_ERROR(fs::EnsureDir(prev));
   for (const char* f : {"ca.key", "ca.crt"}) {
     if (::rename((dir + "/" + f).c_str(), (prev + "/" + f).c_str()) != 0) {
-      return MakeError(ErrorCode::kIo, fmt::format("moving {}/{} aside: {}", dir, f,
-                                                   std::strerror(errno)));
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("moving {}/{} aside: {}", dir, f, std::strerror(errno)));
     }
   }
   if (::rename((next + "/cross.crt").c_str(), CrossCertificatePath(dir).c_str()) != 0) {
-    return MakeError(ErrorCode::kIo,
-                     fmt::format("moving the cross-certificate into {}: {}", prev,
-                                 std::strerror(errno)));
+    return MakeError(ErrorCode::kIo, fmt::format("moving the cross-certificate into {}: {}", prev,
+                                                 std::strerror(errno)));
   }
   for (const char* f : {"ca.key", "ca.crt"}) {
     if (::rename((next + "/" + f).c_str(), (dir + "/" + f).c_str()) != 0) {
-      return MakeError(ErrorCode::kIo, fmt::format("moving the new {} into {}: {}", f, dir,
-                                                   std::strerror(errno)));
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("moving the new {} into {}: {}", f, dir, std::strerror(errno)));
     }
   }
   fs::RemoveAll(next);
@@ -249,9 +249,9 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
 
 Result<std::string> RetireCa(const std::string& dir, TimePoint now) {
   if (!RotationInProgress(dir)) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("no rotation in progress in {} (nothing in {})", dir,
-                                 PreviousCaDir(dir)));
+    return MakeError(
+        ErrorCode::kNotFound,
+        fmt::format("no rotation in progress in {} (nothing in {})", dir, PreviousCaDir(dir)));
   }
   CM_ASSIGN_OR_RETURN(auto old, CertificateAuthority::LoadCertificate(PreviousCaDir(dir)));
   std::string fp = old.Sha256Fingerprint();

@@ -74,7 +74,9 @@ class CertificateAuthority {
  private:
   CertificateAuthority(std::string dir, Certificate cert, std::shared_ptr<const Signer> signer,
                        std::vector<Certificate> issuers = {})
-      : dir_(std::move(dir)), cert_(std::move(cert)), signer_(std::move(signer)),
+      : dir_(std::move(dir)),
+        cert_(std::move(cert)),
+        signer_(std::move(signer)),
         issuers_(std::move(issuers)) {}
   static Result<CertificateAuthority> Create(const std::string& dir, const CaInitOptions& options,
                                              const SecretString& password,

@@ -1,6 +1,7 @@
 #include "ca/ca_report.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace certmint {

@@ -1,12 +1,11 @@
 #include "ca/crl.h"
 
+#include <fmt/format.h>
 #include <openssl/pem.h>
 
 #include <cctype>
 #include <climits>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace certmint {
 namespace {

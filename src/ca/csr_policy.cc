@@ -50,10 +50,10 @@ std::optional<CsrRefusal> FindCsrRefusal(const CertificateRequest& request,
   }
   const std::string extra = NamesOutside(request.RequestedSans(), policy.allowed);
   if (!extra.empty()) {
-    return CsrRefusal{CsrRefusalReason::kNamesNotAllowed,
-                      fmt::format("the request asks for {}, which {} do not allow", extra,
-                                  policy.allowed_by),
-                      extra};
+    return CsrRefusal{
+        CsrRefusalReason::kNamesNotAllowed,
+        fmt::format("the request asks for {}, which {} do not allow", extra, policy.allowed_by),
+        extra};
   }
   return std::nullopt;
 }

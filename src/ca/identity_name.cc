@@ -1,8 +1,8 @@
 #include "ca/identity_name.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "core/encoding.h"
 

@@ -7,9 +7,8 @@ Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir) {
   return OpenInventory(pki_dir);
 }
 
-Result<InventoryRecord> RevokeIssued(const std::string& pki_dir,
-                                     const std::string& name_or_serial, int reason,
-                                     TimePoint now) {
+Result<InventoryRecord> RevokeIssued(const std::string& pki_dir, const std::string& name_or_serial,
+                                     int reason, TimePoint now) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(pki_dir));
   return inventory->Revoke(name_or_serial, reason, now);
 }

@@ -23,9 +23,8 @@ Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir);
 
 // RevokeIssued revokes the current certificate of a name, or a certificate
 // by serial, in the inventory of the CA in `pki_dir` (Inventory::Revoke).
-Result<InventoryRecord> RevokeIssued(const std::string& pki_dir,
-                                     const std::string& name_or_serial, int reason,
-                                     TimePoint now);
+Result<InventoryRecord> RevokeIssued(const std::string& pki_dir, const std::string& name_or_serial,
+                                     int reason, TimePoint now);
 
 struct PublishedCrl {
   EncodedCrl crl;

@@ -30,8 +30,8 @@ Result<Certificate> SignRequestFile(const CertificateRequest& request,
   if (name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the subject has no CN: give --name");
   }
-  CM_RETURN_IF_ERROR(WithContext(ValidateNodeName(name),
-                                 "the name to record (--name, else the subject's CN)"));
+  CM_RETURN_IF_ERROR(
+      WithContext(ValidateNodeName(name), "the name to record (--name, else the subject's CN)"));
   if (fs::Exists(options.out)) {
     return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", options.out));
   }

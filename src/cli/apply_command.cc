@@ -1,12 +1,11 @@
 // certmint apply MANIFEST: the whole cluster in one idempotent command.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <iostream>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ca/authority.h"
 #include "cli/commands.h"
@@ -29,7 +28,8 @@ struct ApplyArgs {
   // fsyncs, others' keys are being made, so the cores stay busy (measured in
   // docs/performance.md: 4x beat 2x; 8x was within the run-to-run noise).
   // Capped, so that a large machine does not start thousands of threads.
-  int jobs = static_cast<int>(std::min(4 * std::max(1u, std::thread::hardware_concurrency()), 256u));
+  int jobs =
+      static_cast<int>(std::min(4 * std::max(1u, std::thread::hardware_concurrency()), 256u));
   bool dry_run = false;
   bool prune = false;
   bool json = false;
@@ -46,9 +46,10 @@ Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
     }
   }));
   if (!args.json && revoked) {
-    std::cout << fmt::format("Revoked in the inventory; publish a new CRL where your clients "
-                             "check one: certmint crl --dir {} --out FILE\n",
-                             args.dir);
+    std::cout << fmt::format(
+        "Revoked in the inventory; publish a new CRL where your clients "
+        "check one: certmint crl --dir {} --out FILE\n",
+        args.dir);
   }
   return removed;
 }
@@ -74,7 +75,7 @@ Status RunApply(const ApplyArgs& args) {
     if (args.json) {
       PrintJson(Dump(session->ReportJson(args.prune, removed, nullptr)));
     } else {
-      std::cout << (args.dry_run ? "Dry run: nothing written.\n"
+      std::cout << (args.dry_run  ? "Dry run: nothing written.\n"
                     : removed > 0 ? "Nothing else to do.\n"
                                   : "Nothing to do.\n");
     }
@@ -92,16 +93,15 @@ Status RunApply(const ApplyArgs& args) {
       std::cerr << printed.err << std::flush;
     }
   };
-  CM_ASSIGN_OR_RETURN(
-      auto summary,
-      session->Execute(
-          ca_password, store_password ? &*store_password : nullptr,
-          [&] {
-            if (!args.json) {
-              std::cout << fmt::format("Created CA in {}\n", args.dir);
-            }
-          },
-          done));
+  CM_ASSIGN_OR_RETURN(auto summary, session->Execute(
+                                        ca_password, store_password ? &*store_password : nullptr,
+                                        [&] {
+                                          if (!args.json) {
+                                            std::cout
+                                                << fmt::format("Created CA in {}\n", args.dir);
+                                          }
+                                        },
+                                        done));
   ca_password.clear();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -129,7 +129,9 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       ->required();
   cmd->add_option("--dir", a->dir, "The CA's directory (created if absent)")->capture_default_str();
   cmd->add_option("--out", a->out, "Where the identity directories live")->capture_default_str();
-  cmd->add_option("--jobs,-j", a->jobs, "Identities issued in parallel (default: four per hardware thread, at most 256)")->capture_default_str();
+  cmd->add_option("--jobs,-j", a->jobs,
+                  "Identities issued in parallel (default: four per hardware thread, at most 256)")
+      ->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "Print the plan; write nothing");
   cmd->add_flag("--prune", a->prune,
                 "Revoke (in the inventory) and remove identity directories under --out that the "

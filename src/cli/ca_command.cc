@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "ca/authority.h"
 #include "ca/ca_report.h"
@@ -30,7 +30,8 @@ Status RunCaInit(const CaInitArgs& args) {
   if (args.intermediate == args.root_dir.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "--intermediate and --root-dir go together");
   }
-  CM_ASSIGN_OR_RETURN(auto subject, WithContext(DistinguishedName::Parse(args.subject), "--subject"));
+  CM_ASSIGN_OR_RETURN(auto subject,
+                      WithContext(DistinguishedName::Parse(args.subject), "--subject"));
   CM_ASSIGN_OR_RETURN(auto spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
   if (args.days < 1) {
     return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
@@ -49,11 +50,11 @@ Status RunCaInit(const CaInitArgs& args) {
     CM_ASSIGN_OR_RETURN(auto r, CertificateAuthority::Load(args.root_dir, root_pw));
     root.emplace(std::move(r));
   }
-  CM_ASSIGN_OR_RETURN(auto ca, WithContext(root ? CertificateAuthority::InitIntermediate(
-                                                      args.dir, options, password, *root)
-                                                : CertificateAuthority::Init(args.dir, options,
-                                                                             password),
-                                           fmt::format("creating CA in {}", args.dir)));
+  CM_ASSIGN_OR_RETURN(
+      auto ca,
+      WithContext(root ? CertificateAuthority::InitIntermediate(args.dir, options, password, *root)
+                       : CertificateAuthority::Init(args.dir, options, password),
+                  fmt::format("creating CA in {}", args.dir)));
   if (args.json) {
     PrintJson(RenderCaCreatedJson(ca, spec, args.intermediate));
   } else {
@@ -158,8 +159,9 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   AddCaPasswordFile(rotate, &rot->ca_password_file);
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
                      "The new CA's password (default: the current one)");
-  rotate->footer("Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
-                 "The whole procedure: docs/ca-rotation.md");
+  rotate->footer(
+      "Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
+      "The whole procedure: docs/ca-rotation.md");
 
   auto ret = std::make_shared<RetireArgs>();
   CLI::App* retire = ca->add_subcommand(

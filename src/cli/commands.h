@@ -2,10 +2,9 @@
 // returns the function that runs it once parsing succeeded.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "core/error.h"
 

@@ -1,9 +1,9 @@
 // The seed's split flow: the node makes its key and a request (certmint csr),
 // the CA signs it (certmint sign), the node builds its stores (certmint
 // keystore install). The node's key never leaves the node.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "ca/sign_csr_file.h"
 #include "cli/commands.h"
@@ -47,10 +47,11 @@ Status RunCsr(const CsrArgs& a) {
                      fmt::format("{} already exists; give --password-file", files.password));
   }
   CM_ASSIGN_OR_RETURN(bool generated, WriteKeyAndRequest(files, request, pw ? &*pw : nullptr));
-  std::cout << fmt::format("Wrote {} (encrypted) and {}{}\nSend {} to the CA: certmint sign {} "
-                           "--dir PKI --out {}.crt ...\n",
-                           files.key, files.request, generated ? ", " + files.password : "",
-                           files.request, fs::Basename(files.request), a.name);
+  std::cout << fmt::format(
+      "Wrote {} (encrypted) and {}{}\nSend {} to the CA: certmint sign {} "
+      "--dir PKI --out {}.crt ...\n",
+      files.key, files.request, generated ? ", " + files.password : "", files.request,
+      fs::Basename(files.request), a.name);
   return {};
 }
 
@@ -84,10 +85,10 @@ Status RunSign(const SignArgs& a) {
   o.profile.days = a.days;
   o.ca_password = CaPasswordFrom(a.ca_password_file);
   CM_ASSIGN_OR_RETURN(auto cert, SignRequestFile(req, o));
-  std::cout << fmt::format("Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
-                           "chain)\n",
-                           cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()),
-                           a.out);
+  std::cout << fmt::format(
+      "Signed {} (serial {}), valid until {}: wrote {} (certificate and CA "
+      "chain)\n",
+      cert.Subject().ToString(), cert.SerialHex(), FormatUtc(cert.NotAfter()), a.out);
   return {};
 }
 
@@ -106,8 +107,9 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       ->capture_default_str();
   csr->add_option("--password-file", c->password_file,
                   "Key password (else $CERTMINT_PASSWORD, else generated into OUT/password)");
-  csr->footer("Example:\n  certmint csr broker-7 --dns broker-7.kafka.example.com --ip 10.0.0.17 "
-              "--out /etc/kafka/ssl");
+  csr->footer(
+      "Example:\n  certmint csr broker-7 --dns broker-7.kafka.example.com --ip 10.0.0.17 "
+      "--out /etc/kafka/ssl");
 
   auto s = std::make_shared<SignArgs>();
   CLI::App* sign = app->add_subcommand(

@@ -1,7 +1,6 @@
 #include "cli/identity_report.h"
 
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -15,8 +14,9 @@ namespace certmint::cli {
 void AddStoreOutputOptions(CLI::App* cmd, StoreOutputArgs* a) {
   cmd->add_option("--format", a->formats, "Comma-separated formats to write: pem, p12, jks")
       ->capture_default_str();
-  cmd->add_option("--alias", a->alias, "Alias of the key entry in the stores (default: NAME "
-                                       "lower-cased); caroot, caroot-2, ... are the CA's");
+  cmd->add_option("--alias", a->alias,
+                  "Alias of the key entry in the stores (default: NAME "
+                  "lower-cased); caroot, caroot-2, ... are the CA's");
   cmd->add_option("--p12-profile", a->p12_profile,
                   "modern (AES-256, PBKDF2-SHA256, HMAC-SHA256: Java 8u301+/11.0.12+/17/21) or "
                   "legacy (3DES, SHA-1 MAC: older Java)")
@@ -43,8 +43,8 @@ Result<IdentityOutput> ParseStoreOutputArgs(const StoreOutputArgs& a, std::strin
 }
 
 Result<StorePassword> NewStorePassword(const std::string& password_file) {
-  return certmint::NewStorePassword({password_file, kStorePasswordEnv, "", false,
-                                     "--password-file"});
+  return certmint::NewStorePassword(
+      {password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
 void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,

@@ -2,9 +2,8 @@
 // the report of the files written.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "core/error.h"
 #include "core/secret.h"

@@ -1,5 +1,4 @@
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -18,10 +17,9 @@ struct InspectArgs {
 
 Status RunInspect(const InspectArgs& args) {
   CM_ASSIGN_OR_RETURN(auto password, ExplicitPassword(args.password_file));
-  auto out = InspectFiles(args.files, password ? &*password : nullptr,
-                          std::chrono::system_clock::now(), [](const Error& e) {
-                            std::cerr << "certmint: error: " << e.ToString() << "\n";
-                          });
+  auto out = InspectFiles(
+      args.files, password ? &*password : nullptr, std::chrono::system_clock::now(),
+      [](const Error& e) { std::cerr << "certmint: error: " << e.ToString() << "\n"; });
   if (args.json) {
     PrintJson(out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {

@@ -66,8 +66,8 @@ Status RunIssue(const IssueArgs& args) {
 }  // namespace
 
 Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
-  CLI::App* cmd = app->add_subcommand(
-      "issue", "Make a key and a CA-signed certificate for a node or client");
+  CLI::App* cmd =
+      app->add_subcommand("issue", "Make a key and a CA-signed certificate for a node or client");
   auto args = std::make_shared<IssueArgs>();
   cmd->add_option("NAME", args->name,
                   "Identity name: directory and file names, CN, and a DNS SAN when it is a host "

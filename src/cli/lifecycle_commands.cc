@@ -1,7 +1,7 @@
 // certmint list, renew, revoke and crl: keeping identities alive.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
@@ -87,8 +87,7 @@ Status RunRenewWithServer(const RenewArgs& a) {
     std::cout << fmt::format("next renewal due at {}\n", FormatUtc(next)) << std::flush;
   };
   hooks.failed = [](const Error& e, std::chrono::seconds retry_in) {
-    std::cerr << "certmint renew: " << e.message() << "; retrying in " << retry_in.count()
-              << "s\n";
+    std::cerr << "certmint renew: " << e.message() << "; retrying in " << retry_in.count() << "s\n";
   };
   RunRenewalDaemon(run, StopOnTermination(), report, hooks);
   std::cout << "certmint renew: stopped\n";
@@ -139,11 +138,12 @@ struct RevokeArgs {
 
 Status RunRevoke(const RevokeArgs& a) {
   CM_ASSIGN_OR_RETURN(int reason, WithContext(ParseRevocationReason(a.reason), "--reason"));
-  CM_ASSIGN_OR_RETURN(auto r, RevokeIssued(a.dir, a.target, reason,
-                                            std::chrono::system_clock::now()));
-  std::cout << fmt::format("Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
-                           "--out FILE\n",
-                           r.name, r.serial, RevocationReasonName(reason), a.dir);
+  CM_ASSIGN_OR_RETURN(auto r,
+                      RevokeIssued(a.dir, a.target, reason, std::chrono::system_clock::now()));
+  std::cout << fmt::format(
+      "Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
+      "--out FILE\n",
+      r.name, r.serial, RevocationReasonName(reason), a.dir);
   return {};
 }
 
@@ -203,7 +203,8 @@ Subcommand RegisterRenew(CLI::App* app) {
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
       "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
       "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n\n"
-      "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file ca.pass\n"
+      "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file "
+      "ca.pass\n"
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
       "--if-due");
@@ -213,16 +214,20 @@ Subcommand RegisterRenew(CLI::App* app) {
 Subcommand RegisterRevoke(CLI::App* app) {
   auto v = std::make_shared<RevokeArgs>();
   CLI::App* revoke = app->add_subcommand("revoke", "Revoke a certificate by name or serial");
-  revoke->add_option("NAME_OR_SERIAL", v->target, "Identity name (its current certificate) or "
-                                                  "serial")
+  revoke
+      ->add_option("NAME_OR_SERIAL", v->target,
+                   "Identity name (its current certificate) or "
+                   "serial")
       ->required();
   AddCaDir(revoke, &v->dir);
-  revoke->add_option("--reason", v->reason,
-                     "unspecified, key-compromise, ca-compromise, affiliation-changed, "
-                     "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn")
+  revoke
+      ->add_option("--reason", v->reason,
+                   "unspecified, key-compromise, ca-compromise, affiliation-changed, "
+                   "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn")
       ->capture_default_str();
-  revoke->footer("Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
-                 "  certmint crl --dir pki --out pki/crl.pem");
+  revoke->footer(
+      "Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
+      "  certmint crl --dir pki --out pki/crl.pem");
   return {revoke, FromStatus([v] { return RunRevoke(*v); })};
 }
 
@@ -234,10 +239,11 @@ Subcommand RegisterCrl(CLI::App* app) {
   crl->add_option("--days", c->days, "Days until nextUpdate")->capture_default_str();
   crl->add_flag("--der", c->der, "DER instead of PEM");
   AddCaPasswordFile(crl, &c->ca_password_file);
-  crl->footer("An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
-              "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
-              "--crl and certmint handshake --crl.\n\n"
-              "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
+  crl->footer(
+      "An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
+      "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
+      "--crl and certmint handshake --crl.\n\n"
+      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
   return {crl, WithPasswordTraps(crl, FromStatus([c] { return RunCrl(*c); }))};
 }
 

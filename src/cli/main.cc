@@ -1,10 +1,9 @@
 // certmint: CA-signed TLS identities for every node and client of a cluster.
 // A thin layer: parse arguments, read passwords, call libcertmint, print.
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <functional>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "core/error.h"

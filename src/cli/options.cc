@@ -23,9 +23,9 @@ CLI::Option* AddStorePasswordFile(CLI::App* cmd, std::string* file, StorePasswor
       " (else $CERTMINT_PASSWORD, else the password file beside each store)",
       " (else $CERTMINT_PASSWORD); it opens encrypted keys too",
   };
-  return cmd->add_option(
-      "--password-file", *file,
-      std::string("File whose first line is the store password") + kOtherwise[static_cast<int>(use)]);
+  return cmd->add_option("--password-file", *file,
+                         std::string("File whose first line is the store password") +
+                             kOtherwise[static_cast<int>(use)]);
 }
 
 void AddSanFlags(CLI::App* cmd, std::vector<std::string>* dns, std::vector<std::string>* ips,

@@ -5,8 +5,8 @@
 namespace certmint::cli {
 namespace {
 
-constexpr const char* kTrapNames[] = {"--password",   "--ca-password", "--pass",
-                                      "--storepass",  "--keypass",     "--store-password",
+constexpr const char* kTrapNames[] = {"--password",    "--ca-password", "--pass",
+                                      "--storepass",   "--keypass",     "--store-password",
                                       "--key-password"};
 
 }  // namespace

@@ -3,10 +3,9 @@
 // on new store passwords, stores/new_password.h.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "ca/unlock.h"
 #include "core/error.h"

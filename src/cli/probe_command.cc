@@ -31,8 +31,8 @@ Result<int> RunProbe(const ProbeArgs& a) {
   std::optional<NamedStore> trust;
   std::optional<NamedStore> keys;
   if (!a.truststore.empty()) {
-    CM_ASSIGN_OR_RETURN(auto t, WithContext(LoadTruststoreAt(a.truststore, explicit_pw),
-                                            "--truststore"));
+    CM_ASSIGN_OR_RETURN(auto t,
+                        WithContext(LoadTruststoreAt(a.truststore, explicit_pw), "--truststore"));
     trust.emplace(std::move(t));
   }
   if (!a.keystore.empty()) {
@@ -62,8 +62,9 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* cmd = app->add_subcommand(
       "probe", "Connect to a live TLS server; show and verify the chain it presents");
   cmd->add_option("HOST:PORT", a->target, "The server ([v6]:PORT for IPv6)")->required();
-  cmd->add_option("--truststore", a->truststore, "Verify the chain against this truststore "
-                                                 "(file or identity directory)");
+  cmd->add_option("--truststore", a->truststore,
+                  "Verify the chain against this truststore "
+                  "(file or identity directory)");
   cmd->add_option("--keystore", a->keystore,
                   "Authenticate with this client keystore (file or identity directory)");
   cmd->add_option("--servername", a->servername, "SNI and the name to verify (default: HOST)");

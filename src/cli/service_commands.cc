@@ -1,13 +1,13 @@
 // certmint serve, token and enroll: the CA service and the nodes that enroll
 // with it.
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <tuple>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "ca/records.h"
 #include "cli/commands.h"
@@ -204,21 +204,28 @@ Subcommand RegisterServe(CLI::App* app) {
                     "IP address for the service's certificate (repeatable; default 127.0.0.1, "
                     "::1 and the listen address)");
   AddCaPasswordFile(serve, &s->ca_password_file);
-  serve->add_option("--threads", s->config.server.threads, "Worker threads (connections served at once)")
+  serve
+      ->add_option("--threads", s->config.server.threads,
+                   "Worker threads (connections served at once)")
       ->capture_default_str();
-  serve->add_option("--max-body", s->config.server.max_body_bytes, "Largest request body in bytes (else 413)")
+  serve
+      ->add_option("--max-body", s->config.server.max_body_bytes,
+                   "Largest request body in bytes (else 413)")
       ->capture_default_str();
-  serve->add_option("--rate-limit", s->config.server.rate_per_second,
-                    "Requests per second per client address, on average (0: no limit; else 429)")
+  serve
+      ->add_option("--rate-limit", s->config.server.rate_per_second,
+                   "Requests per second per client address, on average (0: no limit; else 429)")
       ->capture_default_str();
   serve->add_option("--burst", s->config.server.burst, "Requests a client address may make at once")
       ->capture_default_str();
-  serve->add_option("--tls-days", s->config.tls_days,
-                    "Validity of the service's own TLS certificate (1 to 397); the service "
-                    "renews it at two thirds of that")
+  serve
+      ->add_option("--tls-days", s->config.tls_days,
+                   "Validity of the service's own TLS certificate (1 to 397); the service "
+                   "renews it at two thirds of that")
       ->capture_default_str();
-  serve->add_flag("--quiet", s->config.quiet, "No access log (otherwise one JSON line per request on "
-                                       "stderr)");
+  serve->add_flag("--quiet", s->config.quiet,
+                  "No access log (otherwise one JSON line per request on "
+                  "stderr)");
   serve->footer(
       "API (JSON, version 1):\n"
       "  POST /v1/enroll  {token, name, csr}   one-time token + CSR -> certificate chain\n"
@@ -255,8 +262,9 @@ Subcommand RegisterToken(CLI::App* app) {
   create->add_option("--ttl", t->ttl, "How long the token stays usable (90s, 30m, 24h, 7d)")
       ->capture_default_str();
   AddDays(create, &t->days);
-  create->add_option("--out", t->out_file, "Write the token to this file (0600) instead of "
-                                           "stdout");
+  create->add_option("--out", t->out_file,
+                     "Write the token to this file (0600) instead of "
+                     "stdout");
   AddJson(create, &t->json, "the token and its grant");
   create->footer(
       "The token (cmt_ + 256 random bits in hex) is printed once, alone on stdout, and stored\n"
@@ -277,8 +285,8 @@ Subcommand RegisterToken(CLI::App* app) {
   AddCaDir(revoke, &tr->dir);
 
   return {token, Dispatch({{create, FromStatus([t] { return RunTokenCreate(*t); })},
-                          {list, FromStatus([tl] { return RunTokenList(*tl); })},
-                          {revoke, FromStatus([tr] { return RunTokenRevoke(*tr); })}})};
+                           {list, FromStatus([tl] { return RunTokenList(*tl); })},
+                           {revoke, FromStatus([tr] { return RunTokenRevoke(*tr); })}})};
 }
 
 Subcommand RegisterEnroll(CLI::App* app) {
@@ -289,8 +297,9 @@ Subcommand RegisterEnroll(CLI::App* app) {
   enroll->add_option("--token-file", e->token_file,
                      "File holding the token (else $CERTMINT_TOKEN)");
   enroll->add_option("--name", e->name, "The identity name the token was made for")->required();
-  enroll->add_option("--ca-fingerprint", e->ca_fingerprint,
-                     "SHA-256 fingerprint of the CA certificate: pins the CA on first contact")
+  enroll
+      ->add_option("--ca-fingerprint", e->ca_fingerprint,
+                   "SHA-256 fingerprint of the CA certificate: pins the CA on first contact")
       ->required();
   AddIdentityOut(enroll, &e->out);
   AddSanFlags(enroll, &e->dns, &e->ips, SanUse::kAsked);

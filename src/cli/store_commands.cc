@@ -1,9 +1,9 @@
 // certmint convert and certmint keystore ...: the seed's keytool import and
 // export steps, natively, each write atomic and the original untouched on
 // any error.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -41,8 +41,9 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
                   "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
                   "keeping a passwordless truststore passwordless; modern for a new store)");
   cmd->add_option("--pem-profile", a.flags.pem_profile,
-                  std::string(kPemProfileHelp) + " (default: as the store is; modern for a new "
-                  "store)");
+                  std::string(kPemProfileHelp) +
+                      " (default: as the store is; modern for a new "
+                      "store)");
   if (with_type) {
     cmd->add_option("--type", a.flags.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
@@ -85,14 +86,15 @@ Subcommand RegisterImportCert(CLI::App* ks) {
       "Example:\n  certmint keystore import-cert truststore.jks --file ca.crt --alias caroot "
       "--password-file store.pass");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_ASSIGN_OR_RETURN(auto cert, WithContext(LoadCertificateFile(a->file), "--file"));
-    CM_RETURN_IF_ERROR(EditStore(a->store, true, [&](KeyStore& s, const SecretString&) {
-      return AddTrustedCertificate(s, a->alias, cert, SystemNow());
-    }));
-    std::cout << fmt::format("Added trusted certificate '{}' ({}) to {}\n",
-                             NormalizeAlias(a->alias), cert.Subject().ToString(), a->store.store);
-    return 0;
-  })};
+            CM_ASSIGN_OR_RETURN(auto cert, WithContext(LoadCertificateFile(a->file), "--file"));
+            CM_RETURN_IF_ERROR(EditStore(a->store, true, [&](KeyStore& s, const SecretString&) {
+              return AddTrustedCertificate(s, a->alias, cert, SystemNow());
+            }));
+            std::cout << fmt::format("Added trusted certificate '{}' ({}) to {}\n",
+                                     NormalizeAlias(a->alias), cert.Subject().ToString(),
+                                     a->store.store);
+            return 0;
+          })};
 }
 
 Subcommand RegisterImportKey(CLI::App* ks) {
@@ -116,21 +118,22 @@ Subcommand RegisterImportKey(CLI::App* ks) {
       "Replaces: keytool -keystore keystore.jks -alias NODE -import -file cert-signed\n\n"
       "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
       "--alias broker-1 --password-file store.pass");
-  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->chain), "--chain"));
-    CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
-                                                 "--key-password-file"}));
-    CM_RETURN_IF_ERROR(
-        EditStore(a->store, true, [&](KeyStore& s, const SecretString& store_pw) -> Status {
-          CM_ASSIGN_OR_RETURN(auto key, WithContext(LoadPrivateKeyFile(
-                                                        a->key, key_pw ? &*key_pw : &store_pw),
-                                                    "--key"));
-          return AddKeyEntry(s, a->alias, key, chain, SystemNow());
-        }));
-    std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
-                             NormalizeAlias(a->alias), chain.size(), a->store.store);
-    return 0;
-  })};
+  return {
+      cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
+        CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->chain), "--chain"));
+        CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
+                                                     "--key-password-file"}));
+        CM_RETURN_IF_ERROR(
+            EditStore(a->store, true, [&](KeyStore& s, const SecretString& store_pw) -> Status {
+              CM_ASSIGN_OR_RETURN(
+                  auto key,
+                  WithContext(LoadPrivateKeyFile(a->key, key_pw ? &*key_pw : &store_pw), "--key"));
+              return AddKeyEntry(s, a->alias, key, chain, SystemNow());
+            }));
+        std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
+                                 NormalizeAlias(a->alias), chain.size(), a->store.store);
+        return 0;
+      })};
 }
 
 Subcommand RegisterInstall(CLI::App* ks) {
@@ -155,20 +158,22 @@ Subcommand RegisterInstall(CLI::App* ks) {
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
                   "Key password (else the password file beside the key)");
-  cmd->footer("Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
-              "--out /etc/kafka");
+  cmd->footer(
+      "Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
+      "--out /etc/kafka");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    InstallFilesRequest request = a->request;
-    request.key_password = [&] {
-      return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
-                         kStorePasswordEnv, "Key password", false, "--key-password-file"});
-    };
-    request.store_password = [&] { return ExplicitPassword(a->password_file); };
-    CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
-    std::cout << fmt::format("Installed {} in {} (chain length {})\n",
-                             fs::Basename(done.files.dir), done.files.dir, done.chain_length);
-    return 0;
-  })};
+            InstallFilesRequest request = a->request;
+            request.key_password = [&] {
+              return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
+                                 kStorePasswordEnv, "Key password", false, "--key-password-file"});
+            };
+            request.store_password = [&] { return ExplicitPassword(a->password_file); };
+            CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
+            std::cout << fmt::format("Installed {} in {} (chain length {})\n",
+                                     fs::Basename(done.files.dir), done.files.dir,
+                                     done.chain_length);
+            return 0;
+          })};
 }
 
 Subcommand RegisterDelete(CLI::App* ks) {
@@ -176,15 +181,17 @@ Subcommand RegisterDelete(CLI::App* ks) {
   CLI::App* cmd = ks->add_subcommand("delete", "Remove an entry");
   AddStoreOptions(cmd, a->first, false);
   cmd->add_option("--alias", a->second, "Alias of the entry")->required();
-  cmd->footer("Example:\n  certmint keystore delete truststore.p12 --alias old-ca "
-              "--password-file store.pass");
+  cmd->footer(
+      "Example:\n  certmint keystore delete truststore.p12 --alias old-ca "
+      "--password-file store.pass");
   return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_RETURN_IF_ERROR(EditStore(a->first, false, [&](KeyStore& s, const SecretString&) {
-      return DeleteEntry(s, a->second);
-    }));
-    std::cout << fmt::format("Deleted '{}' from {}\n", NormalizeAlias(a->second), a->first.store);
-    return 0;
-  })};
+            CM_RETURN_IF_ERROR(EditStore(a->first, false, [&](KeyStore& s, const SecretString&) {
+              return DeleteEntry(s, a->second);
+            }));
+            std::cout << fmt::format("Deleted '{}' from {}\n", NormalizeAlias(a->second),
+                                     a->first.store);
+            return 0;
+          })};
 }
 
 Subcommand RegisterPasswd(CLI::App* ks) {
@@ -195,21 +202,24 @@ Subcommand RegisterPasswd(CLI::App* ks) {
   cmd->add_option("--new-password-file", a->second,
                   "File whose first line is the new password (else $CERTMINT_NEW_PASSWORD, else "
                   "a prompt)");
-  cmd->footer("Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
-              "--new-password-file new.pass");
-  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-    CM_ASSIGN_OR_RETURN(
-        auto new_pw,
-        Required(ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password", true,
-                                       "--new-password-file"}),
-                 fmt::format("no new password: give --new-password-file FILE, set {}, or run on "
-                             "a terminal",
-                             kNewPasswordEnv)));
-    CM_RETURN_IF_ERROR(EditStore(
-        a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
-    std::cout << fmt::format("Changed the password of {}\n", a->first.store);
-    return 0;
-  })};
+  cmd->footer(
+      "Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
+      "--new-password-file new.pass");
+  return {
+      cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
+        CM_ASSIGN_OR_RETURN(
+            auto new_pw,
+            Required(
+                ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password", true,
+                                      "--new-password-file"}),
+                fmt::format("no new password: give --new-password-file FILE, set {}, or run on "
+                            "a terminal",
+                            kNewPasswordEnv)));
+        CM_RETURN_IF_ERROR(EditStore(
+            a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
+        std::cout << fmt::format("Changed the password of {}\n", a->first.store);
+        return 0;
+      })};
 }
 
 struct ConvertArgs {

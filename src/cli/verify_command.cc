@@ -1,8 +1,8 @@
 // certmint verify and certmint handshake: proof, before deployment, that the
 // stores work and that a man in the middle is refused.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -57,7 +57,7 @@ Result<int> RunVerify(const VerifyArgs& a) {
     std::cout << RenderIdentityCheckText(result);
   }
   const CheckStatus worst = WorstStatus(result.checks);
-  return worst == CheckStatus::kFail ? kExitFailures
+  return worst == CheckStatus::kFail   ? kExitFailures
          : worst == CheckStatus::kWarn ? kExitWarnings
                                        : 0;
 }
@@ -94,17 +94,16 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
                       WithContext(LoadTruststoreAt(client_trust_arg, explicit_pw), "truststore"));
   std::vector<HandshakeAttempt> attempts;
   CM_ASSIGN_OR_RETURN(
-      bool all_ok,
-      RunIdentityHandshakes({server.label, &server.store, &server_trust.store},
-                            {client ? client->label : "client", client ? &client->store : nullptr,
-                             &client_trust.store},
-                            options, [&](const HandshakeAttempt& attempt) {
-                              if (a.json) {
-                                attempts.push_back(attempt);
-                              } else {
-                                std::cout << RenderHandshakeAttemptText(attempt);
-                              }
-                            }));
+      bool all_ok, RunIdentityHandshakes({server.label, &server.store, &server_trust.store},
+                                         {client ? client->label : "client",
+                                          client ? &client->store : nullptr, &client_trust.store},
+                                         options, [&](const HandshakeAttempt& attempt) {
+                                           if (a.json) {
+                                             attempts.push_back(attempt);
+                                           } else {
+                                             std::cout << RenderHandshakeAttemptText(attempt);
+                                           }
+                                         }));
   if (a.json) {
     PrintJson(RenderHandshakesJson(attempts, all_ok));
   }
@@ -120,8 +119,9 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("IDENTITY_DIR", v->dir, "An identity directory (every format in it)");
   verify->add_option("--keystore", v->keystore, "A keystore file (JKS, PKCS#12, PEM)");
   verify->add_option("--truststore", v->truststore, "A truststore file (JKS, PKCS#12, PEM)");
-  verify->add_option("--host", v->options.hosts, "A host name or IP the certificate must cover "
-                                         "(repeatable)");
+  verify->add_option("--host", v->options.hosts,
+                     "A host name or IP the certificate must cover "
+                     "(repeatable)");
   verify->add_option("--role", v->role, "server, client or both: EKU to require");
   AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
   verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner")
@@ -129,8 +129,9 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("--metrics", v->metrics,
                      "Write Prometheus gauges (seconds to expiry) to this file, for "
                      "node_exporter's textfile collector");
-  verify->add_option("--crl", v->crls, "A CRL (PEM or DER) the certificate must not be on "
-                                       "(repeatable)");
+  verify->add_option("--crl", v->crls,
+                     "A CRL (PEM or DER) the certificate must not be on "
+                     "(repeatable)");
   AddJson(verify, &v->json, "the checks");
   verify->footer(
       "Checks: key matches certificate; chain reaches a trusted CA of the truststore; validity\n"
@@ -139,7 +140,8 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "private file modes.\nIn an identity directory, kafka.properties and "
       "librdkafka.properties are read as Kafka\nand kcat read them: the stores, key and CA "
       "file they name open with the types and\npasswords they give (a location on another "
-      "machine is checked by its file name here).\n\nExit codes: 0 all ok, 1 warnings, 2 failed checks (3-7 as for "
+      "machine is checked by its file name here).\n\nExit codes: 0 all ok, 1 warnings, 2 failed "
+      "checks (3-7 as for "
       "every command).\n\n"
       "Example:\n  certmint verify certs/broker-1 --host broker-1.kafka.example.com --host "
       "10.0.0.11 --role both");

@@ -1,11 +1,11 @@
 #include "cluster/apply.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <mutex>
 #include <optional>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/fs.h"
 #include "core/random.h"
@@ -18,8 +18,7 @@ namespace {
 // The store password for an identity: the one given for all, else the one in
 // its password file, else a new random one. `in_file` says whether it lives
 // (and must go on living) in the identity's password file.
-Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& options,
-                                 bool* in_file) {
+Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& options, bool* in_file) {
   *in_file = false;
   if (options.store_password != nullptr) {
     return SecretString(options.store_password->reveal());
@@ -92,9 +91,12 @@ Status ApplyOne(const Issuer& issuer, const PlanItem& item, const ApplyOptions& 
   CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &in_file));
   IdentityOutput output = OutputFor(spec, options, in_file);
   output.replace = item.action == PlanAction::kRenew;
-  return IssueIdentity(issuer, request, [&](const Identity& identity) {
-           return WriteIdentity(options.out_dir, identity, password, output).map([](auto&&) {});
-         }).map([](auto&&) {});
+  return IssueIdentity(
+             issuer, request,
+             [&](const Identity& identity) {
+               return WriteIdentity(options.out_dir, identity, password, output).map([](auto&&) {});
+             })
+      .map([](auto&&) {});
 }
 
 }  // namespace

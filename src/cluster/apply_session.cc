@@ -1,8 +1,8 @@
 #include "cluster/apply_session.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "ca/authority.h"
 #include "ca/issuer.h"

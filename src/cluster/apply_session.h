@@ -6,11 +6,10 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cluster/apply.h"
 #include "cluster/manifest.h"
@@ -66,8 +65,7 @@ class ApplySession {
 
   // Loads the CA with `ca_password` (or creates it from the manifest), then
   // issues the plan. `created_ca` is called once a new CA exists.
-  Result<ApplySummary> Execute(const SecretString& ca_password,
-                               const SecretString* store_password,
+  Result<ApplySummary> Execute(const SecretString& ca_password, const SecretString* store_password,
                                const std::function<void()>& created_ca,
                                std::function<void(const PlanItem&, const Status&)> on_done);
 

@@ -1,11 +1,10 @@
 #include "cluster/manifest.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <set>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "core/fs.h"
 #include "identity/identity.h"
@@ -115,8 +114,8 @@ class Parser {
   };
 
   Status ReadNaming(const YAML::Node& n, const std::string& field, Naming& naming) const {
-    for (auto [key, slot] : {std::pair{"subject", &naming.subject},
-                             std::pair{"alias", &naming.alias}}) {
+    for (auto [key, slot] :
+         {std::pair{"subject", &naming.subject}, std::pair{"alias", &naming.alias}}) {
       if (const YAML::Node v = n[key]) {
         CM_ASSIGN_OR_RETURN(auto text, Str(v, field + "." + key));
         *slot = Template{std::move(text), v, field + "." + key};
@@ -135,9 +134,9 @@ class Parser {
         return s;
       }
       if (!number) {
-        return Fail(t.node, t.field,
-                    fmt::format("{{n}} stands for the number in a group, and '{}' is not one",
-                                spec.name));
+        return Fail(
+            t.node, t.field,
+            fmt::format("{{n}} stands for the number in a group, and '{}' is not one", spec.name));
       }
       return ReplaceAll(s, "{n}", *number);
     };
@@ -315,9 +314,9 @@ class Parser {
     IdentitySpec defaults;
     Naming default_naming;
     if (const YAML::Node d = root["defaults"]) {
-      CM_RETURN_IF_ERROR(
-          Keys(d, "defaults", {"key_type", "days", "role", "formats", "install_dir",
-                               "p12_profile", "passwordless_truststore", "subject", "alias"}));
+      CM_RETURN_IF_ERROR(Keys(d, "defaults",
+                              {"key_type", "days", "role", "formats", "install_dir", "p12_profile",
+                               "passwordless_truststore", "subject", "alias"}));
       CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
       CM_RETURN_IF_ERROR(ReadNaming(d, "defaults", default_naming));
     }
@@ -344,8 +343,9 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& path)
   try {
     YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("{}: expected a mapping with ca, defaults and identities", path));
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("{}: expected a mapping with ca, defaults and identities", path));
     }
     return parser.Parse(root);
   } catch (const YAML::Exception& e) {

@@ -63,7 +63,7 @@ struct IdentitySpec {
   // The key entry's alias in the stores (lower-cased); empty: NAME
   // lower-cased.
   std::string alias;
-  std::string where;        // "file:line:column" of its entry, for messages
+  std::string where;  // "file:line:column" of its entry, for messages
 };
 
 struct Manifest {

@@ -1,10 +1,10 @@
 #include "cluster/plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "identity/files.h"
 #include "identity/state.h"

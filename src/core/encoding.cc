@@ -1,10 +1,9 @@
 #include "core/encoding.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace certmint {
 namespace {

@@ -10,10 +10,9 @@
 
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-
-#include <tl/expected.hpp>
 
 namespace certmint {
 
@@ -70,7 +69,7 @@ class [[nodiscard]] Result : public tl::expected<T, Error> {
  public:
   using Base = tl::expected<T, Error>;
   using Base::Base;
-  Result(const Base& other) : Base(other) {}  // NOLINT: implicit, as tl::expected's own
+  Result(const Base& other) : Base(other) {}        // NOLINT: implicit, as tl::expected's own
   Result(Base&& other) : Base(std::move(other)) {}  // NOLINT
 };
 using Status = Result<void>;
@@ -100,21 +99,21 @@ void ClearOpenSslErrors();
 #define CM_CONCAT(a, b) CM_CONCAT_INNER(a, b)
 
 // Returns the error of a Result/Status expression from the enclosing function.
-#define CM_RETURN_IF_ERROR(expr)                      \
-  do {                                                \
-    auto cm_status_ = (expr);                         \
-    if (!cm_status_) {                                \
+#define CM_RETURN_IF_ERROR(expr)                            \
+  do {                                                      \
+    auto cm_status_ = (expr);                               \
+    if (!cm_status_) {                                      \
       return tl::unexpected(std::move(cm_status_).error()); \
-    }                                                 \
+    }                                                       \
   } while (false)
 
 // `CM_ASSIGN_OR_RETURN(auto x, Foo());` declares x from Foo()'s value or
 // returns its error.
 #define CM_ASSIGN_OR_RETURN(lhs, expr) \
   CM_ASSIGN_OR_RETURN_IMPL(CM_CONCAT(cm_result_, __LINE__), lhs, expr)
-#define CM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)       \
-  auto tmp = (expr);                                   \
-  if (!tmp) {                                          \
-    return tl::unexpected(std::move(tmp).error());     \
-  }                                                    \
+#define CM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)   \
+  auto tmp = (expr);                               \
+  if (!tmp) {                                      \
+    return tl::unexpected(std::move(tmp).error()); \
+  }                                                \
   lhs = std::move(*tmp)

@@ -1,8 +1,7 @@
 #include "core/fs.h"
 
-#include "core/fd.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -14,13 +13,12 @@
 #include <filesystem>
 #include <vector>
 
-#include <fmt/format.h>
+#include "core/fd.h"
 
 namespace certmint::fs {
 namespace {
 
 std::string Errno(int err) { return std::strerror(err); }
-
 
 Status FsyncDir(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -224,7 +222,8 @@ Status StagingDir::SyncWritten() {
   }
   for (auto& fd : written_) {
     if (::fsync(fd.get()) != 0) {
-      return MakeError(ErrorCode::kIo, fmt::format("syncing a file in {}: {}", path_, Errno(errno)));
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("syncing a file in {}: {}", path_, Errno(errno)));
     }
   }
   written_.clear();
@@ -240,8 +239,8 @@ Status StagingDir::Commit() {
     if (err == EEXIST) {
       return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", final_path_));
     }
-    return MakeError(ErrorCode::kIo, fmt::format("moving {} into place as {}: {}", path_,
-                                                 final_path_, Errno(err)));
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("moving {} into place as {}: {}", path_, final_path_, Errno(err)));
   }
   committed_ = true;
   return FsyncDir(Dirname(final_path_));

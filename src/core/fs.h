@@ -8,8 +8,8 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/fd.h"

@@ -3,8 +3,6 @@
 // in application code.
 #pragma once
 
-#include <memory>
-
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -13,6 +11,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <memory>
 
 namespace certmint::ossl {
 
@@ -54,13 +54,12 @@ using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX_free>>;
 using SslPtr = std::unique_ptr<SSL, Deleter<SSL_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<[](STACK_OF(X509) * s) {
-                                       sk_X509_pop_free(s, X509_free);
-                                     }>>;
-using X509NameStackPtr =
-    std::unique_ptr<STACK_OF(X509_NAME), Deleter<[](STACK_OF(X509_NAME) * s) {
-                      sk_X509_NAME_pop_free(s, X509_NAME_free);
-                    }>>;
+using X509StackPtr =
+    std::unique_ptr<STACK_OF(X509),
+                    Deleter<[](STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }>>;
+using X509NameStackPtr = std::unique_ptr<STACK_OF(X509_NAME), Deleter<[](STACK_OF(X509_NAME) * s) {
+                                           sk_X509_NAME_pop_free(s, X509_NAME_free);
+                                         }>>;
 using OpenSslStringPtr = std::unique_ptr<char, Deleter<[](char* p) { OPENSSL_free(p); }>>;
 
 // A memory BIO reading `data` (not copied: `data` must outlive the BIO).

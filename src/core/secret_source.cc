@@ -1,13 +1,12 @@
 #include "core/secret_source.h"
 
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "core/fs.h"
 

@@ -15,11 +15,11 @@
 namespace certmint {
 
 struct SecretSource {
-  std::string file;        // a file whose first line is the secret; empty: none
+  std::string file;           // a file whose first line is the secret; empty: none
   const char* env = nullptr;  // an environment variable; nullptr: none
-  std::string prompt;      // empty: never prompt
-  bool confirm = false;    // prompt twice (for new passwords)
-  std::string flag_name;   // how messages name the file: "--ca-password-file"
+  std::string prompt;         // empty: never prompt
+  bool confirm = false;       // prompt twice (for new passwords)
+  std::string flag_name;      // how messages name the file: "--ca-password-file"
 };
 
 // ReadSecretFile reads the first line of `path` (at most 4 KiB, without its

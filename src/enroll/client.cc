@@ -1,17 +1,15 @@
 #include "enroll/client.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
-
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/fd.h"
 #include "core/fs.h"
@@ -32,8 +30,8 @@ class AnchorFile {
  public:
   static Result<AnchorFile> Write(const std::vector<Certificate>& anchors) {
     const char* tmp = std::getenv("TMPDIR");
-    std::string path = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                       "/certmint-anchors-XXXXXX";
+    std::string path =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/certmint-anchors-XXXXXX";
     UniqueFd fd(mkstemp(path.data()));
     if (fd.get() < 0) {
       return MakeError(ErrorCode::kIo, fmt::format("creating {}: {}", path, std::strerror(errno)));
@@ -104,11 +102,11 @@ Result<std::string> Body(const ServerUrl& url, httplib::Result res, long verify_
     return res->body;
   }
   const int s = res->status;
-  const ErrorCode code = (s == 401 || s == 403 || s == 409)         ? ErrorCode::kDenied
-                         : (s == 400 || s == 413 || s == 415)       ? ErrorCode::kInvalidData
-                                                                    : ErrorCode::kIo;
-  return MakeError(code, fmt::format("{} answered {}: {}", url.ToString(), s,
-                                     DescribeErrorBody(res->body)));
+  const ErrorCode code = (s == 401 || s == 403 || s == 409)   ? ErrorCode::kDenied
+                         : (s == 400 || s == 413 || s == 415) ? ErrorCode::kInvalidData
+                                                              : ErrorCode::kIo;
+  return MakeError(
+      code, fmt::format("{} answered {}: {}", url.ToString(), s, DescribeErrorBody(res->body)));
 }
 
 }  // namespace
@@ -185,8 +183,7 @@ Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) 
   httplib::SSLClient cli(url.host, url.port);
   Configure(cli, nullptr);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Get("/v1/ca"), cli.get_openssl_verify_result()));
-  CM_ASSIGN_OR_RETURN(auto trust,
-                      WithContext(ParseCaBundleTrust(body), url.ToString() + "/v1/ca"));
+  CM_ASSIGN_OR_RETURN(auto trust, WithContext(ParseCaBundleTrust(body), url.ToString() + "/v1/ca"));
   for (auto& c : trust) {
     if (c.Sha256Fingerprint() == pin && c.IsCa()) {
       return std::move(c);
@@ -222,9 +219,9 @@ Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Cert
                      "the current certificate and key cannot be used as a TLS client identity");
   }
   Configure(cli, &file);
-  CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem),
-                                                    "application/json"),
-                                      cli.get_openssl_verify_result()));
+  CM_ASSIGN_OR_RETURN(
+      auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem), "application/json"),
+                      cli.get_openssl_verify_result()));
   return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/renew");
 }
 

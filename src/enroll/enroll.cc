@@ -1,8 +1,8 @@
 #include "enroll/enroll.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/fs.h"
 #include "x509/csr.h"
@@ -16,10 +16,10 @@ namespace {
 Status CheckIssued(const IssuedChain& issued, const std::string& name, const PrivateKey& key,
                    const std::vector<Certificate>& anchors) {
   if (issued.name != name || issued.certificate.Subject().CommonNameValue() != name) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("the service answered with a certificate for '{}', not '{}'",
-                                 PrintableField(issued.certificate.Subject().ToString(), 80),
-                                 name));
+    return MakeError(
+        ErrorCode::kInvalidData,
+        fmt::format("the service answered with a certificate for '{}', not '{}'",
+                    PrintableField(issued.certificate.Subject().ToString(), 80), name));
   }
   if (!issued.certificate.MatchesKey(key)) {
     return MakeError(ErrorCode::kInvalidData,
@@ -46,9 +46,9 @@ Result<Enrolled> EnrollIdentity(const EnrollRequestOptions& o, const SecretStrin
   const std::vector<Certificate> anchors{pinned};
   CM_ASSIGN_OR_RETURN(auto issued, EnrollWithServer(o.url, anchors, token, o.name, csr));
   CM_RETURN_IF_ERROR(CheckIssued(issued, o.name, key, anchors));
-  Enrolled out{Identity{o.name, std::move(key), std::move(issued.certificate),
-                        std::move(issued.chain)},
-               std::move(issued.trust)};
+  Enrolled out{
+      Identity{o.name, std::move(key), std::move(issued.certificate), std::move(issued.chain)},
+      std::move(issued.trust)};
   if (out.trust.empty()) {
     out.trust = anchors;
   }
@@ -80,8 +80,8 @@ Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
                                                     : PrivateKey::Generate(request.key_spec));
     CM_ASSIGN_OR_RETURN(auto subject, DistinguishedName::CommonName(name));
     CM_ASSIGN_OR_RETURN(auto csr, MakeCsrPem(key, subject, request.sans));
-    CM_ASSIGN_OR_RETURN(auto issued, RenewWithServer(url, anchors, current->certificate,
-                                                     current->key, csr));
+    CM_ASSIGN_OR_RETURN(auto issued,
+                        RenewWithServer(url, anchors, current->certificate, current->key, csr));
     // The channel was authenticated with the current anchors, so the
     // service's trust list counts too: during a CA rotation the new
     // certificate may come from the new CA.
@@ -89,9 +89,9 @@ Status RenewIdentityWithServer(const ServerUrl& url, const std::string& out_dir,
     accepted.insert(accepted.end(), issued.trust.begin(), issued.trust.end());
     CM_RETURN_IF_ERROR(CheckIssued(issued, name, key, accepted));
     const std::vector<Certificate> trust = issued.trust.empty() ? anchors : issued.trust;
-    return deploy(Identity{name, std::move(key), std::move(issued.certificate),
-                           std::move(issued.chain)},
-                  trust);
+    return deploy(
+        Identity{name, std::move(key), std::move(issued.certificate), std::move(issued.chain)},
+        trust);
   };
   return RenewIdentityWith(out_dir, name, options, signer);
 }

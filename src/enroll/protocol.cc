@@ -1,8 +1,8 @@
 #include "enroll/protocol.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace certmint {
@@ -43,7 +43,8 @@ Result<std::vector<Certificate>> CertificateArray(const json& j, const char* fie
   std::vector<Certificate> out;
   for (const auto& e : *it) {
     if (!e.is_string()) {
-      return MakeError(ErrorCode::kInvalidData, fmt::format("field '{}' holds a non-string", field));
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("field '{}' holds a non-string", field));
     }
     CM_ASSIGN_OR_RETURN(auto c, WithContext(Certificate::FromPem(e.get<std::string>()), field));
     out.push_back(std::move(c));
@@ -59,9 +60,7 @@ json PemArray(const std::vector<Certificate>& certs) {
   return a;
 }
 
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -116,8 +115,9 @@ Result<IssuedChain> ParseIssuedChain(std::string_view body) {
     return MakeError(ErrorCode::kInvalidData,
                      "the server's answer is not a certificate chain (fields name, certificate)");
   }
-  CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(j["certificate"].get<std::string>()),
-                                             "certificate"));
+  CM_ASSIGN_OR_RETURN(
+      auto cert,
+      WithContext(Certificate::FromPem(j["certificate"].get<std::string>()), "certificate"));
   CM_ASSIGN_OR_RETURN(auto chain, CertificateArray(j, "chain"));
   CM_ASSIGN_OR_RETURN(auto trust, CertificateArray(j, "trust"));
   return IssuedChain{j["name"].get<std::string>(), std::move(cert), std::move(chain),
@@ -139,25 +139,43 @@ Result<std::vector<Certificate>> ParseCaBundleTrust(std::string_view body) {
 
 std::string_view ProtocolErrorCode(ProtocolError error) {
   switch (error) {
-    case ProtocolError::kBadRequest: return "bad_request";
-    case ProtocolError::kInvalidToken: return "invalid_token";
-    case ProtocolError::kTokenUsed: return "token_used";
-    case ProtocolError::kTokenExpired: return "token_expired";
-    case ProtocolError::kTokenRevoked: return "token_revoked";
-    case ProtocolError::kNameNotAllowed: return "name_not_allowed";
-    case ProtocolError::kNamesNotAllowed: return "names_not_allowed";
-    case ProtocolError::kBadCsr: return "bad_csr";
-    case ProtocolError::kBadCsrSignature: return "bad_csr_signature";
-    case ProtocolError::kCaNotAllowed: return "ca_not_allowed";
-    case ProtocolError::kWeakKey: return "weak_key";
-    case ProtocolError::kClientCertificateRequired: return "client_certificate_required";
-    case ProtocolError::kCertificateRejected: return "certificate_rejected";
-    case ProtocolError::kUnknownCertificate: return "unknown_certificate";
-    case ProtocolError::kCertificateRevoked: return "certificate_revoked";
+    case ProtocolError::kBadRequest:
+      return "bad_request";
+    case ProtocolError::kInvalidToken:
+      return "invalid_token";
+    case ProtocolError::kTokenUsed:
+      return "token_used";
+    case ProtocolError::kTokenExpired:
+      return "token_expired";
+    case ProtocolError::kTokenRevoked:
+      return "token_revoked";
+    case ProtocolError::kNameNotAllowed:
+      return "name_not_allowed";
+    case ProtocolError::kNamesNotAllowed:
+      return "names_not_allowed";
+    case ProtocolError::kBadCsr:
+      return "bad_csr";
+    case ProtocolError::kBadCsrSignature:
+      return "bad_csr_signature";
+    case ProtocolError::kCaNotAllowed:
+      return "ca_not_allowed";
+    case ProtocolError::kWeakKey:
+      return "weak_key";
+    case ProtocolError::kClientCertificateRequired:
+      return "client_certificate_required";
+    case ProtocolError::kCertificateRejected:
+      return "certificate_rejected";
+    case ProtocolError::kUnknownCertificate:
+      return "unknown_certificate";
+    case ProtocolError::kCertificateRevoked:
+      return "certificate_revoked";
     case ProtocolError::kCertificateSuperseded:
-    case ProtocolError::kSupersededMeanwhile: return "certificate_superseded";
-    case ProtocolError::kInventoryUnavailable: return "inventory_unavailable";
-    case ProtocolError::kCaUnavailable: return "ca_unavailable";
+    case ProtocolError::kSupersededMeanwhile:
+      return "certificate_superseded";
+    case ProtocolError::kInventoryUnavailable:
+      return "inventory_unavailable";
+    case ProtocolError::kCaUnavailable:
+      return "ca_unavailable";
   }
   return "internal";
 }

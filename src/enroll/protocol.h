@@ -62,25 +62,25 @@ Result<std::vector<Certificate>> ParseCaBundleTrust(std::string_view body);
 // Why the service refused a request (API version 1): each has a stable
 // code, the "code" of the error body. The HTTP front alone picks the status.
 enum class ProtocolError {
-  kBadRequest,                 // malformed JSON, a missing or unknown field
-  kInvalidToken,               // malformed or unknown token
+  kBadRequest,    // malformed JSON, a missing or unknown field
+  kInvalidToken,  // malformed or unknown token
   kTokenUsed,
   kTokenExpired,
   kTokenRevoked,
-  kNameNotAllowed,             // the token (or CSR CN) is for another name
-  kNamesNotAllowed,            // the CSR asks for names the grant does not allow
-  kBadCsr,                     // not a PEM certificate request
+  kNameNotAllowed,   // the token (or CSR CN) is for another name
+  kNamesNotAllowed,  // the CSR asks for names the grant does not allow
+  kBadCsr,           // not a PEM certificate request
   kBadCsrSignature,
-  kCaNotAllowed,               // the CSR asks for basicConstraints CA:TRUE
+  kCaNotAllowed,  // the CSR asks for basicConstraints CA:TRUE
   kWeakKey,
   kClientCertificateRequired,  // a renewal without the current certificate
   kCertificateRejected,        // it does not chain to a trust anchor
   kUnknownCertificate,         // not in this CA's inventory
   kCertificateRevoked,
-  kCertificateSuperseded,      // no longer the current certificate of its name
-  kSupersededMeanwhile,        // superseded or revoked while the renewal was signed
+  kCertificateSuperseded,  // no longer the current certificate of its name
+  kSupersededMeanwhile,    // superseded or revoked while the renewal was signed
   kInventoryUnavailable,
-  kCaUnavailable,              // the CA could not sign
+  kCaUnavailable,  // the CA could not sign
 };
 std::string_view ProtocolErrorCode(ProtocolError error);
 

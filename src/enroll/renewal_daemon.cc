@@ -1,9 +1,9 @@
 #include "enroll/renewal_daemon.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/fs.h"
 #include "enroll/enroll.h"

@@ -9,9 +9,10 @@ namespace certmint {
 std::string RenewalEventText(const RenewalEvent& e, std::string_view server) {
   switch (e.kind) {
     case RenewalEvent::Kind::kCutShort:
-      return fmt::format("{}: valid until {}, within an hour of its issue: not renewed again (a "
-                         "CA that ends so soon needs rotating: certmint ca rotate)\n",
-                         e.name, FormatUtc(e.valid_until));
+      return fmt::format(
+          "{}: valid until {}, within an hour of its issue: not renewed again (a "
+          "CA that ends so soon needs rotating: certmint ca rotate)\n",
+          e.name, FormatUtc(e.valid_until));
     case RenewalEvent::Kind::kNotDue:
       return fmt::format("{}: not due until {} (valid until {})\n", e.name, FormatUtc(e.due),
                          FormatUtc(e.valid_until));

@@ -1,16 +1,15 @@
 #include "enroll/token.h"
 
-#include "ca/identity_name.h"
-#include "x509/issue.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-#include <fmt/format.h>
-
+#include "ca/identity_name.h"
 #include "core/encoding.h"
 #include "core/random.h"
+#include "x509/issue.h"
 
 namespace certmint {
 namespace {

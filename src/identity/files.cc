@@ -1,8 +1,8 @@
 #include "identity/files.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
@@ -70,9 +70,8 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
 namespace {
 
 // NAME.crt and ca.crt; with PEM the encrypted key and chain.pem.
-Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths,
-                     const Identity& identity, const std::vector<Certificate>& trust,
-                     const SecretString& password) {
+Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
+                     const std::vector<Certificate>& trust, const SecretString& password) {
   std::string trust_pem;
   for (const auto& c : trust) {
     trust_pem += c.ToPem();
@@ -102,16 +101,14 @@ Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const Ke
     Pkcs12Options key_options = output.pkcs12;
     key_options.passwordless = false;
     CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, password, key_options));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*paths.keystore_p12), p12, fs::kPrivateFile));
+    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.keystore_p12), p12, fs::kPrivateFile));
     CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, password, output.pkcs12));
     CM_RETURN_IF_ERROR(
         staging.WriteFile(fs::Basename(*paths.truststore_p12), t12, fs::kPublicFile));
   }
   if (paths.keystore_jks) {
     CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, password, output.now));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*paths.keystore_jks), jks, fs::kPrivateFile));
+    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.keystore_jks), jks, fs::kPrivateFile));
     CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, password, output.now));
     CM_RETURN_IF_ERROR(
         staging.WriteFile(fs::Basename(*paths.truststore_jks), tjks, fs::kPublicFile));
@@ -127,9 +124,8 @@ Status StageSecretFile(fs::StagingDir& staging, const std::string& path, std::st
 }
 
 // The password file, kafka.properties and librdkafka.properties.
-Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths,
-                     const Identity& identity, const SecretString& password,
-                     const IdentityOutput& output) {
+Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
+                     const SecretString& password, const IdentityOutput& output) {
   if (paths.password_file) {
     CM_RETURN_IF_ERROR(
         StageSecretFile(staging, *paths.password_file, std::string(password.reveal()) + "\n"));
@@ -150,8 +146,8 @@ Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths,
 
 // certmint.json: what was asked for, so that a re-apply or a renewal writes
 // the identity the same way.
-Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths,
-                     const Identity& identity, const IdentityOutput& output) {
+Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
+                     const IdentityOutput& output) {
   nlohmann::json meta{{"name", identity.name},
                       {"serial", identity.certificate.SerialHex()},
                       {"install_dir", output.install_dir},

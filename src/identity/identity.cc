@@ -1,9 +1,9 @@
 #include "identity/identity.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "stores/jks.h"
 

@@ -21,9 +21,8 @@ Result<InstalledFiles> InstallFromFiles(const InstallFilesRequest& r) {
     chain.push_back(ca);
   }
   CM_ASSIGN_OR_RETURN(auto key_pw, r.key_password());
-  CM_ASSIGN_OR_RETURN(auto key, WithContext(LoadPrivateKeyFile(r.key_file,
-                                                               key_pw ? &*key_pw : nullptr),
-                                            "--key"));
+  CM_ASSIGN_OR_RETURN(
+      auto key, WithContext(LoadPrivateKeyFile(r.key_file, key_pw ? &*key_pw : nullptr), "--key"));
   CM_ASSIGN_OR_RETURN(auto store_pw, r.store_password());
   const SecretString* pw = store_pw ? &*store_pw : key_pw ? &*key_pw : nullptr;
   if (pw == nullptr) {

@@ -1,11 +1,10 @@
 #include "identity/properties.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 
 #include <cstdint>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 #include "core/fs.h"
@@ -42,11 +41,20 @@ std::string EscapeProperty(std::string_view v) {
       continue;
     }
     switch (c) {
-      case '\t': out += "\\t"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\f': out += "\\f"; continue;
-      default: break;
+      case '\t':
+        out += "\\t";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      default:
+        break;
     }
     if (c == '\\' || c == '=' || c == ':' || c == '#' || c == '!' || (c == ' ' && i == 0)) {
       out.push_back('\\');
@@ -63,11 +71,12 @@ std::string InstalledPath(const std::string& install_dir, const std::string& fil
 
 }  // namespace
 
-std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir,
-                            Role role, const SecretString& password) {
+std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
+                            const SecretString& password) {
   const bool p12 = files.keystore_p12.has_value();
   const std::string type = p12 ? "PKCS12" : "JKS";
-  const std::string ks = InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
+  const std::string ks =
+      InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
   const std::string ts =
       InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
   std::string pw = EscapeProperty(password.reveal());
@@ -107,6 +116,5 @@ std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& 
   out += "ssl.endpoint.identification.algorithm=https\n";
   return out;
 }
-
 
 }  // namespace certmint

@@ -14,8 +14,8 @@ namespace certmint {
 
 // Lines for Kafka (Java properties, escaped) and librdkafka, pointing at the
 // identity's files under `install_dir`.
-std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir,
-                            Role role, const SecretString& password);
+std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
+                            const SecretString& password);
 std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& install_dir,
                                  const SecretString& password);
 

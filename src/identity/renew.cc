@@ -16,9 +16,9 @@ Result<SecretString> RenewalPassword(const std::string& out_dir, const std::stri
     return SecretString(options.store_password->reveal());
   }
   if (!state.password_file) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{}/{} has no password file: give the store password", out_dir,
-                                 name));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{}/{} has no password file: give the store password", out_dir, name));
   }
   CM_ASSIGN_OR_RETURN(auto text, fs::ReadFile(*state.password_file, 4096));
   SecretString password(std::string_view(text).substr(0, text.find('\n')));
@@ -98,9 +98,9 @@ Status RenewIdentity(const Issuer& issuer, const std::string& out_dir, const std
   RenewalSigner signer;
   signer.renew = [&](const IdentityRequest& request, const CurrentIdentity*,
                      const RenewalDeploy& deploy) -> Status {
-    return IssueIdentity(issuer, request, [&](const Identity& identity) {
-             return deploy(identity, {});
-           }).map([](auto&&) {});
+    return IssueIdentity(issuer, request,
+                         [&](const Identity& identity) { return deploy(identity, {}); })
+        .map([](auto&&) {});
   };
   return RenewIdentityWith(out_dir, name, options, signer);
 }

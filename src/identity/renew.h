@@ -18,7 +18,7 @@ namespace certmint {
 
 struct RenewOptions {
   bool keep_key = false;
-  std::optional<int> days;  // default: the old certificate's validity period
+  std::optional<int> days;                       // default: the old certificate's validity period
   const SecretString* store_password = nullptr;  // default: the identity's password file
   // The CAs every truststore carries (TrustAnchors); empty: the issuing root.
   std::vector<Certificate> trust;

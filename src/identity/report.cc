@@ -34,16 +34,17 @@ nlohmann::json IdentityReportJson(const IdentityFiles& files, const std::string&
 std::string IdentityReportText(const IdentityFiles& files, const Certificate& cert,
                                const KeySpec& key_spec, Role role, std::string_view verb) {
   const std::string sans = cert.Sans().ToString();
-  std::string out = fmt::format("{} {} ({}, role {}), valid until {}\n", verb,
-                                cert.Subject().ToString(), key_spec.ToString(), RoleName(role),
-                                FormatUtc(cert.NotAfter()));
+  std::string out =
+      fmt::format("{} {} ({}, role {}), valid until {}\n", verb, cert.Subject().ToString(),
+                  key_spec.ToString(), RoleName(role), FormatUtc(cert.NotAfter()));
   out += fmt::format("  SANs:        {}\n", sans.empty() ? "(none)" : sans);
   out += fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
                      files.ca_certificate);
   if (files.key) {
-    out += fmt::format("  key:         {} (PKCS#8, encrypted with the store password)\n"
-                       "  chain:       {}\n",
-                       *files.key, *files.chain);
+    out += fmt::format(
+        "  key:         {} (PKCS#8, encrypted with the store password)\n"
+        "  chain:       {}\n",
+        *files.key, *files.chain);
   }
   if (files.keystore_p12) {
     out += fmt::format("  PKCS#12:     {}, {}\n", *files.keystore_p12, *files.truststore_p12);

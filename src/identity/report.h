@@ -3,10 +3,9 @@
 // only grow).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "identity/files.h"
 #include "keys/key_spec.h"

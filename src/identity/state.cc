@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
@@ -33,8 +32,8 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityFiles paths = IdentityPaths(out_dir, name, probe);
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
   CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
-  IdentityState state{cert, Role::kBoth, KeySpec{}, cert.Sans(), {}, "", false, std::nullopt, {},
-                      Pkcs12Options{}, ""};
+  IdentityState state{cert,  Role::kBoth,  KeySpec{}, cert.Sans(),     {}, "",
+                      false, std::nullopt, {},        Pkcs12Options{}, ""};
   if (auto bundle = fs::ReadFile(paths.ca_certificate)) {
     if (auto certs = Certificate::ChainFromPem(*bundle)) {
       for (const auto& c : *certs) {
@@ -64,10 +63,9 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
     state.install_dir = meta.value("install_dir", "");
     state.alias = meta.value("alias", "");
     if (meta.contains("p12_profile")) {
-      CM_ASSIGN_OR_RETURN(
-          state.pkcs12.profile,
-          WithContext(ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()),
-                      paths.metadata));
+      CM_ASSIGN_OR_RETURN(state.pkcs12.profile,
+                          WithContext(ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()),
+                                      paths.metadata));
       state.pkcs12.passwordless = meta.value("passwordless_truststore", false);
     } else {
       // Written by an older certmint: the stores themselves say.
@@ -86,11 +84,11 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   as_written.write_password_file = fs::Exists(dir + "/password");
   IdentityFiles expected = IdentityPaths(out_dir, name, as_written);
   state.complete = true;
-  for (const auto& f : {std::optional<std::string>(expected.certificate),
-                        std::optional<std::string>(expected.ca_certificate), expected.key,
-                        expected.chain, expected.keystore_p12, expected.truststore_p12,
-                        expected.keystore_jks, expected.truststore_jks, expected.kafka_properties,
-                        expected.librdkafka_properties}) {
+  for (const auto& f :
+       {std::optional<std::string>(expected.certificate),
+        std::optional<std::string>(expected.ca_certificate), expected.key, expected.chain,
+        expected.keystore_p12, expected.truststore_p12, expected.keystore_jks,
+        expected.truststore_jks, expected.kafka_properties, expected.librdkafka_properties}) {
     if (f && !fs::Exists(*f)) {
       state.complete = false;
     }

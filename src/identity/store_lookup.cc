@@ -50,9 +50,9 @@ Result<NamedStore> LoadTruststoreAt(const std::string& path,
   if (fs::IsDirectory(path)) {
     auto found = FindIdentityStores(path);
     if (found.empty()) {
-      return MakeError(ErrorCode::kNotFound,
-                       fmt::format("{}: no truststore (truststore.p12, truststore.jks or ca.crt)",
-                                   path));
+      return MakeError(
+          ErrorCode::kNotFound,
+          fmt::format("{}: no truststore (truststore.p12, truststore.jks or ca.crt)", path));
     }
     file = found[0].truststore_file;
   }

@@ -1,12 +1,11 @@
 #include "inspect/inspect.h"
 
+#include <fmt/format.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <climits>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "x509/general_names.h"
 
@@ -41,8 +40,7 @@ std::string DescribeEncryption(const X509_SIG* sig) {
   std::string cipher = OBJ_nid2sn(OBJ_obj2nid(pbe2->encryption->algorithm));
   std::string kdf = OBJ_nid2sn(OBJ_obj2nid(pbe2->keyfunc->algorithm));
   if (OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2 &&
-      pbe2->keyfunc->parameter != nullptr &&
-      pbe2->keyfunc->parameter->type == V_ASN1_SEQUENCE) {
+      pbe2->keyfunc->parameter != nullptr && pbe2->keyfunc->parameter->type == V_ASN1_SEQUENCE) {
     const ASN1_STRING* kp = pbe2->keyfunc->parameter->value.sequence;
     const unsigned char* q = ASN1_STRING_get0_data(kp);
     std::unique_ptr<PBKDF2PARAM, ossl::Deleter<PBKDF2PARAM_free>> pbkdf2(
@@ -80,8 +78,8 @@ Result<CsrInfo> DescribeCsr(X509_REQ* req) {
   info.public_key_sha256 = PublicKeyFingerprint(pub);
   info.signature_valid = X509_REQ_verify(req, pub) == 1;
   std::unique_ptr<STACK_OF(X509_EXTENSION), ossl::Deleter<[](STACK_OF(X509_EXTENSION) * s) {
-    sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
-  }>>
+                    sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+                  }>>
       exts(X509_REQ_get_extensions(req));
   for (int i = 0; exts && i < sk_X509_EXTENSION_num(exts.get()); ++i) {
     X509_EXTENSION* ext = sk_X509_EXTENSION_value(exts.get(), i);

@@ -3,12 +3,11 @@
 // encrypted PKCS#8, traditional RSA/EC) and public keys.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 #include "core/error.h"
@@ -65,7 +64,7 @@ nlohmann::json RenderJson(const std::string& source, const std::vector<Inspected
 // see (certificates without the trust attribute, unchecked integrity).
 std::string RenderStoreText(const std::string& source, StoreFormat format, const KeyStore& store,
                             TimePoint now);
-nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format,
-                               const KeyStore& store, TimePoint now);
+nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format, const KeyStore& store,
+                               TimePoint now);
 
 }  // namespace certmint

@@ -1,9 +1,8 @@
 // `certmint inspect FILE`: a file read and described whatever it holds.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/encoding.h"
 #include "core/error.h"

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 #include "core/error.h"
@@ -16,8 +15,8 @@
 namespace certmint {
 
 struct InspectedFiles {
-  std::string text;     // each file's text, a blank line between two
-  nlohmann::json json;  // an array, one object per file that could be read
+  std::string text;                  // each file's text, a blank line between two
+  nlohmann::json json;               // an array, one object per file that could be read
   std::optional<Error> first_error;  // the first file's error, its path as context
 };
 

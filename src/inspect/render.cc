@@ -63,8 +63,7 @@ void RenderCertificate(std::string& out, const CertificateInfo& c, const std::st
     Line("Basic constraints", (*c.basic_constraints_critical ? "critical, " : "") + bc);
   }
   if (c.key_usage_critical) {
-    Line("Key usage",
-         (*c.key_usage_critical ? "critical, " : "") + Join(c.key_usage, ", "));
+    Line("Key usage", (*c.key_usage_critical ? "critical, " : "") + Join(c.key_usage, ", "));
   }
   if (!c.extended_key_usage.empty()) {
     Line("Extended key usage", Join(c.extended_key_usage, ", "));
@@ -236,8 +235,8 @@ std::string RenderStoreText(const std::string& source, StoreFormat format, const
   return out;
 }
 
-nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format,
-                               const KeyStore& store, TimePoint now) {
+nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format, const KeyStore& store,
+                               TimePoint now) {
   nlohmann::json entries = nlohmann::json::array();
   for (const auto& e : store.keys) {
     nlohmann::json chain = nlohmann::json::array();
@@ -246,12 +245,13 @@ nlohmann::json RenderStoreJson(const std::string& source, StoreFormat format,
       CertificateJson(cj, DescribeCertificate(c, now));
       chain.push_back(cj);
     }
-    entries.push_back({{"alias", e.alias},
-                       {"type", "PrivateKeyEntry"},
-                       {"key", KeyDescriptionJson(e.key.Describe())},
-                       {"key_matches_certificate", !e.chain.empty() && e.chain[0].MatchesKey(e.key)},
-                       {"chain_length", e.chain.size()},
-                       {"chain", chain}});
+    entries.push_back(
+        {{"alias", e.alias},
+         {"type", "PrivateKeyEntry"},
+         {"key", KeyDescriptionJson(e.key.Describe())},
+         {"key_matches_certificate", !e.chain.empty() && e.chain[0].MatchesKey(e.key)},
+         {"chain_length", e.chain.size()},
+         {"chain", chain}});
   }
   for (const auto& t : store.trusted) {
     nlohmann::json cj;

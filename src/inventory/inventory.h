@@ -12,9 +12,9 @@
 
 #include "core/encoding.h"
 #include "core/error.h"
+#include "inventory/token_records.h"
 #include "x509/certificate.h"
 #include "x509/general_names.h"
-#include "inventory/token_records.h"
 
 namespace certmint {
 
@@ -107,8 +107,7 @@ class Inventory {
 // `now`. A CA with any of these cannot stop being trusted without stranding
 // their holders.
 Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
-                                                        const Certificate& issuer,
-                                                        TimePoint now);
+                                                         const Certificate& issuer, TimePoint now);
 
 std::string InventoryPath(const std::string& pki_dir);
 

@@ -5,16 +5,11 @@
 namespace certmint {
 
 nlohmann::json InventoryRecordJson(const InventoryRecord& r) {
-  nlohmann::json j{{"name", r.name},
-                   {"serial", r.serial},
-                   {"status", CertStatusName(r.status)},
-                   {"subject", r.subject},
-                   {"sans", r.sans},
-                   {"not_before", r.not_before},
-                   {"not_after", r.not_after},
-                   {"key_type", r.key_type},
-                   {"sha256_fingerprint", r.sha256},
-                   {"issued_at", r.issued_at}};
+  nlohmann::json j{
+      {"name", r.name},           {"serial", r.serial},     {"status", CertStatusName(r.status)},
+      {"subject", r.subject},     {"sans", r.sans},         {"not_before", r.not_before},
+      {"not_after", r.not_after}, {"key_type", r.key_type}, {"sha256_fingerprint", r.sha256},
+      {"issued_at", r.issued_at}};
   if (r.status == CertStatus::kRevoked) {
     j["revoked_at"] = r.revoked_at;
     j["revocation_reason"] = RevocationReasonName(r.revocation_reason);
@@ -31,8 +26,8 @@ nlohmann::json InventoryRecordsJson(const std::vector<InventoryRecord>& records)
 }
 
 std::string InventoryTableText(const std::vector<InventoryRecord>& records) {
-  std::string out = fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS",
-                                "NOT AFTER", "KEY", "SERIAL");
+  std::string out = fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
+                                "KEY", "SERIAL");
   for (const auto& r : records) {
     out += fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", r.name, CertStatusName(r.status),
                        r.not_after, r.key_type, r.serial);

@@ -3,10 +3,9 @@
 // only ever added.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "inventory/inventory.h"
 

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -8,8 +9,6 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 #include "inventory/inventory.h"
@@ -79,12 +78,13 @@ long long EpochSeconds(TimePoint t) {
 }
 
 using DbPtr = std::unique_ptr<sqlite3, decltype([](sqlite3* d) { sqlite3_close_v2(d); })>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, decltype([](sqlite3_stmt* s) { sqlite3_finalize(s); })>;
+using StmtPtr =
+    std::unique_ptr<sqlite3_stmt, decltype([](sqlite3_stmt* s) { sqlite3_finalize(s); })>;
 
-const char* kReasons[] = {"unspecified",          "keyCompromise",      "cACompromise",
-                          "affiliationChanged",   "superseded",         "cessationOfOperation",
-                          "certificateHold",      "(unused)",           "removeFromCRL",
-                          "privilegeWithdrawn",   "aACompromise"};
+const char* kReasons[] = {"unspecified",        "keyCompromise", "cACompromise",
+                          "affiliationChanged", "superseded",    "cessationOfOperation",
+                          "certificateHold",    "(unused)",      "removeFromCRL",
+                          "privilegeWithdrawn", "aACompromise"};
 
 class SqliteInventory final : public Inventory {
  public:
@@ -143,10 +143,11 @@ class SqliteInventory final : public Inventory {
     InventoryRecord found;
     CM_RETURN_IF_ERROR(Transaction([&]() -> Status {
       // A serial (hex, colons optional), else the name's current certificate.
-      CM_ASSIGN_OR_RETURN(auto st, Prepare(
-          "SELECT * FROM certificates WHERE replace(serial, ':', '') = upper(replace(?1, ':', '')) "
-          "OR (name = ?1 AND status != 'superseded') "
-          "ORDER BY (status = 'valid') DESC, issued_at DESC LIMIT 1"));
+      CM_ASSIGN_OR_RETURN(auto st,
+                          Prepare("SELECT * FROM certificates WHERE replace(serial, ':', '') = "
+                                  "upper(replace(?1, ':', '')) "
+                                  "OR (name = ?1 AND status != 'superseded') "
+                                  "ORDER BY (status = 'valid') DESC, issued_at DESC LIMIT 1"));
       Bind(st.get(), 1, key);
       CM_ASSIGN_OR_RETURN(auto rows, Rows(st.get()));
       if (rows.empty()) {
@@ -155,12 +156,14 @@ class SqliteInventory final : public Inventory {
       }
       found = rows[0];
       if (found.status == CertStatus::kRevoked) {
-        return MakeError(ErrorCode::kAlreadyExists,
-                         fmt::format("{} (serial {}) is already revoked", found.name, found.serial));
+        return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} (serial {}) is already revoked",
+                                                                found.name, found.serial));
       }
-      CM_ASSIGN_OR_RETURN(auto up, Prepare(
-          "UPDATE certificates SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
-          "WHERE serial = ?1"));
+      CM_ASSIGN_OR_RETURN(
+          auto up,
+          Prepare(
+              "UPDATE certificates SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
+              "WHERE serial = ?1"));
       Bind(up.get(), 1, found.serial);
       Bind(up.get(), 2, FormatUtc(now));
       sqlite3_bind_int(up.get(), 3, reason);
@@ -207,9 +210,10 @@ class SqliteInventory final : public Inventory {
 
   Status AddToken(const std::string& hash, const TokenGrant& g, TimePoint now) override {
     return Transaction([&]() -> Status {
-      CM_ASSIGN_OR_RETURN(auto ins, Prepare(
-          "INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      CM_ASSIGN_OR_RETURN(
+          auto ins,
+          Prepare("INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
       Bind(ins.get(), 1, hash);
       Bind(ins.get(), 2, g.name);
       Bind(ins.get(), 3, Join(g.sans.dns));
@@ -240,8 +244,9 @@ class SqliteInventory final : public Inventory {
   Result<TokenRecord> RevokeToken(const std::string& id, TimePoint now) override {
     for (char c : id) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         fmt::format("'{}' is not a token id (hex digits, as token list shows)", id));
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            fmt::format("'{}' is not a token id (hex digits, as token list shows)", id));
       }
     }
     const std::string prefix = AsciiLower(id);
@@ -259,9 +264,9 @@ class SqliteInventory final : public Inventory {
         return MakeError(ErrorCode::kNotFound, fmt::format("no token with id {}", prefix));
       }
       if (rows.size() > 1) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         fmt::format("{} tokens have ids starting {}: give more digits",
-                                     rows.size(), prefix));
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{} tokens have ids starting {}: give more digits", rows.size(), prefix));
       }
       found = rows[0];
       if (!found.revoked_at.empty() || !found.used_at.empty()) {
@@ -336,16 +341,18 @@ class SqliteInventory final : public Inventory {
 
  private:
   tl::unexpected<Error> DbError(const std::string& what) {
-    return MakeError(ErrorCode::kIo, fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
   }
 
   // Inside a transaction.
   Status InsertCertificate(const std::string& name, const Certificate& cert,
                            const Certificate& issuer, TimePoint now, const char* status) {
-    CM_ASSIGN_OR_RETURN(auto ins, Prepare(
-        "INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
-        "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?12, ?9, ?10, ?11)"));
+    CM_ASSIGN_OR_RETURN(
+        auto ins,
+        Prepare("INSERT INTO certificates (serial, name, subject, sans, not_before, not_after, "
+                "key_type, sha256, status, issued_at, issuer_sha256, certificate_pem) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?12, ?9, ?10, ?11)"));
     ossl::EvpPkeyPtr pub(X509_get_pubkey(cert.native()));
     Bind(ins.get(), 1, cert.SerialHex());
     Bind(ins.get(), 2, name);
@@ -365,9 +372,10 @@ class SqliteInventory final : public Inventory {
   // Inside a transaction: the name's valid or pending certificates other
   // than `serial` become superseded.
   Status SupersedeOthers(const std::string& name, const std::string& serial) {
-    CM_ASSIGN_OR_RETURN(auto sup, Prepare(
-        "UPDATE certificates SET status = 'superseded' WHERE name = ?1 AND serial != ?2 "
-        "AND status IN ('valid', 'pending')"));
+    CM_ASSIGN_OR_RETURN(
+        auto sup,
+        Prepare("UPDATE certificates SET status = 'superseded' WHERE name = ?1 AND serial != ?2 "
+                "AND status IN ('valid', 'pending')"));
     Bind(sup.get(), 1, name);
     Bind(sup.get(), 2, serial);
     return StepDone(sup.get());
@@ -648,8 +656,7 @@ std::string_view RevocationReasonName(int code) {
 }
 
 Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
-                                                        const Certificate& issuer,
-                                                        TimePoint now) {
+                                                         const Certificate& issuer, TimePoint now) {
   CM_ASSIGN_OR_RETURN(auto current, inventory.List({.current_only = true}, now));
   const std::string issuer_sha256 = issuer.Sha256Fingerprint();
   const std::string now_text = FormatUtc(now);
@@ -668,9 +675,9 @@ std::string InventoryPath(const std::string& pki_dir) { return pki_dir + "/inven
 Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
   const std::string path = InventoryPath(pki_dir);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     return MakeError(ErrorCode::kIo, fmt::format("opening {}: {}", path,

@@ -26,7 +26,7 @@ struct TokenRecord {
   std::string created_at;
   std::string used_at;     // empty while unused
   std::string revoked_at;  // set by RevokeToken: the token no longer works
-  std::string serial;   // of the certificate it obtained
+  std::string serial;      // of the certificate it obtained
 };
 
 enum class RedeemOutcome { kRedeemed, kUnknown, kUsed, kExpired, kRevoked };

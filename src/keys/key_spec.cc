@@ -1,9 +1,9 @@
 #include "keys/key_spec.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 

@@ -12,8 +12,8 @@ enum class KeyAlgorithm { kRsa, kEc, kEd25519 };
 
 struct KeySpec {
   KeyAlgorithm algorithm = KeyAlgorithm::kEc;
-  int rsa_bits = 0;    // kRsa only
-  std::string curve;   // kEc only: OpenSSL group name, "P-256" or "P-384"
+  int rsa_bits = 0;   // kRsa only
+  std::string curve;  // kEc only: OpenSSL group name, "P-256" or "P-384"
 
   // The canonical text form, which ParseKeySpec accepts ("ec:p256").
   std::string ToString() const;

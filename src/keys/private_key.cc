@@ -1,5 +1,6 @@
 #include "keys/private_key.h"
 
+#include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -8,8 +9,6 @@
 
 #include <climits>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 #include "keys/rsa_keygen.h"
@@ -119,14 +118,15 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretString*
   if (!bio) {
     return MakeError(ErrorCode::kInvalidData, "key file too large");
   }
-  const bool encrypted = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
-                         pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+  const bool encrypted =
+      pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+      pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
   if (encrypted && password == nullptr) {
-    return MakeError(ErrorCode::kBadPassword, "the private key is encrypted and no password was given");
+    return MakeError(ErrorCode::kBadPassword,
+                     "the private key is encrypted and no password was given");
   }
-  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, PasswordCallback,
-                                                  const_cast<SecretString*>(password), nullptr,
-                                                  nullptr));
+  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(
+      bio.get(), nullptr, PasswordCallback, const_cast<SecretString*>(password), nullptr, nullptr));
   if (!key) {
     if (encrypted) {
       return OpenSslError(ErrorCode::kBadPassword,
@@ -184,8 +184,8 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
   if (!pbe) {
     return OpenSslError(ErrorCode::kInternal, "setting up the key encryption failed");
   }
-  ossl::X509SigPtr sig(PKCS8_set0_pbe(password.c_str(), static_cast<int>(password.size()),
-                                      p8inf.get(), pbe.get()));
+  ossl::X509SigPtr sig(
+      PKCS8_set0_pbe(password.c_str(), static_cast<int>(password.size()), p8inf.get(), pbe.get()));
   if (!sig) {
     return OpenSslError(ErrorCode::kInternal, "encrypting the private key failed");
   }

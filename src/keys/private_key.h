@@ -17,7 +17,7 @@ namespace certmint {
 struct KeyDescription {
   std::string algorithm;  // "RSA", "EC", "Ed25519" (or OpenSSL's name for others)
   int bits = 0;
-  std::string curve;      // EC: "P-256", "P-384", ...
+  std::string curve;  // EC: "P-256", "P-384", ...
 
   // "EC P-256", "RSA 2048", "Ed25519".
   std::string ToString() const;

@@ -1,12 +1,11 @@
 #include "keys/rsa_keygen.h"
 
+#include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
 #include <memory>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace certmint {
 namespace {
@@ -79,8 +78,8 @@ Status SignAndVerify(EVP_PKEY* key, int bits) {
   const auto* msg = reinterpret_cast<const unsigned char*>(kMessage.data());
   ossl::EvpMdCtxPtr sign(EVP_MD_CTX_new());
   size_t sig_len = 0;
-  if (!sign || EVP_DigestSignInit_ex(sign.get(), nullptr, "SHA256", nullptr, nullptr, key,
-                                     nullptr) != 1 ||
+  if (!sign ||
+      EVP_DigestSignInit_ex(sign.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1 ||
       EVP_DigestSign(sign.get(), nullptr, &sig_len, msg, kMessage.size()) != 1) {
     return Fail("the pairwise consistency test", bits);
   }

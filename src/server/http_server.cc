@@ -1,13 +1,12 @@
 #include "server/http_server.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 #include <functional>
 #include <mutex>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
@@ -110,8 +109,8 @@ int PresentLatest(SSL* ssl, void* arg) {
 
 bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity, const ClientTrust& trust) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
-  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      &ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate(&ctx, identity.certificate.native()) != 1 ||
       SSL_CTX_use_PrivateKey(&ctx, identity.key.native()) != 1 ||
       SSL_CTX_check_private_key(&ctx) != 1) {
@@ -264,7 +263,6 @@ void SetLimits(httplib::SSLServer& svr, const ServerOptions& options) {
   svr.set_tcp_nodelay(true);  // answers go out at once, not after a delayed ACK
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
-
 }
 
 // Rate limits, errors httplib answers itself, exceptions and the access log.
@@ -283,26 +281,25 @@ void SetHandlers(HttpServer::Impl* p) {
   // request) get the same JSON shape as ours.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& /*req*/, httplib::Response& res) {
-    if (!res.body.empty()) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    const int status = res.status;
-    std::string code = status == 404   ? "not_found"
-                       : status == 413 ? "body_too_large"
-                       : status == 405 ? "method_not_allowed"
-                                       : "bad_request";
-    std::string message = status == 404   ? "no such endpoint (the API is under /v1/)"
-                          : status == 413 ? "the request body is too large"
-                                          : "the request is malformed";
-    res.set_content(ErrorJson(code, message), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  svr.set_exception_handler(
-      [](const httplib::Request& /*req*/, httplib::Response& res, std::exception_ptr /*e*/) {
-        res.status = 500;
-        res.set_content(ErrorJson("internal", "the request could not be handled"),
-                        "application/json");
-      });
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        const int status = res.status;
+        std::string code = status == 404   ? "not_found"
+                           : status == 413 ? "body_too_large"
+                           : status == 405 ? "method_not_allowed"
+                                           : "bad_request";
+        std::string message = status == 404   ? "no such endpoint (the API is under /v1/)"
+                              : status == 413 ? "the request body is too large"
+                                              : "the request is malformed";
+        res.set_content(ErrorJson(code, message), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  svr.set_exception_handler([](const httplib::Request& /*req*/, httplib::Response& res,
+                               std::exception_ptr /*e*/) {
+    res.status = 500;
+    res.set_content(ErrorJson("internal", "the request could not be handled"), "application/json");
+  });
   if (p->options.log) {
     svr.set_logger([p](const httplib::Request& req, const httplib::Response& res) {
       nlohmann::json line{{"time", FormatUtc(p->options.clock())},
@@ -316,7 +313,6 @@ void SetHandlers(HttpServer::Impl* p) {
       p->options.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });
   }
-
 }
 
 // The API's routes onto the service.
@@ -324,18 +320,18 @@ void SetRoutes(HttpServer::Impl* p) {
   httplib::SSLServer& svr = p->server;
   // The POST endpoints take JSON (or an unlabelled body); anything else is
   // refused before it reaches the service.
-  const auto post_json = [&svr](const char* path,
-                                std::function<void(const httplib::Request&, httplib::Response&)>
-                                    handle) {
-    svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
-      const std::string type = req.get_header_value("Content-Type");
-      if (!type.empty() && type.rfind("application/json", 0) != 0) {
-        SendError(res, 415, "unsupported_media_type", "send application/json");
-        return;
-      }
-      handle(req, res);
-    });
-  };
+  const auto post_json =
+      [&svr](const char* path,
+             std::function<void(const httplib::Request&, httplib::Response&)> handle) {
+        svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
+          const std::string type = req.get_header_value("Content-Type");
+          if (!type.empty() && type.rfind("application/json", 0) != 0) {
+            SendError(res, 415, "unsupported_media_type", "send application/json");
+            return;
+          }
+          handle(req, res);
+        });
+      };
   post_json("/v1/enroll", [p](const httplib::Request& req, httplib::Response& res) {
     SendIssued(res, p->service->Enroll(req.body, p->options.clock()));
   });
@@ -364,7 +360,6 @@ void SetRoutes(HttpServer::Impl* p) {
     const HealthReport h = p->service->Health(p->options.clock());
     Send(res, h.ca_valid ? 200 : 503, HealthJson(h), "application/json");
   });
-
 }
 
 Status Listen(HttpServer::Impl* impl, const ServerOptions& options) {

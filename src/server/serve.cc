@@ -1,14 +1,13 @@
 #include "server/serve.h"
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ca/issuer.h"
 #include "identity/identity.h"
@@ -26,8 +25,8 @@ SubjectAltNames DefaultServiceSans(const std::string& listen_host) {
   if (gethostname(host, sizeof(host) - 1) == 0 && ParseDnsName(host)) {
     sans.AddDns(*ParseDnsName(host));
   }
-  if (auto ip = ParseIpAddress(listen_host); ip && listen_host != "0.0.0.0" &&
-                                             listen_host != "::") {
+  if (auto ip = ParseIpAddress(listen_host);
+      ip && listen_host != "0.0.0.0" && listen_host != "::") {
     sans.AddIp(*ip);
   }
   return sans;
@@ -56,8 +55,9 @@ std::string Dump(const nlohmann::json& j) {
 class Service {
  public:
   Service(const ServeConfig& config, std::unique_ptr<Inventory> inventory, ServiceCa ca)
-      : config_(config), inventory_(std::move(inventory)), service_(std::move(ca),
-                                                                    inventory_.get()) {}
+      : config_(config),
+        inventory_(std::move(inventory)),
+        service_(std::move(ca), inventory_.get()) {}
 
   Result<ServerIdentity> IssueIdentity(const ServiceCa& ca, TimePoint now) {
     return WithContext(MakeServerIdentity(ca, inventory_.get(), config_.server.host, config_.sans,
@@ -66,8 +66,7 @@ class Service {
   }
 
   Status Run(const sigset_t& signals) {
-    CM_ASSIGN_OR_RETURN(auto identity,
-                        IssueIdentity(*service_.ca(), config_.server.clock()));
+    CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(*service_.ca(), config_.server.clock()));
     CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, config_.server));
     if (config_.listening) {
       config_.listening(server_->port(), service_.ca()->trust.front().Sha256Fingerprint(),
@@ -165,8 +164,7 @@ Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* invent
   request.days = days;
   request.now = now;
   request.key_spec = DefaultKeySpec();
-  CM_ASSIGN_OR_RETURN(auto identity,
-                      IssueIdentity(Issuer(ca.authority, inventory), request));
+  CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(Issuer(ca.authority, inventory), request));
   return ServerIdentity{identity.certificate, identity.key,
                         ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
 }

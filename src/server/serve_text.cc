@@ -7,8 +7,8 @@
 
 namespace certmint {
 
-std::string RenderServeListening(const std::string& host, int port,
-                                 const std::string& fingerprint, const ServerIdentity& identity) {
+std::string RenderServeListening(const std::string& host, int port, const std::string& fingerprint,
+                                 const ServerIdentity& identity) {
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return fmt::format("certmint serve: listening on https://{}:{}\n", shown_host, port) +
          fmt::format("  CA fingerprint (for enroll --ca-fingerprint): {}\n", fingerprint) +

@@ -9,7 +9,7 @@ namespace certmint {
 
 // The URL (an IPv6 host in brackets), the CA fingerprint nodes pin, and the
 // service's certificate: its names, expiry and when it is renewed.
-std::string RenderServeListening(const std::string& host, int port,
-                                 const std::string& fingerprint, const ServerIdentity& identity);
+std::string RenderServeListening(const std::string& host, int port, const std::string& fingerprint,
+                                 const ServerIdentity& identity);
 
 }  // namespace certmint

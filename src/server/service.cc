@@ -1,10 +1,9 @@
 #include "server/service.h"
 
+#include <fmt/format.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "ca/crl.h"
 #include "ca/csr_policy.h"
@@ -42,15 +41,16 @@ ServiceError CsrRefusalAnswer(const CsrRefusal& r, const std::string& name,
     case CsrRefusalReason::kUnacceptableKey:
       return Refuse(ProtocolError::kWeakKey, r.message);
     case CsrRefusalReason::kNameMismatch:
-      return Refuse(ProtocolError::kNameNotAllowed,
-                    fmt::format("the request's CN '{}' is not '{}'",
-                                PrintableField(r.subject, 64), name));
+      return Refuse(
+          ProtocolError::kNameNotAllowed,
+          fmt::format("the request's CN '{}' is not '{}'", PrintableField(r.subject, 64), name));
     case CsrRefusalReason::kNamesNotAllowed:
       break;
   }
-  return Refuse(ProtocolError::kNamesNotAllowed,
-                fmt::format("the request asks for {}, which this {} does not allow",
-                            PrintableField(r.subject, 300), allowed.empty() ? "identity" : "grant"));
+  return Refuse(
+      ProtocolError::kNamesNotAllowed,
+      fmt::format("the request asks for {}, which this {} does not allow",
+                  PrintableField(r.subject, 300), allowed.empty() ? "identity" : "grant"));
 }
 
 // The request's CSR, parsed and checked by the CA's request policy (its
@@ -83,14 +83,13 @@ ServiceError TokenRefusal(RedeemOutcome outcome, const TokenRecord& token) {
       return Refuse(ProtocolError::kTokenUsed, "the token has already been used");
     case RedeemOutcome::kExpired:
       return Refuse(ProtocolError::kTokenExpired,
-                      fmt::format("the token expired at {}", FormatUtc(token.grant.expires_at)));
+                    fmt::format("the token expired at {}", FormatUtc(token.grant.expires_at)));
     case RedeemOutcome::kUnknown:
     case RedeemOutcome::kRedeemed:
       break;
   }
   return Refuse(ProtocolError::kInvalidToken, "unknown token");
 }
-
 
 namespace {
 
@@ -105,7 +104,7 @@ std::vector<std::string> Fingerprints(const ServiceCa& s) {
 
 // The cross-certificate of a rotation in progress, if `rotate` left one.
 Result<std::optional<Certificate>> LoadCrossCertificate(const std::string& dir,
-                                                       const CertificateAuthority& ca) {
+                                                        const CertificateAuthority& ca) {
   const std::string path = CrossCertificatePath(dir);
   if (!RotationInProgress(dir) || !fs::Exists(path)) {
     return std::optional<Certificate>();
@@ -166,12 +165,13 @@ void EnrollmentService::Replace(ServiceCa ca) {
 }
 
 ServiceResult<Certificate> EnrollmentService::Issue(const ServiceCa& ca, const std::string& name,
-                                                   EVP_PKEY* key, const SubjectAltNames& sans,
-                                                   Role role, int days, TimePoint now) {
+                                                    EVP_PKEY* key, const SubjectAltNames& sans,
+                                                    Role role, int days, TimePoint now) {
   LeafProfile profile;
   auto subject = DistinguishedName::CommonName(name);
   if (!subject) {
-    return tl::unexpected(Refuse(ProtocolError::kCaUnavailable, "the identity name cannot be a CN"));
+    return tl::unexpected(
+        Refuse(ProtocolError::kCaUnavailable, "the identity name cannot be a CN"));
   }
   profile.subject = std::move(*subject);
   profile.sans = sans;
@@ -191,7 +191,8 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
     return Fail(ProtocolError::kBadRequest, req.error().message());
   }
   if (!LooksLikeEnrollmentToken(req->token.reveal())) {
-    return Fail(ProtocolError::kInvalidToken, "the token is malformed (expected cmt_ and 64 hex digits)");
+    return Fail(ProtocolError::kInvalidToken,
+                "the token is malformed (expected cmt_ and 64 hex digits)");
   }
   const std::string hash = HashEnrollmentToken(req->token.reveal());
   auto token = inventory_->FindToken(hash);
@@ -207,7 +208,7 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
   const TokenGrant& grant = token->grant;
   if (req->name != grant.name) {
     return Fail(ProtocolError::kNameNotAllowed,
-                    fmt::format("the token is not for '{}'", PrintableField(req->name, 64)));
+                fmt::format("the token is not for '{}'", PrintableField(req->name, 64)));
   }
   std::optional<CertificateRequest> csr;
   if (auto refusal = CheckCsr(req->csr_pem, grant.name, grant.sans, &csr)) {
@@ -227,7 +228,8 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
   }
   auto outcome = inventory_->RedeemToken(hash, *cert, ca->authority.certificate(), now);
   if (!outcome) {
-    return Fail(ProtocolError::kInventoryUnavailable, "the inventory cannot record the certificate");
+    return Fail(ProtocolError::kInventoryUnavailable,
+                "the inventory cannot record the certificate");
   }
   // Another request may have redeemed (or someone revoked) the token since
   // it was read.
@@ -289,35 +291,35 @@ int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
 }
 
 ServiceResult<IssuedChain> EnrollmentService::Renew(std::string_view body,
-                                                   const PeerCertificate& peer, TimePoint now) {
+                                                    const PeerCertificate& peer, TimePoint now) {
   if (!peer.certificate) {
     return Fail(ProtocolError::kClientCertificateRequired,
-                    "renewal needs the current certificate as the TLS client certificate");
+                "renewal needs the current certificate as the TLS client certificate");
   }
   const Certificate& current = *peer.certificate;
   if (peer.verify_result != X509_V_OK) {
     return Fail(ProtocolError::kCertificateRejected,
-                    fmt::format("the client certificate was rejected: {}",
-                                X509_verify_cert_error_string(peer.verify_result)));
+                fmt::format("the client certificate was rejected: {}",
+                            X509_verify_cert_error_string(peer.verify_result)));
   }
   auto record = inventory_->FindBySerial(current.SerialHex());
   if (!record || record->sha256 != current.Sha256Fingerprint()) {
     return Fail(ProtocolError::kUnknownCertificate,
-                    "the client certificate is not in this CA's inventory");
+                "the client certificate is not in this CA's inventory");
   }
   switch (record->status) {
     case CertStatus::kValid:
       break;
     case CertStatus::kRevoked:
       return Fail(ProtocolError::kCertificateRevoked,
-                      fmt::format("the client certificate (serial {}) was revoked at {}",
-                                  record->serial, record->revoked_at));
+                  fmt::format("the client certificate (serial {}) was revoked at {}",
+                              record->serial, record->revoked_at));
     case CertStatus::kSuperseded:
     case CertStatus::kPending:
       return Fail(ProtocolError::kCertificateSuperseded,
-                      fmt::format("the client certificate (serial {}) is no longer the current "
-                                  "one of {}",
-                                  record->serial, record->name));
+                  fmt::format("the client certificate (serial {}) is no longer the current "
+                              "one of {}",
+                              record->serial, record->name));
   }
   auto req = ParseRenewRequest(body);
   if (!req) {
@@ -342,11 +344,12 @@ ServiceResult<IssuedChain> EnrollmentService::Renew(std::string_view body,
   auto outcome = inventory_->RecordRenewal(record->name, record->serial, *cert,
                                            ca->authority.certificate(), now);
   if (!outcome) {
-    return Fail(ProtocolError::kInventoryUnavailable, "the inventory cannot record the certificate");
+    return Fail(ProtocolError::kInventoryUnavailable,
+                "the inventory cannot record the certificate");
   }
   if (*outcome == RenewalOutcome::kNotCurrent) {
     return Fail(ProtocolError::kSupersededMeanwhile,
-                    "the client certificate was superseded or revoked meanwhile");
+                "the client certificate was superseded or revoked meanwhile");
   }
   return IssuedChain{record->name, std::move(*cert), ca->authority.Chain(), ca->trust};
 }

@@ -1,8 +1,8 @@
 // The CA service's logic, apart from HTTP: what `certmint serve` answers to
 // each request, as protocol results (an issued chain, or a ServiceError with
-// its protocol code); server/http_server.cc alone maps them to HTTP. Every refusal happens before anything is signed or written;
-// the inventory changes only in the one transaction that redeems a token or
-// records a renewal.
+// its protocol code); server/http_server.cc alone maps them to HTTP. Every refusal happens before
+// anything is signed or written; the inventory changes only in the one transaction that redeems a
+// token or records a renewal.
 #pragma once
 
 #include <functional>
@@ -48,7 +48,7 @@ struct HealthReport {
 // What the TLS layer knows about the client of a renewal.
 struct PeerCertificate {
   std::optional<Certificate> certificate;  // none: the client sent none
-  long verify_result = 0;                   // X509_V_OK when it chains to a trust anchor
+  long verify_result = 0;                  // X509_V_OK when it chains to a trust anchor
 };
 
 // What the service signs with and hands out, read from the CA directory at

@@ -3,11 +3,11 @@
 // allocation or a read past the end.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 
@@ -37,9 +37,9 @@ class ByteReader {
   }
   Result<std::string_view> Bytes(size_t n) {
     if (n > remaining()) {
-      return MakeError(ErrorCode::kInvalidData,
-                       fmt::format("truncated: {} bytes needed at offset {}, {} left", n, pos_,
-                                   remaining()));
+      return MakeError(
+          ErrorCode::kInvalidData,
+          fmt::format("truncated: {} bytes needed at offset {}, {} left", n, pos_, remaining()));
     }
     std::string_view out = data_.substr(pos_, n);
     pos_ += n;

@@ -1,5 +1,6 @@
 #include "stores/jks.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -8,8 +9,6 @@
 #include <climits>
 #include <cstring>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/random.h"
 #include "stores/byte_reader.h"
@@ -318,7 +317,8 @@ Result<Certificate> ReadCert(ByteReader& r, uint32_t version) {
   }
   CM_ASSIGN_OR_RETURN(auto type, r.Utf());
   if (type != "X.509") {
-    return MakeError(ErrorCode::kInvalidData, fmt::format("unsupported certificate type '{}'", type));
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("unsupported certificate type '{}'", type));
   }
   CM_ASSIGN_OR_RETURN(auto der, r.Blob());
   return Certificate::FromDer(der);
@@ -468,9 +468,9 @@ Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* pas
   // The smallest entry takes 22 bytes: refuse counts the file cannot hold
   // before reserving anything.
   if (count > r.remaining() / 22) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("entry count {} is impossible for a {}-byte file", count,
-                                 data.size()));
+    return MakeError(
+        ErrorCode::kInvalidData,
+        fmt::format("entry count {} is impossible for a {}-byte file", count, data.size()));
   }
   for (uint32_t i = 0; i < count; ++i) {
     if (auto entry = ReadEntry(r, header, kpw, store); !entry) {

@@ -1,18 +1,16 @@
 #include "stores/keystore.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 
 namespace certmint {
 
-std::string NormalizeAlias(std::string_view alias) {
-  return AsciiLower(alias);
-}
+std::string NormalizeAlias(std::string_view alias) { return AsciiLower(alias); }
 
 Status ValidateAlias(std::string_view alias) {
   if (alias.empty() || alias.size() > 128) {
@@ -143,8 +141,7 @@ std::vector<Certificate> BuildChain(const Certificate& leaf, const std::vector<C
     }
     const Certificate* issuer = nullptr;
     for (const auto& c : pool) {
-      if (X509_check_issued(c.native(), cur) == X509_V_OK &&
-          X509_cmp(c.native(), cur) != 0) {
+      if (X509_check_issued(c.native(), cur) == X509_V_OK && X509_cmp(c.native(), cur) != 0) {
         issuer = &c;
         break;
       }

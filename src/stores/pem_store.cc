@@ -1,11 +1,10 @@
 #include "stores/pem_store.h"
 
+#include <fmt/format.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
 #include <climits>
-
-#include <fmt/format.h>
 
 #include "core/ossl.h"
 
@@ -51,9 +50,9 @@ PemProfile PemProfileOf(std::string_view pem) {
 Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
                                      PemProfile profile) {
   if (store.keys.size() != 1) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("a PEM keystore holds exactly one key; this store has {}",
-                                 store.keys.size()));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("a PEM keystore holds exactly one key; this store has {}", store.keys.size()));
   }
   const KeyEntry& e = store.keys[0];
   // Every certificate of the file goes out as the key's chain (Kafka and
@@ -73,8 +72,7 @@ Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& 
   }
   const auto scheme = profile == PemProfile::kJava ? Pkcs8Encryption::Scheme::kPkcs12TripleDes
                                                    : Pkcs8Encryption::Scheme::kPbes2Aes256;
-  CM_ASSIGN_OR_RETURN(auto out,
-                      e.key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations, scheme}));
+  CM_ASSIGN_OR_RETURN(auto out, e.key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations, scheme}));
   for (const auto& c : e.chain) {
     out += c.ToPem();
   }
@@ -113,7 +111,8 @@ Result<KeyStore> ReadPemStore(std::string_view data, const SecretString* passwor
       }
     }
     if (leaf == nullptr) {
-      return MakeError(ErrorCode::kInvalidData, "no certificate in the file matches the private key");
+      return MakeError(ErrorCode::kInvalidData,
+                       "no certificate in the file matches the private key");
     }
     auto chain = BuildChain(*leaf, certs);
     for (const auto& c : chain) {

@@ -1,12 +1,11 @@
 #include "stores/pkcs12.h"
 
+#include <fmt/format.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
 #include <climits>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace certmint {
 namespace {
@@ -15,13 +14,13 @@ constexpr const char* kTrustedKeyUsageOid = "2.16.840.1.113894.746875.1.1";
 constexpr const char* kAnyExtendedKeyUsageOid = "2.5.29.37.0";
 
 using Pkcs12Ptr = std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>>;
-using SafeBagsPtr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG),
-                                    ossl::Deleter<[](STACK_OF(PKCS12_SAFEBAG) * s) {
-                                      sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free);
-                                    }>>;
-using Pkcs7StackPtr = std::unique_ptr<STACK_OF(PKCS7), ossl::Deleter<[](STACK_OF(PKCS7) * s) {
-                                        sk_PKCS7_pop_free(s, PKCS7_free);
-                                      }>>;
+using SafeBagsPtr =
+    std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), ossl::Deleter<[](STACK_OF(PKCS12_SAFEBAG) * s) {
+                      sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free);
+                    }>>;
+using Pkcs7StackPtr =
+    std::unique_ptr<STACK_OF(PKCS7),
+                    ossl::Deleter<[](STACK_OF(PKCS7) * s) { sk_PKCS7_pop_free(s, PKCS7_free); }>>;
 
 // Password arguments as OpenSSL's PKCS#12 functions take them: NULL for
 // "no password" (Java's null), distinct from "".
@@ -50,9 +49,9 @@ Status AddLocalKeyId(PKCS12_SAFEBAG* bag, std::string_view id) {
 
 Status AddTrustedKeyUsage(PKCS12_SAFEBAG* bag) {
   ossl::Asn1ObjectPtr any_eku(OBJ_txt2obj(kAnyExtendedKeyUsageOid, 1));
-  if (!any_eku || PKCS12_add1_attr_by_txt(bag, kTrustedKeyUsageOid, V_ASN1_OBJECT,
-                                          reinterpret_cast<const unsigned char*>(any_eku.get()),
-                                          -1) != 1) {
+  if (!any_eku ||
+      PKCS12_add1_attr_by_txt(bag, kTrustedKeyUsageOid, V_ASN1_OBJECT,
+                              reinterpret_cast<const unsigned char*>(any_eku.get()), -1) != 1) {
     return OpenSslError(ErrorCode::kInternal, "adding the trusted-key-usage attribute failed");
   }
   return {};
@@ -90,7 +89,7 @@ std::string LocalKeyId(const PKCS12_SAFEBAG* bag) {
 // store also lists them as trusted.
 struct CertBagWriter {
   const KeyStore& store;
-  STACK_OF(PKCS12_SAFEBAG)* bags;
+  STACK_OF(PKCS12_SAFEBAG) * bags;
   std::vector<std::string> written;  // SHA-256 fingerprints
 };
 
@@ -122,7 +121,7 @@ Status AddCaCert(const Certificate& c, CertBagWriter& certs) {
 
 // The entry's chain into `certs`, its key, encrypted, into `key_bags`.
 Status AddKeyEntry(const KeyEntry& e, int key_nid, const SecretString& password,
-                   CertBagWriter& certs, STACK_OF(PKCS12_SAFEBAG)*& key_bags) {
+                   CertBagWriter& certs, STACK_OF(PKCS12_SAFEBAG) * &key_bags) {
   if (e.chain.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("key entry '{}' has no certificate", e.alias));
@@ -152,8 +151,8 @@ Status AddKeyEntry(const KeyEntry& e, int key_nid, const SecretString& password,
 
 // The PFX: the certificate safe (encrypted unless passwordless), the key
 // safe, and the MAC.
-Result<std::string> EncodePkcs12(STACK_OF(PKCS12_SAFEBAG)* cert_bags,
-                                 STACK_OF(PKCS12_SAFEBAG)* key_bags, const SecretString& password,
+Result<std::string> EncodePkcs12(STACK_OF(PKCS12_SAFEBAG) * cert_bags,
+                                 STACK_OF(PKCS12_SAFEBAG) * key_bags, const SecretString& password,
                                  const Pkcs12Options& options) {
   const bool legacy = options.profile == Pkcs12Profile::kLegacy;
   const int cert_nid = options.passwordless
@@ -356,8 +355,9 @@ Status AddEntries(const Bags& bags, KeyStore& store) {
                        fmt::format("private key '{}' has no certificate", k.alias));
     }
     // Java lower-cases PKCS#12 aliases when it loads them; so does certmint.
-    std::string alias =
-        NormalizeAlias(!k.alias.empty() ? k.alias : !leaf->alias.empty() ? leaf->alias : "1");
+    std::string alias = NormalizeAlias(!k.alias.empty()       ? k.alias
+                                       : !leaf->alias.empty() ? leaf->alias
+                                                              : "1");
     auto chain = BuildChain(leaf->cert, pool);
     for (const auto& c : chain) {
       in_chains.push_back(c.Sha256Fingerprint());

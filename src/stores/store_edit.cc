@@ -40,7 +40,7 @@ Status EditStoreFile(const std::string& path, const SecretString& password,
 Result<Certificate> LoadCertificateFile(const std::string& path) {
   CM_ASSIGN_OR_RETURN(auto data, fs::ReadFile(path));
   auto cert = data.find("-----BEGIN") != std::string::npos ? Certificate::FromPem(data)
-                                                            : Certificate::FromDer(data);
+                                                           : Certificate::FromDer(data);
   return WithContext(std::move(cert), path);
 }
 

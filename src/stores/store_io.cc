@@ -87,7 +87,8 @@ Result<KeyStore> LoadStoreFile(const std::string& path, const SecretString* pass
 Status SaveStoreFile(const std::string& path, const KeyStore& store, StoreFormat format,
                      const SecretString& password, const StoreWriteOptions& options) {
   CM_ASSIGN_OR_RETURN(auto data, WithContext(WriteStore(store, format, password, options), path));
-  auto st = fs::WriteFileAtomic(path, data, store.keys.empty() ? fs::kPublicFile : fs::kPrivateFile);
+  auto st =
+      fs::WriteFileAtomic(path, data, store.keys.empty() ? fs::kPublicFile : fs::kPrivateFile);
   Cleanse(data);
   return st;
 }

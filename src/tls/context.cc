@@ -1,7 +1,6 @@
 #include "tls/context.h"
 
 #include <arpa/inet.h>
-
 #include <fmt/format.h>
 
 #include "stores/store_io.h"
@@ -10,8 +9,8 @@ namespace certmint {
 
 Result<ossl::SslCtxPtr> MakeTlsContext(const KeyStore* keystore, const KeyStore& truststore,
                                        const TlsContextOptions& options) {
-  ossl::SslCtxPtr ctx(SSL_CTX_new(options.side == TlsSide::kServer ? TLS_server_method()
-                                                                   : TLS_client_method()));
+  ossl::SslCtxPtr ctx(
+      SSL_CTX_new(options.side == TlsSide::kServer ? TLS_server_method() : TLS_client_method()));
   if (!ctx) {
     return OpenSslError(ErrorCode::kInternal, "creating the TLS context failed");
   }
@@ -39,9 +38,9 @@ Result<ossl::SslCtxPtr> MakeTlsContext(const KeyStore* keystore, const KeyStore&
     if (SSL_CTX_use_certificate(ctx.get(), entry->chain[0].native()) != 1 ||
         SSL_CTX_use_PrivateKey(ctx.get(), entry->key.native()) != 1 ||
         SSL_CTX_check_private_key(ctx.get()) != 1) {
-      return OpenSslError(ErrorCode::kInvalidData,
-                          fmt::format("key entry '{}': the key does not fit its certificate",
-                                      entry->alias));
+      return OpenSslError(
+          ErrorCode::kInvalidData,
+          fmt::format("key entry '{}': the key does not fit its certificate", entry->alias));
     }
     // Send the intermediates; the root is the peer's business.
     for (size_t i = 1; i < entry->chain.size(); ++i) {
@@ -95,8 +94,8 @@ Result<ossl::SslCtxPtr> MakeTlsContextFromFiles(const std::string& keystore_path
 Status ExpectHost(SSL* ssl, const std::string& host) {
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
   unsigned char buf[16];
-  const bool is_ip = inet_pton(AF_INET, host.c_str(), buf) == 1 ||
-                     inet_pton(AF_INET6, host.c_str(), buf) == 1;
+  const bool is_ip =
+      inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
   if (is_ip) {
     if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
       return OpenSslError(ErrorCode::kInvalidArgument, fmt::format("bad IP address '{}'", host));

@@ -1,18 +1,15 @@
 #include "tls/handshake.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-
 #include <cstring>
-
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/fd.h"
 #include "tls/context.h"
@@ -20,7 +17,6 @@
 
 namespace certmint {
 namespace {
-
 
 void SetTimeouts(int fd, int ms) {
   timeval tv{ms / 1000, (ms % 1000) * 1000};

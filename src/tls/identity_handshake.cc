@@ -1,6 +1,7 @@
 #include "tls/identity_handshake.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "tls/context.h"

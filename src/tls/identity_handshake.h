@@ -3,12 +3,12 @@
 // dials, as two nodes of the cluster would meet.
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <openssl/ssl.h>
 
 #include "core/error.h"
 #include "stores/keystore.h"
@@ -24,7 +24,7 @@ Result<std::vector<int>> ParseTlsVersionChoice(std::string_view text);
 // One side: the key entry it presents and the CAs it trusts. Neither is
 // owned; both must outlive the call.
 struct HandshakeParty {
-  std::string label;                  // in errors: the store file it came from
+  std::string label;                   // in errors: the store file it came from
   const KeyStore* keystore = nullptr;  // null: a client without certificate
   const KeyStore* truststore = nullptr;
 };

@@ -2,24 +2,21 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netdb.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/fd.h"
 #include "tls/context.h"
 
 namespace certmint {
 namespace {
-
 
 Result<int> Connect(const std::string& host, int port, int timeout_ms) {
   addrinfo hints{};
@@ -50,8 +47,9 @@ Result<int> Connect(const std::string& host, int port, int timeout_ms) {
   socklen_t len = sizeof(err);
   getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
   if (n < 0 || err != 0) {
-    return fail(fmt::format("connecting to {}:{}: {}", host, port,
-                            err == ECONNREFUSED ? "connection refused" : strerror(err ? err : errno)));
+    return fail(
+        fmt::format("connecting to {}:{}: {}", host, port,
+                    err == ECONNREFUSED ? "connection refused" : strerror(err ? err : errno)));
   }
   // Back to blocking, with timeouts, for OpenSSL.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -119,7 +117,7 @@ tl::unexpected<Error> HandshakeError(SSL* ssl, int ret, const ProbeOptions& opti
 
 // Verifies the presented chain against the truststore's anchors and the
 // leaf against `name`, into the report.
-void VerifyChain(const KeyStore& truststore, STACK_OF(X509)* chain, const std::string& name,
+void VerifyChain(const KeyStore& truststore, STACK_OF(X509) * chain, const std::string& name,
                  bool is_ip, TimePoint now, ProbeReport& report) {
   ossl::X509StorePtr store(X509_STORE_new());
   for (const auto& t : truststore.trusted) {
@@ -201,8 +199,8 @@ Result<ProbeReport> Probe(const ProbeOptions& options) {
   SSL_set_fd(ssl.get(), fd.get());
   const std::string name = options.servername.empty() ? options.host : options.servername;
   unsigned char buf[16];
-  const bool is_ip = inet_pton(AF_INET, name.c_str(), buf) == 1 ||
-                     inet_pton(AF_INET6, name.c_str(), buf) == 1;
+  const bool is_ip =
+      inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
   if (!is_ip) {
     SSL_set_tlsext_host_name(ssl.get(), name.c_str());
   }

@@ -1,6 +1,7 @@
 #include "tls/probe_report.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace certmint {
@@ -50,9 +51,12 @@ std::string RenderProbeJson(const std::string& target, const ProbeOptions& optio
                      {"days_left", DaysLeft(c, options.now)},
                      {"sha256_fingerprint", c.Sha256Fingerprint()}});
   }
-  nlohmann::json j{{"target", target},         {"protocol", r.protocol},
-                   {"cipher", r.cipher},       {"chain", chain},
-                   {"ok", r.ok()},             {"name", ProbeName(options)},
+  nlohmann::json j{{"target", target},
+                   {"protocol", r.protocol},
+                   {"cipher", r.cipher},
+                   {"chain", chain},
+                   {"ok", r.ok()},
+                   {"name", ProbeName(options)},
                    {"client_certificate_rejected", r.server_rejected}};
   if (r.chain_trusted) {
     j["chain_trusted"] = *r.chain_trusted;

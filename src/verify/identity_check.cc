@@ -1,6 +1,7 @@
 #include "verify/identity_check.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
@@ -35,8 +36,7 @@ Status CheckPair(const StorePairFiles& files, const std::string& password_path,
 
 }  // namespace
 
-Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target,
-                                    const VerifyOptions& options,
+Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const VerifyOptions& options,
                                     const StorePasswordFor& password_for) {
   IdentityCheck out{target.identity, {}, std::nullopt};
   std::vector<std::string> private_files;
@@ -61,8 +61,8 @@ std::string RenderIdentityCheckText(const IdentityCheck& result) {
   int fails = 0;
   int warns = 0;
   for (const auto& c : result.checks) {
-    text += fmt::format("{:<4}  {}: {}: {}\n", CheckStatusName(c.status), c.scope, c.name,
-                        c.detail);
+    text +=
+        fmt::format("{:<4}  {}: {}: {}\n", CheckStatusName(c.status), c.scope, c.name, c.detail);
     fails += c.status == CheckStatus::kFail;
     warns += c.status == CheckStatus::kWarn;
   }

@@ -53,8 +53,7 @@ struct IdentityCheck {
 // keystore file); then the directory's settings files, then the modes of the
 // private files (keystores, PEM keys, password and settings files). A store
 // that does not open is an error naming it; failed checks are results.
-Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target,
-                                    const VerifyOptions& options,
+Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const VerifyOptions& options,
                                     const StorePasswordFor& password_for);
 
 // One line per check ("fail  keystore.p12: chain: ...") and a summary line.

@@ -1,9 +1,9 @@
 #include "verify/settings.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 #include "core/fs.h"
@@ -103,8 +103,8 @@ std::string Unescape(std::string_view s) {
       for (size_t k = 1; ok && k <= 4; ++k) {
         const unsigned char h = static_cast<unsigned char>(s[i + k]);
         ok = std::isxdigit(h) != 0;
-        unit = unit * 16 + static_cast<uint32_t>(std::isdigit(h) ? h - '0'
-                                                                 : std::tolower(h) - 'a' + 10);
+        unit = unit * 16 +
+               static_cast<uint32_t>(std::isdigit(h) ? h - '0' : std::tolower(h) - 'a' + 10);
       }
       if (ok) {
         put(unit);
@@ -151,8 +151,8 @@ const std::string* Find(const Settings& p, const std::string& key) {
 
 // The check `name`: ok with `detail`, or the failure of `st` prefixed with
 // `about`, the file it concerned.
-Check Judged(const std::string& scope, const std::string& name, Status st,
-             const std::string& about, const std::string& detail) {
+Check Judged(const std::string& scope, const std::string& name, Status st, const std::string& about,
+             const std::string& detail) {
   if (!st) {
     st.error().AddContext(about);
     return {scope, name, CheckStatus::kFail, st.error().ToString()};
@@ -219,10 +219,10 @@ void CheckKafkaStore(const std::string& dir, const Settings& p, bool keystore,
     } else {
       SecretString pw(password != nullptr ? *password : "");
       StoreFormat format{};
-      CM_ASSIGN_OR_RETURN(
-          store, WithContext(ReadStore(data, password != nullptr ? &pw : nullptr, &format),
-                             password != nullptr ? "with " + prefix + ".password"
-                                                 : "without " + prefix + ".password"));
+      CM_ASSIGN_OR_RETURN(store,
+                          WithContext(ReadStore(data, password != nullptr ? &pw : nullptr, &format),
+                                      password != nullptr ? "with " + prefix + ".password"
+                                                          : "without " + prefix + ".password"));
       if (format == StoreFormat::kPem) {
         return MakeError(ErrorCode::kInvalidData,
                          fmt::format("a PEM file, but {}.type is {}", prefix, store_type));
@@ -285,9 +285,9 @@ void CheckLibrdkafkaSettings(const std::string& dir, const Settings& p, std::vec
       if (key != nullptr) {
         const std::string* pw = Find(p, "ssl.key.password");
         SecretString secret(pw != nullptr ? *pw : "");
-        CM_ASSIGN_OR_RETURN(auto k, WithContext(PrivateKey::FromPem(
-                                                    data, pw != nullptr ? &secret : nullptr),
-                                                "with ssl.key.password"));
+        CM_ASSIGN_OR_RETURN(
+            auto k, WithContext(PrivateKey::FromPem(data, pw != nullptr ? &secret : nullptr),
+                                "with ssl.key.password"));
         const std::string* cert = Find(p, "ssl.certificate.location");
         if (cert == nullptr) {
           return MakeError(ErrorCode::kInvalidArgument, "no ssl.certificate.location");
@@ -299,8 +299,8 @@ void CheckLibrdkafkaSettings(const std::string& dir, const Settings& p, std::vec
                            "the first certificate of ssl.certificate.location does not belong "
                            "to the key");
         }
-        detail = fmt::format("{} with ssl.key.password; chain of {}", Shown(named, file),
-                             chain.size());
+        detail =
+            fmt::format("{} with ssl.key.password; chain of {}", Shown(named, file), chain.size());
       } else {
         const std::string* pw = Find(p, "ssl.keystore.password");
         SecretString secret(pw != nullptr ? *pw : "");
@@ -371,8 +371,7 @@ std::vector<Check> VerifySettingsFiles(const std::string& dir) {
     std::string hostname_default;
   };
   const SettingsFile files[] = {
-      {"kafka.properties", ParseKafkaProperties, CheckKafkaSettings, "",
-       "https (Kafka's default)"},
+      {"kafka.properties", ParseKafkaProperties, CheckKafkaSettings, "", "https (Kafka's default)"},
       {"librdkafka.properties", ParseLibrdkafkaProperties, CheckLibrdkafkaSettings, "none",
        "https (librdkafka's default)"},
   };

@@ -1,9 +1,8 @@
 #include "verify/verify.h"
 
 #include <arpa/inet.h>
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "core/fs.h"
 #include "stores/store_io.h"
@@ -38,21 +37,22 @@ void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& c
     int pk_nid = NID_undef;
     OBJ_find_sigid_algs(X509_get_signature_nid(c.native()), &md_nid, &pk_nid);
     if ((md_nid == NID_md5 || md_nid == NID_sha1) && !self_signed) {
-      problems.push_back(fmt::format("{} is signed with {} (disabled in Java 17)", who,
-                                     OBJ_nid2sn(md_nid)));
+      problems.push_back(
+          fmt::format("{} is signed with {} (disabled in Java 17)", who, OBJ_nid2sn(md_nid)));
       status = CheckStatus::kFail;
     }
     KeyDescription k = DescribePublicKey(X509_get0_pubkey(c.native()));
     if (k.algorithm == "RSA" && k.bits < 1024) {
-      problems.push_back(fmt::format("{} has an RSA key of {} bits (Java 17 refuses < 1024)", who,
-                                     k.bits));
+      problems.push_back(
+          fmt::format("{} has an RSA key of {} bits (Java 17 refuses < 1024)", who, k.bits));
       status = CheckStatus::kFail;
     } else if (k.algorithm == "RSA" && k.bits < 2048) {
-      problems.push_back(fmt::format("{} has an RSA key of {} bits (weak; use 2048+)", who, k.bits));
+      problems.push_back(
+          fmt::format("{} has an RSA key of {} bits (weak; use 2048+)", who, k.bits));
       status = std::max(status, CheckStatus::kWarn);
     } else if (k.algorithm == "EC" && k.bits < 224) {
-      problems.push_back(fmt::format("{} has an EC key of {} bits (Java 17 refuses < 224)", who,
-                                     k.bits));
+      problems.push_back(
+          fmt::format("{} has an EC key of {} bits (Java 17 refuses < 224)", who, k.bits));
       status = CheckStatus::kFail;
     }
   }

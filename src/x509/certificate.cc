@@ -1,12 +1,11 @@
 #include "x509/certificate.h"
 
+#include <fmt/format.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace certmint {
 namespace {
@@ -29,10 +28,10 @@ std::string IpFromOctets(const ASN1_OCTET_STRING* os) {
     return out;
   }
   if (len == 16) {
-    auto r = ParseIpAddress(fmt::format(
-        "{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", d[0] << 8 | d[1], d[2] << 8 | d[3],
-        d[4] << 8 | d[5], d[6] << 8 | d[7], d[8] << 8 | d[9], d[10] << 8 | d[11],
-        d[12] << 8 | d[13], d[14] << 8 | d[15]));
+    auto r = ParseIpAddress(fmt::format("{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", d[0] << 8 | d[1],
+                                        d[2] << 8 | d[3], d[4] << 8 | d[5], d[6] << 8 | d[7],
+                                        d[8] << 8 | d[9], d[10] << 8 | d[11], d[12] << 8 | d[13],
+                                        d[14] << 8 | d[15]));
     return r ? *r : std::string("?");
   }
   return "<invalid IP of " + std::to_string(len) + " bytes>";
@@ -135,8 +134,12 @@ DistinguishedName Certificate::Issuer() const {
   return DistinguishedName::FromNative(X509_get_issuer_name(x509_.get()));
 }
 
-TimePoint Certificate::NotBefore() const { return Asn1TimeToTimePoint(X509_get0_notBefore(x509_.get())); }
-TimePoint Certificate::NotAfter() const { return Asn1TimeToTimePoint(X509_get0_notAfter(x509_.get())); }
+TimePoint Certificate::NotBefore() const {
+  return Asn1TimeToTimePoint(X509_get0_notBefore(x509_.get()));
+}
+TimePoint Certificate::NotAfter() const {
+  return Asn1TimeToTimePoint(X509_get0_notAfter(x509_.get()));
+}
 
 std::string Certificate::SerialHex() const {
   const ASN1_INTEGER* serial = X509_get0_serialNumber(x509_.get());
@@ -200,8 +203,8 @@ void DescribeSubjectAltNames(X509* x, CertificateInfo& info) {
         info.other_names.push_back("email:" + PrintableBytes(Asn1StringBytes(gn->d.rfc822Name)));
         break;
       case GEN_URI:
-        info.other_names.push_back("URI:" +
-                                   PrintableBytes(Asn1StringBytes(gn->d.uniformResourceIdentifier)));
+        info.other_names.push_back(
+            "URI:" + PrintableBytes(Asn1StringBytes(gn->d.uniformResourceIdentifier)));
         break;
       default:
         info.other_names.push_back("other");
@@ -216,17 +219,16 @@ void DescribeKeyUsage(X509* x, CertificateInfo& info) {
   if (ku) {
     info.key_usage_critical = crit == 1;
     static constexpr const char* kNames[] = {
-        "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
-        "keyAgreement",     "keyCertSign",    "cRLSign",         "encipherOnly",
-        "decipherOnly"};
+        "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
+        "keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly"};
     for (int bit = 0; bit < 9; ++bit) {
       if (ASN1_BIT_STRING_get_bit(ku.get(), bit)) {
         info.key_usage.push_back(kNames[bit]);
       }
     }
   }
-  ossl::ExtendedKeyUsagePtr eku(static_cast<EXTENDED_KEY_USAGE*>(
-      X509_get_ext_d2i(x, NID_ext_key_usage, nullptr, nullptr)));
+  ossl::ExtendedKeyUsagePtr eku(
+      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, nullptr, nullptr)));
   for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
     const ASN1_OBJECT* obj = sk_ASN1_OBJECT_value(eku.get(), i);
     int nid = OBJ_obj2nid(obj);

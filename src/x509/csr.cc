@@ -1,23 +1,21 @@
 #include "x509/csr.h"
 
-#include <algorithm>
-#include <cctype>
-
+#include <fmt/format.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
+#include <cctype>
 #include <climits>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 
 namespace certmint {
 namespace {
 
-using ExtStackPtr = std::unique_ptr<STACK_OF(X509_EXTENSION),
-                                    ossl::Deleter<[](STACK_OF(X509_EXTENSION) * s) {
-                                      sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
-                                    }>>;
+using ExtStackPtr =
+    std::unique_ptr<STACK_OF(X509_EXTENSION), ossl::Deleter<[](STACK_OF(X509_EXTENSION) * s) {
+                      sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+                    }>>;
 
 }  // namespace
 

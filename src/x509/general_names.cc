@@ -1,11 +1,10 @@
 #include "x509/general_names.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 

@@ -1,12 +1,11 @@
 #include "x509/issue.h"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <arpa/inet.h>
-
-#include <fmt/format.h>
 
 #include "core/random.h"
 
@@ -123,7 +122,6 @@ Result<ossl::X509Ptr> NewCertificate(const DistinguishedName& subject, const X50
 
 }  // namespace
 
-
 namespace {
 
 // A CA certificate for `subject_key`, signed by `issuer` (itself when null).
@@ -145,8 +143,8 @@ Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
   }
   const X509_NAME* issuer_name =
       issuer != nullptr ? X509_get_subject_name(issuer->native()) : profile.subject.native();
-  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, issuer_name, subject_key, not_before,
-                                             not_after, {}));
+  CM_ASSIGN_OR_RETURN(
+      auto x, NewCertificate(profile.subject, issuer_name, subject_key, not_before, not_after, {}));
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer != nullptr ? issuer->native() : x.get(), x.get(), nullptr, nullptr,
                  0);
@@ -158,8 +156,7 @@ Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
   CM_RETURN_IF_ERROR(
       AddConfExtension(x.get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign"));
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
-  CM_RETURN_IF_ERROR(
-      AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   CM_RETURN_IF_ERROR(signer.SignCertificate(x.get()));
   return Certificate::Adopt(std::move(x));
 }
@@ -214,8 +211,9 @@ Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer
   const TimePoint not_after =
       std::min(profile.now + std::chrono::hours(24) * profile.days, ca_not_after);
 
-  CM_ASSIGN_OR_RETURN(auto x, NewCertificate(profile.subject, X509_get_subject_name(ca_cert.native()),
-                                             subject_key, not_before, not_after, profile.serial));
+  CM_ASSIGN_OR_RETURN(
+      auto x, NewCertificate(profile.subject, X509_get_subject_name(ca_cert.native()), subject_key,
+                             not_before, not_after, profile.serial));
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, ca_cert.native(), x.get(), nullptr, nullptr, 0);
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));

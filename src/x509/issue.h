@@ -26,8 +26,6 @@
 
 namespace certmint {
 
-
-
 // The longest validity certmint signs, for CAs and nodes alike: 100 years.
 // A longer one is refused with a clear error; it would only hide a typo
 // (`--days 100000`), and far beyond it dates stop fitting the encodings.

@@ -1,11 +1,11 @@
 #include "x509/name.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/encoding.h"
 
@@ -43,16 +43,16 @@ Result<std::vector<Attribute>> Split(std::string_view text, char sep) {
       if (stray.empty() && t.empty()) {
         return {};
       }
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          fmt::format("'{}' is not of the form TYPE=VALUE", TrimAsciiSpace(cur)));
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("'{}' is not of the form TYPE=VALUE", TrimAsciiSpace(cur)));
     }
     if (t.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, "an attribute has no type before '='");
     }
     v = TrimAsciiSpace(v);
     if (v.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, fmt::format("attribute {} has an empty value", t));
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("attribute {} has an empty value", t));
     }
     out.push_back({t, v});
     return {};
@@ -125,7 +125,8 @@ Result<DistinguishedName> DistinguishedName::Parse(std::string_view text) {
     int nid = OBJ_txt2nid(a.type.c_str());
     if (nid == NID_undef) {
       ClearOpenSslErrors();
-      return MakeError(ErrorCode::kInvalidArgument, fmt::format("unknown attribute type '{}'", a.type));
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("unknown attribute type '{}'", a.type));
     }
     if (X509_NAME_add_entry_by_NID(name.get(), nid, MBSTRING_UTF8,
                                    reinterpret_cast<const unsigned char*>(a.value.data()),

@@ -1,8 +1,8 @@
 #include "x509/request_files.h"
 
-#include <optional>
-
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "core/fs.h"
 #include "core/random.h"

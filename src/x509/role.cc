@@ -1,8 +1,7 @@
 #include "x509/role.h"
 
-#include <openssl/x509v3.h>
-
 #include <fmt/format.h>
+#include <openssl/x509v3.h>
 
 namespace certmint {
 
@@ -16,9 +15,9 @@ Result<Role> ParseRole(std::string_view text) {
   if (text == "both") {
     return Role::kBoth;
   }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   fmt::format("unknown role '{}' (expected server, client or both)",
-                               PrintableBytes(text, 40)));
+  return MakeError(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown role '{}' (expected server, client or both)", PrintableBytes(text, 40)));
 }
 
 Role RoleOf(const Certificate& cert) {

@@ -1,7 +1,6 @@
 #include "ca/authority.h"
 
 #include <gtest/gtest.h>
-
 #include <openssl/pem.h>
 
 #include "core/fs.h"
@@ -103,8 +102,7 @@ TEST(CertificateAuthorityTest, RotationLeavesACrossCertificate) {
   CaInitOptions next = FastOptions();
   next.subject = DistinguishedName::Parse("CN=Unit CA 2").value();
   auto fresh = RotateCa(tmp.path(), next, pw, old).value();
-  auto cross =
-      Certificate::FromPem(fs::ReadFile(CrossCertificatePath(tmp.path())).value()).value();
+  auto cross = Certificate::FromPem(fs::ReadFile(CrossCertificatePath(tmp.path())).value()).value();
   EXPECT_EQ(cross.Subject().ToString(), "CN=Unit CA 2");
   EXPECT_EQ(cross.Issuer().ToString(), "CN=Unit CA");
   EXPECT_TRUE(CertifiesSigner(cross, fresh.signer()));

@@ -43,8 +43,8 @@ std::string RawRequestDer(EVP_PKEY* key, bool ask_ca) {
                              reinterpret_cast<const unsigned char*>("node-1"), -1, -1, 0);
   if (ask_ca) {
     STACK_OF(X509_EXTENSION)* exts = sk_X509_EXTENSION_new_null();
-    X509_EXTENSION* bc = X509V3_EXT_conf_nid(nullptr, nullptr, NID_basic_constraints,
-                                             "critical,CA:TRUE");
+    X509_EXTENSION* bc =
+        X509V3_EXT_conf_nid(nullptr, nullptr, NID_basic_constraints, "critical,CA:TRUE");
     sk_X509_EXTENSION_push(exts, bc);
     EXPECT_EQ(X509_REQ_add_extensions(req.get(), exts), 1);
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);

@@ -96,8 +96,13 @@ TEST_F(IssuerTest, ANewCertificateSupersedesTheOldOnlyOnceDeployed) {
 
 TEST_F(IssuerTest, NamesAreCheckedBeforeAnythingIsSigned) {
   Issuer issuer(ca_, inventory_.get());
-  const std::vector<std::string> names = {"../../etc/evil", "a\nb", "\x1b[31mred", "", ".hidden",
-                                          std::string(65, 'a'), std::string(kServiceIdentityName)};
+  const std::vector<std::string> names = {"../../etc/evil",
+                                          "a\nb",
+                                          "\x1b[31mred",
+                                          "",
+                                          ".hidden",
+                                          std::string(65, 'a'),
+                                          std::string(kServiceIdentityName)};
   for (const std::string& bad : names) {
     bool deployed = false;
     auto r = issuer.Issue(Order(bad), [&](const Certificate&) -> Status {

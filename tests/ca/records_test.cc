@@ -1,7 +1,6 @@
 #include "ca/records.h"
 
 #include <gtest/gtest.h>
-
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 

@@ -42,9 +42,8 @@ class RetirementTest : public ::testing::Test {
     LeafProfile profile;
     profile.subject = DistinguishedName::CommonName(name).value();
     CertificateOrder order{name, key.native(), profile};
-    auto cert = Issuer(ca, inventory.get()).Issue(order, [](const Certificate&) -> Status {
-      return {};
-    });
+    auto cert =
+        Issuer(ca, inventory.get()).Issue(order, [](const Certificate&) -> Status { return {}; });
     EXPECT_TRUE(cert) << cert.error().ToString();
     return *cert;
   }

@@ -1,12 +1,10 @@
 // Carrying out a plan (ApplyPlan) and one apply run (ApplySession), without
 // the CLI: what is issued, recorded, kept, reconciled and pruned.
-#include "cluster/apply_session.h"
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
-
 #include "ca/issuer.h"
+#include "cluster/apply_session.h"
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/state.h"
@@ -133,8 +131,8 @@ TEST_F(ApplyTest, APendingRecordOfTheDeployedCertificateIsActivated) {
   {
     auto ca = CertificateAuthority::Load(tmp_ / "pki", kCaPassword).value();
     auto inv = OpenInventory(tmp_ / "pki").value();
-    IdentityRequest request = testing::NodeRequest("broker-1", Role::kBoth,
-                                                   {"DNS:broker-1.example"}, kNow);
+    IdentityRequest request =
+        testing::NodeRequest("broker-1", Role::kBoth, {"DNS:broker-1.example"}, kNow);
     auto killed = IssueIdentity(Issuer(ca, inv.get()), request, [&](const Identity& id) -> Status {
       IdentityOutput output;
       output.formats = {StoreFormat::kPem};
@@ -168,8 +166,8 @@ TEST_F(ApplyTest, WarnsWhenTheCaEndsBeforeItsCertificates) {
   EXPECT_NE(session->warnings()[0].find("rotate the CA"), std::string::npos);
   TempDir other;
   testing::InitTestCa(other / "pki", "Long CA", kNow, 3650);
-  auto fine = ApplySession::Open(
-      TwoBrokers(), ApplySettings{other / "pki", other / "out", 1, true, kNow});
+  auto fine =
+      ApplySession::Open(TwoBrokers(), ApplySettings{other / "pki", other / "out", 1, true, kNow});
   EXPECT_TRUE(fine.value()->warnings().empty());
 }
 
@@ -207,7 +205,8 @@ TEST_F(ApplyTest, ExecuteCreatesTheCaWhenThereIsNone) {
   auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
   ASSERT_TRUE(session->creates_ca());
   bool told = false;
-  auto summary = session->Execute(kCaPassword, &kStorePassword, [&] { told = true; }, nullptr);
+  auto summary = session->Execute(
+      kCaPassword, &kStorePassword, [&] { told = true; }, nullptr);
   ASSERT_TRUE(summary) << summary.error().ToString();
   EXPECT_TRUE(told);
   EXPECT_EQ(summary->created, 2);

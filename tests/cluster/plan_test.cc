@@ -199,8 +199,7 @@ TEST_F(PlanTest, RenewsWhenTheManifestChanges) {
       {"role", [](IdentitySpec& s) { s.role = Role::kServer; }, "role changed: both -> server"},
       {"key type", [](IdentitySpec& s) { s.key_type = ParseKeySpec("ec:p384").value(); },
        "key type changed"},
-      {"formats", [](IdentitySpec& s) { s.formats = {StoreFormat::kPkcs12}; },
-       "formats changed"},
+      {"formats", [](IdentitySpec& s) { s.formats = {StoreFormat::kPkcs12}; }, "formats changed"},
       {"install_dir", [](IdentitySpec& s) { s.install_dir = "/etc/kafka/ssl"; },
        "install_dir changed"},
       {"p12 profile", [](IdentitySpec& s) { s.pkcs12.profile = Pkcs12Profile::kLegacy; },
@@ -245,15 +244,15 @@ TEST_F(PlanTest, RenewsInsideTheWindowAndWhenExpired) {
   const IdentitySpec& spec = Spec("broker-1");  // 365 days
   const TimePoint end = Write(spec, ca, kStart).certificate.NotAfter();
   ASSERT_EQ(end, kStart + 365 * kDay);
-  EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), end - 31 * kDay)), PlanAction::kKeep,
-                 "valid until"));
+  EXPECT_TRUE(
+      Is(PlanOne(spec, ContextOf(ca.dir(), end - 31 * kDay)), PlanAction::kKeep, "valid until"));
   EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), end - 29 * kDay)), PlanAction::kRenew,
                  "29 days left, inside the 30-day renewal window"));
   // The window is the manifest's.
   EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), end - 29 * kDay), /*window_days=*/10),
                  PlanAction::kKeep, "29 days left"));
-  EXPECT_TRUE(Is(PlanOne(spec, ContextOf(ca.dir(), end + hours(1))), PlanAction::kRenew,
-                 "expired on"));
+  EXPECT_TRUE(
+      Is(PlanOne(spec, ContextOf(ca.dir(), end + hours(1))), PlanAction::kRenew, "expired on"));
 }
 
 // A certificate cannot outlive its CA: near the CA's end, one that ends
@@ -309,8 +308,7 @@ TEST_F(PlanTest, CaRotationInItsSafeOrder) {
   const TimePoint t1 = kStart + 100 * kDay;
   o.now = t1;
   const CertificateAuthority new_ca =
-      RotateCa(dir, o, kCaPassword, CertificateAuthority::Load(dir, kCaPassword).value())
-          .value();
+      RotateCa(dir, o, kCaPassword, CertificateAuthority::Load(dir, kCaPassword).value()).value();
   const std::vector<Certificate> both = TrustAnchors(dir).value();
   ASSERT_EQ(both.size(), 2u);
 

@@ -5,14 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
 #include "e2e/cli_helpers.h"
@@ -27,8 +26,8 @@ class ApplyTest : public CliTest {
   void WriteManifest(const std::string& body) { WriteTextFile(Path("cluster.yaml"), body); }
 
   ProcessResult Apply(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"apply", "cluster.yaml", "--dir", "pki", "--out", "certs",
-                                  "--ca-password-file", "ca.pass"};
+    std::vector<std::string> args{"apply", "cluster.yaml",       "--dir",  "pki", "--out",
+                                  "certs", "--ca-password-file", "ca.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Certmint(args);
   }
@@ -58,8 +57,8 @@ class ApplyTest : public CliTest {
     auto v = Openssl({"verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "pki/ca.crt",
                       d + name + ".crt"});
     EXPECT_EQ(v.exit_code, 0) << name << v.out << v.err;
-    auto k = Openssl({"pkey", "-in", d + name + ".key", "-passin", "file:" + d + "password",
-                      "-noout"});
+    auto k =
+        Openssl({"pkey", "-in", d + name + ".key", "-passin", "file:" + d + "password", "-noout"});
     EXPECT_EQ(k.exit_code, 0) << name << k.err;
     for (const char* store : {"keystore.p12", "keystore.jks", "truststore.p12", "truststore.jks"}) {
       auto i = Certmint({"inspect", d + store, "--password-file", d + "password"});
@@ -90,8 +89,8 @@ TEST_F(ApplyTest, CreatesEverythingThenIsANoOp) {
   }
   auto props = ReadTextFile(Path("certs/broker-2/kafka.properties"));
   EXPECT_NE(props.find("ssl.client.auth=required"), std::string::npos);
-  auto san = Openssl({"x509", "-in", "certs/broker-2/broker-2.crt", "-noout", "-ext",
-                      "subjectAltName"});
+  auto san =
+      Openssl({"x509", "-in", "certs/broker-2/broker-2.crt", "-noout", "-ext", "subjectAltName"});
   EXPECT_NE(san.out.find("DNS:broker-2, DNS:broker-2.kafka.test, IP Address:10.0.0.2"),
             std::string::npos)
       << san.out;
@@ -150,9 +149,9 @@ identities:
 // by hand with the same subject and alias is adopted as it is.
 TEST_F(ApplyTest, SubjectAndAliasFromTheManifest) {
   InitCa();
-  auto by_hand = Certmint({"issue", "app", "--dir", "pki", "--subject", "CN=app,OU=Apps,O=Acme",
-                           "--alias", "app-key", "--role", "client", "--out", "certs",
-                           "--ca-password-file", "ca.pass"});
+  auto by_hand =
+      Certmint({"issue", "app", "--dir", "pki", "--subject", "CN=app,OU=Apps,O=Acme", "--alias",
+                "app-key", "--role", "client", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(by_hand.exit_code, 0) << by_hand.err;
   const std::string manifest = R"(
 defaults:
@@ -171,9 +170,9 @@ identities:
   EXPECT_EQ(first["summary"]["created"], 2);
   EXPECT_EQ(first["summary"]["kept"], 1) << "the identity made by hand matches";
   const auto subject = [&](const std::string& id) {
-    return TrimAsciiSpace(Openssl({"x509", "-in", "certs/" + id + "/" + id + ".crt", "-noout", "-subject",
-                         "-nameopt", "RFC2253"})
-                    .out);
+    return TrimAsciiSpace(Openssl({"x509", "-in", "certs/" + id + "/" + id + ".crt", "-noout",
+                                   "-subject", "-nameopt", "RFC2253"})
+                              .out);
   };
   EXPECT_EQ(subject("broker-2"), "subject=CN=broker-2,OU=Kafka,O=Acme");
   EXPECT_EQ(subject("app"), "subject=CN=app,OU=Apps,O=Acme");
@@ -205,15 +204,14 @@ identities:
                          "CN=broker-1,OU=Brokers,O=Acme)"),
             std::string::npos)
       << dry.out;
-  EXPECT_NE(dry.out.find("renew   app  (alias changed: app-key -> app-2)"),
-            std::string::npos)
+  EXPECT_NE(dry.out.find("renew   app  (alias changed: app-key -> app-2)"), std::string::npos)
       << dry.out;
   EXPECT_EQ(ApplyJson()["summary"]["renewed"], 3);
   EXPECT_EQ(subject("broker-1"), "subject=CN=broker-1,OU=Brokers,O=Acme");
   EXPECT_EQ(aliases("app", "keystore.jks").front(), "app-2:PrivateKeyEntry");
   // `renew` keeps what apply wrote.
-  auto renew = Certmint({"renew", "app", "--dir", "pki", "--out", "certs", "--ca-password-file",
-                         "ca.pass"});
+  auto renew =
+      Certmint({"renew", "app", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   EXPECT_EQ(ApplyJson()["summary"]["kept"], 3);
 }
@@ -225,8 +223,8 @@ TEST_F(ApplyTest, UnlistedIdentitiesAreListedAndPrunedOnRequest) {
   WriteManifest(kThreeBrokers);
   ASSERT_EQ(Apply().exit_code, 0);
   const std::string serial =
-      TrimAsciiSpace(Openssl({"x509", "-in", "certs/broker-3/broker-3.crt", "-noout", "-serial"})
-                         .out)
+      TrimAsciiSpace(
+          Openssl({"x509", "-in", "certs/broker-3/broker-3.crt", "-noout", "-serial"}).out)
           .substr(7);
   std::string shrunk = kThreeBrokers;
   shrunk.replace(shrunk.find("count: 3"), 8, "count: 2");
@@ -235,8 +233,7 @@ TEST_F(ApplyTest, UnlistedIdentitiesAreListedAndPrunedOnRequest) {
 
   auto listed = Apply();
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_NE(listed.out.find("unlisted  broker-3  (not in the manifest (serial "),
-            std::string::npos)
+  EXPECT_NE(listed.out.find("unlisted  broker-3  (not in the manifest (serial "), std::string::npos)
       << listed.out;
   EXPECT_NE(listed.out.find("--prune revokes and removes it"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find(", 1 not in the manifest"), std::string::npos) << listed.out;

@@ -33,8 +33,8 @@ class BadInputTest : public CliTest {
   }
 
   std::vector<std::string> Issue(std::vector<std::string> extra) {
-    std::vector<std::string> args{"issue", "n1", "--dir", "pki", "--out", "certs",
-                                  "--ca-password-file", "ca.pass"};
+    std::vector<std::string> args{
+        "issue", "n1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -69,8 +69,8 @@ TEST_F(BadInputTest, MalformedIpAndHostName) {
                 {"--dns", "'bad_host.example' is not a valid host name"}, "certs");
   ExpectRefused(Certmint(Issue({"--dns", "a.example,IP:1.2.3.4"})), kUsage,
                 {"--dns", "not a valid host name"}, "certs");
-  ExpectRefused(Certmint(Issue({"--role", "broker"})), kUsage,
-                {"--role", "unknown role 'broker'"}, "certs");
+  ExpectRefused(Certmint(Issue({"--role", "broker"})), kUsage, {"--role", "unknown role 'broker'"},
+                "certs");
   ExpectRefused(Certmint(Issue({"--days", "0"})), kUsage, {"--days"}, "certs");
 }
 
@@ -165,16 +165,15 @@ TEST_F(BadInputTest, KeyAliasTakenByTheCa) {
   InitCa();
   ExpectRefused(Certmint(Issue({"--alias", "CARoot", "--password-file", "store.pass"})), kUsage,
                 {"--alias", "alias 'caroot' is taken by the CA certificates"}, "certs/n1");
-  ExpectRefused(Certmint({"issue", "caroot", "--dir", "pki", "--out", "certs",
-                          "--ca-password-file", "ca.pass", "--password-file", "store.pass"}),
+  ExpectRefused(Certmint({"issue", "caroot", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                          "ca.pass", "--password-file", "store.pass"}),
                 kUsage, {"the default alias, NAME (set --alias)", "alias 'caroot' is taken"},
                 "certs/caroot");
   ExpectRefused(Certmint(Issue({"--alias", "caroot-2", "--password-file", "store.pass"})), kUsage,
                 {"alias 'caroot-2' is taken"}, "certs/n1");
   auto list = Certmint({"list", "--dir", "pki", "--all", "--json"});
   EXPECT_EQ(list.out.find("\"name\""), std::string::npos) << "nothing signed: " << list.out;
-  EXPECT_EQ(Certmint(Issue({"--alias", "caroot-x", "--password-file", "store.pass"})).exit_code,
-            0);
+  EXPECT_EQ(Certmint(Issue({"--alias", "caroot-x", "--password-file", "store.pass"})).exit_code, 0);
 }
 
 TEST_F(BadInputTest, NoCaPasswordAndNoTerminal) {
@@ -191,8 +190,8 @@ TEST_F(BadInputTest, ExistingOutputIsNeverOverwritten) {
   EXPECT_EQ(ListDir(Path("certs")), std::vector<std::string>{"n1"}) << "no staging leftovers";
 
   const std::string ca_before = ReadTextFile(Path("pki/ca.crt"));
-  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--ca-password-file", "ca.pass"}),
-                kExists, {"pki/ca.crt already exists"});
+  ExpectRefused(Certmint({"ca", "init", "--dir", "pki", "--ca-password-file", "ca.pass"}), kExists,
+                {"pki/ca.crt already exists"});
   EXPECT_EQ(ReadTextFile(Path("pki/ca.crt")), ca_before);
 }
 
@@ -208,10 +207,12 @@ TEST_F(BadInputTest, PasswordsOnArgvAreRefused) {
 }
 
 TEST_F(BadInputTest, InspectGarbageAndMissing) {
-  WriteTextFile(Path("junk.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
+  WriteTextFile(Path("junk.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
   ExpectRefused(Certmint({"inspect", "junk.pem"}), kInvalidData, {"junk.pem"});
   WriteTextFile(Path("random.bin"), std::string("\x30\x82\x01\x00garbage", 11));
-  ExpectRefused(Certmint({"inspect", "random.bin"}), kInvalidData, {"random.bin", "not a recognised file"});
+  ExpectRefused(Certmint({"inspect", "random.bin"}), kInvalidData,
+                {"random.bin", "not a recognised file"});
   ExpectRefused(Certmint({"inspect", "nothing.pem"}), kNotFound, {"nothing.pem", "No such file"});
 }
 

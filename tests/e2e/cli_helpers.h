@@ -38,8 +38,8 @@ class CliTest : public ::testing::Test {
 
   // `ca init` in ./pki with ./ca.pass; asserts success.
   void InitCa(const std::string& key_type = "ec:p256", const std::string& dir = "pki") {
-    auto r = Certmint({"ca", "init", "--dir", dir, "--key-type", key_type, "--ca-password-file",
-                       "ca.pass"});
+    auto r = Certmint(
+        {"ca", "init", "--dir", dir, "--key-type", key_type, "--ca-password-file", "ca.pass"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 

@@ -1,9 +1,8 @@
 // certmint end to end: what `ca init`, `issue` and `inspect` write is checked
 // by the real openssl CLI.
 #include <filesystem>
-#include <regex>
-
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "e2e/cli_helpers.h"
 
@@ -15,20 +14,32 @@ TEST_F(CliTest, VersionAndHelpWithExamples) {
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("certmint ", 0), 0u) << v.out;
   // Every command a user runs has --help with an example.
-  const std::vector<std::vector<std::string>> commands{
-      {"ca", "init"},     {"ca", "rotate"},           {"ca", "retire"},
-      {"issue"},          {"apply"},                  {"inspect"},
-      {"convert"},        {"keystore", "import-cert"}, {"keystore", "import-key"},
-      {"keystore", "install"}, {"keystore", "delete"}, {"keystore", "passwd"},
-      {"verify"},         {"handshake"},              {"probe"},
-      {"list"},           {"renew"},                  {"revoke"},
-      {"crl"},            {"csr"},                    {"sign"}};
+  const std::vector<std::vector<std::string>> commands{{"ca", "init"},
+                                                       {"ca", "rotate"},
+                                                       {"ca", "retire"},
+                                                       {"issue"},
+                                                       {"apply"},
+                                                       {"inspect"},
+                                                       {"convert"},
+                                                       {"keystore", "import-cert"},
+                                                       {"keystore", "import-key"},
+                                                       {"keystore", "install"},
+                                                       {"keystore", "delete"},
+                                                       {"keystore", "passwd"},
+                                                       {"verify"},
+                                                       {"handshake"},
+                                                       {"probe"},
+                                                       {"list"},
+                                                       {"renew"},
+                                                       {"revoke"},
+                                                       {"crl"},
+                                                       {"csr"},
+                                                       {"sign"}};
   for (auto cmd : commands) {
     cmd.push_back("--help");
     auto h = Certmint(cmd);
     EXPECT_EQ(h.exit_code, 0) << cmd[0];
-    EXPECT_NE(h.out.find("Example"), std::string::npos) << cmd[0] << " " << cmd[1] << "\n"
-                                                        << h.out;
+    EXPECT_NE(h.out.find("Example"), std::string::npos) << cmd[0] << " " << cmd[1] << "\n" << h.out;
   }
   auto top = Certmint({"--help"});
   EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
@@ -51,13 +62,13 @@ TEST_P(KeyTypeCliTest, IssuedChainVerifiesStrictlyWithOpenssl) {
                       "certs/broker-1/broker-1.crt"});
     EXPECT_EQ(v.exit_code, 0) << purpose << ": " << v.out << v.err;
     // chain.pem = leaf + CA: verify the leaf against the CA taken from it.
-    auto vc = Openssl({"verify", "-x509_strict", "-purpose", purpose, "-CAfile",
-                       "certs/broker-1/ca.crt", "-untrusted", "certs/broker-1/chain.pem",
-                       "certs/broker-1/broker-1.crt"});
+    auto vc =
+        Openssl({"verify", "-x509_strict", "-purpose", purpose, "-CAfile", "certs/broker-1/ca.crt",
+                 "-untrusted", "certs/broker-1/chain.pem", "certs/broker-1/broker-1.crt"});
     EXPECT_EQ(vc.exit_code, 0) << vc.out << vc.err;
   }
-  auto san = Openssl({"x509", "-in", "certs/broker-1/broker-1.crt", "-noout", "-ext",
-                      "subjectAltName"});
+  auto san =
+      Openssl({"x509", "-in", "certs/broker-1/broker-1.crt", "-noout", "-ext", "subjectAltName"});
   ASSERT_EQ(san.exit_code, 0) << san.err;
   EXPECT_NE(san.out.find("DNS:broker-1, DNS:broker-1.kafka.example.com, IP Address:10.0.0.11, "
                          "IP Address:0:0:0:0:0:0:0:1"),
@@ -65,8 +76,8 @@ TEST_P(KeyTypeCliTest, IssuedChainVerifiesStrictlyWithOpenssl) {
       << san.out;
   EXPECT_EQ(CountLines(san.out), 2) << "exactly the requested SANs:\n" << san.out;
 
-  auto key = Openssl({"pkey", "-in", "certs/broker-1/broker-1.key", "-passin", "file:store.pass",
-                      "-pubout"});
+  auto key = Openssl(
+      {"pkey", "-in", "certs/broker-1/broker-1.key", "-passin", "file:store.pass", "-pubout"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
   auto cert_pub = Openssl({"x509", "-in", "certs/broker-1/broker-1.crt", "-noout", "-pubkey"});
   EXPECT_EQ(key.out, cert_pub.out) << "the key belongs to the certificate";
@@ -75,8 +86,8 @@ TEST_P(KeyTypeCliTest, IssuedChainVerifiesStrictlyWithOpenssl) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKeyTypes, KeyTypeCliTest,
-                         ::testing::Values("rsa:2048", "rsa:3072", "rsa:4096", "ec:p256",
-                                           "ec:p384", "ed25519"),
+                         ::testing::Values("rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384",
+                                           "ed25519"),
                          [](const auto& p) {
                            std::string n = p.param;
                            for (char& c : n) {
@@ -136,11 +147,11 @@ TEST_F(CliTest, GeneratedPasswordIsWrittenPrivatelyAndOpensTheKey) {
   EXPECT_EQ(key.exit_code, 0) << key.err;
 
   // A client certificate is no server certificate.
-  auto server = Openssl({"verify", "-purpose", "sslserver", "-CAfile", "pki/ca.crt",
-                         "certs/client-a/client-a.crt"});
+  auto server = Openssl(
+      {"verify", "-purpose", "sslserver", "-CAfile", "pki/ca.crt", "certs/client-a/client-a.crt"});
   EXPECT_NE(server.exit_code, 0);
-  auto client = Openssl({"verify", "-purpose", "sslclient", "-CAfile", "pki/ca.crt",
-                         "certs/client-a/client-a.crt"});
+  auto client = Openssl(
+      {"verify", "-purpose", "sslclient", "-CAfile", "pki/ca.crt", "certs/client-a/client-a.crt"});
   EXPECT_EQ(client.exit_code, 0) << client.out << client.err;
 }
 
@@ -176,15 +187,16 @@ TEST_F(CliTest, IssueJsonForScripts) {
 }
 
 TEST_F(CliTest, SubjectAndValidityNeverBeyondTheCa) {
-  auto ca = Certmint({"ca", "init", "--dir", "pki", "--days", "10", "--ca-password-file",
-                      "ca.pass"});
+  auto ca =
+      Certmint({"ca", "init", "--dir", "pki", "--days", "10", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(ca.exit_code, 0) << ca.err;
-  auto r = Certmint({"issue", "n1", "--dir", "pki", "--subject", "CN=n1.example,O=Acme",
-                     "--days", "365", "--out", "certs", "--ca-password-file", "ca.pass"});
+  auto r = Certmint({"issue", "n1", "--dir", "pki", "--subject", "CN=n1.example,O=Acme", "--days",
+                     "365", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto leaf_end = Openssl({"x509", "-in", "certs/n1/n1.crt", "-noout", "-enddate", "-subject"});
   auto ca_end = Openssl({"x509", "-in", "pki/ca.crt", "-noout", "-enddate"});
-  EXPECT_EQ(leaf_end.out.substr(0, leaf_end.out.find('\n')), ca_end.out.substr(0, ca_end.out.find('\n')));
+  EXPECT_EQ(leaf_end.out.substr(0, leaf_end.out.find('\n')),
+            ca_end.out.substr(0, ca_end.out.find('\n')));
   EXPECT_NE(leaf_end.out.find("subject=O = Acme, CN = n1.example"), std::string::npos)
       << leaf_end.out;
 }
@@ -197,14 +209,15 @@ TEST_F(CliTest, InspectShowsWhatKeytoolUsersLookFor) {
             0);
   auto r = Certmint({"inspect", "certs/broker-1/chain.pem"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* part : {"certificate (1 of 2)", "certificate (2 of 2)", "Subject:",
-                           "CN=broker-1", "Issuer:", "Serial:", "days left", "EC P-256",
+  for (const char* part : {"certificate (1 of 2)", "certificate (2 of 2)",
+                           "Subject:", "CN=broker-1", "Issuer:", "Serial:", "days left", "EC P-256",
                            "DNS:broker-1", "serverAuth, clientAuth", "critical, digitalSignature",
                            "SHA-256 fingerprint:", "SHA-1 fingerprint:", "(self-signed)"}) {
     EXPECT_NE(r.out.find(part), std::string::npos) << part << "\n" << r.out;
   }
   // DER input, as `openssl x509 -outform DER` writes it.
-  ASSERT_EQ(Openssl({"x509", "-in", "pki/ca.crt", "-outform", "DER", "-out", "ca.der"}).exit_code, 0);
+  ASSERT_EQ(Openssl({"x509", "-in", "pki/ca.crt", "-outform", "DER", "-out", "ca.der"}).exit_code,
+            0);
   auto der = Certmint({"inspect", "ca.der"});
   EXPECT_EQ(der.exit_code, 0) << der.err;
   EXPECT_NE(der.out.find("CN=certmint CA"), std::string::npos);

@@ -2,7 +2,6 @@
 // own csr/sign/keystore install, and an intermediate CA: every result is
 // accepted by keytool and a JSSE handshake.
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_helpers.h"
@@ -20,8 +19,8 @@ TEST_F(CsrFlowTest, KeytoolCertreqSignedAndImportedBack) {
                       "-keypass:file", "store.pass", "-alias", "broker-5", "-dname",
                       "CN=broker-5.kafka.test", "-validity", "365"});
   ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
-  auto req = Keytool({"-certreq", "-keystore", "node.keystore.jks", "-storepass:file",
-                      "store.pass", "-alias", "broker-5", "-file", "broker-5.csr", "-ext",
+  auto req = Keytool({"-certreq", "-keystore", "node.keystore.jks", "-storepass:file", "store.pass",
+                      "-alias", "broker-5", "-file", "broker-5.csr", "-ext",
                       "SAN=dns:broker-5.kafka.test,ip:127.0.0.1"});
   ASSERT_EQ(req.exit_code, 0) << req.out << req.err;
 
@@ -29,9 +28,9 @@ TEST_F(CsrFlowTest, KeytoolCertreqSignedAndImportedBack) {
   auto inspect = Certmint({"inspect", "broker-5.csr"});
   EXPECT_NE(inspect.out.find("DNS:broker-5.kafka.test, IP:127.0.0.1"), std::string::npos)
       << inspect.out;
-  auto sign = Certmint({"sign", "broker-5.csr", "--dir", "pki", "--out", "broker-5.crt", "--dns",
-                        "broker-5.kafka.test", "--ip", "127.0.0.1", "--ca-password-file",
-                        "ca.pass"});
+  auto sign =
+      Certmint({"sign", "broker-5.csr", "--dir", "pki", "--out", "broker-5.crt", "--dns",
+                "broker-5.kafka.test", "--ip", "127.0.0.1", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(sign.exit_code, 0) << sign.err;
 
   // keytool -importcert of CARoot, then of the signed reply, as the seed does.
@@ -39,22 +38,21 @@ TEST_F(CsrFlowTest, KeytoolCertreqSignedAndImportedBack) {
                      "-storepass:file", "store.pass", "-alias", "CARoot", "-file", "pki/ca.crt"})
                 .exit_code,
             0);
-  auto imp = Keytool({"-importcert", "-noprompt", "-keystore", "node.keystore.jks",
-                      "-storepass:file", "store.pass", "-alias", "broker-5", "-file",
-                      "broker-5.crt"});
+  auto imp =
+      Keytool({"-importcert", "-noprompt", "-keystore", "node.keystore.jks", "-storepass:file",
+               "store.pass", "-alias", "broker-5", "-file", "broker-5.crt"});
   ASSERT_EQ(imp.exit_code, 0) << imp.out << imp.err;
   auto list = Keytool({"-list", "-v", "-keystore", "node.keystore.jks", "-storepass:file",
                        "store.pass", "-alias", "broker-5"});
   EXPECT_NE(list.out.find("Certificate chain length: 2"), std::string::npos) << list.out;
 
   // That keystore serves a JSSE handshake verified by name and by IP.
-  auto client = Certmint({"issue", "client-1", "--role", "client", "--dir", "pki", "--out",
-                          "certs", "--ca-password-file", "ca.pass", "--password-file",
-                          "store.pass"});
+  auto client = Certmint({"issue", "client-1", "--role", "client", "--dir", "pki", "--out", "certs",
+                          "--ca-password-file", "ca.pass", "--password-file", "store.pass"});
   ASSERT_EQ(client.exit_code, 0) << client.err;
   auto hs = JavaHandshake({"node.keystore.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
-                       "certs/client-1/truststore.p12", "PKCS12", "store.pass", "store.pass",
-                       "broker-5.kafka.test,127.0.0.1"});
+                           "certs/client-1/truststore.p12", "PKCS12", "store.pass", "store.pass",
+                           "broker-5.kafka.test,127.0.0.1"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out << hs.err;
   EXPECT_EQ(Certmint({"list", "--dir", "pki", "--json"}).out.find("broker-5.kafka.test") ==
                 std::string::npos,
@@ -83,8 +81,8 @@ TEST_F(CsrFlowTest, SignRefusesWhatTheOperatorDidNotAllow) {
                      "basicConstraints=critical,CA:TRUE", "-out", "evil.csr"})
                 .exit_code,
             0);
-  auto ca = Certmint({"sign", "evil.csr", "--dir", "pki", "--out", "evil.crt",
-                      "--ca-password-file", "ca.pass"});
+  auto ca = Certmint(
+      {"sign", "evil.csr", "--dir", "pki", "--out", "evil.crt", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(ca.exit_code, 6);
   EXPECT_NE(ca.err.find("asks for basicConstraints CA:TRUE"), std::string::npos) << ca.err;
 
@@ -94,12 +92,12 @@ TEST_F(CsrFlowTest, SignRefusesWhatTheOperatorDidNotAllow) {
   ASSERT_NE(at, std::string::npos);
   der[at] = 'E';
   WriteTextFile(Path("tampered.der"), der);
-  auto bad = Certmint({"sign", "tampered.der", "--dir", "pki", "--out", "t.crt",
-                       "--ca-password-file", "ca.pass"});
+  auto bad = Certmint(
+      {"sign", "tampered.der", "--dir", "pki", "--out", "t.crt", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(bad.exit_code, 6);
   EXPECT_NE(bad.err.find("signature does not verify"), std::string::npos) << bad.err;
-  auto junk = Certmint({"sign", "store.pass", "--dir", "pki", "--out", "j.crt",
-                        "--ca-password-file", "ca.pass"});
+  auto junk = Certmint(
+      {"sign", "store.pass", "--dir", "pki", "--out", "j.crt", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(junk.exit_code, 6) << junk.err;
 }
 
@@ -123,11 +121,11 @@ TEST_F(CsrFlowTest, IntermediateCaAndCertmintCsrFlow) {
   EXPECT_EQ(FileMode(Path("node/password")), 0600);
   auto verify_req = Openssl({"req", "-in", "node/broker-1.csr", "-noout", "-verify"});
   EXPECT_EQ(verify_req.exit_code, 0) << verify_req.err;
-  ASSERT_EQ(Certmint({"sign", "node/broker-1.csr", "--dir", "issuing", "--out", "broker-1.crt",
-                      "--dns", "broker-1.kafka.test", "--ip", "127.0.0.1", "--ca-password-file",
-                      "ca.pass"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Certmint({"sign", "node/broker-1.csr", "--dir", "issuing", "--out", "broker-1.crt", "--dns",
+                "broker-1.kafka.test", "--ip", "127.0.0.1", "--ca-password-file", "ca.pass"})
+          .exit_code,
+      0);
   auto install = Certmint({"keystore", "install", "--key", "node/broker-1.key", "--chain",
                            "broker-1.crt", "--out", "installed"});
   ASSERT_EQ(install.exit_code, 0) << install.err;
@@ -141,20 +139,20 @@ TEST_F(CsrFlowTest, IntermediateCaAndCertmintCsrFlow) {
       << v.out;
 
   // Clients issued by the intermediate, trusting the root only.
-  ASSERT_EQ(Certmint({"issue", "client-1", "--role", "client", "--dir", "issuing", "--out",
-                      "certs", "--ca-password-file", "ca.pass", "--password-file",
-                      "installed/broker-1/password"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Certmint({"issue", "client-1", "--role", "client", "--dir", "issuing", "--out", "certs",
+                "--ca-password-file", "ca.pass", "--password-file", "installed/broker-1/password"})
+          .exit_code,
+      0);
   auto hs = JavaHandshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
-                       "PKCS12", "root-truststore.p12-unused", "PKCS12",
-                       "installed/broker-1/password", "installed/broker-1/password",
-                       "broker-1.kafka.test"});
+                           "PKCS12", "root-truststore.p12-unused", "PKCS12",
+                           "installed/broker-1/password", "installed/broker-1/password",
+                           "broker-1.kafka.test"});
   EXPECT_NE(hs.exit_code, 0) << "control: a missing truststore fails";
   hs = JavaHandshake({"installed/broker-1/keystore.jks", "JKS", "certs/client-1/keystore.p12",
-                  "PKCS12", "certs/client-1/truststore.p12", "PKCS12",
-                  "installed/broker-1/password", "installed/broker-1/password",
-                  "broker-1.kafka.test,127.0.0.1"});
+                      "PKCS12", "certs/client-1/truststore.p12", "PKCS12",
+                      "installed/broker-1/password", "installed/broker-1/password",
+                      "broker-1.kafka.test,127.0.0.1"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out << hs.err;
 
   // The intermediate's pathLen 0: a CA under it is refused.

@@ -4,7 +4,6 @@
 // certmint.
 #include <filesystem>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_helpers.h"
@@ -17,16 +16,29 @@ class JavaInteropTest : public CliTest {
   // A CA of `key_type`, a broker (server+client) and a client identity.
   void MakeCluster(const std::string& key_type, std::vector<std::string> extra = {}) {
     InitCa(key_type);
-    std::vector<std::string> broker{"issue", "broker-1", "--dir", "pki", "--key-type", key_type,
-                                    "--dns", "broker-1.kafka.test", "--ip", "127.0.0.1", "--out",
-                                    "certs", "--ca-password-file", "ca.pass", "--password-file",
+    std::vector<std::string> broker{"issue",
+                                    "broker-1",
+                                    "--dir",
+                                    "pki",
+                                    "--key-type",
+                                    key_type,
+                                    "--dns",
+                                    "broker-1.kafka.test",
+                                    "--ip",
+                                    "127.0.0.1",
+                                    "--out",
+                                    "certs",
+                                    "--ca-password-file",
+                                    "ca.pass",
+                                    "--password-file",
                                     "store.pass"};
     broker.insert(broker.end(), extra.begin(), extra.end());
     auto b = Certmint(broker);
     ASSERT_EQ(b.exit_code, 0) << b.err;
-    std::vector<std::string> client{"issue", "client-1", "--dir", "pki", "--key-type", key_type,
-                                    "--role", "client", "--out", "certs", "--ca-password-file",
-                                    "ca.pass", "--password-file", "store.pass"};
+    std::vector<std::string> client{
+        "issue",           "client-1",  "--dir", "pki",   "--key-type",         key_type,
+        "--role",          "client",    "--out", "certs", "--ca-password-file", "ca.pass",
+        "--password-file", "store.pass"};
     client.insert(client.end(), extra.begin(), extra.end());
     auto c = Certmint(client);
     ASSERT_EQ(c.exit_code, 0) << c.err;
@@ -75,8 +87,8 @@ TEST_P(StoreMatrixTest, KeytoolListsEveryStore) {
   }
   // A wrong password is caught by Java's integrity check.
   WriteTextFile(Path("wrong.pass"), "wrong-password\n");
-  auto bad = Keytool({"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file",
-                      "wrong.pass"});
+  auto bad = Keytool(
+      {"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file", "wrong.pass"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.out.find("password was incorrect"), std::string::npos) << bad.out;
 }
@@ -95,9 +107,9 @@ TEST_P(StoreMatrixTest, JsseMutualTlsWithHostnameVerification) {
       return base + (std::string(type) == "JKS" ? ".jks" : ".p12");
     };
     auto r = JavaHandshake({file(c.server, "certs/broker-1/keystore"), c.server,
-                        file(c.client, "certs/client-1/keystore"), c.client,
-                        file(c.trust, "certs/client-1/truststore"), c.trust, "store.pass",
-                        "store.pass", "broker-1.kafka.test,127.0.0.1,broker-1"});
+                            file(c.client, "certs/client-1/keystore"), c.client,
+                            file(c.trust, "certs/client-1/truststore"), c.trust, "store.pass",
+                            "store.pass", "broker-1.kafka.test,127.0.0.1,broker-1"});
     EXPECT_EQ(r.exit_code, 0) << c.server << "/" << c.client << "/" << c.trust << "\n"
                               << r.out << r.err;
     EXPECT_NE(r.out.find("OK broker-1.kafka.test protocol=TLSv1.3"), std::string::npos) << r.out;
@@ -107,15 +119,14 @@ TEST_P(StoreMatrixTest, JsseMutualTlsWithHostnameVerification) {
   }
   // TLS 1.2 too.
   auto v12 = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.jks",
-                        "JKS", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
-                        "store.pass", "127.0.0.1", "TLSv1.2"});
+                            "JKS", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                            "store.pass", "127.0.0.1", "TLSv1.2"});
   EXPECT_EQ(v12.exit_code, 0) << v12.out << v12.err;
   EXPECT_NE(v12.out.find("protocol=TLSv1.2"), std::string::npos) << v12.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(KeyTypes, StoreMatrixTest,
-                         ::testing::Values("ec:p256", "rsa:2048", "ed25519"),
-                         [](const auto& p) {
+                         ::testing::Values("ec:p256", "rsa:2048", "ed25519"), [](const auto& p) {
                            std::string n = p.param;
                            for (char& ch : n) {
                              if (ch == ':') ch = '_';
@@ -125,24 +136,22 @@ INSTANTIATE_TEST_SUITE_P(KeyTypes, StoreMatrixTest,
 
 TEST_F(JavaInteropTest, WrongHostAndClientOnlyCertificatesAreRefused) {
   MakeCluster("ec:p256");
-  auto wrong_host = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12",
-                               "certs/client-1/keystore.p12", "PKCS12",
-                               "certs/client-1/truststore.p12", "PKCS12", "store.pass",
-                               "store.pass", "broker-2.kafka.test"});
+  auto wrong_host =
+      JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
+                     "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                     "store.pass", "broker-2.kafka.test"});
   EXPECT_EQ(wrong_host.exit_code, 1) << wrong_host.out;
   EXPECT_NE(wrong_host.out.find("No subject alternative DNS name matching broker-2.kafka.test"),
             std::string::npos)
       << wrong_host.out;
-  auto wrong_ip = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12",
-                             "certs/client-1/keystore.p12", "PKCS12",
-                             "certs/client-1/truststore.p12", "PKCS12", "store.pass",
-                             "store.pass", "127.0.0.2"});
+  auto wrong_ip = JavaHandshake(
+      {"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12", "PKCS12",
+       "certs/client-1/truststore.p12", "PKCS12", "store.pass", "store.pass", "127.0.0.2"});
   EXPECT_EQ(wrong_ip.exit_code, 1) << wrong_ip.out;
   // client-1 has EKU clientAuth only: it cannot serve.
-  auto as_server = JavaHandshake({"certs/client-1/keystore.p12", "PKCS12",
-                              "certs/broker-1/keystore.p12", "PKCS12",
-                              "certs/client-1/truststore.p12", "PKCS12", "store.pass",
-                              "store.pass", "client-1"});
+  auto as_server = JavaHandshake(
+      {"certs/client-1/keystore.p12", "PKCS12", "certs/broker-1/keystore.p12", "PKCS12",
+       "certs/client-1/truststore.p12", "PKCS12", "store.pass", "store.pass", "client-1"});
   EXPECT_EQ(as_server.exit_code, 1) << as_server.out;
 }
 
@@ -150,20 +159,20 @@ TEST_F(JavaInteropTest, LegacyPkcs12ProfileIsReadByJava) {
   MakeCluster("rsa:2048", {"--p12-profile", "legacy", "--format", "p12"});
   EXPECT_FALSE(std::filesystem::exists(Path("certs/broker-1/keystore.jks")));
   EXPECT_FALSE(std::filesystem::exists(Path("certs/broker-1/broker-1.key")));
-  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
-                       "-passin", "file:store.pass"});
+  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout", "-passin",
+                       "file:store.pass"});
   EXPECT_NE(dump.err.find("MAC: sha1"), std::string::npos) << dump.err;
   EXPECT_NE(dump.err.find("pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos) << dump.err;
   auto r = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
-                      "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
-                      "store.pass", "127.0.0.1"});
+                          "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass",
+                          "store.pass", "127.0.0.1"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(JavaInteropTest, ModernPkcs12ProfileAsJava17WritesIt) {
   MakeCluster("ec:p256", {"--format", "p12"});
-  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout",
-                       "-passin", "file:store.pass"});
+  auto dump = Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-info", "-noout", "-passin",
+                       "file:store.pass"});
   EXPECT_NE(dump.err.find("MAC: sha256, Iteration 10000"), std::string::npos) << dump.err;
   EXPECT_NE(dump.err.find("PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256"),
             std::string::npos)
@@ -176,20 +185,19 @@ TEST_F(JavaInteropTest, ModernPkcs12ProfileAsJava17WritesIt) {
 TEST_F(JavaInteropTest, PasswordlessTruststoreLoadsWithNullPassword) {
   MakeCluster("ec:p256", {"--passwordless-truststore", "--format", "p12"});
   auto r = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
-                      "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass", "-",
-                      "127.0.0.1"});
+                          "PKCS12", "certs/client-1/truststore.p12", "PKCS12", "store.pass", "-",
+                          "127.0.0.1"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 
   // The control: the default (encrypted, MAC'd) truststore is empty to Java
   // without its password.
   TempDir other;
-  auto control = Certmint({"issue", "broker-2", "--dir", "pki", "--format", "p12", "--out",
-                           "certs", "--ca-password-file", "ca.pass", "--password-file",
-                           "store.pass"});
+  auto control = Certmint({"issue", "broker-2", "--dir", "pki", "--format", "p12", "--out", "certs",
+                           "--ca-password-file", "ca.pass", "--password-file", "store.pass"});
   ASSERT_EQ(control.exit_code, 0) << control.err;
-  auto empty = JavaHandshake({"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
-                          "PKCS12", "certs/broker-2/truststore.p12", "PKCS12", "store.pass", "-",
-                          "127.0.0.1"});
+  auto empty = JavaHandshake(
+      {"certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12", "PKCS12",
+       "certs/broker-2/truststore.p12", "PKCS12", "store.pass", "-", "127.0.0.1"});
   EXPECT_EQ(empty.exit_code, 1) << empty.out;
   EXPECT_NE(empty.out.find("trustAnchors parameter must be non-empty"), std::string::npos)
       << empty.out;
@@ -201,10 +209,27 @@ TEST_F(JavaInteropTest, ReadsStoresMadeByKeytool) {
   // keytool -genkeypair -storetype T -keystore ks.T -alias Node-1 -dname CN=node-1 ...
   for (const char* type : {"JKS", "PKCS12", "JCEKS"}) {
     const std::string file = std::string("kt.") + type;
-    auto gen = Keytool({"-genkeypair", "-storetype", type, "-keystore", file, "-storepass:file",
-                        "store.pass", "-keypass:file", "store.pass", "-alias", "Node-1",
-                        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=node-1",
-                        "-ext", "SAN=dns:node-1.example", "-validity", "30"});
+    auto gen = Keytool({"-genkeypair",
+                        "-storetype",
+                        type,
+                        "-keystore",
+                        file,
+                        "-storepass:file",
+                        "store.pass",
+                        "-keypass:file",
+                        "store.pass",
+                        "-alias",
+                        "Node-1",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=node-1",
+                        "-ext",
+                        "SAN=dns:node-1.example",
+                        "-validity",
+                        "30"});
     ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
     auto imp = Keytool({"-importcert", "-noprompt", "-storetype", type, "-keystore", file,
                         "-storepass:file", "store.pass", "-alias", "CARoot", "-file",
@@ -256,8 +281,7 @@ TEST_F(JavaInteropTest, ReadsStoresMadeByOpenssl) {
   EXPECT_NE(t.out.find("0 entries"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("Java ignores it"), std::string::npos) << t.out;
   // And Java agrees.
-  auto kt = Keytool({"-list", "-keystore", "ossl-truststore.p12", "-storepass:file",
-                     "store.pass"});
+  auto kt = Keytool({"-list", "-keystore", "ossl-truststore.p12", "-storepass:file", "store.pass"});
   EXPECT_NE(kt.out.find("Your keystore contains 0 entries"), std::string::npos) << kt.out;
 }
 
@@ -292,8 +316,8 @@ TEST_F(JavaInteropTest, ConvertBetweenEveryFormatPair) {
   }
   // A store converted from PEM serves a JSSE handshake.
   auto hs = JavaHandshake({"conv-pem.jks", "JKS", "certs/client-1/keystore.p12", "PKCS12",
-                       "certs/client-1/truststore.jks", "JKS", "store.pass", "store.pass",
-                       "broker-1.kafka.test"});
+                           "certs/client-1/truststore.jks", "JKS", "store.pass", "store.pass",
+                           "broker-1.kafka.test"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out;
   // Truststores convert too; a new password for the output.
   WriteTextFile(Path("new.pass"), "another-password\n");
@@ -321,12 +345,12 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
                       "certs/broker-1/broker-1.key", "--chain", "certs/broker-1/chain.pem",
                       "--alias", "broker-1", "--password-file", "store.pass"});
   ASSERT_EQ(ik.exit_code, 0) << ik.err;
-  auto ic2 = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt",
-                       "--alias", "CARoot", "--password-file", "store.pass"});
+  auto ic2 = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt", "--alias",
+                       "CARoot", "--password-file", "store.pass"});
   ASSERT_EQ(ic2.exit_code, 0) << ic2.err;
   EXPECT_EQ(FileMode(Path("keystore.jks")), 0600);
-  auto list = Keytool({"-list", "-v", "-keystore", "keystore.jks", "-storepass:file",
-                       "store.pass"});
+  auto list =
+      Keytool({"-list", "-v", "-keystore", "keystore.jks", "-storepass:file", "store.pass"});
   EXPECT_NE(list.out.find("Your keystore contains 2 entries"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("Certificate chain length: 2"), std::string::npos) << list.out;
   ASSERT_EQ(Certmint({"keystore", "import-key", "client.p12", "--key",
@@ -335,21 +359,21 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
                 .exit_code,
             0);
   auto hs = JavaHandshake({"keystore.jks", "JKS", "client.p12", "PKCS12", "truststore.jks", "JKS",
-                       "store.pass", "store.pass", "127.0.0.1,broker-1.kafka.test"});
+                           "store.pass", "store.pass", "127.0.0.1,broker-1.kafka.test"});
   EXPECT_EQ(hs.exit_code, 0) << hs.out;
 
   // Errors leave the store as it was.
   const std::string before = ReadTextFile(Path("keystore.jks"));
   WriteTextFile(Path("wrong.pass"), "wrong-password\n");
-  auto wrong = Certmint({"keystore", "delete", "keystore.jks", "--alias", "caroot",
-                         "--password-file", "wrong.pass"});
+  auto wrong = Certmint(
+      {"keystore", "delete", "keystore.jks", "--alias", "caroot", "--password-file", "wrong.pass"});
   EXPECT_EQ(wrong.exit_code, 5) << wrong.err;
-  auto dup = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt",
-                       "--alias", "caroot", "--password-file", "store.pass"});
+  auto dup = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "pki/ca.crt", "--alias",
+                       "caroot", "--password-file", "store.pass"});
   EXPECT_EQ(dup.exit_code, 4) << dup.err;
   WriteTextFile(Path("junk.crt"), "not a certificate");
-  auto junk = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "junk.crt",
-                        "--alias", "x", "--password-file", "store.pass"});
+  auto junk = Certmint({"keystore", "import-cert", "keystore.jks", "--file", "junk.crt", "--alias",
+                        "x", "--password-file", "store.pass"});
   EXPECT_EQ(junk.exit_code, 6) << junk.err;
   auto mismatch = Certmint({"keystore", "import-key", "keystore.jks", "--key",
                             "certs/client-1/client-1.key", "--chain", "certs/broker-1/chain.pem",
@@ -359,8 +383,8 @@ TEST_F(JavaInteropTest, KeystoreEditingReplacesTheSeedSteps) {
   EXPECT_EQ(ReadTextFile(Path("keystore.jks")), before);
 
   // delete and passwd.
-  ASSERT_EQ(Certmint({"keystore", "delete", "keystore.jks", "--alias", "CAROOT",
-                      "--password-file", "store.pass"})
+  ASSERT_EQ(Certmint({"keystore", "delete", "keystore.jks", "--alias", "CAROOT", "--password-file",
+                      "store.pass"})
                 .exit_code,
             0);
   WriteTextFile(Path("new.pass"), "brand-new-password\n");
@@ -384,8 +408,9 @@ TEST_F(JavaInteropTest, EditsKeepHowAStoreIsProtected) {
   InitCa("ec:p256", "pki-other");
   auto import = [&](const std::string& store, const std::string& alias,
                     std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"keystore", "import-cert", store, "--file", "pki-other/ca.crt",
-                                  "--alias", alias, "--password-file", "store.pass"};
+    std::vector<std::string> args{"keystore", "import-cert",      store,
+                                  "--file",   "pki-other/ca.crt", "--alias",
+                                  alias,      "--password-file",  "store.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = Certmint(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -425,8 +450,8 @@ TEST_F(JavaInteropTest, EditsKeepHowAStoreIsProtected) {
 // wrote modern stores with a MAC'd truststore, which Kafka loading it with no
 // password would see as empty).
 TEST_F(JavaInteropTest, RenewalKeepsHowTheStoresWereWritten) {
-  MakeCluster("ec:p256", {"--p12-profile", "legacy", "--passwordless-truststore", "--alias",
-                          "kafka-node"});
+  MakeCluster("ec:p256",
+              {"--p12-profile", "legacy", "--passwordless-truststore", "--alias", "kafka-node"});
   const std::string before = ReadTextFile(Path("certs/broker-1/broker-1.crt"));
   auto r = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
                      "ca.pass", "--password-file", "store.pass"});
@@ -437,8 +462,8 @@ TEST_F(JavaInteropTest, RenewalKeepsHowTheStoresWereWritten) {
   auto ts = KeytoolListWithoutPassword("certs/broker-1/truststore.p12");
   EXPECT_NE(ts.out.find("Your keystore contains 1 entry"), std::string::npos) << ts.out;
   EXPECT_NE(ts.out.find("caroot,"), std::string::npos) << ts.out;
-  auto list = Keytool({"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file",
-                       "store.pass"});
+  auto list = Keytool(
+      {"-list", "-keystore", "certs/broker-1/keystore.jks", "-storepass:file", "store.pass"});
   EXPECT_NE(list.out.find("kafka-node, "), std::string::npos) << list.out;
 }
 
@@ -478,11 +503,21 @@ TEST_F(JavaInteropTest, DamagedStoresGiveOneClearLine) {
     const char* message;
   } cases[] = {
       {"truncated.jks", jks.substr(0, jks.size() / 2), 5, "integrity check failed"},
-      {"flipped.jks", [&] { std::string d = jks; d[d.size() / 2] ^= 1; return d; }(), 5,
-       "integrity check failed: wrong password or corrupted file"},
+      {"flipped.jks",
+       [&] {
+         std::string d = jks;
+         d[d.size() / 2] ^= 1;
+         return d;
+       }(),
+       5, "integrity check failed: wrong password or corrupted file"},
       {"magic.jks", "\xFE\xED\xFE\xEE" + jks.substr(4), 6, "not a recognised file"},
-      {"flipped.p12", [&] { std::string d = p12; d[d.size() - 30] ^= 1; return d; }(), 5,
-       "integrity check failed"},
+      {"flipped.p12",
+       [&] {
+         std::string d = p12;
+         d[d.size() - 30] ^= 1;
+         return d;
+       }(),
+       5, "integrity check failed"},
       {"truncated.p12", p12.substr(0, 100), 6, "not a PKCS#12 file"},
   };
   for (const auto& c : cases) {

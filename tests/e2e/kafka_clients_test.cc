@@ -27,8 +27,8 @@ class KafkaClientsTest : public CliTest {
   // `issue NAME` into ./certs with a generated store password, plus `extra`.
   void Issue(const std::string& name, std::vector<std::string> extra,
              const std::string& pki = "pki") {
-    std::vector<std::string> args{"issue", name, "--dir", pki, "--out", "certs",
-                                  "--ca-password-file", "ca.pass"};
+    std::vector<std::string> args{
+        "issue", name, "--dir", pki, "--out", "certs", "--ca-password-file", "ca.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = Certmint(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -38,8 +38,8 @@ class KafkaClientsTest : public CliTest {
   std::unique_ptr<BackgroundProcess> LaunchBroker(const std::string& properties,
                                                   std::string* port) {
     auto broker = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer",
-                                 "broker", properties},
+        std::vector<std::string>{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer", "broker",
+                                 properties},
         dir_.path(), std::map<std::string, std::string>{{"LC_ALL", "C.UTF-8"}});
     const std::string line = broker->WaitForLine("PORT ");
     EXPECT_FALSE(line.empty()) << broker->output();
@@ -68,9 +68,9 @@ class KafkaClientsTest : public CliTest {
                                                std::string* client_id) {
     *client_id = "kcat-" + std::to_string(++kcat_runs_);
     return std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{CERTMINT_KCAT, "-F", properties, "-X",
-                                 "client.id=" + *client_id, "-b", bootstrap, "-L", "-m",
-                                 std::to_string(kKcatSeconds), "-d", "security"},
+        std::vector<std::string>{CERTMINT_KCAT, "-F", properties, "-X", "client.id=" + *client_id,
+                                 "-b", bootstrap, "-L", "-m", std::to_string(kKcatSeconds), "-d",
+                                 "security"},
         dir_.path());
   }
 
@@ -129,8 +129,7 @@ class KafkaClientsTest : public CliTest {
   static constexpr int kWaitMs = kKcatSeconds * 1000;
   // The broker's record of a client certificate its truststore does not
   // vouch for (a client that refused the broker leaves other FAIL lines).
-  static constexpr const char* kRefusedClient =
-      "FAIL SSLHandshakeException: PKIX path validation";
+  static constexpr const char* kRefusedClient = "FAIL SSLHandshakeException: PKIX path validation";
 
   std::unique_ptr<BackgroundProcess> broker_;
   int kcat_runs_ = 0;
@@ -148,8 +147,8 @@ TEST_F(KafkaClientsTest, LibrdkafkaAndJavaClientsReachABrokerFromTheWrittenPrope
 
   for (const char* name : {"app-pem", "app-p12", "app-legacy", "app-open", "app-ed"}) {
     SCOPED_TRACE(name);
-    ExpectKcatReaches(std::string("certs/") + name + "/librdkafka.properties",
-                      "localhost:" + port, name);
+    ExpectKcatReaches(std::string("certs/") + name + "/librdkafka.properties", "localhost:" + port,
+                      name);
   }
   // By IP: librdkafka checks the bootstrap address against the iPAddress SAN.
   ExpectKcatReaches("certs/app-pem/librdkafka.properties", "127.0.0.1:" + port, "app-pem");
@@ -177,8 +176,7 @@ TEST_F(KafkaClientsTest, BrokerAndClientsRefuseWhatTheyMust) {
   EXPECT_NE(misnamed.find("certificate verify failed"), std::string::npos) << misnamed;
   auto java = JavaClient("certs/app-1/kafka.properties", "localhost", other_port);
   EXPECT_EQ(java.exit_code, 1) << java.out;
-  EXPECT_NE(java.out.find("No subject alternative DNS name matching localhost"),
-            std::string::npos)
+  EXPECT_NE(java.out.find("No subject alternative DNS name matching localhost"), std::string::npos)
       << java.out;
   EXPECT_EQ(other->WaitForLine("OK client=", 1000), "") << other->output();
 
@@ -202,8 +200,7 @@ TEST_F(KafkaClientsTest, BrokerAndClientsRefuseWhatTheyMust) {
     EXPECT_EQ(forged->output().find("certificate verify failed"), std::string::npos)
         << forged->output();
   }
-  EXPECT_EQ(broker_->output().find("client=CN=stranger"), std::string::npos)
-      << broker_->output();
+  EXPECT_EQ(broker_->output().find("client=CN=stranger"), std::string::npos) << broker_->output();
 
   // The test can tell: the same broker accepts its own CA's client.
   ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
@@ -220,8 +217,8 @@ TEST_F(KafkaClientsTest, SpecialCharactersInPasswordsSurviveBothFormats) {
   const std::string port = StartBroker("broker-1");
   for (const char* name : {"app-1", "app-2"}) {
     SCOPED_TRACE(name);
-    ExpectKcatReaches(std::string("certs/") + name + "/librdkafka.properties",
-                      "localhost:" + port, name);
+    ExpectKcatReaches(std::string("certs/") + name + "/librdkafka.properties", "localhost:" + port,
+                      name);
   }
   auto j = JavaClient("certs/app-1/kafka.properties", "localhost", port);
   EXPECT_EQ(j.exit_code, 0) << j.out << j.err;
@@ -245,8 +242,7 @@ TEST_F(KafkaClientsTest, KafkaPemStoresReadTheJavaPemProfile) {
     }
   }
   // Kafka takes ssl.key.password for a PEM keystore and no store passwords.
-  auto pem_properties = [](const std::string& keystore, const std::string& password,
-                           bool broker) {
+  auto pem_properties = [](const std::string& keystore, const std::string& password, bool broker) {
     return "ssl.keystore.type=PEM\nssl.keystore.location=" + keystore +
            "\nssl.key.password=" + password +
            "ssl.truststore.type=PEM\nssl.truststore.location=certs/broker-1/ca.crt\n" +
@@ -261,9 +257,11 @@ TEST_F(KafkaClientsTest, KafkaPemStoresReadTheJavaPemProfile) {
   EXPECT_EQ(j.exit_code, 0) << j.out << j.err;
   EXPECT_FALSE(BrokerSaw("app-1", "java-client").empty()) << broker_->output();
   // librdkafka reads the same file as key and certificate.
-  std::string rdk = "security.protocol=ssl\nssl.ca.location=certs/broker-1/ca.crt\n"
-                    "ssl.key.location=app-1-java.pem\nssl.certificate.location=app-1-java.pem\n"
-                    "ssl.key.password=" + app_pw;
+  std::string rdk =
+      "security.protocol=ssl\nssl.ca.location=certs/broker-1/ca.crt\n"
+      "ssl.key.location=app-1-java.pem\nssl.certificate.location=app-1-java.pem\n"
+      "ssl.key.password=" +
+      app_pw;
   WriteTextFile(Path("app-java.librdkafka"), rdk);
   ExpectKcatReaches("app-java.librdkafka", "localhost:" + port, "app-1");
 
@@ -285,9 +283,8 @@ TEST_F(KafkaClientsTest, KafkaPemStoresReadTheJavaPemProfile) {
 TEST_F(KafkaClientsTest, JavaCannotOpenPkcs12WithANonAsciiPassword) {
   Issue("broker-1", {"--dns", "localhost"});
   auto p12 = Openssl({"pkcs12", "-export", "-in", "certs/broker-1/chain.pem", "-inkey",
-                      "certs/broker-1/broker-1.key", "-passin",
-                      "file:certs/broker-1/password", "-out", "umlaut.p12", "-passout",
-                      "pass:p\xC3\xA4sswort"});
+                      "certs/broker-1/broker-1.key", "-passin", "file:certs/broker-1/password",
+                      "-out", "umlaut.p12", "-passout", "pass:p\xC3\xA4sswort"});
   ASSERT_EQ(p12.exit_code, 0) << p12.err;
   WriteTextFile(Path("umlaut.properties"),
                 "ssl.keystore.type=PKCS12\nssl.keystore.location=umlaut.p12\n"
@@ -308,8 +305,7 @@ TEST_F(KafkaClientsTest, NonAsciiStorePathsReachJava) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Issue("app-1", {"--role", "client"});
   const std::string props = ReadTextFile(Path(out + "/broker-1/kafka.properties"));
-  EXPECT_NE(props.find("certs-\\u00FC\\u20AC/broker-1/keystore.p12\n"), std::string::npos)
-      << props;
+  EXPECT_NE(props.find("certs-\\u00FC\\u20AC/broker-1/keystore.p12\n"), std::string::npos) << props;
   std::string port;
   broker_ = LaunchBroker(out + "/broker-1/kafka.properties", &port);
   auto j = JavaClient("certs/app-1/kafka.properties", "localhost", port);

@@ -1,9 +1,8 @@
 // certmint list, renew, revoke and crl end to end, the CRL checked by the
 // openssl CLI.
 #include <algorithm>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ca/authority.h"
 #include "e2e/cli_helpers.h"
@@ -60,7 +59,8 @@ TEST_F(LifecycleTest, RevokeAndCrlCheckedByOpenssl) {
   auto check = Openssl({"crl", "-in", "crl.pem", "-CAfile", "pki/ca.crt", "-noout", "-text"});
   EXPECT_EQ(check.exit_code, 0) << check.err;
   EXPECT_NE(check.err.find("verify OK"), std::string::npos) << check.err;
-  EXPECT_NE(check.out.find("X509v3 CRL Number: \n                1"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("X509v3 CRL Number: \n                1"), std::string::npos)
+      << check.out;
   EXPECT_NE(check.out.find("X509v3 Authority Key Identifier"), std::string::npos);
   EXPECT_NE(check.out.find("Key Compromise"), std::string::npos);
 
@@ -111,8 +111,8 @@ TEST_F(LifecycleTest, RevokeErrors) {
 TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
   const std::string key_before = PublicKey("broker-1");
   const std::string pw_before = ReadTextFile(Path("certs/broker-1/password"));
-  auto r = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
-                     "ca.pass"});
+  auto r = Certmint(
+      {"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(PublicKey("broker-1"), key_before) << "a new key by default";
   EXPECT_EQ(ReadTextFile(Path("certs/broker-1/password")), pw_before) << "same store password";
@@ -136,9 +136,9 @@ TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
 // renewal keeps an `issue --subject` DN (before, it fell back to CN=NAME and
 // every ACL for the old principal stopped matching).
 TEST_F(LifecycleTest, RenewKeepsTheSubject) {
-  auto i = Certmint({"issue", "app-7", "--dir", "pki", "--out", "certs", "--role", "client",
-                     "--subject", "CN=app-7, OU=Payments, O=Acme", "--ca-password-file",
-                     "ca.pass"});
+  auto i =
+      Certmint({"issue", "app-7", "--dir", "pki", "--out", "certs", "--role", "client", "--subject",
+                "CN=app-7, OU=Payments, O=Acme", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(i.exit_code, 0) << i.err;
   auto subject = [&] {
     return Openssl({"x509", "-in", "certs/app-7/app-7.crt", "-noout", "-subject", "-nameopt",
@@ -146,8 +146,8 @@ TEST_F(LifecycleTest, RenewKeepsTheSubject) {
         .out;
   };
   EXPECT_EQ(subject(), "subject=CN=app-7,OU=Payments,O=Acme\n");
-  auto r = Certmint({"renew", "app-7", "--dir", "pki", "--out", "certs", "--ca-password-file",
-                     "ca.pass"});
+  auto r = Certmint(
+      {"renew", "app-7", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(subject(), "subject=CN=app-7,OU=Payments,O=Acme\n");
 }
@@ -164,8 +164,8 @@ TEST_F(LifecycleTest, RenewExpiring) {
   EXPECT_NE(all.out.find("Renewed broker-1"), std::string::npos);
   EXPECT_NE(all.out.find("Renewed client-1"), std::string::npos);
   EXPECT_EQ(List({"--expiring", "100"}).size(), 3u) << "now 90-day certificates";
-  auto missing = Certmint({"renew", "ghost", "--dir", "pki", "--out", "certs",
-                           "--ca-password-file", "ca.pass"});
+  auto missing = Certmint(
+      {"renew", "ghost", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
 }
 
@@ -213,11 +213,11 @@ TEST_F(RenewIfDueTest, ACertificateCutToTheCasLastHourIsNotRenewedAgain) {
   o.days = 1;
   o.now = std::chrono::system_clock::now() - hours(24) + minutes(30);
   ASSERT_TRUE(CertificateAuthority::Init(Path("pki"), o, SecretString("ca-password-123")));
-  auto issue = Certmint({"issue", "broker-1", "--dir", "pki", "--out", "certs",
-                         "--ca-password-file", "ca.pass"});
+  auto issue = Certmint(
+      {"issue", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(issue.exit_code, 0) << issue.err;
-  auto r = Certmint({"renew", "broker-1", "--server", "https://127.0.0.1:1", "--out", "certs",
-                     "--if-due"});
+  auto r = Certmint(
+      {"renew", "broker-1", "--server", "https://127.0.0.1:1", "--out", "certs", "--if-due"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("broker-1: valid until"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("certmint ca rotate"), std::string::npos) << r.out;

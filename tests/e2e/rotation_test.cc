@@ -93,11 +93,11 @@ TEST_F(RotationTest, EveryStepKeepsTheClusterTalking) {
   // And the old CA is really gone: a step-1 node (old certificate) is refused.
   auto stale = Mtls("step3", "step1");
   EXPECT_NE(stale.exit_code, 0) << stale.out;
-  auto list = Keytool({"-list", "-keystore", "step3/broker-1/truststore.p12", "-storepass:file",
-                       "store.pass"});
+  auto list = Keytool(
+      {"-list", "-keystore", "step3/broker-1/truststore.p12", "-storepass:file", "store.pass"});
   EXPECT_NE(list.out.find("Your keystore contains 1 entry"), std::string::npos) << list.out;
-  auto list1 = Keytool({"-list", "-keystore", "step1/broker-1/truststore.p12", "-storepass:file",
-                        "store.pass"});
+  auto list1 = Keytool(
+      {"-list", "-keystore", "step1/broker-1/truststore.p12", "-storepass:file", "store.pass"});
   EXPECT_NE(list1.out.find("Your keystore contains 2 entries"), std::string::npos) << list1.out;
   EXPECT_EQ(Certmint({"apply", "m.yaml", "--dir", "pki", "--out", "certs"}).exit_code, 0)
       << "and the final state is stable";

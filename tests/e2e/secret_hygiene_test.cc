@@ -33,8 +33,8 @@ TEST_F(SecretHygieneTest, NoSecretInAnyOutput) {
        "--verbose"});
   Run({"apply", "m.yaml", "--dir", "pki", "--out", "certs", "--json"},
       RunOptions{.env = {{"CERTMINT_CA_PASSWORD", kCaPassword}}});
-  for (const char* f : {"certs/b1/keystore.jks", "certs/b1/keystore.p12", "certs/b1/b1.key",
-                        "pki/ca.key"}) {
+  for (const char* f :
+       {"certs/b1/keystore.jks", "certs/b1/keystore.p12", "certs/b1/b1.key", "pki/ca.key"}) {
     Run({"inspect", f, "--password-file", "store.pass", "--json"});
     Run({"inspect", f, "--password-file", "wrong.pass", "--verbose"});
     Run({"inspect", f});
@@ -74,23 +74,23 @@ TEST_F(SecretHygieneTest, NoSecretInAnyOutput) {
 TEST_F(SecretHygieneTest, EverySecretFileIsPrivateUnderAnyUmask) {
   WriteTextFile(Path("m.yaml"), "identities:\n  - name: m-{n}\n    count: 2\n");
   RunOptions open_umask{.umask = 0000};
-  ASSERT_EQ(Run({"apply", "m.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file",
-                 "ca.pass"},
-                open_umask)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Run({"apply", "m.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"},
+          open_umask)
+          .exit_code,
+      0);
   ASSERT_EQ(Run({"csr", "n1", "--out", "node"}, open_umask).exit_code, 0);
-  ASSERT_EQ(Run({"crl", "--dir", "pki", "--out", "crl.pem", "--ca-password-file", "ca.pass"},
-                open_umask)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Run({"crl", "--dir", "pki", "--out", "crl.pem", "--ca-password-file", "ca.pass"}, open_umask)
+          .exit_code,
+      0);
   for (const char* dir : {"pki", "certs", "certs/m-1"}) {
     EXPECT_EQ(FileMode(Path(dir)), 0700) << dir;
   }
-  for (const char* f : {"pki/ca.key", "pki/inventory.db", "certs/m-1/m-1.key",
-                        "certs/m-1/keystore.p12", "certs/m-1/keystore.jks", "certs/m-1/password",
-                        "certs/m-1/kafka.properties", "certs/m-1/librdkafka.properties",
-                        "node/n1.key", "node/password"}) {
+  for (const char* f :
+       {"pki/ca.key", "pki/inventory.db", "certs/m-1/m-1.key", "certs/m-1/keystore.p12",
+        "certs/m-1/keystore.jks", "certs/m-1/password", "certs/m-1/kafka.properties",
+        "certs/m-1/librdkafka.properties", "node/n1.key", "node/password"}) {
     EXPECT_EQ(FileMode(Path(f)), 0600) << f;
   }
   // Public material stays readable, so that it can be distributed.

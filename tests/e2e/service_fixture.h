@@ -5,10 +5,9 @@
 
 #include <csignal>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "e2e/cli_helpers.h"
 #include "tls/probe.h"
@@ -30,12 +29,14 @@ class ServiceTest : public CliTest {
 
   // Starts the service; extra flags are appended.
   void StartServer(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{CERTMINT_BINARY, "serve", "--dir", "pki", "--listen",
-                                  "127.0.0.1:0", "--ca-password-file", "ca.pass"};
+    std::vector<std::string> argv{
+        CERTMINT_BINARY,      "serve",  "--dir", "pki", "--listen", "127.0.0.1:0",
+        "--ca-password-file", "ca.pass"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     server_ = std::make_unique<BackgroundProcess>(
         argv, dir_.path(),
-        std::map<std::string, std::string>{{"CERTMINT_CA_PASSWORD", ""}, {"CERTMINT_PASSWORD", ""}});
+        std::map<std::string, std::string>{{"CERTMINT_CA_PASSWORD", ""},
+                                           {"CERTMINT_PASSWORD", ""}});
     const std::string line = server_->WaitForLine("listening on https://");
     ASSERT_FALSE(line.empty()) << server_->output();
     url_ = line.substr(line.find("https://"));
@@ -47,8 +48,8 @@ class ServiceTest : public CliTest {
 
   // `token create NAME --out NAME.token` plus flags; asserts success.
   void CreateToken(const std::string& name, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"token", "create", name, "--dir", "pki", "--out",
-                                  name + ".token"};
+    std::vector<std::string> args{"token", "create", name,           "--dir",
+                                  "pki",   "--out",  name + ".token"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = Certmint(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -58,13 +59,18 @@ class ServiceTest : public CliTest {
   // the server's CA unless `fingerprint` says otherwise.
   ProcessResult Enroll(const std::string& name, std::vector<std::string> extra = {},
                        const std::string& fingerprint = "") {
-    std::vector<std::string> args{
-        "enroll",           url_,
-        "--name",           name,
-        "--token-file",     name + ".token",
-        "--ca-fingerprint", fingerprint.empty() ? fingerprint_ : fingerprint,
-        "--out",            "nodes",
-        "--password-file",  "store.pass"};
+    std::vector<std::string> args{"enroll",
+                                  url_,
+                                  "--name",
+                                  name,
+                                  "--token-file",
+                                  name + ".token",
+                                  "--ca-fingerprint",
+                                  fingerprint.empty() ? fingerprint_ : fingerprint,
+                                  "--out",
+                                  "nodes",
+                                  "--password-file",
+                                  "store.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Certmint(args);
   }

@@ -13,8 +13,8 @@ TEST_F(ServiceTest, EnrolledNodesHandshakeWithJsse) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   // Renew broker-2 over mTLS first: the renewed identity must work too.
-  auto renew = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes",
-                         "--password-file", "store.pass"});
+  auto renew = Certmint(
+      {"renew", "broker-2", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   auto r = JavaHandshake({"nodes/broker-1/keystore.p12", "PKCS12", "nodes/broker-2/keystore.jks",
                           "JKS", "nodes/broker-2/truststore.p12", "PKCS12", "store.pass",
@@ -25,8 +25,8 @@ TEST_F(ServiceTest, EnrolledNodesHandshakeWithJsse) {
   EXPECT_NE(r.out.find("server=CN=broker-1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("client=CN=broker-2"), std::string::npos) << r.out;
   // The truststore holds CARoot as keytool lists it.
-  auto list = Keytool({"-list", "-keystore", "nodes/broker-1/truststore.jks", "-storepass",
-                       "store-password"});
+  auto list = Keytool(
+      {"-list", "-keystore", "nodes/broker-1/truststore.jks", "-storepass", "store-password"});
   EXPECT_EQ(list.exit_code, 0) << list.out << list.err;
   EXPECT_NE(list.out.find("caroot"), std::string::npos) << list.out;
 }

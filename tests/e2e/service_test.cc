@@ -47,7 +47,7 @@ Reply Request(int port, const std::string& method, const std::string& path,
 
 std::string Code(const Reply& r) {
   return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "")
-                                                         : std::string("(no error)");
+                                                        : std::string("(no error)");
 }
 
 std::string Csr(const PrivateKey& key, const std::string& cn, const SubjectAltNames& sans = {}) {
@@ -105,10 +105,10 @@ TEST_F(ServiceTest, EnrollThreeNodesRenewOneOverMtls) {
   auto before = Inventory();
   const std::string old_serial =
       Trim(Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-serial"}).out);
-  const std::string old_key = Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout",
-                                       "-pubkey"}).out;
-  auto renew = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes",
-                         "--password-file", "store.pass"});
+  const std::string old_key =
+      Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-pubkey"}).out;
+  auto renew = Certmint(
+      {"renew", "broker-2", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   EXPECT_NE(renew.out.find("Renewed broker-2 through"), std::string::npos) << renew.out;
   EXPECT_NE(Trim(Openssl({"x509", "-in", "nodes/broker-2/broker-2.crt", "-noout", "-serial"}).out),
@@ -179,8 +179,8 @@ TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
             0);
   const std::string ca_csr = ReadTextFile(Path("ca-req.pem"));
   const std::string weak = [&] {
-    Openssl({"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out",
-             "weak.pem"});
+    Openssl(
+        {"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "weak.pem"});
     Openssl({"req", "-new", "-key", "weak.pem", "-subj", "/CN=broker-1", "-out", "weak.csr"});
     return ReadTextFile(Path("weak.csr"));
   }();
@@ -189,10 +189,10 @@ TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
       {"malformed JSON", Request(port_, "POST", "/v1/enroll", "{\"token\": "), 400, "bad_request"},
       {"not an object", Request(port_, "POST", "/v1/enroll", "[1,2]"), 400, "bad_request"},
       {"unknown field",
-       Request(port_, "POST", "/v1/enroll",
-               nlohmann::json{{"token", token}, {"name", "broker-1"}, {"csr", good_csr},
-                              {"role", "ca"}}
-                   .dump()),
+       Request(
+           port_, "POST", "/v1/enroll",
+           nlohmann::json{{"token", token}, {"name", "broker-1"}, {"csr", good_csr}, {"role", "ca"}}
+               .dump()),
        400, "bad_request"},
       {"oversized body", Request(port_, "POST", "/v1/enroll", std::string(200 * 1024, 'a')), 413,
        "body_too_large"},
@@ -200,12 +200,14 @@ TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
        Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", good_csr), "text/plain"),
        415, "unsupported_media_type"},
       {"bad signature",
-       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", TamperSignature(good_csr))),
+       Request(port_, "POST", "/v1/enroll",
+               EnrollBody(token, "broker-1", TamperSignature(good_csr))),
        400, "bad_csr_signature"},
       {"not a CSR", Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", "hello")),
        400, "bad_csr"},
       {"extra names",
-       Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", Csr(key, "broker-1", extra))),
+       Request(port_, "POST", "/v1/enroll",
+               EnrollBody(token, "broker-1", Csr(key, "broker-1", extra))),
        403, "names_not_allowed"},
       {"CA:TRUE", Request(port_, "POST", "/v1/enroll", EnrollBody(token, "broker-1", ca_csr)), 403,
        "ca_not_allowed"},
@@ -272,8 +274,8 @@ TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
 
 TEST_F(ServiceTest, RevokedTokenIsRefused) {
   StartServer();
-  auto created = Certmint({"token", "create", "broker-1", "--dir", "pki", "--out",
-                           "broker-1.token", "--json"});
+  auto created = Certmint(
+      {"token", "create", "broker-1", "--dir", "pki", "--out", "broker-1.token", "--json"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const std::string id = nlohmann::json::parse(created.out)["id"];
   auto revoke = Certmint({"token", "revoke", id, "--dir", "pki"});
@@ -299,8 +301,8 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
   const std::string before = ReadTextFile(Path("nodes/broker-1/broker-1.crt"));
   const auto rows = Inventory().size();
-  auto revoked = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
-                           "--password-file", "store.pass"});
+  auto revoked = Certmint(
+      {"renew", "broker-1", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   EXPECT_EQ(revoked.exit_code, 8) << revoked.err;
   EXPECT_NE(revoked.err.find("certificate_revoked"), std::string::npos) << revoked.err;
   EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
@@ -347,8 +349,8 @@ TEST_F(ServiceTest, EveryRoleRenews) {
     const std::string name = std::string("n-") + role;
     CreateToken(name, {"--ip", "127.0.0.1", "--role", role});
     ASSERT_EQ(Enroll(name).exit_code, 0);
-    auto r = Certmint({"renew", name, "--server", url_, "--out", "nodes", "--password-file",
-                       "store.pass"});
+    auto r = Certmint(
+        {"renew", name, "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
     EXPECT_EQ(r.exit_code, 0) << role << ": " << r.err;
     auto eku = Openssl({"x509", "-in", "nodes/" + name + "/" + name + ".crt", "-noout", "-ext",
                         "extendedKeyUsage"});
@@ -539,13 +541,13 @@ TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
   ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
   EXPECT_EQ(Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-2/broker-2.crt"}).exit_code,
             0);
-  auto renew = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
-                         "--password-file", "store.pass"});
+  auto renew = Certmint(
+      {"renew", "broker-1", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   auto v = Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-1/broker-1.crt"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-  auto trust = Certmint({"inspect", "nodes/broker-1/truststore.p12", "--password-file",
-                         "store.pass"});
+  auto trust =
+      Certmint({"inspect", "nodes/broker-1/truststore.p12", "--password-file", "store.pass"});
   EXPECT_NE(trust.out.find("2 entries"), std::string::npos) << trust.out << trust.err;
 
   auto retire = Certmint({"ca", "retire", "--dir", "pki"});
@@ -574,8 +576,8 @@ TEST_F(ServiceTest, SighupReloadsTheCaAfterRotationAndRetirement) {
   auto rot = Certmint({"ca", "rotate", "--dir", "pki", "--ca-password-file", "ca.pass",
                        "--new-ca-password-file", "new.pass"});
   ASSERT_EQ(rot.exit_code, 0) << rot.err;
-  const std::string new_ca = CertificateAuthority::LoadCertificate(Path("pki"))
-                                 ->Sha256Fingerprint();
+  const std::string new_ca =
+      CertificateAuthority::LoadCertificate(Path("pki"))->Sha256Fingerprint();
   ASSERT_NE(new_ca, old_ca);
 
   // Sends SIGHUP; the JSON line the reload logged.
@@ -625,8 +627,8 @@ TEST_F(ServiceTest, SighupReloadsTheCaAfterRotationAndRetirement) {
   // A node of the previous CA, trusting only it, renews: its mTLS
   // certificate is verified against the reloaded anchors, and it gets a
   // certificate of the new CA.
-  auto renew = Certmint({"renew", "broker-1", "--server", url_, "--out", "nodes",
-                         "--password-file", "store.pass"});
+  auto renew = Certmint(
+      {"renew", "broker-1", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   ASSERT_EQ(renew.exit_code, 0) << renew.err;
   auto v = Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-1/broker-1.crt"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
@@ -635,8 +637,8 @@ TEST_F(ServiceTest, SighupReloadsTheCaAfterRotationAndRetirement) {
   CreateToken("broker-2", {"--ip", "127.0.0.1"});
   auto enroll = Enroll("broker-2", {}, new_ca);
   ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
-  auto renew2 = Certmint({"renew", "broker-2", "--server", url_, "--out", "nodes",
-                          "--password-file", "store.pass"});
+  auto renew2 = Certmint(
+      {"renew", "broker-2", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
   EXPECT_EQ(renew2.exit_code, 0) << renew2.err;
 
   // Nothing of the previous CA is current any more, the service's own
@@ -678,8 +680,7 @@ TEST_F(ServiceTest, ServiceCertificateLastsTlsDays) {
   // Recorded in the inventory under certmint-serve.
   bool recorded = false;
   for (const auto& row : Inventory()) {
-    recorded = recorded || (row["name"] == "certmint-serve" &&
-                            row["serial"] == cert.SerialHex());
+    recorded = recorded || (row["name"] == "certmint-serve" && row["serial"] == cert.SerialHex());
   }
   EXPECT_TRUE(recorded) << Inventory().dump(2);
 }
@@ -713,27 +714,27 @@ TEST_F(ServiceTest, ServiceRenewsItsOwnCertificateWhenDue) {
   EXPECT_EQ(std::count(states.begin(), states.end(), "current"), 1);
   // Not again at once (ISO 8601 times sort as they follow each other).
   EXPECT_GT(line["renew_at"].get<std::string>(), line["time"].get<std::string>());
-  EXPECT_EQ(server_->output().find("server_certificate_renewed", server_->output().find(renewed) +
-                                                                      renewed.size()),
+  EXPECT_EQ(server_->output().find("server_certificate_renewed",
+                                   server_->output().find(renewed) + renewed.size()),
             std::string::npos)
       << server_->output();
 }
 
 TEST_F(ServiceTest, ServeRefusesBadSetup) {
-  auto taken = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:99999",
-                         "--ca-password-file", "ca.pass"});
+  auto taken = Certmint(
+      {"serve", "--dir", "pki", "--listen", "127.0.0.1:99999", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(taken.exit_code, 2) << taken.err;
-  auto rate = Certmint({"serve", "--dir", "pki", "--rate-limit", "-1", "--ca-password-file",
-                        "ca.pass"});
+  auto rate =
+      Certmint({"serve", "--dir", "pki", "--rate-limit", "-1", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(rate.exit_code, 2) << rate.err;
   for (const char* days : {"0", "398"}) {
-    auto tls_days = Certmint({"serve", "--dir", "pki", "--tls-days", days, "--ca-password-file",
-                              "ca.pass"});
+    auto tls_days =
+        Certmint({"serve", "--dir", "pki", "--tls-days", days, "--ca-password-file", "ca.pass"});
     EXPECT_EQ(tls_days.exit_code, 2) << tls_days.err;
     EXPECT_NE(tls_days.err.find("--tls-days"), std::string::npos) << tls_days.err;
   }
-  auto wrong_pw = Certmint({"serve", "--dir", "pki", "--listen", "127.0.0.1:0",
-                            "--ca-password-file", "store.pass"});
+  auto wrong_pw = Certmint(
+      {"serve", "--dir", "pki", "--listen", "127.0.0.1:0", "--ca-password-file", "store.pass"});
   EXPECT_EQ(wrong_pw.exit_code, 5) << wrong_pw.err;
   auto no_ca = Certmint({"serve", "--dir", "nowhere", "--ca-password-file", "ca.pass"});
   EXPECT_EQ(no_ca.exit_code, 3) << no_ca.err;
@@ -759,18 +760,18 @@ TEST_F(ServiceTest, NoSecretInAnyServiceOutput) {
                 .exit_code,
             0);
   EXPECT_EQ(FileMode(Path("broker-1.token")), 0600);
-  ASSERT_EQ(run({"token", "create", "broker-2", "--dir", "pki", "--out", "broker-2.token",
-                 "--json"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run({"token", "create", "broker-2", "--dir", "pki", "--out", "broker-2.token", "--json"})
+          .exit_code,
+      0);
   run({"token", "list", "--dir", "pki", "--json"});
   run({"token", "list", "--dir", "pki"});
   ASSERT_EQ(run({"enroll", url_, "--name", "broker-1", "--token-file", "broker-1.token",
                  "--ca-fingerprint", fingerprint_, "--out", "nodes", "--json"})
                 .exit_code,
             0);
-  run({"enroll", url_, "--name", "broker-1", "--token-file", "broker-1.token",
-       "--ca-fingerprint", fingerprint_, "--out", "again", "--verbose"});  // replayed
+  run({"enroll", url_, "--name", "broker-1", "--token-file", "broker-1.token", "--ca-fingerprint",
+       fingerprint_, "--out", "again", "--verbose"});  // replayed
   run({"enroll", url_, "--name", "broker-2", "--ca-fingerprint", fingerprint_, "--out", "nodes",
        "--password-file", "store.pass"},
       RunOptions{.env = {{"CERTMINT_TOKEN", Trim(ReadTextFile(Path("broker-2.token")))}}});
@@ -814,10 +815,27 @@ TEST_F(ServiceTest, PinnedTrustIgnoresTheSystemCaBundle) {
                      "/CN=Some Public CA", "-days", "2"})
                 .exit_code,
             0);
-  ASSERT_EQ(Openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                     "-keyout", "impostor.key", "-subj", "/CN=impostor", "-addext",
-                     "subjectAltName=IP:127.0.0.1", "-x509", "-CA", "public-ca.crt", "-CAkey",
-                     "public-ca.key", "-days", "2", "-out", "impostor.crt"})
+  ASSERT_EQ(Openssl({"req",
+                     "-newkey",
+                     "ec",
+                     "-pkeyopt",
+                     "ec_paramgen_curve:P-256",
+                     "-nodes",
+                     "-keyout",
+                     "impostor.key",
+                     "-subj",
+                     "/CN=impostor",
+                     "-addext",
+                     "subjectAltName=IP:127.0.0.1",
+                     "-x509",
+                     "-CA",
+                     "public-ca.crt",
+                     "-CAkey",
+                     "public-ca.key",
+                     "-days",
+                     "2",
+                     "-out",
+                     "impostor.crt"})
                 .exit_code,
             0);
   BackgroundProcess impostor({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
@@ -831,9 +849,9 @@ TEST_F(ServiceTest, PinnedTrustIgnoresTheSystemCaBundle) {
   auto probe = Openssl({"verify", "-CAfile", "public-ca.crt", "impostor.crt"});
   ASSERT_EQ(probe.exit_code, 0) << probe.out << probe.err;
   const std::string before = ReadTextFile(Path("nodes/broker-1/broker-1.crt"));
-  auto r = Certmint({"renew", "broker-1", "--server", url, "--out", "nodes", "--password-file",
-                     "store.pass"},
-                    RunOptions{.env = {{"SSL_CERT_FILE", Path("public-ca.crt")}}});
+  auto r = Certmint(
+      {"renew", "broker-1", "--server", url, "--out", "nodes", "--password-file", "store.pass"},
+      RunOptions{.env = {{"SSL_CERT_FILE", Path("public-ca.crt")}}});
   EXPECT_EQ(r.exit_code, 8) << r.out << r.err;
   EXPECT_NE(r.err.find("not trusted"), std::string::npos) << r.err;
   EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);

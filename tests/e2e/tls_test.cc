@@ -8,11 +8,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "ca/authority.h"
 #include "e2e/cli_helpers.h"
@@ -34,8 +33,15 @@ class TlsTest : public CliTest {
 
   void Issue(const std::string& name, std::vector<std::string> extra,
              const std::string& pki = "pki") {
-    std::vector<std::string> args{"issue", name, "--dir", pki, "--out", "certs-" + pki,
-                                  "--ca-password-file", "ca.pass", "--password-file",
+    std::vector<std::string> args{"issue",
+                                  name,
+                                  "--dir",
+                                  pki,
+                                  "--out",
+                                  "certs-" + pki,
+                                  "--ca-password-file",
+                                  "ca.pass",
+                                  "--password-file",
                                   "store.pass"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = Certmint(args);
@@ -67,8 +73,8 @@ TEST_F(TlsTest, VerifyPassesWarnsAndFailsWithDocumentedExitCodes) {
       << "every format and both settings files are checked";
 
   // Expiring inside --warn-days: exit 1.
-  auto warn = Certmint({"verify", "certs-pki/broker-1", "--warn-days", "400", "--password-file",
-                        "store.pass"});
+  auto warn = Certmint(
+      {"verify", "certs-pki/broker-1", "--warn-days", "400", "--password-file", "store.pass"});
   EXPECT_EQ(warn.exit_code, 1) << warn.out;
   EXPECT_NE(warn.out.find("warn  keystore.p12: validity of CN=broker-1"), std::string::npos)
       << warn.out;
@@ -99,13 +105,12 @@ TEST_F(TlsTest, VerifyChecksTheSettingsFiles) {
   const std::string type = "ssl.keystore.type=PKCS12";
   props.replace(props.find(type), type.size(), "ssl.keystore.type=PEM");
   WriteTextFile(file, props);
-  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   auto r = Certmint({"verify", "certs-pki/client-1", "--password-file", "store.pass"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("fail  kafka.properties: keystore opens: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ssl.keystore.password must not be set for a PEM store"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("ssl.keystore.password must not be set for a PEM store"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("ok    librdkafka.properties: key opens: "), std::string::npos) << r.out;
 }
@@ -131,9 +136,10 @@ TEST_F(TlsTest, MetricsForNodeExporter) {
   const std::string m = ReadTextFile(Path("broker-1.prom"));
   EXPECT_NE(m.find("# TYPE certmint_certificate_expiry_seconds gauge"), std::string::npos) << m;
   EXPECT_TRUE(std::regex_search(
-      m, std::regex("certmint_certificate_expiry_seconds\\{identity=\"broker-1\",alias=\"broker-1\","
-                    "position=\"leaf\",subject=\"CN=broker-1\",serial=\"[0-9A-F:]+\"\\} "
-                    "3[0-9]{7}\n")))
+      m,
+      std::regex("certmint_certificate_expiry_seconds\\{identity=\"broker-1\",alias=\"broker-1\","
+                 "position=\"leaf\",subject=\"CN=broker-1\",serial=\"[0-9A-F:]+\"\\} "
+                 "3[0-9]{7}\n")))
       << m;
   EXPECT_NE(m.find("position=\"ca\""), std::string::npos);
 }
@@ -211,11 +217,10 @@ TEST_F(TlsTest, ExpiredCertificateIsRefused) {
   auto id = IssueIdentity(*ca, req).value();
   ASSERT_TRUE(WriteIdentity(Path("old"), id, SecretString("store-password"), IdentityOutput{}));
   Issue("client-1", {"--role", "client"}, "old-pki");
-  auto r = Handshake({"--server", "old/broker-1", "--client", "certs-old-pki/client-1",
-                      "--host", "127.0.0.1", "--password-file", "store.pass", "--tls", "1.3"});
+  auto r = Handshake({"--server", "old/broker-1", "--client", "certs-old-pki/client-1", "--host",
+                      "127.0.0.1", "--password-file", "store.pass", "--tls", "1.3"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("the client refused the server: certificate has expired"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("the client refused the server: certificate has expired"), std::string::npos)
       << r.out;
   auto v = Certmint({"verify", "old/broker-1", "--password-file", "store.pass"});
   EXPECT_EQ(v.exit_code, 2);
@@ -230,8 +235,8 @@ TEST_F(TlsTest, WrongNameWrongUsageAndMissingCertificateAreRefused) {
   EXPECT_EQ(name.exit_code, 2);
   EXPECT_NE(name.out.find("the client refused the server: hostname mismatch"), std::string::npos)
       << name.out;
-  auto ip = Handshake({"--server", "certs-pki/broker-1", "--client", "certs-pki/client-1",
-                       "--host", "127.0.0.2", "--password-file", "store.pass"});
+  auto ip = Handshake({"--server", "certs-pki/broker-1", "--client", "certs-pki/client-1", "--host",
+                       "127.0.0.2", "--password-file", "store.pass"});
   EXPECT_NE(ip.out.find("IP address mismatch"), std::string::npos) << ip.out;
 
   // A certificate without clientAuth cannot be an mTLS client.
@@ -257,11 +262,11 @@ TEST_F(TlsTest, WrongNameWrongUsageAndMissingCertificateAreRefused) {
 }
 
 TEST_F(TlsTest, ProbeAgainstOpensslServer) {
-  BackgroundProcess server({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
-                            "certs-pki/broker-1/chain.pem", "-key",
-                            "certs-pki/broker-1/broker-1.key", "-pass", "file:store.pass",
-                            "-Verify", "1", "-CAfile", "pki/ca.crt"},
-                           dir_.path());
+  BackgroundProcess server(
+      {"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "certs-pki/broker-1/chain.pem",
+       "-key", "certs-pki/broker-1/broker-1.key", "-pass", "file:store.pass", "-Verify", "1",
+       "-CAfile", "pki/ca.crt"},
+      dir_.path());
   const std::string line = server.WaitForLine("ACCEPT");
   ASSERT_FALSE(line.empty()) << server.output();
   const std::string port = line.substr(line.rfind(':') + 1);
@@ -283,9 +288,10 @@ TEST_F(TlsTest, ProbeAgainstOpensslServer) {
   EXPECT_NE(anon.out.find("the server refused our client certificate"), std::string::npos)
       << anon.out;
   // A truststore from another CA: the chain is shown, and refused.
-  ASSERT_EQ(Certmint({"ca", "init", "--dir", "other", "--ca-password-file", "ca.pass"}).exit_code, 0);
-  auto other = Certmint({"probe", "127.0.0.1:" + port, "--truststore", "other/ca.crt",
-                         "--keystore", "certs-pki/client-1", "--password-file", "store.pass"});
+  ASSERT_EQ(Certmint({"ca", "init", "--dir", "other", "--ca-password-file", "ca.pass"}).exit_code,
+            0);
+  auto other = Certmint({"probe", "127.0.0.1:" + port, "--truststore", "other/ca.crt", "--keystore",
+                         "certs-pki/client-1", "--password-file", "store.pass"});
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_NE(other.out.find("[0] CN=broker-1"), std::string::npos) << other.out;
   EXPECT_NE(other.out.find("fail  chain: self-signed certificate in certificate chain"),
@@ -340,7 +346,10 @@ TEST_F(TlsTest, ProbeExplainsNetworkFailures) {
     EXPECT_NE(r.err.find("the peer does not speak TLS"), std::string::npos) << r.err;
   }
   {
-    FakeServer silent([](int c) { std::this_thread::sleep_for(std::chrono::seconds(3)); (void)c; });
+    FakeServer silent([](int c) {
+      std::this_thread::sleep_for(std::chrono::seconds(3));
+      (void)c;
+    });
     auto r = Certmint({"probe", "127.0.0.1:" + std::to_string(silent.port()), "--timeout", "1"});
     EXPECT_EQ(r.exit_code, 7) << r.err;
     EXPECT_NE(r.err.find("timed out after 1000 ms"), std::string::npos) << r.err;

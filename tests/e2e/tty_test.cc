@@ -18,9 +18,9 @@ class TtyTest : public CliTest {
     for (const auto& l : lines) {
       typing += "; printf '%s\\n' '" + l + "'; sleep 0.5";
     }
-    return RunProcess({"sh", "-c",
-                       "(" + typing + ") | script -q -e -c \"" + command + "\" /dev/null"},
-                      RunOptions{.cwd = dir_.path()});
+    return RunProcess(
+        {"sh", "-c", "(" + typing + ") | script -q -e -c \"" + command + "\" /dev/null"},
+        RunOptions{.cwd = dir_.path()});
   }
 };
 
@@ -45,15 +45,15 @@ TEST_F(TtyTest, CaPasswordPromptDoesNotEcho) {
 TEST_F(TtyTest, ApplyShowsAProgressBarOnATerminal) {
   WriteTextFile(Path("m.yaml"), "identities:\n  - name: n-{n}\n    count: 6\n");
   const std::string binary = CERTMINT_BINARY;
-  auto r = OnTerminal(binary + " apply m.yaml --dir pki --out certs --ca-password-file ca.pass",
-                      {});
+  auto r =
+      OnTerminal(binary + " apply m.yaml --dir pki --out certs --ca-password-file ca.pass", {});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("[##############################] 6/6"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("/s ETA"), std::string::npos) << r.out;
   // Not on a terminal: plain lines, one per identity.
   std::filesystem::remove_all(Path("certs"));
-  auto plain = Certmint({"apply", "m.yaml", "--dir", "pki", "--out", "certs",
-                         "--ca-password-file", "ca.pass"});
+  auto plain = Certmint(
+      {"apply", "m.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   EXPECT_NE(plain.out.find("created n-3\n"), std::string::npos) << plain.out;
   EXPECT_EQ(plain.err.find("ETA"), std::string::npos);
 }

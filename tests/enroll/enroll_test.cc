@@ -1,10 +1,11 @@
 // Tokens, the JSON protocol, URLs and pins, and the renewal schedule.
+#include "enroll/enroll.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "enroll/client.h"
-#include "enroll/enroll.h"
 #include "enroll/protocol.h"
 #include "enroll/token.h"
 #include "stores/store_fixture.h"
@@ -48,9 +49,9 @@ TEST(ProtocolTest, EnrollRequestFields) {
   EXPECT_EQ(ok.token.reveal(), "t");
   EXPECT_EQ(ok.name, "n");
   EXPECT_EQ(ok.csr_pem, "c");
-  for (const char* bad : {"", "{", "[]", "null", R"({"token":"t","name":"n"})",
-                          R"({"token":1,"name":"n","csr":"c"})",
-                          R"({"token":"t","name":"n","csr":"c","extra":1})"}) {
+  for (const char* bad :
+       {"", "{", "[]", "null", R"({"token":"t","name":"n"})", R"({"token":1,"name":"n","csr":"c"})",
+        R"({"token":"t","name":"n","csr":"c","extra":1})"}) {
     auto r = ParseEnrollRequest(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidData);
@@ -86,9 +87,9 @@ TEST(ClientTest, ServerUrls) {
   auto v6 = ParseServerUrl("https://[::1]:9000").value();
   EXPECT_EQ(v6.host, "::1");
   EXPECT_EQ(v6.ToString(), "https://[::1]:9000");
-  for (const char* bad : {"http://ca:80", "ca:8443", "https://", "https://ca:0", "https://ca:x",
-                          "https://ca:8443/v1", "https://[::1", "https://c a", "https://ca:70000",
-                          "https://::1"}) {
+  for (const char* bad :
+       {"http://ca:80", "ca:8443", "https://", "https://ca:0", "https://ca:x", "https://ca:8443/v1",
+        "https://[::1", "https://c a", "https://ca:70000", "https://::1"}) {
     auto r = ParseServerUrl(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
@@ -97,7 +98,8 @@ TEST(ClientTest, ServerUrls) {
 
 TEST(ClientTest, Fingerprints) {
   const std::string colons =
-      "5D:2B:2D:D9:EB:06:01:9E:D4:33:B0:2D:66:3F:3C:05:94:27:D5:15:36:CF:2C:E8:46:0D:40:C1:0A:07:B4:97";
+      "5D:2B:2D:D9:EB:06:01:9E:D4:33:B0:2D:66:3F:3C:05:94:27:D5:15:36:CF:2C:E8:46:0D:40:C1:0A:07:"
+      "B4:97";
   std::string bare;
   for (char c : colons) {
     if (c != ':') {
@@ -128,7 +130,8 @@ TEST(RenewalTest, RenewalsOfACertificateTheCaCutShortStayAnHourApart) {
   const TimePoint t0 = std::chrono::system_clock::now();
   const auto ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
   const auto ca =
-      SelfSignCa(*MakeKeySigner(ca_key), CaProfile{DistinguishedName::CommonName("Ending CA").value(), 30, t0, {}})
+      SelfSignCa(*MakeKeySigner(ca_key),
+                 CaProfile{DistinguishedName::CommonName("Ending CA").value(), 30, t0, {}})
           .value();
   const auto key = PrivateKey::Generate(DefaultKeySpec()).value();
   LeafProfile p;

@@ -1,14 +1,13 @@
-#include "identity/files.h"
 #include "identity/identity.h"
-#include "identity/state.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-
 #include "core/fs.h"
+#include "identity/files.h"
+#include "identity/state.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
 
@@ -118,8 +117,7 @@ TEST_F(IdentityTest, PropertiesEscapeJavaSpecialCharacters) {
   output.install_dir = "/etc/kafka/ssl";
   auto files = WriteIdentity(tmp_ / "out", id, SecretString("p=ss:w#rd\\x"), output).value();
   const std::string props = testing::ReadTextFile(*files.kafka_properties);
-  EXPECT_NE(props.find("ssl.keystore.password=p\\=ss\\:w\\#rd\\\\x\n"), std::string::npos)
-      << props;
+  EXPECT_NE(props.find("ssl.keystore.password=p\\=ss\\:w\\#rd\\\\x\n"), std::string::npos) << props;
   EXPECT_NE(props.find("ssl.keystore.location=/etc/kafka/ssl/keystore.p12\n"), std::string::npos);
   EXPECT_EQ(props.find("ssl.client.auth"), std::string::npos) << "clients do not demand mTLS";
   const std::string rdk = testing::ReadTextFile(*files.librdkafka_properties);
@@ -136,7 +134,9 @@ TEST_F(IdentityTest, PropertiesEscapeNonAsciiPaths) {
   req.role = Role::kClient;
   auto id = IssueIdentity(*ca_, req).value();
   IdentityOutput output;
-  output.install_dir = "/etc/k\xC3\xA4" "fka/\xF0\x9F\x94\x91\tssl";  // äfka, a key emoji, a tab
+  output.install_dir =
+      "/etc/k\xC3\xA4"
+      "fka/\xF0\x9F\x94\x91\tssl";  // äfka, a key emoji, a tab
   auto files = WriteIdentity(tmp_ / "out", id, SecretString("store-password"), output).value();
   const std::string props = testing::ReadTextFile(*files.kafka_properties);
   EXPECT_NE(
@@ -147,7 +147,8 @@ TEST_F(IdentityTest, PropertiesEscapeNonAsciiPaths) {
     EXPECT_LT(static_cast<unsigned char>(c), 0x80) << "kafka.properties is ASCII";
   }
   const std::string rdk = testing::ReadTextFile(*files.librdkafka_properties);
-  EXPECT_NE(rdk.find("ssl.ca.location=/etc/k\xC3\xA4" "fka/\xF0\x9F\x94\x91\tssl/ca.crt\n"),
+  EXPECT_NE(rdk.find("ssl.ca.location=/etc/k\xC3\xA4"
+                     "fka/\xF0\x9F\x94\x91\tssl/ca.crt\n"),
             std::string::npos)
       << rdk;
 }

@@ -23,8 +23,8 @@ class InstallFilesTest : public ::testing::Test {
     auto pem = id->key.ToEncryptedPkcs8Pem(SecretString("key-password"), Pkcs8Encryption{1000});
     ASSERT_TRUE(pem.has_value());
     ASSERT_TRUE(fs::WriteFileAtomic(tmp_ / "node/broker-7.key", *pem, fs::kPrivateFile));
-    ASSERT_TRUE(fs::WriteFileAtomic(tmp_ / "node/broker-7.crt", id->certificate.ToPem(),
-                                    fs::kPublicFile));
+    ASSERT_TRUE(
+        fs::WriteFileAtomic(tmp_ / "node/broker-7.crt", id->certificate.ToPem(), fs::kPublicFile));
     ASSERT_TRUE(fs::WriteFileAtomic(tmp_ / "ca.crt", ca.certificate().ToPem(), fs::kPublicFile));
   }
 

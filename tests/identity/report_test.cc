@@ -23,8 +23,8 @@ class IdentityReportTest : public ::testing::Test {
     IdentityOutput output;
     output.formats = {StoreFormat::kPkcs12};
     output.write_password_file = true;
-    files_ = WriteIdentity(tmp_ / "out", *identity_, SecretString("store-password"), output)
-                 .value();
+    files_ =
+        WriteIdentity(tmp_ / "out", *identity_, SecretString("store-password"), output).value();
   }
   TempDir tmp_;
   std::optional<CertificateAuthority> ca_;
@@ -49,8 +49,8 @@ TEST_F(IdentityReportTest, JsonNamesEveryFileAndTheCertificate) {
 }
 
 TEST_F(IdentityReportTest, TextListsWhatWasWritten) {
-  const std::string text = IdentityReportText(files_, identity_->certificate, DefaultKeySpec(),
-                                              Role::kServer, "Issued");
+  const std::string text =
+      IdentityReportText(files_, identity_->certificate, DefaultKeySpec(), Role::kServer, "Issued");
   EXPECT_EQ(text.rfind("Issued CN=broker-1 (", 0), 0u) << text;
   EXPECT_NE(text.find("  PKCS#12:     " + files_.keystore_p12.value()), std::string::npos);
   EXPECT_NE(text.find("(generated; mode 0600)\n"), std::string::npos);

@@ -20,8 +20,7 @@ TEST(StoreLookupTest, PasswordFileBesideTheStore) {
   EXPECT_FALSE(PasswordOfStore(tmp / "id", std::nullopt).value());
   testing::WriteTextFile(tmp / "id/password", "beside-it\n");
   EXPECT_EQ(PasswordOfStore(tmp / "id", std::nullopt).value()->reveal(), "beside-it");
-  EXPECT_EQ(PasswordOfStore(tmp / "id/keystore.p12", std::nullopt).value()->reveal(),
-            "beside-it");
+  EXPECT_EQ(PasswordOfStore(tmp / "id/keystore.p12", std::nullopt).value()->reveal(), "beside-it");
   EXPECT_EQ(PasswordOfStore(tmp / "id", SecretString("given")).value()->reveal(), "given");
 }
 

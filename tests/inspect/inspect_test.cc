@@ -107,10 +107,11 @@ TEST(InspectTest, HostileNamesAreEscaped) {
 }
 
 TEST(InspectTest, RejectsGarbage) {
-  for (std::string bad : {std::string(""), std::string("hello world"),
-                          std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
-                          std::string("-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
-                          std::string("\x30\x82\xff\xff", 4)}) {
+  for (std::string bad :
+       {std::string(""), std::string("hello world"),
+        std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        std::string("-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
+        std::string("\x30\x82\xff\xff", 4)}) {
     auto r = InspectData(bad, nullptr, kNow);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidData) << bad;

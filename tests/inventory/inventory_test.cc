@@ -149,8 +149,8 @@ TEST(InventoryTest, ConcurrentWritersLoseNoRows) {
     threads.emplace_back([&, w] {
       auto inv = OpenInventory(tmp.path()).value();
       for (int i = 0; i < kPerWriter; ++i) {
-        if (!inv->RecordIssued("n" + std::to_string(w) + "-" + std::to_string(i), certs[w][i],
-                               f.ca, std::chrono::system_clock::now())) {
+        if (!inv->RecordIssued("n" + std::to_string(w) + "-" + std::to_string(i), certs[w][i], f.ca,
+                               std::chrono::system_clock::now())) {
           ++failures;
         }
         if (!inv->NextCrlNumber()) {

@@ -32,8 +32,8 @@ std::vector<std::string> Keys(const nlohmann::json& j) {
 TEST(RecordRenderTest, JsonRecordShape) {
   const nlohmann::json j = InventoryRecordJson(Record("broker-1", CertStatus::kValid));
   EXPECT_EQ(Keys(j), (std::vector<std::string>{"issued_at", "key_type", "name", "not_after",
-                                               "not_before", "sans", "serial",
-                                               "sha256_fingerprint", "status", "subject"}));
+                                               "not_before", "sans", "serial", "sha256_fingerprint",
+                                               "status", "subject"}));
   EXPECT_EQ(j["status"], "valid");
   EXPECT_EQ(j["sha256_fingerprint"], "AA:BB");
   EXPECT_EQ(j["sans"], "DNS:broker-1");
@@ -53,8 +53,8 @@ TEST(RecordRenderTest, RevokedRecordsSayWhenAndWhy) {
 
 TEST(RecordRenderTest, ListIsAnArrayInOrder) {
   EXPECT_EQ(InventoryRecordsJson({}), nlohmann::json::array());
-  const nlohmann::json list = InventoryRecordsJson(
-      {Record("a", CertStatus::kValid), Record("b", CertStatus::kSuperseded)});
+  const nlohmann::json list =
+      InventoryRecordsJson({Record("a", CertStatus::kValid), Record("b", CertStatus::kSuperseded)});
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0]["name"], "a");
   EXPECT_EQ(list[1]["status"], "superseded");

@@ -13,9 +13,9 @@ TEST(KeySpecTest, ParsesEveryDocumentedType) {
     int bits;
     const char* curve;
   } cases[] = {
-      {"rsa:2048", KeyAlgorithm::kRsa, 2048, ""},  {"rsa:3072", KeyAlgorithm::kRsa, 3072, ""},
-      {"RSA:4096", KeyAlgorithm::kRsa, 4096, ""},  {"ec:p256", KeyAlgorithm::kEc, 0, "P-256"},
-      {"ec:p384", KeyAlgorithm::kEc, 0, "P-384"},  {"ed25519", KeyAlgorithm::kEd25519, 0, ""},
+      {"rsa:2048", KeyAlgorithm::kRsa, 2048, ""}, {"rsa:3072", KeyAlgorithm::kRsa, 3072, ""},
+      {"RSA:4096", KeyAlgorithm::kRsa, 4096, ""}, {"ec:p256", KeyAlgorithm::kEc, 0, "P-256"},
+      {"ec:p384", KeyAlgorithm::kEc, 0, "P-384"}, {"ed25519", KeyAlgorithm::kEd25519, 0, ""},
   };
   for (const auto& c : cases) {
     auto spec = ParseKeySpec(c.text);
@@ -71,9 +71,12 @@ INSTANTIATE_TEST_SUITE_P(AllTypes, KeyTypeTest,
                          ::testing::Values("rsa:2048", "ec:p256", "ec:p384", "ed25519"));
 
 TEST(KeyTest, DescribesKeys) {
-  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("ec:p384").value())->Describe().ToString(), "EC P-384");
-  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("ed25519").value())->Describe().ToString(), "Ed25519");
-  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("rsa:2048").value())->Describe().ToString(), "RSA 2048");
+  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("ec:p384").value())->Describe().ToString(),
+            "EC P-384");
+  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("ed25519").value())->Describe().ToString(),
+            "Ed25519");
+  EXPECT_EQ(PrivateKey::Generate(ParseKeySpec("rsa:2048").value())->Describe().ToString(),
+            "RSA 2048");
 }
 
 TEST(KeyTest, GarbageIsInvalidData) {

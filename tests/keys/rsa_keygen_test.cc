@@ -89,8 +89,7 @@ void ExpectFips186B31(const EVP_PKEY* key, int bits) {
   EXPECT_GT(BN_cmp(diff.get(), PowerOfTwo(half - 100).get()), 0);
 
   // 2^(nlen/2) < d < lcm(p - 1, q - 1), d * e = 1 mod lcm.
-  BignumPtr p1(BN_dup(p.get())), q1(BN_dup(q.get())), phi(BN_new()), g(BN_new()),
-      lambda(BN_new());
+  BignumPtr p1(BN_dup(p.get())), q1(BN_dup(q.get())), phi(BN_new()), g(BN_new()), lambda(BN_new());
   ASSERT_EQ(BN_sub_word(p1.get(), 1), 1);
   ASSERT_EQ(BN_sub_word(q1.get(), 1), 1);
   ASSERT_EQ(BN_mul(phi.get(), p1.get(), q1.get(), ctx.get()), 1);
@@ -109,8 +108,8 @@ void ExpectFips186B31(const EVP_PKEY* key, int bits) {
   EXPECT_LT(BN_cmp(qinv.get(), p.get()), 0);
 
   // OpenSSL's own full check: SP 800-56B key pair checks and primality.
-  ossl::EvpPkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(key),
-                                                        nullptr));
+  ossl::EvpPkeyCtxPtr check(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(key), nullptr));
   ASSERT_TRUE(check);
   EXPECT_EQ(EVP_PKEY_check(check.get()), 1);
 }
@@ -143,9 +142,9 @@ TEST(RsaKeygenTest, KeysSignAndVerify) {
   ASSERT_TRUE(read);
   const std::string msg = "message";
   ossl::EvpMdCtxPtr sign(EVP_MD_CTX_new());
-  ASSERT_EQ(EVP_DigestSignInit_ex(sign.get(), nullptr, "SHA256", nullptr, nullptr, read.get(),
-                                  nullptr),
-            1);
+  ASSERT_EQ(
+      EVP_DigestSignInit_ex(sign.get(), nullptr, "SHA256", nullptr, nullptr, read.get(), nullptr),
+      1);
   std::string sig(512, '\0');
   size_t sig_len = sig.size();
   ASSERT_EQ(EVP_DigestSign(sign.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len,

@@ -12,7 +12,7 @@ TEST(RateLimiterTest, BurstThenRate) {
   EXPECT_TRUE(l.Allow("a", t));
   EXPECT_TRUE(l.Allow("a", t));
   EXPECT_FALSE(l.Allow("a", t));
-  EXPECT_TRUE(l.Allow("b", t));  // per address
+  EXPECT_TRUE(l.Allow("b", t));         // per address
   t += std::chrono::milliseconds(500);  // one token back at 2/s
   EXPECT_TRUE(l.Allow("a", t));
   EXPECT_FALSE(l.Allow("a", t));

@@ -48,11 +48,10 @@ class EnrollmentServiceTest : public ::testing::Test {
 
   std::string Body(const std::string& token, const std::string& name, const PrivateKey& key,
                    const SubjectAltNames& sans = {}) {
-    return nlohmann::json{{"token", token},
-                          {"name", name},
-                          {"csr", MakeCsrPem(key, DistinguishedName::CommonName(name).value(),
-                                             sans)
-                                      .value()}}
+    return nlohmann::json{
+        {"token", token},
+        {"name", name},
+        {"csr", MakeCsrPem(key, DistinguishedName::CommonName(name).value(), sans).value()}}
         .dump();
   }
 
@@ -130,8 +129,7 @@ TEST_F(EnrollmentServiceTest, RevokedTokenDoesNotEnroll) {
   const std::string id = HashEnrollmentToken(token).substr(0, 12);
   const auto now = std::chrono::system_clock::now();
   EXPECT_EQ(inventory_->RevokeToken("abc", now).error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(inventory_->RevokeToken("xyz12345", now).error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(inventory_->RevokeToken("xyz12345", now).error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(inventory_->RevokeToken(id == "000000000000" ? "111111111111" : "000000000000", now)
                 .error()
                 .code(),
@@ -156,9 +154,8 @@ TEST_F(EnrollmentServiceTest, RenewChecksThePeer) {
   auto first = service_->Enroll(Body(Token("node-1", Role::kServer), "node-1", key_), now);
   ASSERT_TRUE(first);
   auto current = first->certificate;
-  const std::string renew_body =
-      RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
-                           .value());
+  const std::string renew_body = RenewRequestJson(
+      MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {}).value());
   EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{}, now).error().error,
             ProtocolError::kClientCertificateRequired);
   EXPECT_EQ(service_->Renew(renew_body, PeerCertificate{current, X509_V_ERR_CERT_HAS_EXPIRED}, now)
@@ -223,15 +220,15 @@ TEST_F(EnrollmentServiceTest, RenewalGetsTheGrantBackAfterTheCaCutItShort) {
   const Certificate cut = enrolled->certificate;
   EXPECT_EQ(cut.NotAfter(), ca_->certificate().NotAfter()) << "cut to the CA's end";
 
-  auto fresh = RotateCa(dir, testing::FastCaOptions("Long CA"), SecretString("ca-password-2"),
-                        *ca_);
+  auto fresh =
+      RotateCa(dir, testing::FastCaOptions("Long CA"), SecretString("ca-password-2"), *ca_);
   ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
-  auto rotated = LoadServiceCa(dir, [] { return Result<SecretString>(SecretString("ca-password-2")); });
+  auto rotated =
+      LoadServiceCa(dir, [] { return Result<SecretString>(SecretString("ca-password-2")); });
   ASSERT_TRUE(rotated.has_value()) << rotated.error().ToString();
   service_->Replace(*rotated);
-  const std::string renew_body =
-      RenewRequestJson(MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {})
-                           .value());
+  const std::string renew_body = RenewRequestJson(
+      MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {}).value());
   auto renewed = service_->Renew(renew_body, PeerCertificate{cut, X509_V_OK}, now);
   ASSERT_TRUE(renewed) << renewed.error().message;
   const Certificate next = renewed->certificate;
@@ -262,8 +259,8 @@ TEST_F(EnrollmentServiceTest, ReloadSignsWithTheDirectorysCaFromThenOn) {
 
   const auto now = std::chrono::system_clock::now();
   const std::string old_crl = service_->Crl(now)->pem;
-  auto fresh = RotateCa(dir, testing::FastCaOptions("Service CA 2"), SecretString("new-password"),
-                        *ca_);
+  auto fresh =
+      RotateCa(dir, testing::FastCaOptions("Service CA 2"), SecretString("new-password"), *ca_);
   ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
   auto wrong = LoadServiceCa(dir, password("ca-password"), &*first);
   ASSERT_FALSE(wrong.has_value());

@@ -42,8 +42,8 @@ std::vector<BagView> Bags(const std::string& der, const char* pass) {
       const STACK_OF(X509_ATTRIBUTE)* attrs = PKCS12_SAFEBAG_get0_attrs(bag);
       for (int k = 0; k < sk_X509_ATTRIBUTE_num(attrs); ++k) {
         char oid[64];
-        OBJ_obj2txt(oid, sizeof(oid),
-                    X509_ATTRIBUTE_get0_object(sk_X509_ATTRIBUTE_value(attrs, k)), 1);
+        OBJ_obj2txt(oid, sizeof(oid), X509_ATTRIBUTE_get0_object(sk_X509_ATTRIBUTE_value(attrs, k)),
+                    1);
         trusted |= std::string(oid) == "2.16.840.1.113894.746875.1.1";
       }
       out.push_back({PKCS12_SAFEBAG_get_nid(bag) != NID_certBag, name ? name : "",
@@ -107,8 +107,8 @@ INSTANTIATE_TEST_SUITE_P(Profiles, Pkcs12ProfileTest,
 
 TEST(Pkcs12Test, PasswordlessTruststoreHasNoMacAndReadsWithoutPassword) {
   StoreFixture f;
-  auto der = WritePkcs12(f.Truststore(), kPassword, Pkcs12Options{Pkcs12Profile::kModern, true})
-                 .value();
+  auto der =
+      WritePkcs12(f.Truststore(), kPassword, Pkcs12Options{Pkcs12Profile::kModern, true}).value();
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>> p12(
       d2i_PKCS12(nullptr, &p, static_cast<long>(der.size())));
@@ -221,8 +221,7 @@ TEST(PemStoreTest, KeystoreRefusesTrustedEntriesOutsideTheChain) {
   auto r = WritePemKeystore(s, kPassword);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_NE(r.error().message().find("trusted certificate 'other' is not in it"),
-            std::string::npos)
+  EXPECT_NE(r.error().message().find("trusted certificate 'other' is not in it"), std::string::npos)
       << r.error().message();
 }
 
@@ -240,10 +239,8 @@ TEST(StoreIoTest, ReadReportsHowTheStoreIsProtected) {
     StoreFormat format;
     StoreWriteOptions written;
   } cases[] = {
-      {f.Keystore(), StoreFormat::kPkcs12, {}},
-      {f.Keystore(), StoreFormat::kPkcs12, legacy},
-      {f.Truststore(), StoreFormat::kPkcs12, open},
-      {f.Keystore(), StoreFormat::kPem, {}},
+      {f.Keystore(), StoreFormat::kPkcs12, {}},     {f.Keystore(), StoreFormat::kPkcs12, legacy},
+      {f.Truststore(), StoreFormat::kPkcs12, open}, {f.Keystore(), StoreFormat::kPem, {}},
       {f.Keystore(), StoreFormat::kPem, java},
   };
   for (const auto& c : cases) {
@@ -269,8 +266,9 @@ TEST(StoreIoTest, DetectsFormats) {
   StoreFixture f;
   EXPECT_EQ(DetectStoreFormat(WriteStore(f.Keystore(), StoreFormat::kJks, kPassword, {}).value()),
             StoreFormat::kJks);
-  EXPECT_EQ(DetectStoreFormat(WriteStore(f.Keystore(), StoreFormat::kPkcs12, kPassword, {}).value()),
-            StoreFormat::kPkcs12);
+  EXPECT_EQ(
+      DetectStoreFormat(WriteStore(f.Keystore(), StoreFormat::kPkcs12, kPassword, {}).value()),
+      StoreFormat::kPkcs12);
   EXPECT_EQ(DetectStoreFormat(WriteStore(f.Keystore(), StoreFormat::kPem, kPassword, {}).value()),
             StoreFormat::kPem);
   EXPECT_EQ(DetectStoreFormat(std::string("\xCE\xCE\xCE\xCE", 4)), StoreFormat::kJceks);
@@ -287,7 +285,8 @@ TEST(StoreIoTest, EditsFollowJavaAliasRules) {
   EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
   ASSERT_TRUE(AddKeyEntry(s, "Node", f.node_key, {f.node, f.ca}, TimePoint{}));
   EXPECT_EQ(s.keys[0].alias, "node");
-  EXPECT_FALSE(AddKeyEntry(s, "other", f.node_key, {f.ca}, TimePoint{})) << "chain must start with the key's cert";
+  EXPECT_FALSE(AddKeyEntry(s, "other", f.node_key, {f.ca}, TimePoint{}))
+      << "chain must start with the key's cert";
   ASSERT_TRUE(DeleteEntry(s, "NODE"));
   EXPECT_EQ(DeleteEntry(s, "node").error().code(), ErrorCode::kNotFound);
 }

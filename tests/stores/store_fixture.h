@@ -9,9 +9,12 @@ namespace certmint::testing {
 
 struct StoreFixture {
   PrivateKey ca_key = PrivateKey::Generate(DefaultKeySpec()).value();
-  Certificate ca = SelfSignCa(*MakeKeySigner(ca_key), CaProfile{DistinguishedName::Parse("CN=Store CA").value(),
-                                                30, std::chrono::system_clock::now(), {}})
-                       .value();
+  Certificate ca =
+      SelfSignCa(*MakeKeySigner(ca_key), CaProfile{DistinguishedName::Parse("CN=Store CA").value(),
+                                                   30,
+                                                   std::chrono::system_clock::now(),
+                                                   {}})
+          .value();
   PrivateKey node_key = PrivateKey::Generate(DefaultKeySpec()).value();
   Certificate node = [this] {
     LeafProfile p;

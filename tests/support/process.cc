@@ -152,8 +152,7 @@ BackgroundProcess::~BackgroundProcess() {
   }
 }
 
-std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeout_ms,
-                                           size_t from) {
+std::string BackgroundProcess::WaitForLine(const std::string& needle, int timeout_ms, size_t from) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   size_t scanned = from;
   for (;;) {

@@ -26,8 +26,8 @@ class TlsHandshakeTest : public ::testing::Test {
   void SetUp() override {
     ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
     other_ca_.emplace(testing::InitTestCa(tmp_ / "other", "Other CA", kMonthAgo));
-    broker_ = IssueForTest(*ca_, NodeRequest("broker-1", Role::kServer,
-                                             {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
+    broker_ = IssueForTest(
+        *ca_, NodeRequest("broker-1", Role::kServer, {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
     app_ = IssueForTest(*ca_, NodeRequest("app", Role::kClient));
     ASSERT_TRUE(broker_ && app_);
   }
@@ -78,8 +78,8 @@ TEST_F(TlsHandshakeTest, MutualTlsWithIdentitiesOfOneCa) {
 }
 
 TEST_F(TlsHandshakeTest, ClientRefusesAServerOfAnotherCa) {
-  auto stranger = IssueForTest(*other_ca_, NodeRequest("broker-1", Role::kServer,
-                                                       {"IP:127.0.0.1"}));
+  auto stranger =
+      IssueForTest(*other_ca_, NodeRequest("broker-1", Role::kServer, {"IP:127.0.0.1"}));
   ASSERT_TRUE(stranger);
   HandshakeReport r = Handshake(*stranger, *app_);
   EXPECT_FALSE(r.ok);
@@ -114,8 +114,8 @@ TEST_F(TlsHandshakeTest, ClientRefusesANameOutsideTheSans) {
 TEST_F(TlsHandshakeTest, ExpiredCertificatesAreRefusedOnBothSides) {
   // Valid for one day, ten days ago.
   const TimePoint ten_days_ago = std::chrono::system_clock::now() - hours(24 * 10);
-  auto old_broker = IssueForTest(
-      *ca_, NodeRequest("broker-1", Role::kServer, {"IP:127.0.0.1"}, ten_days_ago, 1));
+  auto old_broker =
+      IssueForTest(*ca_, NodeRequest("broker-1", Role::kServer, {"IP:127.0.0.1"}, ten_days_ago, 1));
   auto old_app = IssueForTest(*ca_, NodeRequest("app", Role::kClient, {}, ten_days_ago, 1));
   ASSERT_TRUE(old_broker && old_app);
   HandshakeReport server_side = Handshake(*old_broker, *app_);
@@ -128,8 +128,7 @@ TEST_F(TlsHandshakeTest, ExpiredCertificatesAreRefusedOnBothSides) {
 
 // Extended key usage: a client-only certificate cannot serve.
 TEST_F(TlsHandshakeTest, ClientCertificateCannotServe) {
-  auto client_only =
-      IssueForTest(*ca_, NodeRequest("broker-1", Role::kClient, {"IP:127.0.0.1"}));
+  auto client_only = IssueForTest(*ca_, NodeRequest("broker-1", Role::kClient, {"IP:127.0.0.1"}));
   ASSERT_TRUE(client_only);
   HandshakeReport r = Handshake(*client_only, *app_);
   EXPECT_FALSE(r.ok);

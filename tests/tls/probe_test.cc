@@ -4,14 +4,13 @@
 #include "tls/probe.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-
-#include <gtest/gtest.h>
-#include <openssl/err.h>
 
 #include <atomic>
 #include <cstring>
@@ -117,8 +116,8 @@ class TlsProbeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ca_.emplace(testing::InitTestCa(tmp_ / "pki", "Kafka CA", kMonthAgo));
-    broker_ = IssueForTest(*ca_, NodeRequest("broker-1", Role::kServer,
-                                             {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
+    broker_ = IssueForTest(
+        *ca_, NodeRequest("broker-1", Role::kServer, {"DNS:broker-1.kafka.test", "IP:127.0.0.1"}));
     auto app = IssueForTest(*ca_, NodeRequest("app", Role::kClient));
     ASSERT_TRUE(broker_ && app);
     app_stores_ = StoresOf(*app);

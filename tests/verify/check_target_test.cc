@@ -19,8 +19,7 @@ TEST(CheckTargetTest, ALoneKeystoreWithItsTruststore) {
 
 TEST(CheckTargetTest, ExactlyOneFormIsNeeded) {
   EXPECT_EQ(CheckTargetFor("", "", "").error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CheckTargetFor("", "/x/keystore.p12", "").error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(CheckTargetFor("", "/x/keystore.p12", "").error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(CheckTargetFor("/x", "/x/keystore.p12", "/x/truststore.p12").error().code(),
             ErrorCode::kInvalidArgument);
 }

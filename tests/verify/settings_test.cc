@@ -90,10 +90,14 @@ class SettingsFilesTest : public ::testing::Test {
 // by file name in the identity directory.
 TEST_F(SettingsFilesTest, WrittenSettingsPass) {
   const std::string password = "a b=c:d#e!f\\g";
-  const std::string dir = Write(password, "/opt/k\xC3\xA4" "fka/ssl");
+  const std::string dir = Write(password,
+                                "/opt/k\xC3\xA4"
+                                "fka/ssl");
   auto p = ParseKafkaProperties(testing::ReadTextFile(dir + "/kafka.properties"));
   EXPECT_EQ(p["ssl.keystore.password"], password);
-  EXPECT_EQ(p["ssl.keystore.location"], "/opt/k\xC3\xA4" "fka/ssl/keystore.p12");
+  EXPECT_EQ(p["ssl.keystore.location"],
+            "/opt/k\xC3\xA4"
+            "fka/ssl/keystore.p12");
   auto checks = VerifySettingsFiles(dir);
   EXPECT_EQ(WorstStatus(checks), CheckStatus::kOk) << Statuses(checks);
   EXPECT_EQ(checks.size(), 6u) << Statuses(checks);

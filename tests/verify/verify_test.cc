@@ -2,9 +2,8 @@
 // CA issued: a root, an issuing (intermediate) CA under it, and a stranger.
 #include "verify/verify.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <sstream>
 
@@ -34,9 +33,9 @@ class VerifyTest : public ::testing::Test {
                          tmp_ / "issuing", o, SecretString(testing::kTestCaPassword), *root_)
                          .value());
     other_.emplace(testing::InitTestCa(tmp_ / "other", "Other CA", kNow));
-    broker_ = IssueForTest(*issuing_, NodeRequest("broker-1", Role::kBoth,
-                                                  {"DNS:broker-1.kafka.test", "IP:10.0.0.1"},
-                                                  kNow, 90));
+    broker_ = IssueForTest(
+        *issuing_,
+        NodeRequest("broker-1", Role::kBoth, {"DNS:broker-1.kafka.test", "IP:10.0.0.1"}, kNow, 90));
     ASSERT_TRUE(broker_);
     ASSERT_EQ(broker_->ca_chain.size(), 2u) << "issuing CA, root";
   }

@@ -79,9 +79,10 @@ TEST_P(LeafProfileTest, ProfileByKeyTypeAndRole) {
       rsa ? std::vector<std::string>{"digitalSignature", "keyEncipherment"}
           : std::vector<std::string>{"digitalSignature"};
   EXPECT_EQ(info.key_usage, ku);
-  std::vector<std::string> eku = role == Role::kServer   ? std::vector<std::string>{"serverAuth"}
-                                 : role == Role::kClient ? std::vector<std::string>{"clientAuth"}
-                                                         : std::vector<std::string>{"serverAuth", "clientAuth"};
+  std::vector<std::string> eku = role == Role::kServer ? std::vector<std::string>{"serverAuth"}
+                                 : role == Role::kClient
+                                     ? std::vector<std::string>{"clientAuth"}
+                                     : std::vector<std::string>{"serverAuth", "clientAuth"};
   EXPECT_EQ(info.extended_key_usage, eku);
   EXPECT_EQ(info.dns_names, std::vector<std::string>{"broker-1.kafka.example.com"});
   EXPECT_EQ(info.ip_addresses, (std::vector<std::string>{"10.0.0.1", "2001:db8::1"}));
@@ -98,10 +99,11 @@ TEST_P(LeafProfileTest, ProfileByKeyTypeAndRole) {
   EXPECT_EQ(ASN1_STRING_length(serial), static_cast<int>(kSerialBytes));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    KeysAndRoles, LeafProfileTest,
-    ::testing::Values(std::pair{"ec:p256", Role::kBoth}, std::pair{"rsa:2048", Role::kServer},
-                      std::pair{"ed25519", Role::kClient}, std::pair{"ec:p384", Role::kBoth}));
+INSTANTIATE_TEST_SUITE_P(KeysAndRoles, LeafProfileTest,
+                         ::testing::Values(std::pair{"ec:p256", Role::kBoth},
+                                           std::pair{"rsa:2048", Role::kServer},
+                                           std::pair{"ed25519", Role::kClient},
+                                           std::pair{"ec:p384", Role::kBoth}));
 
 TEST(LeafTest, SerialsDiffer) {
   TestCa ca = MakeCa("ec:p256");
@@ -112,7 +114,8 @@ TEST(LeafTest, SerialsDiffer) {
   auto b = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
   EXPECT_NE(a.SerialHex(), b.SerialHex());
   p.serial = {0x01, 0x02};
-  EXPECT_EQ(SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value().SerialHex(), "01:02");
+  EXPECT_EQ(SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value().SerialHex(),
+            "01:02");
 }
 
 TEST(LeafTest, NeverOutlivesTheCa) {
