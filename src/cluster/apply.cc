@@ -41,19 +41,6 @@ Result<SecretString> PasswordFor(const PlanItem& item, const ApplyOptions& optio
   return RandomPassword();
 }
 
-// How the manifest asks an identity's files to be written.
-IdentityOutput OutputFor(const IdentitySpec& spec, const ApplyOptions& options, bool in_file) {
-  IdentityOutput output;
-  output.formats = spec.formats;
-  output.install_dir = spec.install_dir;
-  output.pkcs12 = spec.pkcs12;
-  output.alias = spec.alias;
-  output.write_password_file = in_file;
-  output.trust = options.trust;
-  output.now = options.now;
-  return output;
-}
-
 // Rewrites the truststores of an identity (same key and certificate, read
 // back from its keystore) to carry options.trust.
 Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
@@ -69,7 +56,7 @@ Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   const KeyEntry& e = ks.keys[0];
   Identity identity{spec.name, e.key, e.chain[0],
                     std::vector<Certificate>(e.chain.begin() + 1, e.chain.end())};
-  IdentityOutput output = OutputFor(spec, options, in_file);
+  IdentityOutput output = OutputFor(spec, options.trust, options.now, in_file);
   output.replace = true;
   return WriteIdentity(options.out_dir, identity, password, output).map([](auto&&) {});
 }
@@ -79,17 +66,10 @@ Status ApplyOne(const Issuer& issuer, const PlanItem& item, const ApplyOptions& 
     return UpdateTrust(item, options);
   }
   const IdentitySpec& spec = *item.spec;
-  IdentityRequest request;
-  request.name = spec.name;
-  request.sans = spec.sans;
-  request.role = spec.role;
-  request.days = spec.days;
-  request.key_spec = spec.key_type;
-  request.subject = spec.subject;
-  request.now = options.now;
+  const IdentityRequest request = RequestFor(spec, options.now);
   bool in_file = false;
   CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &in_file));
-  IdentityOutput output = OutputFor(spec, options, in_file);
+  IdentityOutput output = OutputFor(spec, options.trust, options.now, in_file);
   output.replace = item.action == PlanAction::kRenew;
   return IssueIdentity(
              issuer, request,
@@ -100,6 +80,31 @@ Status ApplyOne(const Issuer& issuer, const PlanItem& item, const ApplyOptions& 
 }
 
 }  // namespace
+
+IdentityRequest RequestFor(const IdentitySpec& spec, TimePoint now) {
+  IdentityRequest request;
+  request.name = spec.name;
+  request.sans = spec.sans;
+  request.role = spec.role;
+  request.days = spec.days;
+  request.key_spec = spec.key_type;
+  request.subject = spec.subject;
+  request.now = now;
+  return request;
+}
+
+IdentityOutput OutputFor(const IdentitySpec& spec, const std::vector<Certificate>& trust,
+                         TimePoint now, bool password_file) {
+  IdentityOutput output;
+  output.formats = spec.formats;
+  output.install_dir = spec.install_dir;
+  output.pkcs12 = spec.pkcs12;
+  output.alias = spec.alias;
+  output.write_password_file = password_file;
+  output.trust = trust;
+  output.now = now;
+  return output;
+}
 
 Status PruneIdentity(const UnlistedIdentity& identity, const std::string& out_dir,
                      Inventory* inventory, TimePoint now) {

@@ -10,6 +10,8 @@
 #include "cluster/plan.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "identity/files.h"
+#include "identity/identity.h"
 #include "inventory/inventory.h"
 
 namespace certmint {
@@ -42,6 +44,13 @@ struct ApplySummary {
 // nobody tracks; the next prune finishes it.
 Status PruneIdentity(const UnlistedIdentity& identity, const std::string& out_dir,
                      Inventory* inventory, TimePoint now);
+
+// What the manifest asks of an identity, as an issue request at `now`...
+IdentityRequest RequestFor(const IdentitySpec& spec, TimePoint now);
+// ...and as the way its files are written (truststores carrying `trust`;
+// the password file kept when `password_file`).
+IdentityOutput OutputFor(const IdentitySpec& spec, const std::vector<Certificate>& trust,
+                         TimePoint now, bool password_file);
 
 // Issues every create/renew item of `plan` through `issuer` (which records
 // each in its inventory). Failures are collected, not fatal to the others.

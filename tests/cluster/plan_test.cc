@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ca/authority.h"
+#include "cluster/apply.h"
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
@@ -69,15 +70,7 @@ identities:
   // `now`, its truststores carrying `trust` (default: that CA).
   Identity Write(const IdentitySpec& spec, const CertificateAuthority& ca, TimePoint now,
                  const std::vector<Certificate>& trust = {}) {
-    IdentityRequest request;
-    request.name = spec.name;
-    request.sans = spec.sans;
-    request.role = spec.role;
-    request.days = spec.days;
-    request.key_spec = spec.key_type;
-    request.subject = spec.subject;
-    request.now = now;
-    auto identity = IssueIdentity(ca, request);
+    auto identity = IssueIdentity(ca, RequestFor(spec, now));
     EXPECT_TRUE(identity) << identity.error().ToString();
     RewriteStores(spec, *identity, now, trust);
     return *identity;
@@ -87,15 +80,8 @@ identities:
   // of `apply` does.
   void RewriteStores(const IdentitySpec& spec, const Identity& identity, TimePoint now,
                      const std::vector<Certificate>& trust) {
-    IdentityOutput output;
-    output.formats = spec.formats;
-    output.install_dir = spec.install_dir;
-    output.pkcs12 = spec.pkcs12;
-    output.alias = spec.alias;
-    output.write_password_file = true;
+    IdentityOutput output = OutputFor(spec, trust, now, /*password_file=*/true);
     output.replace = true;
-    output.trust = trust;
-    output.now = now;
     auto files = WriteIdentity(out_, identity, kStorePassword, output);
     EXPECT_TRUE(files) << files.error().ToString();
   }
