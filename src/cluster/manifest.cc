@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 #include <string_view>
 
@@ -185,6 +186,12 @@ class Parser {
     }
     if (n["install_dir"]) {
       CM_ASSIGN_OR_RETURN(spec.install_dir, Str(n["install_dir"], field + ".install_dir"));
+      // It is written into librdkafka.properties, which has no escapes.
+      if (std::any_of(spec.install_dir.begin(), spec.install_dir.end(),
+                      [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; })) {
+        return Fail(n["install_dir"], field + ".install_dir",
+                    "control characters (a line break) are not allowed");
+      }
     }
     if (n["p12_profile"]) {
       CM_ASSIGN_OR_RETURN(auto p, Str(n["p12_profile"], field + ".p12_profile"));

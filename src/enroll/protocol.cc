@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
+
 namespace certmint {
 namespace {
 
@@ -178,6 +180,18 @@ std::string_view ProtocolErrorCode(ProtocolError error) {
       return "ca_unavailable";
   }
   return "internal";
+}
+
+bool IsJsonMediaType(std::string_view content_type) {
+  // OWS is spaces and tabs only (RFC 9110 §5.6.3).
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) {
+    media.remove_prefix(1);
+  }
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) {
+    media.remove_suffix(1);
+  }
+  return AsciiLower(media) == "application/json";
 }
 
 std::string ErrorJson(std::string_view code, std::string_view message) {

@@ -85,6 +85,12 @@ enum class ProtocolError {
 std::string_view ProtocolErrorCode(ProtocolError error);
 
 std::string ErrorJson(std::string_view code, std::string_view message);
+
+// Whether a Content-Type names JSON (RFC 9110 §8.3.1: type and subtype
+// case-insensitive, optional whitespace, parameters after ';'):
+// "application/json", "APPLICATION/JSON; charset=utf-8"; not
+// "application/jsonp" or "application/json-patch+json".
+bool IsJsonMediaType(std::string_view content_type);
 // "code: message" from an error body, or a short excerpt of the body.
 std::string DescribeErrorBody(std::string_view body);
 

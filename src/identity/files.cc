@@ -179,6 +179,17 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   }
   const std::string alias = KeyAliasFor(identity.name, output.alias);
   CM_RETURN_IF_ERROR(ValidateKeyAlias(alias));
+  // The install directory goes into kafka.properties (escaped) and
+  // librdkafka.properties, which has no escapes: a line break there would
+  // add a setting of its own (enable.ssl.certificate.verification=false).
+  // A tab stays part of the value in both.
+  for (unsigned char c : output.install_dir) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("install_dir '{}': control characters are not allowed",
+                                   PrintableBytes(output.install_dir, 200)));
+    }
+  }
   const IdentityFiles paths = IdentityPaths(out_dir, identity.name, output);
   if (!output.replace && fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,

@@ -325,7 +325,7 @@ void SetRoutes(HttpServer::Impl* p) {
              std::function<void(const httplib::Request&, httplib::Response&)> handle) {
         svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
           const std::string type = req.get_header_value("Content-Type");
-          if (!type.empty() && type.rfind("application/json", 0) != 0) {
+          if (!type.empty() && !IsJsonMediaType(type)) {
             SendError(res, 415, "unsupported_media_type", "send application/json");
             return;
           }

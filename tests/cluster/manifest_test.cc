@@ -124,6 +124,10 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
       {"identities:\n  - name: b-{n}\n    count: 0\n", "identities[0].count: must be between 1"},
       {"identities:\n  - name: b\n    days: many\n", "identities[0].days: expected an integer"},
       {"identities:\n  - name: ../b\n", "invalid identity name '../b'"},
+      {"identities:\n  - name: a\n    install_dir: \"/etc/kafka\\nenable.ssl.certificate."
+       "verification=false\"\n",
+       "m.yaml:3:18: identities[0].install_dir: control characters (a line break) are not "
+       "allowed"},
       {"identities:\n  - dns: [a]\n", "identities[0].name: missing"},
       {"identities: []\n", "identities: expected a non-empty list"},
       {"ca:\n  subject: 'XX=y'\nidentities:\n  - name: a\n", "ca.subject: unknown attribute"},

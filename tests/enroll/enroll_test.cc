@@ -65,6 +65,21 @@ TEST(ProtocolTest, EnrollRequestFields) {
   EXPECT_FALSE(ParseRenewRequest(R"({"csr":"c","name":"n"})"));
 }
 
+// Content-Type is a media type (RFC 9110 §8.3.1): case-insensitive, with
+// parameters; a prefix is not a match (application/jsonp was once taken).
+TEST(ProtocolTest, JsonMediaType) {
+  for (const char* json : {"application/json", "APPLICATION/JSON", "Application/Json",
+                           "application/json; charset=utf-8", " application/json ",
+                           "application/json;charset=UTF-8"}) {
+    EXPECT_TRUE(IsJsonMediaType(json)) << json;
+  }
+  for (const char* other :
+       {"application/jsonp", "application/json-patch+json", "text/json",
+        "application/x-www-form-urlencoded", "json", "application/", "application/json\n"}) {
+    EXPECT_FALSE(IsJsonMediaType(other)) << other;
+  }
+}
+
 TEST(ProtocolTest, IssuedChainRoundTrip) {
   testing::StoreFixture f;
   IssuedChain in{"node-1", f.node, {f.ca}, {f.ca}};

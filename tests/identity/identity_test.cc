@@ -108,6 +108,25 @@ TEST_F(IdentityTest, ShortStorePasswordRefusedWithNothingWritten) {
   EXPECT_FALSE(fs::Exists(tmp_ / "out"));
 }
 
+// A line break in the install directory once wrote a setting of its own
+// into librdkafka.properties, which has no escapes: refused, nothing written.
+TEST_F(IdentityTest, InstallDirWithAControlCharacterIsRefused) {
+  IdentityRequest req;
+  req.name = "client-y";
+  auto id = IssueIdentity(*ca_, req).value();
+  const std::vector<std::string> dirs = {"/etc/kafka\nenable.ssl.certificate.verification=false",
+                                         "/etc/kafka\r", "/etc/\x1b[2Jkafka"};
+  for (const std::string& dir : dirs) {
+    IdentityOutput output;
+    output.install_dir = dir;
+    auto r = WriteIdentity(tmp_ / "out", id, SecretString("store-password"), output);
+    ASSERT_FALSE(r) << PrintableBytes(dir);
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().message().find_first_of("\n\r\x1b"), std::string::npos);
+    EXPECT_FALSE(fs::Exists(tmp_ / "out/client-y"));
+  }
+}
+
 TEST_F(IdentityTest, PropertiesEscapeJavaSpecialCharacters) {
   IdentityRequest req;
   req.name = "client-x";
