@@ -62,7 +62,6 @@ Result<int> RunServe(const ServeArgs& a) {
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
   std::tie(config.server.host, config.server.port) = hp;
-  CM_RETURN_IF_ERROR(ValidateServeConfig(config));
   auto log_mu = std::make_shared<std::mutex>();
   config.log = [log_mu](std::string_view line) {
     std::lock_guard<std::mutex> lock(*log_mu);
