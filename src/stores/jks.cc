@@ -401,11 +401,6 @@ Status ReadEntry(ByteReader& r, const StoreHeader& header, const KeyPassword& kp
 
 }  // namespace
 
-Result<std::string> Utf16Be(std::string_view utf8) {
-  CM_ASSIGN_OR_RETURN(auto utf16, PasswordUtf16Be(utf8));
-  return std::string(utf16.reveal());
-}
-
 Result<std::string> WriteJks(const KeyStore& store, const SecretString& password, TimePoint now) {
   if (!store.unsupported_entries.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the store holds entries JKS cannot carry");

@@ -34,11 +34,8 @@ Result<std::string> WriteJks(const KeyStore& store, const SecretString& password
 Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* password,
                                   const SecretString* key_password = nullptr);
 
-// UTF-16BE of a UTF-8 string, as Java's char[] passwords are hashed. The
-// copy is not wiped: for text that is not secret (the stores convert their
-// passwords into SecretBytes themselves).
-Result<std::string> Utf16Be(std::string_view utf8);
-// The same into a buffer that wipes itself, for passwords.
+// UTF-16BE of a UTF-8 string, as Java's char[] passwords are hashed, in a
+// buffer that wipes itself. kInvalidData for bytes that are not UTF-8.
 Result<SecretBytes> PasswordUtf16Be(std::string_view utf8);
 
 }  // namespace certmint

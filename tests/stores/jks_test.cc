@@ -157,11 +157,12 @@ TEST(JksTest, AbsurdCreationDateIsReadAsUnknown) {
 }
 
 TEST(JksTest, PasswordsAreHashedAsUtf16) {
-  EXPECT_EQ(Utf16Be("ab").value(), std::string("\0a\0b", 4));
-  EXPECT_EQ(Utf16Be("\xC3\xA9").value(), std::string("\0\xE9", 2));                    // é
-  EXPECT_EQ(Utf16Be("\xF0\x9F\x94\x91").value(), std::string("\xD8\x3D\xDD\x11", 4));  // 🔑
-  EXPECT_FALSE(Utf16Be("\xFF"));
-  EXPECT_FALSE(Utf16Be("\xC3"));
+  EXPECT_EQ(PasswordUtf16Be("ab").value().reveal(), std::string("\0a\0b", 4));
+  EXPECT_EQ(PasswordUtf16Be("\xC3\xA9").value().reveal(), std::string("\0\xE9", 2));  // é
+  EXPECT_EQ(PasswordUtf16Be("\xF0\x9F\x94\x91").value().reveal(),
+            std::string("\xD8\x3D\xDD\x11", 4));  // 🔑
+  EXPECT_FALSE(PasswordUtf16Be("\xFF"));
+  EXPECT_FALSE(PasswordUtf16Be("\xC3"));
 }
 
 }  // namespace
