@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 
 nlohmann::json InventoryRecordJson(const InventoryRecord& r) {
@@ -29,8 +31,10 @@ std::string InventoryTableText(const std::vector<InventoryRecord>& records) {
   std::string out = fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", "NAME", "STATUS", "NOT AFTER",
                                 "KEY", "SERIAL");
   for (const auto& r : records) {
-    out += fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", r.name, CertStatusName(r.status),
-                       r.not_after, r.key_type, r.serial);
+    // Rows recorded before names were checked everywhere may hold anything.
+    out += fmt::format("{:<24} {:<10} {:<21} {:<10} {}\n", PrintableBytes(r.name, 64),
+                       CertStatusName(r.status), PrintableBytes(r.not_after),
+                       PrintableBytes(r.key_type), PrintableBytes(r.serial));
   }
   out += fmt::format("{} certificate{}\n", records.size(), records.size() == 1 ? "" : "s");
   return out;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace certmint {
 namespace {
 
@@ -66,6 +68,15 @@ TEST(RecordRenderTest, TableHasHeaderRowsAndCount) {
             "broker-1                 valid      2027-01-01T00:00:00Z  ec-p256    01:AB\n"
             "1 certificate\n");
   EXPECT_NE(InventoryTableText({}).find("\n0 certificates\n"), std::string::npos);
+}
+
+TEST(RecordRenderTest, TableEscapesWhatARowHolds) {
+  // A name recorded before every path checked names: a line break and a
+  // terminal escape must not reach the terminal as themselves.
+  const std::string text = InventoryTableText({Record("a\n<fake row>\x1b[2J", CertStatus::kValid)});
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("a\\x0a<fake row>\\x1b[2J"), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << "header, one row, count";
 }
 
 }  // namespace
