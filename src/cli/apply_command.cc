@@ -5,7 +5,6 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "ca/authority.h"
 #include "cli/commands.h"
@@ -22,15 +21,7 @@ namespace {
 
 struct ApplyArgs {
   std::string manifest;
-  std::string dir = "pki";
-  std::string out = "certs";
-  // Four workers per hardware thread: while some identities wait for their
-  // fsyncs, others' keys are being made, so the cores stay busy (measured in
-  // docs/performance.md: 4x beat 2x; 8x was within the run-to-run noise).
-  // Capped, so that a large machine does not start thousands of threads.
-  int jobs =
-      static_cast<int>(std::min(4 * std::max(1u, std::thread::hardware_concurrency()), 256u));
-  bool dry_run = false;
+  ApplySettings settings{"pki", "certs"};  // --dir, --out, --jobs, --dry-run
   bool prune = false;
   bool json = false;
   std::string password_file;
@@ -49,36 +40,29 @@ Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
     std::cout << fmt::format(
         "Revoked in the inventory; publish a new CRL where your clients "
         "check one: certmint crl --dir {} --out FILE\n",
-        args.dir);
+        args.settings.pki_dir);
   }
   return removed;
 }
 
-std::string Dump(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto manifest, LoadManifest(args.manifest));
-  const ApplySettings settings{args.dir, args.out, args.jobs, args.dry_run,
-                               std::chrono::system_clock::now()};
+  ApplySettings settings = args.settings;
+  settings.now = std::chrono::system_clock::now();
   CM_ASSIGN_OR_RETURN(auto session, ApplySession::Open(std::move(manifest), settings));
   if (!args.json) {
-    std::cout << RenderPlanText(*session, args.dir, args.prune);
+    std::cout << RenderPlanText(*session, settings.pki_dir, args.prune);
   }
   size_t removed = 0;
-  if (!args.dry_run && args.prune && !session->unlisted().empty()) {
+  if (!settings.dry_run && args.prune && !session->unlisted().empty()) {
     CM_ASSIGN_OR_RETURN(removed, Prune(*session, args));
   }
   const size_t todo = session->todo();
-  if (args.dry_run || todo == 0) {
-    if (args.json) {
-      PrintJson(Dump(session->ReportJson(args.prune, removed, nullptr)));
-    } else {
-      std::cout << (args.dry_run  ? "Dry run: nothing written.\n"
-                    : removed > 0 ? "Nothing else to do.\n"
-                                  : "Nothing to do.\n");
-    }
+  if (settings.dry_run || todo == 0) {
+    PrintResult(args.json, session->ReportJson(args.prune, removed, nullptr),
+                settings.dry_run ? "Dry run: nothing written.\n"
+                : removed > 0    ? "Nothing else to do.\n"
+                                 : "Nothing to do.\n");
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto ca_password,
@@ -93,24 +77,18 @@ Status RunApply(const ApplyArgs& args) {
       std::cerr << printed.err << std::flush;
     }
   };
-  CM_ASSIGN_OR_RETURN(auto summary, session->Execute(
-                                        ca_password, store_password ? &*store_password : nullptr,
-                                        [&] {
-                                          if (!args.json) {
-                                            std::cout
-                                                << fmt::format("Created CA in {}\n", args.dir);
-                                          }
-                                        },
-                                        done));
+  const auto created_ca = [&] {
+    if (!args.json) std::cout << fmt::format("Created CA in {}\n", settings.pki_dir);
+  };
+  CM_ASSIGN_OR_RETURN(
+      auto summary,
+      session->Execute(ca_password, store_password ? &*store_password : nullptr, created_ca, done));
   ca_password.clear();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (args.json) {
-    const ApplyOutcome outcome{summary, secs};
-    PrintJson(Dump(session->ReportJson(args.prune, removed, &outcome)));
-  } else {
-    std::cout << RenderApplySummaryText(*session, settings, summary, removed, secs);
-  }
+  const ApplyOutcome outcome{summary, secs};
+  PrintResult(args.json, session->ReportJson(args.prune, removed, &outcome),
+              RenderApplySummaryText(*session, settings, summary, removed, secs));
   if (!summary.failures.empty()) {
     Error e = summary.failures.front().second;
     return tl::unexpected(
@@ -127,12 +105,11 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "apply", "Bring a whole cluster's identities in line with a manifest (idempotent)");
   cmd->add_option("MANIFEST", a->manifest, "The cluster manifest (YAML; see examples/)")
       ->required();
-  cmd->add_option("--dir", a->dir, "The CA's directory (created if absent)")->capture_default_str();
-  cmd->add_option("--out", a->out, "Where the identity directories live")->capture_default_str();
-  cmd->add_option("--jobs,-j", a->jobs,
-                  "Identities issued in parallel (default: four per hardware thread, at most 256)")
-      ->capture_default_str();
-  cmd->add_flag("--dry-run", a->dry_run, "Print the plan; write nothing");
+  cmd->add_option("--dir", a->settings.pki_dir, "The CA's directory (created if absent)");
+  cmd->add_option("--out", a->settings.out_dir, "Where the identity directories live");
+  cmd->add_option("--jobs,-j", a->settings.jobs,
+                  "Identities issued in parallel (default: four per hardware thread, at most 256)");
+  cmd->add_flag("--dry-run", a->settings.dry_run, "Print the plan; write nothing");
   cmd->add_flag("--prune", a->prune,
                 "Revoke (in the inventory) and remove identity directories under --out that the "
                 "manifest no longer names; without it they are only listed");
@@ -154,7 +131,7 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "(cessationOfOperation) and removes their directories. Check with --dry-run first.\n\n"
       "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
       "--ca-password-file ca.pass");
-  return WithPasswordTraps(cmd, FromStatus([a] { return RunApply(*a); }));
+  return FromStatus([a] { return RunApply(*a); });
 }
 
 }  // namespace certmint::cli

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "ca/authority.h"
+#include "ca/ca_flags.h"
 #include "ca/ca_report.h"
-#include "ca/rotation.h"
 #include "ca/rotation_text.h"
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -16,9 +16,7 @@ namespace {
 
 struct CaInitArgs {
   std::string dir;
-  std::string subject = "CN=certmint CA";
-  std::string key_type = "ec:p256";
-  int days = 3650;
+  CaFlags ca{"CN=certmint CA", "ec:p256"};
   std::string ca_password_file;
   bool intermediate = false;
   std::string root_dir;
@@ -30,72 +28,45 @@ Status RunCaInit(const CaInitArgs& args) {
   if (args.intermediate == args.root_dir.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "--intermediate and --root-dir go together");
   }
-  CM_ASSIGN_OR_RETURN(auto subject,
-                      WithContext(DistinguishedName::Parse(args.subject), "--subject"));
-  CM_ASSIGN_OR_RETURN(auto spec, WithContext(ParseKeySpec(args.key_type), "--key-type"));
-  if (args.days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days: must be at least 1");
-  }
+  CM_ASSIGN_OR_RETURN(auto options,
+                      ParseCaFlags(args.ca, nullptr, std::chrono::system_clock::now()));
   CM_ASSIGN_OR_RETURN(auto password, ReadCaPassword(args.ca_password_file, /*is_new=*/true));
-  CaInitOptions options{subject, spec, args.days, std::chrono::system_clock::now(),
-                        kCaKeyIterations};
   std::optional<CertificateAuthority> root;
   if (args.intermediate) {
-    CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(args.root_dir));
-    CM_ASSIGN_OR_RETURN(auto root_pw,
-                        Required(ReadSecret({args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
-                                             "Root CA password", false, "--root-password-file"}),
-                                 "no root CA password: give --root-password-file FILE, set "
-                                 "CERTMINT_ROOT_CA_PASSWORD, or run on a terminal"));
-    CM_ASSIGN_OR_RETURN(auto r, CertificateAuthority::Load(args.root_dir, root_pw));
-    root.emplace(std::move(r));
+    const SecretSource root_pw{args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
+                               "Root CA password", false, "--root-password-file"};
+    CM_ASSIGN_OR_RETURN(root, UnlockCa(args.root_dir, [&] {
+                          return ReadRequiredSecret(root_pw, "root CA password");
+                        }));
   }
   CM_ASSIGN_OR_RETURN(
       auto ca,
       WithContext(root ? CertificateAuthority::InitIntermediate(args.dir, options, password, *root)
                        : CertificateAuthority::Init(args.dir, options, password),
                   fmt::format("creating CA in {}", args.dir)));
-  if (args.json) {
-    PrintJson(RenderCaCreatedJson(ca, spec, args.intermediate));
-  } else {
-    std::cout << RenderCaCreatedText(ca, spec, args.intermediate);
-  }
+  PrintResult(args.json, RenderCaCreatedJson(ca, options.key_spec, args.intermediate),
+              RenderCaCreatedText(ca, options.key_spec, args.intermediate));
   return {};
 }
 
 struct RotateArgs {
   std::string dir;
-  std::string subject;
-  std::string key_type;
-  int days = 3650;
+  CaFlags ca;  // empty subject and key type: the current CA's
   std::string ca_password_file;
   std::string new_ca_password_file;
 };
 
 Status RunRotate(const RotateArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto current_pw,
-                      Required(ReadSecret({a.ca_password_file, kCaPasswordEnv,
-                                           "Current CA password", false, "--ca-password-file"}),
-                               "no CA password: give --ca-password-file (the current CA's)"));
   // Proves the operator holds the current CA before replacing it.
+  CM_ASSIGN_OR_RETURN(auto current_pw,
+                      ReadRequiredSecret({a.ca_password_file, kCaPasswordEnv, "Current CA password",
+                                          false, "--ca-password-file"},
+                                         "CA password (the current CA's)"));
   CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::Load(a.dir, current_pw));
   CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
                                                "--new-ca-password-file"}));
-  const SecretString& pw = new_pw ? *new_pw : current_pw;
-  const auto now = std::chrono::system_clock::now();
-  CaInitOptions o;
-  o.key_spec = current.signer().Spec();
-  o.days = a.days;
-  o.now = now;
-  if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(o.subject, WithContext(DistinguishedName::Parse(a.subject), "--subject"));
-  } else {
-    CM_ASSIGN_OR_RETURN(o.subject, RotatedCaSubject(current.certificate().Subject(), now));
-  }
-  if (!a.key_type.empty()) {
-    CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  }
-  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, pw, current));
+  CM_ASSIGN_OR_RETURN(auto o, ParseCaFlags(a.ca, &current, std::chrono::system_clock::now()));
+  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, new_pw ? *new_pw : current_pw, current));
   std::cout << RenderRotatedText(fresh, o, a.dir);
   return {};
 }
@@ -128,11 +99,10 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   auto args = std::make_shared<CaInitArgs>();
   init->add_option("--dir", args->dir, "Directory for ca.crt and ca.key (created 0700)")
       ->required();
-  init->add_option("--subject", args->subject,
-                   "CA subject, 'CN=Kafka CA,O=Acme' or '/O=Acme/CN=Kafka CA'")
-      ->capture_default_str();
-  AddKeyType(init, &args->key_type);
-  AddDays(init, &args->days, /*ca=*/true);
+  init->add_option("--subject", args->ca.subject,
+                   "CA subject, 'CN=Kafka CA,O=Acme' or '/O=Acme/CN=Kafka CA'");
+  AddKeyType(init, &args->ca.key_type);
+  AddDays(init, &args->ca.days, /*ca=*/true);
   AddCaPasswordFile(init, &args->ca_password_file);
   init->add_flag("--intermediate", args->intermediate,
                  "Make an issuing CA signed by the root in --root-dir (pathLen 0); the root's key "
@@ -153,9 +123,9 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* rotate = ca->add_subcommand(
       "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
   AddCaDir(rotate, &rot->dir);
-  rotate->add_option("--subject", rot->subject, "New CA subject (default: the old one, dated)");
-  rotate->add_option("--key-type", rot->key_type, "New CA key type (default: the old one's)");
-  AddDays(rotate, &rot->days, /*ca=*/true);
+  rotate->add_option("--subject", rot->ca.subject, "New CA subject (default: the old one, dated)");
+  rotate->add_option("--key-type", rot->ca.key_type, "New CA key type (default: the old one's)");
+  AddDays(rotate, &rot->ca.days, /*ca=*/true);
   AddCaPasswordFile(rotate, &rot->ca_password_file);
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
                      "The new CA's password (default: the current one)");
@@ -176,10 +146,9 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "with SIGHUP or restarted) or, with --out, while an identity there has one.\n"
       "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
-  return Dispatch(
-      {{init, WithPasswordTraps(init, FromStatus([args] { return RunCaInit(*args); }))},
-       {rotate, WithPasswordTraps(rotate, FromStatus([rot] { return RunRotate(*rot); }))},
-       {retire, FromStatus([ret] { return RunRetire(*ret); })}});
+  return Dispatch({{init, FromStatus([args] { return RunCaInit(*args); })},
+                   {rotate, FromStatus([rot] { return RunRotate(*rot); })},
+                   {retire, FromStatus([ret] { return RunRetire(*ret); })}});
 }
 
 }  // namespace certmint::cli

@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "core/error.h"
+#include "identity/files.h"
 
 namespace certmint::cli {
 
@@ -59,7 +61,16 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& global);
 // serve, token create/list/revoke, enroll.
 Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& global);
 
-// Prints a JSON value or text to stdout.
+// Prints JSON text, or a JSON value (indented, invalid UTF-8 replaced), to
+// stdout.
 void PrintJson(const std::string& json);
+void PrintJson(const nlohmann::json& json);
+// Prints `json_value` with --json, else `text`.
+void PrintResult(bool json, const std::string& json_value, const std::string& text);
+void PrintResult(bool json, const nlohmann::json& json_value, const std::string& text);
+// Prints what `issue` or `enroll` wrote (IdentityReportText, or
+// IdentityReportJson with --json).
+void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,
+                    const KeySpec& key_spec, bool json, std::string_view verb);
 
 }  // namespace certmint::cli

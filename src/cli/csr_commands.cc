@@ -1,6 +1,5 @@
-// The seed's split flow: the node makes its key and a request (certmint csr),
-// the CA signs it (certmint sign), the node builds its stores (certmint
-// keystore install). The node's key never leaves the node.
+// The CSR flow, where the key never leaves the node: it makes its key and a
+// request (csr), the CA signs it (sign), it builds its stores (keystore install).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -13,6 +12,7 @@
 #include "identity/identity.h"
 #include "x509/csr.h"
 #include "x509/request_files.h"
+#include "x509/request_flags.h"
 #include "x509/san_lists.h"
 
 namespace certmint::cli {
@@ -20,32 +20,20 @@ namespace {
 
 struct CsrArgs {
   std::string name;
-  std::vector<std::string> dns;
-  std::vector<std::string> ips;
-  std::string key_type = "ec:p256";
-  std::string subject;
+  RequestFlags request;  // --dns, --ip, --key-type and --subject
   std::string out = ".";
   std::string password_file;
 };
 
 Status RunCsr(const CsrArgs& a) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
-  KeyRequest request;
-  CM_ASSIGN_OR_RETURN(request.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  CM_ASSIGN_OR_RETURN(request.sans, ParseSanLists(a.dns, a.ips));
-  if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(request.subject,
-                        WithContext(DistinguishedName::Parse(a.subject), "--subject"));
-  } else {
-    CM_ASSIGN_OR_RETURN(request.subject, DistinguishedName::CommonName(a.name));
-  }
+  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
+  KeyRequest request{parsed.key_spec, {}, parsed.sans};
+  CM_ASSIGN_OR_RETURN(request.subject, parsed.subject ? Result<DistinguishedName>(*parsed.subject)
+                                                      : DistinguishedName::CommonName(a.name));
   const RequestFiles files = RequestFilePaths(a.out, a.name);
   CM_RETURN_IF_ERROR(CheckRequestFilesAbsent(files));
   CM_ASSIGN_OR_RETURN(auto pw, ExplicitNewPassword(a.password_file));
-  if (!pw && fs::Exists(files.password)) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     fmt::format("{} already exists; give --password-file", files.password));
-  }
   CM_ASSIGN_OR_RETURN(bool generated, WriteKeyAndRequest(files, request, pw ? &*pw : nullptr));
   std::cout << fmt::format(
       "Wrote {} (encrypted) and {}{}\nSend {} to the CA: certmint sign {} "
@@ -59,30 +47,22 @@ struct SignArgs {
   std::string csr;
   std::string dir;
   std::string out;
-  std::vector<std::string> dns;
-  std::vector<std::string> ips;
-  std::string role = "both";
-  int days = 365;
+  RequestFlags request;  // --dns, --ip, --role, --days and --subject
   std::string name;
-  std::string subject;
   std::string ca_password_file;
 };
 
 Status RunSign(const SignArgs& a) {
   // The operator's --dns/--ip are what the certificate carries; the request
-  // may ask for a subset, never more.
-  const auto allowed = ParseSanLists(a.dns, a.ips);
-  CM_ASSIGN_OR_RETURN(auto req, LoadRequestToSign(a.csr, allowed));
+  // may ask for a subset, never more. Its own faults are reported first.
+  CM_ASSIGN_OR_RETURN(auto req,
+                      LoadRequestToSign(a.csr, ParseSanLists(a.request.dns, a.request.ips)));
+  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
   SignRequestFileOptions o{a.dir, a.name, {}, a.out, nullptr};
-  CM_ASSIGN_OR_RETURN(o.profile.role, WithContext(ParseRole(a.role), "--role"));
-  if (!a.subject.empty()) {
-    CM_ASSIGN_OR_RETURN(o.profile.subject,
-                        WithContext(DistinguishedName::Parse(a.subject), "--subject"));
-  } else {
-    o.profile.subject = req.Subject();
-  }
-  o.profile.sans = *allowed;
-  o.profile.days = a.days;
+  o.profile.role = parsed.role;
+  o.profile.subject = parsed.subject.value_or(req.Subject());
+  o.profile.sans = parsed.sans;
+  o.profile.days = parsed.days;
   o.ca_password = CaPasswordFrom(a.ca_password_file);
   CM_ASSIGN_OR_RETURN(auto cert, SignRequestFile(req, o));
   std::cout << fmt::format(
@@ -100,11 +80,10 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "csr", "On a node: make a key and a certificate request (the key stays here)");
   csr->add_option("NAME", c->name, "Identity name: file names, and CN unless --subject")
       ->required();
-  AddSanFlags(csr, &c->dns, &c->ips, SanUse::kAsked);
-  AddKeyType(csr, &c->key_type);
-  csr->add_option("--subject", c->subject, "Subject DN (default CN=NAME)");
-  csr->add_option("--out", c->out, "Directory for NAME.key, NAME.csr (and password)")
-      ->capture_default_str();
+  AddSanFlags(csr, &c->request.dns, &c->request.ips, SanUse::kAsked);
+  AddKeyType(csr, &c->request.key_type);
+  csr->add_option("--subject", c->request.subject, "Subject DN (default CN=NAME)");
+  csr->add_option("--out", c->out, "Directory for NAME.key, NAME.csr (and password)");
   csr->add_option("--password-file", c->password_file,
                   "Key password (else $CERTMINT_PASSWORD, else generated into OUT/password)");
   csr->footer(
@@ -117,10 +96,10 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   sign->add_option("CSR", s->csr, "The request, PEM or DER")->required();
   AddCaDir(sign, &s->dir);
   sign->add_option("--out", s->out, "Certificate chain to write (PEM: node, then CAs)")->required();
-  AddSanFlags(sign, &s->dns, &s->ips, SanUse::kAllowed);
-  AddRole(sign, &s->role);
-  AddDays(sign, &s->days);
-  sign->add_option("--subject", s->subject, "Subject DN (default: the request's)");
+  AddSanFlags(sign, &s->request.dns, &s->request.ips, SanUse::kAllowed);
+  AddRole(sign, &s->request.role);
+  AddDays(sign, &s->request.days);
+  sign->add_option("--subject", s->request.subject, "Subject DN (default: the request's)");
   sign->add_option("--name", s->name, "Name in the inventory (default: the CN)");
   AddCaPasswordFile(sign, &s->ca_password_file);
   sign->footer(
@@ -130,8 +109,8 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint sign broker-7.csr --dir pki --out broker-7.crt --dns "
       "broker-7.kafka.example.com --ip 10.0.0.17");
 
-  return Dispatch({{csr, WithPasswordTraps(csr, FromStatus([c] { return RunCsr(*c); }))},
-                   {sign, WithPasswordTraps(sign, FromStatus([s] { return RunSign(*s); }))}});
+  return Dispatch({{csr, FromStatus([c] { return RunCsr(*c); })},
+                   {sign, FromStatus([s] { return RunSign(*s); })}});
 }
 
 }  // namespace certmint::cli

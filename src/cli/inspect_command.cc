@@ -20,11 +20,7 @@ Status RunInspect(const InspectArgs& args) {
   auto out = InspectFiles(
       args.files, password ? &*password : nullptr, std::chrono::system_clock::now(),
       [](const Error& e) { std::cerr << "certmint: error: " << e.ToString() << "\n"; });
-  if (args.json) {
-    PrintJson(out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    std::cout << out.text;
-  }
+  PrintResult(args.json, out.json, out.text);
   if (out.first_error) {
     return tl::unexpected(*out.first_error);
   }
@@ -52,7 +48,7 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "  certmint inspect certs/broker-1/keystore.jks --password-file certs/broker-1/password\n"
       "  certmint inspect certs/broker-1/broker-1.key --password-file certs/broker-1/password "
       "--json");
-  return WithPasswordTraps(cmd, FromStatus([args] { return RunInspect(*args); }));
+  return FromStatus([args] { return RunInspect(*args); });
 }
 
 }  // namespace certmint::cli

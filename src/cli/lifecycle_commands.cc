@@ -30,56 +30,31 @@ struct ListArgs {
 Status RunList(ListArgs a) {
   CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventory(a.dir));
   a.filter.current_only = !a.all && !a.filter.revoked_only;
-  const auto now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, now));
-  if (a.json) {
-    const nlohmann::json list = InventoryRecordsJson(rows);
-    PrintJson(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    return {};
-  }
-  std::cout << InventoryTableText(rows);
+  CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, std::chrono::system_clock::now()));
+  PrintResult(a.json, InventoryRecordsJson(rows), InventoryTableText(rows));
   return {};
 }
 
 struct RenewArgs {
-  std::vector<std::string> names;
-  std::string dir;
-  std::string out = ".";
-  std::optional<int> expiring;
-  std::optional<int> days;
-  bool keep_key = false;
+  RenewFlags flags;
   std::string password_file;
   std::string ca_password_file;
-  std::string server;
-  bool if_due = false;
-  bool daemon = false;
 };
 
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
-Status RunRenewWithServer(const RenewArgs& a) {
-  if (!a.dir.empty() || !a.ca_password_file.empty() || a.days || a.expiring) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--server renews through the CA service: --dir, --ca-password-file, --days "
-                     "and --expiring do not apply (the service decides)");
-  }
-  if (a.names.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "give the identity names to renew");
-  }
-  RenewalRun run;
-  CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(a.server));
-  CM_RETURN_IF_ERROR(CheckIdentitiesExist(a.out, a.names));
-  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  run.out_dir = a.out;
-  run.names = a.names;
-  run.options.keep_key = a.keep_key;
-  run.options.store_password = store_pw ? &*store_pw : nullptr;
+Status RunRenewWithServer(const RenewFlags& f, const SecretString* store_password) {
+  RenewalRun run{{}, f.out, f.names};
+  CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(f.server));
+  CM_RETURN_IF_ERROR(CheckIdentitiesExist(f.out, f.names));
+  run.options.keep_key = f.keep_key;
+  run.options.store_password = store_password;
   const auto report = [&](const RenewalEvent& e) {
     std::cout << RenewalEventText(e, run.url.ToString()) << std::flush;
   };
-  if (!a.daemon) {
-    return RenewDueIdentities(run, a.if_due, report).transform([](TimePoint) {});
+  if (!f.daemon) {
+    return RenewDueIdentities(run, f.if_due, report).transform([](TimePoint) {});
   }
   // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
   RenewalDaemonHooks hooks;
@@ -94,38 +69,33 @@ Status RunRenewWithServer(const RenewArgs& a) {
   return {};
 }
 
-Status RunRenew(const RenewArgs& a) {
-  if (!a.server.empty()) {
-    return RunRenewWithServer(a);
-  }
-  if (a.if_due || a.daemon) {
-    return MakeError(ErrorCode::kInvalidArgument, "--if-due and --daemon need --server");
-  }
-  if (a.dir.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "give --dir (the CA's directory), or --server URL to renew through the CA "
-                     "service");
-  }
-  if (a.names.empty() == !a.expiring.has_value()) {
-    return MakeError(ErrorCode::kInvalidArgument, "give identity names, or --expiring DAYS");
-  }
+Status RunRenew(RenewArgs a) {
+  const RenewFlags& f = a.flags;
+  a.flags.ca_password_given = !a.ca_password_file.empty();
+  CM_RETURN_IF_ERROR(CheckRenewFlags(f));
   const auto now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(auto names, SelectIdentities(a.out, a.names, a.expiring, now));
-  if (names.empty()) {  // only with --expiring: names were required otherwise
-    std::cout << fmt::format("No identity in {} expires within {} days.\n", a.out, *a.expiring);
-    return {};
+  std::vector<std::string> names;
+  if (f.server.empty()) {
+    CM_ASSIGN_OR_RETURN(names, SelectIdentities(f.out, f.names, f.expiring, now));
+    if (names.empty()) {  // only with --expiring: names were required otherwise
+      std::cout << fmt::format("No identity in {} expires within {} days.\n", f.out, *f.expiring);
+      return {};
+    }
   }
   CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
+  if (!f.server.empty()) {
+    return RunRenewWithServer(f, store_pw ? &*store_pw : nullptr);
+  }
+  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(f.dir, CaPasswordFrom(a.ca_password_file)));
   RenewOptions o;
-  o.keep_key = a.keep_key;
-  o.days = a.days;
+  o.keep_key = f.keep_key;
+  o.days = f.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
   o.now = now;
-  return RenewWithLocalCa(ca, a.dir, a.out, names, o,
+  return RenewWithLocalCa(ca, f.dir, f.out, names, o,
                           [&](const std::string& n, std::optional<TimePoint> valid_until) {
                             std::cout << fmt::format("Renewed {}{}: valid until {}\n", n,
-                                                     a.keep_key ? " (same key)" : "",
+                                                     f.keep_key ? " (same key)" : "",
                                                      valid_until ? FormatUtc(*valid_until) : "?");
                           });
 }
@@ -183,21 +153,21 @@ Subcommand RegisterRenew(CLI::App* app) {
   auto r = std::make_shared<RenewArgs>();
   CLI::App* renew = app->add_subcommand(
       "renew", "Re-issue identities: new key (or --keep-key), new certificate, same names");
-  renew->add_option("NAME", r->names, "Identities to renew");
-  renew->add_option("--dir", r->dir, "The CA's directory (without --server)");
-  renew->add_option("--out", r->out, "Where the identity directories live")->capture_default_str();
-  renew->add_option("--expiring", r->expiring, "Renew every identity expiring within DAYS");
-  renew->add_option("--days", r->days, "Validity (default: as before)");
-  renew->add_flag("--keep-key", r->keep_key, "Reuse the identity's key");
+  renew->add_option("NAME", r->flags.names, "Identities to renew");
+  renew->add_option("--dir", r->flags.dir, "The CA's directory (without --server)");
+  renew->add_option("--out", r->flags.out, "Where the identity directories live");
+  renew->add_option("--expiring", r->flags.expiring, "Renew every identity expiring within DAYS");
+  renew->add_option("--days", r->flags.days, "Validity (default: as before)");
+  renew->add_flag("--keep-key", r->flags.keep_key, "Reuse the identity's key");
   AddStorePasswordFile(renew, &r->password_file, StorePasswordUse::kBesideStore);
   AddCaPasswordFile(renew, &r->ca_password_file);
-  renew->add_option("--server", r->server,
+  renew->add_option("--server", r->flags.server,
                     "Renew through certmint serve at https://HOST[:PORT], authenticating with "
                     "the current certificate (mTLS)");
-  renew->add_flag("--if-due", r->if_due,
+  renew->add_flag("--if-due", r->flags.if_due,
                   "With --server: only identities two thirds into their lifetime and an hour "
                   "past their last renewal (for cron)");
-  renew->add_flag("--daemon", r->daemon,
+  renew->add_flag("--daemon", r->flags.daemon,
                   "With --server: keep running, renewing each identity when it is due");
   renew->footer(
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
@@ -208,7 +178,7 @@ Subcommand RegisterRenew(CLI::App* app) {
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
       "--if-due");
-  return {renew, WithPasswordTraps(renew, FromStatus([r] { return RunRenew(*r); }))};
+  return {renew, FromStatus([r] { return RunRenew(*r); })};
 }
 
 Subcommand RegisterRevoke(CLI::App* app) {
@@ -220,11 +190,9 @@ Subcommand RegisterRevoke(CLI::App* app) {
                    "serial")
       ->required();
   AddCaDir(revoke, &v->dir);
-  revoke
-      ->add_option("--reason", v->reason,
-                   "unspecified, key-compromise, ca-compromise, affiliation-changed, "
-                   "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn")
-      ->capture_default_str();
+  revoke->add_option("--reason", v->reason,
+                     "unspecified, key-compromise, ca-compromise, affiliation-changed, "
+                     "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn");
   revoke->footer(
       "Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
       "  certmint crl --dir pki --out pki/crl.pem");
@@ -236,7 +204,7 @@ Subcommand RegisterCrl(CLI::App* app) {
   CLI::App* crl = app->add_subcommand("crl", "Write a signed CRL of every revoked certificate");
   AddCaDir(crl, &c->dir);
   crl->add_option("--out", c->out, "File to write")->required();
-  crl->add_option("--days", c->days, "Days until nextUpdate")->capture_default_str();
+  crl->add_option("--days", c->days, "Days until nextUpdate");
   crl->add_flag("--der", c->der, "DER instead of PEM");
   AddCaPasswordFile(crl, &c->ca_password_file);
   crl->footer(
@@ -244,7 +212,7 @@ Subcommand RegisterCrl(CLI::App* app) {
       "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
       "--crl and certmint handshake --crl.\n\n"
       "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
-  return {crl, WithPasswordTraps(crl, FromStatus([c] { return RunCrl(*c); }))};
+  return {crl, FromStatus([c] { return RunCrl(*c); })};
 }
 
 }  // namespace

@@ -4,14 +4,35 @@
 #include <csignal>
 #include <functional>
 #include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/commands.h"
+#include "cli/passwords.h"
 #include "core/error.h"
+#include "identity/report.h"
 #include "version.h"
 
 namespace certmint::cli {
 
+std::string JsonText(const nlohmann::json& json) {
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 void PrintJson(const std::string& json) { std::cout << json << "\n"; }
+void PrintJson(const nlohmann::json& json) { PrintJson(JsonText(json)); }
+void PrintResult(bool json, const std::string& json_value, const std::string& text) {
+  std::cout << (json ? json_value + "\n" : text);
+}
+void PrintResult(bool json, const nlohmann::json& json_value, const std::string& text) {
+  PrintResult(json, json ? JsonText(json_value) : std::string(), text);
+}
+
+void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,
+                    const KeySpec& key_spec, bool json, std::string_view verb) {
+  PrintResult(json, IdentityReportJson(files, name, cert, key_spec, RoleOf(cert)),
+              IdentityReportText(files, cert, key_spec, RoleOf(cert), verb));
+}
 
 namespace {
 
@@ -31,6 +52,7 @@ int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};
   app.set_version_flag("--version", std::string("certmint ") + kVersion);
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // --help shows every default
   app.footer(kExitCodes);
   GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbose, "Show OpenSSL's error details with errors");
@@ -38,46 +60,52 @@ int Main(int argc, char** argv) {
 
   // Each Register* call adds one or more subcommands; its runner serves all
   // of them.
-  std::vector<std::pair<CLI::App*, Runner>> commands;
+  std::map<CLI::App*, Runner> commands;
   for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
                     RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
                     RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
                     RegisterProbeCommand, RegisterServiceCommands}) {
-    const size_t before = app.get_subcommands({}).size();
     Runner run = reg(&app, global);
-    auto subs = app.get_subcommands({});
-    for (size_t i = before; i < subs.size(); ++i) {
-      commands.emplace_back(subs[i], run);
+    for (CLI::App* sub : app.get_subcommands({})) {
+      commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
     }
   }
-  // Let global flags (--verbose) come after the subcommand too.
-  std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
+  // Global flags (--verbose) may come after the subcommand too; `known`
+  // gets every flag any command has, as written on the command line.
+  std::set<std::string> known;
+  std::function<void(CLI::App*)> walk = [&](CLI::App* a) {
+    for (CLI::Option* opt : a->get_options()) {
+      if (opt->get_default_str() == "[]") {
+        opt->default_str("");  // a repeatable flag given no times
+      }
+      for (const auto& n : opt->get_lnames()) known.insert("--" + n);
+      for (const auto& n : opt->get_snames()) known.insert("-" + n);
+    }
     for (auto* sub : a->get_subcommands({})) {
       sub->fallthrough();
-      fall(sub);
+      walk(sub);
     }
   };
-  fall(&app);
-
+  walk(&app);
+  const auto fail = [&](const Error& e) {
+    std::cerr << "certmint: error: " << e.ToString() << "\n";
+    if (global.verbose && !e.openssl_detail().empty()) {
+      std::cerr << "certmint: OpenSSL said:\n" << e.openssl_detail() << "\n";
+    }
+    return static_cast<int>(e.code());
+  };
+  if (Status st = RefuseSecretsOnArgv({argv + 1, argv + argc}, known); !st) {
+    return fail(st.error());
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : static_cast<int>(ErrorCode::kInvalidArgument);
   }
-
-  for (auto& [sub, run] : commands) {
-    if (sub->parsed()) {
-      Result<int> rc = run();
-      if (!rc) {
-        std::cerr << "certmint: error: " << rc.error().ToString() << "\n";
-        if (global.verbose && !rc.error().openssl_detail().empty()) {
-          std::cerr << "certmint: OpenSSL said:\n" << rc.error().openssl_detail() << "\n";
-        }
-        return static_cast<int>(rc.error().code());
-      }
-      return *rc;
-    }
+  for (CLI::App* sub : app.get_subcommands()) {  // the one given
+    Result<int> rc = commands.at(sub)();
+    return rc ? *rc : fail(rc.error());
   }
   return static_cast<int>(ErrorCode::kInvalidArgument);
 }

@@ -42,37 +42,36 @@ CLI::Option* AddJson(CLI::App* cmd, bool* json, const std::string& what) {
 }
 
 CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out) {
-  return cmd->add_option("--out", *out, "Directory under which OUT/NAME/ is created")
-      ->capture_default_str();
+  return cmd->add_option("--out", *out, "Directory under which OUT/NAME/ is created");
 }
 
 CLI::Option* AddRole(CLI::App* cmd, std::string* role) {
-  return cmd
-      ->add_option("--role", *role,
-                   "server (EKU serverAuth), client (clientAuth) or both (brokers: they are "
-                   "clients of each other)")
-      ->capture_default_str();
+  return cmd->add_option("--role", *role,
+                         "server (EKU serverAuth), client (clientAuth) or both (brokers: they are "
+                         "clients of each other)");
 }
 
 CLI::Option* AddDays(CLI::App* cmd, int* days, bool ca) {
-  return cmd
-      ->add_option("--days", *days,
-                   ca ? "Validity in days" : "Validity in days (never beyond the CA's)")
-      ->capture_default_str();
+  return cmd->add_option("--days", *days,
+                         ca ? "Validity in days" : "Validity in days (never beyond the CA's)");
 }
 
 CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type) {
-  return cmd
-      ->add_option("--key-type", *key_type, "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519")
-      ->capture_default_str();
+  return cmd->add_option("--key-type", *key_type,
+                         "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519");
 }
 
-Runner WithPasswordTraps(CLI::App* cmd, Runner run) {
-  AddArgvPasswordTraps(cmd);
-  return [cmd, run = std::move(run)]() -> Result<int> {
-    CM_RETURN_IF_ERROR(CheckArgvPasswordTraps(cmd));
-    return run();
-  };
+void AddOutputFlags(CLI::App* cmd, OutputFlags* a) {
+  cmd->add_option("--format", a->formats, "Comma-separated formats to write: pem, p12, jks");
+  cmd->add_option("--alias", a->alias,
+                  "Alias of the key entry in the stores (default: NAME "
+                  "lower-cased); caroot, caroot-2, ... are the CA's");
+  cmd->add_option("--p12-profile", a->p12_profile,
+                  "modern (AES-256, PBKDF2-SHA256, HMAC-SHA256: Java 8u301+/11.0.12+/17/21) or "
+                  "legacy (3DES, SHA-1 MAC: older Java)");
+  cmd->add_flag("--passwordless-truststore", a->passwordless_truststore,
+                "Write truststore.p12 with unencrypted certificates and no MAC, so that Kafka "
+                "loads it without ssl.truststore.password (no tamper detection: see docs)");
 }
 
 }  // namespace certmint::cli

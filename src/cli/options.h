@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "identity/output_flags.h"
 
 namespace certmint::cli {
 
@@ -45,8 +46,8 @@ CLI::Option* AddDays(CLI::App* cmd, int* days, bool ca = false);
 // --key-type (default shown).
 CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type);
 
-// Adds the argv-password traps (passwords.h) to `cmd` and returns `run`
-// preceded by their check.
-Runner WithPasswordTraps(CLI::App* cmd, Runner run);
+// --format, --alias, --p12-profile and --passwordless-truststore: how a new
+// identity's files are written.
+void AddOutputFlags(CLI::App* cmd, OutputFlags* flags);
 
 }  // namespace certmint::cli

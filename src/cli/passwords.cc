@@ -2,12 +2,31 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding.h"
+
 namespace certmint::cli {
 namespace {
 
-constexpr const char* kTrapNames[] = {"--password",    "--ca-password", "--pass",
-                                      "--storepass",   "--keypass",     "--store-password",
-                                      "--key-password"};
+// Whether a flag named `name` (without dashes and value) would carry a secret.
+bool NamesASecret(std::string_view name) {
+  if (name.size() >= 5 && name.substr(name.size() - 5) == "-file") {
+    return false;
+  }
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find_first_of("-_", start);
+    const std::string part = AsciiLower(name.substr(start, end - start));
+    if (part.find("pass") != std::string::npos || part.find("secret") != std::string::npos ||
+        part == "pin" || part == "token") {
+      return true;
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -19,41 +38,38 @@ Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& passw
   return ReadNewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
-Result<SecretString> Required(Result<std::optional<SecretString>> read, std::string_view missing) {
-  CM_ASSIGN_OR_RETURN(auto secret, std::move(read));
-  if (!secret) {
-    return MakeError(ErrorCode::kInvalidArgument, std::string(missing));
-  }
-  return std::move(*secret);
+Result<StorePassword> NewIdentityStorePassword(const std::string& password_file) {
+  return NewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }
 
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
-  return Required(ReadSecret({file, kCaPasswordEnv, is_new ? "New CA password" : "CA password",
-                              is_new, "--ca-password-file"}),
-                  fmt::format("no CA password: give --ca-password-file FILE, set {}, or run on "
-                              "a terminal to be prompted (the CA key is always encrypted)",
-                              kCaPasswordEnv));
+  return ReadRequiredSecret({file, kCaPasswordEnv, is_new ? "New CA password" : "CA password",
+                             is_new, "--ca-password-file"},
+                            "CA password");
 }
 
 CaPasswordSource CaPasswordFrom(const std::string& file) {
   return [file] { return ReadCaPassword(file, /*is_new=*/false); };
 }
 
-void AddArgvPasswordTraps(CLI::App* app) {
-  for (const char* name : kTrapNames) {
-    app->add_option(name, "")->group("")->expected(0, 1)->allow_extra_args(false);
-  }
-}
-
-Status CheckArgvPasswordTraps(const CLI::App* app) {
-  for (const char* name : kTrapNames) {
-    if (app->count(name) > 0) {
+Status RefuseSecretsOnArgv(const std::vector<std::string>& args,
+                           const std::set<std::string>& known) {
+  for (const std::string& arg : args) {
+    if (arg == "--") {
+      break;  // operands from here on
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      continue;
+    }
+    const std::string flag = arg.substr(0, arg.find('='));
+    const std::string_view name = std::string_view(flag).substr(flag[1] == '-' ? 2 : 1);
+    if (known.count(flag) == 0 && NamesASecret(name)) {
       return MakeError(
           ErrorCode::kInvalidArgument,
           fmt::format("{}: passwords are never taken from the command line, where other users "
                       "and shell history can see them; use --password-file/--ca-password-file, "
                       "the {} or {} environment variables, or the terminal prompt",
-                      name, kStorePasswordEnv, kCaPasswordEnv));
+                      PrintableBytes(flag, 64), kStorePasswordEnv, kCaPasswordEnv));
     }
   }
   return {};

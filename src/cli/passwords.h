@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "ca/unlock.h"
 #include "core/error.h"
@@ -26,19 +28,23 @@ Result<std::optional<SecretString>> ExplicitPassword(const std::string& password
 // source, unless CheckNewStorePassword accepts it.
 Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file);
 
+// A new identity's store password: --password-file, else
+// $CERTMINT_PASSWORD, else a random one (generated: goes to OUT/NAME/password).
+Result<StorePassword> NewIdentityStorePassword(const std::string& password_file);
+
 // The CA key password from --ca-password-file, $CERTMINT_CA_PASSWORD or a
 // prompt (twice for a new CA); kInvalidArgument naming the three when none.
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new);
-// The secret `read` found; kInvalidArgument saying `missing` when none.
-Result<SecretString> Required(Result<std::optional<SecretString>> read, std::string_view missing);
 
 // ReadCaPassword for an existing CA, when the library asks for it.
 CaPasswordSource CaPasswordFrom(const std::string& file);
 
-// Adds hidden --password, --ca-password, --storepass ... options that refuse
-// to run, explaining where passwords come from instead. Call CheckArgvPasswordTraps
-// after parsing.
-void AddArgvPasswordTraps(CLI::App* app);
-Status CheckArgvPasswordTraps(const CLI::App* app);
+// Refuses, before parsing, a flag that would carry a secret on the command
+// line: one no command knows (not in `known`) whose name has a part with
+// "pass" or "secret" in it, or "pin" or "token", unless it ends in "-file"
+// (--new-password, -storepass, --passin, --token). The error names the flag,
+// never the value that follows it.
+Status RefuseSecretsOnArgv(const std::vector<std::string>& args,
+                           const std::set<std::string>& known);
 
 }  // namespace certmint::cli

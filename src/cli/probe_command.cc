@@ -24,21 +24,14 @@ struct ProbeArgs {
 
 Result<int> RunProbe(const ProbeArgs& a) {
   CM_ASSIGN_OR_RETURN(auto hp, ParseHostPort(a.target));
-  if (a.timeout <= 0 || a.timeout > 600) {
+  if (!(a.timeout > 0 && a.timeout <= 600)) {  // NaN too
     return MakeError(ErrorCode::kInvalidArgument, "--timeout: between 0 and 600 seconds");
   }
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
-  std::optional<NamedStore> trust;
-  std::optional<NamedStore> keys;
-  if (!a.truststore.empty()) {
-    CM_ASSIGN_OR_RETURN(auto t,
-                        WithContext(LoadTruststoreAt(a.truststore, explicit_pw), "--truststore"));
-    trust.emplace(std::move(t));
-  }
-  if (!a.keystore.empty()) {
-    CM_ASSIGN_OR_RETURN(auto k, WithContext(LoadKeystoreAt(a.keystore, explicit_pw), "--keystore"));
-    keys.emplace(std::move(k));
-  }
+  CM_ASSIGN_OR_RETURN(
+      auto trust, WithContext(LoadTruststoreIfGiven(a.truststore, explicit_pw), "--truststore"));
+  CM_ASSIGN_OR_RETURN(auto keys,
+                      WithContext(LoadKeystoreIfGiven(a.keystore, explicit_pw), "--keystore"));
   ProbeOptions o;
   o.host = hp.first;
   o.port = hp.second;
@@ -47,11 +40,7 @@ Result<int> RunProbe(const ProbeArgs& a) {
   o.keystore = keys ? &keys->store : nullptr;
   o.timeout_ms = static_cast<int>(a.timeout * 1000);
   CM_ASSIGN_OR_RETURN(auto r, Probe(o));
-  if (a.json) {
-    PrintJson(RenderProbeJson(a.target, o, r));
-  } else {
-    std::cout << RenderProbeText(a.target, o, r);
-  }
+  PrintResult(a.json, RenderProbeJson(a.target, o, r), RenderProbeText(a.target, o, r));
   return r.ok() ? 0 : 2;
 }
 
@@ -69,15 +58,14 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "Authenticate with this client keystore (file or identity directory)");
   cmd->add_option("--servername", a->servername, "SNI and the name to verify (default: HOST)");
   AddStorePasswordFile(cmd, &a->password_file, StorePasswordUse::kBesideStore);
-  cmd->add_option("--timeout", a->timeout, "Seconds for connecting and for the handshake")
-      ->capture_default_str();
+  cmd->add_option("--timeout", a->timeout, "Seconds for connecting and for the handshake");
   AddJson(cmd, &a->json);
   cmd->footer(
       "Exit codes: 0 ok, 2 chain or name verification failed or our certificate was refused,\n"
       "7 network or protocol failure (refused, timed out, not TLS).\n\n"
       "Example:\n  certmint probe broker-1.kafka.example.com:9093 --truststore "
       "certs/client-1/truststore.p12 \\\n      --keystore certs/client-1");
-  return WithPasswordTraps(cmd, [a] { return RunProbe(*a); });
+  return [a] { return RunProbe(*a); };
 }
 
 }  // namespace certmint::cli

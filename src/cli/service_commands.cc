@@ -2,30 +2,23 @@
 // with it.
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "ca/records.h"
 #include "cli/commands.h"
-#include "cli/identity_report.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "core/fs.h"
 #include "enroll/enroll.h"
 #include "enroll/enroll_to_dir.h"
 #include "enroll/token.h"
 #include "enroll/token_report.h"
-#include "identity/files.h"
-#include "identity/identity.h"
-#include "server/certificate_keeper.h"
 #include "server/serve.h"
 #include "server/serve_text.h"
 #include "tls/probe.h"
-#include "x509/issue.h"
+#include "x509/request_flags.h"
 #include "x509/san_lists.h"
 
 namespace certmint::cli {
@@ -39,39 +32,24 @@ struct ServeArgs {
   std::string ca_password_file;
 };
 
-// The CA password for a reload: from the file or the environment variable
-// the service started with, read again (`ca rotate --new-ca-password-file`
-// may have changed it); never a prompt, the service having no terminal.
-Result<SecretString> ReloadCaPassword(const std::string& file) {
-  if (file.empty()) {
-    const char* env = std::getenv(kCaPasswordEnv);
-    if (env == nullptr || *env == '\0') {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("the CA changed and its password was typed at start-up; "
-                                   "restart the service, or start it with --ca-password-file "
-                                   "or {} to reload without a restart",
-                                   kCaPasswordEnv));
-    }
-  }
-  return ReadCaPassword(file, /*is_new=*/false);
-}
-
 Result<int> RunServe(const ServeArgs& a) {
   ServeConfig config = a.config;
-  CM_ASSIGN_OR_RETURN(auto hp,
+  CM_ASSIGN_OR_RETURN(std::tie(config.server.host, config.server.port),
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
-  std::tie(config.server.host, config.server.port) = hp;
-  auto log_mu = std::make_shared<std::mutex>();
-  config.log = [log_mu](std::string_view line) {
-    std::lock_guard<std::mutex> lock(*log_mu);
+  config.log = [](std::string_view line) {  // whole lines, from any thread
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
     std::cerr << line << '\n';
   };
-  if (!config.quiet) {
-    config.server.log = config.log;
-  }
+  if (!config.quiet) config.server.log = config.log;
   config.ca_password = CaPasswordFrom(a.ca_password_file);
-  config.reload_password = [&] { return ReloadCaPassword(a.ca_password_file); };
+  // A reload reads the file or variable again (`ca rotate
+  // --new-ca-password-file` may have changed it); never a prompt.
+  config.reload_password = [file = a.ca_password_file] {
+    return ReadRequiredSecret({file, kCaPasswordEnv, "", false, "--ca-password-file"},
+                              "CA password to reload with (a typed one is not kept: restart)");
+  };
   config.listening = [&](int port, const std::string& fingerprint, const ServerIdentity& id) {
     std::cout << RenderServeListening(config.server.host, port, fingerprint, id) << std::flush;
   };
@@ -83,24 +61,21 @@ Result<int> RunServe(const ServeArgs& a) {
 struct TokenArgs {
   std::string name;
   std::string dir;
-  std::vector<std::string> dns;
-  std::vector<std::string> ips;
-  std::string role = "both";
+  RequestFlags request;  // --dns, --ip, --role and --days
   std::string ttl = "24h";
-  int days = 365;
   std::string out_file;
   bool json = false;
 };
 
 Status RunTokenCreate(const TokenArgs& a) {
   CM_RETURN_IF_ERROR(ValidateNodeName(a.name));
-  CM_ASSIGN_OR_RETURN(auto sans, ParseSanLists(a.dns, a.ips));
-  CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
+  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
   CM_RETURN_IF_ERROR(CheckTokenFileAbsent(a.out_file));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   const auto now = std::chrono::system_clock::now();
-  const TokenGrant grant{a.name, EffectiveSans(a.name, sans), role, a.days, now + ttl};
+  const TokenGrant grant{a.name, EffectiveSans(a.name, parsed.sans), parsed.role, parsed.days,
+                         now + ttl};
   CM_ASSIGN_OR_RETURN(
       auto created, CreateEnrollmentToken(*inventory, grant, now, DeliverTokenToFile(a.out_file)));
   if (a.json) {
@@ -127,11 +102,7 @@ Status RunTokenList(const TokenListArgs& a) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
-  if (a.json) {
-    PrintJson(RenderTokenListJson(tokens, now));
-  } else {
-    std::cout << RenderTokenListText(tokens, now);
-  }
+  PrintResult(a.json, RenderTokenListJson(tokens, now), RenderTokenListText(tokens, now));
   return {};
 }
 
@@ -154,38 +125,32 @@ struct EnrollArgs {
   std::string name;
   std::string ca_fingerprint;
   std::string out = ".";
-  std::vector<std::string> dns;
-  std::vector<std::string> ips;
-  std::string key_type = "ec:p256";
+  RequestFlags request;  // --dns, --ip and --key-type
   std::string password_file;
-  StoreOutputArgs output;
+  OutputFlags output;
   bool json = false;
 };
 
 Status RunEnroll(const EnrollArgs& a) {
-  EnrollRequestOptions o;
   CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
+  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
+  EnrollToDirRequest request;
+  EnrollRequestOptions& o = request.enroll;
   o.name = a.name;
+  o.sans = parsed.sans;
+  o.key_spec = parsed.key_spec;
   CM_ASSIGN_OR_RETURN(o.url, ParseServerUrl(a.url));
   CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
-  CM_ASSIGN_OR_RETURN(o.sans, ParseSanLists(a.dns, a.ips));
-  CM_ASSIGN_OR_RETURN(o.key_spec, WithContext(ParseKeySpec(a.key_type), "--key-type"));
-  EnrollToDirRequest request;
-  CM_ASSIGN_OR_RETURN(request.output, ParseStoreOutputArgs(a.output, a.name));
-  request.enroll = std::move(o);
+  CM_ASSIGN_OR_RETURN(request.output, ParseOutputFlags(a.output, a.name));
   request.out_dir = a.out;
   request.token = [&] {
-    return Required(ReadSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"}),
-                    "give the enrollment token with --token-file FILE or $CERTMINT_TOKEN");
+    return ReadRequiredSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"},
+                              "enrollment token");
   };
-  request.store_password = [&]() -> Result<NewIdentityPassword> {
-    CM_ASSIGN_OR_RETURN(auto store, NewStorePassword(a.password_file));
-    return NewIdentityPassword{std::move(store.password), store.generated};
-  };
-  const KeySpec key_spec = request.enroll.key_spec;
+  request.store_password = [&] { return NewIdentityStorePassword(a.password_file); };
   CM_ASSIGN_OR_RETURN(auto done, EnrollIdentityToDir(std::move(request)));
-  const Certificate& cert = done.enrolled.identity.certificate;
-  ReportIdentity(done.files, a.name, cert, key_spec, RoleOf(cert), a.json, "Enrolled");
+  ReportIdentity(done.files, a.name, done.enrolled.identity.certificate, parsed.key_spec, a.json,
+                 "Enrolled");
   return {};
 }
 
@@ -194,8 +159,7 @@ Subcommand RegisterServe(CLI::App* app) {
   CLI::App* serve = app->add_subcommand(
       "serve", "Run the CA service: nodes enroll with one-time tokens and renew over mTLS");
   AddCaDir(serve, &s->config.dir);
-  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (port 0: any free port)")
-      ->capture_default_str();
+  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (port 0: any free port)");
   serve->add_option("--dns", s->dns,
                     "DNS name for the service's certificate (repeatable; default localhost and "
                     "this host's name)");
@@ -203,25 +167,17 @@ Subcommand RegisterServe(CLI::App* app) {
                     "IP address for the service's certificate (repeatable; default 127.0.0.1, "
                     "::1 and the listen address)");
   AddCaPasswordFile(serve, &s->ca_password_file);
-  serve
-      ->add_option("--threads", s->config.server.threads,
-                   "Worker threads (connections served at once)")
-      ->capture_default_str();
-  serve
-      ->add_option("--max-body", s->config.server.max_body_bytes,
-                   "Largest request body in bytes (else 413)")
-      ->capture_default_str();
-  serve
-      ->add_option("--rate-limit", s->config.server.rate_per_second,
-                   "Requests per second per client address, on average (0: no limit; else 429)")
-      ->capture_default_str();
-  serve->add_option("--burst", s->config.server.burst, "Requests a client address may make at once")
-      ->capture_default_str();
-  serve
-      ->add_option("--tls-days", s->config.tls_days,
-                   "Validity of the service's own TLS certificate (1 to 397); the service "
-                   "renews it at two thirds of that")
-      ->capture_default_str();
+  serve->add_option("--threads", s->config.server.threads,
+                    "Worker threads (connections served at once)");
+  serve->add_option("--max-body", s->config.server.max_body_bytes,
+                    "Largest request body in bytes (else 413)");
+  serve->add_option("--rate-limit", s->config.server.rate_per_second,
+                    "Requests per second per client address, on average (0: no limit; else 429)");
+  serve->add_option("--burst", s->config.server.burst,
+                    "Requests a client address may make at once");
+  serve->add_option("--tls-days", s->config.tls_days,
+                    "Validity of the service's own TLS certificate (1 to 397); the service "
+                    "renews it at two thirds of that");
   serve->add_flag("--quiet", s->config.quiet,
                   "No access log (otherwise one JSON line per request on "
                   "stderr)");
@@ -245,7 +201,7 @@ Subcommand RegisterServe(CLI::App* app) {
       "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
       "--ca-password-file ca.pass");
 
-  return {serve, WithPasswordTraps(serve, [s] { return RunServe(*s); })};
+  return {serve, [s] { return RunServe(*s); }};
 }
 
 Subcommand RegisterToken(CLI::App* app) {
@@ -256,11 +212,10 @@ Subcommand RegisterToken(CLI::App* app) {
       "create", "Make a one-time token that obtains one certificate for NAME");
   create->add_option("NAME", t->name, "The identity the token is for (its CN)")->required();
   AddCaDir(create, &t->dir);
-  AddSanFlags(create, &t->dns, &t->ips, SanUse::kAllowed);
-  AddRole(create, &t->role);
-  create->add_option("--ttl", t->ttl, "How long the token stays usable (90s, 30m, 24h, 7d)")
-      ->capture_default_str();
-  AddDays(create, &t->days);
+  AddSanFlags(create, &t->request.dns, &t->request.ips, SanUse::kAllowed);
+  AddRole(create, &t->request.role);
+  create->add_option("--ttl", t->ttl, "How long the token stays usable (90s, 30m, 24h, 7d)");
+  AddDays(create, &t->request.days);
   create->add_option("--out", t->out_file,
                      "Write the token to this file (0600) instead of "
                      "stdout");
@@ -301,10 +256,10 @@ Subcommand RegisterEnroll(CLI::App* app) {
                    "SHA-256 fingerprint of the CA certificate: pins the CA on first contact")
       ->required();
   AddIdentityOut(enroll, &e->out);
-  AddSanFlags(enroll, &e->dns, &e->ips, SanUse::kAsked);
-  AddKeyType(enroll, &e->key_type);
+  AddSanFlags(enroll, &e->request.dns, &e->request.ips, SanUse::kAsked);
+  AddKeyType(enroll, &e->request.key_type);
   AddStorePasswordFile(enroll, &e->password_file, StorePasswordUse::kNewIdentity);
-  AddStoreOutputOptions(enroll, &e->output);
+  AddOutputFlags(enroll, &e->output);
   AddJson(enroll, &e->json);
   enroll->footer(
       "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"
@@ -316,7 +271,7 @@ Subcommand RegisterEnroll(CLI::App* app) {
       "--token-file broker-4.token \\\n"
       "      --ca-fingerprint 3F:9A:...:C1 --out /etc/kafka/ssl");
 
-  return {enroll, WithPasswordTraps(enroll, FromStatus([e] { return RunEnroll(*e); }))};
+  return {enroll, FromStatus([e] { return RunEnroll(*e); })};
 }
 
 }  // namespace

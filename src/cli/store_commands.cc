@@ -4,15 +4,12 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/clock.h"
 #include "core/fs.h"
-#include "identity/files.h"
-#include "identity/identity.h"
 #include "identity/install_files.h"
 #include "stores/convert.h"
 #include "stores/store_edit.h"
@@ -24,38 +21,46 @@ namespace {
 
 constexpr const char* kNewPasswordEnv = "CERTMINT_NEW_PASSWORD";
 
+// The flags of the subcommands that edit STORE in place; each uses the
+// ones it declares.
 struct StoreArgs {
   std::string store;
   std::string password_file;
   StoreEditFlags flags;  // empty: as the store is (modern for a new one)
+  std::string alias;
+  std::string file;  // import-cert --file, import-key --chain, passwd --new-password-file
+  std::string key;
+  std::string key_password_file;
 };
 
 constexpr const char* kPemProfileHelp =
     "PEM key encryption when writing: modern (PBES2, AES-256) or java (PBEWithSHA1AndDESede, "
     "for Kafka's ssl.keystore.type=PEM)";
 
-void AddStoreOptions(CLI::App* cmd, StoreArgs& a, bool with_type) {
-  cmd->add_option("STORE", a.store, "The key store or truststore file")->required();
-  AddStorePasswordFile(cmd, &a.password_file, StorePasswordUse::kExisting);
-  cmd->add_option("--p12-profile", a.flags.p12_profile,
+// A subcommand editing STORE: its flags, and --alias (the entry) unless
+// `passwd`. A command that may create STORE also takes --type.
+std::pair<CLI::App*, std::shared_ptr<StoreArgs>> AddStoreCommand(CLI::App* ks, const char* name,
+                                                                 const char* description,
+                                                                 bool creates, bool alias) {
+  auto a = std::make_shared<StoreArgs>();
+  CLI::App* cmd = ks->add_subcommand(name, description);
+  cmd->add_option("STORE", a->store, "The key store or truststore file")->required();
+  AddStorePasswordFile(cmd, &a->password_file, StorePasswordUse::kExisting);
+  cmd->add_option("--p12-profile", a->flags.p12_profile,
                   "PKCS#12 profile when writing: modern or legacy (default: as the store is, "
                   "keeping a passwordless truststore passwordless; modern for a new store)");
-  cmd->add_option("--pem-profile", a.flags.pem_profile,
+  cmd->add_option("--pem-profile", a->flags.pem_profile,
                   std::string(kPemProfileHelp) +
                       " (default: as the store is; modern for a new "
                       "store)");
-  if (with_type) {
-    cmd->add_option("--type", a.flags.type,
+  if (creates) {
+    cmd->add_option("--type", a->flags.type,
                     "Store type for a new file: jks, p12 or pem (default: from the extension)");
   }
-}
-
-Result<SecretString> StorePassword(const StoreArgs& a) {
-  return Required(
-      ReadSecret({a.password_file, kStorePasswordEnv, "Store password", false, "--password-file"}),
-      fmt::format("no store password: give --password-file FILE, set {}, or run on a terminal to "
-                  "be prompted",
-                  kStorePasswordEnv));
+  if (alias) {
+    cmd->add_option("--alias", a->alias, "Alias of the entry (stored lower-case)")->required();
+  }
+  return {cmd, a};
 }
 
 // Edits STORE with its password, keeping its format and protection unless
@@ -65,75 +70,59 @@ Status EditStore(const StoreArgs& a, bool create, const StoreEdit& edit,
                  const SecretString* new_password = nullptr) {
   CM_ASSIGN_OR_RETURN(auto options, ParseStoreEditFlags(a.flags, create));
   options.new_password = new_password;
-  CM_ASSIGN_OR_RETURN(auto password, StorePassword(a));
+  CM_ASSIGN_OR_RETURN(auto password,
+                      ReadRequiredSecret({a.password_file, kStorePasswordEnv, "Store password",
+                                          false, "--password-file"},
+                                         "store password"));
   return EditStoreFile(a.store, password, options, edit);
 }
 
 Subcommand RegisterImportCert(CLI::App* ks) {
-  struct Args {
-    StoreArgs store;
-    std::string file;
-    std::string alias;
-  };
-  auto a = std::make_shared<Args>();
-  CLI::App* cmd =
-      ks->add_subcommand("import-cert", "Add a trusted certificate (created if STORE is missing)");
-  AddStoreOptions(cmd, a->store, true);
+  auto [cmd, a] = AddStoreCommand(
+      ks, "import-cert", "Add a trusted certificate (created if STORE is missing)", true, true);
   cmd->add_option("--file", a->file, "Certificate, PEM or DER")->required();
-  cmd->add_option("--alias", a->alias, "Alias (stored lower-case)")->required();
   cmd->footer(
       "Replaces: keytool -keystore truststore.jks -alias CARoot -import -file ca-cert\n\n"
       "Example:\n  certmint keystore import-cert truststore.jks --file ca.crt --alias caroot "
       "--password-file store.pass");
-  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
+  return {cmd, FromStatus([a = a]() -> Status {
             CM_ASSIGN_OR_RETURN(auto cert, WithContext(LoadCertificateFile(a->file), "--file"));
-            CM_RETURN_IF_ERROR(EditStore(a->store, true, [&](KeyStore& s, const SecretString&) {
+            CM_RETURN_IF_ERROR(EditStore(*a, true, [&](KeyStore& s, const SecretString&) {
               return AddTrustedCertificate(s, a->alias, cert, SystemNow());
             }));
             std::cout << fmt::format("Added trusted certificate '{}' ({}) to {}\n",
-                                     NormalizeAlias(a->alias), cert.Subject().ToString(),
-                                     a->store.store);
-            return 0;
+                                     NormalizeAlias(a->alias), cert.Subject().ToString(), a->store);
+            return {};
           })};
 }
 
 Subcommand RegisterImportKey(CLI::App* ks) {
-  struct Args {
-    StoreArgs store;
-    std::string key;
-    std::string chain;
-    std::string alias;
-    std::string key_password_file;
-  };
-  auto a = std::make_shared<Args>();
-  CLI::App* cmd = ks->add_subcommand(
-      "import-key", "Add a private key with its certificate chain (created if STORE is missing)");
-  AddStoreOptions(cmd, a->store, true);
+  auto [cmd, a] = AddStoreCommand(
+      ks, "import-key",
+      "Add a private key with its certificate chain (created if STORE is missing)", true, true);
   cmd->add_option("--key", a->key, "Private key, PEM (PKCS#8 or traditional)")->required();
-  cmd->add_option("--chain", a->chain, "Certificate chain, PEM, leaf first")->required();
-  cmd->add_option("--alias", a->alias, "Alias (stored lower-case)")->required();
+  cmd->add_option("--chain", a->file, "Certificate chain, PEM, leaf first")->required();
   cmd->add_option("--key-password-file", a->key_password_file,
                   "Password of an encrypted --key (default: the store password)");
   cmd->footer(
       "Replaces: keytool -keystore keystore.jks -alias NODE -import -file cert-signed\n\n"
       "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
       "--alias broker-1 --password-file store.pass");
-  return {
-      cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-        CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->chain), "--chain"));
-        CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
-                                                     "--key-password-file"}));
-        CM_RETURN_IF_ERROR(
-            EditStore(a->store, true, [&](KeyStore& s, const SecretString& store_pw) -> Status {
-              CM_ASSIGN_OR_RETURN(
-                  auto key,
-                  WithContext(LoadPrivateKeyFile(a->key, key_pw ? &*key_pw : &store_pw), "--key"));
-              return AddKeyEntry(s, a->alias, key, chain, SystemNow());
-            }));
-        std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
-                                 NormalizeAlias(a->alias), chain.size(), a->store.store);
-        return 0;
-      })};
+  return {cmd, FromStatus([a = a]() -> Status {
+            CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->file), "--chain"));
+            CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
+                                                         "--key-password-file"}));
+            CM_RETURN_IF_ERROR(
+                EditStore(*a, true, [&](KeyStore& s, const SecretString& store_pw) -> Status {
+                  const SecretString* pw = key_pw ? &*key_pw : &store_pw;
+                  CM_ASSIGN_OR_RETURN(auto key,
+                                      WithContext(LoadPrivateKeyFile(a->key, pw), "--key"));
+                  return AddKeyEntry(s, a->alias, key, chain, SystemNow());
+                }));
+            std::cout << fmt::format("Added key entry '{}' (chain length {}) to {}\n",
+                                     NormalizeAlias(a->alias), chain.size(), a->store);
+            return {};
+          })};
 }
 
 Subcommand RegisterInstall(CLI::App* ks) {
@@ -153,7 +142,7 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--ca", r.ca_file, "The root CA certificate, when the chain lacks it");
   AddIdentityOut(cmd, &r.out_dir);
   cmd->add_option("--name", r.name, "Identity name (default: the certificate's CN)");
-  cmd->add_option("--format", r.formats, "pem, p12, jks")->capture_default_str();
+  cmd->add_option("--format", r.formats, "pem, p12, jks");
   cmd->add_option("--password-file", a->password_file,
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
@@ -161,7 +150,7 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->footer(
       "Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
       "--out /etc/kafka");
-  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
+  return {cmd, [a]() -> Result<int> {
             InstallFilesRequest request = a->request;
             request.key_password = [&] {
               return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
@@ -173,53 +162,43 @@ Subcommand RegisterInstall(CLI::App* ks) {
                                      fs::Basename(done.files.dir), done.files.dir,
                                      done.chain_length);
             return 0;
-          })};
+          }};
 }
 
 Subcommand RegisterDelete(CLI::App* ks) {
-  auto a = std::make_shared<std::pair<StoreArgs, std::string>>();
-  CLI::App* cmd = ks->add_subcommand("delete", "Remove an entry");
-  AddStoreOptions(cmd, a->first, false);
-  cmd->add_option("--alias", a->second, "Alias of the entry")->required();
+  auto [cmd, a] = AddStoreCommand(ks, "delete", "Remove an entry", false, true);
   cmd->footer(
       "Example:\n  certmint keystore delete truststore.p12 --alias old-ca "
       "--password-file store.pass");
-  return {cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-            CM_RETURN_IF_ERROR(EditStore(a->first, false, [&](KeyStore& s, const SecretString&) {
-              return DeleteEntry(s, a->second);
+  return {cmd, FromStatus([a = a]() -> Status {
+            CM_RETURN_IF_ERROR(EditStore(*a, false, [&](KeyStore& s, const SecretString&) {
+              return DeleteEntry(s, a->alias);
             }));
-            std::cout << fmt::format("Deleted '{}' from {}\n", NormalizeAlias(a->second),
-                                     a->first.store);
-            return 0;
+            std::cout << fmt::format("Deleted '{}' from {}\n", NormalizeAlias(a->alias), a->store);
+            return {};
           })};
 }
 
 Subcommand RegisterPasswd(CLI::App* ks) {
-  auto a = std::make_shared<std::pair<StoreArgs, std::string>>();
-  CLI::App* cmd = ks->add_subcommand(
-      "passwd", "Change the store password (private keys are re-encrypted with it)");
-  AddStoreOptions(cmd, a->first, false);
-  cmd->add_option("--new-password-file", a->second,
+  auto [cmd, a] = AddStoreCommand(
+      ks, "passwd", "Change the store password (private keys are re-encrypted with it)", false,
+      false);
+  cmd->add_option("--new-password-file", a->file,
                   "File whose first line is the new password (else $CERTMINT_NEW_PASSWORD, else "
                   "a prompt)");
   cmd->footer(
       "Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
       "--new-password-file new.pass");
-  return {
-      cmd, WithPasswordTraps(cmd, [a]() -> Result<int> {
-        CM_ASSIGN_OR_RETURN(
-            auto new_pw,
-            Required(
-                ReadNewStorePassword({a->second, kNewPasswordEnv, "New store password", true,
-                                      "--new-password-file"}),
-                fmt::format("no new password: give --new-password-file FILE, set {}, or run on "
-                            "a terminal",
-                            kNewPasswordEnv)));
-        CM_RETURN_IF_ERROR(EditStore(
-            a->first, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
-        std::cout << fmt::format("Changed the password of {}\n", a->first.store);
-        return 0;
-      })};
+  return {cmd, FromStatus([a = a]() -> Status {
+            const SecretSource source{a->file, kNewPasswordEnv, "New store password", true,
+                                      "--new-password-file"};
+            CM_ASSIGN_OR_RETURN(
+                auto new_pw, RequireSecret(ReadNewStorePassword(source), source, "new password"));
+            CM_RETURN_IF_ERROR(EditStore(
+                *a, false, [](KeyStore&, const SecretString&) -> Status { return {}; }, &new_pw));
+            std::cout << fmt::format("Changed the password of {}\n", a->store);
+            return {};
+          })};
 }
 
 struct ConvertArgs {
@@ -265,9 +244,8 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--out-password-file", a->out_password_file,
                   "File whose first line is OUT's password (else $CERTMINT_NEW_PASSWORD, else "
                   "IN's password)");
-  cmd->add_option("--p12-profile", a->p12_profile, "PKCS#12 profile: modern or legacy")
-      ->capture_default_str();
-  cmd->add_option("--pem-profile", a->pem_profile, kPemProfileHelp)->capture_default_str();
+  cmd->add_option("--p12-profile", a->p12_profile, "PKCS#12 profile: modern or legacy");
+  cmd->add_option("--pem-profile", a->pem_profile, kPemProfileHelp);
   cmd->footer(
       "PEM output: the key as encrypted PKCS#8, then the certificate chain, leaf first; a\n"
       "truststore becomes its CA certificates. librdkafka and OpenSSL read either profile.\n"
@@ -277,7 +255,7 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "--password-file store.pass\n"
       "  certmint convert certs/broker-1/keystore.p12 broker-1.pem --to pem --pem-profile java "
       "\\\n      --password-file certs/broker-1/password");
-  return WithPasswordTraps(cmd, FromStatus([a]() -> Status { return RunConvert(*a); }));
+  return FromStatus([a]() -> Status { return RunConvert(*a); });
 }
 
 Runner RegisterKeystoreCommands(CLI::App* app, const GlobalOptions& /*global*/) {

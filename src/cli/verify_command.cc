@@ -7,7 +7,6 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
-#include "core/fs.h"
 #include "identity/store_lookup.h"
 #include "tls/identity_handshake.h"
 #include "verify/check_target.h"
@@ -46,16 +45,10 @@ Result<int> RunVerify(const VerifyArgs& a) {
                         return PasswordOfStore(path, explicit_pw);
                       }));
   if (!a.metrics.empty()) {
-    const std::string text =
-        result.keystore ? ExpiryMetrics(result.identity, *result.keystore, options.now) : "";
     CM_RETURN_IF_ERROR(
-        WithContext(fs::WriteFileAtomic(a.metrics, text, fs::kPublicFile), "--metrics"));
+        WithContext(WriteExpiryMetrics(a.metrics, result, options.now), "--metrics"));
   }
-  if (a.json) {
-    PrintJson(RenderIdentityCheckJson(result));
-  } else {
-    std::cout << RenderIdentityCheckText(result);
-  }
+  PrintResult(a.json, RenderIdentityCheckJson(result), RenderIdentityCheckText(result));
   const CheckStatus worst = WorstStatus(result.checks);
   return worst == CheckStatus::kFail   ? kExitFailures
          : worst == CheckStatus::kWarn ? kExitWarnings
@@ -78,32 +71,20 @@ Result<int> RunHandshake(const HandshakeArgs& a) {
   CM_ASSIGN_OR_RETURN(options.versions, WithContext(ParseTlsVersionChoice(a.tls), "--tls"));
   CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(a.password_file));
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
-  CM_ASSIGN_OR_RETURN(auto server, WithContext(LoadKeystoreAt(a.server, explicit_pw), "--server"));
-  std::optional<NamedStore> client;
-  if (!a.client.empty()) {
-    CM_ASSIGN_OR_RETURN(auto c, WithContext(LoadKeystoreAt(a.client, explicit_pw), "--client"));
-    client.emplace(std::move(c));
-  }
-  // Without --truststore each side trusts what its own directory trusts.
-  const std::string server_trust_arg = !a.truststore.empty() ? a.truststore : a.server;
-  const std::string client_trust_arg =
-      !a.truststore.empty() ? a.truststore : (!a.client.empty() ? a.client : a.server);
-  CM_ASSIGN_OR_RETURN(auto server_trust,
-                      WithContext(LoadTruststoreAt(server_trust_arg, explicit_pw), "truststore"));
-  CM_ASSIGN_OR_RETURN(auto client_trust,
-                      WithContext(LoadTruststoreAt(client_trust_arg, explicit_pw), "truststore"));
+  CM_ASSIGN_OR_RETURN(auto s, LoadHandshakeStores(a.server, a.client, a.truststore, explicit_pw));
   std::vector<HandshakeAttempt> attempts;
   CM_ASSIGN_OR_RETURN(
-      bool all_ok, RunIdentityHandshakes({server.label, &server.store, &server_trust.store},
-                                         {client ? client->label : "client",
-                                          client ? &client->store : nullptr, &client_trust.store},
-                                         options, [&](const HandshakeAttempt& attempt) {
-                                           if (a.json) {
-                                             attempts.push_back(attempt);
-                                           } else {
-                                             std::cout << RenderHandshakeAttemptText(attempt);
-                                           }
-                                         }));
+      bool all_ok,
+      RunIdentityHandshakes({s.server.label, &s.server.store, &s.server_trust.store},
+                            {s.client ? s.client->label : "client",
+                             s.client ? &s.client->store : nullptr, &s.client_trust.store},
+                            options, [&](const HandshakeAttempt& attempt) {
+                              if (a.json) {
+                                attempts.push_back(attempt);
+                              } else {
+                                std::cout << RenderHandshakeAttemptText(attempt);
+                              }
+                            }));
   if (a.json) {
     PrintJson(RenderHandshakesJson(attempts, all_ok));
   }
@@ -124,8 +105,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                      "(repeatable)");
   verify->add_option("--role", v->role, "server, client or both: EKU to require");
   AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
-  verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner")
-      ->capture_default_str();
+  verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner");
   verify->add_option("--metrics", v->metrics,
                      "Write Prometheus gauges (seconds to expiry) to this file, for "
                      "node_exporter's textfile collector");
@@ -158,7 +138,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                  "Name or IP the client dials and verifies (repeatable; default: the server's "
                  "first SAN)");
   AddStorePasswordFile(hs, &h->password_file, StorePasswordUse::kBesideStore);
-  hs->add_option("--tls", h->tls, "1.2, 1.3 or both")->capture_default_str();
+  hs->add_option("--tls", h->tls, "1.2, 1.3 or both");
   hs->add_option("--crl", h->crls, "CRLs both sides check the peer against (repeatable)");
   AddJson(hs, &h->json, "the results");
   hs->footer(
@@ -168,8 +148,8 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint handshake --server certs/broker-1 --client certs/client-1 "
       "--host broker-1.kafka.example.com");
 
-  return Dispatch({{verify, WithPasswordTraps(verify, [v] { return RunVerify(*v); })},
-                   {hs, WithPasswordTraps(hs, [h] { return RunHandshake(*h); })}});
+  return Dispatch(
+      {{verify, [v] { return RunVerify(*v); }}, {hs, [h] { return RunHandshake(*h); }}});
 }
 
 }  // namespace certmint::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "ca/authority.h"
 #include "ca/issuer.h"
@@ -182,6 +183,10 @@ nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
     out["failures"] = failures;
   }
   return out;
+}
+
+int DefaultApplyJobs() {
+  return static_cast<int>(std::min(4 * std::max(1u, std::thread::hardware_concurrency()), 256u));
 }
 
 }  // namespace certmint

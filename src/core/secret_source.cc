@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <vector>
 
 #include "core/fs.h"
 
@@ -112,6 +113,38 @@ std::string SecretOrigin(const SecretSource& source) {
     return source.env;
   }
   return source.prompt;
+}
+
+std::string MissingSecretMessage(const SecretSource& source, std::string_view what) {
+  std::vector<std::string> places;
+  if (!source.flag_name.empty()) {
+    places.push_back("give " + source.flag_name + " FILE");
+  }
+  if (source.env != nullptr) {
+    places.push_back(std::string("set ") + source.env);
+  }
+  if (!source.prompt.empty()) {
+    places.push_back("run on a terminal to be prompted");
+  }
+  std::string out = "no " + std::string(what) + ":";
+  for (size_t i = 0; i < places.size(); ++i) {
+    out += i == 0 ? " " : (i + 1 == places.size() ? ", or " : ", ");
+    out += places[i];
+  }
+  return out;
+}
+
+Result<SecretString> RequireSecret(Result<std::optional<SecretString>> read,
+                                   const SecretSource& source, std::string_view what) {
+  CM_ASSIGN_OR_RETURN(auto secret, std::move(read));
+  if (!secret) {
+    return MakeError(ErrorCode::kInvalidArgument, MissingSecretMessage(source, what));
+  }
+  return std::move(*secret);
+}
+
+Result<SecretString> ReadRequiredSecret(const SecretSource& source, std::string_view what) {
+  return RequireSecret(ReadSecret(source), source, what);
 }
 
 }  // namespace certmint

@@ -45,4 +45,16 @@ Result<std::optional<SecretString>> ReadSecret(const SecretSource& source);
 // messages about it: "FLAG FILE", the environment variable, or the prompt.
 std::string SecretOrigin(const SecretSource& source);
 
+// MissingSecretMessage says where a secret none of `source`'s places had can
+// be given: "no WHAT: give FLAG FILE, set ENV, or run on a terminal to be
+// prompted" (naming only the places `source` has).
+std::string MissingSecretMessage(const SecretSource& source, std::string_view what);
+
+// ReadRequiredSecret is ReadSecret with kInvalidArgument saying
+// MissingSecretMessage when no place has the secret.
+Result<SecretString> ReadRequiredSecret(const SecretSource& source, std::string_view what);
+// The same for a secret read some other way from `source`.
+Result<SecretString> RequireSecret(Result<std::optional<SecretString>> read,
+                                   const SecretSource& source, std::string_view what);
+
 }  // namespace certmint

@@ -23,7 +23,7 @@ struct EnrollToDirRequest {
   // (checked to look like one before anything is sent), then the store
   // password.
   std::function<Result<SecretString>()> token;
-  std::function<Result<NewIdentityPassword>()> store_password;
+  std::function<Result<StorePassword>()> store_password;
 };
 
 struct EnrolledToDir {

@@ -9,17 +9,13 @@
 #include "core/secret.h"
 #include "identity/files.h"
 #include "identity/identity.h"
+#include "stores/new_password.h"
 
 namespace certmint {
 
 // The store password of a new identity's files.
-struct NewIdentityPassword {
-  SecretString password;
-  bool generated = false;  // random: written to OUT/NAME/password
-};
-
 struct IssueSecrets {
-  NewIdentityPassword store;
+  StorePassword store;  // generated: written to OUT/NAME/password
   SecretString ca_password;
 };
 

@@ -39,4 +39,29 @@ Result<std::vector<std::string>> SelectIdentities(const std::string& out_dir,
   return selected;
 }
 
+Status CheckRenewFlags(const RenewFlags& f) {
+  const auto refuse = [](std::string_view why) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string(why));
+  };
+  if (!f.server.empty()) {
+    if (!f.dir.empty() || f.ca_password_given || f.days || f.expiring) {
+      return refuse(
+          "--server renews through the CA service: --dir, --ca-password-file, --days and "
+          "--expiring do not apply (the service decides)");
+    }
+    return f.names.empty() ? refuse("give the identity names to renew") : Status{};
+  }
+  if (f.if_due || f.daemon) {
+    return refuse("--if-due and --daemon need --server");
+  }
+  if (f.dir.empty()) {
+    return refuse(
+        "give --dir (the CA's directory), or --server URL to renew through the CA service");
+  }
+  if (f.names.empty() == !f.expiring.has_value()) {
+    return refuse("give identity names, or --expiring DAYS");
+  }
+  return {};
+}
+
 }  // namespace certmint

@@ -27,4 +27,26 @@ Result<std::vector<std::string>> SelectIdentities(const std::string& out_dir,
                                                   const std::vector<std::string>& names,
                                                   std::optional<int> expiring_days, TimePoint now);
 
+// What `certmint renew` is told: which identities, and whether the local CA
+// (`dir`) or the CA service (`server`) renews them.
+struct RenewFlags {
+  std::vector<std::string> names;
+  std::string dir;  // the local CA's directory
+  std::string out = ".";
+  std::optional<int> expiring;  // every identity expiring within DAYS
+  std::optional<int> days;      // validity; default: as before
+  bool keep_key = false;
+  std::string server;  // the CA service's URL
+  bool if_due = false;
+  bool daemon = false;
+  bool ca_password_given = false;  // --ca-password-file
+};
+
+// CheckRenewFlags: kInvalidArgument naming the flags that do not go
+// together. --server excludes --dir, --ca-password-file, --days and
+// --expiring (the service decides) and needs names; without it --dir is
+// needed, --if-due and --daemon are refused, and exactly one of names and
+// --expiring is given.
+Status CheckRenewFlags(const RenewFlags& flags);
+
 }  // namespace certmint

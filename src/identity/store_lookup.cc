@@ -60,4 +60,37 @@ Result<NamedStore> LoadTruststoreAt(const std::string& path,
   return NamedStore{file, std::move(store)};
 }
 
+Result<std::optional<NamedStore>> LoadKeystoreIfGiven(
+    const std::string& path, const std::optional<SecretString>& explicit_password) {
+  if (path.empty()) {
+    return std::nullopt;
+  }
+  return LoadKeystoreAt(path, explicit_password);
+}
+
+Result<std::optional<NamedStore>> LoadTruststoreIfGiven(
+    const std::string& path, const std::optional<SecretString>& explicit_password) {
+  if (path.empty()) {
+    return std::nullopt;
+  }
+  return LoadTruststoreAt(path, explicit_password);
+}
+
+Result<HandshakeStores> LoadHandshakeStores(const std::string& server, const std::string& client,
+                                            const std::string& truststore,
+                                            const std::optional<SecretString>& explicit_password) {
+  CM_ASSIGN_OR_RETURN(auto server_ks,
+                      WithContext(LoadKeystoreAt(server, explicit_password), "--server"));
+  CM_ASSIGN_OR_RETURN(auto client_ks,
+                      WithContext(LoadKeystoreIfGiven(client, explicit_password), "--client"));
+  const std::string& server_trust = truststore.empty() ? server : truststore;
+  const std::string& client_trust =
+      !truststore.empty() ? truststore : (client.empty() ? server : client);
+  CM_ASSIGN_OR_RETURN(auto st,
+                      WithContext(LoadTruststoreAt(server_trust, explicit_password), "truststore"));
+  CM_ASSIGN_OR_RETURN(auto ct,
+                      WithContext(LoadTruststoreAt(client_trust, explicit_password), "truststore"));
+  return HandshakeStores{std::move(server_ks), std::move(client_ks), std::move(st), std::move(ct)};
+}
+
 }  // namespace certmint

@@ -35,4 +35,27 @@ Result<NamedStore> LoadKeystoreAt(const std::string& path,
 Result<NamedStore> LoadTruststoreAt(const std::string& path,
                                     const std::optional<SecretString>& explicit_password);
 
+// LoadKeystoreAt and LoadTruststoreAt for an optional path: nullopt when
+// `path` is empty.
+Result<std::optional<NamedStore>> LoadKeystoreIfGiven(
+    const std::string& path, const std::optional<SecretString>& explicit_password);
+Result<std::optional<NamedStore>> LoadTruststoreIfGiven(
+    const std::string& path, const std::optional<SecretString>& explicit_password);
+
+// The stores of a handshake between two identities (certmint handshake).
+struct HandshakeStores {
+  NamedStore server;
+  std::optional<NamedStore> client;  // none: a client without a certificate
+  NamedStore server_trust;
+  NamedStore client_trust;
+};
+
+// LoadHandshakeStores reads each side's keystore (`client` empty: none) and
+// the truststore both sides use, or, when `truststore` is empty, each side's
+// own (the server's for a client without a keystore). Errors carry the
+// context "--server", "--client" or "truststore".
+Result<HandshakeStores> LoadHandshakeStores(const std::string& server, const std::string& client,
+                                            const std::string& truststore,
+                                            const std::optional<SecretString>& explicit_password);
+
 }  // namespace certmint

@@ -56,6 +56,12 @@ Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const Ver
   return out;
 }
 
+Status WriteExpiryMetrics(const std::string& path, const IdentityCheck& result, TimePoint now) {
+  const std::string text =
+      result.keystore ? ExpiryMetrics(result.identity, *result.keystore, now) : "";
+  return fs::WriteFileAtomic(path, text, fs::kPublicFile);
+}
+
 std::string RenderIdentityCheckText(const IdentityCheck& result) {
   std::string text;
   int fails = 0;

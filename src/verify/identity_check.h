@@ -56,6 +56,11 @@ struct IdentityCheck {
 Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const VerifyOptions& options,
                                     const StorePasswordFor& password_for);
 
+// Writes the Prometheus gauges of `result`'s keystore (ExpiryMetrics; none
+// when no keystore was read) to `path`, atomically and world-readable, for
+// node_exporter's textfile collector.
+Status WriteExpiryMetrics(const std::string& path, const IdentityCheck& result, TimePoint now);
+
 // One line per check ("fail  keystore.p12: chain: ...") and a summary line.
 std::string RenderIdentityCheckText(const IdentityCheck& result);
 // {"identity", "result", "checks": [{"scope", "check", "status", "detail"}]}.

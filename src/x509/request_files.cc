@@ -31,7 +31,8 @@ Result<bool> WriteKeyAndRequest(const RequestFiles& files, const KeyRequest& req
   std::optional<SecretString> generated;
   if (!password) {
     if (fs::Exists(files.password)) {
-      return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} already exists", files.password));
+      return MakeError(ErrorCode::kAlreadyExists,
+                       fmt::format("{} already exists; give --password-file", files.password));
     }
     CM_ASSIGN_OR_RETURN(auto random, RandomPassword());
     generated.emplace(std::move(random));

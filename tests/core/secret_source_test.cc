@@ -82,5 +82,21 @@ TEST(SecretSourceTest, NoSourceGivesNothing) {
   EXPECT_EQ(SecretOrigin({"", kEnv, "New store password", true, "--x"}), "New store password");
 }
 
+TEST(SecretSourceTest, RequiredSecretNamesOnlyThePlacesItHas) {
+  unsetenv(kEnv);
+  const SecretSource all{"", kEnv, "Store password", false, "--password-file"};
+  auto missing = ReadRequiredSecret(all, "store password");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(missing.error().message(),
+            std::string("no store password: give --password-file FILE, set ") + kEnv +
+                ", or run on a terminal to be prompted");
+  EXPECT_EQ(MissingSecretMessage({"", kEnv, "", false, "--token-file"}, "enrollment token"),
+            std::string("no enrollment token: give --token-file FILE, or set ") + kEnv);
+
+  ScopedEnv env("from-env");
+  EXPECT_EQ(ReadRequiredSecret(all, "store password").value().reveal(), "from-env");
+}
+
 }  // namespace
 }  // namespace certmint

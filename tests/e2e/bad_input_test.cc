@@ -204,6 +204,23 @@ TEST_F(BadInputTest, PasswordsOnArgvAreRefused) {
     EXPECT_EQ(r.err.find("hunter22"), std::string::npos) << "the secret is not echoed back";
     EXPECT_FALSE(std::filesystem::exists(Path("pki")));
   }
+  // Flags no command has, that would carry a secret: refused by name, the
+  // value never echoed (CLI11 alone would say "not expected: S3cret ...").
+  for (const char* flag : {"--new-password", "--root-password", "--out-password", "-storepass",
+                           "--srcstorepass", "--deststorepass", "--passin", "--token", "--pin"}) {
+    auto r = Certmint({"convert", "in.p12", "out.jks", "--to", "jks", flag, "S3cret"});
+    EXPECT_EQ(r.exit_code, kUsage) << flag;
+    EXPECT_NE(r.err.find(std::string(flag) + ": passwords are never taken"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("S3cret"), std::string::npos) << flag << ": " << r.err;
+  }
+  auto joined = Certmint({"keystore", "passwd", "ks.p12", "--new-password=S3cret"});
+  EXPECT_EQ(joined.exit_code, kUsage);
+  EXPECT_EQ(joined.err.find("S3cret"), std::string::npos) << joined.err;
+  // Flags that name a file, or that carry no secret, are left alone.
+  auto known = Certmint({"issue", "n2", "--dir", "nowhere", "--passwordless-truststore",
+                         "--password-file", "missing.pass"});
+  EXPECT_EQ(known.err.find("never taken"), std::string::npos) << known.err;
 }
 
 TEST_F(BadInputTest, InspectGarbageAndMissing) {

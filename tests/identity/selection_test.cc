@@ -63,5 +63,35 @@ TEST_F(SelectionTest, SelectsNamesOrExpiring) {
   EXPECT_FALSE(SelectIdentities(tmp_ / "out", {"nope"}, std::nullopt, kNow));
 }
 
+TEST(RenewFlagsTest, LocalCaOrServiceNeverBoth) {
+  const auto message = [](const RenewFlags& f) {
+    Status st = CheckRenewFlags(f);
+    return st ? std::string("ok") : st.error().message();
+  };
+  RenewFlags local;
+  local.dir = "pki";
+  local.names = {"broker-1"};
+  EXPECT_EQ(message(local), "ok");
+  local.expiring = 30;
+  EXPECT_EQ(message(local), "give identity names, or --expiring DAYS") << "not both";
+  local.names.clear();
+  EXPECT_EQ(message(local), "ok");
+  local.daemon = true;
+  EXPECT_EQ(message(local), "--if-due and --daemon need --server");
+
+  RenewFlags remote;
+  remote.server = "https://ca:8443";
+  EXPECT_EQ(message(remote), "give the identity names to renew");
+  remote.names = {"broker-1"};
+  remote.if_due = remote.daemon = true;
+  EXPECT_EQ(message(remote), "ok");
+  remote.ca_password_given = true;
+  EXPECT_NE(message(remote).find("--server renews through the CA service"), std::string::npos);
+
+  RenewFlags neither;
+  neither.names = {"broker-1"};
+  EXPECT_NE(message(neither).find("give --dir"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace certmint

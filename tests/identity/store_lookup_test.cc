@@ -55,5 +55,39 @@ TEST(StoreLookupTest, DirectoryWithoutStores) {
   EXPECT_EQ(LoadTruststoreAt(tmp / "bare", std::nullopt).error().code(), ErrorCode::kNotFound);
 }
 
+TEST(StoreLookupTest, HandshakeStoresTrustEachSidesOwnDirectoryOrTheGivenOne) {
+  TempDir tmp;
+  auto ca = testing::InitTestCa(tmp / "pki", "Handshake CA", kNow);
+  IdentityOutput output;
+  output.formats = {StoreFormat::kPkcs12};
+  output.write_password_file = true;
+  for (const char* name : {"broker-1", "client-1"}) {
+    auto id = testing::IssueForTest(ca, testing::NodeRequest(name, Role::kBoth, {}, kNow));
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(WriteIdentity(tmp / "out", *id, SecretString("store-password"), output));
+  }
+  auto own = LoadHandshakeStores(tmp / "out/broker-1", tmp / "out/client-1", "", std::nullopt);
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_EQ(own->server_trust.label, tmp / "out/broker-1/truststore.p12");
+  ASSERT_TRUE(own->client);
+  EXPECT_EQ(own->client_trust.label, tmp / "out/client-1/truststore.p12");
+
+  // Without a client keystore the client trusts what the server's directory trusts.
+  auto anonymous = LoadHandshakeStores(tmp / "out/broker-1", "", "", std::nullopt);
+  ASSERT_TRUE(anonymous) << anonymous.error().ToString();
+  EXPECT_FALSE(anonymous->client);
+  EXPECT_EQ(anonymous->client_trust.label, tmp / "out/broker-1/truststore.p12");
+
+  auto given = LoadHandshakeStores(tmp / "out/broker-1", tmp / "out/client-1",
+                                   tmp / "out/client-1/truststore.p12", std::nullopt);
+  ASSERT_TRUE(given) << given.error().ToString();
+  EXPECT_EQ(given->server_trust.label, tmp / "out/client-1/truststore.p12");
+
+  ASSERT_TRUE(fs::EnsureDir(tmp / "bare"));
+  auto missing = LoadHandshakeStores(tmp / "out/broker-1", tmp / "bare", "", std::nullopt);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().ToString().find("--client"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace certmint
