@@ -19,7 +19,7 @@ Status CheckDeployed(const std::string& dir, const std::vector<DeployedCertifica
     }
   }
   if (!stale.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
+    return MakeError(ErrorCode::kNotReady,
                      fmt::format("still signed by the previous CA: {}. Run certmint apply (and "
                                  "deploy) first (apply --prune for identities the manifest no "
                                  "longer names), or --force",
@@ -48,7 +48,7 @@ Status CheckInventory(const std::string& dir, TimePoint now) {
     names += fmt::format(" and {} more", in_use.size() - kNamesShown);
   }
   return MakeError(
-      ErrorCode::kInvalidArgument,
+      ErrorCode::kNotReady,
       fmt::format("the inventory still has current certificates of the previous CA: {}. "
                   "Renew them first (certmint apply, or certmint renew --server on enrolled "
                   "nodes{}), revoke those no longer used, or --force",

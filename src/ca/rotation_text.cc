@@ -7,9 +7,9 @@ namespace certmint {
 std::string RenderRotatedText(const CertificateAuthority& fresh, const CaInitOptions& options,
                               const std::string& dir) {
   return fmt::format(
-      "Rotated: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
-      "Next: certmint apply (truststores first), deploy, apply again (keystores), deploy,\n"
-      "then certmint ca retire. See docs/ca-rotation.md.\n"
+      "CA rotation, step 1 done: new CA '{}' ({}) in {}; the previous CA is in {}.\n"
+      "Next: step 2, certmint apply (truststores first), deploy; step 3, apply again\n"
+      "(keystores), deploy; step 4, certmint ca retire. See docs/ca-rotation.md.\n"
       "A running certmint serve: reload it now (SIGHUP) or restart it (until the retirement\n"
       "it also presents {}), and let every enrolled node renew\n"
       "before the retirement; reload it again after.\n",
@@ -19,8 +19,8 @@ std::string RenderRotatedText(const CertificateAuthority& fresh, const CaInitOpt
 
 std::string RenderRetiredText(const std::string& kept_in) {
   return fmt::format(
-      "Retired the previous CA (kept in {}). Run certmint apply to drop it from every "
-      "truststore, and reload a running certmint serve (SIGHUP).\n",
+      "CA rotation, step 4 done: retired the previous CA (kept in {}). Step 5: run certmint "
+      "apply to drop it from every truststore, and reload a running certmint serve (SIGHUP).\n",
       kept_in);
 }
 

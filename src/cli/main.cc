@@ -46,7 +46,8 @@ constexpr const char* kExitCodes =
     "  5  wrong password, or a file failed its integrity check\n"
     "  6  invalid data (a file is malformed or unsupported)\n"
     "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
-    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)";
+    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)\n"
+    "  9  not safe yet (ca retire while identities still use the previous CA)";
 
 int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};

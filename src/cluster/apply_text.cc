@@ -46,10 +46,10 @@ std::string RenderApplySummaryText(const ApplySession& session, const ApplySetti
                                : "\n";
   if (RotationInProgress(settings.pki_dir)) {
     out += session.Count(PlanAction::kTrust) > 0 && session.Count(PlanAction::kRenew) == 0
-               ? "CA rotation, step 1 done: deploy the new truststores to every node "
-                 "(rolling restart), then run apply again.\n"
-               : "CA rotation: when every node runs its new keystore, retire the old "
-                 "CA: certmint ca retire --dir " +
+               ? "CA rotation, step 2 done: deploy the new truststores to every node "
+                 "(rolling restart), then run apply again (step 3).\n"
+               : "CA rotation, step 3: when every node runs its new keystore, retire the old "
+                 "CA (step 4): certmint ca retire --dir " +
                      settings.pki_dir + " --out " + settings.out_dir + "\n";
   }
   return out;

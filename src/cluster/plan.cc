@@ -223,7 +223,7 @@ Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::stri
       }
       if (lacks_current[i]) {
         item.action = PlanAction::kTrust;
-        item.reason = "CA rotation, step 1: trust the new CA (re-issue waits)";
+        item.reason = "CA rotation, step 2: trust the new CA (re-issue waits for step 3)";
       } else {
         item.action = PlanAction::kKeep;
         item.reason = "CA rotation: re-issue waits until every truststore trusts the new CA";

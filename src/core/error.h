@@ -26,6 +26,7 @@ enum class ErrorCode {
   kInvalidData = 6,      // a file's contents are malformed or unsupported
   kIo = 7,               // reading or writing failed
   kDenied = 8,           // the CA service refused (token, certificate or request)
+  kNotReady = 9,         // not safe yet: a step that must come first has not happened
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

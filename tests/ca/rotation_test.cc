@@ -71,7 +71,7 @@ TEST_F(RetirementTest, RefusedWhileTheInventoryHoldsCertificatesOfThePreviousCa)
   const auto now = std::chrono::system_clock::now();
   auto st = CheckRetirement(tmp_.path(), {}, now);
   ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(st.error().code(), ErrorCode::kNotReady);
   EXPECT_NE(st.error().message().find("current certificates of the previous CA: broker-1."),
             std::string::npos)
       << st.error().message();
@@ -93,6 +93,7 @@ TEST_F(RetirementTest, RefusedWhileADeployedIdentityHasTheOldCertificate) {
   checks.deployed = {{"broker-1", stale}, {"broker-2", renewed}};
   auto st = CheckRetirement(tmp_.path(), checks, std::chrono::system_clock::now());
   ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code(), ErrorCode::kNotReady);
   EXPECT_EQ(st.error().message().rfind("still signed by the previous CA: broker-1. ", 0), 0u)
       << st.error().message();
 

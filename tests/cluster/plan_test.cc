@@ -302,16 +302,19 @@ TEST_F(PlanTest, CaRotationInItsSafeOrder) {
   // trust it yet; only the truststores change. A new identity (app) is
   // made at once: nothing depends on it yet.
   auto step = PlanAll(ContextOf(dir, t1));
-  EXPECT_EQ(step["broker-1"], "trust: CA rotation, step 1: trust the new CA (re-issue waits)");
-  EXPECT_EQ(step["broker-2"], "trust: CA rotation, step 1: trust the new CA (re-issue waits)");
+  EXPECT_EQ(step["broker-1"],
+            "trust: CA rotation, step 2: trust the new CA (re-issue waits for step 3)");
+  EXPECT_EQ(step["broker-2"],
+            "trust: CA rotation, step 2: trust the new CA (re-issue waits for step 3)");
   EXPECT_EQ(step["app"], "create: missing");
 
-  // Halfway through step 1 nothing is re-issued yet.
+  // Halfway through step 2 nothing is re-issued yet.
   RewriteStores(Spec("broker-1"), b1, t1, both);
   step = PlanAll(ContextOf(dir, t1));
   EXPECT_TRUE(step["broker-1"].starts_with("keep: CA rotation: re-issue waits"))
       << step["broker-1"];
-  EXPECT_EQ(step["broker-2"], "trust: CA rotation, step 1: trust the new CA (re-issue waits)");
+  EXPECT_EQ(step["broker-2"],
+            "trust: CA rotation, step 2: trust the new CA (re-issue waits for step 3)");
 
   // Step 2: all trust the new CA; what the old one issued is re-issued.
   RewriteStores(Spec("broker-2"), b2, t1, both);
