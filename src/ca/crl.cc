@@ -34,12 +34,6 @@ Result<std::string> HexSerialToBytes(const std::string& serial) {
   return bytes;
 }
 
-TimePoint ParseUtc(const std::string& text) {
-  std::tm tm{};
-  strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
 }  // namespace
 
 Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
@@ -67,7 +61,8 @@ Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
                                  static_cast<int>(bytes.size()), nullptr));
     ossl::Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
     ossl::Asn1TimePtr when(ASN1_TIME_new());
-    ASN1_TIME_set(when.get(), std::chrono::system_clock::to_time_t(ParseUtc(r.revoked_at)));
+    ASN1_TIME_set(when.get(), std::chrono::system_clock::to_time_t(
+                                  ParseUtc(r.revoked_at).value_or(TimePoint{})));
     ossl::X509RevokedPtr entry(X509_REVOKED_new());
     if (!entry || X509_REVOKED_set_serialNumber(entry.get(), serial.get()) != 1 ||
         X509_REVOKED_set_revocationDate(entry.get(), when.get()) != 1) {

@@ -21,10 +21,20 @@ namespace certmint {
 // a mistyped directory does not get a new, empty inventory).
 Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir);
 
-// RevokeIssued revokes the current certificate of a name, or a certificate
-// by serial, in the inventory of the CA in `pki_dir` (Inventory::Revoke).
-Result<InventoryRecord> RevokeIssued(const std::string& pki_dir, const std::string& name_or_serial,
-                                     int reason, TimePoint now);
+// FindRevocationTarget finds what `revoke NAME_OR_SERIAL` means, without
+// revoking it: a certificate by serial (NormalizeSerialHex), else the name's
+// current certificate (the valid one, else the newest not superseded), as
+// Inventory::Revoke reads it. kNotFound when there is none.
+Result<InventoryRecord> FindRevocationTarget(Inventory& inventory,
+                                             const std::string& name_or_serial, TimePoint now);
+
+// The facts an operator checks before revoking `record`: name, serial, issue
+// date and age, SANs, expiry and status, one line each.
+std::string RenderRevocationTargetText(const InventoryRecord& record, TimePoint now);
+
+// How recently issued a certificate must be for `revoke` to warn that it may
+// be the replacement of the one meant (a renewal in between).
+inline constexpr std::chrono::hours kFreshCertificateAge{1};
 
 struct PublishedCrl {
   EncodedCrl crl;

@@ -1,6 +1,8 @@
 // certmint list, renew, revoke and crl: keeping identities alive.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
+#include "core/confirm.h"
 #include "core/fs.h"
 #include "core/stop_signal.h"
 #include "enroll/renewal_daemon.h"
@@ -39,17 +42,38 @@ struct RenewArgs {
   RenewFlags flags;
   std::string password_file;
   std::string ca_password_file;
+  std::string new_password_file;
+  std::string new_password_env;
+  bool new_random_password = false;
+  bool json = false;
 };
+
+// --new-password-file, --new-password-env or --new-random-password: at most
+// one; nullopt and no new password when none.
+Result<std::optional<SecretString>> NewRenewalPassword(const RenewArgs& a) {
+  if (!a.new_password_file.empty() + !a.new_password_env.empty() + a.new_random_password > 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "give one of --new-password-file, --new-password-env and "
+                     "--new-random-password");
+  }
+  const char* env = a.new_password_env.empty() ? nullptr : std::getenv(a.new_password_env.c_str());
+  if (!a.new_password_env.empty() && (env == nullptr || *env == '\0')) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("--new-password-env: {} is not set or empty",
+                                 PrintableBytes(a.new_password_env, 64)));
+  }
+  return ReadNewStorePassword({a.new_password_file,
+                               a.new_password_env.empty() ? nullptr : a.new_password_env.c_str(),
+                               "", false, "--new-password-file"});
+}
 
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
-Status RunRenewWithServer(const RenewFlags& f, const SecretString* store_password) {
-  RenewalRun run{{}, f.out, f.names};
+Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options) {
+  RenewalRun run{{}, f.out, f.names, options};
   CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(f.server));
   CM_RETURN_IF_ERROR(CheckIdentitiesExist(f.out, f.names));
-  run.options.keep_key = f.keep_key;
-  run.options.store_password = store_password;
   const auto report = [&](const RenewalEvent& e) {
     std::cout << RenewalEventText(e, run.url.ToString()) << std::flush;
   };
@@ -82,38 +106,109 @@ Status RunRenew(RenewArgs a) {
       return {};
     }
   }
-  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
-  if (!f.server.empty()) {
-    return RunRenewWithServer(f, store_pw ? &*store_pw : nullptr);
+  if (f.dry_run) {
+    PrintResult(a.json, nlohmann::json{{"dry_run", true}, {"renew", names}},
+                fmt::format("Dry run: would renew {}\n", fmt::join(names, ", ")));
+    return {};
   }
-  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(f.dir, CaPasswordFrom(a.ca_password_file)));
+  CM_ASSIGN_OR_RETURN(auto store_pw, ExplicitPassword(a.password_file));
+  CM_ASSIGN_OR_RETURN(auto new_pw, NewRenewalPassword(a));
   RenewOptions o;
   o.keep_key = f.keep_key;
   o.days = f.days;
   o.store_password = store_pw ? &*store_pw : nullptr;
+  o.new_store_password = new_pw ? &*new_pw : nullptr;
+  o.new_random_password = a.new_random_password;
   o.now = now;
-  return RenewWithLocalCa(ca, f.dir, f.out, names, o,
-                          [&](const std::string& n, std::optional<TimePoint> valid_until) {
-                            std::cout << fmt::format("Renewed {}{}: valid until {}\n", n,
-                                                     f.keep_key ? " (same key)" : "",
-                                                     valid_until ? FormatUtc(*valid_until) : "?");
-                          });
+  if (!f.server.empty()) {
+    return RunRenewWithServer(f, o);
+  }
+  CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(f.dir, CaPasswordFrom(a.ca_password_file)));
+  const char* password_note = a.new_random_password ? ", new random store password in its "
+                                                      "password file"
+                              : new_pw              ? ", new store password"
+                                                    : "";
+  nlohmann::json renewed = nlohmann::json::array();
+  CM_RETURN_IF_ERROR(RenewWithLocalCa(
+      ca, f.dir, f.out, names, o, [&](const std::string& n, std::optional<TimePoint> until) {
+        const std::string valid_until = until ? FormatUtc(*until) : "";
+        renewed.push_back({{"name", n},
+                           {"valid_until", valid_until},
+                           {"same_key", f.keep_key},
+                           {"new_store_password", new_pw || a.new_random_password}});
+        if (!a.json) {
+          std::cout << fmt::format("Renewed {}{}{}: valid until {}\n", n,
+                                   f.keep_key ? " (same key)" : "", password_note, valid_until);
+        }
+      }));
+  if (a.json) {
+    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}});
+  }
+  return {};
 }
 
 struct RevokeArgs {
   std::string target;
   std::string dir;
-  std::string reason = "unspecified";
+  std::string reason;
+  std::string serial;
+  bool yes = false;
+  bool dry_run = false;
+  bool json = false;
 };
+
+// Shows what `revoke` would act on and has the operator confirm it (or
+// --yes); kInvalidArgument when nobody confirmed.
+Status ConfirmRevocation(const RevokeArgs& a, const InventoryRecord& target, int reason,
+                         TimePoint now) {
+  std::cerr << "certmint revoke: this certificate:\n" << RenderRevocationTargetText(target, now);
+  const auto issued = ParseUtc(target.not_before);
+  if (issued && now - *issued < kFreshCertificateAge) {
+    std::cerr << "warning: it was issued within the last hour: if it replaced the one you mean "
+                 "(a renewal), give that one's --serial\n";
+  }
+  if (a.yes || a.dry_run) {
+    return {};
+  }
+  const auto answer = AskYesNo(fmt::format("Revoke it ({})?", RevocationReasonName(reason)));
+  if (!answer) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "revoke asks before it acts: run it on a terminal, or give --yes");
+  }
+  return *answer ? Status{} : MakeError(ErrorCode::kInvalidArgument, "not revoked: not confirmed");
+}
 
 Status RunRevoke(const RevokeArgs& a) {
   CM_ASSIGN_OR_RETURN(int reason, WithContext(ParseRevocationReason(a.reason), "--reason"));
-  CM_ASSIGN_OR_RETURN(auto r,
-                      RevokeIssued(a.dir, a.target, reason, std::chrono::system_clock::now()));
-  std::cout << fmt::format(
-      "Revoked {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
-      "--out FILE\n",
-      r.name, r.serial, RevocationReasonName(reason), a.dir);
+  const auto now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto target, FindRevocationTarget(*inventory, a.target, now));
+  if (!a.serial.empty()) {
+    CM_ASSIGN_OR_RETURN(auto pinned, WithContext(NormalizeSerialHex(a.serial), "--serial"));
+    if (pinned != target.serial) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--serial {}: {} means serial {} (issued {}); nothing revoked", pinned,
+                      PrintableBytes(a.target, 80), target.serial, target.not_before));
+    }
+  }
+  if (target.status == CertStatus::kRevoked) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} (serial {}) is already revoked",
+                                 PrintableBytes(target.name, 80), target.serial));
+  }
+  CM_RETURN_IF_ERROR(ConfirmRevocation(a, target, reason, now));
+  if (!a.dry_run) {  // by serial: what was shown, even if a renewal came in between
+    CM_ASSIGN_OR_RETURN(target, inventory->Revoke(target.serial, reason, now));
+  }
+  nlohmann::json j = InventoryRecordJson(target);
+  j["dry_run"] = a.dry_run;
+  PrintResult(
+      a.json, j,
+      fmt::format("{} {} (serial {}, {}). Publish a new CRL: certmint crl --dir {} "
+                  "--out FILE\n",
+                  a.dry_run ? "Dry run: would revoke" : "Revoked", PrintableBytes(target.name, 80),
+                  target.serial, RevocationReasonName(reason), a.dir));
   return {};
 }
 
@@ -123,16 +218,33 @@ struct CrlArgs {
   int days = 7;
   bool der = false;
   std::string ca_password_file;
+  bool dry_run = false;
+  bool json = false;
 };
 
 Status RunCrl(const CrlArgs& a) {
+  if (a.dry_run) {  // no key, no CRL number taken
+    CM_ASSIGN_OR_RETURN(auto ca_cert, CertificateAuthority::LoadCertificate(a.dir));
+    CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
+    CM_ASSIGN_OR_RETURN(auto revoked, inventory->RevokedBy(ca_cert.Sha256Fingerprint()));
+    PrintResult(
+        a.json, nlohmann::json{{"dry_run", true}, {"out", a.out}, {"revoked", revoked.size()}},
+        fmt::format("Dry run: {} would list {} revoked certificates\n", a.out, revoked.size()));
+    return {};
+  }
   CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
   CM_ASSIGN_OR_RETURN(auto published,
                       PublishCrl(ca, a.dir, a.days, std::chrono::system_clock::now()));
   const EncodedCrl& crl = published.crl;
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
-  std::cout << fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
-                           published.number, published.revoked, a.days);
+  PrintResult(a.json,
+              nlohmann::json{{"dry_run", false},
+                             {"out", a.out},
+                             {"number", published.number},
+                             {"revoked", published.revoked},
+                             {"next_update_days", a.days}},
+              fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
+                          published.number, published.revoked, a.days));
   return {};
 }
 
@@ -160,6 +272,17 @@ Subcommand RegisterRenew(CLI::App* app) {
   renew->add_option("--days", r->flags.days, "Validity (default: as before)");
   renew->add_flag("--keep-key", r->flags.keep_key, "Reuse the identity's key");
   AddStorePasswordFile(renew, &r->password_file, StorePasswordUse::kBesideStore);
+  renew->add_option("--new-password-file", r->new_password_file,
+                    "Give the renewed stores this new password (first line of FILE; the "
+                    "identity's password file, if any, is rewritten with it)");
+  renew->add_option("--new-password-env", r->new_password_env,
+                    "The same, from the environment variable VAR");
+  renew->add_flag("--new-random-password", r->new_random_password,
+                  "Give the renewed stores a new random password, written to the identity's "
+                  "password file (after a key or password leak)");
+  renew->add_flag("--dry-run", r->flags.dry_run,
+                  "Name the identities that would be renewed; sign and write nothing");
+  AddJson(renew, &r->json, "the renewed identities");
   AddCaPasswordFile(renew, &r->ca_password_file);
   renew->add_option("--server", r->flags.server,
                     "Renew through certmint serve at https://HOST[:PORT], authenticating with "
@@ -172,7 +295,9 @@ Subcommand RegisterRenew(CLI::App* app) {
   renew->footer(
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
       "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
-      "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n\n"
+      "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n"
+      "The store password stays unless --new-password-file, --new-password-env or\n"
+      "--new-random-password changes it (do that after a leak: see docs/security.md).\n\n"
       "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file "
       "ca.pass\n"
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
@@ -190,11 +315,24 @@ Subcommand RegisterRevoke(CLI::App* app) {
                    "serial")
       ->required();
   AddCaDir(revoke, &v->dir);
-  revoke->add_option("--reason", v->reason,
-                     "unspecified, key-compromise, ca-compromise, affiliation-changed, "
-                     "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn");
+  revoke
+      ->add_option("--reason", v->reason,
+                   "Why (required): key-compromise, ca-compromise, affiliation-changed, "
+                   "superseded, cessation-of-operation, certificate-hold, privilege-withdrawn, "
+                   "unspecified")
+      ->required();
+  revoke->add_option("--serial", v->serial,
+                     "Revoke only if NAME's current certificate has this serial (pins the one "
+                     "you mean across a renewal)");
+  revoke->add_flag("--yes,-y", v->yes, "Do not ask for confirmation (for scripts)");
+  revoke->add_flag("--dry-run", v->dry_run, "Show what would be revoked; change nothing");
+  AddJson(revoke, &v->json, "the revoked certificate");
   revoke->footer(
+      "Shows the certificate (serial, issue date, names, expiry) and asks before revoking it;\n"
+      "without a terminal give --yes. A certificate issued within the hour gets a warning: a\n"
+      "renewal may have replaced the one you mean (--serial pins it).\n\n"
       "Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
+      "  certmint revoke broker-3 --dir pki --reason superseded --serial 4F:1C:... --yes\n"
       "  certmint crl --dir pki --out pki/crl.pem");
   return {revoke, FromStatus([v] { return RunRevoke(*v); })};
 }
@@ -206,6 +344,9 @@ Subcommand RegisterCrl(CLI::App* app) {
   crl->add_option("--out", c->out, "File to write")->required();
   crl->add_option("--days", c->days, "Days until nextUpdate");
   crl->add_flag("--der", c->der, "DER instead of PEM");
+  crl->add_flag("--dry-run", c->dry_run,
+                "Count what the CRL would list; sign nothing, write nothing (no password)");
+  AddJson(crl, &c->json, "what was written");
   AddCaPasswordFile(crl, &c->ca_password_file);
   crl->footer(
       "An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"

@@ -128,6 +128,7 @@ struct EnrollArgs {
   RequestFlags request;  // --dns, --ip and --key-type
   std::string password_file;
   OutputFlags output;
+  bool replace = false;
   bool json = false;
 };
 
@@ -142,6 +143,7 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(o.url, ParseServerUrl(a.url));
   CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
   CM_ASSIGN_OR_RETURN(request.output, ParseOutputFlags(a.output, a.name));
+  request.output.replace = a.replace;
   request.out_dir = a.out;
   request.token = [&] {
     return ReadRequiredSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"},
@@ -260,6 +262,9 @@ Subcommand RegisterEnroll(CLI::App* app) {
   AddKeyType(enroll, &e->request.key_type);
   AddStorePasswordFile(enroll, &e->password_file, StorePasswordUse::kNewIdentity);
   AddOutputFlags(enroll, &e->output);
+  enroll->add_flag("--replace", e->replace,
+                   "Replace an existing OUT/NAME (after its certificate was revoked): the old "
+                   "directory stays whole until the new one is in place");
   AddJson(enroll, &e->json);
   enroll->footer(
       "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"

@@ -79,6 +79,16 @@ std::string FormatUtc(TimePoint t) {
   return buf;
 }
 
+std::optional<TimePoint> ParseUtc(std::string_view text) {
+  const std::string copy(text);
+  std::tm tm{};
+  const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') {
+    return std::nullopt;
+  }
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 std::string PrintableBytes(std::string_view bytes, size_t max) {
   std::string out;
   for (unsigned char c : bytes.substr(0, max)) {

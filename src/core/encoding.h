@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,7 @@ std::string PrintableBytes(std::string_view bytes, size_t max = std::string_view
 std::string TrimAsciiSpace(std::string_view text);
 // "2026-11-28T03:17:00Z".
 std::string FormatUtc(TimePoint t);
+// The time FormatUtc wrote; nullopt for any other text.
+std::optional<TimePoint> ParseUtc(std::string_view text);
 
 }  // namespace certmint

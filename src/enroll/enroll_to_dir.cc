@@ -10,10 +10,12 @@ namespace certmint {
 Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request) {
   const std::string name = request.enroll.name;
   const IdentityFiles paths = IdentityPaths(request.out_dir, name, request.output);
-  if (fs::Exists(paths.dir)) {
+  if (fs::Exists(paths.dir) && !request.output.replace) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite (renew it with "
-                                 "certmint renew {} --server URL --out {})",
+                                 "certmint renew {} --server URL --out {}, or, when its "
+                                 "certificate was revoked, enroll again with a new token and "
+                                 "--replace)",
                                  paths.dir, name, request.out_dir));
   }
   CM_ASSIGN_OR_RETURN(auto token, request.token());

@@ -31,8 +31,10 @@ struct EnrolledToDir {
   IdentityFiles files;
 };
 
-// Checks that OUT/NAME does not exist (kAlreadyExists, saying how to renew
-// it instead), enrolls (enroll/enroll.h) and writes OUT/NAME/.
+// Checks that OUT/NAME does not exist unless output.replace (kAlreadyExists,
+// saying how to renew it instead), enrolls (enroll/enroll.h) and writes
+// OUT/NAME/: with output.replace an existing one is exchanged for the new
+// one in one rename, so it stays whole until the new one is complete.
 Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request);
 
 }  // namespace certmint

@@ -14,7 +14,9 @@ Result<IssuedToDir> IssueIdentityToDir(IssueToDirRequest request) {
   const IdentityFiles paths = IdentityPaths(request.out_dir, name, request.output);
   if (fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
-                     fmt::format("{} already exists; refusing to overwrite", paths.dir));
+                     fmt::format("{} already exists; refusing to overwrite (renew it: certmint "
+                                 "renew {} --dir {} --out {})",
+                                 paths.dir, name, request.ca_dir, request.out_dir));
   }
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(request.ca_dir));
   CM_ASSIGN_OR_RETURN(auto secrets, request.secrets());

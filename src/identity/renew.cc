@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/fs.h"
+#include "core/random.h"
 #include "identity/files.h"
 #include "identity/state.h"
 
@@ -51,6 +52,18 @@ IdentityRequest RenewalRequest(const std::string& name, const IdentityState& sta
   return request;
 }
 
+// The password the renewed stores get: a new one when asked for, else the
+// current one.
+Result<SecretString> NewStorePasswordFor(const SecretString& current, const RenewOptions& options) {
+  if (options.new_store_password != nullptr) {
+    return SecretString(options.new_store_password->reveal());
+  }
+  if (options.new_random_password) {
+    return RandomPassword();
+  }
+  return SecretString(current.reveal());
+}
+
 IdentityOutput RenewalOutput(const IdentityState& state, const RenewOptions& options) {
   IdentityOutput output;
   if (!state.formats.empty()) {
@@ -59,7 +72,9 @@ IdentityOutput RenewalOutput(const IdentityState& state, const RenewOptions& opt
   output.install_dir = state.install_dir;
   output.pkcs12 = state.pkcs12;
   output.alias = state.alias;
-  output.write_password_file = state.password_file.has_value() && options.store_password == nullptr;
+  // The password file stays whenever there was one (rewritten with a new
+  // password), so that verify and the next renew find what opens the stores.
+  output.write_password_file = state.password_file.has_value() || options.new_random_password;
   output.replace = true;
   output.now = options.now;
   return output;
@@ -84,11 +99,12 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
     request.key = current->key;
   }
   const IdentityOutput output = RenewalOutput(*state, options);
+  CM_ASSIGN_OR_RETURN(auto new_password, NewStorePasswordFor(password, options));
   RenewalDeploy deploy = [&](const Identity& identity,
                              const std::vector<Certificate>& trust) -> Status {
     IdentityOutput o = output;
     o.trust = trust.empty() ? options.trust : trust;
-    return WriteIdentity(out_dir, identity, password, o).map([](auto&&) {});
+    return WriteIdentity(out_dir, identity, new_password, o).map([](auto&&) {});
   };
   return signer.renew(request, current ? &*current : nullptr, deploy);
 }

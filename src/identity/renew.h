@@ -20,6 +20,11 @@ struct RenewOptions {
   bool keep_key = false;
   std::optional<int> days;                       // default: the old certificate's validity period
   const SecretString* store_password = nullptr;  // default: the identity's password file
+  // A new store password for the renewed stores (after a key compromise):
+  // given, or `new_random_password`. The identity's password file, if it has
+  // one, is rewritten with it; a random one is always written there.
+  const SecretString* new_store_password = nullptr;
+  bool new_random_password = false;
   // The CAs every truststore carries (TrustAnchors); empty: the issuing root.
   std::vector<Certificate> trust;
   TimePoint now = std::chrono::system_clock::now();

@@ -24,7 +24,10 @@ Status CheckIdentitiesExist(const std::string& out_dir, const std::vector<std::s
   for (const auto& n : names) {
     CM_RETURN_IF_ERROR(ValidateIdentityName(n));
     if (!fs::Exists(out_dir + "/" + n)) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, n));
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("{}/{} does not exist (identity directories are looked for "
+                                   "under --out, here {})",
+                                   out_dir, n, out_dir));
     }
   }
   return {};
@@ -44,10 +47,11 @@ Status CheckRenewFlags(const RenewFlags& f) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(why));
   };
   if (!f.server.empty()) {
-    if (!f.dir.empty() || f.ca_password_given || f.days || f.expiring) {
+    if (!f.dir.empty() || f.ca_password_given || f.days || f.expiring || f.dry_run) {
       return refuse(
-          "--server renews through the CA service: --dir, --ca-password-file, --days and "
-          "--expiring do not apply (the service decides)");
+          "--server renews through the CA service: --dir, --ca-password-file, --days, "
+          "--expiring and --dry-run do not apply (the service decides; --if-due renews only "
+          "what is due)");
     }
     return f.names.empty() ? refuse("give the identity names to renew") : Status{};
   }

@@ -39,12 +39,13 @@ struct RenewFlags {
   std::string server;  // the CA service's URL
   bool if_due = false;
   bool daemon = false;
+  bool dry_run = false;            // name what would be renewed; sign nothing
   bool ca_password_given = false;  // --ca-password-file
 };
 
 // CheckRenewFlags: kInvalidArgument naming the flags that do not go
-// together. --server excludes --dir, --ca-password-file, --days and
-// --expiring (the service decides) and needs names; without it --dir is
+// together. --server excludes --dir, --ca-password-file, --days,
+// --expiring and --dry-run (the service decides) and needs names; without it --dir is
 // needed, --if-due and --daemon are refused, and exactly one of names and
 // --expiring is given.
 Status CheckRenewFlags(const RenewFlags& flags);

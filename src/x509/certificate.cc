@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstring>
 
@@ -154,6 +155,37 @@ std::string Certificate::SerialHex() const {
     bytes.push_back('\0');
   }
   return HexColon(bytes);
+}
+
+Result<std::string> NormalizeSerialHex(std::string_view text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':') {
+      continue;
+    }
+    if (!std::isxdigit(static_cast<unsigned char>(c)) || hex.size() >= 64) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("'{}' is not a serial number (hex, colons optional)",
+                                   PrintableBytes(text, 80)));
+    }
+    hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (hex.size() % 2 == 1) {
+    hex.insert(0, "0");
+  }
+  while (hex.size() > 2 && hex.compare(0, 2, "00") == 0) {
+    hex.erase(0, 2);
+  }
+  if (hex.empty() || hex.size() > 40) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("'{}' is not a serial number (1 to 20 bytes of hex)",
+                                 PrintableBytes(text, 80)));
+  }
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    out += (i == 0 ? "" : ":") + hex.substr(i, 2);
+  }
+  return out;
 }
 
 SubjectAltNames Certificate::Sans() const {

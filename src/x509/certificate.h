@@ -95,4 +95,9 @@ bool IssuedBy(const Certificate& cert, const Certificate& ca);
 // keeps the lifetime asks for.
 int ValidityDays(const Certificate& cert);
 
+// A serial number as a person types it (hex, colons and leading zero bytes
+// optional, any case) in the form SerialHex gives: "01:AB". kInvalidArgument
+// unless it is 1 to 20 bytes of hex (RFC 5280 §4.1.2.2).
+Result<std::string> NormalizeSerialHex(std::string_view text);
+
 }  // namespace certmint

@@ -46,15 +46,39 @@ TEST_F(RecordsTest, NoInventoryOutsideACaDirectory) {
   ASSERT_FALSE(inventory);
   EXPECT_EQ(inventory.error().code(), ErrorCode::kNotFound);
   EXPECT_FALSE(fs::Exists(InventoryPath(tmp_ / "empty")));
-  EXPECT_FALSE(RevokeIssued(tmp_ / "empty", "broker-1", 0, kNow));
 }
 
-TEST_F(RecordsTest, RevokeByName) {
-  auto revoked = RevokeIssued(dir_, "broker-1", 1, kNow);
-  ASSERT_TRUE(revoked) << revoked.error().ToString();
-  EXPECT_EQ(revoked->name, "broker-1");
-  EXPECT_EQ(RevokeIssued(dir_, "broker-1", 1, kNow).error().code(), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(RevokeIssued(dir_, "broker-9", 1, kNow).error().code(), ErrorCode::kNotFound);
+TEST_F(RecordsTest, RevocationTargetByNameOrSerial) {
+  auto inventory = OpenCaInventory(dir_).value();
+  auto by_name = FindRevocationTarget(*inventory, "broker-1", kNow);
+  ASSERT_TRUE(by_name) << by_name.error().ToString();
+  EXPECT_EQ(by_name->name, "broker-1");
+  EXPECT_EQ(by_name->status, CertStatus::kValid);
+
+  // A serial as typed: lower case, no colons, a leading zero byte.
+  std::string typed = "00";
+  for (char c : by_name->serial) {
+    if (c != ':') typed.push_back(static_cast<char>(std::tolower(c)));
+  }
+  auto by_serial = FindRevocationTarget(*inventory, typed, kNow);
+  ASSERT_TRUE(by_serial) << by_serial.error().ToString();
+  EXPECT_EQ(by_serial->serial, by_name->serial);
+
+  // After a renewal the name means the new certificate; the old serial still
+  // finds the old one.
+  const Issuer issuer(*ca_, inventory.get());
+  ASSERT_TRUE(IssueIdentity(issuer, testing::NodeRequest("broker-1", Role::kBoth, {}, kNow)));
+  auto renewed = FindRevocationTarget(*inventory, "broker-1", kNow);
+  ASSERT_TRUE(renewed);
+  EXPECT_NE(renewed->serial, by_name->serial);
+  EXPECT_EQ(FindRevocationTarget(*inventory, by_name->serial, kNow)->status,
+            CertStatus::kSuperseded);
+
+  EXPECT_EQ(FindRevocationTarget(*inventory, "broker-9", kNow).error().code(),
+            ErrorCode::kNotFound);
+  const std::string shown = RenderRevocationTargetText(*renewed, kNow + std::chrono::minutes(5));
+  EXPECT_NE(shown.find("serial:      " + renewed->serial), std::string::npos) << shown;
+  EXPECT_NE(shown.find("minutes ago"), std::string::npos) << shown;
 }
 
 TEST_F(RecordsTest, EachPublishedCrlTakesTheNextNumber) {
@@ -64,7 +88,7 @@ TEST_F(RecordsTest, EachPublishedCrlTakesTheNextNumber) {
   EXPECT_EQ(first->revoked, 0u);
   EXPECT_EQ(CrlNumberOf(first->crl.der), 1);
 
-  ASSERT_TRUE(RevokeIssued(dir_, "broker-2", 0, kNow));
+  ASSERT_TRUE(OpenCaInventory(dir_).value()->Revoke("broker-2", 0, kNow));
   auto second = PublishCrl(*ca_, dir_, 7, kNow);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->number, 2);

@@ -21,5 +21,14 @@ TEST(EncodingTest, HexIsUpperCaseAndHexColonSeparatesBytes) {
   EXPECT_EQ(HexColon(std::string("\x01\xAB\xff", 3)), "01:AB:FF");
 }
 
+TEST(EncodingTest, ParseUtcReadsWhatFormatUtcWrites) {
+  const TimePoint t =
+      std::chrono::sys_days{std::chrono::year{2026} / 11 / 30} + std::chrono::hours(3);
+  EXPECT_EQ(ParseUtc(FormatUtc(t)), t);
+  EXPECT_FALSE(ParseUtc("2026-11-30"));
+  EXPECT_FALSE(ParseUtc("2026-11-30T03:00:00Z trailing"));
+  EXPECT_FALSE(ParseUtc(""));
+}
+
 }  // namespace
 }  // namespace certmint

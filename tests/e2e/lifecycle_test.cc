@@ -52,7 +52,7 @@ TEST_F(LifecycleTest, InventoryListsWhatWasIssued) {
 }
 
 TEST_F(LifecycleTest, RevokeAndCrlCheckedByOpenssl) {
-  auto r = Certmint({"revoke", "broker-2", "--dir", "pki", "--reason", "key-compromise"});
+  auto r = Certmint({"revoke", "broker-2", "--dir", "pki", "--reason", "key-compromise", "--yes"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto c = Certmint({"crl", "--dir", "pki", "--out", "crl.pem", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
@@ -96,16 +96,57 @@ TEST_F(LifecycleTest, RevokeAndCrlCheckedByOpenssl) {
 }
 
 TEST_F(LifecycleTest, RevokeErrors) {
-  auto none = Certmint({"revoke", "nobody", "--dir", "pki"});
+  auto none = Certmint({"revoke", "nobody", "--dir", "pki", "--reason", "superseded", "--yes"});
   EXPECT_EQ(none.exit_code, 3) << none.err;
   auto bad = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "bored"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--reason: unknown revocation reason 'bored'"), std::string::npos)
       << bad.err;
-  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
-  auto twice = Certmint({"revoke", "broker-1", "--dir", "pki"});
+  auto no_reason = Certmint({"revoke", "broker-1", "--dir", "pki", "--yes"});
+  EXPECT_EQ(no_reason.exit_code, 2) << "the reason is never a silent 'unspecified'";
+  EXPECT_NE(no_reason.err.find("--reason"), std::string::npos) << no_reason.err;
+  // No terminal to ask on, no --yes: nothing revoked.
+  auto unasked = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded"});
+  EXPECT_EQ(unasked.exit_code, 2);
+  EXPECT_NE(unasked.err.find("run it on a terminal, or give --yes"), std::string::npos)
+      << unasked.err;
+  EXPECT_EQ(List({"--revoked"}).size(), 0u);
+  ASSERT_EQ(
+      Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded", "--yes"}).exit_code,
+      0);
+  auto twice = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded", "--yes"});
   EXPECT_EQ(twice.exit_code, 4);
   EXPECT_NE(twice.err.find("already revoked"), std::string::npos) << twice.err;
+}
+
+// Run again after a renewal, `revoke NAME` would hit the fresh replacement:
+// --serial pins the one meant, --dry-run shows without acting, --json reports.
+TEST_F(LifecycleTest, RevokePinnedBySerialAcrossARenewal) {
+  const std::string old_serial = List()[0]["serial"];
+  ASSERT_EQ(Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                      "ca.pass"})
+                .exit_code,
+            0);
+  auto pinned = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "key-compromise",
+                          "--serial", old_serial, "--yes"});
+  EXPECT_EQ(pinned.exit_code, 2) << pinned.out;
+  EXPECT_NE(pinned.err.find("nothing revoked"), std::string::npos) << pinned.err;
+  EXPECT_EQ(List({"--revoked"}).size(), 0u);
+
+  auto dry = Certmint(
+      {"revoke", old_serial, "--dir", "pki", "--reason", "key-compromise", "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  auto j = nlohmann::json::parse(dry.out);
+  EXPECT_EQ(j["serial"], old_serial);
+  EXPECT_EQ(j["dry_run"], true);
+  EXPECT_EQ(List({"--revoked"}).size(), 0u) << "a dry run revokes nothing";
+
+  auto by_serial =
+      Certmint({"revoke", old_serial, "--dir", "pki", "--reason", "key-compromise", "--yes"});
+  ASSERT_EQ(by_serial.exit_code, 0) << by_serial.err;
+  auto revoked = List({"--revoked"});
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0]["serial"], old_serial) << "the old certificate, not the renewed one";
 }
 
 TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
@@ -130,6 +171,51 @@ TEST_F(LifecycleTest, RenewMakesANewKeyOrKeepsIt) {
   }
   EXPECT_EQ(superseded, 2);
   EXPECT_EQ(ListDir(Path("certs")), (std::vector<std::string>{"broker-1", "broker-2", "client-1"}));
+}
+
+// After a leak the store password changes with the key; the password file
+// stays the truth, so verify and the next renew keep working.
+TEST_F(LifecycleTest, RenewChangesTheStorePasswordOnlyWhenAsked) {
+  const std::string old_pw = ReadTextFile(Path("certs/broker-1/password"));
+  auto dry = Certmint(
+      {"renew", "broker-1", "broker-2", "--dir", "pki", "--out", "certs", "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(nlohmann::json::parse(dry.out)["renew"],
+            (std::vector<std::string>{"broker-1", "broker-2"}));
+  EXPECT_EQ(List({"--all"}).size(), 3u) << "a dry run signs nothing";
+
+  auto random = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs",
+                          "--ca-password-file", "ca.pass", "--new-random-password", "--json"});
+  ASSERT_EQ(random.exit_code, 0) << random.err;
+  auto j = nlohmann::json::parse(random.out);
+  EXPECT_EQ(j["renewed"][0]["name"], "broker-1");
+  EXPECT_EQ(j["renewed"][0]["new_store_password"], true);
+  const std::string new_pw = ReadTextFile(Path("certs/broker-1/password"));
+  EXPECT_NE(new_pw, old_pw);
+  WriteTextFile(Path("old.pass"), old_pw);
+  EXPECT_NE(Openssl({"pkcs12", "-in", "certs/broker-1/keystore.p12", "-passin", "file:old.pass",
+                     "-noout"})
+                .exit_code,
+            0)
+      << "the leaked password opens nothing new";
+  EXPECT_EQ(Certmint({"verify", "certs/broker-1"}).exit_code, 0);
+
+  WriteTextFile(Path("chosen.pass"), "chosen-password-1\n");
+  auto given = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs",
+                         "--ca-password-file", "ca.pass", "--new-password-file", "chosen.pass"});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_NE(given.out.find("new store password"), std::string::npos) << given.out;
+  EXPECT_EQ(ReadTextFile(Path("certs/broker-1/password")), "chosen-password-1\n")
+      << "the password file is kept, with the new password";
+  EXPECT_EQ(Certmint({"verify", "certs/broker-1"}).exit_code, 0);
+  auto again = Certmint(
+      {"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(ReadTextFile(Path("certs/broker-1/password")), "chosen-password-1\n");
+
+  auto both = Certmint({"renew", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                        "ca.pass", "--new-random-password", "--new-password-file", "chosen.pass"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
 }
 
 // Kafka's principal for ACLs is the certificate's whole subject DN: a

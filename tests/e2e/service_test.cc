@@ -298,7 +298,9 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
     ASSERT_EQ(Enroll(n).exit_code, 0);
   }
   // Revoked: refused, nothing rewritten.
-  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
+  ASSERT_EQ(
+      Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded", "--yes"}).exit_code,
+      0);
   const std::string before = ReadTextFile(Path("nodes/broker-1/broker-1.crt"));
   const auto rows = Inventory().size();
   auto revoked = Certmint(
@@ -306,6 +308,19 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   EXPECT_EQ(revoked.exit_code, 8) << revoked.err;
   EXPECT_NE(revoked.err.find("certificate_revoked"), std::string::npos) << revoked.err;
   EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
+  // The way back: a new token, and enroll --replace (refused without it).
+  std::filesystem::remove(Path("broker-1.token"));
+  CreateToken("broker-1", {"--ip", "127.0.0.1"});
+  auto kept = Enroll("broker-1");
+  EXPECT_EQ(kept.exit_code, 4) << kept.err;
+  EXPECT_NE(kept.err.find("--replace"), std::string::npos) << kept.err;
+  EXPECT_EQ(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
+  auto replaced = Enroll("broker-1", {"--replace"});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_NE(ReadTextFile(Path("nodes/broker-1/broker-1.crt")), before);
+  EXPECT_EQ(Certmint({"verify", "nodes/broker-1", "--password-file", "store.pass"}).exit_code, 0);
+  const auto rows_after_reenroll = Inventory().size();
+  EXPECT_EQ(rows_after_reenroll, rows + 1) << "the re-enrolled certificate";
 
   // Expired, and from a foreign CA: made here with the library.
   auto ca = CertificateAuthority::Load(Path("pki"), SecretString("ca-password-123")).value();
@@ -340,7 +355,7 @@ TEST_F(ServiceTest, RenewalRefusesRevokedExpiredAndForeignCertificates) {
   ASSERT_FALSE(e2);
   EXPECT_NE(e2.error().message().find("certificate_rejected"), std::string::npos)
       << e2.error().message();
-  EXPECT_EQ(Inventory().size(), rows + 1);  // only the expired one recorded by hand
+  EXPECT_EQ(Inventory().size(), rows_after_reenroll + 1);  // only the expired one, by hand
 }
 
 TEST_F(ServiceTest, EveryRoleRenews) {
@@ -474,7 +489,9 @@ TEST_F(ServiceTest, CaBundleCrlAndHealth) {
   // The CRL follows revocations made by another process.
   CreateToken("broker-1");
   ASSERT_EQ(Enroll("broker-1").exit_code, 0);
-  ASSERT_EQ(Certmint({"revoke", "broker-1", "--dir", "pki"}).exit_code, 0);
+  ASSERT_EQ(
+      Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded", "--yes"}).exit_code,
+      0);
   httplib::SSLClient cli("127.0.0.1", port_);
   cli.enable_server_certificate_verification(false);
   auto crl = cli.Get("/v1/crl.pem");
@@ -522,7 +539,7 @@ TEST_F(ServiceTest, RotationRetiresOnlyAfterServiceRestartAndRenewals) {
             Openssl({"x509", "-in", "pki/ca.crt", "-noout", "-pubkey"}).out);
 
   auto early = Certmint({"ca", "retire", "--dir", "pki"});
-  EXPECT_EQ(early.exit_code, 2) << early.err;
+  EXPECT_EQ(early.exit_code, 9) << early.err;
   EXPECT_NE(early.err.find("current certificates of the previous CA: broker-1, certmint-serve"),
             std::string::npos)
       << early.err;

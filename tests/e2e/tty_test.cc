@@ -58,5 +58,26 @@ TEST_F(TtyTest, ApplyShowsAProgressBarOnATerminal) {
   EXPECT_EQ(plain.err.find("ETA"), std::string::npos);
 }
 
+TEST_F(TtyTest, RevokeAsksFirstOnATerminal) {
+  const std::string binary = CERTMINT_BINARY;
+  InitCa();
+  ASSERT_EQ(
+      Certmint({"issue", "b1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"})
+          .exit_code,
+      0);
+  const std::string revoke = binary + " revoke b1 --dir pki --reason key-compromise";
+  auto no = OnTerminal(revoke, {"n"});
+  EXPECT_NE(no.exit_code, 0);
+  EXPECT_NE(no.out.find("serial:"), std::string::npos) << "shows the certificate: " << no.out;
+  EXPECT_NE(no.out.find("Revoke it (keyCompromise)? [y/N]"), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("issued within the last hour"), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("not revoked: not confirmed"), std::string::npos) << no.out;
+  EXPECT_EQ(Certmint({"list", "--dir", "pki", "--revoked", "--json"}).out, "[]\n");
+
+  auto yes = OnTerminal(revoke, {"yes"});
+  EXPECT_EQ(yes.exit_code, 0) << yes.out;
+  EXPECT_NE(yes.out.find("Revoked b1"), std::string::npos) << yes.out;
+}
+
 }  // namespace
 }  // namespace certmint::testing

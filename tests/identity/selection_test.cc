@@ -46,7 +46,11 @@ TEST_F(SelectionTest, NamedIdentitiesMustExist) {
   auto missing = CheckIdentitiesExist(tmp_ / "out", {"broker-1", "broker-3"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(missing.error().message(), tmp_ / "out/broker-3 does not exist");
+  EXPECT_EQ(missing.error().message(),
+            tmp_ / "out/broker-3 does not exist (identity directories are looked for under "
+                   "--out, here " +
+                (tmp_ / "out") + ")")
+      << "the error names the flag to give";
   auto bad = CheckIdentitiesExist(tmp_ / "out", {"../pki"});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
