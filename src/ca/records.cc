@@ -7,6 +7,11 @@ Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir) {
   return OpenInventory(pki_dir);
 }
 
+Result<std::unique_ptr<Inventory>> OpenCaInventoryReadOnly(const std::string& pki_dir) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(pki_dir));
+  return OpenInventoryReadOnly(pki_dir);
+}
+
 Result<InventoryRecord> RevokeIssued(const std::string& pki_dir, const std::string& name_or_serial,
                                      int reason, TimePoint now) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(pki_dir));

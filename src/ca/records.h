@@ -21,6 +21,11 @@ namespace certmint {
 // a mistyped directory does not get a new, empty inventory).
 Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir);
 
+// OpenCaInventoryReadOnly is OpenCaInventory for commands that only read
+// (`list`, `token list`): OpenInventoryReadOnly, so it works on a CA
+// directory it may not write, and changes nothing there.
+Result<std::unique_ptr<Inventory>> OpenCaInventoryReadOnly(const std::string& pki_dir);
+
 // RevokeIssued revokes the current certificate of a name, or a certificate
 // by serial, in the inventory of the CA in `pki_dir` (Inventory::Revoke).
 Result<InventoryRecord> RevokeIssued(const std::string& pki_dir, const std::string& name_or_serial,
