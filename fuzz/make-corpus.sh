@@ -72,6 +72,21 @@ identities:
     subject: "/O=Acme/CN=app"
     alias: app-key
 YAML
+# aliases, a key given twice, and a group past the names bound (issue 19)
+cat > "$c/manifest/aliases.yaml" <<'YAML'
+identities:
+  - name: a
+    dns: &shared [kafka.example, kafka-2.example]
+    ip: &ips [10.0.0.1, "::1"]
+  - name: b-{n}
+    count: 2
+    dns: *shared
+    ip: *ips
+YAML
+printf 'identities:\n  - name: a\n    role: client\n    role: server\nidentities:\n  - name: b\n' \
+  > "$c/manifest/duplicate_keys.yaml"
+printf 'identities:\n  - name: a\n    dns: &d [a.x, b.x, c.x, d.x, e.x, f.x, g.x, h.x, i.x, j.x, k.x]\n  - name: n-{n}\n    count: 100000\n    dns: *d\n' \
+  > "$c/manifest/alias_bomb.yaml"
 
 # crl: certmint PEM and DER with a revoked entry
 "$certmint" revoke node --dir pki --reason key-compromise >/dev/null

@@ -14,6 +14,11 @@ Result<std::unique_ptr<Inventory>> OpenCaInventory(const std::string& pki_dir) {
   return OpenInventory(pki_dir);
 }
 
+Result<std::unique_ptr<Inventory>> OpenCaInventoryReadOnly(const std::string& pki_dir) {
+  CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(pki_dir));
+  return OpenInventoryReadOnly(pki_dir);
+}
+
 Result<InventoryRecord> FindRevocationTarget(Inventory& inventory,
                                              const std::string& name_or_serial, TimePoint now) {
   if (auto serial = NormalizeSerialHex(name_or_serial)) {

@@ -36,6 +36,11 @@ std::string RenderRevocationTargetText(const InventoryRecord& record, TimePoint 
 // be the replacement of the one meant (a renewal in between).
 inline constexpr std::chrono::hours kFreshCertificateAge{1};
 
+// OpenCaInventoryReadOnly is OpenCaInventory for commands that only read
+// (`list`, `token list`): OpenInventoryReadOnly, so it works on a CA
+// directory it may not write, and changes nothing there.
+Result<std::unique_ptr<Inventory>> OpenCaInventoryReadOnly(const std::string& pki_dir);
+
 struct PublishedCrl {
   EncodedCrl crl;
   long long number = 0;  // its cRLNumber

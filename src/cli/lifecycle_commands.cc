@@ -31,7 +31,7 @@ struct ListArgs {
 };
 
 Status RunList(ListArgs a) {
-  CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventoryReadOnly(a.dir));
   a.filter.current_only = !a.all && !a.filter.revoked_only;
   CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, std::chrono::system_clock::now()));
   PrintResult(a.json, InventoryRecordsJson(rows), InventoryTableText(rows));
@@ -225,7 +225,7 @@ struct CrlArgs {
 Status RunCrl(const CrlArgs& a) {
   if (a.dry_run) {  // no key, no CRL number taken
     CM_ASSIGN_OR_RETURN(auto ca_cert, CertificateAuthority::LoadCertificate(a.dir));
-    CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
+    CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
     CM_ASSIGN_OR_RETURN(auto revoked, inventory->RevokedBy(ca_cert.Sha256Fingerprint()));
     PrintResult(
         a.json, nlohmann::json{{"dry_run", true}, {"out", a.out}, {"revoked", revoked.size()}},

@@ -99,7 +99,7 @@ struct TokenListArgs {
 };
 
 Status RunTokenList(const TokenListArgs& a) {
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
   CM_ASSIGN_OR_RETURN(auto tokens, inventory->ListTokens());
   const auto now = std::chrono::system_clock::now();
   PrintResult(a.json, RenderTokenListJson(tokens, now), RenderTokenListText(tokens, now));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include "ca/authority.h"
@@ -51,20 +52,33 @@ Status ApplySession::ReadCa() {
 }
 
 // A run killed between recording a certificate and deploying it leaves a
-// pending record: whatever is on disk is the valid one.
+// pending record: whatever is on disk is the valid one. A pending record of
+// an identity of the manifest whose files hold another certificate, or none,
+// was never deployed (the key it certifies went with the staging directory):
+// superseded. Pending records of other names (`issue --out`, `sign`, the
+// service's own certificate) are not this run's to judge.
 Status ApplySession::ReconcilePending() {
   if (!context_.ca || !fs::Exists(InventoryPath(settings_.pki_dir))) {
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(settings_.pki_dir));
   CM_ASSIGN_OR_RETURN(auto records, inv->List({}, settings_.now));
+  std::set<std::string> listed;
+  for (const auto& spec : manifest_.identities) {
+    listed.insert(spec.name);
+  }
   for (const auto& rec : records) {
-    if (rec.status != CertStatus::kPending) {
+    if (rec.status != CertStatus::kPending || listed.count(rec.name) == 0) {
       continue;
     }
     auto state = ReadIdentityState(settings_.out_dir, rec.name);
-    if (state && *state && (*state)->certificate.SerialHex() == rec.serial) {
+    if (!state) {
+      continue;  // unreadable: the plan re-issues it, which supersedes this
+    }
+    if (*state && (*state)->certificate.SerialHex() == rec.serial) {
       CM_RETURN_IF_ERROR(inv->Activate(rec.name, rec.serial));
+    } else {
+      CM_RETURN_IF_ERROR(inv->Abandon(rec.name, rec.serial));
     }
   }
   return {};

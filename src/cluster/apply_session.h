@@ -43,9 +43,10 @@ struct ApplyOutcome {
 
 class ApplySession {
  public:
-  // Locks OUT (unless dry_run), activates the pending inventory records whose
-  // certificate is the one deployed (a run killed between recording and
-  // deploying), and makes the plan.
+  // Locks OUT (unless dry_run), makes the plan, and settles the pending
+  // inventory records of the manifest's identities that a killed run left:
+  // activated when their certificate is the one deployed, superseded when
+  // it never was.
   static Result<std::unique_ptr<ApplySession>> Open(Manifest manifest,
                                                     const ApplySettings& settings);
 

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -21,6 +22,9 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   return text;
 }
 
+// More entries than any `formats` list needs (each format counts once).
+constexpr size_t kMaxFormats = 16;
+
 class Parser {
  public:
   explicit Parser(std::string path) : path_(std::move(path)) {}
@@ -35,14 +39,21 @@ class Parser {
     return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}: {}: {}", Where(n), field, why));
   }
 
-  // Refuses keys outside `allowed`.
+  // Refuses keys outside `allowed`, and a key given twice: yaml-cpp keeps
+  // both, and a lookup would see only the first.
   Status Keys(const YAML::Node& map, const std::string& field,
               std::initializer_list<const char*> allowed) const {
     if (!map.IsMap()) {
       return Fail(map, field, "expected a mapping");
     }
+    std::map<std::string, YAML::Mark> seen;
     for (const auto& kv : map) {
       const std::string key = kv.first.as<std::string>();
+      const std::string name = field.empty() ? key : field + "." + key;
+      if (auto [first, fresh] = seen.emplace(key, kv.first.Mark()); !fresh) {
+        return Fail(kv.first, name,
+                    fmt::format("duplicate key (first at line {})", first->second.line + 1));
+      }
       bool ok = false;
       for (const char* a : allowed) {
         ok |= key == a;
@@ -52,8 +63,7 @@ class Parser {
         for (const char* a : allowed) {
           list += (list.empty() ? "" : ", ") + std::string(a);
         }
-        return Fail(kv.first, field.empty() ? key : field + "." + key,
-                    fmt::format("unknown key (expected one of: {})", list));
+        return Fail(kv.first, name, fmt::format("unknown key (expected one of: {})", list));
       }
     }
     return {};
@@ -63,7 +73,12 @@ class Parser {
     if (!n.IsScalar()) {
       return Fail(n, field, "expected a string");
     }
-    return n.as<std::string>();
+    if (n.Scalar().size() > kMaxManifestValue) {
+      return Fail(n, field,
+                  fmt::format("{} characters; at most {} are allowed", n.Scalar().size(),
+                              kMaxManifestValue));
+    }
+    return n.Scalar();
   }
 
   Result<int> Int(const YAML::Node& n, const std::string& field, int min, int max) const {
@@ -77,18 +92,25 @@ class Parser {
     return v;
   }
 
-  Result<std::vector<std::string>> List(const YAML::Node& n, const std::string& field) const {
+  // A list, or one string; at most `max` entries.
+  Result<std::vector<std::string>> List(const YAML::Node& n, const std::string& field,
+                                        size_t max) const {
     std::vector<std::string> out;
     if (n.IsScalar()) {
-      out.push_back(n.as<std::string>());
+      CM_ASSIGN_OR_RETURN(auto s, Str(n, field));
+      out.push_back(std::move(s));
       return out;
     }
     if (!n.IsSequence()) {
       return Fail(n, field, "expected a list of strings");
     }
+    // Checked before reading: an alias can name a long list many times.
+    if (n.size() > max) {
+      return Fail(n, field, fmt::format("{} entries; at most {} are allowed", n.size(), max));
+    }
     for (const auto& item : n) {
       CM_ASSIGN_OR_RETURN(auto s, Str(item, field));
-      out.push_back(s);
+      out.push_back(std::move(s));
     }
     return out;
   }
@@ -172,7 +194,7 @@ class Parser {
       CM_ASSIGN_OR_RETURN(spec.role, At(ParseRole(r), n["role"], field + ".role"));
     }
     if (n["formats"]) {
-      CM_ASSIGN_OR_RETURN(auto list, List(n["formats"], field + ".formats"));
+      CM_ASSIGN_OR_RETURN(auto list, List(n["formats"], field + ".formats", kMaxFormats));
       spec.formats.clear();
       for (const auto& f : list) {
         CM_ASSIGN_OR_RETURN(auto fmt, At(ParseStoreFormat(f), n["formats"], field + ".formats"));
@@ -259,19 +281,47 @@ class Parser {
                                    n["name"], e.field, spec));
     for (const auto& d : e.dns) {
       CM_ASSIGN_OR_RETURN(auto v, At(ParseDnsName(subst(d)), n["dns"], e.field + ".dns"));
-      spec.sans.AddDns(v);
+      spec.sans.dns.push_back(std::move(v));
     }
     for (const auto& ip : e.ips) {
       CM_ASSIGN_OR_RETURN(auto v, At(ParseIpAddress(subst(ip)), n["ip"], e.field + ".ip"));
-      spec.sans.AddIp(v);
+      spec.sans.ips.push_back(std::move(v));
     }
+    spec.sans.RemoveDuplicates();
     return spec;
+  }
+
+  // Refuses an entry that would take the manifest past its bounds
+  // (manifest.h), before any of its `count` identities is made; counts it.
+  Status Bound(const Entry& e, int count, const Manifest& m) {
+    const YAML::Node& n = e.node;
+    const size_t names = e.dns.size() + e.ips.size();
+    if (names > kMaxNamesPerIdentity) {
+      return Fail(n, e.field,
+                  fmt::format("{} names (dns and ip) for one identity; at most {} are allowed",
+                              names, kMaxNamesPerIdentity));
+    }
+    const size_t n_ids = static_cast<size_t>(count);
+    if (m.identities.size() + n_ids > kMaxManifestIdentities) {
+      return Fail(
+          n, e.field,
+          fmt::format("{} identities in all, with the {} before; a manifest may hold at "
+                      "most {}",
+                      m.identities.size() + n_ids, m.identities.size(), kMaxManifestIdentities));
+    }
+    if (expanded_names_ + n_ids * names > kMaxManifestNames) {
+      return Fail(n, e.field,
+                  fmt::format("{} identities with {} names (dns and ip) each take the manifest to "
+                              "{} names in all; at most {} are allowed",
+                              n_ids, names, expanded_names_ + n_ids * names, kMaxManifestNames));
+    }
+    expanded_names_ += n_ids * names;
+    return {};
   }
 
   // One item of `identities` (`field`), one identity or a group, into `m`.
   Status ReadIdentities(const YAML::Node& n, const std::string& field, const IdentitySpec& defaults,
-                        const Naming& default_naming, std::set<std::string>& names,
-                        Manifest& m) const {
+                        const Naming& default_naming, std::set<std::string>& names, Manifest& m) {
     CM_RETURN_IF_ERROR(
         Keys(n, field,
              {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
@@ -284,10 +334,10 @@ class Parser {
     CM_RETURN_IF_ERROR(Settings(n, field, e.base));
     CM_RETURN_IF_ERROR(ReadNaming(n, field, e.naming));
     if (n["dns"]) {
-      CM_ASSIGN_OR_RETURN(e.dns, List(n["dns"], field + ".dns"));
+      CM_ASSIGN_OR_RETURN(e.dns, List(n["dns"], field + ".dns", kMaxNamesPerIdentity));
     }
     if (n["ip"]) {
-      CM_ASSIGN_OR_RETURN(e.ips, List(n["ip"], field + ".ip"));
+      CM_ASSIGN_OR_RETURN(e.ips, List(n["ip"], field + ".ip", kMaxNamesPerIdentity));
     }
     e.group = e.name.find("{n}") != std::string::npos;
     int count = 1;
@@ -303,6 +353,7 @@ class Parser {
           n, field,
           e.group ? "a name with {n} needs a count" : "count needs a name pattern with {n}");
     }
+    CM_RETURN_IF_ERROR(Bound(e, count, m));
     for (int k = 0; k < count; ++k) {
       CM_ASSIGN_OR_RETURN(auto spec, Instantiate(e, std::to_string(start + k), names));
       m.identities.push_back(std::move(spec));
@@ -341,6 +392,7 @@ class Parser {
 
  private:
   std::string path_;
+  size_t expanded_names_ = 0;  // dns and ip entries of the identities so far
 };
 
 }  // namespace
@@ -362,7 +414,7 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& path)
 }
 
 Result<Manifest> LoadManifest(const std::string& path) {
-  CM_ASSIGN_OR_RETURN(auto text, fs::ReadFile(path, 64 * 1024 * 1024));
+  CM_ASSIGN_OR_RETURN(auto text, fs::ReadFile(path, kMaxManifestBytes));
   return ParseManifest(text, path);
 }
 

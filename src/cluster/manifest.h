@@ -24,9 +24,11 @@
 //     - name: client-app
 //       role: client
 //
-// Unknown keys are errors, reported with file:line:column and the field.
+// Unknown keys and keys given twice in one mapping are errors, reported with
+// file:line:column and the field.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,8 +74,27 @@ struct Manifest {
   std::vector<IdentitySpec> identities;
 };
 
+// Bounds on what a manifest may expand to, so that a small file cannot make
+// `apply` (or a dry run) take unbounded time or memory: YAML aliases let a
+// few hundred kilobytes name the same list of names for every identity of a
+// large group. Below them, parsing and planning take time linear in the
+// expanded manifest. Each is refused with file:line:column, the field and
+// the bound.
+//
+// The manifest file itself (LoadManifest).
+inline constexpr size_t kMaxManifestBytes = 16 * 1024 * 1024;
 // Largest group certmint expands (count), to bound memory and typos.
 inline constexpr int kMaxGroupCount = 100000;
+// Identities in a manifest, after group expansion.
+inline constexpr size_t kMaxManifestIdentities = 100000;
+// `dns` and `ip` entries of one identity (a certificate with more names than
+// this is beyond what TLS peers handle well).
+inline constexpr size_t kMaxNamesPerIdentity = 1000;
+// `dns` and `ip` entries of all identities together, after group expansion
+// (each name is at most 253 characters, so this bounds the memory too).
+inline constexpr size_t kMaxManifestNames = 1000000;
+// Characters of any one value (a name, a subject, an install_dir).
+inline constexpr size_t kMaxManifestValue = 1024;
 
 Result<Manifest> LoadManifest(const std::string& path);
 Result<Manifest> ParseManifest(const std::string& text, const std::string& path);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "identity/files.h"
@@ -12,28 +14,24 @@
 namespace certmint {
 namespace {
 
+// Each name of `a` that `b` lacks, after `prefix` (linear: an
+// identity may have many names).
+void AppendMissing(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                   std::string_view prefix, std::vector<std::string>& parts) {
+  const std::unordered_set<std::string_view> in_b(b.begin(), b.end());
+  for (const auto& x : a) {
+    if (in_b.count(x) == 0) {
+      parts.push_back(std::string(prefix) + x);
+    }
+  }
+}
+
 std::string SanDiff(const SubjectAltNames& have, const SubjectAltNames& want) {
   std::vector<std::string> parts;
-  for (const auto& d : want.dns) {
-    if (std::find(have.dns.begin(), have.dns.end(), d) == have.dns.end()) {
-      parts.push_back("+DNS:" + d);
-    }
-  }
-  for (const auto& d : have.dns) {
-    if (std::find(want.dns.begin(), want.dns.end(), d) == want.dns.end()) {
-      parts.push_back("-DNS:" + d);
-    }
-  }
-  for (const auto& i : want.ips) {
-    if (std::find(have.ips.begin(), have.ips.end(), i) == have.ips.end()) {
-      parts.push_back("+IP:" + i);
-    }
-  }
-  for (const auto& i : have.ips) {
-    if (std::find(want.ips.begin(), want.ips.end(), i) == want.ips.end()) {
-      parts.push_back("-IP:" + i);
-    }
-  }
+  AppendMissing(want.dns, have.dns, "+DNS:", parts);
+  AppendMissing(have.dns, want.dns, "-DNS:", parts);
+  AppendMissing(want.ips, have.ips, "+IP:", parts);
+  AppendMissing(have.ips, want.ips, "-IP:", parts);
   std::string out;
   for (const auto& p : parts) {
     out += (out.empty() ? "" : " ") + p;

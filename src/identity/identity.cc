@@ -12,14 +12,11 @@ namespace certmint {
 SubjectAltNames EffectiveSans(const std::string& name, const SubjectAltNames& sans) {
   SubjectAltNames out;
   if (auto dns = ParseDnsName(name); dns && IsValidHostName(name, /*allow_wildcard=*/false)) {
-    out.AddDns(*dns);
+    out.dns.push_back(*dns);
   }
-  for (const auto& d : sans.dns) {
-    out.AddDns(d);
-  }
-  for (const auto& ip : sans.ips) {
-    out.AddIp(ip);
-  }
+  out.dns.insert(out.dns.end(), sans.dns.begin(), sans.dns.end());
+  out.ips = sans.ips;
+  out.RemoveDuplicates();  // linear: a manifest may list many names
   return out;
 }
 

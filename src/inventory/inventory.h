@@ -65,6 +65,11 @@ class Inventory {
   // are deployed); the name's other valid or pending certificates become
   // superseded, in one transaction. A revoked or unknown serial is left alone.
   virtual Status Activate(const std::string& name, const std::string& serial) = 0;
+  // Marks the pending certificate with `serial` superseded: its files never
+  // appeared (a run killed between recording and deploying) and another
+  // certificate, or none, is deployed. Anything not pending is left alone;
+  // a late Activate still makes it valid.
+  virtual Status Abandon(const std::string& name, const std::string& serial) = 0;
   virtual Result<std::vector<InventoryRecord>> List(const InventoryFilter& filter,
                                                     TimePoint now) = 0;
   // Revokes the current certificate of a name, or a certificate by serial.
@@ -113,5 +118,15 @@ std::string InventoryPath(const std::string& pki_dir);
 
 // Opens (creating if needed) DIR/inventory.db, mode 0600.
 Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir);
+
+// Opens DIR/inventory.db for reading only (list-like commands): never
+// creates it (kNotFound), changes no mode, sets no journal mode, creates no
+// table, and leaves no -wal or -shm file behind, so it works on a CA
+// directory nobody may write (a read-only mount, a backup). Every change
+// fails with kIo (a read-only database). While a writer has it open, reads go
+// through that writer's WAL; otherwise the file is read as a snapshot, and a
+// read that a writer starting meanwhile could have torn is refused (kIo: run
+// again).
+Result<std::unique_ptr<Inventory>> OpenInventoryReadOnly(const std::string& pki_dir);
 
 }  // namespace certmint

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -11,6 +13,7 @@
 #include <utility>
 
 #include "core/encoding.h"
+#include "core/fs.h"
 #include "inventory/inventory.h"
 
 namespace certmint {
@@ -86,9 +89,32 @@ const char* kReasons[] = {"unspecified",        "keyCompromise", "cACompromise",
                           "certificateHold",    "(unused)",      "removeFromCRL",
                           "privilegeWithdrawn", "aACompromise"};
 
+// What identifies a file's contents cheaply: a write changes one of these.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  timespec mtime{};
+  friend bool operator==(const FileStamp& a, const FileStamp& b) {
+    return a.dev == b.dev && a.ino == b.ino && a.size == b.size &&
+           a.mtime.tv_sec == b.mtime.tv_sec && a.mtime.tv_nsec == b.mtime.tv_nsec;
+  }
+};
+
+std::optional<FileStamp> StampOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+}
+
 class SqliteInventory final : public Inventory {
  public:
-  SqliteInventory(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  // `snapshot`: the stamp of a database opened immutable (OpenInventoryReadOnly),
+  // checked after every read.
+  SqliteInventory(DbPtr db, std::string path, std::optional<FileStamp> snapshot = std::nullopt)
+      : db_(std::move(db)), path_(std::move(path)), snapshot_(snapshot) {}
 
   Status RecordIssued(const std::string& name, const Certificate& cert, const Certificate& issuer,
                       TimePoint now) override {
@@ -109,6 +135,17 @@ class SqliteInventory final : public Inventory {
       CM_ASSIGN_OR_RETURN(auto up, Prepare("UPDATE certificates SET status = 'valid' "
                                            "WHERE serial = ?1"));
       Bind(up.get(), 1, serial);
+      return StepDone(up.get());
+    });
+  }
+
+  Status Abandon(const std::string& name, const std::string& serial) override {
+    return Transaction([&]() -> Status {
+      CM_ASSIGN_OR_RETURN(auto up,
+                          Prepare("UPDATE certificates SET status = 'superseded' "
+                                  "WHERE serial = ?1 AND name = ?2 AND status = 'pending'"));
+      Bind(up.get(), 1, serial);
+      Bind(up.get(), 2, name);
       return StepDone(up.get());
     });
   }
@@ -340,6 +377,18 @@ class SqliteInventory final : public Inventory {
   }
 
  private:
+  // An immutable snapshot is read without locks: valid only if no writer
+  // changed the file meanwhile (it can only have started after the open).
+  Status CheckSnapshot() const {
+    if (snapshot_ && StampOf(path_) != snapshot_) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("{}: changed while it was read (another certmint wrote to "
+                                   "it); run the command again",
+                                   path_));
+    }
+    return {};
+  }
+
   tl::unexpected<Error> DbError(const std::string& what) {
     return MakeError(ErrorCode::kIo,
                      fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
@@ -414,6 +463,7 @@ class SqliteInventory final : public Inventory {
     if (rc != SQLITE_DONE) {
       return DbError("reading");
     }
+    CM_RETURN_IF_ERROR(CheckSnapshot());
     return out;
   }
 
@@ -589,6 +639,7 @@ class SqliteInventory final : public Inventory {
     if (rc != SQLITE_DONE) {
       return DbError("reading");
     }
+    CM_RETURN_IF_ERROR(CheckSnapshot());
     return out;
   }
 
@@ -599,6 +650,7 @@ class SqliteInventory final : public Inventory {
 
   DbPtr db_;
   std::string path_;
+  std::optional<FileStamp> snapshot_;
   std::mutex mu_;  // the connection and the statement cache
   // After db_: destroyed (finalized) before the connection closes.
   std::unordered_map<std::string, CachedStmt> cache_;
@@ -671,6 +723,50 @@ Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
 }
 
 std::string InventoryPath(const std::string& pki_dir) { return pki_dir + "/inventory.db"; }
+
+namespace {
+
+// A file: URI for `path` (RFC 8089; SQLite decodes %HH in the path).
+std::string FileUri(const std::string& path) {
+  std::string out = path.starts_with('/') ? "file://" : "file:";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Inventory>> OpenInventoryReadOnly(const std::string& pki_dir) {
+  const std::string path = InventoryPath(pki_dir);
+  const auto stamp = StampOf(path);
+  if (!stamp) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("{}: no inventory ({})", path, std::strerror(errno)));
+  }
+  // Without a -wal or -shm beside it, no connection has the database open and
+  // the one file holds everything: read it immutable, which creates no file
+  // and takes no lock (so it works in a directory nobody may write). A writer
+  // that starts meanwhile changes the file's stamp, and the read is refused.
+  // Otherwise a writer (`certmint serve`) has it open: read through its WAL.
+  const bool quiescent = !fs::Exists(path + "-wal") && !fs::Exists(path + "-shm");
+  const std::string uri = FileUri(path) + (quiescent ? "?immutable=1" : "?mode=ro");
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(uri.c_str(), &raw,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return MakeError(ErrorCode::kIo, fmt::format("opening {} read-only: {}", path,
+                                                 raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db.get(), 30000);
+  return std::unique_ptr<Inventory>(
+      std::make_unique<SqliteInventory>(std::move(db), path, quiescent ? stamp : std::nullopt));
+}
 
 Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
   const std::string path = InventoryPath(pki_dir);

@@ -198,11 +198,12 @@ SubjectAltNames Certificate::Sans() const {
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
     if (gn->type == GEN_DNS) {
-      out.AddDns(Asn1StringBytes(gn->d.dNSName));
+      out.dns.push_back(Asn1StringBytes(gn->d.dNSName));
     } else if (gn->type == GEN_IPADD) {
-      out.AddIp(IpFromOctets(gn->d.iPAddress));
+      out.ips.push_back(IpFromOctets(gn->d.iPAddress));
     }
   }
+  out.RemoveDuplicates();
   return out;
 }
 

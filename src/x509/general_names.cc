@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/encoding.h"
 
@@ -87,6 +89,30 @@ void SubjectAltNames::AddIp(const std::string& ip) {
   if (std::find(ips.begin(), ips.end(), ip) == ips.end()) {
     ips.push_back(ip);
   }
+}
+
+namespace {
+
+// `names` without repeats, the first of each kept in place.
+std::vector<std::string> FirstOfEach(const std::vector<std::string>& names) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(names.size());
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const auto& n : names) {
+    // The views point into `names`, which is not changed meanwhile.
+    if (seen.insert(n).second) {
+      out.push_back(n);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void SubjectAltNames::RemoveDuplicates() {
+  dns = FirstOfEach(dns);
+  ips = FirstOfEach(ips);
 }
 
 }  // namespace certmint

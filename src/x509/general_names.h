@@ -28,9 +28,12 @@ struct SubjectAltNames {
   std::vector<std::string> ips;  // canonical text
 
   bool empty() const { return dns.empty() && ips.empty(); }
-  // Adds without duplicates.
+  // Adds without duplicates (comparing with every name so far: for a few).
   void AddDns(const std::string& name);
   void AddIp(const std::string& ip);
+  // Drops repeated names, keeping the first of each, in linear time: for
+  // long lists (a manifest's, a certificate's) built with push_back.
+  void RemoveDuplicates();
   // "DNS:a, DNS:b, IP:10.0.0.1" (printable), empty when there are none.
   std::string ToString() const;
   friend bool operator==(const SubjectAltNames&, const SubjectAltNames&) = default;

@@ -159,6 +159,57 @@ TEST_F(ApplyTest, APendingRecordOfTheDeployedCertificateIsActivated) {
   EXPECT_EQ(pending(), CertStatus::kValid);
 }
 
+// A run killed after recording a certificate, before deploying it: a
+// pending record whose files never appeared. The next apply settles it
+// superseded, whether the identity's files hold another certificate (kept)
+// or are gone (created anew); a pending record of a name the manifest does
+// not list is not apply's to judge.
+TEST_F(ApplyTest, APendingRecordWhoseFilesNeverAppearedIsSuperseded) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  auto record_pending = [&](const std::string& name) {
+    auto ca = CertificateAuthority::Load(tmp_ / "pki", kCaPassword).value();
+    auto inv = OpenInventory(tmp_ / "pki").value();
+    std::string serial;
+    auto killed =
+        IssueIdentity(Issuer(ca, inv.get()),
+                      testing::NodeRequest(name, Role::kBoth, {"DNS:" + name + ".example"}, kNow),
+                      [&](const Identity& id) -> Status {
+                        serial = id.certificate.SerialHex();
+                        return MakeError(ErrorCode::kInternal, "killed before deploying");
+                      });
+    EXPECT_FALSE(killed);
+    return serial;
+  };
+  auto status = [&](const std::string& serial) {
+    return OpenInventory(tmp_ / "pki").value()->FindBySerial(serial).value().status;
+  };
+  const std::string kept =
+      ReadIdentityState(tmp_ / "out", "broker-1").value()->certificate.SerialHex();
+  const std::string over_kept = record_pending("broker-1");
+  const std::string over_gone = record_pending("broker-2");
+  const std::string unlisted = record_pending("other");
+  fs::RemoveAll(tmp_ / "out/broker-2");
+  {
+    auto dry = ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true)).value();
+    EXPECT_EQ(status(over_kept), CertStatus::kPending) << "a dry run changes nothing";
+  }
+  auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+  EXPECT_EQ(status(over_kept), CertStatus::kSuperseded);
+  EXPECT_EQ(status(kept), CertStatus::kValid);
+  EXPECT_EQ(status(over_gone), CertStatus::kSuperseded);
+  EXPECT_EQ(status(unlisted), CertStatus::kPending);
+  EXPECT_EQ(session->Count(PlanAction::kKeep), 1);
+  EXPECT_EQ(session->Count(PlanAction::kCreate), 1);
+  ASSERT_TRUE(Run(*session));
+  for (const auto& r : Records()) {
+    EXPECT_TRUE(r.status != CertStatus::kPending || r.name == "other") << r.name << " " << r.serial;
+  }
+}
+
 TEST_F(ApplyTest, WarnsWhenTheCaEndsBeforeItsCertificates) {
   MakeCa(/*days=*/100);
   auto session = ApplySession::Open(TwoBrokers(), Settings(/*dry_run=*/true)).value();

@@ -1,6 +1,9 @@
 #include "cluster/manifest.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
 
 namespace certmint {
 namespace {
@@ -151,6 +154,129 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
        "stores (caroot, caroot-2, ...): give the key entry another one (as the default alias; "
        "give this identity an alias)"},
       {"identities:\n  - name: a\n    alias: [x]\n", "identities[0].alias: expected a string"},
+  };
+  for (const auto& c : cases) {
+    auto m = ParseManifest(c.yaml, "m.yaml");
+    ASSERT_FALSE(m) << c.yaml;
+    EXPECT_EQ(m.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(m.error().ToString().find(c.expected), std::string::npos)
+        << c.yaml << "\n -> " << m.error().ToString();
+  }
+}
+
+// `count` DNS names in a flow list: [n0.example.com, n1.example.com, ...].
+std::string Names(size_t count) {
+  std::string out = "[";
+  for (size_t i = 0; i < count; ++i) {
+    out += fmt::format("{}n{}.example.com", i == 0 ? "" : ", ", i);
+  }
+  return out + "]";
+}
+
+void ExpectRefused(const std::string& yaml, const std::string& expected) {
+  auto m = ParseManifest(yaml, "bomb.yaml");
+  ASSERT_FALSE(m) << "accepted " << m->identities.size() << " identities";
+  EXPECT_EQ(m.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(m.error().ToString().find(expected), std::string::npos) << m.error().ToString();
+}
+
+// Issue 19, item 10: 20,000 names, anchored once and named by an alias for
+// each of 100,000 identities (2 billion names from about 370 KB).
+TEST(ManifestBoundsTest, AnAliasBombIsRefused) {
+  const std::string bomb = fmt::format(
+      "identities:\n  - name: seed\n    dns: &names {}\n"
+      "  - name: node-{{n}}\n    count: 100000\n    dns: *names\n",
+      Names(20000));
+  ASSERT_GT(bomb.size(), 300000u);
+  ExpectRefused(bomb, "bomb.yaml:3:10: identities[0].dns: 20000 entries; at most 1000 are allowed");
+}
+
+TEST(ManifestBoundsTest, EachBoundIsRefusedNamingTheEntry) {
+  // Just over each bound, so that today's parser (which has none) accepts
+  // them in reasonable time.
+  ExpectRefused(fmt::format("identities:\n  - name: a\n    dns: {}\n", Names(1001)),
+                "bomb.yaml:3:10: identities[0].dns: 1001 entries; at most 1000 are allowed");
+  ExpectRefused(
+      fmt::format("identities:\n  - name: a\n    dns: {}\n    ip: [10.0.0.1]\n", Names(1000)),
+      "bomb.yaml:2:5: identities[0]: 1001 names (dns and ip) for one identity; at most "
+      "1000 are allowed");
+  ExpectRefused(fmt::format("identities:\n  - name: a\n    dns: &d {}\n"
+                            "  - name: b-{{n}}\n    count: 1000\n    dns: *d\n",
+                            Names(1000)),
+                "bomb.yaml:4:5: identities[1]: 1000 identities with 1000 names (dns and ip) each "
+                "take the manifest to 1001000 names in all; at most 1000000 are allowed");
+  ExpectRefused(
+      "identities:\n  - name: a-{n}\n    count: 60000\n  - name: b-{n}\n    count: 60000\n",
+      "bomb.yaml:4:5: identities[1]: 120000 identities in all, with the 60000 before; a manifest "
+      "may hold at most 100000");
+  ExpectRefused(fmt::format("identities:\n  - name: a-{{n}}\n    count: 2\n    install_dir: /{}\n",
+                            std::string(1100, 'x')),
+                "bomb.yaml:4:18: identities[0].install_dir: 1101 characters; at most 1024 are "
+                "allowed");
+  ExpectRefused(fmt::format("identities:\n  - name: a\n    formats: &f [{}pem]\n",
+                            [] {
+                              std::string s;
+                              for (int i = 0; i < 16; ++i) {
+                                s += "pem, ";
+                              }
+                              return s;
+                            }()),
+                "identities[0].formats: 17 entries; at most 16 are allowed");
+}
+
+TEST(ManifestBoundsTest, ALargerFileIsRefused) {
+  testing::TempDir tmp;
+  std::string text = "identities:\n  - name: a\n";
+  text += "#" + std::string(kMaxManifestBytes - text.size() - 2, 'x') + "\n";
+  testing::WriteTextFile(tmp / "m.yaml", text);
+  ASSERT_TRUE(LoadManifest(tmp / "m.yaml")) << "exactly the bound";
+  testing::WriteTextFile(tmp / "m.yaml", text + "\n");
+  auto m = LoadManifest(tmp / "m.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().ToString(), tmp / "m.yaml: larger than the 16777216 bytes allowed");
+}
+
+TEST(ManifestBoundsTest, JustUnderTheBoundsIsAccepted) {
+  // The most identities, with the most names in all.
+  std::string dns;
+  for (char c = 'a'; c < 'a' + 10; ++c) {
+    dns += fmt::format("{}\"n{{n}}.{}.example\"", dns.empty() ? "" : ", ", c);
+  }
+  auto m = ParseManifest(fmt::format("identities:\n  - name: node-{{n}}\n    count: {}\n"
+                                     "    dns: [{}]\n",
+                                     kMaxManifestIdentities, dns),
+                         "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  ASSERT_EQ(m->identities.size(), kMaxManifestIdentities);
+  EXPECT_EQ(m->identities.back().sans.dns.size(), 10u);
+  EXPECT_EQ(m->identities.back().sans.dns[9], "n100000.j.example");
+  static_assert(kMaxManifestIdentities * 10 == kMaxManifestNames);
+  // The most names for one identity, repeated names counted once.
+  auto one = ParseManifest(
+      fmt::format("identities:\n  - name: a\n    dns: {}\n", Names(kMaxNamesPerIdentity)),
+      "m.yaml");
+  ASSERT_TRUE(one) << one.error().ToString();
+  EXPECT_EQ(one->identities[0].sans.dns.size(), kMaxNamesPerIdentity);
+}
+
+// Issue 19, item 15: yaml-cpp keeps both entries of a key given twice, and a
+// lookup sees only the first, so the second was silently dropped.
+TEST(ManifestTest, DuplicateKeysAreRefusedWithTheirLine) {
+  const struct {
+    const char* yaml;
+    const char* expected;
+  } cases[] = {
+      {"identities:\n  - name: a\nca:\n  days: 10\nidentities:\n  - name: b\n",
+       "m.yaml:5:1: identities: duplicate key (first at line 1)"},
+      {"identities:\n  - name: a\n    dns: [a.example]\n    role: client\n    dns: "
+       "[b.example]\n",
+       "m.yaml:5:5: identities[0].dns: duplicate key (first at line 3)"},
+      {"ca:\n  days: 10\n  days: 20\nidentities:\n  - name: a\n",
+       "m.yaml:3:3: ca.days: duplicate key (first at line 2)"},
+      {"defaults:\n  role: client\n  role: server\nidentities:\n  - name: a\n",
+       "m.yaml:3:3: defaults.role: duplicate key (first at line 2)"},
+      {"identities:\n  - {name: a, name: b}\n",
+       "m.yaml:2:15: identities[0].name: duplicate key (first at line 2)"},
   };
   for (const auto& c : cases) {
     auto m = ParseManifest(c.yaml, "m.yaml");

@@ -1,12 +1,17 @@
 #include "inventory/inventory.h"
 
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "ca/crl.h"
+#include "core/fs.h"
 #include "stores/store_fixture.h"
 #include "support/temp_dir.h"
 #include "x509/issue.h"
@@ -87,6 +92,166 @@ TEST(InventoryTest, PendingNeverShadowsTheDeployedCertificate) {
   // Activating a revoked certificate changes nothing.
   ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
   EXPECT_EQ(inv->List({.revoked_only = true}, now).value().size(), 1u);
+}
+
+// A pending certificate whose files never appeared is settled superseded;
+// nothing else is touched, and a late Activate still makes it valid.
+TEST(InventoryTest, AbandonSupersedesOnlyAPendingCertificate) {
+  TempDir tmp;
+  StoreFixture f;
+  auto inv = OpenInventory(tmp.path()).value();
+  const auto now = std::chrono::system_clock::now();
+  auto deployed = Leaf(f, "a");
+  auto never = Leaf(f, "a");
+  auto late = Leaf(f, "a");
+  ASSERT_TRUE(inv->RecordIssued("a", deployed, f.ca, now));
+  ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
+  ASSERT_TRUE(inv->RecordIssued("a", never, f.ca, now));
+  ASSERT_TRUE(inv->RecordIssued("a", late, f.ca, now));
+  ASSERT_TRUE(inv->Abandon("a", never.SerialHex()));
+  ASSERT_TRUE(inv->Abandon("a", deployed.SerialHex()));  // valid: left alone
+  ASSERT_TRUE(inv->Abandon("b", late.SerialHex()));      // another name: left alone
+  auto status = [&](const Certificate& c) {
+    return inv->FindBySerial(c.SerialHex()).value().status;
+  };
+  EXPECT_EQ(status(deployed), CertStatus::kValid);
+  EXPECT_EQ(status(never), CertStatus::kSuperseded);
+  EXPECT_EQ(status(late), CertStatus::kPending);
+  // A writer that was only slow (not killed) still completes.
+  ASSERT_TRUE(inv->Abandon("a", late.SerialHex()));
+  ASSERT_TRUE(inv->Activate("a", late.SerialHex()));
+  EXPECT_EQ(status(late), CertStatus::kValid);
+  EXPECT_EQ(status(deployed), CertStatus::kSuperseded);
+}
+
+// One certificate recorded valid for "a" in DIR/inventory.db, the
+// connection closed (so no -wal or -shm remains).
+void RecordOne(const std::string& dir, const StoreFixture& f, const Certificate& cert) {
+  auto inv = OpenInventory(dir).value();
+  ASSERT_TRUE(inv->RecordIssued("a", cert, f.ca, std::chrono::system_clock::now()));
+  ASSERT_TRUE(inv->Activate("a", cert.SerialHex()));
+}
+
+TEST(InventoryReadOnlyTest, ReadsAndChangesNothing) {
+  TempDir tmp;
+  StoreFixture f;
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_EQ(OpenInventoryReadOnly(tmp.path()).error().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(fs::Exists(tmp / "inventory.db")) << "a reader creates no inventory";
+  auto cert = Leaf(f, "a");
+  RecordOne(tmp.path(), f, cert);
+  ASSERT_EQ(testing::ListDir(tmp.path()), std::vector<std::string>{"inventory.db"});
+  ASSERT_EQ(::chmod((tmp / "inventory.db").c_str(), 0400), 0);
+  {
+    auto inv = OpenInventoryReadOnly(tmp.path());
+    ASSERT_TRUE(inv) << inv.error().ToString();
+    auto rows = (*inv)->List({}, now);
+    ASSERT_TRUE(rows) << rows.error().ToString();
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].serial, cert.SerialHex());
+    EXPECT_TRUE((*inv)->ListTokens());
+    // Every change is refused, even for root, who could write the file.
+    auto other = Leaf(f, "b");
+    EXPECT_EQ((*inv)->RecordIssued("b", other, f.ca, now).error().code(), ErrorCode::kIo);
+    EXPECT_FALSE((*inv)->Revoke("a", 1, now));
+    EXPECT_FALSE((*inv)->NextCrlNumber());
+    EXPECT_EQ(testing::ListDir(tmp.path()), std::vector<std::string>{"inventory.db"})
+        << "no -wal, -shm or journal while reading";
+  }
+  EXPECT_EQ(testing::ListDir(tmp.path()), std::vector<std::string>{"inventory.db"});
+  EXPECT_EQ(testing::FileMode(tmp / "inventory.db"), 0400) << "its mode is left alone";
+}
+
+// While a writer (`certmint serve`) has the inventory open, a reader sees
+// its commits through the WAL, including those made after it opened.
+TEST(InventoryReadOnlyTest, ReadsThroughALiveWritersWal) {
+  TempDir tmp;
+  StoreFixture f;
+  const auto now = std::chrono::system_clock::now();
+  auto writer = OpenInventory(tmp.path()).value();
+  ASSERT_TRUE(writer->RecordIssued("a", Leaf(f, "a"), f.ca, now));
+  auto reader = OpenInventoryReadOnly(tmp.path());
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  EXPECT_EQ((*reader)->List({}, now).value().size(), 1u);
+  ASSERT_TRUE(writer->RecordIssued("b", Leaf(f, "b"), f.ca, now));
+  EXPECT_EQ((*reader)->List({}, now).value().size(), 2u);
+}
+
+// A snapshot read (no writer when it was opened) that a writer changed
+// meanwhile is refused rather than returned torn.
+TEST(InventoryReadOnlyTest, ASnapshotChangedMeanwhileIsRefused) {
+  TempDir tmp;
+  StoreFixture f;
+  const auto now = std::chrono::system_clock::now();
+  RecordOne(tmp.path(), f, Leaf(f, "a"));
+  auto reader = OpenInventoryReadOnly(tmp.path()).value();
+  EXPECT_TRUE(reader->List({}, now));
+  {
+    auto writer = OpenInventory(tmp.path()).value();
+    ASSERT_TRUE(writer->RecordIssued("b", Leaf(f, "b"), f.ca, now));
+  }  // closed: checkpointed into inventory.db
+  auto rows = reader->List({}, now);
+  ASSERT_FALSE(rows);
+  EXPECT_NE(rows.error().message().find("changed while it was read"), std::string::npos)
+      << rows.error().ToString();
+  EXPECT_EQ(OpenInventoryReadOnly(tmp.path()).value()->List({}, now).value().size(), 2u);
+}
+
+// Reads DIR/pki/inventory.db in a directory (0500) and file (0400) it may not
+// write: 0 when the read-only open lists its one record, and the read-write
+// open (the one `list` used) fails; otherwise a code saying which step failed.
+int ListReadOnlyDirectory(const std::string& pki) {
+  if (OpenInventory(pki)) {
+    return 2;
+  }
+  auto inv = OpenInventoryReadOnly(pki);
+  if (!inv) {
+    return 3;
+  }
+  auto rows = (*inv)->List({}, std::chrono::system_clock::now());
+  return !rows ? 4 : rows->size() != 1 ? 5 : 0;
+}
+
+TEST(InventoryReadOnlyTest, ListsADirectoryItMayNotWrite) {
+  TempDir tmp;
+  StoreFixture f;
+  const std::string pki = tmp / "pki";
+  ASSERT_TRUE(fs::EnsureDir(pki));
+  RecordOne(pki, f, Leaf(f, "a"));
+  ASSERT_EQ(::chmod((pki + "/inventory.db").c_str(), 0400), 0);
+  ASSERT_EQ(::chmod(pki.c_str(), 0500), 0);
+  int code = 0;
+  if (::geteuid() != 0) {
+    code = ListReadOnlyDirectory(pki);
+  } else {
+    // Permissions do not bind root: read as nobody, in a child process.
+    constexpr uid_t kNobody = 65534;
+    for (std::string d = tmp.path(); (d = d.substr(0, d.rfind('/'))).size() > 0;) {
+      if ((testing::FileMode(d) & 01) == 0) {
+        ::chmod(pki.c_str(), 0700);
+        GTEST_SKIP() << d << " is closed to other users, so nobody cannot reach the test's files";
+      }
+    }
+    for (const std::string& p : {tmp.path(), pki, pki + "/inventory.db"}) {
+      ASSERT_EQ(::chown(p.c_str(), kNobody, kNobody), 0) << p;
+    }
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0) {
+        ::_exit(1);
+      }
+      ::_exit(ListReadOnlyDirectory(pki));
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    code = WEXITSTATUS(status);
+  }
+  ::chmod(pki.c_str(), 0700);
+  EXPECT_EQ(code, 0) << "1: could not become nobody; 2: the read-write open worked; 3: the "
+                        "read-only open failed; 4: listing failed; 5: wrong rows";
+  EXPECT_EQ(testing::ListDir(pki), std::vector<std::string>{"inventory.db"});
 }
 
 TEST(InventoryTest, ExpiringFilter) {
