@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/encoding.h"
+#include "keys/pbe_limits.h"
 #include "keys/rsa_keygen.h"
 
 namespace certmint {
@@ -29,7 +30,29 @@ int PasswordCallback(char* buf, int size, int /*rwflag*/, void* u) {
   return static_cast<int>(password->size());
 }
 
+// The KDF cost of the first "ENCRYPTED PRIVATE KEY" block of `pem`, the one
+// PEM_read_bio_PrivateKey would decrypt, checked before it does.
+Status CheckPemKeyCost(std::string_view pem) {
+  const size_t at = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  auto bio = ossl::ReadOnlyMemBio(pem.data() + at, pem.size() - at);
+  ossl::X509SigPtr sig(bio ? PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!sig) {
+    return OpenSslError(ErrorCode::kInvalidData, "malformed encrypted private key");
+  }
+  return CheckEncryptedPkcs8Cost(sig.get());
+}
+
 }  // namespace
+
+Status CheckEncryptedPkcs8Cost(const X509_SIG* encrypted) {
+  const X509_ALGOR* alg = nullptr;
+  X509_SIG_get0(encrypted, &alg, nullptr);
+  CM_RETURN_IF_ERROR(WithContext(PbeIterations(alg), "the encrypted private key"));
+  return {};
+}
 
 std::string KeyDescription::ToString() const {
   if (algorithm == "EC" && !curve.empty()) {
@@ -125,6 +148,9 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretString*
     return MakeError(ErrorCode::kBadPassword,
                      "the private key is encrypted and no password was given");
   }
+  if (encrypted) {
+    CM_RETURN_IF_ERROR(CheckPemKeyCost(pem));
+  }
   ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(
       bio.get(), nullptr, PasswordCallback, const_cast<SecretString*>(password), nullptr, nullptr));
   if (!key) {
@@ -169,6 +195,11 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
                                                     const Pkcs8Encryption& enc) const {
   if (password.size() > INT_MAX) {
     return MakeError(ErrorCode::kInvalidArgument, "password too long");
+  }
+  // Never write what certmint itself would refuse to read.
+  if (enc.iterations < 1 || enc.iterations > kMaxKdfIterations) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{} KDF iterations is outside 1..{}",
+                                                              enc.iterations, kMaxKdfIterations));
   }
   ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
   if (!p8inf) {

@@ -52,6 +52,11 @@ inline constexpr int kCaKeyIterations = 600000;
 // passwords carry 190 bits, for which the count does not matter.
 inline constexpr int kNodeKeyIterations = 10000;
 
+// Whether an EncryptedPrivateKeyInfo's KDF cost is within
+// kMaxKdfIterations (keys/pbe_limits.h): kInvalidData otherwise, or when its
+// algorithm is malformed or unknown. Checked before it is decrypted.
+Status CheckEncryptedPkcs8Cost(const X509_SIG* encrypted);
+
 class PrivateKey {
  public:
   // A new key from OpenSSL's private DRBG: EC and Ed25519 by OpenSSL's key
@@ -60,7 +65,9 @@ class PrivateKey {
 
   // Reads a PEM private key: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8
   // ("ENCRYPTED PRIVATE KEY", needs `password`), or a traditional RSA/EC key.
-  // kBadPassword when the password is missing or wrong.
+  // kBadPassword when the password is missing or wrong; kInvalidData, before
+  // any key is derived, when the encryption asks for more KDF work than
+  // kMaxKdfIterations.
   static Result<PrivateKey> FromPem(std::string_view pem, const SecretString* password);
   // Reads an unencrypted DER PKCS#8 PrivateKeyInfo.
   static Result<PrivateKey> FromPkcs8Der(std::string_view der);
