@@ -115,6 +115,33 @@ std::string PublicKeyFingerprint(const EVP_PKEY* key) {
   return HexColon(Sha256(std::string_view(owner.get(), static_cast<size_t>(len))));
 }
 
+Status CheckNamedCurve(const EVP_PKEY* key) {
+  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) {
+    return {};
+  }
+  // The parameters as the key encodes them in a SubjectPublicKeyInfo, which
+  // is what a certificate carries.
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(key, &der);
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  const unsigned char* p = der;
+  std::unique_ptr<X509_PUBKEY, ossl::Deleter<X509_PUBKEY_free>> spki(
+      len > 0 ? d2i_X509_PUBKEY(nullptr, &p, len) : nullptr);
+  X509_ALGOR* alg = nullptr;
+  if (!spki || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &alg, spki.get()) != 1) {
+    return OpenSslError(ErrorCode::kInvalidData, "unreadable EC public key");
+  }
+  int ptype = 0;
+  X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+  if (ptype != V_ASN1_OBJECT) {
+    return MakeError(ErrorCode::kInvalidData,
+                     "the EC key has explicit curve parameters instead of a named curve (RFC "
+                     "5480 forbids them in certificates; Java cannot read them); make the key "
+                     "with a named curve, e.g. openssl ecparam -name prime256v1 -genkey");
+  }
+  return {};
+}
+
 Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
   ossl::EvpPkeyPtr key;
   switch (spec.algorithm) {

@@ -26,6 +26,12 @@ struct KeyDescription {
 KeyDescription DescribePublicKey(const EVP_PKEY* key);
 // SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex with colons.
 std::string PublicKeyFingerprint(const EVP_PKEY* key);
+// RFC 5480 §2.1.1: an EC key in a certificate names its curve (namedCurve);
+// specifiedCurve (explicit parameters) and implicitCurve "MUST NOT be used",
+// and Java's keytool cannot parse a certificate that has them. kInvalidData
+// for an EC key whose SubjectPublicKeyInfo does not name its curve; other
+// keys pass.
+Status CheckNamedCurve(const EVP_PKEY* key);
 
 // How a PKCS#8 key is encrypted, with `iterations` rounds of its KDF.
 struct Pkcs8Encryption {
