@@ -255,6 +255,22 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
   return ossl::MemBioContents(out.get());
 }
 
+Result<std::string> PrivateKey::ToPkcs8Pem() const {
+  ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
+  ossl::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!p8inf || !out || PEM_write_bio_PKCS8_PRIV_KEY_INFO(out.get(), p8inf.get()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "writing the private key as PKCS#8 failed");
+  }
+  std::string pem = ossl::MemBioContents(out.get());
+  // The BIO's copy of the key: wiped before it is freed.
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(out.get(), &data);  // NOLINT(runtime/int)
+  if (data != nullptr && len > 0) {
+    OPENSSL_cleanse(data, static_cast<size_t>(len));
+  }
+  return pem;
+}
+
 Result<SecretBytes> PrivateKey::ToPkcs8Der() const {
   ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
   if (!p8inf) {

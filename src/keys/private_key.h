@@ -87,6 +87,9 @@ class PrivateKey {
   // Encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY").
   Result<std::string> ToEncryptedPkcs8Pem(const SecretString& password,
                                           const Pkcs8Encryption& enc) const;
+  // Unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"): a secret the caller must
+  // wipe (Cleanse) when done with it.
+  Result<std::string> ToPkcs8Pem() const;
   // Unencrypted PKCS#8 DER, wiped when the SecretBytes goes.
   Result<SecretBytes> ToPkcs8Der() const;
 
