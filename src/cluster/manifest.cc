@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/fs.h"
+#include "identity/files.h"
 #include "identity/identity.h"
 
 namespace certmint {
@@ -205,6 +206,7 @@ class Parser {
       if (spec.formats.empty()) {
         return Fail(n["formats"], field + ".formats", "at least one format is needed");
       }
+      CM_RETURN_IF_ERROR(At(CheckFormats(spec.formats), n["formats"], field + ".formats"));
     }
     if (n["install_dir"]) {
       CM_ASSIGN_OR_RETURN(spec.install_dir, Str(n["install_dir"], field + ".install_dir"));

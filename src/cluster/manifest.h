@@ -9,7 +9,7 @@
 //     key_type: ec:p256
 //     days: 365
 //     role: both
-//     formats: [pem, p12, jks]
+//     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key
 //     install_dir: /etc/kafka/ssl # where the files will live on the node
 //     p12_profile: modern         # or legacy, for Java before 8u301 / 11.0.12
 //     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password

@@ -26,7 +26,22 @@ Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text) {
     }
     start = end + 1;
   }
+  CM_RETURN_IF_ERROR(CheckFormats(out));
   return out;
+}
+
+Status CheckFormats(const std::vector<StoreFormat>& formats) {
+  const auto has = [&](StoreFormat f) {
+    return std::find(formats.begin(), formats.end(), f) != formats.end();
+  };
+  if (has(StoreFormat::kPem) && has(StoreFormat::kPemPlain)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "pem and pem-plain both write NAME.key: choose one");
+  }
+  if (has(StoreFormat::kJceks)) {
+    return MakeError(ErrorCode::kInvalidArgument, "certmint does not write JCEKS");
+  }
+  return {};
 }
 
 namespace {
@@ -42,8 +57,9 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   f.dir = dir;
   f.certificate = dir + "/" + name + ".crt";
   f.ca_certificate = dir + "/ca.crt";
-  if (Has(output, StoreFormat::kPem)) {
+  if (Has(output, StoreFormat::kPem) || Has(output, StoreFormat::kPemPlain)) {
     f.key = dir + "/" + name + ".key";
+    f.plain_key = Has(output, StoreFormat::kPemPlain);
     f.chain = dir + "/chain.pem";
   }
   if (Has(output, StoreFormat::kPkcs12)) {
@@ -83,9 +99,14 @@ Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths, const 
   if (!paths.key) {
     return {};
   }
-  CM_ASSIGN_OR_RETURN(auto key_pem, identity.key.ToEncryptedPkcs8Pem(
-                                        password, Pkcs8Encryption{kNodeKeyIterations}));
-  CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.key), key_pem, fs::kPrivateFile));
+  // pem-plain: for peers that take no passphrase; still 0600.
+  CM_ASSIGN_OR_RETURN(auto key_pem, paths.plain_key
+                                        ? identity.key.ToPkcs8Pem()
+                                        : identity.key.ToEncryptedPkcs8Pem(
+                                              password, Pkcs8Encryption{kNodeKeyIterations}));
+  auto written = staging.WriteFile(fs::Basename(*paths.key), key_pem, fs::kPrivateFile);
+  Cleanse(key_pem);
+  CM_RETURN_IF_ERROR(written);
   std::string chain = identity.certificate.ToPem();
   for (const auto& c : identity.ca_chain) {
     chain += c.ToPem();
@@ -138,8 +159,9 @@ Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const 
         KafkaProperties(paths, install_dir, RoleOf(identity.certificate), password)));
   }
   if (paths.librdkafka_properties) {
-    CM_RETURN_IF_ERROR(StageSecretFile(staging, *paths.librdkafka_properties,
-                                       LibrdkafkaProperties(paths, install_dir, password)));
+    CM_ASSIGN_OR_RETURN(auto librdkafka, LibrdkafkaProperties(paths, install_dir, password));
+    CM_RETURN_IF_ERROR(
+        StageSecretFile(staging, *paths.librdkafka_properties, std::move(librdkafka)));
   }
   return {};
 }
@@ -156,9 +178,10 @@ Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths, const 
                       {"p12_profile", Pkcs12ProfileName(output.pkcs12.profile)},
                       {"passwordless_truststore", output.pkcs12.passwordless}};
   for (StoreFormat f : output.formats) {
-    meta["formats"].push_back(f == StoreFormat::kPkcs12 ? "p12"
-                              : f == StoreFormat::kJks  ? "jks"
-                                                        : "pem");
+    meta["formats"].push_back(f == StoreFormat::kPkcs12     ? "p12"
+                              : f == StoreFormat::kJks      ? "jks"
+                              : f == StoreFormat::kPemPlain ? "pem-plain"
+                                                            : "pem");
   }
   return staging.WriteFile(
       fs::Basename(paths.metadata),
@@ -190,6 +213,7 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                                    PrintableBytes(output.install_dir, 200)));
     }
   }
+  CM_RETURN_IF_ERROR(CheckFormats(output.formats));
   const IdentityFiles paths = IdentityPaths(out_dir, identity.name, output);
   if (!output.replace && fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,

@@ -3,6 +3,7 @@
 //   OUT/NAME/      0700
 //     NAME.crt     0644  the node certificate (PEM)
 //     NAME.key     0600  PKCS#8 PEM, encrypted with the store password
+//                        (with format pem-plain: not encrypted)
 //     chain.pem    0644  node certificate followed by the CA certificate
 //     ca.crt       0644  the CA certificate, for truststores
 //     password     0600  the store password, when certmint generated it
@@ -10,8 +11,8 @@
 //     truststore.p12 / truststore.jks  0644  trusted caroot
 //     kafka.properties, librdkafka.properties 0600  settings pointing at the stores
 //     certmint.json 0644  what was asked for, to plan re-applies
-// The PEM files come with format pem, the stores with p12 and jks; NAME.crt
-// and ca.crt are always written.
+// The PEM files come with format pem (or pem-plain), the stores with p12 and
+// jks; NAME.crt and ca.crt are always written.
 #pragma once
 
 #include <optional>
@@ -47,14 +48,19 @@ struct IdentityOutput {
   TimePoint now = std::chrono::system_clock::now();
 };
 
-// Parses "pem,p12,jks" (any subset, any order).
+// Parses "pem,p12,jks" (any subset, any order; pem-plain instead of pem for
+// an unencrypted key), then CheckFormats.
 Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text);
+// Formats an identity can be written in: not pem with pem-plain (both are
+// NAME.key), no JCEKS; kInvalidArgument otherwise.
+Status CheckFormats(const std::vector<StoreFormat>& formats);
 
 struct IdentityFiles {
   std::string dir;
   std::string certificate;
   std::string ca_certificate;
   std::optional<std::string> key;
+  bool plain_key = false;  // `key` is not encrypted (format pem-plain)
   std::optional<std::string> chain;
   std::optional<std::string> password_file;
   std::optional<std::string> keystore_p12;

@@ -98,21 +98,83 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
   return out;
 }
 
-std::string LibrdkafkaProperties(const IdentityFiles& files, const std::string& install_dir,
-                                 const SecretString& password) {
+namespace {
+
+// One `key=value` line of librdkafka.properties, refused unless kcat -F reads
+// `value` back as it is. kcat's reader (read_conf_file in kcat.c) has no
+// escapes to write: it reads lines with fgets into 512 bytes (a longer line
+// is cut into lines of its own), trims each line, and turns every "\:" and
+// "\=" into ":" and "=" (again until none is left) before splitting at the
+// first '='; librdkafka then skips white space at the start of the value.
+// So a value holding a control character (a tab inside is kept), "\:" or
+// "\=", or beginning or ending with white space, cannot be written; neither
+// can a line over 511 bytes. A refused password is not shown.
+Status AppendLibrdkafkaLine(std::string& out, std::string_view key, std::string_view value,
+                            bool secret) {
+  const auto refuse = [&](std::string_view why) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("librdkafka.properties: {} {} {}, which kcat -F would not read back as written",
+                    key, secret ? "(the store password)" : "'" + PrintableBytes(value, 200) + "'",
+                    why));
+  };
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return refuse("holds a control character");
+    }
+  }
+  if (value.find("\\=") != std::string_view::npos || value.find("\\:") != std::string_view::npos) {
+    return refuse("holds a backslash before '=' or ':' (kcat drops that backslash)");
+  }
+  if (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+    return refuse("ends with white space (kcat trims it)");
+  }
+  if (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    return refuse("begins with white space (librdkafka skips it)");
+  }
+  if (key.size() + 1 + value.size() > kKcatMaxLine) {
+    return refuse(
+        fmt::format("makes a line longer than the {} bytes kcat reads at once", kKcatMaxLine));
+  }
+  out.append(key).append("=").append(value).append("\n");
+  return {};
+}
+
+// LibrdkafkaProperties' lines into `out`.
+Status LibrdkafkaLines(const IdentityFiles& files, const std::string& install_dir,
+                       const SecretString& password, std::string& out) {
+  CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.ca.location",
+                                          InstalledPath(install_dir, files.ca_certificate), false));
+  if (files.key) {
+    CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.certificate.location",
+                                            InstalledPath(install_dir, *files.chain), false));
+    CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.key.location",
+                                            InstalledPath(install_dir, *files.key), false));
+    if (!files.plain_key) {
+      CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.key.password", password.reveal(), true));
+    }
+  } else {
+    CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(
+        out, "ssl.keystore.location", InstalledPath(install_dir, *files.keystore_p12), false));
+    CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.keystore.password", password.reveal(), true));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> LibrdkafkaProperties(const IdentityFiles& files, const std::string& install_dir,
+                                         const SecretString& password) {
   std::string out =
       "# Written by certmint for librdkafka (C/C++, Python, Go, .NET clients). It holds the "
       "store\n# password: keep it private.\n"
       "security.protocol=ssl\n";
-  out += "ssl.ca.location=" + InstalledPath(install_dir, files.ca_certificate) + "\n";
-  if (files.key) {
-    out += "ssl.certificate.location=" + InstalledPath(install_dir, *files.chain) + "\n";
-    out += "ssl.key.location=" + InstalledPath(install_dir, *files.key) + "\n";
-    out += "ssl.key.password=" + std::string(password.reveal()) + "\n";
-  } else {
-    out += "ssl.keystore.location=" + InstalledPath(install_dir, *files.keystore_p12) + "\n";
-    out += "ssl.keystore.password=" + std::string(password.reveal()) + "\n";
+  if (auto st = LibrdkafkaLines(files, install_dir, password, out); !st) {
+    Cleanse(out);
+    return tl::unexpected(std::move(st).error());
   }
+  // kcat -F skips this line (it takes it for a Java setting): harmless with
+  // librdkafka 2.0 and later, whose default is https; other clients read it.
   out += "ssl.endpoint.identification.algorithm=https\n";
   return out;
 }

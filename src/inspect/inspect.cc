@@ -115,6 +115,7 @@ Result<InspectedItem> InspectEncryptedPkcs8(X509_SIG* sig, const SecretString* p
     item.key = k;
     return item;
   }
+  CM_RETURN_IF_ERROR(CheckEncryptedPkcs8Cost(sig));
   ossl::Pkcs8PrivKeyInfoPtr p8(
       PKCS8_decrypt(sig, password->c_str(), static_cast<int>(password->size())));
   if (!p8) {

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/encoding.h"
+#include "keys/pbe_limits.h"
 #include "keys/rsa_keygen.h"
 
 namespace certmint {
@@ -29,7 +30,29 @@ int PasswordCallback(char* buf, int size, int /*rwflag*/, void* u) {
   return static_cast<int>(password->size());
 }
 
+// The KDF cost of the first "ENCRYPTED PRIVATE KEY" block of `pem`, the one
+// PEM_read_bio_PrivateKey would decrypt, checked before it does.
+Status CheckPemKeyCost(std::string_view pem) {
+  const size_t at = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  auto bio = ossl::ReadOnlyMemBio(pem.data() + at, pem.size() - at);
+  ossl::X509SigPtr sig(bio ? PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!sig) {
+    return OpenSslError(ErrorCode::kInvalidData, "malformed encrypted private key");
+  }
+  return CheckEncryptedPkcs8Cost(sig.get());
+}
+
 }  // namespace
+
+Status CheckEncryptedPkcs8Cost(const X509_SIG* encrypted) {
+  const X509_ALGOR* alg = nullptr;
+  X509_SIG_get0(encrypted, &alg, nullptr);
+  CM_RETURN_IF_ERROR(WithContext(PbeIterations(alg), "the encrypted private key"));
+  return {};
+}
 
 std::string KeyDescription::ToString() const {
   if (algorithm == "EC" && !curve.empty()) {
@@ -92,6 +115,33 @@ std::string PublicKeyFingerprint(const EVP_PKEY* key) {
   return HexColon(Sha256(std::string_view(owner.get(), static_cast<size_t>(len))));
 }
 
+Status CheckNamedCurve(const EVP_PKEY* key) {
+  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) {
+    return {};
+  }
+  // The parameters as the key encodes them in a SubjectPublicKeyInfo, which
+  // is what a certificate carries.
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(key, &der);
+  ossl::OpenSslStringPtr owner(reinterpret_cast<char*>(der));
+  const unsigned char* p = der;
+  std::unique_ptr<X509_PUBKEY, ossl::Deleter<X509_PUBKEY_free>> spki(
+      len > 0 ? d2i_X509_PUBKEY(nullptr, &p, len) : nullptr);
+  X509_ALGOR* alg = nullptr;
+  if (!spki || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &alg, spki.get()) != 1) {
+    return OpenSslError(ErrorCode::kInvalidData, "unreadable EC public key");
+  }
+  int ptype = 0;
+  X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+  if (ptype != V_ASN1_OBJECT) {
+    return MakeError(ErrorCode::kInvalidData,
+                     "the EC key has explicit curve parameters instead of a named curve (RFC "
+                     "5480 forbids them in certificates; Java cannot read them); make the key "
+                     "with a named curve, e.g. openssl ecparam -name prime256v1 -genkey");
+  }
+  return {};
+}
+
 Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
   ossl::EvpPkeyPtr key;
   switch (spec.algorithm) {
@@ -124,6 +174,9 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretString*
   if (encrypted && password == nullptr) {
     return MakeError(ErrorCode::kBadPassword,
                      "the private key is encrypted and no password was given");
+  }
+  if (encrypted) {
+    CM_RETURN_IF_ERROR(CheckPemKeyCost(pem));
   }
   ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(
       bio.get(), nullptr, PasswordCallback, const_cast<SecretString*>(password), nullptr, nullptr));
@@ -170,6 +223,11 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
   if (password.size() > INT_MAX) {
     return MakeError(ErrorCode::kInvalidArgument, "password too long");
   }
+  // Never write what certmint itself would refuse to read.
+  if (enc.iterations < 1 || enc.iterations > kMaxKdfIterations) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{} KDF iterations is outside 1..{}",
+                                                              enc.iterations, kMaxKdfIterations));
+  }
   ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
   if (!p8inf) {
     return OpenSslError(ErrorCode::kInternal, "encoding the private key as PKCS#8 failed");
@@ -195,6 +253,22 @@ Result<std::string> PrivateKey::ToEncryptedPkcs8Pem(const SecretString& password
     return OpenSslError(ErrorCode::kInternal, "writing the encrypted private key failed");
   }
   return ossl::MemBioContents(out.get());
+}
+
+Result<std::string> PrivateKey::ToPkcs8Pem() const {
+  ossl::Pkcs8PrivKeyInfoPtr p8inf(EVP_PKEY2PKCS8(key_.get()));
+  ossl::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!p8inf || !out || PEM_write_bio_PKCS8_PRIV_KEY_INFO(out.get(), p8inf.get()) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "writing the private key as PKCS#8 failed");
+  }
+  std::string pem = ossl::MemBioContents(out.get());
+  // The BIO's copy of the key: wiped before it is freed.
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(out.get(), &data);  // NOLINT(runtime/int)
+  if (data != nullptr && len > 0) {
+    OPENSSL_cleanse(data, static_cast<size_t>(len));
+  }
+  return pem;
 }
 
 Result<SecretBytes> PrivateKey::ToPkcs8Der() const {

@@ -26,6 +26,12 @@ struct KeyDescription {
 KeyDescription DescribePublicKey(const EVP_PKEY* key);
 // SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex with colons.
 std::string PublicKeyFingerprint(const EVP_PKEY* key);
+// RFC 5480 §2.1.1: an EC key in a certificate names its curve (namedCurve);
+// specifiedCurve (explicit parameters) and implicitCurve "MUST NOT be used",
+// and Java's keytool cannot parse a certificate that has them. kInvalidData
+// for an EC key whose SubjectPublicKeyInfo does not name its curve; other
+// keys pass.
+Status CheckNamedCurve(const EVP_PKEY* key);
 
 // How a PKCS#8 key is encrypted, with `iterations` rounds of its KDF.
 struct Pkcs8Encryption {
@@ -52,6 +58,11 @@ inline constexpr int kCaKeyIterations = 600000;
 // passwords carry 190 bits, for which the count does not matter.
 inline constexpr int kNodeKeyIterations = 10000;
 
+// Whether an EncryptedPrivateKeyInfo's KDF cost is within
+// kMaxKdfIterations (keys/pbe_limits.h): kInvalidData otherwise, or when its
+// algorithm is malformed or unknown. Checked before it is decrypted.
+Status CheckEncryptedPkcs8Cost(const X509_SIG* encrypted);
+
 class PrivateKey {
  public:
   // A new key from OpenSSL's private DRBG: EC and Ed25519 by OpenSSL's key
@@ -60,7 +71,9 @@ class PrivateKey {
 
   // Reads a PEM private key: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8
   // ("ENCRYPTED PRIVATE KEY", needs `password`), or a traditional RSA/EC key.
-  // kBadPassword when the password is missing or wrong.
+  // kBadPassword when the password is missing or wrong; kInvalidData, before
+  // any key is derived, when the encryption asks for more KDF work than
+  // kMaxKdfIterations.
   static Result<PrivateKey> FromPem(std::string_view pem, const SecretString* password);
   // Reads an unencrypted DER PKCS#8 PrivateKeyInfo.
   static Result<PrivateKey> FromPkcs8Der(std::string_view der);
@@ -74,6 +87,9 @@ class PrivateKey {
   // Encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY").
   Result<std::string> ToEncryptedPkcs8Pem(const SecretString& password,
                                           const Pkcs8Encryption& enc) const;
+  // Unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"): a secret the caller must
+  // wipe (Cleanse) when done with it.
+  Result<std::string> ToPkcs8Pem() const;
   // Unencrypted PKCS#8 DER, wiped when the SecretBytes goes.
   Result<SecretBytes> ToPkcs8Der() const;
 

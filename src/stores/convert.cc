@@ -12,8 +12,9 @@ Result<const SecretString*> ConvertOutputPassword(const ConvertPasswords& passwo
     return &*passwords.out;
   }
   if (!passwords.in) {
-    // Only a PEM truststore (certificates alone) is written without one.
-    if (to != StoreFormat::kPem || !store.keys.empty()) {
+    // Only a PEM truststore (certificates alone) and a pem-plain file are
+    // written without one.
+    if (to != StoreFormat::kPemPlain && (to != StoreFormat::kPem || !store.keys.empty())) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "no password for OUT: give --out-password-file or --password-file");
     }

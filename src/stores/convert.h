@@ -31,7 +31,7 @@ struct ConvertRequest {
 
 // The password that protects OUT: `passwords.out`, else `passwords.in`
 // (which must then pass CheckNewStorePassword: it protects a new file).
-// Null only for a PEM truststore, which has no password; kInvalidArgument
+// Null only for a PEM truststore and pem-plain, which have no password; kInvalidArgument
 // when every other store would have none.
 Result<const SecretString*> ConvertOutputPassword(const ConvertPasswords& passwords, StoreFormat to,
                                                   const KeyStore& store);

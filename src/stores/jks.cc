@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "core/random.h"
+#include "keys/pbe_limits.h"
 #include "stores/byte_reader.h"
 
 namespace certmint {
@@ -26,9 +27,6 @@ constexpr const char* kJceKeyProtectorOid = "1.3.6.1.4.1.42.2.19.1";
 constexpr std::string_view kWhitener = "Mighty Aphrodite";
 constexpr size_t kDigestLen = 20;
 constexpr size_t kSaltLen = 20;
-// JCEKS iteration counts above this are refused (Java itself caps PKCS#12
-// at 5,000,000); it bounds the work a hostile file can demand.
-constexpr long kMaxJceksIterations = 5000000;  // NOLINT(runtime/int)
 
 // A SHA-1 over several parts. Secret: over the password, the digests are the
 // KeyProtector's key stream.
@@ -192,9 +190,11 @@ Result<JcePbeParams> ReadJcePbeParams(const X509_ALGOR* alg) {
     return OpenSslError(ErrorCode::kInvalidData, "malformed JCEKS PBE parameters");
   }
   long iterations = ASN1_INTEGER_get(pbe->iter);  // NOLINT(runtime/int)
-  if (iterations < 1 || iterations > kMaxJceksIterations) {
+  // JCEKS iteration counts are bounded as every KDF's is (keys/pbe_limits.h).
+  if (iterations < 1 || iterations > kMaxKdfIterations) {
     return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("JCEKS iteration count {} out of range", iterations));
+                     fmt::format("JCEKS iteration count {} out of range (certmint's limit is {})",
+                                 iterations, kMaxKdfIterations));
   }
   return JcePbeParams{
       std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pbe->salt)), 8), iterations};
@@ -231,8 +231,9 @@ SecretBytes DeriveJceKey(JcePbeParams params, std::string_view pw) {
 }
 
 Result<SecretBytes> RecoverJceksKey(const X509_ALGOR* alg, std::string_view enc,
-                                    const SecretString& password) {
+                                    const SecretString& password, KdfBudget& budget) {
   CM_ASSIGN_OR_RETURN(auto params, ReadJcePbeParams(alg));
+  CM_RETURN_IF_ERROR(budget.Spend(params.iterations, "JCEKS key"));
   SecretBytes pw;
   pw.reserve(password.size());
   for (char c : password.reveal()) {
@@ -263,7 +264,7 @@ Result<SecretBytes> RecoverJceksKey(const X509_ALGOR* alg, std::string_view enc,
 }
 
 Result<PrivateKey> OpenKey(std::string_view epki, bool jceks, std::string_view pw16,
-                           const SecretString& password) {
+                           const SecretString& password, KdfBudget& budget) {
   const auto* p = reinterpret_cast<const unsigned char*>(epki.data());
   ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(epki.size())));  // NOLINT
   if (!sig) {
@@ -281,7 +282,7 @@ Result<PrivateKey> OpenKey(std::string_view epki, bool jceks, std::string_view p
   if (oid_text == kKeyProtectorOid) {
     CM_ASSIGN_OR_RETURN(pkcs8, RecoverJksKey(blob, pw16));
   } else if (jceks && oid_text == kJceKeyProtectorOid) {
-    CM_ASSIGN_OR_RETURN(pkcs8, RecoverJceksKey(alg, blob, password));
+    CM_ASSIGN_OR_RETURN(pkcs8, RecoverJceksKey(alg, blob, password, budget));
   } else {
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("unsupported key protection algorithm {}", oid_text));
@@ -360,9 +361,10 @@ struct KeyPassword {
   SecretBytes utf16;
 };
 
-// Reads the entry at the reader's position into `store`.
+// Reads the entry at the reader's position into `store`; a JCEKS key's
+// derivation is paid from `budget`, the whole file's.
 Status ReadEntry(ByteReader& r, const StoreHeader& header, const KeyPassword& kpw,
-                 KeyStore& store) {
+                 KdfBudget& budget, KeyStore& store) {
   CM_ASSIGN_OR_RETURN(uint32_t tag, r.U32());
   CM_ASSIGN_OR_RETURN(auto alias, r.Utf());
   CM_ASSIGN_OR_RETURN(int64_t ms, r.I64());
@@ -382,7 +384,8 @@ Status ReadEntry(ByteReader& r, const StoreHeader& header, const KeyPassword& kp
       return MakeError(ErrorCode::kBadPassword,
                        "the store holds private keys: give its password to read it");
     }
-    CM_ASSIGN_OR_RETURN(auto key, OpenKey(epki, header.jceks, kpw.utf16.reveal(), *kpw.text));
+    CM_ASSIGN_OR_RETURN(auto key,
+                        OpenKey(epki, header.jceks, kpw.utf16.reveal(), *kpw.text, budget));
     store.keys.push_back({alias, std::move(key), std::move(chain), FromMillis(ms)});
   } else if (tag == kTrustedCertTag) {
     CM_ASSIGN_OR_RETURN(auto cert, ReadCert(r, header.version));
@@ -467,8 +470,9 @@ Result<KeyStore> ReadJavaKeyStore(std::string_view data, const SecretString* pas
         ErrorCode::kInvalidData,
         fmt::format("entry count {} is impossible for a {}-byte file", count, data.size()));
   }
+  KdfBudget budget;
   for (uint32_t i = 0; i < count; ++i) {
-    if (auto entry = ReadEntry(r, header, kpw, store); !entry) {
+    if (auto entry = ReadEntry(r, header, kpw, budget, store); !entry) {
       entry.error().AddContext(fmt::format("entry {}", i + 1));
       return tl::unexpected(entry.error());
     }

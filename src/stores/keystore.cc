@@ -46,6 +46,14 @@ Status CheckNewStorePassword(std::string_view password) {
         "must not begin or end with a space: Kafka and librdkafka trim it from their "
         "configuration files");
   }
+  // kcat -F (librdkafka.properties) reads "\=" as "=" and "\:" as ":", and has
+  // no escape that would keep the backslash (identity/properties.h).
+  if (password.find("\\=") != std::string_view::npos ||
+      password.find("\\:") != std::string_view::npos) {
+    return bad(
+        "must not have a backslash before '=' or ':': kcat -F drops that backslash from "
+        "librdkafka.properties and would read another password");
+  }
   return {};
 }
 
@@ -88,6 +96,8 @@ std::string_view StoreFormatName(StoreFormat format) {
       return "PKCS12";
     case StoreFormat::kPem:
       return "PEM";
+    case StoreFormat::kPemPlain:
+      return "PEM (unencrypted key)";
   }
   return "?";
 }
@@ -103,8 +113,12 @@ Result<StoreFormat> ParseStoreFormat(std::string_view text) {
   if (t == "pem") {
     return StoreFormat::kPem;
   }
+  if (t == "pem-plain") {
+    return StoreFormat::kPemPlain;
+  }
   return MakeError(ErrorCode::kInvalidArgument,
-                   fmt::format("unknown store format '{}' (expected pem, p12 or jks)", text));
+                   fmt::format("unknown store format '{}' (expected pem, pem-plain, p12 or jks)",
+                               PrintableBytes(text, 64)));
 }
 
 std::optional<StoreFormat> DetectStoreFormat(std::string_view data) {

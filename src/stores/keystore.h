@@ -68,13 +68,17 @@ inline constexpr size_t kMinStorePasswordLength = 6;
 // at least kMinStorePasswordLength characters (keytool); printable ASCII only
 // (Java refuses other characters in the password-based encryption of PKCS#12
 // stores: "Password is not ASCII"); no space at either end (Kafka trims its
-// configuration values, librdkafka's property readers trim lines). The error
-// gives the cause, never the password.
+// configuration values, librdkafka's property readers trim lines); no
+// backslash before '=' or ':' (kcat -F drops it, and its format has no
+// escape to keep it). The error gives the cause, never the password.
 Status CheckNewStorePassword(std::string_view password);
 
-enum class StoreFormat { kJks, kJceks, kPkcs12, kPem };
+// kPemPlain is written, never detected: a PEM keystore whose key is not
+// encrypted ("pem-plain"), for peers that take no passphrase (Mosquitto,
+// Redis, HAProxy, Envoy). Read back, it is kPem.
+enum class StoreFormat { kJks, kJceks, kPkcs12, kPem, kPemPlain };
 std::string_view StoreFormatName(StoreFormat format);
-// "jks", "p12"/"pkcs12", "pem" (kInvalidArgument otherwise).
+// "jks", "p12"/"pkcs12", "pem", "pem-plain" (kInvalidArgument otherwise).
 Result<StoreFormat> ParseStoreFormat(std::string_view text);
 // From the first bytes: FEEDFEED is JKS, CECECECE is JCEKS, "-----BEGIN" is
 // PEM, a DER SEQUENCE holding version 3 is PKCS#12. nullopt if none.

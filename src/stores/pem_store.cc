@@ -47,8 +47,10 @@ PemProfile PemProfileOf(std::string_view pem) {
   return OBJ_obj2nid(oid) == NID_pbes2 ? PemProfile::kModern : PemProfile::kJava;
 }
 
-Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
-                                     PemProfile profile) {
+namespace {
+
+// The single key entry of `store`, checked as a PEM keystore needs it.
+Result<const KeyEntry*> PemKeyEntry(const KeyStore& store) {
   if (store.keys.size() != 1) {
     return MakeError(
         ErrorCode::kInvalidArgument,
@@ -70,13 +72,49 @@ Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& 
                       t.alias));
     }
   }
+  return &e;
+}
+
+std::string WithChain(std::string key_pem, const KeyEntry& e) {
+  for (const auto& c : e.chain) {
+    key_pem += c.ToPem();
+  }
+  return key_pem;
+}
+
+}  // namespace
+
+Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
+                                     PemProfile profile) {
+  CM_ASSIGN_OR_RETURN(const KeyEntry* e, PemKeyEntry(store));
   const auto scheme = profile == PemProfile::kJava ? Pkcs8Encryption::Scheme::kPkcs12TripleDes
                                                    : Pkcs8Encryption::Scheme::kPbes2Aes256;
-  CM_ASSIGN_OR_RETURN(auto out, e.key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations, scheme}));
-  for (const auto& c : e.chain) {
-    out += c.ToPem();
+  CM_ASSIGN_OR_RETURN(auto out, e->key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations, scheme}));
+  return WithChain(std::move(out), *e);
+}
+
+Result<std::string> WritePlainPemKeystore(const KeyStore& store) {
+  CM_ASSIGN_OR_RETURN(const KeyEntry* e, PemKeyEntry(store));
+  CM_ASSIGN_OR_RETURN(auto out, e->key.ToPkcs8Pem());
+  return WithChain(std::move(out), *e);
+}
+
+bool HasPlainPrivateKey(std::string_view pem) {
+  for (std::string_view label : {"-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
+                                 "-----BEGIN EC PRIVATE KEY-----"}) {
+    const size_t at = pem.find(label);
+    if (at == std::string_view::npos) {
+      continue;
+    }
+    // A traditional key encrypted with legacy PEM encryption says so in
+    // its headers, right after the BEGIN line.
+    const size_t headers = pem.find("Proc-Type: 4,ENCRYPTED", at);
+    if (label == "-----BEGIN PRIVATE KEY-----" || headers == std::string_view::npos ||
+        headers > at + label.size() + 2) {
+      return true;
+    }
   }
-  return out;
+  return false;
 }
 
 Result<std::string> WritePemTruststore(const KeyStore& store) {

@@ -35,6 +35,12 @@ PemProfile PemProfileOf(std::string_view pem);
 // entry outside its chain (a reader would take it for part of the chain).
 Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& password,
                                      PemProfile profile = PemProfile::kModern);
+// WritePemKeystore with the key unencrypted (PKCS#8 "PRIVATE KEY"): format
+// pem-plain, for peers that take no passphrase. Whoever reads the file has
+// the key; its file mode is all that protects it.
+Result<std::string> WritePlainPemKeystore(const KeyStore& store);
+// Whether `pem` holds a private key that is not encrypted.
+bool HasPlainPrivateKey(std::string_view pem);
 // Every trusted certificate, concatenated.
 Result<std::string> WritePemTruststore(const KeyStore& store);
 

@@ -7,6 +7,8 @@
 #include <climits>
 #include <map>
 
+#include "keys/pbe_limits.h"
+
 namespace certmint {
 namespace {
 
@@ -190,20 +192,20 @@ Result<std::string> EncodePkcs12(STACK_OF(PKCS12_SAFEBAG) * cert_bags,
 }
 
 // Sets store.integrity_unchecked when there is no MAC or no password to
-// check it with.
-Status CheckMac(PKCS12* p12, const SecretString* password, KeyStore& store) {
+// check it with. RFC 7292 §4: MacData's iterations default to 1.
+Status CheckMac(PKCS12* p12, const SecretString* password, KdfBudget& budget, KeyStore& store) {
   if (PKCS12_mac_present(p12) != 1) {
     store.integrity_unchecked = true;
     return {};
   }
   const ASN1_INTEGER* iter = nullptr;
   PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12);
-  long n = iter != nullptr ? ASN1_INTEGER_get(iter) : 1;  // NOLINT(runtime/int)
-  if (n < 1 || n > kMaxPkcs12Iterations) {
-    return MakeError(ErrorCode::kInvalidData,
-                     fmt::format("MAC iteration count {} out of range (Java allows at most {})", n,
-                                 kMaxPkcs12Iterations));
+  int64_t n = 1;
+  if (iter != nullptr && (ASN1_INTEGER_get_int64(&n, iter) != 1 || n < 1)) {
+    ClearOpenSslErrors();
+    n = 0;  // refused by Spend
   }
+  CM_RETURN_IF_ERROR(budget.Spend(n, "the MAC"));
   const Pass pass = PassOf(password);
   if (password == nullptr) {
     store.integrity_unchecked = true;
@@ -233,7 +235,7 @@ struct Bags {
 
 // The bags of one safe; null for an encrypted safe read without a password,
 // which Java skips too.
-Result<SafeBagsPtr> UnpackSafe(PKCS7* p7, const SecretString* password) {
+Result<SafeBagsPtr> UnpackSafe(PKCS7* p7, const SecretString* password, KdfBudget& budget) {
   const int type = OBJ_obj2nid(p7->type);
   if (type == NID_pkcs7_data) {
     SafeBagsPtr bags(PKCS12_unpack_p7data(p7));
@@ -248,6 +250,10 @@ Result<SafeBagsPtr> UnpackSafe(PKCS7* p7, const SecretString* password) {
   if (password == nullptr) {
     return SafeBagsPtr();
   }
+  if (p7->d.encrypted == nullptr || p7->d.encrypted->enc_data == nullptr) {
+    return MakeError(ErrorCode::kInvalidData, "malformed PKCS#12 encrypted safe");
+  }
+  CM_RETURN_IF_ERROR(budget.SpendFor(p7->d.encrypted->enc_data->algorithm, "an encrypted safe"));
   const Pass pass = PassOf(password);
   SafeBagsPtr bags(PKCS12_unpack_p7encdata(p7, pass.ptr, pass.len));
   if (!bags) {
@@ -259,7 +265,8 @@ Result<SafeBagsPtr> UnpackSafe(PKCS7* p7, const SecretString* password) {
 }
 
 // A keyBag or pkcs8ShroudedKeyBag (`nid`), decrypted with `password`.
-Result<PrivateKey> ReadKeyBag(PKCS12_SAFEBAG* bag, int nid, const SecretString* password) {
+Result<PrivateKey> ReadKeyBag(PKCS12_SAFEBAG* bag, int nid, const SecretString* password,
+                              KdfBudget& budget) {
   ossl::Pkcs8PrivKeyInfoPtr decrypted;
   const PKCS8_PRIV_KEY_INFO* p8 = nullptr;
   if (nid == NID_keyBag) {
@@ -269,6 +276,12 @@ Result<PrivateKey> ReadKeyBag(PKCS12_SAFEBAG* bag, int nid, const SecretString* 
       return MakeError(ErrorCode::kBadPassword,
                        "the store holds private keys: give its password to read it");
     }
+    const X509_SIG* shrouded = PKCS12_SAFEBAG_get0_pkcs8(bag);
+    const X509_ALGOR* alg = nullptr;
+    if (shrouded != nullptr) {
+      X509_SIG_get0(shrouded, &alg, nullptr);
+    }
+    CM_RETURN_IF_ERROR(budget.SpendFor(alg, "a shrouded key bag"));
     const Pass pass = PassOf(password);
     decrypted.reset(PKCS12_decrypt_skey(bag, pass.ptr, pass.len));
     if (!decrypted) {
@@ -290,7 +303,7 @@ Result<PrivateKey> ReadKeyBag(PKCS12_SAFEBAG* bag, int nid, const SecretString* 
 }
 
 // Certificate and key bags into `out`; other bags are ignored.
-Status ReadBag(PKCS12_SAFEBAG* bag, const SecretString* password, Bags& out) {
+Status ReadBag(PKCS12_SAFEBAG* bag, const SecretString* password, KdfBudget& budget, Bags& out) {
   const int nid = PKCS12_SAFEBAG_get_nid(bag);
   if (nid == NID_certBag) {
     if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) {
@@ -303,22 +316,22 @@ Status ReadBag(PKCS12_SAFEBAG* bag, const SecretString* password, Bags& out) {
     out.certs.push_back({Certificate::Adopt(std::move(x)), FriendlyName(bag), LocalKeyId(bag),
                          HasTrustedKeyUsage(bag)});
   } else if (nid == NID_keyBag || nid == NID_pkcs8ShroudedKeyBag) {
-    CM_ASSIGN_OR_RETURN(auto key, ReadKeyBag(bag, nid, password));
+    CM_ASSIGN_OR_RETURN(auto key, ReadKeyBag(bag, nid, password, budget));
     out.keys.push_back({std::move(key), FriendlyName(bag), LocalKeyId(bag)});
   }
   return {};
 }
 
-Result<Bags> ReadSafes(PKCS12* p12, const SecretString* password) {
+Result<Bags> ReadSafes(PKCS12* p12, const SecretString* password, KdfBudget& budget) {
   Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
   if (!safes) {
     return OpenSslError(ErrorCode::kInvalidData, "malformed PKCS#12 contents");
   }
   Bags out;
   for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-    CM_ASSIGN_OR_RETURN(auto bags, UnpackSafe(sk_PKCS7_value(safes.get(), i), password));
+    CM_ASSIGN_OR_RETURN(auto bags, UnpackSafe(sk_PKCS7_value(safes.get(), i), password, budget));
     for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
-      CM_RETURN_IF_ERROR(ReadBag(sk_PKCS12_SAFEBAG_value(bags.get(), j), password, out));
+      CM_RETURN_IF_ERROR(ReadBag(sk_PKCS12_SAFEBAG_value(bags.get(), j), password, budget, out));
     }
   }
   return out;
@@ -456,8 +469,9 @@ Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password)
     return OpenSslError(ErrorCode::kInvalidData, "not a PKCS#12 file");
   }
   KeyStore store;
-  CM_RETURN_IF_ERROR(CheckMac(p12.get(), password, store));
-  CM_ASSIGN_OR_RETURN(auto bags, ReadSafes(p12.get(), password));
+  KdfBudget budget;
+  CM_RETURN_IF_ERROR(CheckMac(p12.get(), password, budget, store));
+  CM_ASSIGN_OR_RETURN(auto bags, ReadSafes(p12.get(), password, budget));
   CM_RETURN_IF_ERROR(AddEntries(bags, store));
   ClearOpenSslErrors();
   return store;

@@ -34,9 +34,6 @@ Result<Pkcs12Profile> ParsePkcs12Profile(std::string_view text);
 std::string_view Pkcs12ProfileName(Pkcs12Profile profile);
 
 inline constexpr int kPkcs12Iterations = 10000;
-// Java refuses PKCS#12 files whose iteration counts exceed this; so does
-// certmint, which bounds the work a hostile file can demand.
-inline constexpr long kMaxPkcs12Iterations = 5000000;  // NOLINT(runtime/int)
 
 struct Pkcs12Options {
   Pkcs12Profile profile = Pkcs12Profile::kModern;
@@ -60,7 +57,11 @@ Result<std::string> WritePkcs12(const KeyStore& store, const SecretString& passw
 // Reads a PKCS#12 file. With a password the MAC is verified first
 // (kBadPassword: "integrity check failed: wrong password or corrupted
 // file"). Without one, only unencrypted parts are read and
-// integrity_unchecked is set.
+// integrity_unchecked is set. The iteration counts of the MAC, of every
+// encrypted safe and of every shrouded key bag are read before each is used
+// and refused (kInvalidData) above kMaxKdfIterations, or when together they
+// pass kMaxKdfIterationsPerFile (keys/pbe_limits.h): no key is derived for
+// a refused count.
 Result<KeyStore> ReadPkcs12(std::string_view data, const SecretString* password);
 
 }  // namespace certmint

@@ -30,6 +30,7 @@ Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
     case StoreFormat::kPkcs12:
       return ReadPkcs12(data, password);
     case StoreFormat::kPem:
+    case StoreFormat::kPemPlain:
       return ReadPemStore(data, password);
   }
   return MakeError(ErrorCode::kInternal, "unreachable");
@@ -45,6 +46,8 @@ Result<std::string> WriteStore(const KeyStore& store, StoreFormat format,
     case StoreFormat::kPem:
       return store.keys.empty() ? WritePemTruststore(store)
                                 : WritePemKeystore(store, password, options.pem);
+    case StoreFormat::kPemPlain:
+      return store.keys.empty() ? WritePemTruststore(store) : WritePlainPemKeystore(store);
     case StoreFormat::kJceks:
       return MakeError(ErrorCode::kInvalidArgument,
                        "certmint reads JCEKS but does not write it; use jks or p12");

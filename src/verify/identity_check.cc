@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "stores/pem_store.h"
 #include "stores/store_io.h"
 #include "verify/settings.h"
 
@@ -27,6 +28,17 @@ Status CheckPair(const StorePairFiles& files, const std::string& password_path,
   StorePair pair{fs::Basename(files.keystore_files[0]), fs::Basename(files.truststore_file), ks,
                  ts};
   Append(out.checks, VerifyStorePair(pair, options));
+  if (auto data = fs::ReadFile(files.keystore_files[0])) {
+    // Format pem-plain, for peers that take no passphrase: say what it costs.
+    if (HasPlainPrivateKey(*data)) {
+      out.checks.push_back(
+          {pair.keystore_label, "key encryption", CheckStatus::kWarn,
+           "the private key is not encrypted (pem-plain): whoever can read the file has the "
+           "key, and its mode (0600) is all that protects it; use pem where the peer takes a "
+           "passphrase"});
+    }
+    Cleanse(*data);
+  }
   if (!out.keystore) {
     out.keystore.emplace(std::move(ks));
   }

@@ -7,6 +7,7 @@
 
 #include "core/encoding.h"
 #include "core/fs.h"
+#include "identity/properties.h"
 #include "stores/pem_store.h"
 #include "stores/store_io.h"
 
@@ -144,6 +145,17 @@ void WipeValues(Settings& p) {
   }
 }
 
+// kcat's read_conf_file turns every "\:" of a line into ":" and every "\="
+// into "=", searching again from the start each time (so "\\=" ends as
+// "="), before it splits the line at its first '='.
+void StripKcatEscapes(std::string& s) {
+  for (std::string_view escape : {"\\:", "\\="}) {
+    for (size_t at = s.find(escape); at != std::string::npos; at = s.find(escape)) {
+      s.erase(at, 1);
+    }
+  }
+}
+
 const std::string* Find(const Settings& p, const std::string& key) {
   auto it = p.find(key);
   return it == p.end() ? nullptr : &it->second;
@@ -173,6 +185,21 @@ Check HostnameVerification(const std::string& scope, const Settings& p, const st
   }
   return {scope, "hostname verification", CheckStatus::kOk,
           algorithm != nullptr ? *algorithm : default_name};
+}
+
+// HostnameVerification for librdkafka.properties, which also says what kcat
+// -F does with the setting: it skips it, taking it for a Java one
+// (try_java_conf_set in kcat.c), and librdkafka runs with its default.
+Check LibrdkafkaHostnameVerification(const Settings& p) {
+  Check c = HostnameVerification("librdkafka.properties", p, "none",
+                                 "https (librdkafka's default since 2.0)");
+  if (Find(p, "ssl.endpoint.identification.algorithm") != nullptr) {
+    c.detail +=
+        "; kcat -F skips this line (it takes it for a Java setting): harmless with librdkafka "
+        "2.0 or later, whose default is https; with an older librdkafka, kcat checks no host "
+        "name unless given -X ssl.endpoint.identification.algorithm=https";
+  }
+  return c;
 }
 
 // ssl.keystore.* or ssl.truststore.* of kafka.properties.
@@ -343,21 +370,39 @@ std::map<std::string, std::string> ParseKafkaProperties(std::string_view text) {
   return out;
 }
 
-std::map<std::string, std::string> ParseLibrdkafkaProperties(std::string_view text) {
-  std::map<std::string, std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = text.find('\n', i);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    const std::string line = TrimAsciiSpace(text.substr(i, end - i));
-    i = end + 1;
-    const size_t eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) {
+Result<std::map<std::string, std::string>> ParseLibrdkafkaProperties(std::string_view text) {
+  Settings out;
+  int line = 0;
+  for (size_t i = 0; i < text.size();) {
+    // One fgets: up to the line break, at most kKcatMaxLine bytes, read as
+    // a C string (up to a NUL).
+    const size_t end = text.find('\n', i);
+    const size_t take =
+        std::min((end == std::string_view::npos ? text.size() : end + 1) - i, kKcatMaxLine);
+    std::string_view piece = text.substr(i, take);
+    piece = piece.substr(0, piece.find('\0'));
+    i += take;
+    ++line;
+    std::string s = TrimAsciiSpace(piece);
+    if (s.empty() || s[0] == '#') {
       continue;
     }
-    out[line.substr(0, eq)] = line.substr(eq + 1);
+    StripKcatEscapes(s);
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      Cleanse(s);
+      WipeValues(out);
+      return MakeError(ErrorCode::kInvalidData,
+                       fmt::format("line {}: expected property=value (kcat -F stops here)", line));
+    }
+    // librdkafka itself skips white space at the start of a value
+    // (rd_kafka_conf_set; kcat -X dump shows it).
+    size_t value = eq + 1;
+    while (value < s.size() && std::isspace(static_cast<unsigned char>(s[value])) != 0) {
+      ++value;
+    }
+    out[s.substr(0, eq)] = s.substr(value);
+    Cleanse(s);
   }
   return out;
 }
@@ -365,15 +410,19 @@ std::map<std::string, std::string> ParseLibrdkafkaProperties(std::string_view te
 std::vector<Check> VerifySettingsFiles(const std::string& dir) {
   struct SettingsFile {
     std::string name;
-    Settings (*parse)(std::string_view);
+    Result<Settings> (*parse)(std::string_view);
     void (*check)(const std::string&, const Settings&, std::vector<Check>&);
-    std::string hostname_off;  // the algorithm value that turns verification off
-    std::string hostname_default;
+    Check (*hostname)(const Settings&);
   };
   const SettingsFile files[] = {
-      {"kafka.properties", ParseKafkaProperties, CheckKafkaSettings, "", "https (Kafka's default)"},
-      {"librdkafka.properties", ParseLibrdkafkaProperties, CheckLibrdkafkaSettings, "none",
-       "https (librdkafka's default)"},
+      {"kafka.properties",
+       [](std::string_view text) -> Result<Settings> { return ParseKafkaProperties(text); },
+       CheckKafkaSettings,
+       [](const Settings& p) {
+         return HostnameVerification("kafka.properties", p, "", "https (Kafka's default)");
+       }},
+      {"librdkafka.properties", ParseLibrdkafkaProperties, CheckLibrdkafkaSettings,
+       LibrdkafkaHostnameVerification},
   };
   std::vector<Check> out;
   for (const auto& f : files) {
@@ -386,10 +435,15 @@ std::vector<Check> VerifySettingsFiles(const std::string& dir) {
       out.push_back({f.name, "readable", CheckStatus::kFail, text.error().ToString()});
       continue;
     }
-    Settings p = f.parse(*text);
+    auto parsed = f.parse(*text);
     Cleanse(*text);
+    if (!parsed) {
+      out.push_back({f.name, "readable", CheckStatus::kFail, parsed.error().ToString()});
+      continue;
+    }
+    Settings& p = *parsed;
     f.check(dir, p, out);
-    out.push_back(HostnameVerification(f.name, p, f.hostname_off, f.hostname_default));
+    out.push_back(f.hostname(p));
     WipeValues(p);  // the passwords
   }
   return out;

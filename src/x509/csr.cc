@@ -165,6 +165,7 @@ std::string NamesOutside(const SubjectAltNames& asked, const SubjectAltNames& al
 }
 
 Status CheckRequestKey(const EVP_PKEY* key) {
+  CM_RETURN_IF_ERROR(WithContext(CheckNamedCurve(key), "the request's key"));
   const KeyDescription d = DescribePublicKey(key);
   const bool ok = (d.algorithm == "RSA" && d.bits >= 2048) ||
                   (d.algorithm == "EC" && (d.curve == "P-256" || d.curve == "P-384")) ||

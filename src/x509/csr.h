@@ -22,7 +22,8 @@ Result<std::string> MakeCsrPem(const PrivateKey& key, const DistinguishedName& s
 std::string NamesOutside(const SubjectAltNames& asked, const SubjectAltNames& allowed);
 
 // Whether a request's key is one certmint issues for: RSA of 2048 bits or
-// more, EC P-256 or P-384, Ed25519. kInvalidData naming the key otherwise.
+// more, EC P-256 or P-384 by name (CheckNamedCurve), Ed25519. kInvalidData
+// naming the key otherwise.
 Status CheckRequestKey(const EVP_PKEY* key);
 
 class CertificateRequest {

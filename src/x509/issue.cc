@@ -195,6 +195,9 @@ Result<Certificate> SignSubordinateCa(const Certificate& issuer, const Signer& i
 Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer,
                              const EVP_PKEY* subject_key, const LeafProfile& profile) {
   CM_RETURN_IF_ERROR(CheckValidityDays(profile.days));
+  // Every path that certifies a key from outside (sign, enroll, renew,
+  // install) ends here: never certify explicit curve parameters.
+  CM_RETURN_IF_ERROR(WithContext(CheckNamedCurve(subject_key), "the subject's key"));
   if (profile.sans.empty() && profile.subject.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the certificate has neither a subject nor SANs");
   }

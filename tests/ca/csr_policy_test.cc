@@ -8,6 +8,7 @@
 #include <string>
 
 #include "keys/private_key.h"
+#include "support/openssl_fixtures.h"
 #include "x509/csr.h"
 
 namespace certmint {
@@ -123,6 +124,23 @@ TEST(CsrPolicyTest, RefusesAKeyCertmintDoesNotCertify) {
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->reason, CsrRefusalReason::kUnacceptableKey);
   EXPECT_NE(refusal->message.find("is not one certmint certifies"), std::string::npos)
+      << refusal->message;
+}
+
+// RFC 5480 §2.1.1: "specifiedCurve ... MUST NOT be used". OpenSSL still
+// finds P-256 behind the explicit parameters, so the key type alone passes.
+TEST(CsrPolicyTest, RefusesExplicitCurveParameters) {
+  auto named = testing::MakeOpensslEcRequest(false);
+  EXPECT_FALSE(FindCsrRefusal(CertificateRequest::Parse(named.csr_pem).value(), {}));
+
+  auto spelled_out = testing::MakeOpensslEcRequest(true);
+  auto req = CertificateRequest::Parse(spelled_out.csr_pem);
+  ASSERT_TRUE(req) << req.error().ToString();
+  ASSERT_TRUE(req->SignatureValid());
+  auto refusal = FindCsrRefusal(*req, {});
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->reason, CsrRefusalReason::kUnacceptableKey);
+  EXPECT_NE(refusal->message.find("explicit curve parameters"), std::string::npos)
       << refusal->message;
 }
 

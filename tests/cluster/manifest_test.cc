@@ -68,6 +68,21 @@ identities:
 
 // subject and alias: templates with {name} and (in groups) {n}, from the
 // defaults or per identity.
+// Issue 19, item 17: an unencrypted key, asked for by its format; not
+// together with pem (both are NAME.key).
+TEST(ManifestTest, PemPlainFormat) {
+  auto m =
+      ParseManifest("identities:\n  - name: mqtt-1\n    formats: [pem-plain, p12]\n", "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  EXPECT_EQ(m->identities[0].formats,
+            (std::vector<StoreFormat>{StoreFormat::kPemPlain, StoreFormat::kPkcs12}));
+  auto both = ParseManifest("identities:\n  - name: x\n    formats: [pem, pem-plain]\n", "m.yaml");
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message().find("m.yaml:3:14: identities[0].formats: pem and pem-plain"),
+            std::string::npos)
+      << both.error().message();
+}
+
 TEST(ManifestTest, SubjectAndAliasTemplates) {
   auto m = ParseManifest(R"(
 defaults:

@@ -235,5 +235,64 @@ TEST_F(CliTest, InspectShowsWhatKeytoolUsersLookFor) {
   EXPECT_NE(csr.out.find("private key"), std::string::npos);
 }
 
+// Issue 19, item 17: --format pem-plain (parsed by the library, so the CLI
+// needs no flag of its own) writes NAME.key unencrypted, still 0600, for
+// peers that take no passphrase (Mosquitto, Redis, HAProxy, Envoy);
+// librdkafka.properties then has no ssl.key.password; verify passes with a
+// warning; renew keeps the format.
+TEST_F(CliTest, PemPlainWritesAnUnencryptedKeyAndVerifyWarns) {
+  InitCa();
+  auto r = Certmint({"issue", "mqtt-1", "--dir", "pki", "--out", "certs", "--format",
+                     "pem-plain,p12", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string key = ReadTextFile(Path("certs/mqtt-1/mqtt-1.key"));
+  EXPECT_EQ(key.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u) << "unencrypted PKCS#8";
+  EXPECT_EQ(FileMode(Path("certs/mqtt-1/mqtt-1.key")), 0600);
+  // What a peer with no passphrase does: openssl reads it with none.
+  auto pkey = Openssl({"pkey", "-in", "certs/mqtt-1/mqtt-1.key", "-noout", "-passin", "pass:"});
+  EXPECT_EQ(pkey.exit_code, 0) << pkey.err;
+  const std::string rdk = ReadTextFile(Path("certs/mqtt-1/librdkafka.properties"));
+  EXPECT_EQ(rdk.find("ssl.key.password"), std::string::npos) << rdk;
+  EXPECT_NE(ReadTextFile(Path("certs/mqtt-1/certmint.json")).find("\"pem-plain\""),
+            std::string::npos);
+
+  auto v = Certmint({"verify", "certs/mqtt-1"});
+  EXPECT_EQ(v.exit_code, 1) << "warnings, no failure\n" << v.out << v.err;
+  EXPECT_NE(v.out.find("key encryption: the private key is not encrypted (pem-plain)"),
+            std::string::npos)
+      << v.out;
+
+  auto renewed = Certmint(
+      {"renew", "mqtt-1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(renewed.exit_code, 0) << renewed.err;
+  EXPECT_EQ(ReadTextFile(Path("certs/mqtt-1/mqtt-1.key")).rfind("-----BEGIN PRIVATE KEY-----", 0),
+            0u);
+  EXPECT_NE(ReadTextFile(Path("certs/mqtt-1/mqtt-1.key")), key) << "a new key";
+
+  auto both = Certmint({"issue", "mqtt-2", "--dir", "pki", "--out", "certs", "--format",
+                        "pem,pem-plain", "--ca-password-file", "ca.pass"});
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("pem and pem-plain both write NAME.key"), std::string::npos) << both.err;
+}
+
+// Issue 19, item 18: the README's row for `issue` names every file `issue`
+// writes.
+TEST_F(CliTest, ReadmeIssueRowNamesEveryFileIssueWrites) {
+  InitCa();
+  auto r = Certmint(
+      {"issue", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string readme = ReadTextFile(CERTMINT_README);
+  const size_t at = readme.find("| `certmint issue NAME");
+  ASSERT_NE(at, std::string::npos);
+  const std::string row = readme.substr(at, readme.find('\n', at) - at);
+  for (std::string file : ListDir(Path("certs/broker-1"))) {
+    if (file == "broker-1.crt" || file == "broker-1.key") {
+      file = file == "broker-1.crt" ? "NAME.crt" : "NAME.key";
+    }
+    EXPECT_NE(row.find("`" + file + "`"), std::string::npos) << file << " is not in:\n" << row;
+  }
+}
+
 }  // namespace
 }  // namespace certmint::testing

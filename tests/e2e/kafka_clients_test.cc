@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "e2e/cli_helpers.h"
+#include "verify/settings.h"
 
 namespace certmint::testing {
 namespace {
@@ -311,6 +312,47 @@ TEST_F(KafkaClientsTest, NonAsciiStorePathsReachJava) {
   auto j = JavaClient("certs/app-1/kafka.properties", "localhost", port);
   EXPECT_EQ(j.exit_code, 0) << j.out << j.err;
   EXPECT_FALSE(BrokerSaw("app-1", "java-client").empty()) << broker_->output();
+}
+
+// Issue 19, items 12 and 18: `verify` reads librdkafka.properties as kcat -F
+// does, checked against kcat itself (-X dump prints the configuration it
+// ended with): "\=" and "\:" lose their backslash, other backslashes stay,
+// librdkafka skips a value's leading white space, and
+// ssl.endpoint.identification.algorithm is skipped (librdkafka 2.0 keeps its
+// default, https).
+TEST_F(KafkaClientsTest, VerifyReadsLibrdkafkaPropertiesAsKcatDoes) {
+  const std::string text =
+      "# written by hand\n"
+      "  ssl.key.password=abc\\=def\\:g\\\\=h\\i  \n"
+      "client.id=a=b#c\\\\d\n"
+      "sasl.username= padded\n"
+      "ssl.endpoint.identification.algorithm=none\n";
+  WriteTextFile(Path("tricky.properties"), text);
+  RunOptions o;
+  o.cwd = dir_.path();
+  auto dump = RunProcess(
+      {CERTMINT_KCAT, "-F", "tricky.properties", "-X", "dump", "-b", "127.0.0.1:1", "-L"}, o);
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  auto ours = ParseLibrdkafkaProperties(text);
+  ASSERT_TRUE(ours) << ours.error().ToString();
+  for (const char* key : {"ssl.key.password", "client.id", "sasl.username"}) {
+    SCOPED_TRACE(key);
+    const std::string line = std::string(key) + " = " + (*ours)[key] + "\n";
+    EXPECT_NE(dump.out.find(line), std::string::npos) << line << dump.out;
+  }
+  EXPECT_EQ((*ours)["ssl.key.password"], "abc=def:g=h\\i");
+  EXPECT_EQ((*ours)["sasl.username"], "padded");
+  // kcat skipped the line: librdkafka kept https, which verify says.
+  EXPECT_NE(dump.out.find("ssl.endpoint.identification.algorithm = https\n"), std::string::npos)
+      << dump.out;
+
+  // So certmint refuses a store password kcat would read otherwise.
+  WriteTextFile(Path("odd.pass"), "abc\\=defgh\n");
+  auto r = Certmint({"issue", "app-1", "--dir", "pki", "--out", "certs", "--password-file",
+                     "odd.pass", "--ca-password-file", "ca.pass"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("backslash before '=' or ':'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("defgh"), std::string::npos) << "never the password";
 }
 
 }  // namespace

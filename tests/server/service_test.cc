@@ -13,6 +13,7 @@
 #include "core/ossl.h"
 #include "enroll/protocol.h"
 #include "enroll/token.h"
+#include "support/openssl_fixtures.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
 #include "x509/csr.h"
@@ -120,6 +121,24 @@ TEST_F(EnrollmentServiceTest, ExpiredTokenAndNothingWritten) {
                             std::chrono::system_clock::now() + std::chrono::seconds(5));
   ASSERT_FALSE(r);
   EXPECT_EQ(ProtocolErrorCode(r.error().error), "token_expired");
+  EXPECT_EQ(Rows(), 0u);
+  EXPECT_TRUE(inventory_->FindToken(HashEnrollmentToken(token))->used_at.empty());
+}
+
+// /v1/enroll: a request whose EC key spells out its curve (RFC 5480 forbids
+// it; keytool cannot parse the certificate) is refused and spends nothing.
+TEST_F(EnrollmentServiceTest, ExplicitCurveParametersAreRefused) {
+  const std::string token = Token("node-1");
+  const std::string body =
+      nlohmann::json{{"token", token},
+                     {"name", "node-1"},
+                     {"csr", testing::MakeOpensslEcRequest(true, "node-1").csr_pem}}
+          .dump();
+  auto r = service_->Enroll(body, std::chrono::system_clock::now());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(ProtocolErrorCode(r.error().error), "weak_key");
+  EXPECT_NE(r.error().message.find("explicit curve parameters"), std::string::npos)
+      << r.error().message;
   EXPECT_EQ(Rows(), 0u);
   EXPECT_TRUE(inventory_->FindToken(HashEnrollmentToken(token))->used_at.empty());
 }

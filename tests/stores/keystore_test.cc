@@ -53,6 +53,10 @@ TEST(KeyStoreTest, NewStorePasswordsMustWorkInJavaAndKafka) {
       {"s3cr\x7Ft-x", "printable ASCII"},
       {" s3cr3t-x", "must not begin or end with a space"},
       {"s3cr3t-x ", "must not begin or end with a space"},
+      // kcat -F reads "abc=def" from librdkafka.properties (issue 19, item 12).
+      {"abc\\=def", "backslash before '=' or ':'"},
+      {"abc\\:def", "backslash before '=' or ':'"},
+      {"abc\\\\=def", "backslash before '=' or ':'"},
   };
   for (const auto& c : refused) {
     auto r = CheckNewStorePassword(c.password);

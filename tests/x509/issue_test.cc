@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "keys/key_spec.h"
+#include "support/openssl_fixtures.h"
 
 namespace certmint {
 namespace {
@@ -126,6 +127,24 @@ TEST(LeafTest, NeverOutlivesTheCa) {
   p.days = 365;
   auto cert = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
   EXPECT_EQ(cert.NotAfter(), ca.cert.NotAfter());
+}
+
+// Whatever path brings a key to be certified, explicit curve parameters
+// (an openssl -param_enc explicit key) are never signed (RFC 5480 §2.1.1).
+TEST(LeafTest, NeverCertifiesExplicitCurveParameters) {
+  TestCa ca = MakeCa("ec:p256");
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName("x").value();
+  p.now = kNow;
+  auto spelled_out =
+      PrivateKey::FromPem(testing::MakeOpensslEcRequest(true).key_pem, nullptr).value();
+  EXPECT_EQ(spelled_out.Describe().ToString(), "EC P-256");  // the type alone would pass
+  auto refused = SignLeaf(ca.cert, *MakeKeySigner(ca.key), spelled_out.native(), p);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidData);
+  EXPECT_NE(refused.error().ToString().find("explicit curve parameters"), std::string::npos);
+  auto named = PrivateKey::FromPem(testing::MakeOpensslEcRequest(false).key_pem, nullptr).value();
+  EXPECT_TRUE(SignLeaf(ca.cert, *MakeKeySigner(ca.key), named.native(), p));
 }
 
 // --days 100000 once gave a notAfter in 1716: validity is bounded, for CAs
