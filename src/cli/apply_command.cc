@@ -19,9 +19,16 @@
 namespace certmint::cli {
 namespace {
 
+ApplySettings DefaultSettings() {
+  ApplySettings s;
+  s.pki_dir = "pki";
+  s.out_dir = "certs";
+  return s;
+}
+
 struct ApplyArgs {
   std::string manifest;
-  ApplySettings settings{"pki", "certs"};  // --dir, --out, --jobs, --dry-run
+  ApplySettings settings = DefaultSettings();  // --dir, --out, --jobs, --dry-run
   bool prune = false;
   bool json = false;
   std::string password_file;

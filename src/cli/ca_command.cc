@@ -16,7 +16,7 @@ namespace {
 
 struct CaInitArgs {
   std::string dir;
-  CaFlags ca{"CN=certmint CA", "ec:p256"};
+  CaFlags ca{"CN=certmint CA", "ec:p256", 3650};
   std::string ca_password_file;
   bool intermediate = false;
   std::string root_dir;

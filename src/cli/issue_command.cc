@@ -22,9 +22,16 @@ Status RunIssue(const IssueArgs& args) {
   // Check every argument before asking for passwords or touching files.
   CM_RETURN_IF_ERROR(ValidateNodeName(args.name));
   CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(args.request));
-  IssueToDirRequest issue{args.dir, args.out};
-  issue.identity = {args.name,   parsed.subject, parsed.sans,
-                    parsed.role, parsed.days,    parsed.key_spec};
+  IssueToDirRequest issue;
+  issue.ca_dir = args.dir;
+  issue.out_dir = args.out;
+  IdentityRequest& id = issue.identity;
+  id.name = args.name;
+  id.subject = parsed.subject;
+  id.sans = parsed.sans;
+  id.role = parsed.role;
+  id.days = parsed.days;
+  id.key_spec = parsed.key_spec;
   CM_ASSIGN_OR_RETURN(issue.output, ParseOutputFlags(args.output, args.name));
   issue.output.now = issue.identity.now;
   issue.secrets = [&]() -> Result<IssueSecrets> {

@@ -71,7 +71,10 @@ Result<std::optional<SecretString>> NewRenewalPassword(const RenewArgs& a) {
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
 Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options) {
-  RenewalRun run{{}, f.out, f.names, options};
+  RenewalRun run;
+  run.out_dir = f.out;
+  run.names = f.names;
+  run.options = options;
   CM_ASSIGN_OR_RETURN(run.url, ParseServerUrl(f.server));
   CM_RETURN_IF_ERROR(CheckIdentitiesExist(f.out, f.names));
   const auto report = [&](const RenewalEvent& e) {

@@ -62,7 +62,9 @@ CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type) {
 }
 
 void AddOutputFlags(CLI::App* cmd, OutputFlags* a) {
-  cmd->add_option("--format", a->formats, "Comma-separated formats to write: pem, p12, jks");
+  cmd->add_option("--format", a->formats,
+                  "Comma-separated formats to write: pem, p12, jks, or pem-plain (an unencrypted "
+                  "key, 0600, for peers that take no passphrase)");
   cmd->add_option("--alias", a->alias,
                   "Alias of the key entry in the stores (default: NAME "
                   "lower-cased); caroot, caroot-2, ... are the CA's");

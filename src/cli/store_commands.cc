@@ -142,7 +142,8 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--ca", r.ca_file, "The root CA certificate, when the chain lacks it");
   AddIdentityOut(cmd, &r.out_dir);
   cmd->add_option("--name", r.name, "Identity name (default: the certificate's CN)");
-  cmd->add_option("--format", r.formats, "pem, p12, jks");
+  cmd->add_option("--format", r.formats,
+                  "Comma-separated formats: pem, p12, jks, or pem-plain (unencrypted key)");
   cmd->add_option("--password-file", a->password_file,
                   "Store password (else $CERTMINT_PASSWORD, else the key's password)");
   cmd->add_option("--key-password-file", a->key_password_file,
@@ -238,7 +239,8 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* cmd = app->add_subcommand("convert", "Convert a store between JKS, PKCS#12 and PEM");
   cmd->add_option("IN", a->in, "Store to read: JKS, JCEKS, PKCS#12 or PEM")->required();
   cmd->add_option("OUT", a->out, "File to write (must not exist)")->required();
-  cmd->add_option("--to", a->to, "Output format: jks, p12 or pem")->required();
+  cmd->add_option("--to", a->to, "Output format: jks, p12, pem, or pem-plain (unencrypted key)")
+      ->required();
   cmd->add_option("--password-file", a->password_file,
                   "File whose first line is IN's password (else $CERTMINT_PASSWORD)");
   cmd->add_option("--out-password-file", a->out_password_file,
