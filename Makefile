@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo test-sanitize fuzz bench clean format format-check
+.PHONY: all deps build test demo test-sanitize fuzz bench clean format format-check install deb
 FUZZ_SECONDS ?= 60
 
 all: build
@@ -19,6 +19,25 @@ build: deps
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
+# certmint alone (no test suite: no GoogleTest, Java or kcat needed), with
+# its manual page, bash and zsh completions and documentation, under PREFIX:
+# no root needed for a prefix you own. Needs the build packages of
+# scripts/install-deps.sh (up to clang-format).
+PREFIX ?= $(HOME)/.local
+install:
+	@cmake -S . -B build-install -DCMAKE_BUILD_TYPE=Release -DCERTMINT_BUILD_TESTS=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-install -j$(JOBS) --target certmint certmint_docs
+	@cmake --install build-install --strip
+	@echo "certmint installed in $(PREFIX)/bin (manual: $(PREFIX)/share/man/man1/certmint.1)"
+
+# The same as a Debian package: build-deb/certmint_VERSION_ARCH.deb (install
+# with `sudo apt install ./build-deb/certmint_*.deb`).
+deb:
+	@cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release -DCERTMINT_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-deb -j$(JOBS) --target certmint certmint_docs
+	@cd build-deb && cpack -G DEB
+
 demo: build
 	@scripts/demo.sh $(BUILD)/certmint demo-pki
 
@@ -30,7 +49,7 @@ test-sanitize:
 fuzz: deps
 	@command -v clang++ >/dev/null || (apt-get update -qq && apt-get install -y -qq clang >/dev/null)
 	@cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCERTMINT_FUZZ=ON -DCERTMINT_BUILD_TESTS=OFF >/dev/null
+	  -DCERTMINT_FUZZ=ON -DCERTMINT_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz -j$(JOBS)
 	@scripts/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
@@ -49,4 +68,4 @@ format-check: deps
 	@$(FORMAT_FILES) | xargs -0 clang-format --dry-run -Werror
 
 clean:
-	rm -rf $(BUILD) build-sanitize build-fuzz build-bench demo-pki
+	rm -rf $(BUILD) build-sanitize build-fuzz build-bench build-install build-deb demo-pki

@@ -4,7 +4,7 @@
 #   bench/run.sh --quick    # 10 and 100 identities, no 10,000 run
 # Measured on this machine, in this run, side by side:
 #   certmint apply (all formats)   vs
-#   (a) the seed's recipe per node (keytool + openssl, ../shared/seed/)
+#   (a) the classic Kafka SSL recipe per node (keytool + openssl, seven commands)
 #   (b) the openssl CLI per node
 #   (c) the crypto floor: key generation + signing + the key derivations the
 #       store formats need, on every core (bench/floor_bench.cc)
@@ -113,7 +113,7 @@ for key in ec:p256 rsa:2048; do
 done
 [ -n "$shm" ] && rm -rf "$shm"
 
-# (a) The seed's recipe, as ../shared/seed/ writes it, per node (a few nodes:
+# (a) The classic Kafka SSL recipe (the keytool/openssl steps of Kafka's SSL guide), per node (a few nodes:
 # each takes seconds). The CA is made once, outside the timing.
 seed_nodes=3
 for key in ec:p256 rsa:2048; do

@@ -18,6 +18,8 @@ packages=(
   kcat                           # librdkafka's own CLI: the real librdkafka peer for the tests
   bsdutils                       # script(1): a real terminal for the prompt and progress tests
   clang-format                   # make format / make format-check (clang-format 14 on Debian 12)
+  zsh                            # the tests load `certmint completion zsh` in a real zsh
+  groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
 )
 
 missing=()

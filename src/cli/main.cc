@@ -9,6 +9,9 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/completion.h"
+#include "cli/discover.h"
+#include "cli/flag_defaults.h"
 #include "cli/passwords.h"
 #include "core/error.h"
 #include "identity/report.h"
@@ -36,25 +39,38 @@ void ReportIdentity(const IdentityFiles& files, const std::string& name, const C
 
 namespace {
 
-constexpr const char* kExitCodes =
-    "Exit codes:\n"
-    "  0  success\n"
-    "  1  internal error (a bug: please report it)\n"
-    "  2  invalid argument or usage (bad flag, key type, DN, host name, IP, password source)\n"
-    "  3  not found (missing file or CA)\n"
-    "  4  already exists (certmint never overwrites a CA or an identity)\n"
-    "  5  wrong password, or a file failed its integrity check\n"
-    "  6  invalid data (a file is malformed or unsupported)\n"
-    "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
-    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)\n"
-    "  9  not safe yet (ca retire while identities still use the previous CA)";
+// Every flag of every command, as written on the command line, for
+// RefuseSecretsOnArgv. On the way: global flags (--verbose) may come after
+// the subcommand too, a repeatable flag given no times shows no default,
+// and a path's type shows as FILE or DIR rather than TEXT.
+std::set<std::string> PrepareFlags(CLI::App* a) {
+  std::set<std::string> known;
+  for (CLI::Option* opt : a->get_options()) {
+    if (opt->get_default_str() == "[]") {
+      opt->default_str("");
+    }
+    const std::string name = opt->get_name();
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, "-file") == 0) {
+      opt->type_name("FILE");
+    } else if (name == "--dir" || name == "--root-dir") {
+      opt->type_name("DIR");
+    }
+    for (const auto& n : opt->get_lnames()) known.insert("--" + n);
+    for (const auto& n : opt->get_snames()) known.insert("-" + n);
+  }
+  for (CLI::App* sub : a->get_subcommands([](CLI::App*) { return true; })) {
+    sub->fallthrough();
+    known.merge(PrepareFlags(sub));
+  }
+  return known;
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};
+  app.name("certmint");
   app.set_version_flag("--version", std::string("certmint ") + kVersion);
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();  // --help shows every default
-  app.footer(kExitCodes);
   GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbose, "Show OpenSSL's error details with errors");
   app.fallthrough();
@@ -65,29 +81,25 @@ int Main(int argc, char** argv) {
   for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
                     RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
                     RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
-                    RegisterProbeCommand, RegisterServiceCommands}) {
+                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands}) {
     Runner run = reg(&app, global);
     for (CLI::App* sub : app.get_subcommands({})) {
       commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
     }
   }
-  // Global flags (--verbose) may come after the subcommand too; `known`
-  // gets every flag any command has, as written on the command line.
-  std::set<std::string> known;
-  std::function<void(CLI::App*)> walk = [&](CLI::App* a) {
-    for (CLI::Option* opt : a->get_options()) {
-      if (opt->get_default_str() == "[]") {
-        opt->default_str("");  // a repeatable flag given no times
-      }
-      for (const auto& n : opt->get_lnames()) known.insert("--" + n);
-      for (const auto& n : opt->get_snames()) known.insert("-" + n);
-    }
-    for (auto* sub : a->get_subcommands({})) {
-      sub->fallthrough();
-      walk(sub);
-    }
-  };
-  walk(&app);
+  // Set after the commands, which would inherit it.
+  app.footer(std::string(kExitCodes) +
+             "\n\n`certmint` alone lists every command. Shell completion: source <(certmint "
+             "completion bash) (or zsh). The manual: certmint man | man -l -");
+  const std::set<std::string> known = PrepareFlags(&app);
+  AddExitCodeFooters(&app);
+  FlagDefaults defaults(&app);
+  if (argc <= 1) {
+    // Nothing asked: what there is to ask. Exit 2, as for any missing
+    // command, so that `certmint $EMPTY` in a script does not pass.
+    std::cout << CommandListText(app);
+    return static_cast<int>(ErrorCode::kInvalidArgument);
+  }
   const auto fail = [&](const Error& e) {
     std::cerr << "certmint: error: " << e.ToString() << "\n";
     if (global.verbose && !e.openssl_detail().empty()) {
@@ -101,8 +113,17 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ErrorCode::kInvalidArgument);
+    defaults.RestoreRequired();
+    if (e.get_exit_code() == 0) {
+      return app.exit(e);  // --help, --version
+    }
+    std::cerr << ParseErrorText(app, e);
+    return static_cast<int>(ErrorCode::kInvalidArgument);
+  }
+  Status applied = defaults.Apply(std::cerr);
+  defaults.RestoreRequired();  // for `certmint man`
+  if (!applied) {
+    return fail(applied.error());
   }
   for (CLI::App* sub : app.get_subcommands()) {  // the one given
     Result<int> rc = commands.at(sub)();

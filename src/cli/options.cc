@@ -22,6 +22,9 @@ CLI::Option* AddStorePasswordFile(CLI::App* cmd, std::string* file, StorePasswor
       " (else $CERTMINT_PASSWORD, else a prompt)",
       " (else $CERTMINT_PASSWORD, else the password file beside each store)",
       " (else $CERTMINT_PASSWORD); it opens encrypted keys too",
+      " of every identity: 6+ printable ASCII characters, no space at either end (else "
+      "$CERTMINT_PASSWORD, else each identity keeps or gets its own generated one)",
+      " (else $CERTMINT_PASSWORD, else the key's password)",
   };
   return cmd->add_option("--password-file", *file,
                          std::string("File whose first line is the store password") +
@@ -41,8 +44,20 @@ CLI::Option* AddJson(CLI::App* cmd, bool* json, const std::string& what) {
   return cmd->add_flag("--json", *json, "Print " + what + " as JSON");
 }
 
-CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out) {
-  return cmd->add_option("--out", *out, "Directory under which OUT/NAME/ is created");
+CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out, IdentityOutUse use) {
+  // Indexed by IdentityOutUse.
+  static constexpr const char* kWhat[] = {
+      "Parent directory: the identity is written to OUT/NAME/",
+      "Parent directory of the identity directories: OUT/NAME/ for each identity",
+      "Parent directory of the identity directories to renew (OUT/NAME/)",
+      "Parent directory of the identity directories to check (OUT/NAME/): refused while any "
+      "still uses the old CA",
+  };
+  return cmd->add_option("--out", *out, kWhat[static_cast<int>(use)]);
+}
+
+CLI::Option* AddOutFile(CLI::App* cmd, std::string* out, const std::string& what) {
+  return cmd->add_option("--out", *out, "File to write: " + what);
 }
 
 CLI::Option* AddRole(CLI::App* cmd, std::string* role) {

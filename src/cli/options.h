@@ -19,10 +19,12 @@ CLI::Option* AddCaPasswordFile(CLI::App* cmd, std::string* file);
 
 // What --password-file's store password is for; each has one wording.
 enum class StorePasswordUse {
-  kNewIdentity,  // a new identity's stores (else a random one in OUT/NAME/password)
-  kExisting,     // a store to open and rewrite (else a prompt)
-  kBesideStore,  // stores to read (else the password file beside each store)
-  kGiven,        // stores or keys to read: only when given
+  kNewIdentity,    // a new identity's stores (else a random one in OUT/NAME/password)
+  kExisting,       // a store to open and rewrite (else a prompt)
+  kBesideStore,    // stores to read (else the password file beside each store)
+  kGiven,          // stores or keys to read: only when given
+  kEveryIdentity,  // one password for every identity of a manifest (apply)
+  kFromKey,        // stores built from a key (keystore install; else the key's password)
 };
 CLI::Option* AddStorePasswordFile(CLI::App* cmd, std::string* file, StorePasswordUse use);
 
@@ -37,8 +39,18 @@ void AddSanFlags(CLI::App* cmd, std::vector<std::string>* dns, std::vector<std::
 
 // --json: "Print WHAT as JSON".
 CLI::Option* AddJson(CLI::App* cmd, bool* json, const std::string& what = "the result");
-// --out: the directory under which OUT/NAME/ is created (default shown).
-CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out);
+// --out where it is the parent directory of identity directories
+// (OUT/NAME/); the help says so, and what the command does there.
+enum class IdentityOutUse {
+  kWrite,  // a new identity is written to OUT/NAME/ (issue, enroll, keystore install)
+  kApply,  // every identity of the manifest (apply)
+  kRenew,  // the identities to renew (renew)
+  kCheck,  // the identities to check (ca retire)
+};
+CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out,
+                            IdentityOutUse use = IdentityOutUse::kWrite);
+// --out where it is one file to write: "File to write: WHAT".
+CLI::Option* AddOutFile(CLI::App* cmd, std::string* out, const std::string& what);
 // --role for a certificate to issue (default shown).
 CLI::Option* AddRole(CLI::App* cmd, std::string* role);
 // --days: the validity of a node certificate or of a CA (default shown).

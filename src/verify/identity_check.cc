@@ -65,6 +65,7 @@ Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const Ver
     Append(out.checks, VerifySettingsFiles(target.dir));
   }
   Append(out.checks, CheckPrivateFileModes(private_files));
+  Append(out.checks, CheckPasswordFileModes(target.password_files));
   return out;
 }
 

@@ -33,6 +33,9 @@ struct IdentityCheckTarget {
   // too; empty for a lone keystore and truststore.
   std::string dir;
   std::vector<StorePairFiles> pairs;
+  // Password files given on the command line (--password-file): a warning
+  // when other users can read them (CheckPasswordFileModes).
+  std::vector<std::string> password_files = {};
 };
 
 // The password of the store at `path` (a store file or the identity
@@ -51,7 +54,8 @@ struct IdentityCheck {
 // Verifies every pair of `target` with `options`, each store opened with
 // the password `password_for` gives for the directory (or, without one, the
 // keystore file); then the directory's settings files, then the modes of the
-// private files (keystores, PEM keys, password and settings files). A store
+// private files (keystores, PEM keys, password and settings files) and of
+// the target's password files. A store
 // that does not open is an error naming it; failed checks are results.
 Result<IdentityCheck> CheckIdentity(const IdentityCheckTarget& target, const VerifyOptions& options,
                                     const StorePasswordFor& password_for);

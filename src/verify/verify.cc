@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "core/encoding.h"
 #include "core/fs.h"
 #include "stores/store_io.h"
 
@@ -271,6 +272,27 @@ std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths) 
                      fmt::format("{:04o}: readable by group or others; chmod 600", mode)});
     } else {
       out.push_back({"files", "mode of " + p, CheckStatus::kOk, fmt::format("{:04o}", mode)});
+    }
+  }
+  return out;
+}
+
+std::vector<Check> CheckPasswordFileModes(const std::vector<std::string>& paths) {
+  std::vector<Check> out;
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (p.empty() || ::stat(p.c_str(), &st) != 0) {
+      continue;
+    }
+    const unsigned mode = st.st_mode & 0777;
+    const std::string name = "mode of password file " + PrintableBytes(p, 256);
+    if ((mode & 007) != 0) {
+      out.push_back({"files", name, CheckStatus::kWarn,
+                     fmt::format("{:04o}: every user of this machine can read the store password; "
+                                 "chmod 600 (640 to share it with a service's group)",
+                                 mode)});
+    } else {
+      out.push_back({"files", name, CheckStatus::kOk, fmt::format("{:04o}", mode)});
     }
   }
   return out;

@@ -51,6 +51,12 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
 // by group or others.
 std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths);
 
+// Password files given for a check (--password-file), which may live
+// anywhere and be shared with a service's group: a warning for each that
+// other users (not the owner, not the group) may read or write; a missing
+// one is no finding.
+std::vector<Check> CheckPasswordFileModes(const std::vector<std::string>& paths);
+
 // Prometheus text format (node_exporter textfile collector): seconds to
 // expiry of every certificate of the keystore's chains.
 std::string ExpiryMetrics(const std::string& identity, const KeyStore& keystore, TimePoint now);

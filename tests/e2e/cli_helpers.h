@@ -19,13 +19,17 @@ class CliTest : public ::testing::Test {
     WriteTextFile(dir_ / "store.pass", "store-password\n");
   }
 
-  // certmint with the scratch directory as cwd; the password variables are
-  // cleared so that the caller's environment cannot leak into a test.
+  // certmint with the scratch directory as cwd; the password and default
+  // variables are cleared, and no certmint.yaml above the scratch directory
+  // is read, so that the caller's environment cannot leak into a test.
   ProcessResult Certmint(std::vector<std::string> args, RunOptions options = {}) {
     args.insert(args.begin(), CERTMINT_BINARY);
     options.cwd = dir_.path();
     options.env.try_emplace("CERTMINT_PASSWORD", "");
     options.env.try_emplace("CERTMINT_CA_PASSWORD", "");
+    options.env.try_emplace("CERTMINT_DIR", "");
+    options.env.try_emplace("CERTMINT_OUT", "");
+    options.env.try_emplace("CERTMINT_CONFIG", "/dev/null");
     return RunProcess(args, options);
   }
 

@@ -9,6 +9,7 @@
 
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
+#include "verify/identity_check.h"
 
 namespace certmint {
 namespace {
@@ -212,6 +213,35 @@ TEST(VerifyFileModesTest, GroupOrOtherAccessFails) {
   EXPECT_NE(checks[1].detail.find("0644"), std::string::npos) << checks[1].detail;
   EXPECT_EQ(checks[2].status, CheckStatus::kFail);
   EXPECT_EQ(WorstStatus(checks), CheckStatus::kFail);
+}
+
+// A password file others can read is a warning (issue 20, item 13); its
+// owner's group may share it.
+TEST(VerifyFileModesTest, PasswordFileReadableByOthersWarns) {
+  TempDir tmp;
+  const std::string open_to_all = tmp / "store.pass";
+  const std::string shared = tmp / "group.pass";
+  const std::string tight = tmp / "tight.pass";
+  for (const auto& p : {open_to_all, shared, tight}) {
+    testing::WriteTextFile(p, "store-password\n");
+  }
+  ASSERT_EQ(::chmod(open_to_all.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(shared.c_str(), 0640), 0);
+  ASSERT_EQ(::chmod(tight.c_str(), 0600), 0);
+  IdentityCheckTarget target{"lone", "", {}, {open_to_all, shared, tight, tmp / "absent", ""}};
+  auto result = CheckIdentity(target, VerifyOptions{}, [](const std::string&) {
+    return Result<std::optional<SecretString>>(std::nullopt);
+  });
+  ASSERT_TRUE(result) << result.error().ToString();
+  const auto& checks = result->checks;
+  ASSERT_EQ(checks.size(), 3u) << "a missing or unnamed file is no finding";
+  EXPECT_EQ(checks[0].name, "mode of password file " + open_to_all);
+  EXPECT_EQ(checks[0].status, CheckStatus::kWarn);
+  EXPECT_NE(checks[0].detail.find("0644: every user of this machine can read"), std::string::npos)
+      << checks[0].detail;
+  EXPECT_EQ(checks[1].status, CheckStatus::kOk) << checks[1].detail;
+  EXPECT_EQ(checks[2].status, CheckStatus::kOk);
+  EXPECT_EQ(WorstStatus(checks), CheckStatus::kWarn);
 }
 
 // Prometheus text format: label values escape \, " and line feeds; the value

@@ -1,0 +1,193 @@
+#include "cli/discover.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+
+#include "core/encoding.h"
+
+namespace certmint::cli {
+
+const char* const kExitCodes =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  internal error (a bug: please report it)\n"
+    "  2  invalid argument or usage (bad flag, key type, DN, host name, IP, password source)\n"
+    "  3  not found (missing file or CA)\n"
+    "  4  already exists (certmint never overwrites a CA or an identity)\n"
+    "  5  wrong password, or a file failed its integrity check\n"
+    "  6  invalid data (a file is malformed or unsupported)\n"
+    "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
+    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)\n"
+    "  9  not safe yet (ca retire while identities still use the previous CA)";
+
+std::string CommandPath(const CLI::App& cmd) {
+  const CLI::App* parent = cmd.get_parent();
+  return parent == nullptr ? "certmint" : CommandPath(*parent) + " " + cmd.get_name();
+}
+
+bool IsHidden(const CLI::App& cmd) { return cmd.get_group().empty(); }
+
+namespace {
+
+std::vector<const CLI::App*> VisibleSubcommands(const CLI::App& app) {
+  std::vector<const CLI::App*> subs;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !IsHidden(*a); })) {
+    subs.push_back(sub);
+  }
+  return subs;
+}
+
+// The deepest command the command line named ("certmint ca" for
+// `certmint ca rotat`).
+CLI::App* DeepestParsed(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands([](CLI::App* a) { return a->parsed(); })) {
+    return DeepestParsed(sub);
+  }
+  return app;
+}
+
+// The flags `cmd` takes, its parents' included (they fall through).
+std::vector<std::string> FlagsOf(const CLI::App& cmd) {
+  std::vector<std::string> flags;
+  for (const CLI::App* a = &cmd; a != nullptr; a = a->get_parent()) {
+    for (const CLI::Option* opt : a->get_options()) {
+      for (const auto& n : opt->get_lnames()) flags.push_back("--" + n);
+      for (const auto& n : opt->get_snames()) flags.push_back("-" + n);
+    }
+  }
+  return flags;
+}
+
+std::string UnknownFlagText(const CLI::App& cmd, const std::string& arg) {
+  const std::string flag = arg.substr(0, arg.find('='));
+  std::string line =
+      fmt::format("unknown flag {} for '{}'", PrintableBytes(flag, 64), CommandPath(cmd));
+  if (auto near = ClosestName(flag, FlagsOf(cmd))) {
+    line += fmt::format("; did you mean {}?", *near);
+  }
+  return line;
+}
+
+std::string UnknownCommandText(const CLI::App& cmd, const std::string& word) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : VisibleSubcommands(cmd)) names.push_back(sub->get_name());
+  std::string line =
+      fmt::format("unknown command '{}' for '{}'", PrintableBytes(word, 64), CommandPath(cmd));
+  if (auto near = ClosestName(word, names)) {
+    line += fmt::format("; did you mean '{} {}'?", CommandPath(cmd), *near);
+  }
+  return line;
+}
+
+}  // namespace
+
+std::vector<const CLI::App*> LeafCommands(const CLI::App& app) {
+  std::vector<const CLI::App*> leaves;
+  for (const CLI::App* sub : VisibleSubcommands(app)) {
+    auto below = LeafCommands(*sub);
+    if (below.empty()) {
+      leaves.push_back(sub);
+    }
+    leaves.insert(leaves.end(), below.begin(), below.end());
+  }
+  return leaves;
+}
+
+std::string CommandListText(const CLI::App& app) {
+  std::string text = app.get_description() +
+                     "\n\nUsage: certmint COMMAND [FLAGS]   (certmint COMMAND --help: its flags, "
+                     "an example and the exit codes)\n\nCommands:\n";
+  for (const CLI::App* cmd : LeafCommands(app)) {
+    const std::string path = CommandPath(*cmd).substr(std::string_view("certmint ").size());
+    text += fmt::format("  {:<22} {}\n", path, cmd->get_description());
+  }
+  text +=
+      "\nGlobal flags: -v/--verbose (OpenSSL's details with errors), --version, --help.\n"
+      "Shell completion: source <(certmint completion bash), or zsh; the manual: certmint man.\n";
+  return text;
+}
+
+void AddExitCodeFooters(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands([](CLI::App* a) { return !IsHidden(*a); })) {
+    const std::string footer = sub->get_footer();
+    if (footer.find(kExitCodes) == std::string::npos) {
+      sub->footer(footer.empty() ? kExitCodes : footer + "\n\n" + kExitCodes);
+    }
+    AddExitCodeFooters(sub);
+  }
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  // d[i][j]: distance between a's first i and b's first j characters.
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::optional<std::string> ClosestName(std::string_view typed,
+                                       const std::vector<std::string>& candidates) {
+  const auto bare = [](std::string_view s) {
+    return s.substr(std::min(s.find_first_not_of('-'), s.size()));
+  };
+  const std::string_view word = bare(typed);
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  std::vector<std::string> prefixed;
+  for (const std::string& c : candidates) {
+    const size_t d = EditDistance(word, bare(c));
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+    if (word.size() >= 2 && bare(c).substr(0, word.size()) == word) {
+      prefixed.push_back(c);
+    }
+  }
+  if (!best && prefixed.size() == 1) {
+    best = prefixed.front();
+  }
+  return best;
+}
+
+std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* cmd = DeepestParsed(&app);
+  std::string line = e.what();
+  if (const auto subs = VisibleSubcommands(*cmd); !subs.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+    line = fmt::format("'{}' needs one of its commands: {}", CommandPath(*cmd),
+                       fmt::join(names, ", "));
+  }
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg == "--") {
+      break;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      line = UnknownFlagText(*cmd, arg);
+      break;
+    }
+    if (!VisibleSubcommands(*cmd).empty()) {
+      line = UnknownCommandText(*cmd, arg);
+      break;
+    }
+  }
+  return fmt::format(
+      "certmint: error: {}\nRun '{} --help' for {}.\n", line, CommandPath(*cmd),
+      VisibleSubcommands(*cmd).empty() ? "its flags and an example" : "its commands");
+}
+
+}  // namespace certmint::cli
