@@ -99,8 +99,7 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   auto args = std::make_shared<CaInitArgs>();
   init->add_option("--dir", args->dir, "Directory for ca.crt and ca.key (created 0700)")
       ->required();
-  init->add_option("--subject", args->ca.subject,
-                   "CA subject, 'CN=Kafka CA,O=Acme' or '/O=Acme/CN=Kafka CA'");
+  init->add_option("--subject", args->ca.subject, "Subject DN, 'CN=..,O=..' or '/O=../CN=..'");
   AddKeyType(init, &args->ca.key_type);
   AddDays(init, &args->ca.days, /*ca=*/true);
   AddCaPasswordFile(init, &args->ca_password_file);
@@ -123,12 +122,14 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* rotate = ca->add_subcommand(
       "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
   AddCaDir(rotate, &rot->dir);
-  rotate->add_option("--subject", rot->ca.subject, "New CA subject (default: the old one, dated)");
-  rotate->add_option("--key-type", rot->ca.key_type, "New CA key type (default: the old one's)");
+  rotate->add_option("--subject", rot->ca.subject,
+                     "Subject DN, 'CN=..,O=..' or '/O=../CN=..' (default: the old CA's, dated)");
+  rotate->add_option("--key-type", rot->ca.key_type,
+                     "rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384|ed25519 (default: the old CA's)");
   AddDays(rotate, &rot->ca.days, /*ca=*/true);
   AddCaPasswordFile(rotate, &rot->ca_password_file);
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
-                     "The new CA's password (default: the current one)");
+                     "File whose first line is the new CA's key password (else the current one)");
   rotate->footer(
       "Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
       "The whole procedure: docs/ca-rotation.md");
@@ -137,8 +138,7 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   CLI::App* retire = ca->add_subcommand(
       "retire", "End a CA rotation: stop trusting the previous CA (after every node moved)");
   AddCaDir(retire, &ret->dir);
-  retire->add_option("--out", ret->out,
-                     "Identity directories to check: refuse while any still uses the old CA");
+  AddIdentityOut(retire, &ret->out, IdentityOutUse::kCheck);
   retire->add_flag("--force", ret->force, "Retire without these checks");
   retire->footer(
       "Refused while the inventory holds a current, unexpired certificate of the previous CA\n"

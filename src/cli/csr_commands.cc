@@ -82,10 +82,15 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       ->required();
   AddSanFlags(csr, &c->request.dns, &c->request.ips, SanUse::kAsked);
   AddKeyType(csr, &c->request.key_type);
-  csr->add_option("--subject", c->request.subject, "Subject DN (default CN=NAME)");
-  csr->add_option("--out", c->out, "Directory for NAME.key, NAME.csr (and password)");
+  csr->add_option("--subject", c->request.subject,
+                  "Subject DN, 'CN=..,O=..' or '/O=../CN=..' (default: CN=NAME)");
+  csr->add_option("--out", c->out,
+                  "Directory NAME.key, NAME.csr (and a generated password) are written into (no "
+                  "NAME/ below it)");
   csr->add_option("--password-file", c->password_file,
-                  "Key password (else $CERTMINT_PASSWORD, else generated into OUT/password)");
+                  "File whose first line is the key password: 6+ printable ASCII characters, no "
+                  "space at either end (else $CERTMINT_PASSWORD, else a random one written to "
+                  "OUT/password)");
   csr->footer(
       "Example:\n  certmint csr broker-7 --dns broker-7.kafka.example.com --ip 10.0.0.17 "
       "--out /etc/kafka/ssl");
@@ -95,11 +100,12 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "sign", "On the CA: sign a certificate request (from certmint csr or keytool -certreq)");
   sign->add_option("CSR", s->csr, "The request, PEM or DER")->required();
   AddCaDir(sign, &s->dir);
-  sign->add_option("--out", s->out, "Certificate chain to write (PEM: node, then CAs)")->required();
+  AddOutFile(sign, &s->out, "the certificate chain (PEM: node, then CAs)")->required();
   AddSanFlags(sign, &s->request.dns, &s->request.ips, SanUse::kAllowed);
   AddRole(sign, &s->request.role);
   AddDays(sign, &s->request.days);
-  sign->add_option("--subject", s->request.subject, "Subject DN (default: the request's)");
+  sign->add_option("--subject", s->request.subject,
+                   "Subject DN, 'CN=..,O=..' or '/O=../CN=..' (default: the request's)");
   sign->add_option("--name", s->name, "Name in the inventory (default: the CN)");
   AddCaPasswordFile(sign, &s->ca_password_file);
   sign->footer(

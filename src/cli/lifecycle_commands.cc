@@ -269,10 +269,12 @@ Subcommand RegisterRenew(CLI::App* app) {
   CLI::App* renew = app->add_subcommand(
       "renew", "Re-issue identities: new key (or --keep-key), new certificate, same names");
   renew->add_option("NAME", r->flags.names, "Identities to renew");
-  renew->add_option("--dir", r->flags.dir, "The CA's directory (without --server)");
-  renew->add_option("--out", r->flags.out, "Where the identity directories live");
+  renew->add_option("--dir", r->flags.dir,
+                    "The CA's directory (from 'certmint ca init'; not with --server)");
+  AddIdentityOut(renew, &r->flags.out, IdentityOutUse::kRenew);
   renew->add_option("--expiring", r->flags.expiring, "Renew every identity expiring within DAYS");
-  renew->add_option("--days", r->flags.days, "Validity (default: as before)");
+  renew->add_option("--days", r->flags.days,
+                    "Validity in days (default: as before; never beyond the CA's)");
   renew->add_flag("--keep-key", r->flags.keep_key, "Reuse the identity's key");
   AddStorePasswordFile(renew, &r->password_file, StorePasswordUse::kBesideStore);
   renew->add_option("--new-password-file", r->new_password_file,
@@ -344,8 +346,8 @@ Subcommand RegisterCrl(CLI::App* app) {
   auto c = std::make_shared<CrlArgs>();
   CLI::App* crl = app->add_subcommand("crl", "Write a signed CRL of every revoked certificate");
   AddCaDir(crl, &c->dir);
-  crl->add_option("--out", c->out, "File to write")->required();
-  crl->add_option("--days", c->days, "Days until nextUpdate");
+  AddOutFile(crl, &c->out, "the CRL (PEM, or DER with --der)")->required();
+  crl->add_option("--days", c->days, "Validity in days: until the CRL's nextUpdate");
   crl->add_flag("--der", c->der, "DER instead of PEM");
   crl->add_flag("--dry-run", c->dry_run,
                 "Count what the CRL would list; sign nothing, write nothing (no password)");

@@ -103,7 +103,7 @@ Subcommand RegisterImportKey(CLI::App* ks) {
   cmd->add_option("--key", a->key, "Private key, PEM (PKCS#8 or traditional)")->required();
   cmd->add_option("--chain", a->file, "Certificate chain, PEM, leaf first")->required();
   cmd->add_option("--key-password-file", a->key_password_file,
-                  "Password of an encrypted --key (default: the store password)");
+                  "File whose first line is the password of --key (else the store password)");
   cmd->footer(
       "Replaces: keytool -keystore keystore.jks -alias NODE -import -file cert-signed\n\n"
       "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
@@ -144,10 +144,10 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--name", r.name, "Identity name (default: the certificate's CN)");
   cmd->add_option("--format", r.formats,
                   "Comma-separated formats: pem, p12, jks, or pem-plain (unencrypted key)");
-  cmd->add_option("--password-file", a->password_file,
-                  "Store password (else $CERTMINT_PASSWORD, else the key's password)");
+  AddStorePasswordFile(cmd, &a->password_file, StorePasswordUse::kFromKey);
   cmd->add_option("--key-password-file", a->key_password_file,
-                  "Key password (else the password file beside the key)");
+                  "File whose first line is the password of --key (else the password file beside "
+                  "the key)");
   cmd->footer(
       "Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
       "--out /etc/kafka");
