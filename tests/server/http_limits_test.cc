@@ -14,6 +14,7 @@
 #include "identity/identity.h"
 #include "inventory/inventory.h"
 #include "server/http_server.h"
+#include "server/serve.h"
 #include "server/service.h"
 #include "support/hostile_client.h"
 #include "support/temp_dir.h"
@@ -151,6 +152,24 @@ TEST_F(HttpLimitsTest, StopEndsRunAtOnceWhateverTheClientsDo) {
   const auto start = Clock::now();
   StopServer();
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.0);
+}
+
+TEST(ServeConfigTest, RefusesLimitsThatWouldSwitchTheFrontsDefencesOff) {
+  ServeConfig config;
+  ASSERT_TRUE(ValidateServeConfig(config).has_value());
+  const auto refused = [](ServeConfig c) {
+    auto st = ValidateServeConfig(c);
+    return !st.has_value() && st.error().code() == ErrorCode::kInvalidArgument;
+  };
+  ServeConfig c = config;
+  c.server.header_timeout = milliseconds(0);
+  EXPECT_TRUE(refused(c));
+  c = config;
+  c.server.max_header_bytes = 100;
+  EXPECT_TRUE(refused(c));
+  c = config;
+  c.server.max_connections_per_address = 0;
+  EXPECT_TRUE(refused(c));
 }
 
 }  // namespace
