@@ -9,7 +9,7 @@ c="$root/corpus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request,settings}
+rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request,settings,http}
 echo changeit > pw
 echo ca-password > ca.pw
 "$certmint" ca init --dir pki --ca-password-file ca.pw >/dev/null
@@ -123,5 +123,28 @@ for name, (kind, body) in bodies.items():
         f.write(bytes([kind]) + json.dumps(body).encode())
 with open(f"{out}/not-json", "wb") as f:
     f.write(b"\x00{\"token\": [1, {\"a\": null}], ")
+PY
+# http: what clients send inside TLS to the service's front (http_fuzz.cc):
+# each route, pipelining, chunked with extensions and trailers, 100-continue,
+# the refusals (no framing, too large, too many fields, two lengths).
+python3 - "$c/http" "$c/request/enroll-ok" <<'PY'
+import sys
+out, enroll = sys.argv[1], open(sys.argv[2], "rb").read()[1:]
+seeds = {
+ "get-health": b"GET /v1/health HTTP/1.1\r\nHost: ca\r\n\r\n",
+ "pipelined": b"GET /v1/ca HTTP/1.1\r\nHost: ca\r\n\r\nHEAD /v1/crl HTTP/1.1\r\nHost: ca\r\n\r\n"
+              b"GET /v1/crl.pem?x=1 HTTP/1.1\r\nHost: ca\r\nConnection: close\r\n\r\n",
+ "post-enroll": b"POST /v1/enroll HTTP/1.1\r\nHost: ca\r\nContent-Type: application/json; charset=utf-8\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(enroll) + enroll,
+ "post-chunked": b"POST /v1/renew HTTP/1.1\r\nHost: ca\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+                 b"5;ext=1\r\n{\"csr\r\n6\r\n\": \"x\"}\r\n0\r\nTrailer: t\r\n\r\n",
+ "post-unframed": b"POST /v1/enroll HTTP/1.1\r\nHost: ca\r\n\r\n{}",
+ "post-too-large": b"POST /v1/enroll HTTP/1.1\r\nHost: ca\r\nContent-Length: 99999999\r\n\r\n",
+ "wrong-method": b"DELETE /v1/enroll HTTP/1.0\r\n\r\n",
+ "obs-fold": b"GET /v2/x HTTP/1.1\r\nHost: ca\r\nX-A: one\r\n two\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+ "many-fields": b"GET /v1/health HTTP/1.1\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(70)) + b"\r\n",
+}
+for name, data in seeds.items():
+    open(f"{out}/{name}", "wb").write(data)
 PY
 echo "corpus written to $c"

@@ -12,7 +12,8 @@ packages=(
   libyaml-cpp-dev                # the cluster manifest
   libsqlite3-dev sqlite3         # the inventory of issued certificates
   nlohmann-json3-dev             # --json output and the CA service's API
-  libcpp-httplib-dev             # the CA service (certmint serve) and its client
+  libcpp-httplib-dev             # the CA service's client (enroll, renew --server)
+  libboost-dev                   # Boost.Beast and Asio (1.74, header-only): certmint serve's HTTPS front
   libgtest-dev googletest        # unit and end-to-end tests
   openjdk-17-jdk-headless        # keytool and JSSE, real Java peers for the interop tests
   kcat                           # librdkafka's own CLI: the real librdkafka peer for the tests

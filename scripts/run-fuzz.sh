@@ -9,7 +9,7 @@ build=${1:-build-fuzz}
 secs=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 status=0
-for t in ${FUZZ_TARGETS:-jks pkcs12 pem_der csr manifest crl request settings}; do
+for t in ${FUZZ_TARGETS:-jks pkcs12 pem_der csr manifest crl request settings http}; do
   work=$(mktemp -d)
   cp -r "$root/fuzz/corpus/$t/." "$work/"
   if [[ -d "$root/fuzz/regressions/$t" ]]; then cp -r "$root/fuzz/regressions/$t/." "$work/"; fi

@@ -170,7 +170,7 @@ Subcommand RegisterServe(CLI::App* app) {
                     "::1 and the listen address)");
   AddCaPasswordFile(serve, &s->ca_password_file);
   serve->add_option("--threads", s->config.server.threads,
-                    "Worker threads (connections served at once)");
+                    "Requests handled at once (a client that is slow to send holds none)");
   serve->add_option("--max-body", s->config.server.max_body_bytes,
                     "Largest request body in bytes (else 413)");
   serve->add_option("--rate-limit", s->config.server.rate_per_second,

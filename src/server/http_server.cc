@@ -1,18 +1,22 @@
 #include "server/http_server.h"
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <functional>
 #include <mutex>
-#include <nlohmann/json.hpp>
+#include <thread>
 
-#include "core/encoding.h"
-#include "enroll/protocol.h"
-#include "server/rate_limiter.h"
-#include "version.h"
+#include "core/ossl.h"
+#include "server/http_connection.h"
+#include "server/http_routes.h"
 
 namespace certmint {
 namespace {
@@ -111,6 +115,8 @@ bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity, const ClientTrus
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(
       &ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // An idle connection keeps no TLS read or write buffers.
+  SSL_CTX_set_mode(&ctx, SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_use_certificate(&ctx, identity.certificate.native()) != 1 ||
       SSL_CTX_use_PrivateKey(&ctx, identity.key.native()) != 1 ||
       SSL_CTX_check_private_key(&ctx) != 1) {
@@ -137,115 +143,32 @@ bool SetUpContext(SSL_CTX& ctx, const ServerIdentity& identity, const ClientTrus
   return true;
 }
 
-PeerCertificate PeerOf(const SSL* ssl) {
-  PeerCertificate peer;
-  if (ssl == nullptr) {
-    return peer;
-  }
-  if (X509* x = SSL_get1_peer_certificate(ssl)) {
-    peer.certificate = Certificate::Adopt(ossl::X509Ptr(x));
-  }
-  peer.verify_result = SSL_get_verify_result(ssl);
-  return peer;
-}
-
-thread_local std::string t_log_name;
-
-void Send(httplib::Response& res, int status, const std::string& body, const char* content_type,
-          const std::string& log_name = "") {
-  res.status = status;
-  res.set_content(body, content_type);
-  res.set_header("Cache-Control", "no-store");
-  t_log_name = log_name;
-}
-
-// The HTTP status of each refusal (RFC 9110 §15): 400 for what is malformed,
-// 401 for a missing or unusable credential, 403 for what the credential does
-// not allow, 409 for a lost race, 503 for what may work later.
-int HttpStatus(ProtocolError error) {
-  switch (error) {
-    case ProtocolError::kBadRequest:
-    case ProtocolError::kBadCsr:
-    case ProtocolError::kBadCsrSignature:
-    case ProtocolError::kWeakKey:
-      return 400;
-    case ProtocolError::kInvalidToken:
-    case ProtocolError::kTokenUsed:
-    case ProtocolError::kTokenExpired:
-    case ProtocolError::kTokenRevoked:
-    case ProtocolError::kClientCertificateRequired:
-      return 401;
-    case ProtocolError::kNameNotAllowed:
-    case ProtocolError::kNamesNotAllowed:
-    case ProtocolError::kCaNotAllowed:
-    case ProtocolError::kCertificateRejected:
-    case ProtocolError::kUnknownCertificate:
-    case ProtocolError::kCertificateRevoked:
-    case ProtocolError::kCertificateSuperseded:
-      return 403;
-    case ProtocolError::kSupersededMeanwhile:
-      return 409;
-    case ProtocolError::kInventoryUnavailable:
-    case ProtocolError::kCaUnavailable:
-      return 503;
-  }
-  return 500;
-}
-
-void SendError(httplib::Response& res, int status, std::string_view code,
-               std::string_view message) {
-  Send(res, status, ErrorJson(code, message), "application/json");
-}
-
-void SendRefusal(httplib::Response& res, const ServiceError& e) {
-  Send(res, HttpStatus(e.error), ErrorJson(ProtocolErrorCode(e.error), e.message),
-       "application/json", e.name);
-}
-
-void SendIssued(httplib::Response& res, const ServiceResult<IssuedChain>& r) {
-  if (!r) {
-    SendRefusal(res, r.error());
-    return;
-  }
-  Send(res, 200, IssuedChainJson(*r), "application/json", r->name);
-}
-
-std::string HealthJson(const HealthReport& h) {
-  const Certificate& c = h.ca;
-  nlohmann::json j{{"status", h.ca_valid ? "ok" : "ca_expired"},
-                   {"version", kVersion},
-                   {"ca",
-                    {{"subject", c.Subject().ToString()},
-                     {"not_after", FormatUtc(c.NotAfter())},
-                     {"sha256_fingerprint", c.Sha256Fingerprint()}}}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 
 struct HttpServer::Impl {
   Impl(EnrollmentService* s, const ServerIdentity& id, std::shared_ptr<const ClientTrust> t,
        const ServerOptions& o)
-      : service(s),
-        identity(id),
+      : identity(id),
         trust(std::move(t)),
         options(o),
-        limiter(o.rate_per_second, o.burst),
-        server([this](SSL_CTX& ctx) {
-          if (!SetUpContext(ctx, identity, *trust)) {
-            return false;
-          }
-          SSL_CTX_set_cert_cb(&ctx, PresentLatest, &replaced);
-          return true;
-        }) {}
+        routes(s, options),
+        front(options, &routes, &tls) {}
 
-  EnrollmentService* service;
   ServerIdentity identity;
   std::shared_ptr<const ClientTrust> trust;
   ServerOptions options;
-  RateLimiter limiter;
-  Replaced replaced;  // before server: its context points here
-  httplib::SSLServer server;
+  Replaced replaced;  // before tls: its context points here
+  HttpRoutes routes;
+  net::ssl::context tls{net::ssl::context::tls_server};
+  HttpFront front;
+  // After the front: destroyed first, with the connections it still holds.
+  net::io_context io{std::max(1, options.threads)};
+  tcp::acceptor acceptor{net::make_strand(io)};
+  net::steady_timer retry{acceptor.get_executor()};
+  bool stopped = false;  // on the acceptor's strand
   int port = 0;
 };
 
@@ -254,130 +177,83 @@ HttpServer::~HttpServer() = default;
 
 namespace {
 
-// Threads, body size and timeouts.
-void SetLimits(httplib::SSLServer& svr, const ServerOptions& options) {
-  const size_t threads = static_cast<size_t>(std::max(1, options.threads));
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_payload_max_length(options.max_body_bytes);
-  svr.set_keep_alive_max_count(100);
-  svr.set_tcp_nodelay(true);  // answers go out at once, not after a delayed ACK
-  svr.set_read_timeout(10, 0);
-  svr.set_write_timeout(10, 0);
+// Accepts connections until the acceptor closes; when accepting fails (no
+// file descriptor left), tries again a moment later instead of spinning.
+void Accept(HttpServer::Impl* p) {
+  p->acceptor.async_accept(net::make_strand(p->io),
+                           [p](boost::system::error_code ec, tcp::socket socket) {
+                             if (p->stopped || ec == net::error::operation_aborted) {
+                               return;
+                             }
+                             if (ec) {
+                               p->retry.expires_after(std::chrono::milliseconds(100));
+                               p->retry.async_wait([p](boost::system::error_code e) {
+                                 if (!e && !p->stopped) {
+                                   Accept(p);
+                                 }
+                               });
+                               return;
+                             }
+                             p->front.Serve(std::move(socket));
+                             Accept(p);
+                           });
 }
 
-// Rate limits, errors httplib answers itself, exceptions and the access log.
-void SetHandlers(HttpServer::Impl* p) {
-  httplib::SSLServer& svr = p->server;
-  svr.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
-    t_log_name.clear();
-    if (!p->limiter.Allow(req.remote_addr, RateLimiter::Clock::now())) {
-      SendError(res, 429, "rate_limited", "too many requests from this address; retry later");
-      res.set_header("Retry-After", std::to_string(p->limiter.RetryAfterSeconds()));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // Errors httplib answers itself (unknown path, oversized body, malformed
-  // request) get the same JSON shape as ours.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& /*req*/, httplib::Response& res) {
-        if (!res.body.empty()) {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        const int status = res.status;
-        std::string code = status == 404   ? "not_found"
-                           : status == 413 ? "body_too_large"
-                           : status == 405 ? "method_not_allowed"
-                                           : "bad_request";
-        std::string message = status == 404   ? "no such endpoint (the API is under /v1/)"
-                              : status == 413 ? "the request body is too large"
-                                              : "the request is malformed";
-        res.set_content(ErrorJson(code, message), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  svr.set_exception_handler([](const httplib::Request& /*req*/, httplib::Response& res,
-                               std::exception_ptr /*e*/) {
-    res.status = 500;
-    res.set_content(ErrorJson("internal", "the request could not be handled"), "application/json");
-  });
-  if (p->options.log) {
-    svr.set_logger([p](const httplib::Request& req, const httplib::Response& res) {
-      nlohmann::json line{{"time", FormatUtc(p->options.clock())},
-                          {"remote", req.remote_addr},
-                          {"method", req.method},
-                          {"path", PrintableField(req.path, 80)},
-                          {"status", res.status}};
-      if (!t_log_name.empty()) {
-        line["name"] = t_log_name;
-      }
-      p->options.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    });
+std::string HostPort(const std::string& host, int port) {
+  return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port)
+                                             : fmt::format("{}:{}", host, port);
+}
+
+// SO_REUSEADDR and never SO_REUSEPORT: on Linux the former lets the service
+// bind again while connections of its previous run linger in TIME_WAIT, but
+// refuses a second socket on an address where one listens; the latter would
+// let a second service listen there and the kernel split the clients
+// between two CAs.
+Status Listen(HttpServer::Impl* p, const ServerOptions& options) {
+  const std::string where = HostPort(options.host, options.port);
+  boost::system::error_code ec;
+  tcp::resolver resolver(p->io);
+  const auto found = resolver.resolve(options.host, std::to_string(options.port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || found.empty()) {
+    return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}: not an address of this "
+                                                 "machine ({})",
+                                                 where, ec.message()));
   }
-}
-
-// The API's routes onto the service.
-void SetRoutes(HttpServer::Impl* p) {
-  httplib::SSLServer& svr = p->server;
-  // The POST endpoints take JSON (or an unlabelled body); anything else is
-  // refused before it reaches the service.
-  const auto post_json =
-      [&svr](const char* path,
-             std::function<void(const httplib::Request&, httplib::Response&)> handle) {
-        svr.Post(path, [handle](const httplib::Request& req, httplib::Response& res) {
-          const std::string type = req.get_header_value("Content-Type");
-          if (!type.empty() && !IsJsonMediaType(type)) {
-            SendError(res, 415, "unsupported_media_type", "send application/json");
-            return;
-          }
-          handle(req, res);
-        });
-      };
-  post_json("/v1/enroll", [p](const httplib::Request& req, httplib::Response& res) {
-    SendIssued(res, p->service->Enroll(req.body, p->options.clock()));
-  });
-  post_json("/v1/renew", [p](const httplib::Request& req, httplib::Response& res) {
-    SendIssued(res, p->service->Renew(req.body, PeerOf(req.ssl), p->options.clock()));
-  });
-  svr.Get("/v1/ca", [p](const httplib::Request&, httplib::Response& res) {
-    const auto current = p->service->ca();
-    Send(res, 200, CaBundleJson(current->trust, current->authority.Chain()), "application/json");
-  });
-  const auto crl = [p](bool pem) {
-    return [p, pem](const httplib::Request&, httplib::Response& res) {
-      auto r = p->service->Crl(p->options.clock());
-      if (!r) {
-        SendRefusal(res, r.error());
-      } else if (pem) {
-        Send(res, 200, r->pem, "application/x-pem-file");
-      } else {
-        Send(res, 200, r->der, "application/pkix-crl");
-      }
-    };
-  };
-  svr.Get("/v1/crl", crl(false));
-  svr.Get("/v1/crl.pem", crl(true));
-  svr.Get("/v1/health", [p](const httplib::Request&, httplib::Response& res) {
-    const HealthReport h = p->service->Health(p->options.clock());
-    Send(res, h.ca_valid ? 200 : 503, HealthJson(h), "application/json");
-  });
-}
-
-Status Listen(HttpServer::Impl* impl, const ServerOptions& options) {
-  httplib::SSLServer& svr = impl->server;
-  if (options.port == 0) {
-    impl->port = svr.bind_to_any_port(options.host);
-    if (impl->port <= 0) {
-      return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}", options.host));
-    }
-  } else {
-    if (!svr.bind_to_port(options.host, options.port)) {
-      return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}:{} (address in use, or "
-                                                   "not an address of this machine)",
-                                                   options.host, options.port));
-    }
-    impl->port = options.port;
+  const tcp::endpoint endpoint = *found.begin();
+  p->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    p->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   }
+  if (!ec) {
+    p->acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  }
+  if (ec == net::error::address_in_use) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("cannot listen on {}: address in use (another service listens "
+                                 "there)",
+                                 where));
+  }
+  if (ec) {
+    return MakeError(ErrorCode::kIo, fmt::format("cannot listen on {}: {}", where, ec.message()));
+  }
+  p->port = p->acceptor.local_endpoint(ec).port();
   return {};
+}
+
+// One thread of the pool; a handler that throws (none should) does not
+// end the service.
+void RunLoop(net::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (...) {
+    }
+  }
 }
 
 }  // namespace
@@ -388,27 +264,46 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(EnrollmentService* service,
   const auto ca = service->ca();
   CM_ASSIGN_OR_RETURN(auto trust, MakeClientTrust(ca->trust, ca->authority.Chain()));
   auto impl = std::make_unique<Impl>(service, identity, std::move(trust), options);
-  if (!impl->server.is_valid()) {
+  SSL_CTX* ctx = impl->tls.native_handle();
+  if (ctx == nullptr || !SetUpContext(*ctx, impl->identity, *impl->trust)) {
     ERR_clear_error();
     return MakeError(ErrorCode::kInternal, "the server's TLS context cannot be set up");
   }
-  SetLimits(impl->server, options);
-  SetHandlers(impl.get());
-  SetRoutes(impl.get());
-  CM_RETURN_IF_ERROR(Listen(impl.get(), options));
+  SSL_CTX_set_cert_cb(ctx, PresentLatest, &impl->replaced);
+  CM_RETURN_IF_ERROR(Listen(impl.get(), impl->options));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
 int HttpServer::port() const { return impl_->port; }
 
 Status HttpServer::Run() {
-  if (!impl_->server.listen_after_bind()) {
-    return MakeError(ErrorCode::kIo, "the server stopped with an error");
+  Impl* p = impl_.get();
+  net::post(p->acceptor.get_executor(), [p] {
+    if (!p->stopped) {
+      Accept(p);
+    }
+  });
+  std::vector<std::thread> pool;
+  for (int i = 1; i < std::max(1, p->options.threads); ++i) {
+    pool.emplace_back([p] { RunLoop(p->io); });
+  }
+  RunLoop(p->io);
+  for (auto& t : pool) {
+    t.join();
   }
   return {};
 }
 
-void HttpServer::Stop() { impl_->server.stop(); }
+void HttpServer::Stop() {
+  Impl* p = impl_.get();
+  net::post(p->acceptor.get_executor(), [p] {
+    p->stopped = true;
+    boost::system::error_code ignored;
+    p->acceptor.close(ignored);
+    p->retry.cancel();
+    p->front.StopAll();
+  });
+}
 
 Status HttpServer::SetIdentity(const ServerIdentity& identity) {
   if (!identity.certificate.MatchesKey(identity.key)) {

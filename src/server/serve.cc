@@ -169,6 +169,29 @@ Result<ServerIdentity> MakeServerIdentity(const ServiceCa& ca, Inventory* invent
                         ca.cross ? std::vector<Certificate>{*ca.cross} : identity.ca_chain};
 }
 
+namespace {
+
+// The limits that have no flag (yet): set by library callers only.
+Status ValidateConnectionLimits(const ServerOptions& o) {
+  using std::chrono::milliseconds;
+  if (o.max_header_bytes < 1024 || o.max_header_fields < 8) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the header limits: at least 1024 bytes and 8 fields");
+  }
+  if (o.max_connections < 1 || o.max_connections_per_address < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "the connection caps: at least 1");
+  }
+  for (const milliseconds t : {o.handshake_timeout, o.header_timeout, o.body_timeout,
+                               o.write_timeout, o.idle_timeout, o.stop_grace}) {
+    if (t <= milliseconds(0)) {
+      return MakeError(ErrorCode::kInvalidArgument, "the server's deadlines must be positive");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Status ValidateServeConfig(const ServeConfig& config) {
   const ServerOptions& o = config.server;
   if (o.threads < 1 || o.threads > 1024) {
@@ -184,7 +207,7 @@ Status ValidateServeConfig(const ServeConfig& config) {
   if (config.tls_days < 1 || config.tls_days > 397) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
   }
-  return {};
+  return ValidateConnectionLimits(o);
 }
 
 Status Serve(const ServeConfig& config) {

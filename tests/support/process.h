@@ -47,6 +47,7 @@ class BackgroundProcess {
   // Sends `sig` and lets the process run on.
   void Signal(int sig);
   const std::string& output() const { return output_; }
+  int pid() const { return pid_; }
   // Sends `sig`, reads the rest of the output and waits for the exit; the
   // exit code (128 + signal when killed by one), or -1 after `timeout_ms`
   // (then it is killed).
