@@ -22,6 +22,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "io";
     case ErrorCode::kDenied:
       return "denied";
+    case ErrorCode::kRefused:
+      return "refused";
   }
   return "unknown";
 }

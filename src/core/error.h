@@ -26,6 +26,7 @@ enum class ErrorCode {
   kInvalidData = 6,      // a file's contents are malformed or unsupported
   kIo = 7,               // reading or writing failed
   kDenied = 8,           // the CA service refused (token, certificate or request)
+  kRefused = 10,         // a destructive step the operator did not confirm: give the flag named
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
