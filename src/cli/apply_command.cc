@@ -14,6 +14,7 @@
 #include "cluster/apply_text.h"
 #include "cluster/manifest.h"
 #include "cluster/plan.h"
+#include "core/confirm.h"
 #include "core/fs.h"
 
 namespace certmint::cli {
@@ -30,12 +31,36 @@ struct ApplyArgs {
   std::string manifest;
   ApplySettings settings = DefaultSettings();  // --dir, --out, --jobs, --dry-run
   bool prune = false;
+  bool yes = false;  // --prune without asking
   bool json = false;
   std::string password_file;
   std::string ca_password_file;
 };
 
+// --prune cannot be undone: the operator sees what goes and says yes on a
+// terminal, or gives --yes; a script without --yes is refused.
+Status ConfirmPrune(const ApplySession& session, const ApplyArgs& args) {
+  if (args.yes) {
+    return {};
+  }
+  const size_t n = session.unlisted().size();
+  const auto answer =
+      AskYesNo(RenderPruneText(session, args.settings.out_dir) +
+               fmt::format("Revoke and remove {} identit{}?", n, n == 1 ? "y" : "ies"));
+  if (!answer) {
+    return MakeError(ErrorCode::kRefused,
+                     fmt::format("--prune: {} identit{} to revoke and remove, and no terminal to "
+                                 "confirm on: give --yes (check first with --dry-run --prune)",
+                                 n, n == 1 ? "y" : "ies"));
+  }
+  if (!*answer) {
+    return MakeError(ErrorCode::kRefused, "--prune: not confirmed; nothing pruned or issued");
+  }
+  return {};
+}
+
 Result<size_t> Prune(ApplySession& session, const ApplyArgs& args) {
+  CM_RETURN_IF_ERROR(ConfirmPrune(session, args));
   size_t removed = 0;
   CM_ASSIGN_OR_RETURN(bool revoked, session.Prune([&](const std::string& name) {
     ++removed;
@@ -59,6 +84,16 @@ Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto session, ApplySession::Open(std::move(manifest), settings));
   if (!args.json) {
     std::cout << RenderPlanText(*session, settings.pki_dir, args.prune);
+    if (settings.dry_run && args.prune) {
+      std::cout << RenderPruneText(*session, settings.out_dir);
+    }
+  }
+  if (session->refusal()) {
+    // Shown in full (a dry run too), then refused before anything is written.
+    if (args.json) {
+      PrintJson(session->ReportJson(args.prune, 0, nullptr));
+    }
+    return tl::unexpected(session->refusal()->error);
   }
   size_t removed = 0;
   if (!settings.dry_run && args.prune && !session->unlisted().empty()) {
@@ -85,7 +120,7 @@ Status RunApply(const ApplyArgs& args) {
     }
   };
   const auto created_ca = [&] {
-    if (!args.json) std::cout << fmt::format("Created CA in {}\n", settings.pki_dir);
+    if (!args.json) std::cout << RenderCreatedCaText(*session, settings.pki_dir) << std::flush;
   };
   CM_ASSIGN_OR_RETURN(
       auto summary,
@@ -119,7 +154,15 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_flag("--dry-run", a->settings.dry_run, "Print the plan; write nothing");
   cmd->add_flag("--prune", a->prune,
                 "Revoke (in the inventory) and remove identity directories under --out that the "
-                "manifest no longer names; without it they are only listed");
+                "manifest no longer names, after showing them and asking on a terminal; without "
+                "it they are only listed");
+  cmd->add_flag("--yes", a->yes, "--prune without asking (scripts: there is no terminal to ask)");
+  cmd->add_flag("--reissue-foreign", a->settings.reissue_foreign,
+                "Re-issue identities under --out that another CA issued (not the --dir CA, nor "
+                "its predecessor during a rotation); without it apply refuses them");
+  cmd->add_flag("--new-ca", a->settings.new_ca,
+                "Create a CA in --dir although --out holds identities from another CA, and "
+                "re-issue them all under it (implies --reissue-foreign)");
   AddJson(cmd, &a->json, "the plan and summary");
   cmd->add_option("--password-file", a->password_file,
                   "One store password for every identity, 6+ printable ASCII characters (else "
@@ -127,15 +170,22 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "password)");
   AddCaPasswordFile(cmd, &a->ca_password_file);
   cmd->footer(
-      "Creates the CA if absent; issues every identity that is missing; re-issues one whose SANs,\n"
-      "role, key type, formats, subject, alias or PKCS#12 options changed, that is incomplete,\n"
-      "issued by another CA, or inside the renewal window; leaves the rest untouched, byte for\n"
-      "byte. Each identity is replaced in one atomic exchange, so a killed apply leaves every\n"
-      "identity old or new, never half; the next apply finishes the job. Nothing to do needs no\n"
-      "password.\n"
+      "Creates the CA if absent (a NEW CA line says so); issues every identity that is missing;\n"
+      "re-issues one whose SANs, role, key type, formats, subject, alias or PKCS#12 options\n"
+      "changed, that is incomplete, revoked (new key), or inside the renewal window; leaves the\n"
+      "rest untouched, byte for byte. Each identity is replaced in one atomic exchange, so a\n"
+      "killed apply leaves every identity old or new, never half; the next apply finishes the\n"
+      "job. Nothing to do needs no password.\n"
+      "Identities another CA issued (a wrong --dir makes them all look so) are refused, before\n"
+      "anything is written, unless --reissue-foreign; a CA is never created over an --out that\n"
+      "holds identities unless --new-ca. --dry-run shows the refusal and exits as the run would.\n"
       "Identities under --out that the manifest does not name are listed as unlisted (their\n"
       "certificates still work until they expire); --prune revokes them in the inventory\n"
-      "(cessationOfOperation) and removes their directories. Check with --dry-run first.\n\n"
+      "(cessationOfOperation) and removes their directories, after showing them (serial, issue\n"
+      "date, SANs) and asking on a terminal, or with --yes. Check with --dry-run --prune first.\n\n"
+      "Exit codes: 0 done, 10 refused (another CA's identities without --reissue-foreign or\n"
+      "--new-ca; --prune not confirmed, or without a terminal and without --yes), 1-8 as for\n"
+      "every command.\n\n"
       "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
       "--ca-password-file ca.pass");
   return FromStatus([a] { return RunApply(*a); });

@@ -22,7 +22,8 @@ const char* const kExitCodes =
     "  6  invalid data (a file is malformed or unsupported)\n"
     "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
     "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)\n"
-    "  9  not safe yet (ca retire while identities still use the previous CA)";
+    "  9  not safe yet (ca retire while identities still use the previous CA)\n"
+    "  10 refused, nothing done: a destructive step not confirmed (give the flag named, or --yes)";
 
 std::string CommandPath(const CLI::App& cmd) {
   const CLI::App* parent = cmd.get_parent();

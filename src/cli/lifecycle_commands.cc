@@ -161,7 +161,7 @@ struct RevokeArgs {
 };
 
 // Shows what `revoke` would act on and has the operator confirm it (or
-// --yes); kInvalidArgument when nobody confirmed.
+// --yes); kRefused when nobody confirmed.
 Status ConfirmRevocation(const RevokeArgs& a, const InventoryRecord& target, int reason,
                          TimePoint now) {
   std::cerr << "certmint revoke: this certificate:\n" << RenderRevocationTargetText(target, now);
@@ -175,10 +175,10 @@ Status ConfirmRevocation(const RevokeArgs& a, const InventoryRecord& target, int
   }
   const auto answer = AskYesNo(fmt::format("Revoke it ({})?", RevocationReasonName(reason)));
   if (!answer) {
-    return MakeError(ErrorCode::kInvalidArgument,
+    return MakeError(ErrorCode::kRefused,
                      "revoke asks before it acts: run it on a terminal, or give --yes");
   }
-  return *answer ? Status{} : MakeError(ErrorCode::kInvalidArgument, "not revoked: not confirmed");
+  return *answer ? Status{} : MakeError(ErrorCode::kRefused, "not revoked: not confirmed");
 }
 
 Status RunRevoke(const RevokeArgs& a) {

@@ -233,12 +233,14 @@ Subcommand RegisterToken(CLI::App* app) {
   CLI::App* list = token->add_subcommand("list", "Tokens: their names, state and expiry");
   AddCaDir(list, &tl->dir);
   AddJson(list, &tl->json, "the tokens");
+  list->footer("Example:\n  certmint token list --dir pki --json");
   auto tr = std::make_shared<TokenRevokeArgs>();
   CLI::App* revoke = token->add_subcommand(
       "revoke", "Withdraw an unused token (lost, or handed to the wrong place)");
   revoke->add_option("ID", tr->id, "The token's id, as token create and token list show it")
       ->required();
   AddCaDir(revoke, &tr->dir);
+  revoke->footer("Example:\n  certmint token revoke 3f9a0c1e2b4d --dir pki");
 
   return {token, Dispatch({{create, FromStatus([t] { return RunTokenCreate(*t); })},
                            {list, FromStatus([tl] { return RunTokenList(*tl); })},

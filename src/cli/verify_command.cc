@@ -29,13 +29,19 @@ struct VerifyArgs {
   std::string password_file;
   std::string metrics;
   std::vector<std::string> crls;
+  std::string pki_dir;  // --dir: the CA's inventory, for revocations
   bool json = false;
 };
 
 Result<int> RunVerify(const VerifyArgs& a) {
   CM_ASSIGN_OR_RETURN(auto target, CheckTargetFor(a.dir, a.keystore, a.truststore));
+  target.password_files = {a.password_file};  // its mode is checked too (empty: none)
   VerifyOptions options = a.options;
   CM_ASSIGN_OR_RETURN(options.crls, LoadCrlFiles(a.crls));
+  if (!a.pki_dir.empty()) {
+    CM_ASSIGN_OR_RETURN(options.revoked, LoadInventoryRevocations(a.pki_dir, options.now));
+    options.revoked_source = "the inventory of " + a.pki_dir;
+  }
   if (!a.role.empty()) {
     CM_ASSIGN_OR_RETURN(auto role, WithContext(ParseRole(a.role), "--role"));
     options.role = role;
@@ -112,12 +118,16 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("--crl", v->crls,
                      "A CRL (PEM or DER) the certificate must not be on "
                      "(repeatable)");
+  verify->add_option("--dir", v->pki_dir,
+                     "The CA's directory: the certificate must not be revoked in its inventory "
+                     "(read only)");
   AddJson(verify, &v->json, "the checks");
   verify->footer(
       "Checks: key matches certificate; chain reaches a trusted CA of the truststore; validity\n"
       "and days left; keyUsage/extendedKeyUsage fit the role; SANs cover every --host; "
       "algorithms\nJava 17 accepts; PKCS#12 truststore entries carry Java's trust attribute; "
-      "private file modes.\nIn an identity directory, kafka.properties and "
+      "private file modes;\nnot revoked, per --crl and the inventory of --dir. In an identity "
+      "directory, kafka.properties and "
       "librdkafka.properties are read as Kafka\nand kcat read them: the stores, key and CA "
       "file they name open with the types and\npasswords they give (a location on another "
       "machine is checked by its file name here).\n\nExit codes: 0 all ok, 1 warnings, 2 failed "

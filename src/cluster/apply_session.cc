@@ -8,6 +8,7 @@
 
 #include "ca/authority.h"
 #include "ca/issuer.h"
+#include "core/encoding.h"
 #include "identity/state.h"
 #include "inventory/inventory.h"
 
@@ -27,11 +28,13 @@ Result<std::unique_ptr<ApplySession>> ApplySession::Open(Manifest manifest,
   }
   s->context_.now = settings.now;
   CM_RETURN_IF_ERROR(s->ReadCa());
+  CM_RETURN_IF_ERROR(s->ReadRevocations());
   CM_ASSIGN_OR_RETURN(s->plan_, MakePlan(s->manifest_, settings.out_dir, s->context_));
   if (!settings.dry_run) {
     CM_RETURN_IF_ERROR(s->ReconcilePending());
   }
   s->unlisted_ = FindUnlisted(s->manifest_, settings.out_dir);
+  s->refusal_ = s->FindRefusal();
   s->WarnAboutCaExpiry();
   return s;
 }
@@ -49,6 +52,76 @@ Status ApplySession::ReadCa() {
     context_.previous_ca = prev;
   }
   return {};
+}
+
+// The revoked certificates of the inventory, so that the plan re-issues a
+// revoked identity instead of keeping it. Read only: a dry run writes
+// nothing, and a PKI directory without an inventory has revoked nothing.
+Status ApplySession::ReadRevocations() {
+  if (!context_.ca || !fs::Exists(InventoryPath(settings_.pki_dir))) {
+    return {};
+  }
+  CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(settings_.pki_dir));
+  InventoryFilter revoked;
+  revoked.revoked_only = true;
+  CM_ASSIGN_OR_RETURN(context_.revoked, inv->List(revoked, settings_.now));
+  return {};
+}
+
+namespace {
+
+// "a, b, c and 4 more".
+std::string SomeNames(const std::vector<std::string>& names) {
+  constexpr size_t kShown = 5;
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < kShown; ++i) {
+    out += (i ? ", " : "") + PrintableBytes(names[i]);
+  }
+  return names.size() > kShown ? fmt::format("{} and {} more", out, names.size() - kShown) : out;
+}
+
+}  // namespace
+
+// A wrong --dir (a typo, another cluster's CA) makes every identity under
+// OUT look foreign: without the operator's word, nothing of it is replaced.
+std::optional<ApplyRefusal> ApplySession::FindRefusal() const {
+  if (settings_.new_ca || (settings_.reissue_foreign && !creates_ca())) {
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (const auto& item : plan_) {
+    if (item.foreign && (creates_ca() || item.action != PlanAction::kKeep)) {
+      names.push_back(item.spec->name);
+    }
+  }
+  for (const auto& u : unlisted_) {
+    if (creates_ca() && u.certificate) {
+      names.push_back(u.name);
+    }
+  }
+  if (names.empty()) {
+    return std::nullopt;
+  }
+  const std::string& out = settings_.out_dir;
+  const std::string& pki = settings_.pki_dir;
+  std::string message =
+      creates_ca() ? fmt::format(
+                         "refusing to create a new CA in {}: {} already holds {} identit{} issued "
+                         "by another CA ({}); is --dir right? To start over with a new CA that "
+                         "re-issues all of them, give --new-ca",
+                         pki, out, names.size(), names.size() == 1 ? "y" : "ies", SomeNames(names))
+                   : fmt::format(
+                         "refusing to re-issue {} identit{} under {} that another CA issued, not "
+                         "the CA in {} ({}); is --dir right? To replace them with certificates "
+                         "of this CA, give --reissue-foreign",
+                         names.size(), names.size() == 1 ? "y" : "ies", out, pki, SomeNames(names));
+  return ApplyRefusal{creates_ca() ? "--new-ca" : "--reissue-foreign", std::move(names),
+                      Error(ErrorCode::kRefused, std::move(message))};
+}
+
+bool ApplySession::Refused(const PlanItem& item) const {
+  return refusal_ && std::find(refusal_->names.begin(), refusal_->names.end(), item.spec->name) !=
+                         refusal_->names.end();
 }
 
 // A run killed between recording a certificate and deploying it leaves a
@@ -117,6 +190,9 @@ size_t ApplySession::todo() const {
 }
 
 Result<bool> ApplySession::Prune(const std::function<void(const std::string&)>& on_removed) {
+  if (refusal_) {
+    return tl::unexpected(refusal_->error);
+  }
   std::unique_ptr<Inventory> inv;
   if (context_.ca && fs::Exists(InventoryPath(settings_.pki_dir))) {
     CM_ASSIGN_OR_RETURN(inv, OpenInventory(settings_.pki_dir));
@@ -135,6 +211,9 @@ Result<ApplySummary> ApplySession::Execute(
     const SecretString& ca_password, const SecretString* store_password,
     const std::function<void()>& created_ca,
     std::function<void(const PlanItem&, const Status&)> on_done) {
+  if (refusal_) {
+    return tl::unexpected(refusal_->error);
+  }
   const std::string& dir = settings_.pki_dir;
   std::optional<CertificateAuthority> ca;
   if (context_.ca) {
@@ -147,6 +226,7 @@ Result<ApplySummary> ApplySession::Execute(
                         WithContext(CertificateAuthority::Init(dir, init, ca_password),
                                     fmt::format("creating CA in {}", dir)));
     ca.emplace(std::move(created));
+    created_ca_ = ca->certificate();
     if (created_ca) {
       created_ca();
     }
@@ -162,23 +242,70 @@ Result<ApplySummary> ApplySession::Execute(
   return ApplyPlan(Issuer(*ca, inventory.get()), plan_, options);
 }
 
+namespace {
+
+// What `apply --prune` would revoke: serial, issue date, names.
+nlohmann::json UnlistedCertificateJson(const UnlistedIdentity& u) {
+  if (!u.certificate) {
+    return nullptr;
+  }
+  const SubjectAltNames sans = u.certificate->Sans();
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& d : sans.dns) {
+    names.push_back("DNS:" + PrintableBytes(d));
+  }
+  for (const auto& ip : sans.ips) {
+    names.push_back("IP:" + PrintableBytes(ip));
+  }
+  return {{"serial", u.certificate->SerialHex()},
+          {"issued", FormatUtc(u.certificate->NotBefore())},
+          {"not_after", FormatUtc(u.certificate->NotAfter())},
+          {"sans", names}};
+}
+
+}  // namespace
+
+nlohmann::json ApplySession::NewCaJson() const {
+  if (!creates_ca()) {
+    return nullptr;
+  }
+  nlohmann::json ca{{"dir", settings_.pki_dir},
+                    {"subject", manifest_.ca.subject.ToString()},
+                    {"key_type", manifest_.ca.key_type.ToString()},
+                    {"created", created_ca_.has_value()}};
+  if (created_ca_) {
+    ca["sha256"] = created_ca_->Sha256Fingerprint();
+  }
+  return ca;
+}
+
 nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
                                         const ApplyOutcome* outcome) const {
   nlohmann::json plan = nlohmann::json::array();
   for (const auto& item : plan_) {
     plan.push_back({{"name", item.spec->name},
-                    {"action", PlanActionName(item.action)},
-                    {"reason", item.reason}});
+                    {"action", Refused(item) ? "refused" : PlanActionName(item.action)},
+                    {"reason", item.reason},
+                    {"foreign", item.foreign}});
   }
   for (const auto& u : unlisted_) {
-    plan.push_back({{"name", u.name},
+    plan.push_back({{"name", PrintableBytes(u.name)},
                     {"action", prune ? "remove" : "unlisted"},
-                    {"reason", UnlistedReason(u, prune)}});
+                    {"reason", UnlistedReason(u, prune)},
+                    {"certificate", UnlistedCertificateJson(u)}});
+  }
+  nlohmann::json refused = nullptr;
+  if (refusal_) {
+    refused = {{"flag", refusal_->flag},
+               {"names", refusal_->names},
+               {"error", refusal_->error.ToString()}};
   }
   const ApplySummary none;
   const ApplySummary& summary = outcome != nullptr ? outcome->summary : none;
   nlohmann::json out{{"dry_run", settings_.dry_run},
                      {"create_ca", creates_ca()},
+                     {"new_ca", NewCaJson()},
+                     {"refused", refused},
                      {"warnings", warnings_},
                      {"plan", plan},
                      {"summary",

@@ -33,6 +33,23 @@ struct ApplySettings {
   // Plan only: OUT is neither created nor locked, nothing is written.
   bool dry_run = false;
   TimePoint now = std::chrono::system_clock::now();
+  // Re-issue (or rewrite the truststores of) identities under OUT that
+  // another CA issued (PlanItem::foreign). Without it such a plan is
+  // refused: a wrong --dir would otherwise replace the whole cluster.
+  bool reissue_foreign = false;
+  // Create a CA in pki_dir although OUT holds identities issued by another
+  // CA (there is none in pki_dir yet, so all of them are); implies
+  // reissue_foreign.
+  bool new_ca = false;
+};
+
+// Why Open's plan may not be carried out as it stands: another CA's
+// identities would be replaced (or a CA created over them) without the
+// operator's flag. Nothing has been written when it is found.
+struct ApplyRefusal {
+  std::string flag;                // what the operator gives to go ahead
+  std::vector<std::string> names;  // the identities concerned
+  Error error;                     // kRefused, naming the count, names and flag
 };
 
 // What Execute did, for the report.
@@ -43,10 +60,12 @@ struct ApplyOutcome {
 
 class ApplySession {
  public:
-  // Locks OUT (unless dry_run), makes the plan, and settles the pending
-  // inventory records of the manifest's identities that a killed run left:
-  // activated when their certificate is the one deployed, superseded when
-  // it never was.
+  // Locks OUT (unless dry_run), settles the pending inventory records of the
+  // manifest's identities that a killed run left (activated when their
+  // certificate is the one deployed, superseded when it never was), and
+  // makes the plan: revoked certificates (per the inventory) are re-issued,
+  // and a plan that would replace another CA's identities without the
+  // settings' flag is held back (refusal()).
   static Result<std::unique_ptr<ApplySession>> Open(Manifest manifest,
                                                     const ApplySettings& settings);
 
@@ -59,6 +78,14 @@ class ApplySession {
   const std::vector<std::string>& warnings() const { return warnings_; }
   // No CA in the PKI directory yet: Execute creates it.
   bool creates_ca() const { return !context_.ca.has_value(); }
+  // The CA Execute created, once it has.
+  const std::optional<Certificate>& created_ca() const { return created_ca_; }
+  // Set when the plan replaces another CA's identities (or creates a CA
+  // over them) without ApplySettings::reissue_foreign / new_ca: Prune and
+  // Execute then return its error and write nothing. Found by Open.
+  const std::optional<ApplyRefusal>& refusal() const { return refusal_; }
+  // Whether `item` is one the refusal holds back.
+  bool Refused(const PlanItem& item) const;
   bool rotation_in_progress() const { return context_.previous_ca.has_value(); }
   // How many plan items of `action`.
   int Count(PlanAction action) const;
@@ -67,7 +94,8 @@ class ApplySession {
 
   // `apply --prune`: revokes every unlisted identity in the inventory
   // (cessationOfOperation) and removes its directory; `on_removed` is called
-  // after each. Returns whether an inventory recorded the revocations.
+  // after each. Returns whether an inventory recorded the revocations. Asks
+  // nobody: the caller confirms first (the CLI shows RenderPruneText).
   Result<bool> Prune(const std::function<void(const std::string&)>& on_removed);
 
   // Loads the CA with `ca_password` (or creates it from the manifest), then
@@ -76,9 +104,12 @@ class ApplySession {
                                const std::function<void()>& created_ca,
                                std::function<void(const PlanItem&, const Status&)> on_done);
 
-  // The JSON `apply --json` prints: dry_run, create_ca, warnings, plan (one
-  // object per identity: name, action, reason), summary, and after a run
-  // (`outcome`) the failures and timing.
+  // The JSON `apply --json` prints: dry_run, create_ca, new_ca (the CA to
+  // create or created: dir, subject, key_type, created; null when none),
+  // refused (flag, names, error; null when none), warnings, plan (one object
+  // per identity: name, action, reason, foreign; unlisted ones with their
+  // certificate: serial, issued, not_after, sans, or null), summary, and
+  // after a run (`outcome`) the failures and timing.
   nlohmann::json ReportJson(bool prune, size_t removed, const ApplyOutcome* outcome) const;
 
   ApplySession(const ApplySession&) = delete;
@@ -88,6 +119,9 @@ class ApplySession {
   ApplySession(Manifest manifest, ApplySettings settings)
       : manifest_(std::move(manifest)), settings_(std::move(settings)) {}
   Status ReadCa();
+  Status ReadRevocations();
+  std::optional<ApplyRefusal> FindRefusal() const;
+  nlohmann::json NewCaJson() const;
   Status ReconcilePending();
   void WarnAboutCaExpiry();
 
@@ -98,6 +132,8 @@ class ApplySession {
   std::vector<PlanItem> plan_;
   std::vector<UnlistedIdentity> unlisted_;
   std::vector<std::string> warnings_;
+  std::optional<ApplyRefusal> refusal_;
+  std::optional<Certificate> created_ca_;
 };
 
 }  // namespace certmint

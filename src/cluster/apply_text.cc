@@ -13,12 +13,18 @@ std::string RenderPlanText(const ApplySession& session, const std::string& ca_di
   }
   if (session.creates_ca()) {
     const auto& ca = session.manifest().ca;
+    out += fmt::format(
+        "NEW CA: {} holds no CA; apply creates one there ({}, {}). Only truststores that "
+        "hold it will trust what it issues.\n",
+        ca_dir, ca.subject.ToString(), ca.key_type.ToString());
     out += fmt::format("  create  CA in {} ({}, {})\n", ca_dir, ca.subject.ToString(),
                        ca.key_type.ToString());
   }
   for (const auto& item : session.plan()) {
-    out += fmt::format("  {:<6}  {}  ({})\n", PlanActionName(item.action), item.spec->name,
-                       item.reason);
+    const bool refused = session.Refused(item);
+    out += fmt::format("  {:<6}  {}  ({}{})\n", refused ? "refuse" : PlanActionName(item.action),
+                       item.spec->name, item.reason,
+                       refused ? "; not replaced without " + session.refusal()->flag : "");
   }
   const char* unlisted_action = prune ? "remove" : "unlisted";
   for (const auto& u : session.unlisted()) {
@@ -30,9 +36,43 @@ std::string RenderPlanText(const ApplySession& session, const std::string& ca_di
   const int trust = session.Count(PlanAction::kTrust);
   out += trust ? fmt::format(", {} truststores to update", trust) : "";
   const size_t unlisted = session.unlisted().size();
-  out += unlisted == 0 ? "\n"
-         : prune       ? fmt::format(", {} to remove\n", unlisted)
-                       : fmt::format(", {} not in the manifest\n", unlisted);
+  out += unlisted == 0 ? ""
+         : prune       ? fmt::format(", {} to remove", unlisted)
+                       : fmt::format(", {} not in the manifest", unlisted);
+  out += session.refusal() ? fmt::format("; REFUSED: {} identities not replaced without {}\n",
+                                         session.refusal()->names.size(), session.refusal()->flag)
+                           : "\n";
+  return out;
+}
+
+std::string RenderCreatedCaText(const ApplySession& session, const std::string& ca_dir) {
+  if (!session.created_ca()) {
+    return "";
+  }
+  const Certificate& ca = *session.created_ca();
+  return fmt::format("NEW CA created in {}: {}, SHA-256 {}\n", ca_dir, ca.Subject().ToString(),
+                     ca.Sha256Fingerprint());
+}
+
+std::string RenderPruneText(const ApplySession& session, const std::string& out_dir) {
+  const auto& unlisted = session.unlisted();
+  if (unlisted.empty()) {
+    return "";
+  }
+  std::string out =
+      fmt::format("--prune revokes (cessationOfOperation) and removes {} identit{} under {}:\n",
+                  unlisted.size(), unlisted.size() == 1 ? "y" : "ies", out_dir);
+  for (const auto& u : unlisted) {
+    if (!u.certificate) {
+      out += fmt::format("  {}  (no readable certificate: only the directory is removed)\n",
+                         PrintableBytes(u.name));
+      continue;
+    }
+    const std::string sans = u.certificate->Sans().ToString();
+    out += fmt::format("  {}  serial {}, issued {}, valid until {}, {}\n", PrintableBytes(u.name),
+                       u.certificate->SerialHex(), FormatUtc(u.certificate->NotBefore()),
+                       FormatUtc(u.certificate->NotAfter()), sans.empty() ? "no SANs" : sans);
+  }
   return out;
 }
 

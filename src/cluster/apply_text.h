@@ -13,9 +13,18 @@
 
 namespace certmint {
 
-// The session's warnings, the CA to create, one line per planned identity
-// and per unlisted one ("remove" with `prune`), and the counts.
+// The session's warnings, the CA to create (a NEW CA line that stands out),
+// one line per planned identity ("refuse" for those the session's refusal
+// holds back) and per unlisted one ("remove" with `prune`), and the counts.
 std::string RenderPlanText(const ApplySession& session, const std::string& ca_dir, bool prune);
+
+// After Execute created the CA: where, its subject and fingerprint.
+std::string RenderCreatedCaText(const ApplySession& session, const std::string& ca_dir);
+
+// What `apply --prune` revokes and removes, one identity a line: name,
+// serial, issue date and names (SANs), for the operator to confirm. Empty
+// when nothing is unlisted.
+std::string RenderPruneText(const ApplySession& session, const std::string& out_dir);
 
 // "Done in ...": the counts, and during a CA rotation the next step.
 std::string RenderApplySummaryText(const ApplySession& session, const ApplySettings& settings,

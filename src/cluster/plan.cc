@@ -47,16 +47,33 @@ bool SameSet(std::vector<T> a, std::vector<T> b) {
 }
 
 // Why an identity must be re-issued because of who issued it or what is
-// missing; nullopt when neither.
-std::optional<std::string> IssuerChange(const IdentityState& state, const PlanContext& ctx) {
+// missing; nullopt when neither. `foreign`: issued by neither the current
+// CA nor the previous one (docs/ca-rotation.md).
+std::optional<std::string> IssuerChange(const IdentityState& state, const PlanContext& ctx,
+                                        bool* foreign) {
   if (!ctx.ca || !IssuedBy(state.certificate, *ctx.ca)) {
     if (ctx.previous_ca && IssuedBy(state.certificate, *ctx.previous_ca)) {
       return "issued by the previous CA (rotation)";
     }
-    return "issued by another CA";
+    *foreign = true;
+    return fmt::format("issued by another CA: {}", state.certificate.Issuer().ToString());
   }
   if (!state.complete) {
     return "incomplete: files missing";
+  }
+  return std::nullopt;
+}
+
+// Why an identity must be re-issued because the inventory records its
+// certificate as revoked (certmint revoke, or a prune): its key may be in
+// other hands, so the re-issue makes a new one, as every apply re-issue does.
+std::optional<std::string> Revocation(const IdentityState& state, const PlanContext& ctx) {
+  const std::string sha256 = state.certificate.Sha256Fingerprint();
+  for (const auto& r : ctx.revoked) {
+    if (r.sha256 == sha256) {
+      return fmt::format("revoked on {} ({}): re-issue with a new key", r.revoked_at,
+                         RevocationReasonName(r.revocation_reason));
+    }
   }
   return std::nullopt;
 }
@@ -118,7 +135,7 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
                 const PlanContext& ctx, int window_days) {
   const std::optional<Certificate>& ca = ctx.ca;
   const TimePoint now = ctx.now;
-  PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt};
+  PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt, false};
   if (!state) {
     item.action = PlanAction::kCreate;
     item.reason = "missing";
@@ -130,7 +147,10 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
     item.reason = std::move(why);
     return item;
   };
-  if (auto why = IssuerChange(*state, ctx)) {
+  if (auto why = IssuerChange(*state, ctx, &item.foreign)) {
+    return renew(*why);
+  }
+  if (auto why = Revocation(*state, ctx)) {
     return renew(*why);
   }
   if (auto why = SettingsChange(spec, *state)) {
@@ -199,7 +219,7 @@ Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::stri
     if (!state) {
       // An unreadable identity is re-issued, not fatal: that is the fix.
       PlanItem item{&spec, PlanAction::kRenew, "unreadable: " + state.error().ToString(),
-                    std::nullopt};
+                    std::nullopt, false};
       plan.push_back(std::move(item));
       lacks_current.push_back(false);
       continue;

@@ -8,6 +8,7 @@
 #include "cluster/manifest.h"
 #include "core/encoding.h"
 #include "core/error.h"
+#include "inventory/inventory.h"
 #include "x509/certificate.h"
 
 namespace certmint {
@@ -24,7 +25,11 @@ struct PlanItem {
   std::string reason;
   // The password file to keep using when renewing (generated passwords stay
   // the same across renewals, so node configurations need no change).
-  std::optional<std::string> password_file;
+  std::optional<std::string> password_file = std::nullopt;
+  // Its certificate was issued neither by the current CA nor, during a
+  // rotation, by the previous one: whatever the action, it is another CA's
+  // identity, which apply replaces only when told (--reissue-foreign).
+  bool foreign = false;
 };
 
 struct PlanContext {
@@ -35,6 +40,9 @@ struct PlanContext {
   std::optional<Certificate> previous_ca;
   // What every truststore must carry (current root, then previous root).
   std::vector<Certificate> trust;
+  // The certificates the CA's inventory records as revoked: an identity
+  // whose certificate is one of them is re-issued (with a new key).
+  std::vector<InventoryRecord> revoked;
   TimePoint now = std::chrono::system_clock::now();
 };
 

@@ -24,6 +24,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "denied";
     case ErrorCode::kNotReady:
       return "not-ready";
+    case ErrorCode::kRefused:
+      return "refused";
   }
   return "unknown";
 }

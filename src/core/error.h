@@ -27,6 +27,7 @@ enum class ErrorCode {
   kIo = 7,               // reading or writing failed
   kDenied = 8,           // the CA service refused (token, certificate or request)
   kNotReady = 9,         // not safe yet: a step that must come first has not happened
+  kRefused = 10,         // a destructive step the operator did not confirm: give the flag named
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

@@ -139,6 +139,30 @@ void CheckChain(const std::string& ks, const KeyEntry& entry, const KeyStore& tr
   ClearOpenSslErrors();
 }
 
+// The inventory knows of revocations that no CRL may have published yet
+// (certmint revoke, apply --prune): the certificate is matched by its
+// SHA-256 fingerprint, so a serial of another CA cannot collide.
+void CheckNotRevoked(const std::string& ks, const Certificate& leaf, const VerifyOptions& options,
+                     std::vector<Check>& out) {
+  if (!options.revoked) {
+    return;
+  }
+  const std::string sha256 = leaf.Sha256Fingerprint();
+  for (const auto& r : *options.revoked) {
+    if (r.sha256 == sha256) {
+      out.push_back({ks, "not revoked", CheckStatus::kFail,
+                     fmt::format("serial {} was revoked on {} ({}) in {}: re-issue it "
+                                 "(certmint apply, or renew without --keep-key)",
+                                 r.serial, r.revoked_at, RevocationReasonName(r.revocation_reason),
+                                 options.revoked_source)});
+      return;
+    }
+  }
+  out.push_back(
+      {ks, "not revoked", CheckStatus::kOk,
+       fmt::format("serial {} is not revoked in {}", leaf.SerialHex(), options.revoked_source)});
+}
+
 void CheckValidity(const std::string& ks, const std::vector<Certificate>& chain,
                    const VerifyOptions& options, std::vector<Check>& out) {
   for (const auto& c : chain) {
@@ -250,6 +274,7 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
                  fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
                              leaf.Subject().ToString())});
   CheckChain(ks, entry, pair.truststore, ts, options, out);
+  CheckNotRevoked(ks, leaf, options, out);
   CheckValidity(ks, entry.chain, options, out);
   CheckKeyUsage(ks, leaf, options, out);
   for (const auto& host : options.hosts) {

@@ -9,6 +9,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "inventory/inventory.h"
 #include "stores/keystore.h"
 #include "x509/crl.h"
 #include "x509/issue.h"
@@ -35,6 +36,11 @@ struct VerifyOptions {
   TimePoint now = std::chrono::system_clock::now();
   // With CRLs, the node certificate must not be revoked.
   std::vector<Crl> crls;
+  // The certificates the CA's inventory records as revoked (verify --dir):
+  // the node certificate must not be one of them. nullopt: not checked.
+  std::optional<std::vector<InventoryRecord>> revoked = std::nullopt;
+  // Where `revoked` comes from, for the report ("the inventory of pki").
+  std::string revoked_source = {};
 };
 
 // A keystore and the truststore it is deployed with.

@@ -268,5 +268,110 @@ TEST_F(ApplyTest, ExecuteCreatesTheCaWhenThereIsNone) {
   }
 }
 
+// Issue 20, item 1: a --dir without a CA (a typo) over an OUT that holds a
+// cluster: no CA is created, nothing is pruned or issued, until --new-ca.
+TEST_F(ApplyTest, ACaIsNotCreatedOverAnotherCasIdentities) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  ApplySettings typo = Settings();
+  typo.pki_dir = tmp_ / "pki-typo";
+  auto session = ApplySession::Open(TwoBrokers(), typo).value();
+  ASSERT_TRUE(session->creates_ca());
+  ASSERT_TRUE(session->refusal());
+  EXPECT_EQ(session->refusal()->flag, "--new-ca");
+  EXPECT_EQ(session->refusal()->names, (std::vector<std::string>{"broker-1", "broker-2"}));
+  EXPECT_EQ(session->refusal()->error.code(), ErrorCode::kRefused);
+  EXPECT_TRUE(session->Refused(session->plan()[0]));
+  auto run = Run(*session);
+  ASSERT_FALSE(run);
+  EXPECT_EQ(run.error().code(), ErrorCode::kRefused);
+  EXPECT_NE(run.error().message().find("refusing to create a new CA in"), std::string::npos)
+      << run.error().ToString();
+  EXPECT_FALSE(session->Prune(nullptr));
+  EXPECT_FALSE(fs::Exists(typo.pki_dir)) << "no CA created";
+  session.reset();  // its lock on OUT
+  // --reissue-foreign alone does not create a CA over them.
+  typo.reissue_foreign = true;
+  EXPECT_TRUE(ApplySession::Open(TwoBrokers(), typo).value()->refusal());
+
+  typo.new_ca = true;
+  auto told = ApplySession::Open(TwoBrokers(), typo).value();
+  EXPECT_FALSE(told->refusal());
+  auto summary = Run(*told);
+  ASSERT_TRUE(summary) << summary.error().ToString();
+  EXPECT_EQ(summary->renewed, 2);
+  ASSERT_TRUE(told->created_ca());
+  EXPECT_EQ(told->ReportJson(false, 0, nullptr)["new_ca"]["created"], true);
+}
+
+// An existing CA that did not issue OUT's identities (another cluster's
+// --dir): refused until --reissue-foreign; its own identities are not.
+TEST_F(ApplyTest, AnotherCasIdentitiesAreReissuedOnlyWhenTold) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  ApplySettings other = Settings();
+  other.pki_dir = tmp_ / "other";
+  testing::InitTestCa(other.pki_dir, "Other CA", kNow, 3650);
+  auto session = ApplySession::Open(TwoBrokers(), other).value();
+  ASSERT_TRUE(session->refusal());
+  EXPECT_EQ(session->refusal()->flag, "--reissue-foreign");
+  EXPECT_NE(session->refusal()->error.message().find("refusing to re-issue 2 identities"),
+            std::string::npos)
+      << session->refusal()->error.message();
+  const auto json = session->ReportJson(false, 0, nullptr);
+  EXPECT_EQ(json["refused"]["flag"], "--reissue-foreign");
+  EXPECT_EQ(json["plan"][0]["action"], "refused");
+  EXPECT_EQ(json["plan"][0]["foreign"], true);
+  EXPECT_TRUE(json["new_ca"].is_null());
+  ASSERT_FALSE(Run(*session));
+  session.reset();  // its lock on OUT
+
+  other.reissue_foreign = true;
+  auto told = ApplySession::Open(TwoBrokers(), other).value();
+  EXPECT_FALSE(told->refusal());
+  auto summary = Run(*told);
+  ASSERT_TRUE(summary) << summary.error().ToString();
+  EXPECT_EQ(summary->renewed, 2);
+  // Now they are this CA's: nothing foreign, nothing refused, nothing to do.
+  told.reset();
+  other.reissue_foreign = false;
+  auto again = ApplySession::Open(TwoBrokers(), other).value();
+  EXPECT_FALSE(again->refusal());
+  EXPECT_EQ(again->todo(), 0u);
+}
+
+// Issue 20, item 2: a revoked identity is re-issued with a new key.
+TEST_F(ApplyTest, ARevokedIdentityIsReissuedWithANewKey) {
+  MakeCa();
+  {
+    auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+    ASSERT_TRUE(Run(*session));
+  }
+  const std::string key_before = fs::ReadFile(tmp_ / "out/broker-1/broker-1.key").value();
+  const auto before = ReadIdentityState(tmp_ / "out", "broker-1").value().value();
+  ASSERT_TRUE(OpenInventory(tmp_ / "pki").value()->Revoke("broker-1", 1, kNow));
+
+  auto session = ApplySession::Open(TwoBrokers(), Settings()).value();
+  EXPECT_FALSE(session->refusal()) << "its own CA's identity is not foreign";
+  ASSERT_EQ(session->plan()[0].action, PlanAction::kRenew);
+  EXPECT_NE(session->plan()[0].reason.find("revoked on"), std::string::npos)
+      << session->plan()[0].reason;
+  EXPECT_EQ(session->plan()[1].action, PlanAction::kKeep);
+  auto summary = Run(*session);
+  ASSERT_TRUE(summary) << summary.error().ToString();
+  EXPECT_EQ(summary->renewed, 1);
+  const auto after = ReadIdentityState(tmp_ / "out", "broker-1").value().value();
+  EXPECT_NE(after.certificate.SerialHex(), before.certificate.SerialHex());
+  EXPECT_NE(fs::ReadFile(tmp_ / "out/broker-1/broker-1.key").value(), key_before) << "a new key";
+  session.reset();
+  EXPECT_EQ(ApplySession::Open(TwoBrokers(), Settings()).value()->todo(), 0u);
+}
+
 }  // namespace
 }  // namespace certmint

@@ -14,6 +14,7 @@
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
+#include "inventory/inventory.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
 
@@ -355,6 +356,67 @@ TEST_F(PlanTest, FindUnlistedNamesWhatTheManifestDropped) {
   EXPECT_EQ(unlisted[1].name, "broker-9");
   ASSERT_TRUE(unlisted[1].certificate);
   EXPECT_EQ(unlisted[1].certificate->Sha256Fingerprint(), nine.certificate.Sha256Fingerprint());
+}
+
+// Issue 20, item 1: what neither the current CA nor (during a rotation) the
+// previous one issued is foreign, whatever else the plan says of it; apply
+// replaces foreign identities only when the operator says so.
+TEST_F(PlanTest, MarksWhatNeitherTheCaNorItsPredecessorIssuedAsForeign) {
+  const CertificateAuthority ca = MakeCa(tmp_, "pki");
+  const CertificateAuthority other = MakeCa(tmp_, "other");
+  Write(Spec("broker-1"), other, kStart, {ca.certificate()});
+  Write(Spec("broker-2"), ca, kStart);
+  const PlanContext context = ContextOf(ca.dir(), kStart + kDay);
+  const PlanItem foreign = PlanOne(Spec("broker-1"), context);
+  EXPECT_TRUE(foreign.foreign);
+  EXPECT_TRUE(Is(foreign, PlanAction::kRenew, "issued by another CA: CN=CA other"));
+  EXPECT_FALSE(PlanOne(Spec("broker-2"), context).foreign);
+  EXPECT_FALSE(PlanOne(Spec("app"), context).foreign) << "a missing identity is nobody's";
+  // A --dir without a CA: every identity already under OUT is foreign.
+  PlanContext no_ca;
+  no_ca.now = kStart + kDay;
+  EXPECT_TRUE(PlanOne(Spec("broker-2"), no_ca).foreign);
+}
+
+TEST_F(PlanTest, IdentitiesOfThePreviousCaAreNotForeignDuringARotation) {
+  const std::string dir = tmp_ / "pki";
+  const CertificateAuthority old_ca = MakeCa(tmp_, "pki");
+  const Identity b1 = Write(Spec("broker-1"), old_ca, kStart);
+  CaInitOptions o = testing::FastCaOptions("CA new");
+  o.now = kStart + 100 * kDay;
+  ASSERT_TRUE(RotateCa(dir, o, kCaPassword, CertificateAuthority::Load(dir, kCaPassword).value()));
+  const PlanItem trust = PlanOne(Spec("broker-1"), ContextOf(dir, o.now));
+  EXPECT_EQ(trust.action, PlanAction::kTrust);
+  EXPECT_FALSE(trust.foreign);
+  RewriteStores(Spec("broker-1"), b1, o.now, TrustAnchors(dir).value());
+  const PlanItem renew = PlanOne(Spec("broker-1"), ContextOf(dir, o.now));
+  EXPECT_TRUE(Is(renew, PlanAction::kRenew, "issued by the previous CA (rotation)"));
+  EXPECT_FALSE(renew.foreign);
+}
+
+// Issue 20, item 2: a certificate the inventory records as revoked is
+// re-issued, not kept for the days it has left.
+TEST_F(PlanTest, RenewsARevokedCertificate) {
+  const CertificateAuthority ca = MakeCa(tmp_, "pki");
+  const Identity b1 = Write(Spec("broker-1"), ca, kStart);
+  const Identity b2 = Write(Spec("broker-2"), ca, kStart);
+  auto inventory = OpenInventory(ca.dir()).value();
+  for (const Identity* id : {&b1, &b2}) {
+    ASSERT_TRUE(inventory->RecordIssued(id->name, id->certificate, ca.certificate(), kStart));
+    ASSERT_TRUE(inventory->Activate(id->name, id->certificate.SerialHex()));
+  }
+  PlanContext context = ContextOf(ca.dir(), kStart + kDay);
+  InventoryFilter revoked_only;
+  revoked_only.revoked_only = true;
+  context.revoked = inventory->List(revoked_only, context.now).value();
+  EXPECT_TRUE(Is(PlanOne(Spec("broker-1"), context), PlanAction::kKeep, "valid until"));
+
+  constexpr int kKeyCompromise = 1;
+  ASSERT_TRUE(inventory->Revoke("broker-1", kKeyCompromise, kStart + kDay));
+  context.revoked = inventory->List(revoked_only, context.now).value();
+  EXPECT_TRUE(Is(PlanOne(Spec("broker-1"), context), PlanAction::kRenew,
+                 "revoked on 2026-01-02T00:00:00Z (keyCompromise): re-issue with a new key"));
+  EXPECT_TRUE(Is(PlanOne(Spec("broker-2"), context), PlanAction::kKeep, "valid until"));
 }
 
 }  // namespace

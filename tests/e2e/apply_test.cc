@@ -15,6 +15,7 @@
 
 #include "core/encoding.h"
 #include "e2e/cli_helpers.h"
+#include "inventory/inventory.h"
 
 namespace certmint::testing {
 namespace {
@@ -242,12 +243,36 @@ TEST_F(ApplyTest, UnlistedIdentitiesAreListedAndPrunedOnRequest) {
   auto dry = ApplyJson({"--prune", "--dry-run"});
   bool planned = false;
   for (const auto& item : dry["plan"]) {
-    planned = planned || (item["name"] == "broker-3" && item["action"] == "remove");
+    if (item["name"] == "broker-3" && item["action"] == "remove") {
+      planned = true;
+      // What is about to be revoked: serial, issue date, names.
+      std::string hex = item["certificate"]["serial"].get<std::string>();
+      hex.erase(std::remove(hex.begin(), hex.end(), ':'), hex.end());
+      EXPECT_EQ(hex, serial);
+      EXPECT_EQ(item["certificate"]["sans"],
+                nlohmann::json({"DNS:broker-3", "DNS:broker-3.kafka.test", "IP:10.0.0.3"}));
+      EXPECT_TRUE(item["certificate"]["issued"].is_string());
+    }
   }
   EXPECT_TRUE(planned) << dry.dump(2);
+  auto dry_text = Apply({"--prune", "--dry-run"});
+  EXPECT_NE(dry_text.out.find("--prune revokes (cessationOfOperation) and removes 1 identity "
+                              "under certs:\n  broker-3  serial "),
+            std::string::npos)
+      << dry_text.out;
+  EXPECT_NE(dry_text.out.find("DNS:broker-3.kafka.test, IP:10.0.0.3"), std::string::npos)
+      << dry_text.out;
   EXPECT_EQ(Snapshot(), before) << "a dry run writes nothing";
 
-  auto pruned = ApplyJson({"--prune"});
+  // No terminal to ask on (tests/e2e/tty_test.cc asks on one): refused
+  // unless --yes, with nothing removed or revoked.
+  auto unasked = Apply({"--prune"});
+  EXPECT_EQ(unasked.exit_code, 10) << unasked.err;
+  EXPECT_NE(unasked.err.find("no terminal to confirm on: give --yes"), std::string::npos)
+      << unasked.err;
+  EXPECT_EQ(Snapshot(), before);
+
+  auto pruned = ApplyJson({"--prune", "--yes"});
   EXPECT_EQ(pruned["summary"]["removed"], 1) << pruned.dump(2);
   EXPECT_FALSE(stdfs::exists(Path("certs/broker-3")));
   auto after = Snapshot();
@@ -500,6 +525,132 @@ identities:
         Certmint({"inspect", "certs/" + name + "/" + name + ".crt", "--json"}).out);
     EXPECT_EQ(valid[name], info[0]["items"][0]["serial"]) << name;
   }
+}
+
+// Issue 20, item 1: a mistyped --dir holds no CA. apply must not create one
+// and re-issue the cluster under it: every identity stays byte for byte,
+// no CA directory appears, and the error names the identities and the flag.
+TEST_F(ApplyTest, AWrongDirLeavesEveryIdentityUntouched) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  const auto before = Snapshot();
+  auto with_dir = [&](const std::string& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args{"apply", "cluster.yaml",       "--dir",  dir, "--out",
+                                  "certs", "--ca-password-file", "ca.pass"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Certmint(args);
+  };
+
+  auto typo = with_dir("pki-typo", {});
+  EXPECT_EQ(typo.exit_code, 10) << typo.out << typo.err;
+  EXPECT_NE(typo.err.find("refusing to create a new CA in pki-typo: certs already holds 4 "
+                          "identities issued by another CA (broker-1, broker-2, broker-3, app)"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("give --new-ca"), std::string::npos) << typo.err;
+  EXPECT_EQ(CountLines(typo.err), 1) << "one clear error: " << typo.err;
+  EXPECT_EQ(typo.out.find("Created"), std::string::npos) << typo.out;
+  EXPECT_EQ(with_dir("pki-typo", {"--prune", "--yes"}).exit_code, 10);
+  EXPECT_EQ(with_dir("pki-typo", {"--reissue-foreign"}).exit_code, 10)
+      << "creating a CA over them takes --new-ca";
+
+  // A dry run shows the CA it would create and what it refuses, and exits
+  // as the run would.
+  auto dry = with_dir("pki-typo", {"--dry-run"});
+  EXPECT_EQ(dry.exit_code, 10);
+  EXPECT_NE(dry.out.find("NEW CA: pki-typo holds no CA; apply creates one there"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("  refuse  broker-1  (issued by another CA: CN=Apply Test CA; not "
+                         "replaced without --new-ca)"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("REFUSED: 4 identities not replaced without --new-ca"), std::string::npos)
+      << dry.out;
+  auto json = with_dir("pki-typo", {"--dry-run", "--json"});
+  EXPECT_EQ(json.exit_code, 10);
+  const auto report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["new_ca"]["dir"], "pki-typo");
+  EXPECT_EQ(report["new_ca"]["created"], false);
+  EXPECT_EQ(report["refused"]["flag"], "--new-ca");
+  EXPECT_EQ(report["refused"]["names"].size(), 4u);
+
+  EXPECT_FALSE(stdfs::exists(Path("pki-typo"))) << "no CA created";
+  EXPECT_EQ(Snapshot(), before) << "no identity touched";
+
+  // Another cluster's CA: its --dir is refused too, and names its flag.
+  InitCa("ec:p256", "other");
+  auto other = with_dir("other", {});
+  EXPECT_EQ(other.exit_code, 10);
+  EXPECT_NE(other.err.find("refusing to re-issue 4 identities under certs that another CA "
+                           "issued, not the CA in other"),
+            std::string::npos)
+      << other.err;
+  EXPECT_NE(other.err.find("give --reissue-foreign"), std::string::npos) << other.err;
+  EXPECT_EQ(Snapshot(), before);
+
+  // Said explicitly: a new CA, loudly, and the cluster re-issued under it.
+  auto told = with_dir("pki-typo", {"--new-ca"});
+  ASSERT_EQ(told.exit_code, 0) << told.out << told.err;
+  EXPECT_NE(told.out.find("NEW CA created in pki-typo: CN=Apply Test CA, SHA-256 "),
+            std::string::npos)
+      << told.out;
+  EXPECT_NE(told.out.find("4 renewed"), std::string::npos) << told.out;
+  auto v = Openssl({"verify", "-CAfile", "pki-typo/ca.crt", "certs/broker-1/broker-1.crt"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_EQ(with_dir("pki-typo", {}).exit_code, 0) << "now they are its own";
+}
+
+// Issue 20, item 2: a revoked identity is not "kept": apply re-issues it
+// with a new key, and verify fails on it when it sees the inventory (--dir)
+// or a CRL (--crl).
+TEST_F(ApplyTest, ARevokedIdentityIsReissuedAndFailsVerify) {
+  WriteManifest(kThreeBrokers);
+  ASSERT_EQ(Apply().exit_code, 0);
+  auto healthy = Certmint({"verify", "certs/app", "--dir", "pki"});
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+  EXPECT_NE(healthy.out.find("not revoked: serial "), std::string::npos) << healthy.out;
+  // What `certmint revoke app --reason key-compromise` records, without the
+  // revoke command's own flags (confirmation), which are not under test.
+  constexpr int kKeyCompromise = 1;
+  ASSERT_TRUE(OpenInventory(Path("pki"))
+                  .value()
+                  ->Revoke("app", kKeyCompromise, std::chrono::system_clock::now()));
+  const std::string key_before = ReadTextFile(Path("certs/app/app.key"));
+
+  auto inv = Certmint({"verify", "certs/app", "--dir", "pki"});
+  EXPECT_EQ(inv.exit_code, 2) << inv.out << inv.err;
+  EXPECT_NE(inv.out.find("not revoked: serial "), std::string::npos) << inv.out;
+  EXPECT_NE(inv.out.find("(keyCompromise) in the inventory of pki"), std::string::npos) << inv.out;
+  auto inv_json = Certmint({"verify", "certs/app", "--dir", "pki", "--json"});
+  EXPECT_EQ(inv_json.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(inv_json.out)["result"], "fail") << inv_json.out;
+  EXPECT_EQ(Certmint({"verify", "certs/broker-1", "--dir", "pki"}).exit_code, 0);
+  auto no_pki = Certmint({"verify", "certs/app", "--dir", "nowhere"});
+  EXPECT_EQ(no_pki.exit_code, 3) << no_pki.err;
+  EXPECT_NE(no_pki.err.find("--dir nowhere: no inventory"), std::string::npos) << no_pki.err;
+
+  ASSERT_EQ(Certmint({"crl", "--dir", "pki", "--out", "now.crl", "--ca-password-file", "ca.pass"})
+                .exit_code,
+            0);
+  auto crl = Certmint({"verify", "certs/app", "--crl", "now.crl"});
+  EXPECT_EQ(crl.exit_code, 2) << crl.out;
+  EXPECT_NE(crl.out.find("certificate revoked"), std::string::npos) << crl.out;
+
+  auto dry = Apply({"--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("  renew   app  (revoked on "), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("(keyCompromise): re-issue with a new key)"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("  keep    broker-1"), std::string::npos) << dry.out;
+
+  auto run = Apply();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("1 renewed"), std::string::npos) << run.out;
+  EXPECT_NE(ReadTextFile(Path("certs/app/app.key")), key_before) << "a new key";
+  auto fixed = Certmint({"verify", "certs/app", "--dir", "pki", "--crl", "now.crl"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.out;
+  EXPECT_EQ(ApplyJson()["summary"]["renewed"], 0) << "and then kept";
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ TEST_F(LifecycleTest, RevokeErrors) {
   EXPECT_NE(no_reason.err.find("--reason"), std::string::npos) << no_reason.err;
   // No terminal to ask on, no --yes: nothing revoked.
   auto unasked = Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "superseded"});
-  EXPECT_EQ(unasked.exit_code, 2);
+  EXPECT_EQ(unasked.exit_code, 10) << "refused, as apply --prune is";
   EXPECT_NE(unasked.err.find("run it on a terminal, or give --yes"), std::string::npos)
       << unasked.err;
   EXPECT_EQ(List({"--revoked"}).size(), 0u);

@@ -42,6 +42,35 @@ TEST_F(TtyTest, CaPasswordPromptDoesNotEcho) {
   EXPECT_FALSE(std::filesystem::exists(Path("pki2")));
 }
 
+// apply --prune shows what it revokes and removes and asks; "n" keeps it
+// all, "y" prunes. (Without a terminal it needs --yes: apply_test.cc.)
+TEST_F(TtyTest, ApplyPruneAsksFirstOnATerminal) {
+  WriteTextFile(Path("m.yaml"), "identities:\n  - name: n-{n}\n    count: 2\n");
+  const std::string binary = CERTMINT_BINARY;
+  const std::string apply =
+      binary + " apply m.yaml --dir pki --out certs --ca-password-file ca.pass";
+  ASSERT_EQ(OnTerminal(apply, {}).exit_code, 0);
+  WriteTextFile(Path("m.yaml"), "identities:\n  - name: n-1\n");
+
+  auto no = OnTerminal(apply + " --prune", {"n"});
+  EXPECT_EQ(no.exit_code, 10) << no.out;
+  EXPECT_NE(no.out.find("--prune revokes (cessationOfOperation) and removes 1 identity under "
+                        "certs:"),
+            std::string::npos)
+      << no.out;
+  EXPECT_NE(no.out.find("  n-2  serial "), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find(", issued "), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("DNS:n-2"), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("Revoke and remove 1 identity? [y/N]"), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("not confirmed; nothing pruned or issued"), std::string::npos) << no.out;
+  EXPECT_TRUE(std::filesystem::exists(Path("certs/n-2")));
+
+  auto yes = OnTerminal(apply + " --prune", {"y"});
+  EXPECT_EQ(yes.exit_code, 0) << yes.out;
+  EXPECT_NE(yes.out.find("removed n-2"), std::string::npos) << yes.out;
+  EXPECT_FALSE(std::filesystem::exists(Path("certs/n-2")));
+}
+
 TEST_F(TtyTest, ApplyShowsAProgressBarOnATerminal) {
   WriteTextFile(Path("m.yaml"), "identities:\n  - name: n-{n}\n    count: 6\n");
   const std::string binary = CERTMINT_BINARY;
