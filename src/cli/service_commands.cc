@@ -266,6 +266,9 @@ Subcommand RegisterEnroll(CLI::App* app) {
   AddKeyType(enroll, &e->request.key_type);
   AddStorePasswordFile(enroll, &e->password_file, StorePasswordUse::kNewIdentity);
   AddOutputFlags(enroll, &e->output);
+  enroll->add_option("--install-dir", e->output.install_dir,
+                     "Where the files will live on this node, if not OUT/NAME: the paths the "
+                     "settings files name");
   enroll->add_flag("--replace", e->replace,
                    "Replace an existing OUT/NAME (after its certificate was revoked): the old "
                    "directory stays whole until the new one is in place");
@@ -275,7 +278,7 @@ Subcommand RegisterEnroll(CLI::App* app) {
       "the pinned fingerprint before anything is sent, and its answer must carry our key and\n"
       "name. The certificate's subject (Kafka's principal) is the one the token grants\n"
       "(token create --subject); the report shows it. Writes the same files as `certmint issue`\n"
-      "(stores, kafka.properties, librdkafka.properties).\n"
+      "(stores, kafka.properties, server.properties for a server role, librdkafka.properties).\n"
       "Renew later with `certmint renew NAME --server URL --out OUT`.\n"
       "Without --dns and --ip it asks for every name the token grants.\n\n"
       "Example:\n  certmint enroll https://ca.kafka.example.com:8443 --name broker-4 "

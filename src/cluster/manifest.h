@@ -9,12 +9,20 @@
 //     key_type: ec:p256
 //     days: 365
 //     role: both
-//     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key
+//     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key;
+//                                 # k8s: also a Kubernetes Secret (secret.yaml)
 //     install_dir: /etc/kafka/ssl # where the files will live on the node
 //     p12_profile: modern         # or legacy, for Java before 8u301 / 11.0.12
 //     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password
 //     subject: "CN={name},OU=Kafka,O=Acme"  # default CN={name}; {n}: the group number
 //     alias: "{name}"             # the key entry's alias (default: the name)
+//     kafka:                      # server.properties of role server/both
+//       listener: SSL             # default SSL, CONTROLLER for controllers
+//       port: 9093                # default 9093, 9094 for controllers
+//       controller: false         # true: a KRaft controller
+//   kubernetes:                   # for format k8s
+//     namespace: kafka            # the Secrets' namespace (default: none)
+//     strimzi_cluster: my-cluster # also Strimzi's CA Secrets (strimzi-ca.yaml)
 //   identities:
 //     - name: broker-{n}          # a group: {n} runs from start to start+count-1
 //       count: 12
@@ -34,6 +42,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "identity/kafka_settings.h"
 #include "keys/key_spec.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
@@ -58,6 +67,14 @@ struct IdentitySpec {
   KeySpec key_type = DefaultKeySpec();
   int days = 365;
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
+  bool kubernetes = false;  // format k8s
+  // The `kubernetes` section: the Secrets' namespace, the Strimzi cluster.
+  std::string kubernetes_namespace;
+  std::string strimzi_cluster;
+  // server.properties: its `kafka` settings; for role server or both, the
+  // principals of every server identity of the manifest as super users, and
+  // the controllers' listener and HOST:PORTs.
+  KafkaServerSettings kafka;
   std::string install_dir;  // empty: the identity's own output directory
   Pkcs12Options pkcs12;     // p12_profile, passwordless_truststore
   // The certificate's subject (Kafka's principal); nullopt: CN=NAME.

@@ -78,6 +78,30 @@ std::optional<std::string> Revocation(const IdentityState& state, const PlanCont
   return std::nullopt;
 }
 
+// Whether two server.properties settings write the same lines (super users
+// and controllers in any order).
+bool SameKafka(const KafkaServerSettings& a, const KafkaServerSettings& b) {
+  return a.ListenerName() == b.ListenerName() && a.Port() == b.Port() &&
+         a.controller == b.controller && a.host == b.host &&
+         a.controller_listener == b.controller_listener &&
+         SameSet(a.super_users, b.super_users) && SameSet(a.controllers, b.controllers);
+}
+
+// What differs between two server.properties settings, for the reason.
+std::string KafkaChange(const KafkaServerSettings& was, const KafkaServerSettings& want) {
+  if (was.ListenerName() != want.ListenerName() || was.Port() != want.Port() ||
+      was.controller != want.controller) {
+    return fmt::format("listener {}:{}{} -> {}:{}{}", was.ListenerName(), was.Port(),
+                       was.controller ? " (controller)" : "", want.ListenerName(), want.Port(),
+                       want.controller ? " (controller)" : "");
+  }
+  if (!SameSet(was.super_users, want.super_users)) {
+    return fmt::format("super.users: {} principals -> {}", was.super_users.size(),
+                       want.super_users.size());
+  }
+  return "controllers";
+}
+
 // Why an identity must be re-issued because the manifest asks for other
 // settings; nullopt when they are the same.
 std::optional<std::string> SettingsChange(const IdentitySpec& spec, const IdentityState& state) {
@@ -93,8 +117,17 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
                        spec.key_type.ToString());
   }
   // The same formats listed in another order write the same files.
-  if (!SameSet(state.formats, spec.formats)) {
+  if (!SameSet(state.formats, spec.formats) || state.kubernetes != spec.kubernetes) {
     return "formats changed";
+  }
+  if (spec.kubernetes && (state.kubernetes_namespace != spec.kubernetes_namespace ||
+                          state.strimzi_cluster != spec.strimzi_cluster)) {
+    return "kubernetes settings changed";
+  }
+  // server.properties (an identity written before certmint wrote it keeps
+  // its files until it is re-issued for another reason).
+  if (spec.role != Role::kClient && state.kafka && !SameKafka(*state.kafka, spec.kafka)) {
+    return "Kafka settings changed: " + KafkaChange(*state.kafka, spec.kafka);
   }
   if (state.install_dir != spec.install_dir) {
     return "install_dir changed";
