@@ -100,7 +100,7 @@ IdentityOutput OutputFor(const IdentitySpec& spec, const std::vector<Certificate
   output.kubernetes = spec.kubernetes;
   output.kubernetes_namespace = spec.kubernetes_namespace;
   output.strimzi_cluster = spec.strimzi_cluster;
-  output.kafka = spec.kafka;
+  output.kafka = KafkaSettingsOf(spec);
   output.install_dir = spec.install_dir;
   output.pkcs12 = spec.pkcs12;
   output.alias = spec.alias;

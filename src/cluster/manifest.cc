@@ -32,7 +32,7 @@ constexpr size_t kMaxFormats = 16;
 // else its first IP address, else its name (as server.properties advertises
 // it, from the certificate).
 std::string HostOf(const IdentitySpec& spec) {
-  return !spec.sans.dns.empty() ? spec.sans.dns[0]
+  return !spec.sans.dns.empty()   ? spec.sans.dns[0]
          : !spec.sans.ips.empty() ? spec.sans.ips[0]
                                   : spec.name;
 }
@@ -40,9 +40,10 @@ std::string HostOf(const IdentitySpec& spec) {
 // Gives every server identity (role server or both) the cluster's
 // principals as super users, and the brokers the controllers' addresses.
 void ConnectServers(Manifest& m) {
-  std::vector<std::string> principals;
-  std::vector<std::string> controllers;
-  std::string controller_listener;
+  auto cluster = std::make_shared<KafkaCluster>();
+  std::vector<std::string>& principals = cluster->super_users;
+  std::vector<std::string>& controllers = cluster->controllers;
+  std::string& controller_listener = cluster->controller_listener;
   for (const auto& spec : m.identities) {
     if (spec.role == Role::kClient) {
       continue;
@@ -61,9 +62,7 @@ void ConnectServers(Manifest& m) {
   }
   for (auto& spec : m.identities) {
     if (spec.role != Role::kClient) {
-      spec.kafka.super_users = principals;
-      spec.kafka.controllers = controllers;
-      spec.kafka.controller_listener = spec.kafka.controller ? "" : controller_listener;
+      spec.kafka_cluster = cluster;
     }
   }
 }
@@ -283,14 +282,14 @@ class Parser {
     if (k["namespace"]) {
       CM_ASSIGN_OR_RETURN(defaults.kubernetes_namespace,
                           Str(k["namespace"], "kubernetes.namespace"));
-      CM_RETURN_IF_ERROR(At(CheckKubernetesNamespace(defaults.kubernetes_namespace),
-                            k["namespace"], "kubernetes.namespace"));
+      CM_RETURN_IF_ERROR(At(CheckKubernetesNamespace(defaults.kubernetes_namespace), k["namespace"],
+                            "kubernetes.namespace"));
     }
     if (k["strimzi_cluster"]) {
       CM_ASSIGN_OR_RETURN(auto c, Str(k["strimzi_cluster"], "kubernetes.strimzi_cluster"));
       // Its Secrets are named CLUSTER-clients-ca-cert: a name with room for that.
-      CM_ASSIGN_OR_RETURN(defaults.strimzi_cluster,
-                          At(KubernetesName(c), k["strimzi_cluster"], "kubernetes.strimzi_cluster"));
+      CM_ASSIGN_OR_RETURN(defaults.strimzi_cluster, At(KubernetesName(c), k["strimzi_cluster"],
+                                                       "kubernetes.strimzi_cluster"));
       if (defaults.strimzi_cluster.size() > 200) {
         return Fail(k["strimzi_cluster"], "kubernetes.strimzi_cluster", "too long");
       }
@@ -392,11 +391,10 @@ class Parser {
   // One item of `identities` (`field`), one identity or a group, into `m`.
   Status ReadIdentities(const YAML::Node& n, const std::string& field, const IdentitySpec& defaults,
                         const Naming& default_naming, std::set<std::string>& names, Manifest& m) {
-    CM_RETURN_IF_ERROR(
-        Keys(n, field,
-             {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
-              "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias",
-              "kafka"}));
+    CM_RETURN_IF_ERROR(Keys(
+        n, field,
+        {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
+         "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias", "kafka"}));
     if (!n["name"]) {
       return Fail(n, field + ".name", "missing");
     }
@@ -486,6 +484,18 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& path)
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+}
+
+KafkaServerSettings KafkaSettingsOf(const IdentitySpec& spec) {
+  KafkaServerSettings s = spec.kafka;
+  if (spec.kafka_cluster) {
+    s.super_users = spec.kafka_cluster->super_users;
+    s.controllers = spec.kafka_cluster->controllers;
+    if (!s.controller) {
+      s.controller_listener = spec.kafka_cluster->controller_listener;
+    }
+  }
+  return s;
 }
 
 Result<Manifest> LoadManifest(const std::string& path) {

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,15 @@ struct CaSpec {
   int renewal_window_days = 30;
 };
 
+// What the manifest's servers (role server or both) share in their
+// server.properties: the principals of them all as super users, and the
+// KRaft controllers' listener name and HOST:PORTs.
+struct KafkaCluster {
+  std::vector<std::string> super_users;
+  std::vector<std::string> controllers;
+  std::string controller_listener;
+};
+
 // One identity after group expansion.
 struct IdentitySpec {
   std::string name;
@@ -71,10 +81,12 @@ struct IdentitySpec {
   // The `kubernetes` section: the Secrets' namespace, the Strimzi cluster.
   std::string kubernetes_namespace;
   std::string strimzi_cluster;
-  // server.properties: its `kafka` settings; for role server or both, the
-  // principals of every server identity of the manifest as super users, and
-  // the controllers' listener and HOST:PORTs.
+  // server.properties: its `kafka` settings (listener, port, controller)...
   KafkaServerSettings kafka;
+  // ...and, for role server or both, what every server of the manifest
+  // shares (one copy: a large manifest would otherwise hold its list of
+  // principals once per identity); null for clients.
+  std::shared_ptr<const KafkaCluster> kafka_cluster;
   std::string install_dir;  // empty: the identity's own output directory
   Pkcs12Options pkcs12;     // p12_profile, passwordless_truststore
   // The certificate's subject (Kafka's principal); nullopt: CN=NAME.
@@ -112,6 +124,10 @@ inline constexpr size_t kMaxNamesPerIdentity = 1000;
 inline constexpr size_t kMaxManifestNames = 1000000;
 // Characters of any one value (a name, a subject, an install_dir).
 inline constexpr size_t kMaxManifestValue = 1024;
+
+// The settings an identity's server.properties is written from: its `kafka`
+// settings with what the cluster's servers share.
+KafkaServerSettings KafkaSettingsOf(const IdentitySpec& spec);
 
 Result<Manifest> LoadManifest(const std::string& path);
 Result<Manifest> ParseManifest(const std::string& text, const std::string& path);

@@ -83,8 +83,8 @@ std::optional<std::string> Revocation(const IdentityState& state, const PlanCont
 bool SameKafka(const KafkaServerSettings& a, const KafkaServerSettings& b) {
   return a.ListenerName() == b.ListenerName() && a.Port() == b.Port() &&
          a.controller == b.controller && a.host == b.host &&
-         a.controller_listener == b.controller_listener &&
-         SameSet(a.super_users, b.super_users) && SameSet(a.controllers, b.controllers);
+         a.controller_listener == b.controller_listener && SameSet(a.super_users, b.super_users) &&
+         SameSet(a.controllers, b.controllers);
 }
 
 // What differs between two server.properties settings, for the reason.
@@ -126,8 +126,11 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
   }
   // server.properties (an identity written before certmint wrote it keeps
   // its files until it is re-issued for another reason).
-  if (spec.role != Role::kClient && state.kafka && !SameKafka(*state.kafka, spec.kafka)) {
-    return "Kafka settings changed: " + KafkaChange(*state.kafka, spec.kafka);
+  if (spec.role != Role::kClient && state.kafka) {
+    const KafkaServerSettings want_kafka = KafkaSettingsOf(spec);
+    if (!SameKafka(*state.kafka, want_kafka)) {
+      return "Kafka settings changed: " + KafkaChange(*state.kafka, want_kafka);
+    }
   }
   if (state.install_dir != spec.install_dir) {
     return "install_dir changed";

@@ -74,8 +74,7 @@ Result<TokenGrant> MakeTokenGrant(const std::string& name, const RequestFlags& f
   RequestFlags rest = flags;
   rest.subject.clear();  // a template: parsed once expanded
   CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(rest));
-  TokenGrant grant{name, "", EffectiveSans(name, parsed.sans), parsed.role, parsed.days,
-                   now + ttl};
+  TokenGrant grant{name, "", EffectiveSans(name, parsed.sans), parsed.role, parsed.days, now + ttl};
   if (!flags.subject.empty()) {
     CM_ASSIGN_OR_RETURN(auto subject,
                         WithContext(ExpandSubjectTemplate(flags.subject, name), "--subject"));
@@ -88,8 +87,7 @@ Result<DistinguishedName> GrantedSubject(const TokenGrant& grant) {
   if (grant.subject.empty()) {
     return DistinguishedName::CommonName(grant.name);
   }
-  return WithContext(DistinguishedName::Parse(grant.subject),
-                     "the subject the token grants");
+  return WithContext(DistinguishedName::Parse(grant.subject), "the subject the token grants");
 }
 
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,

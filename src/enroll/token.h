@@ -62,8 +62,8 @@ Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGran
 std::string_view TokenStateName(const TokenRecord& token, TimePoint now);
 
 // A token as `token list --json` shows it: id, name, subject (what the
-// certificate gets), dns_names, ip_addresses, role, state, created_at, expires_at, used_at, revoked_at,
-// serial. Never the token itself (only its hash is stored).
+// certificate gets), dns_names, ip_addresses, role, state, created_at, expires_at, used_at,
+// revoked_at, serial. Never the token itself (only its hash is stored).
 nlohmann::json TokenJson(const TokenRecord& token, TimePoint now);
 
 }  // namespace certmint

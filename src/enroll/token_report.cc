@@ -61,12 +61,11 @@ std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& 
 std::string RenderTokenCreatedText(const TokenGrant& grant, const CreatedToken& created,
                                    const std::string& token_file) {
   const std::string names = grant.sans.ToString();
-  return fmt::format("Token {} for {} ({}; {}, role {}), one use, expires {}{}\n",
-                     created.id.substr(0, 12), grant.name,
-                     PrintableBytes(GrantedSubjectText(grant), 300),
-                     names.empty() ? "no SANs" : names,
-                     RoleName(grant.role), FormatUtc(grant.expires_at),
-                     token_file.empty() ? "" : "; written to " + token_file);
+  return fmt::format(
+      "Token {} for {} ({}; {}, role {}), one use, expires {}{}\n", created.id.substr(0, 12),
+      grant.name, PrintableBytes(GrantedSubjectText(grant), 300), names.empty() ? "no SANs" : names,
+      RoleName(grant.role), FormatUtc(grant.expires_at),
+      token_file.empty() ? "" : "; written to " + token_file);
 }
 
 std::string RenderTokenListText(const std::vector<TokenRecord>& tokens, TimePoint now) {

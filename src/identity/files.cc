@@ -80,10 +80,11 @@ Result<std::string> KubernetesName(std::string_view name) {
   }
   ok &= prev != '.' && prev != '-';
   if (!ok) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' cannot name a Kubernetes Secret (lower-case letters, digits, "
-                                 "'-' and '.', starting and ending with a letter or digit)",
-                                 PrintableBytes(name, 80)));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' cannot name a Kubernetes Secret (lower-case letters, digits, "
+                    "'-' and '.', starting and ending with a letter or digit)",
+                    PrintableBytes(name, 80)));
   }
   return out;
 }
@@ -295,9 +296,8 @@ Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const 
         StageSecretFile(staging, *paths.librdkafka_properties, std::move(librdkafka)));
   }
   if (paths.server_properties) {
-    CM_ASSIGN_OR_RETURN(auto server,
-                        KafkaServerProperties(paths, install_dir, identity.certificate,
-                                              identity.name, output.kafka, password));
+    CM_ASSIGN_OR_RETURN(auto server, KafkaServerProperties(paths, install_dir, identity.certificate,
+                                                           identity.name, output.kafka, password));
     CM_RETURN_IF_ERROR(StageSecretFile(staging, *paths.server_properties, std::move(server)));
   }
   return {};
@@ -352,8 +352,8 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
                                  IdentityTruststore(identity, trust), store_password, output,
                                  stores));
   CM_RETURN_IF_ERROR(StageSettings(staging, paths, identity, store_password, output));
-  CM_RETURN_IF_ERROR(StageKubernetes(staging, paths, identity, trust, store_password, output,
-                                     std::move(stores)));
+  CM_RETURN_IF_ERROR(
+      StageKubernetes(staging, paths, identity, trust, store_password, output, std::move(stores)));
   CM_RETURN_IF_ERROR(StageMetadata(staging, paths, identity, output));
   CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
   return paths;

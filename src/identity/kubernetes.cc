@@ -51,8 +51,8 @@ void AppendMap(std::string& out, const char* key,
 
 }  // namespace
 
-std::string SecretManifest(const std::string& name, const std::string& ns,
-                           const std::string& type, const std::vector<SecretEntry>& data,
+std::string SecretManifest(const std::string& name, const std::string& ns, const std::string& type,
+                           const std::vector<SecretEntry>& data,
                            const std::vector<std::pair<std::string, std::string>>& labels,
                            const std::vector<std::pair<std::string, std::string>>& annotations) {
   std::string out = "apiVersion: v1\nkind: Secret\nmetadata:\n";

@@ -30,8 +30,8 @@ struct SecretEntry {
 
 // A Secret manifest (YAML). `name` and `ns` must be valid Kubernetes names
 // (KubernetesName; `ns` may be empty: no namespace, kubectl's current one).
-std::string SecretManifest(const std::string& name, const std::string& ns,
-                           const std::string& type, const std::vector<SecretEntry>& data,
+std::string SecretManifest(const std::string& name, const std::string& ns, const std::string& type,
+                           const std::vector<SecretEntry>& data,
                            const std::vector<std::pair<std::string, std::string>>& labels,
                            const std::vector<std::pair<std::string, std::string>>& annotations);
 

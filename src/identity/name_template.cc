@@ -21,9 +21,9 @@ Result<std::string> ExpandNameTemplate(std::string_view text, std::string_view n
     return s;
   }
   if (!number) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{{n}} stands for the number in a group, and '{}' is not one",
-                                 name));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{{n}} stands for the number in a group, and '{}' is not one", name));
   }
   return ReplaceAll(s, "{n}", *number);
 }

@@ -14,7 +14,7 @@ namespace certmint {
 
 struct OutputFlags {
   std::string formats = "pem,p12,jks";  // k8s: also a Kubernetes Secret
-  std::string alias;                     // empty: NAME lower-cased
+  std::string alias;                    // empty: NAME lower-cased
   // --install-dir: where the files will live on the node (the paths in the
   // settings files); empty: OUT/NAME as given, made absolute.
   std::string install_dir;

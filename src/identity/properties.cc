@@ -172,8 +172,7 @@ std::string LowerAscii(std::string s) {
 
 Result<std::string> KafkaServerProperties(const IdentityFiles& files,
                                           const std::string& install_dir,
-                                          const Certificate& certificate,
-                                          const std::string& name,
+                                          const Certificate& certificate, const std::string& name,
                                           const KafkaServerSettings& settings,
                                           const SecretString& password) {
   const bool p12 = files.keystore_p12.has_value();
@@ -205,11 +204,11 @@ Result<std::string> KafkaServerProperties(const IdentityFiles& files,
   if (settings.controller) {
     out += "controller.listener.names=" + listener + "\n";
   } else {
-    out += "advertised.listeners=" +
-           EscapeProperty(fmt::format("{}://{}:{}", listener,
-                                      AdvertisedHost(certificate, name, settings),
-                                      settings.Port())) +
-           "\n";
+    out +=
+        "advertised.listeners=" +
+        EscapeProperty(fmt::format("{}://{}:{}", listener,
+                                   AdvertisedHost(certificate, name, settings), settings.Port())) +
+        "\n";
     out += "inter.broker.listener.name=" + listener + "\n";
     if (!settings.controller_listener.empty()) {
       out += "controller.listener.names=" + settings.controller_listener + "\n";

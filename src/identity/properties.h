@@ -31,8 +31,7 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
 // super.users cannot list (Kafka splits it there).
 Result<std::string> KafkaServerProperties(const IdentityFiles& files,
                                           const std::string& install_dir,
-                                          const Certificate& certificate,
-                                          const std::string& name,
+                                          const Certificate& certificate, const std::string& name,
                                           const KafkaServerSettings& settings,
                                           const SecretString& password);
 

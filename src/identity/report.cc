@@ -60,8 +60,8 @@ std::string IdentityReportText(const IdentityFiles& files, const Certificate& ce
     out += fmt::format("  JKS:         {}, {}\n", *files.keystore_jks, *files.truststore_jks);
   }
   if (files.server_properties) {
-    out += fmt::format("  broker:      {} (merge into server.properties)\n",
-                       *files.server_properties);
+    out +=
+        fmt::format("  broker:      {} (merge into server.properties)\n", *files.server_properties);
   }
   if (files.kubernetes_secret) {
     out += fmt::format("  Kubernetes:  {}{}\n", *files.kubernetes_secret,

@@ -32,8 +32,9 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityFiles paths = IdentityPaths(out_dir, name, probe);
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
   CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
-  IdentityState state{cert,  Role::kBoth,     KeySpec{}, cert.Sans(), {}, "", false, std::nullopt,
-                      {},    Pkcs12Options{}, "",        false,       "", "", std::nullopt};
+  IdentityState state{cert, Role::kBoth, KeySpec{},    cert.Sans(), {},
+                      "",   false,       std::nullopt, {},          Pkcs12Options{},
+                      "",   false,       "",           "",          std::nullopt};
   if (auto bundle = fs::ReadFile(paths.ca_certificate)) {
     if (auto certs = Certificate::ChainFromPem(*bundle)) {
       for (const auto& c : *certs) {

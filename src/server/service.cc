@@ -223,8 +223,7 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
                 "the subject this token grants cannot be read from the inventory");
   }
   const auto ca = this->ca();
-  auto cert =
-      Issue(*ca, grant.name, *subject, csr->PublicKey(), sans, grant.role, grant.days, now);
+  auto cert = Issue(*ca, grant.name, *subject, csr->PublicKey(), sans, grant.role, grant.days, now);
   if (!cert) {
     return tl::unexpected(cert.error());
   }

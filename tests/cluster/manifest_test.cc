@@ -152,7 +152,7 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
       {"identities:\n  - name: a\n    formats: [zip]\n",
        "unknown format 'zip' (expected pem, pem-plain, p12, jks or k8s)"},
       {"identities:\n  - name: a\n    kafka: {port: 70000}\n",
-       "m.yaml:3:20: identities[0].kafka.port: must be between 1 and 65535"},
+       "m.yaml:3:19: identities[0].kafka.port: must be between 1 and 65535"},
       {"identities:\n  - name: a\n    kafka: {listener: 'SSL://x'}\n",
        "identities[0].kafka.listener: 'SSL://x' is not a listener name"},
       {"defaults:\n  kafka: {controler: true}\nidentities:\n  - name: a\n",

@@ -300,18 +300,18 @@ TEST_F(CliTest, ReadmeIssueRowNamesEveryFileIssueWrites) {
 // settings files.
 TEST_F(CliTest, FormatK8sWritesAKubernetesTlsSecret) {
   InitCa();
-  auto r = Certmint({"issue", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
-                     "ca.pass", "--format", "p12,k8s", "--install-dir", "/etc/kafka/ssl", "--json"});
+  auto r =
+      Certmint({"issue", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                "ca.pass", "--format", "p12,k8s", "--install-dir", "/etc/kafka/ssl", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(FileMode(Path("certs/broker-1/secret.yaml")), 0600);
-  auto py = RunProcess(
-      {"python3", "-c",
-       "import sys, yaml, base64\n"
-       "d = yaml.safe_load(open(sys.argv[1]))\n"
-       "print(d['apiVersion'], d['kind'], d['type'], d['metadata']['name'])\n"
-       "print(' '.join(sorted(d['data'])))\n"
-       "print(base64.b64decode(d['data']['tls.key']).decode().splitlines()[0])\n",
-       Path("certs/broker-1/secret.yaml")});
+  auto py = RunProcess({"python3", "-c",
+                        "import sys, yaml, base64\n"
+                        "d = yaml.safe_load(open(sys.argv[1]))\n"
+                        "print(d['apiVersion'], d['kind'], d['type'], d['metadata']['name'])\n"
+                        "print(' '.join(sorted(d['data'])))\n"
+                        "print(base64.b64decode(d['data']['tls.key']).decode().splitlines()[0])\n",
+                        Path("certs/broker-1/secret.yaml")});
   ASSERT_EQ(py.exit_code, 0) << py.err;
   EXPECT_EQ(py.out,
             "v1 Secret kubernetes.io/tls broker-1\n"

@@ -7,8 +7,8 @@
 // only when the broker saw the client's certificate and the client's first
 // Kafka request (ApiVersions) over the finished handshake.
 #include <csignal>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -242,8 +242,7 @@ TEST_F(KafkaClientsTest, ServerPropertiesFragmentRunsTheSslListener) {
   ASSERT_FALSE(port_line.empty()) << broker_->output();
   const std::string port = port_line.substr(5);
   const std::string acme = ",OU=Kafka,O=Acme\\, Inc.";
-  EXPECT_EQ(super_users,
-            "SUPER_USERS User:CN=broker-1" + acme + ";User:CN=broker-2" + acme);
+  EXPECT_EQ(super_users, "SUPER_USERS User:CN=broker-1" + acme + ";User:CN=broker-2" + acme);
 
   // A client, with its kafka.properties.
   auto client = JavaClient("certs/app/kafka.properties", "localhost", port);
@@ -256,15 +255,14 @@ TEST_F(KafkaClientsTest, ServerPropertiesFragmentRunsTheSslListener) {
   RunOptions o;
   o.cwd = dir_.path();
   o.env["LC_ALL"] = "C.UTF-8";
-  auto peer = RunProcess({CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer",
-                          "server-client", "certs/broker-2/server.properties", "localhost", port},
+  auto peer = RunProcess({CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer", "server-client",
+                          "certs/broker-2/server.properties", "localhost", port},
                          o);
   EXPECT_EQ(peer.exit_code, 0) << peer.out << peer.err;
   const std::string seen = broker_->WaitForLine("OK client=CN=broker-2", kWaitMs);
   ASSERT_FALSE(seen.empty()) << broker_->output();
-  const std::string principal =
-      seen.substr(std::string("OK client=").size(),
-                  seen.find(" api_key=") - std::string("OK client=").size());
+  const std::string principal = seen.substr(
+      std::string("OK client=").size(), seen.find(" api_key=") - std::string("OK client=").size());
   EXPECT_NE(super_users.find("User:" + principal), std::string::npos) << principal;
 
   // A client without a certificate: refused by the broker.

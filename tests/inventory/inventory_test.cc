@@ -1,8 +1,8 @@
 #include "inventory/inventory.h"
 
 #include <grp.h>
-#include <sqlite3.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>

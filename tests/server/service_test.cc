@@ -102,13 +102,11 @@ TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensSubjectAndRenewalsKeepIt) {
   EXPECT_EQ(grant->subject, "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
   auto token = MakeEnrollmentToken().value();
   ASSERT_TRUE(inventory_->AddToken(HashEnrollmentToken(token.reveal()), *grant, now));
-  const std::string body =
-      nlohmann::json{
-          {"token", std::string(token.reveal())},
-          {"name", "broker-5"},
-          {"csr", MakeCsrPem(key_, DistinguishedName::Parse("CN=broker-5,O=Other").value(), {})
-                      .value()}}
-          .dump();
+  const std::string body = nlohmann::json{
+      {"token", std::string(token.reveal())},
+      {"name", "broker-5"},
+      {"csr", MakeCsrPem(key_, DistinguishedName::Parse("CN=broker-5,O=Other").value(), {})
+                  .value()}}.dump();
   auto r = service_->Enroll(body, now);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->certificate.Subject().ToString(), "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
