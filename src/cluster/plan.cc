@@ -78,28 +78,18 @@ std::optional<std::string> Revocation(const IdentityState& state, const PlanCont
   return std::nullopt;
 }
 
-// Whether two server.properties settings write the same lines (super users
-// and controllers in any order).
-bool SameKafka(const KafkaServerSettings& a, const KafkaServerSettings& b) {
+// Whether two server.properties settings give the node the same listener.
+// What the cluster's servers share (super.users, the controllers) is not
+// compared: adding a node must not re-issue every other one (their
+// server.properties keep the list as it was when they were written:
+// docs/kafka.md).
+bool SameListener(const KafkaServerSettings& a, const KafkaServerSettings& b) {
   return a.ListenerName() == b.ListenerName() && a.Port() == b.Port() &&
-         a.controller == b.controller && a.host == b.host &&
-         a.controller_listener == b.controller_listener && SameSet(a.super_users, b.super_users) &&
-         SameSet(a.controllers, b.controllers);
+         a.controller == b.controller && a.host == b.host;
 }
 
-// What differs between two server.properties settings, for the reason.
-std::string KafkaChange(const KafkaServerSettings& was, const KafkaServerSettings& want) {
-  if (was.ListenerName() != want.ListenerName() || was.Port() != want.Port() ||
-      was.controller != want.controller) {
-    return fmt::format("listener {}:{}{} -> {}:{}{}", was.ListenerName(), was.Port(),
-                       was.controller ? " (controller)" : "", want.ListenerName(), want.Port(),
-                       want.controller ? " (controller)" : "");
-  }
-  if (!SameSet(was.super_users, want.super_users)) {
-    return fmt::format("super.users: {} principals -> {}", was.super_users.size(),
-                       want.super_users.size());
-  }
-  return "controllers";
+std::string ListenerText(const KafkaServerSettings& s) {
+  return fmt::format("{}:{}{}", s.ListenerName(), s.Port(), s.controller ? " (controller)" : "");
 }
 
 // Why an identity must be re-issued because the manifest asks for other
@@ -124,13 +114,12 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
                           state.strimzi_cluster != spec.strimzi_cluster)) {
     return "kubernetes settings changed";
   }
-  // server.properties (an identity written before certmint wrote it keeps
-  // its files until it is re-issued for another reason).
-  if (spec.role != Role::kClient && state.kafka) {
-    const KafkaServerSettings want_kafka = KafkaSettingsOf(spec);
-    if (!SameKafka(*state.kafka, want_kafka)) {
-      return "Kafka settings changed: " + KafkaChange(*state.kafka, want_kafka);
-    }
+  // server.properties' listener (an identity written before certmint wrote
+  // server.properties keeps its files until it is re-issued for another
+  // reason).
+  if (spec.role != Role::kClient && state.kafka && !SameListener(*state.kafka, spec.kafka)) {
+    return fmt::format("Kafka listener changed: {} -> {}", ListenerText(*state.kafka),
+                       ListenerText(spec.kafka));
   }
   if (state.install_dir != spec.install_dir) {
     return "install_dir changed";
