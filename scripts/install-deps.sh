@@ -21,6 +21,7 @@ packages=(
   clang-format                   # make format / make format-check (clang-format 14 on Debian 12)
   zsh                            # the tests load `certmint completion zsh` in a real zsh
   groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
+  python3-yaml                   # a second YAML parser for the Kubernetes Secrets the tests check
 )
 
 missing=()

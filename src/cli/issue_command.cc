@@ -65,11 +65,17 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   AddStorePasswordFile(cmd, &args->password_file, StorePasswordUse::kNewIdentity);
   AddCaPasswordFile(cmd, &args->ca_password_file);
   AddOutputFlags(cmd, &args->output);
+  cmd->add_option("--install-dir", args->output.install_dir,
+                  "Where the files will live on the node: the paths kafka.properties, "
+                  "server.properties and librdkafka.properties name (default: OUT/NAME, made "
+                  "absolute)");
   AddJson(cmd, &args->json);
   cmd->footer(
       "Writes OUT/NAME/: NAME.crt and ca.crt; with pem NAME.key (encrypted PKCS#8) and chain.pem;\n"
       "with p12 keystore.p12 and truststore.p12; with jks keystore.jks and truststore.jks; and\n"
-      "password when certmint generated it. Keystores hold the key entry NAME (chain: node, CA)\n"
+      "password when certmint generated it; with p12 or jks kafka.properties (and for role server\n"
+      "or both server.properties, a broker's SSL listener: docs/kafka.md); with k8s secret.yaml,\n"
+      "a Kubernetes Secret. Keystores hold the key entry NAME (chain: node, CA)\n"
       "and the CA as trusted entry caroot; truststores hold caroot. All stores use the store\n"
       "password. The directory appears whole or not at all.\n\n"
       "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "

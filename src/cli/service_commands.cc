@@ -61,21 +61,18 @@ Result<int> RunServe(const ServeArgs& a) {
 struct TokenArgs {
   std::string name;
   std::string dir;
-  RequestFlags request;  // --dns, --ip, --role and --days
+  RequestFlags request;  // --dns, --ip, --role, --days and --subject (a template)
   std::string ttl = "24h";
   std::string out_file;
   bool json = false;
 };
 
 Status RunTokenCreate(const TokenArgs& a) {
-  CM_RETURN_IF_ERROR(ValidateNodeName(a.name));
-  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
+  const auto now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(const TokenGrant grant, MakeTokenGrant(a.name, a.request, ttl, now));
   CM_RETURN_IF_ERROR(CheckTokenFileAbsent(a.out_file));
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
-  const auto now = std::chrono::system_clock::now();
-  const TokenGrant grant{a.name, EffectiveSans(a.name, parsed.sans), parsed.role, parsed.days,
-                         now + ttl};
   CM_ASSIGN_OR_RETURN(
       auto created, CreateEnrollmentToken(*inventory, grant, now, DeliverTokenToFile(a.out_file)));
   if (a.json) {
@@ -218,6 +215,10 @@ Subcommand RegisterToken(CLI::App* app) {
   AddRole(create, &t->request.role);
   create->add_option("--ttl", t->ttl, "How long the token stays usable (90s, 30m, 24h, 7d)");
   AddDays(create, &t->request.days);
+  create->add_option("--subject", t->request.subject,
+                     "Subject DN the certificate gets, whatever the node asks for: Kafka's "
+                     "principal (default CN=NAME). A template as in a manifest: {name} is NAME, "
+                     "{n} the number NAME ends with");
   create->add_option("--out", t->out_file,
                      "Write the token to this file (0600) instead of "
                      "stdout");
@@ -226,9 +227,10 @@ Subcommand RegisterToken(CLI::App* app) {
       "The token (cmt_ + 256 random bits in hex) is printed once, alone on stdout, and stored\n"
       "only as its SHA-256 in the inventory. It works once, until --ttl has passed, and only for\n"
       "NAME with at most these names (NAME itself is added as a DNS name when it is a host\n"
-      "name).\n\n"
+      "name). Give --subject as the manifest's subject, so that an enrolled broker has the\n"
+      "same kind of Kafka principal (User:CN=broker-4,OU=Kafka,O=Acme) as the others.\n\n"
       "Example:\n  certmint token create broker-4 --dir pki --dns broker-4.kafka.example.com "
-      "--ip 10.0.0.14 --out broker-4.token");
+      "--ip 10.0.0.14 \\\n      --subject 'CN={name},OU=Kafka,O=Acme' --out broker-4.token");
   auto tl = std::make_shared<TokenListArgs>();
   CLI::App* list = token->add_subcommand("list", "Tokens: their names, state and expiry");
   AddCaDir(list, &tl->dir);
@@ -264,6 +266,9 @@ Subcommand RegisterEnroll(CLI::App* app) {
   AddKeyType(enroll, &e->request.key_type);
   AddStorePasswordFile(enroll, &e->password_file, StorePasswordUse::kNewIdentity);
   AddOutputFlags(enroll, &e->output);
+  enroll->add_option("--install-dir", e->output.install_dir,
+                     "Where the files will live on this node, if not OUT/NAME: the paths the "
+                     "settings files name");
   enroll->add_flag("--replace", e->replace,
                    "Replace an existing OUT/NAME (after its certificate was revoked): the old "
                    "directory stays whole until the new one is in place");
@@ -271,8 +276,10 @@ Subcommand RegisterEnroll(CLI::App* app) {
   enroll->footer(
       "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"
       "the pinned fingerprint before anything is sent, and its answer must carry our key and\n"
-      "name. Writes the same files as `certmint issue` (stores, kafka.properties,\n"
-      "librdkafka.properties). Renew later with `certmint renew NAME --server URL --out OUT`.\n"
+      "name. The certificate's subject (Kafka's principal) is the one the token grants\n"
+      "(token create --subject); the report shows it. Writes the same files as `certmint issue`\n"
+      "(stores, kafka.properties, server.properties for a server role, librdkafka.properties).\n"
+      "Renew later with `certmint renew NAME --server URL --out OUT`.\n"
       "Without --dns and --ip it asks for every name the token grants.\n\n"
       "Example:\n  certmint enroll https://ca.kafka.example.com:8443 --name broker-4 "
       "--token-file broker-4.token \\\n"

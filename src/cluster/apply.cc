@@ -97,6 +97,10 @@ IdentityOutput OutputFor(const IdentitySpec& spec, const std::vector<Certificate
                          TimePoint now, bool password_file) {
   IdentityOutput output;
   output.formats = spec.formats;
+  output.kubernetes = spec.kubernetes;
+  output.kubernetes_namespace = spec.kubernetes_namespace;
+  output.strimzi_cluster = spec.strimzi_cluster;
+  output.kafka = KafkaSettingsOf(spec);
   output.install_dir = spec.install_dir;
   output.pkcs12 = spec.pkcs12;
   output.alias = spec.alias;

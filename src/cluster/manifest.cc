@@ -11,6 +11,8 @@
 #include "core/fs.h"
 #include "identity/files.h"
 #include "identity/identity.h"
+#include "identity/kubernetes.h"
+#include "identity/name_template.h"
 
 namespace certmint {
 namespace {
@@ -25,6 +27,45 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
 
 // More entries than any `formats` list needs (each format counts once).
 constexpr size_t kMaxFormats = 16;
+
+// The host clients reach an identity by: its first DNS name as written,
+// else its first IP address, else its name (as server.properties advertises
+// it, from the certificate).
+std::string HostOf(const IdentitySpec& spec) {
+  return !spec.sans.dns.empty()   ? spec.sans.dns[0]
+         : !spec.sans.ips.empty() ? spec.sans.ips[0]
+                                  : spec.name;
+}
+
+// Gives every server identity (role server or both) the cluster's
+// principals as super users, and the brokers the controllers' addresses.
+void ConnectServers(Manifest& m) {
+  auto cluster = std::make_shared<KafkaCluster>();
+  std::vector<std::string>& principals = cluster->super_users;
+  std::vector<std::string>& controllers = cluster->controllers;
+  std::string& controller_listener = cluster->controller_listener;
+  for (const auto& spec : m.identities) {
+    if (spec.role == Role::kClient) {
+      continue;
+    }
+    auto subject = spec.subject ? Result<DistinguishedName>(*spec.subject)
+                                : DistinguishedName::CommonName(spec.name);
+    if (subject) {  // else its issuance fails, with the reason
+      principals.push_back(KafkaPrincipalName(*subject));
+    }
+    if (spec.kafka.controller) {
+      controllers.push_back(fmt::format("{}:{}", HostOf(spec), spec.kafka.Port()));
+      if (controller_listener.empty()) {
+        controller_listener = spec.kafka.ListenerName();
+      }
+    }
+  }
+  for (auto& spec : m.identities) {
+    if (spec.role != Role::kClient) {
+      spec.kafka_cluster = cluster;
+    }
+  }
+}
 
 class Parser {
  public:
@@ -153,16 +194,7 @@ class Parser {
                      const YAML::Node& name_node, const std::string& field,
                      IdentitySpec& spec) const {
     const auto expand = [&](const Template& t) -> Result<std::string> {
-      const std::string s = ReplaceAll(t.text, "{name}", spec.name);
-      if (s.find("{n}") == std::string::npos) {
-        return s;
-      }
-      if (!number) {
-        return Fail(
-            t.node, t.field,
-            fmt::format("{{n}} stands for the number in a group, and '{}' is not one", spec.name));
-      }
-      return ReplaceAll(s, "{n}", *number);
+      return At(ExpandNameTemplate(t.text, spec.name, number), t.node, t.field);
     };
     if (naming.subject) {
       CM_ASSIGN_OR_RETURN(auto text, expand(*naming.subject));
@@ -196,17 +228,13 @@ class Parser {
     }
     if (n["formats"]) {
       CM_ASSIGN_OR_RETURN(auto list, List(n["formats"], field + ".formats", kMaxFormats));
-      spec.formats.clear();
-      for (const auto& f : list) {
-        CM_ASSIGN_OR_RETURN(auto fmt, At(ParseStoreFormat(f), n["formats"], field + ".formats"));
-        if (std::find(spec.formats.begin(), spec.formats.end(), fmt) == spec.formats.end()) {
-          spec.formats.push_back(fmt);
-        }
-      }
-      if (spec.formats.empty()) {
-        return Fail(n["formats"], field + ".formats", "at least one format is needed");
-      }
-      CM_RETURN_IF_ERROR(At(CheckFormats(spec.formats), n["formats"], field + ".formats"));
+      CM_ASSIGN_OR_RETURN(auto formats,
+                          At(ParseFormatNames(list), n["formats"], field + ".formats"));
+      spec.formats = std::move(formats.stores);
+      spec.kubernetes = formats.kubernetes;
+    }
+    if (const YAML::Node k = n["kafka"]) {
+      CM_RETURN_IF_ERROR(ReadKafka(k, field + ".kafka", spec.kafka));
     }
     if (n["install_dir"]) {
       CM_ASSIGN_OR_RETURN(spec.install_dir, Str(n["install_dir"], field + ".install_dir"));
@@ -225,6 +253,45 @@ class Parser {
     if (const YAML::Node b = n["passwordless_truststore"]) {
       if (!b.IsScalar() || !YAML::convert<bool>::decode(b, spec.pkcs12.passwordless)) {
         return Fail(b, field + ".passwordless_truststore", "expected true or false");
+      }
+    }
+    return {};
+  }
+
+  // A `kafka` mapping (defaults or an identity): listener, port, controller.
+  Status ReadKafka(const YAML::Node& k, const std::string& field, KafkaServerSettings& s) const {
+    CM_RETURN_IF_ERROR(Keys(k, field, {"listener", "port", "controller"}));
+    if (k["listener"]) {
+      CM_ASSIGN_OR_RETURN(auto l, Str(k["listener"], field + ".listener"));
+      CM_ASSIGN_OR_RETURN(s.listener, At(ParseListenerName(l), k["listener"], field + ".listener"));
+    }
+    if (k["port"]) {
+      CM_ASSIGN_OR_RETURN(s.port, Int(k["port"], field + ".port", 1, 65535));
+    }
+    if (const YAML::Node b = k["controller"]) {
+      if (!b.IsScalar() || !YAML::convert<bool>::decode(b, s.controller)) {
+        return Fail(b, field + ".controller", "expected true or false");
+      }
+    }
+    return {};
+  }
+
+  // The `kubernetes` section, into `defaults` (every identity's).
+  Status ReadKubernetes(const YAML::Node& k, IdentitySpec& defaults) const {
+    CM_RETURN_IF_ERROR(Keys(k, "kubernetes", {"namespace", "strimzi_cluster"}));
+    if (k["namespace"]) {
+      CM_ASSIGN_OR_RETURN(defaults.kubernetes_namespace,
+                          Str(k["namespace"], "kubernetes.namespace"));
+      CM_RETURN_IF_ERROR(At(CheckKubernetesNamespace(defaults.kubernetes_namespace), k["namespace"],
+                            "kubernetes.namespace"));
+    }
+    if (k["strimzi_cluster"]) {
+      CM_ASSIGN_OR_RETURN(auto c, Str(k["strimzi_cluster"], "kubernetes.strimzi_cluster"));
+      // Its Secrets are named CLUSTER-clients-ca-cert: a name with room for that.
+      CM_ASSIGN_OR_RETURN(defaults.strimzi_cluster, At(KubernetesName(c), k["strimzi_cluster"],
+                                                       "kubernetes.strimzi_cluster"));
+      if (defaults.strimzi_cluster.size() > 200) {
+        return Fail(k["strimzi_cluster"], "kubernetes.strimzi_cluster", "too long");
       }
     }
     return {};
@@ -324,10 +391,10 @@ class Parser {
   // One item of `identities` (`field`), one identity or a group, into `m`.
   Status ReadIdentities(const YAML::Node& n, const std::string& field, const IdentitySpec& defaults,
                         const Naming& default_naming, std::set<std::string>& names, Manifest& m) {
-    CM_RETURN_IF_ERROR(
-        Keys(n, field,
-             {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
-              "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias"}));
+    CM_RETURN_IF_ERROR(Keys(
+        n, field,
+        {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
+         "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias", "kafka"}));
     if (!n["name"]) {
       return Fail(n, field + ".name", "missing");
     }
@@ -366,7 +433,7 @@ class Parser {
   Result<Manifest> Parse(const YAML::Node& root) {
     Manifest m;
     m.path = path_;
-    CM_RETURN_IF_ERROR(Keys(root, "", {"ca", "defaults", "identities"}));
+    CM_RETURN_IF_ERROR(Keys(root, "", {"ca", "defaults", "kubernetes", "identities"}));
     m.ca.subject = DistinguishedName::Parse("CN=certmint CA").value();
     if (const YAML::Node ca = root["ca"]) {
       CM_RETURN_IF_ERROR(ReadCa(ca, m.ca));
@@ -376,9 +443,12 @@ class Parser {
     if (const YAML::Node d = root["defaults"]) {
       CM_RETURN_IF_ERROR(Keys(d, "defaults",
                               {"key_type", "days", "role", "formats", "install_dir", "p12_profile",
-                               "passwordless_truststore", "subject", "alias"}));
+                               "passwordless_truststore", "subject", "alias", "kafka"}));
       CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
       CM_RETURN_IF_ERROR(ReadNaming(d, "defaults", default_naming));
+    }
+    if (const YAML::Node k = root["kubernetes"]) {
+      CM_RETURN_IF_ERROR(ReadKubernetes(k, defaults));
     }
     const YAML::Node ids = root["identities"];
     if (!ids || !ids.IsSequence() || ids.size() == 0) {
@@ -389,6 +459,7 @@ class Parser {
       CM_RETURN_IF_ERROR(ReadIdentities(ids[i], fmt::format("identities[{}]", i), defaults,
                                         default_naming, names, m));
     }
+    ConnectServers(m);
     return m;
   }
 
@@ -413,6 +484,18 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& path)
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+}
+
+KafkaServerSettings KafkaSettingsOf(const IdentitySpec& spec) {
+  KafkaServerSettings s = spec.kafka;
+  if (spec.kafka_cluster) {
+    s.super_users = spec.kafka_cluster->super_users;
+    s.controllers = spec.kafka_cluster->controllers;
+    if (!s.controller) {
+      s.controller_listener = spec.kafka_cluster->controller_listener;
+    }
+  }
+  return s;
 }
 
 Result<Manifest> LoadManifest(const std::string& path) {

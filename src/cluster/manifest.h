@@ -9,12 +9,20 @@
 //     key_type: ec:p256
 //     days: 365
 //     role: both
-//     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key
+//     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key;
+//                                 # k8s: also a Kubernetes Secret (secret.yaml)
 //     install_dir: /etc/kafka/ssl # where the files will live on the node
 //     p12_profile: modern         # or legacy, for Java before 8u301 / 11.0.12
 //     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password
 //     subject: "CN={name},OU=Kafka,O=Acme"  # default CN={name}; {n}: the group number
 //     alias: "{name}"             # the key entry's alias (default: the name)
+//     kafka:                      # server.properties of role server/both
+//       listener: SSL             # default SSL, CONTROLLER for controllers
+//       port: 9093                # default 9093, 9094 for controllers
+//       controller: false         # true: a KRaft controller
+//   kubernetes:                   # for format k8s
+//     namespace: kafka            # the Secrets' namespace (default: none)
+//     strimzi_cluster: my-cluster # also Strimzi's CA Secrets (strimzi-ca.yaml)
 //   identities:
 //     - name: broker-{n}          # a group: {n} runs from start to start+count-1
 //       count: 12
@@ -29,11 +37,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "identity/kafka_settings.h"
 #include "keys/key_spec.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
@@ -50,6 +60,15 @@ struct CaSpec {
   int renewal_window_days = 30;
 };
 
+// What the manifest's servers (role server or both) share in their
+// server.properties: the principals of them all as super users, and the
+// KRaft controllers' listener name and HOST:PORTs.
+struct KafkaCluster {
+  std::vector<std::string> super_users;
+  std::vector<std::string> controllers;
+  std::string controller_listener;
+};
+
 // One identity after group expansion.
 struct IdentitySpec {
   std::string name;
@@ -58,6 +77,16 @@ struct IdentitySpec {
   KeySpec key_type = DefaultKeySpec();
   int days = 365;
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
+  bool kubernetes = false;  // format k8s
+  // The `kubernetes` section: the Secrets' namespace, the Strimzi cluster.
+  std::string kubernetes_namespace;
+  std::string strimzi_cluster;
+  // server.properties: its `kafka` settings (listener, port, controller)...
+  KafkaServerSettings kafka;
+  // ...and, for role server or both, what every server of the manifest
+  // shares (one copy: a large manifest would otherwise hold its list of
+  // principals once per identity); null for clients.
+  std::shared_ptr<const KafkaCluster> kafka_cluster;
   std::string install_dir;  // empty: the identity's own output directory
   Pkcs12Options pkcs12;     // p12_profile, passwordless_truststore
   // The certificate's subject (Kafka's principal); nullopt: CN=NAME.
@@ -95,6 +124,10 @@ inline constexpr size_t kMaxNamesPerIdentity = 1000;
 inline constexpr size_t kMaxManifestNames = 1000000;
 // Characters of any one value (a name, a subject, an install_dir).
 inline constexpr size_t kMaxManifestValue = 1024;
+
+// The settings an identity's server.properties is written from: its `kafka`
+// settings with what the cluster's servers share.
+KafkaServerSettings KafkaSettingsOf(const IdentitySpec& spec);
 
 Result<Manifest> LoadManifest(const std::string& path);
 Result<Manifest> ParseManifest(const std::string& text, const std::string& path);

@@ -78,6 +78,20 @@ std::optional<std::string> Revocation(const IdentityState& state, const PlanCont
   return std::nullopt;
 }
 
+// Whether two server.properties settings give the node the same listener.
+// What the cluster's servers share (super.users, the controllers) is not
+// compared: adding a node must not re-issue every other one (their
+// server.properties keep the list as it was when they were written:
+// docs/kafka.md).
+bool SameListener(const KafkaServerSettings& a, const KafkaServerSettings& b) {
+  return a.ListenerName() == b.ListenerName() && a.Port() == b.Port() &&
+         a.controller == b.controller && a.host == b.host;
+}
+
+std::string ListenerText(const KafkaServerSettings& s) {
+  return fmt::format("{}:{}{}", s.ListenerName(), s.Port(), s.controller ? " (controller)" : "");
+}
+
 // Why an identity must be re-issued because the manifest asks for other
 // settings; nullopt when they are the same.
 std::optional<std::string> SettingsChange(const IdentitySpec& spec, const IdentityState& state) {
@@ -93,8 +107,19 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
                        spec.key_type.ToString());
   }
   // The same formats listed in another order write the same files.
-  if (!SameSet(state.formats, spec.formats)) {
+  if (!SameSet(state.formats, spec.formats) || state.kubernetes != spec.kubernetes) {
     return "formats changed";
+  }
+  if (spec.kubernetes && (state.kubernetes_namespace != spec.kubernetes_namespace ||
+                          state.strimzi_cluster != spec.strimzi_cluster)) {
+    return "kubernetes settings changed";
+  }
+  // server.properties' listener (an identity written before certmint wrote
+  // server.properties keeps its files until it is re-issued for another
+  // reason).
+  if (spec.role != Role::kClient && state.kafka && !SameListener(*state.kafka, spec.kafka)) {
+    return fmt::format("Kafka listener changed: {} -> {}", ListenerText(*state.kafka),
+                       ListenerText(spec.kafka));
   }
   if (state.install_dir != spec.install_dir) {
     return "install_dir changed";

@@ -9,6 +9,8 @@
 #include "ca/identity_name.h"
 #include "core/encoding.h"
 #include "core/random.h"
+#include "identity/identity.h"
+#include "identity/name_template.h"
 #include "x509/issue.h"
 
 namespace certmint {
@@ -66,10 +68,33 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
   return std::chrono::seconds(value * factor);
 }
 
+Result<TokenGrant> MakeTokenGrant(const std::string& name, const RequestFlags& flags,
+                                  std::chrono::seconds ttl, TimePoint now) {
+  CM_RETURN_IF_ERROR(ValidateNodeName(name));
+  RequestFlags rest = flags;
+  rest.subject.clear();  // a template: parsed once expanded
+  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(rest));
+  TokenGrant grant{name, "", EffectiveSans(name, parsed.sans), parsed.role, parsed.days, now + ttl};
+  if (!flags.subject.empty()) {
+    CM_ASSIGN_OR_RETURN(auto subject,
+                        WithContext(ExpandSubjectTemplate(flags.subject, name), "--subject"));
+    grant.subject = subject.ToString();
+  }
+  return grant;
+}
+
+Result<DistinguishedName> GrantedSubject(const TokenGrant& grant) {
+  if (grant.subject.empty()) {
+    return DistinguishedName::CommonName(grant.name);
+  }
+  return WithContext(DistinguishedName::Parse(grant.subject), "the subject the token grants");
+}
+
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
                                            TimePoint now, const DeliverToken& deliver) {
   CM_RETURN_IF_ERROR(ValidateNodeName(grant.name));
   CM_RETURN_IF_ERROR(CheckValidityDays(grant.days));
+  CM_RETURN_IF_ERROR(GrantedSubject(grant).map([](auto&&) {}));
   CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
   const std::string hash = HashEnrollmentToken(token.reveal());
   if (deliver) {
@@ -95,8 +120,10 @@ std::string_view TokenStateName(const TokenRecord& token, TimePoint now) {
 }
 
 nlohmann::json TokenJson(const TokenRecord& t, TimePoint now) {
+  auto subject = GrantedSubject(t.grant);
   return {{"id", t.id},
           {"name", t.grant.name},
+          {"subject", subject ? subject->ToString() : t.grant.subject},
           {"dns_names", t.grant.sans.dns},
           {"ip_addresses", t.grant.sans.ips},
           {"role", RoleName(t.grant.role)},

@@ -11,6 +11,8 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "inventory/inventory.h"
+#include "x509/name.h"
+#include "x509/request_flags.h"
 
 namespace certmint {
 
@@ -39,6 +41,18 @@ struct CreatedToken {
 // recorded; an error records nothing.
 using DeliverToken = std::function<Status(const SecretString& token)>;
 
+// The grant `token create NAME` makes from its flags (--dns, --ip, --role,
+// --days, --subject): NAME's effective SANs, and the subject template
+// ({name} and {n} as in a manifest; {n} is the number NAME ends with)
+// expanded for NAME, usable until `now` + `ttl`. Errors name the flag.
+Result<TokenGrant> MakeTokenGrant(const std::string& name, const RequestFlags& flags,
+                                  std::chrono::seconds ttl, TimePoint now);
+
+// The subject a certificate obtained with `grant` gets: grant.subject, or
+// CN=name for a grant without one. kInvalidData when the stored subject does
+// not parse.
+Result<DistinguishedName> GrantedSubject(const TokenGrant& grant);
+
 // Makes a one-time token for `grant` (its name checked as a node name,
 // days at least 1), delivers it, then stores its hash in `inventory`.
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
@@ -47,9 +61,9 @@ Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGran
 // "unused", "used", "expired" or "revoked" (TokenState's answer).
 std::string_view TokenStateName(const TokenRecord& token, TimePoint now);
 
-// A token as `token list --json` shows it: id, name, dns_names,
-// ip_addresses, role, state, created_at, expires_at, used_at, revoked_at,
-// serial. Never the token itself (only its hash is stored).
+// A token as `token list --json` shows it: id, name, subject (what the
+// certificate gets), dns_names, ip_addresses, role, state, created_at, expires_at, used_at,
+// revoked_at, serial. Never the token itself (only its hash is stored).
 nlohmann::json TokenJson(const TokenRecord& token, TimePoint now);
 
 }  // namespace certmint

@@ -7,6 +7,14 @@
 #include "x509/role.h"
 
 namespace certmint {
+namespace {
+
+std::string GrantedSubjectText(const TokenGrant& grant) {
+  auto subject = GrantedSubject(grant);
+  return subject ? subject->ToString() : grant.subject;
+}
+
+}  // namespace
 
 Status CheckTokenFileAbsent(const std::string& path) {
   if (!path.empty() && fs::Exists(path)) {
@@ -32,6 +40,7 @@ std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& 
                                    const std::string& token_file) {
   nlohmann::json j{{"id", created.id.substr(0, 12)},
                    {"name", grant.name},
+                   {"subject", GrantedSubjectText(grant)},
                    {"dns_names", grant.sans.dns},
                    {"ip_addresses", grant.sans.ips},
                    {"role", RoleName(grant.role)},
@@ -52,10 +61,11 @@ std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& 
 std::string RenderTokenCreatedText(const TokenGrant& grant, const CreatedToken& created,
                                    const std::string& token_file) {
   const std::string names = grant.sans.ToString();
-  return fmt::format("Token {} for {} ({}, role {}), one use, expires {}{}\n",
-                     created.id.substr(0, 12), grant.name, names.empty() ? "no SANs" : names,
-                     RoleName(grant.role), FormatUtc(grant.expires_at),
-                     token_file.empty() ? "" : "; written to " + token_file);
+  return fmt::format(
+      "Token {} for {} ({}; {}, role {}), one use, expires {}{}\n", created.id.substr(0, 12),
+      grant.name, PrintableBytes(GrantedSubjectText(grant), 300), names.empty() ? "no SANs" : names,
+      RoleName(grant.role), FormatUtc(grant.expires_at),
+      token_file.empty() ? "" : "; written to " + token_file);
 }
 
 std::string RenderTokenListText(const std::vector<TokenRecord>& tokens, TimePoint now) {

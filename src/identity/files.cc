@@ -5,28 +5,87 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "core/fs.h"
+#include "identity/kubernetes.h"
 #include "identity/properties.h"
 #include "stores/jks.h"
 #include "stores/store_io.h"
 
 namespace certmint {
 
-Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text) {
-  std::vector<StoreFormat> out;
+Result<OutputFormats> ParseFormatNames(const std::vector<std::string>& names) {
+  OutputFormats out;
+  for (const auto& name : names) {
+    if (name == kKubernetesFormat) {
+      out.kubernetes = true;
+      continue;
+    }
+    auto f = ParseStoreFormat(name);
+    if (!f) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("unknown format '{}' (expected pem, pem-plain, p12, jks or k8s)",
+                                   PrintableBytes(name, 80)));
+    }
+    if (std::find(out.stores.begin(), out.stores.end(), *f) == out.stores.end()) {
+      out.stores.push_back(*f);
+    }
+  }
+  if (out.stores.empty() && !out.kubernetes) {
+    return MakeError(ErrorCode::kInvalidArgument, "at least one format is needed");
+  }
+  CM_RETURN_IF_ERROR(CheckFormats(out.stores));
+  return out;
+}
+
+Result<OutputFormats> ParseFormatList(std::string_view text) {
+  std::vector<std::string> names;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string_view::npos) {
       end = text.size();
     }
-    CM_ASSIGN_OR_RETURN(auto f, ParseStoreFormat(text.substr(start, end - start)));
-    if (std::find(out.begin(), out.end(), f) == out.end()) {
-      out.push_back(f);
-    }
+    names.emplace_back(text.substr(start, end - start));
     start = end + 1;
   }
-  CM_RETURN_IF_ERROR(CheckFormats(out));
+  return ParseFormatNames(names);
+}
+
+std::vector<std::string> FormatNames(const std::vector<StoreFormat>& stores, bool kubernetes) {
+  std::vector<std::string> out;
+  for (StoreFormat f : stores) {
+    out.push_back(f == StoreFormat::kPkcs12     ? "p12"
+                  : f == StoreFormat::kJks      ? "jks"
+                  : f == StoreFormat::kPemPlain ? "pem-plain"
+                                                : "pem");
+  }
+  if (kubernetes) {
+    out.emplace_back(kKubernetesFormat);
+  }
+  return out;
+}
+
+Result<std::string> KubernetesName(std::string_view name) {
+  // RFC 1123 subdomain: at most 253 characters, labels of lower-case
+  // letters, digits and '-' that start and end with a letter or digit.
+  std::string out = AsciiLower(name);
+  bool ok = !out.empty() && out.size() <= 253;
+  char prev = '.';
+  for (char c : out) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    ok &= alnum || c == '-' || c == '.';
+    ok &= !(c == '.' && (prev == '.' || prev == '-')) && !(c == '-' && prev == '.');
+    prev = c;
+  }
+  ok &= prev != '.' && prev != '-';
+  if (!ok) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' cannot name a Kubernetes Secret (lower-case letters, digits, "
+                    "'-' and '.', starting and ending with a letter or digit)",
+                    PrintableBytes(name, 80)));
+  }
   return out;
 }
 
@@ -44,6 +103,21 @@ Status CheckFormats(const std::vector<StoreFormat>& formats) {
   return {};
 }
 
+Status CheckInstallDir(std::string_view install_dir) {
+  // The install directory goes into kafka.properties (escaped) and
+  // librdkafka.properties, which has no escapes: a line break there would
+  // add a setting of its own (enable.ssl.certificate.verification=false).
+  // A tab stays part of the value in both.
+  for (unsigned char c : install_dir) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("install_dir '{}': control characters are not allowed",
+                                   PrintableBytes(install_dir, 200)));
+    }
+  }
+  return {};
+}
+
 namespace {
 bool Has(const IdentityOutput& o, StoreFormat f) {
   return std::find(o.formats.begin(), o.formats.end(), f) != o.formats.end();
@@ -51,7 +125,7 @@ bool Has(const IdentityOutput& o, StoreFormat f) {
 }  // namespace
 
 IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
-                            const IdentityOutput& output) {
+                            const IdentityOutput& output, Role role) {
   const std::string dir = out_dir + "/" + name;
   IdentityFiles f;
   f.dir = dir;
@@ -78,6 +152,15 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   }
   if (f.key || f.keystore_p12) {
     f.librdkafka_properties = dir + "/librdkafka.properties";
+  }
+  if (f.kafka_properties && role != Role::kClient) {
+    f.server_properties = dir + "/server.properties";
+  }
+  if (output.kubernetes) {
+    f.kubernetes_secret = dir + "/secret.yaml";
+    if (!output.strimzi_cluster.empty()) {
+      f.strimzi_ca = dir + "/strimzi-ca.yaml";
+    }
   }
   f.metadata = dir + "/certmint.json";
   return f;
@@ -114,34 +197,83 @@ Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths, const 
   return staging.WriteFile(fs::Basename(*paths.chain), chain, fs::kPublicFile);
 }
 
-// The PKCS#12 and JKS keystores and truststores.
-Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const KeyStore& keystore,
-                   const KeyStore& truststore, const SecretString& password,
-                   const IdentityOutput& output) {
-  if (paths.keystore_p12) {
-    Pkcs12Options key_options = output.pkcs12;
-    key_options.passwordless = false;
-    CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, password, key_options));
-    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.keystore_p12), p12, fs::kPrivateFile));
-    CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, password, output.pkcs12));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*paths.truststore_p12), t12, fs::kPublicFile));
-  }
-  if (paths.keystore_jks) {
-    CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, password, output.now));
-    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(*paths.keystore_jks), jks, fs::kPrivateFile));
-    CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, password, output.now));
-    CM_RETURN_IF_ERROR(
-        staging.WriteFile(fs::Basename(*paths.truststore_jks), tjks, fs::kPublicFile));
-  }
-  return {};
-}
-
-// A file holding the password: written 0600, the copy wiped.
+// A file holding a secret (the password, a key): written 0600, the copy wiped.
 Status StageSecretFile(fs::StagingDir& staging, const std::string& path, std::string text) {
   auto st = staging.WriteFile(fs::Basename(path), text, fs::kPrivateFile);
   Cleanse(text);
   return st;
+}
+
+// The PKCS#12 and JKS keystores and truststores; each also into `stores`
+// (the Secret's data, for format k8s).
+Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const KeyStore& keystore,
+                   const KeyStore& truststore, const SecretString& password,
+                   const IdentityOutput& output, std::vector<SecretEntry>& stores) {
+  const auto stage = [&](const std::string& path, std::string bytes, mode_t mode) -> Status {
+    CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(path), bytes, mode));
+    stores.push_back({fs::Basename(path), std::move(bytes)});
+    return {};
+  };
+  if (paths.keystore_p12) {
+    Pkcs12Options key_options = output.pkcs12;
+    key_options.passwordless = false;
+    CM_ASSIGN_OR_RETURN(auto p12, WritePkcs12(keystore, password, key_options));
+    CM_RETURN_IF_ERROR(stage(*paths.keystore_p12, std::move(p12), fs::kPrivateFile));
+    CM_ASSIGN_OR_RETURN(auto t12, WritePkcs12(truststore, password, output.pkcs12));
+    CM_RETURN_IF_ERROR(stage(*paths.truststore_p12, std::move(t12), fs::kPublicFile));
+  }
+  if (paths.keystore_jks) {
+    CM_ASSIGN_OR_RETURN(auto jks, WriteJks(keystore, password, output.now));
+    CM_RETURN_IF_ERROR(stage(*paths.keystore_jks, std::move(jks), fs::kPrivateFile));
+    CM_ASSIGN_OR_RETURN(auto tjks, WriteJks(truststore, password, output.now));
+    CM_RETURN_IF_ERROR(stage(*paths.truststore_jks, std::move(tjks), fs::kPublicFile));
+  }
+  return {};
+}
+
+// Format k8s: secret.yaml (0600: it holds the key and the password) and,
+// with a Strimzi cluster, strimzi-ca.yaml.
+Status StageKubernetes(fs::StagingDir& staging, const IdentityFiles& paths,
+                       const Identity& identity, const std::vector<Certificate>& trust,
+                       const SecretString& password, const IdentityOutput& output,
+                       std::vector<SecretEntry> stores) {
+  if (!paths.kubernetes_secret) {
+    return {};
+  }
+  CM_ASSIGN_OR_RETURN(auto name, KubernetesName(identity.name));
+  std::string chain = identity.certificate.ToPem();
+  for (const auto& c : identity.ca_chain) {
+    chain += c.ToPem();
+  }
+  std::string anchors;
+  for (const auto& c : trust) {
+    anchors += c.ToPem();
+  }
+  CM_ASSIGN_OR_RETURN(auto key, identity.key.ToPkcs8Pem());
+  std::vector<SecretEntry> data{
+      {"tls.crt", chain}, {"tls.key", std::move(key)}, {"ca.crt", anchors}};
+  for (auto& s : stores) {
+    data.push_back(std::move(s));
+  }
+  if (paths.keystore_p12 || paths.keystore_jks) {
+    data.push_back({"password", std::string(password.reveal())});
+  }
+  std::string yaml =
+      "# Written by certmint for " + identity.name +
+      ": kubectl apply -f this file. It holds the private key\n# and the store password.\n" +
+      SecretManifest(name, output.kubernetes_namespace, "kubernetes.io/tls", data,
+                     {{"app.kubernetes.io/managed-by", "certmint"}}, {});
+  for (auto& d : data) {
+    Cleanse(d.value);
+  }
+  CM_RETURN_IF_ERROR(StageSecretFile(staging, *paths.kubernetes_secret, std::move(yaml)));
+  if (paths.strimzi_ca) {
+    CM_RETURN_IF_ERROR(staging.WriteFile(
+        fs::Basename(*paths.strimzi_ca),
+        StrimziCaSecrets(output.strimzi_cluster, output.kubernetes_namespace, trust),
+        fs::kPublicFile));
+  }
+  return {};
 }
 
 // The password file, kafka.properties and librdkafka.properties.
@@ -163,6 +295,11 @@ Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const 
     CM_RETURN_IF_ERROR(
         StageSecretFile(staging, *paths.librdkafka_properties, std::move(librdkafka)));
   }
+  if (paths.server_properties) {
+    CM_ASSIGN_OR_RETURN(auto server, KafkaServerProperties(paths, install_dir, identity.certificate,
+                                                           identity.name, output.kafka, password));
+    CM_RETURN_IF_ERROR(StageSecretFile(staging, *paths.server_properties, std::move(server)));
+  }
   return {};
 }
 
@@ -173,16 +310,13 @@ Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths, const 
   nlohmann::json meta{{"name", identity.name},
                       {"serial", identity.certificate.SerialHex()},
                       {"install_dir", output.install_dir},
-                      {"formats", nlohmann::json::array()},
+                      {"formats", FormatNames(output.formats, output.kubernetes)},
                       {"alias", output.alias},
                       {"p12_profile", Pkcs12ProfileName(output.pkcs12.profile)},
-                      {"passwordless_truststore", output.pkcs12.passwordless}};
-  for (StoreFormat f : output.formats) {
-    meta["formats"].push_back(f == StoreFormat::kPkcs12     ? "p12"
-                              : f == StoreFormat::kJks      ? "jks"
-                              : f == StoreFormat::kPemPlain ? "pem-plain"
-                                                            : "pem");
-  }
+                      {"passwordless_truststore", output.pkcs12.passwordless},
+                      {"kafka", KafkaSettingsJson(output.kafka)},
+                      {"kubernetes_namespace", output.kubernetes_namespace},
+                      {"strimzi_cluster", output.strimzi_cluster}};
   return staging.WriteFile(
       fs::Basename(paths.metadata),
       meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", fs::kPublicFile);
@@ -202,19 +336,10 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   }
   const std::string alias = KeyAliasFor(identity.name, output.alias);
   CM_RETURN_IF_ERROR(ValidateKeyAlias(alias));
-  // The install directory goes into kafka.properties (escaped) and
-  // librdkafka.properties, which has no escapes: a line break there would
-  // add a setting of its own (enable.ssl.certificate.verification=false).
-  // A tab stays part of the value in both.
-  for (unsigned char c : output.install_dir) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("install_dir '{}': control characters are not allowed",
-                                   PrintableBytes(output.install_dir, 200)));
-    }
-  }
   CM_RETURN_IF_ERROR(CheckFormats(output.formats));
-  const IdentityFiles paths = IdentityPaths(out_dir, identity.name, output);
+  CM_RETURN_IF_ERROR(CheckInstallDir(output.install_dir));
+  const IdentityFiles paths =
+      IdentityPaths(out_dir, identity.name, output, RoleOf(identity.certificate));
   if (!output.replace && fs::Exists(paths.dir)) {
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite", paths.dir));
@@ -222,9 +347,13 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(paths.dir));
   const std::vector<Certificate> trust = TrustOf(identity, output.trust);
   CM_RETURN_IF_ERROR(StagePemFiles(staging, paths, identity, trust, store_password));
+  std::vector<SecretEntry> stores;
   CM_RETURN_IF_ERROR(StageStores(staging, paths, IdentityKeystore(identity, alias, trust),
-                                 IdentityTruststore(identity, trust), store_password, output));
+                                 IdentityTruststore(identity, trust), store_password, output,
+                                 stores));
   CM_RETURN_IF_ERROR(StageSettings(staging, paths, identity, store_password, output));
+  CM_RETURN_IF_ERROR(
+      StageKubernetes(staging, paths, identity, trust, store_password, output, std::move(stores)));
   CM_RETURN_IF_ERROR(StageMetadata(staging, paths, identity, output));
   CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
   return paths;

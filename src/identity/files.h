@@ -10,6 +10,11 @@
 //     keystore.p12 / keystore.jks      0600  key entry NAME (chain: node, CA) + trusted caroot
 //     truststore.p12 / truststore.jks  0644  trusted caroot
 //     kafka.properties, librdkafka.properties 0600  settings pointing at the stores
+//     server.properties 0600  a broker's or controller's SSL listener (role
+//                             server or both, with p12 or jks)
+//     secret.yaml  0600  a Kubernetes Secret (format k8s)
+//     strimzi-ca.yaml 0644  Strimzi's CA certificate Secrets (k8s, with a
+//                           Strimzi cluster)
 //     certmint.json 0644  what was asked for, to plan re-applies
 // The PEM files come with format pem (or pem-plain), the stores with p12 and
 // jks; NAME.crt and ca.crt are always written.
@@ -22,6 +27,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "identity/identity.h"
+#include "identity/kafka_settings.h"
 #include "stores/keystore.h"
 #include "stores/pkcs12.h"
 
@@ -40,6 +46,16 @@ struct IdentityOutput {
   // kafka.properties and librdkafka.properties; empty: OUT/NAME as given
   // (made absolute).
   std::string install_dir;
+  // A server identity's listener and the cluster's super users, for
+  // server.properties.
+  KafkaServerSettings kafka;
+  // Format k8s: also a Kubernetes Secret manifest (identity/kubernetes.h)
+  // in `kubernetes_namespace` (empty: none named, kubectl's current one).
+  bool kubernetes = false;
+  std::string kubernetes_namespace;
+  // With k8s: the Strimzi Kafka cluster whose custom-CA Secrets to write
+  // (strimzi-ca.yaml); empty: none.
+  std::string strimzi_cluster;
   // Replace an existing OUT/NAME in one atomic exchange instead of refusing.
   bool replace = false;
   // The CAs the truststores (and ca.crt) carry; empty: the root of the
@@ -48,12 +64,31 @@ struct IdentityOutput {
   TimePoint now = std::chrono::system_clock::now();
 };
 
-// Parses "pem,p12,jks" (any subset, any order; pem-plain instead of pem for
-// an unencrypted key), then CheckFormats.
-Result<std::vector<StoreFormat>> ParseFormatList(std::string_view text);
+// The output formats of an identity: its stores, and whether it gets a
+// Kubernetes Secret too (format k8s, which is no store).
+struct OutputFormats {
+  std::vector<StoreFormat> stores;
+  bool kubernetes = false;
+};
+inline constexpr std::string_view kKubernetesFormat = "k8s";
+// Parses format names ("pem", "pem-plain", "p12", "jks", "k8s"; each once
+// however often given), then CheckFormats; at least one is needed.
+Result<OutputFormats> ParseFormatNames(const std::vector<std::string>& names);
+// ParseFormatNames of "pem,p12,jks" (any subset, any order).
+Result<OutputFormats> ParseFormatList(std::string_view text);
+// The names of `output`'s formats, as certmint.json records them.
+std::vector<std::string> FormatNames(const std::vector<StoreFormat>& stores, bool kubernetes);
+// A Kubernetes object name (RFC 1123 subdomain, lower case) for the
+// identity `name`: kInvalidArgument when lower-casing does not make one.
+Result<std::string> KubernetesName(std::string_view name);
 // Formats an identity can be written in: not pem with pem-plain (both are
 // NAME.key), no JCEKS; kInvalidArgument otherwise.
 Status CheckFormats(const std::vector<StoreFormat>& formats);
+
+// An install directory (where the files will live on the node): no control
+// character but tab, since it is written into librdkafka.properties, which
+// has no escapes. kInvalidArgument otherwise.
+Status CheckInstallDir(std::string_view install_dir);
 
 struct IdentityFiles {
   std::string dir;
@@ -69,12 +104,16 @@ struct IdentityFiles {
   std::optional<std::string> truststore_jks;
   std::optional<std::string> kafka_properties;
   std::optional<std::string> librdkafka_properties;
+  std::optional<std::string> server_properties;
+  std::optional<std::string> kubernetes_secret;
+  std::optional<std::string> strimzi_ca;
   std::string metadata;  // certmint.json: what was asked for, to plan re-applies
 };
 
-// Where WriteIdentity puts the files of `name` under `out_dir`.
+// Where WriteIdentity puts the files of `name` under `out_dir`; `role` is
+// the certificate's (server.properties is for servers).
 IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
-                            const IdentityOutput& output);
+                            const IdentityOutput& output, Role role = Role::kBoth);
 
 // Writes OUT/NAME/ as a whole: into a staging directory first, moved into
 // place in one rename. kAlreadyExists if OUT/NAME exists; nothing is left

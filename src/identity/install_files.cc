@@ -29,7 +29,9 @@ Result<InstalledFiles> InstallFromFiles(const InstallFilesRequest& r) {
     return MakeError(ErrorCode::kInvalidArgument, "no store password: give --password-file");
   }
   IdentityOutput output;
-  CM_ASSIGN_OR_RETURN(output.formats, WithContext(ParseFormatList(r.formats), "--format"));
+  CM_ASSIGN_OR_RETURN(auto formats, WithContext(ParseFormatList(r.formats), "--format"));
+  output.formats = std::move(formats.stores);
+  output.kubernetes = formats.kubernetes;
   // The key's own password, from its file: keep it beside the stores.
   output.write_password_file = !store_pw;
   const size_t length = chain.size();

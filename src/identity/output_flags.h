@@ -1,5 +1,6 @@
 // How a new identity's files are written, as `issue` and `enroll` are told
-// it (--format, --alias, --p12-profile, --passwordless-truststore), and its
+// it (--format, --alias, --p12-profile, --passwordless-truststore,
+// --install-dir), and its
 // one check; errors name the flag.
 #pragma once
 
@@ -12,8 +13,11 @@
 namespace certmint {
 
 struct OutputFlags {
-  std::string formats = "pem,p12,jks";
-  std::string alias;  // empty: NAME lower-cased
+  std::string formats = "pem,p12,jks";  // k8s: also a Kubernetes Secret
+  std::string alias;                    // empty: NAME lower-cased
+  // --install-dir: where the files will live on the node (the paths in the
+  // settings files); empty: OUT/NAME as given, made absolute.
+  std::string install_dir;
   std::string p12_profile = "modern";
   bool passwordless_truststore = false;
 };

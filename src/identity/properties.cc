@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <vector>
 
@@ -95,6 +97,143 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
   if (role != Role::kClient) {
     out += "# Brokers: require a client certificate (mTLS).\nssl.client.auth=required\n";
   }
+  return out;
+}
+
+namespace {
+
+// The host a client reaches the node by: settings.host, else the first DNS
+// name of the certificate other than the bare identity name (EffectiveSans
+// puts that first), else its first IP address, else the name.
+std::string AdvertisedHost(const Certificate& certificate, const std::string& name,
+                           const KafkaServerSettings& settings) {
+  if (!settings.host.empty()) {
+    return settings.host;
+  }
+  const SubjectAltNames sans = certificate.Sans();
+  for (const auto& d : sans.dns) {
+    if (d != name) {
+      return d;
+    }
+  }
+  if (!sans.dns.empty()) {
+    return sans.dns[0];
+  }
+  return sans.ips.empty() ? name : sans.ips[0];
+}
+
+// The listener-prefixed SSL settings of listener `prefix` (lower-cased
+// listener name: Kafka's ListenerName.configPrefix).
+std::string ListenerSslLines(const std::string& prefix, const std::string& type,
+                             const std::string& ks, const std::string& ts,
+                             const std::string& escaped_password) {
+  const std::string p = "listener.name." + prefix + ".ssl.";
+  std::string out;
+  out += p + "keystore.type=" + type + "\n";
+  out += p + "keystore.location=" + EscapeProperty(ks) + "\n";
+  out += p + "keystore.password=" + escaped_password + "\n";
+  out += p + "key.password=" + escaped_password + "\n";
+  out += p + "truststore.type=" + type + "\n";
+  out += p + "truststore.location=" + EscapeProperty(ts) + "\n";
+  out += p + "truststore.password=" + escaped_password + "\n";
+  out += p + "client.auth=required\n";
+  out += p + "endpoint.identification.algorithm=https\n";
+  return out;
+}
+
+// super.users: `principals`, each once, as User:PRINCIPAL joined by ';'.
+Result<std::string> SuperUsers(const std::vector<std::string>& principals) {
+  std::string out;
+  std::vector<std::string> seen;
+  for (const auto& p : principals) {
+    if (std::find(seen.begin(), seen.end(), p) != seen.end()) {
+      continue;
+    }
+    if (p.find(';') != std::string::npos) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("server.properties: the principal '{}' holds ';', which "
+                                   "super.users cannot list (Kafka splits the list there)",
+                                   PrintableBytes(p, 200)));
+    }
+    seen.push_back(p);
+    out += (out.empty() ? "" : ";") + std::string("User:") + p;
+  }
+  return out;
+}
+
+std::string LowerAscii(std::string s) {
+  for (auto& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> KafkaServerProperties(const IdentityFiles& files,
+                                          const std::string& install_dir,
+                                          const Certificate& certificate, const std::string& name,
+                                          const KafkaServerSettings& settings,
+                                          const SecretString& password) {
+  const bool p12 = files.keystore_p12.has_value();
+  const std::string type = p12 ? "PKCS12" : "JKS";
+  const std::string ks =
+      InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
+  const std::string ts =
+      InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
+  const std::string listener = settings.ListenerName();
+  const std::string own = KafkaPrincipalName(certificate.Subject());
+  std::vector<std::string> principals = settings.super_users;
+  principals.push_back(own);
+  CM_ASSIGN_OR_RETURN(auto super_users, SuperUsers(principals));
+  const std::string endpoint = fmt::format("{}://:{}", listener, settings.Port());
+  std::string out = fmt::format(
+      "# Written by certmint for {}: the SSL lines of this {}'s server.properties.\n"
+      "# Merge them into its configuration (docs/kafka.md). It holds the store password:\n"
+      "# keep it readable by Kafka only.\n",
+      name, settings.controller ? "KRaft controller" : "broker");
+  std::string map = listener + ":SSL";
+  // A broker reaches the controllers over their listener, with its own
+  // certificate: the same stores under that listener's prefix.
+  const bool to_controllers = !settings.controller && !settings.controller_listener.empty() &&
+                              settings.controller_listener != listener;
+  if (to_controllers) {
+    map += "," + settings.controller_listener + ":SSL";
+  }
+  out += "listeners=" + EscapeProperty(endpoint) + "\n";
+  if (settings.controller) {
+    out += "controller.listener.names=" + listener + "\n";
+  } else {
+    out +=
+        "advertised.listeners=" +
+        EscapeProperty(fmt::format("{}://{}:{}", listener,
+                                   AdvertisedHost(certificate, name, settings), settings.Port())) +
+        "\n";
+    out += "inter.broker.listener.name=" + listener + "\n";
+    if (!settings.controller_listener.empty()) {
+      out += "controller.listener.names=" + settings.controller_listener + "\n";
+    }
+  }
+  out += "listener.security.protocol.map=" + EscapeProperty(map) + "\n";
+  if (!settings.controllers.empty()) {
+    std::string voters;
+    for (const auto& c : settings.controllers) {
+      voters += (voters.empty() ? "" : ",") + c;
+    }
+    out += "controller.quorum.bootstrap.servers=" + EscapeProperty(voters) + "\n";
+  }
+  std::string pw = EscapeProperty(password.reveal());
+  out += ListenerSslLines(LowerAscii(listener), type, ks, ts, pw);
+  if (to_controllers) {
+    out += ListenerSslLines(LowerAscii(settings.controller_listener), type, ks, ts, pw);
+  }
+  Cleanse(pw);
+  out +=
+      "# Principals are certificate subjects as Java writes them (RFC 2253), unmapped:\n"
+      "# ACLs name clients as User:<subject>, e.g. User:" +
+      EscapeProperty(own) + "\n";
+  out += "ssl.principal.mapping.rules=DEFAULT\n";
+  out += "super.users=" + EscapeProperty(super_users) + "\n";
   return out;
 }
 

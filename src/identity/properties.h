@@ -9,6 +9,8 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "identity/files.h"
+#include "identity/kafka_settings.h"
+#include "x509/certificate.h"
 #include "x509/issue.h"
 
 namespace certmint {
@@ -17,6 +19,22 @@ namespace certmint {
 // identity's files under `install_dir`.
 std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
                             const SecretString& password);
+// server.properties: the lines of a broker's (or a KRaft controller's)
+// configuration that set up its SSL listener with this identity (Java
+// properties, escaped as KafkaProperties escapes them): listeners and
+// advertised.listeners (brokers), listener.security.protocol.map, the
+// inter-broker or controller listener names, listener-prefixed
+// listener.name.NAME.ssl.* settings pointing at the stores under
+// `install_dir`, ssl.client.auth=required, ssl.principal.mapping.rules and
+// super.users (`settings.super_users` plus the node's own principal, each as
+// User:PRINCIPAL). kInvalidArgument when a principal holds ';', which
+// super.users cannot list (Kafka splits it there).
+Result<std::string> KafkaServerProperties(const IdentityFiles& files,
+                                          const std::string& install_dir,
+                                          const Certificate& certificate, const std::string& name,
+                                          const KafkaServerSettings& settings,
+                                          const SecretString& password);
+
 // kcat reads its -F file in pieces of this many bytes (fgets into a 512-byte
 // buffer): a longer line arrives cut in two.
 inline constexpr size_t kKcatMaxLine = 511;

@@ -66,9 +66,13 @@ Result<SecretString> NewStorePasswordFor(const SecretString& current, const Rene
 
 IdentityOutput RenewalOutput(const IdentityState& state, const RenewOptions& options) {
   IdentityOutput output;
-  if (!state.formats.empty()) {
+  if (!state.formats.empty() || state.kubernetes) {
     output.formats = state.formats;
   }
+  output.kubernetes = state.kubernetes;
+  output.kubernetes_namespace = state.kubernetes_namespace;
+  output.strimzi_cluster = state.strimzi_cluster;
+  output.kafka = state.kafka.value_or(KafkaServerSettings{});
   output.install_dir = state.install_dir;
   output.pkcs12 = state.pkcs12;
   output.alias = state.alias;

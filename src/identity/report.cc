@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/encoding.h"
+#include "identity/kafka_settings.h"
 
 namespace certmint {
 
@@ -21,7 +22,11 @@ nlohmann::json IdentityReportJson(const IdentityFiles& files, const std::string&
                         {"keystore_jks", opt(files.keystore_jks)},
                         {"truststore_jks", opt(files.truststore_jks)},
                         {"password_file", opt(files.password_file)},
+                        {"kafka_properties", opt(files.kafka_properties)},
+                        {"server_properties", opt(files.server_properties)},
+                        {"kubernetes_secret", opt(files.kubernetes_secret)},
                         {"subject", cert.Subject().ToString()},
+                        {"kafka_principal", "User:" + KafkaPrincipalName(cert.Subject())},
                         {"serial", cert.SerialHex()},
                         {"key_type", key_spec.ToString()},
                         {"role", RoleName(role)},
@@ -38,6 +43,8 @@ std::string IdentityReportText(const IdentityFiles& files, const Certificate& ce
       fmt::format("{} {} ({}, role {}), valid until {}\n", verb, cert.Subject().ToString(),
                   key_spec.ToString(), RoleName(role), FormatUtc(cert.NotAfter()));
   out += fmt::format("  SANs:        {}\n", sans.empty() ? "(none)" : sans);
+  out += fmt::format("  principal:   User:{} (Kafka's name for it in ACLs)\n",
+                     KafkaPrincipalName(cert.Subject()));
   out += fmt::format("  certificate: {}\n  CA:          {}\n", files.certificate,
                      files.ca_certificate);
   if (files.key) {
@@ -51,6 +58,14 @@ std::string IdentityReportText(const IdentityFiles& files, const Certificate& ce
   }
   if (files.keystore_jks) {
     out += fmt::format("  JKS:         {}, {}\n", *files.keystore_jks, *files.truststore_jks);
+  }
+  if (files.server_properties) {
+    out +=
+        fmt::format("  broker:      {} (merge into server.properties)\n", *files.server_properties);
+  }
+  if (files.kubernetes_secret) {
+    out += fmt::format("  Kubernetes:  {}{}\n", *files.kubernetes_secret,
+                       files.strimzi_ca ? ", " + *files.strimzi_ca : "");
   }
   if (files.password_file) {
     out += fmt::format("  password:    {} (generated; mode 0600)\n", *files.password_file);

@@ -32,8 +32,9 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityFiles paths = IdentityPaths(out_dir, name, probe);
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(paths.certificate));
   CM_ASSIGN_OR_RETURN(auto cert, WithContext(Certificate::FromPem(pem), paths.certificate));
-  IdentityState state{cert,  Role::kBoth,  KeySpec{}, cert.Sans(),     {}, "",
-                      false, std::nullopt, {},        Pkcs12Options{}, ""};
+  IdentityState state{cert, Role::kBoth, KeySpec{},    cert.Sans(), {},
+                      "",   false,       std::nullopt, {},          Pkcs12Options{},
+                      "",   false,       "",           "",          std::nullopt};
   if (auto bundle = fs::ReadFile(paths.ca_certificate)) {
     if (auto certs = Certificate::ChainFromPem(*bundle)) {
       for (const auto& c : *certs) {
@@ -56,9 +57,17 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   }
   try {
     auto meta = nlohmann::json::parse(*meta_text);
-    for (const auto& f : meta.at("formats")) {
-      CM_ASSIGN_OR_RETURN(auto fmt, ParseStoreFormat(f.get<std::string>()));
-      state.formats.push_back(fmt);
+    CM_ASSIGN_OR_RETURN(
+        auto formats,
+        WithContext(ParseFormatNames(meta.at("formats").get<std::vector<std::string>>()),
+                    paths.metadata));
+    state.formats = std::move(formats.stores);
+    state.kubernetes = formats.kubernetes;
+    state.kubernetes_namespace = meta.value("kubernetes_namespace", "");
+    state.strimzi_cluster = meta.value("strimzi_cluster", "");
+    if (meta.contains("kafka")) {
+      CM_ASSIGN_OR_RETURN(state.kafka,
+                          WithContext(ParseKafkaSettingsJson(meta.at("kafka")), paths.metadata));
     }
     state.install_dir = meta.value("install_dir", "");
     state.alias = meta.value("alias", "");
@@ -81,14 +90,19 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   }
   IdentityOutput as_written;
   as_written.formats = state.formats;
+  as_written.kubernetes = state.kubernetes;
   as_written.write_password_file = fs::Exists(dir + "/password");
-  IdentityFiles expected = IdentityPaths(out_dir, name, as_written);
+  IdentityFiles expected = IdentityPaths(out_dir, name, as_written, state.role);
+  if (!state.kafka) {
+    expected.server_properties.reset();  // an older certmint wrote none
+  }
   state.complete = true;
   for (const auto& f :
        {std::optional<std::string>(expected.certificate),
         std::optional<std::string>(expected.ca_certificate), expected.key, expected.chain,
         expected.keystore_p12, expected.truststore_p12, expected.keystore_jks,
-        expected.truststore_jks, expected.kafka_properties, expected.librdkafka_properties}) {
+        expected.truststore_jks, expected.kafka_properties, expected.librdkafka_properties,
+        expected.server_properties, expected.kubernetes_secret}) {
     if (f && !fs::Exists(*f)) {
       state.complete = false;
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "identity/kafka_settings.h"
 #include "keys/key_spec.h"
 #include "stores/pkcs12.h"
 #include "x509/certificate.h"
@@ -32,6 +33,13 @@ struct IdentityState {
   // the default), so that a renewal writes them the same way.
   Pkcs12Options pkcs12;
   std::string alias;
+  // Format k8s (a Kubernetes Secret) and its namespace.
+  bool kubernetes = false;
+  std::string kubernetes_namespace;
+  std::string strimzi_cluster;
+  // The settings of server.properties; nullopt when certmint.json predates
+  // them (written by an older certmint).
+  std::optional<KafkaServerSettings> kafka;
 };
 
 // The identities certmint wrote under `out_dir` (directories holding a

@@ -50,9 +50,14 @@ CREATE TABLE IF NOT EXISTS tokens (
   expires_at INTEGER NOT NULL,
   used_at TEXT,
   serial TEXT,
-  revoked_at TEXT
+  revoked_at TEXT,
+  subject TEXT
 );
 )sql";
+
+// Column 11 of `tokens`, added after the first release: a database made
+// before it gets the column (NULL: the certificate's subject is CN=name).
+constexpr int kTokenSubjectColumn = 11;
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
@@ -249,8 +254,8 @@ class SqliteInventory final : public Inventory {
     return Transaction([&]() -> Status {
       CM_ASSIGN_OR_RETURN(
           auto ins,
-          Prepare("INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+          Prepare("INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at, "
+                  "subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
       Bind(ins.get(), 1, hash);
       Bind(ins.get(), 2, g.name);
       Bind(ins.get(), 3, Join(g.sans.dns));
@@ -259,6 +264,11 @@ class SqliteInventory final : public Inventory {
       sqlite3_bind_int(ins.get(), 6, g.days);
       Bind(ins.get(), 7, FormatUtc(now));
       sqlite3_bind_int64(ins.get(), 8, EpochSeconds(g.expires_at));
+      if (g.subject.empty()) {
+        sqlite3_bind_null(ins.get(), 9);
+      } else {
+        Bind(ins.get(), 9, g.subject);
+      }
       return StepDone(ins.get());
     });
   }
@@ -366,6 +376,32 @@ class SqliteInventory final : public Inventory {
     return outcome;
   }
 
+  // Migrates a database made before tokens had a subject: adds the column
+  // (old rows keep NULL). Another process may add it at the same time: its
+  // presence afterwards is what counts.
+  Status AddTokenSubjectColumn() {
+    const auto has_column = [&]() -> Result<bool> {
+      std::lock_guard<std::mutex> lock(mu_);
+      CM_ASSIGN_OR_RETURN(auto st, Prepare("PRAGMA table_info(tokens)"));
+      bool found = false;
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        found |= Text(st.get(), 1) == "subject";
+      }
+      if (rc != SQLITE_DONE) {
+        return DbError("reading the tokens table's columns");
+      }
+      return found;
+    };
+    CM_ASSIGN_OR_RETURN(bool present, has_column());
+    if (present) {
+      return {};
+    }
+    Status added = Exec("ALTER TABLE tokens ADD COLUMN subject TEXT");
+    CM_ASSIGN_OR_RETURN(present, has_column());
+    return present ? Status{} : added;
+  }
+
   Status Exec(const char* sql) {
     char* msg = nullptr;
     if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) != SQLITE_OK) {
@@ -458,6 +494,11 @@ class SqliteInventory final : public Inventory {
       r.used_at = Text(st, 8);
       r.revoked_at = Text(st, 10);
       r.serial = Text(st, 9);
+      // A database made before the column, read without migrating it (a
+      // read-only open), has no subject: CN=name.
+      if (sqlite3_column_count(st) > kTokenSubjectColumn) {
+        r.grant.subject = Text(st, kTokenSubjectColumn);
+      }
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) {
@@ -785,6 +826,7 @@ Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
   CM_RETURN_IF_ERROR(inv->Exec("PRAGMA journal_mode = WAL"));
   CM_RETURN_IF_ERROR(inv->Exec("PRAGMA synchronous = FULL"));
   CM_RETURN_IF_ERROR(inv->Exec(kSchema));
+  CM_RETURN_IF_ERROR(inv->AddTokenSubjectColumn());
   return std::unique_ptr<Inventory>(std::move(inv));
 }
 

@@ -11,9 +11,14 @@
 namespace certmint {
 
 // What a one-time enrollment token lets its holder obtain: a certificate for
-// `name` carrying at most `sans`, with `role`'s EKU, for `days`.
+// `name` with `subject`, carrying at most `sans`, with `role`'s EKU, for
+// `days`.
 struct TokenGrant {
   std::string name;
+  // The certificate's subject as DistinguishedName::ToString writes it (the
+  // token's template expanded for `name`), whatever the request asks for:
+  // Kafka's principal. Empty: CN=name (tokens made before subjects existed).
+  std::string subject;
   SubjectAltNames sans;
   Role role = Role::kBoth;
   int days = 365;

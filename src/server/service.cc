@@ -165,15 +165,11 @@ void EnrollmentService::Replace(ServiceCa ca) {
 }
 
 ServiceResult<Certificate> EnrollmentService::Issue(const ServiceCa& ca, const std::string& name,
-                                                    EVP_PKEY* key, const SubjectAltNames& sans,
-                                                    Role role, int days, TimePoint now) {
+                                                    const DistinguishedName& subject, EVP_PKEY* key,
+                                                    const SubjectAltNames& sans, Role role,
+                                                    int days, TimePoint now) {
   LeafProfile profile;
-  auto subject = DistinguishedName::CommonName(name);
-  if (!subject) {
-    return tl::unexpected(
-        Refuse(ProtocolError::kCaUnavailable, "the identity name cannot be a CN"));
-  }
-  profile.subject = std::move(*subject);
+  profile.subject = subject;
   profile.sans = sans;
   profile.role = role;
   profile.days = days;
@@ -221,8 +217,13 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
   if (sans.empty()) {
     sans = grant.sans;
   }
+  auto subject = GrantedSubject(grant);
+  if (!subject) {
+    return Fail(ProtocolError::kCaUnavailable,
+                "the subject this token grants cannot be read from the inventory");
+  }
   const auto ca = this->ca();
-  auto cert = Issue(*ca, grant.name, csr->PublicKey(), sans, grant.role, grant.days, now);
+  auto cert = Issue(*ca, grant.name, *subject, csr->PublicKey(), sans, grant.role, grant.days, now);
   if (!cert) {
     return tl::unexpected(cert.error());
   }
@@ -337,7 +338,10 @@ ServiceResult<IssuedChain> EnrollmentService::Renew(std::string_view body,
   }
   const auto ca = this->ca();
   const int days = GrantedDays(*ca, record->name, current, now);
-  auto cert = Issue(*ca, record->name, csr->PublicKey(), sans, RoleOf(current), days, now);
+  // The same subject (Kafka's principal: an enrolled node's comes from its
+  // token), whatever the request asks for.
+  auto cert = Issue(*ca, record->name, current.Subject(), csr->PublicKey(), sans, RoleOf(current),
+                    days, now);
   if (!cert) {
     return tl::unexpected(cert.error());
   }

@@ -81,9 +81,12 @@ class EnrollmentService {
   // `inventory` must outlive the service.
   EnrollmentService(ServiceCa ca, Inventory* inventory);
 
-  // POST /v1/enroll: a one-time token and a CSR for the token's name.
+  // POST /v1/enroll: a one-time token and a CSR for the token's name. The
+  // certificate gets the subject the token grants (GrantedSubject), whatever
+  // subject the CSR asks for (its CN, if any, must still be the name).
   ServiceResult<IssuedChain> Enroll(std::string_view body, TimePoint now);
-  // POST /v1/renew: a CSR, authenticated by the current certificate.
+  // POST /v1/renew: a CSR, authenticated by the current certificate; the
+  // new certificate keeps the current one's subject.
   ServiceResult<IssuedChain> Renew(std::string_view body, const PeerCertificate& peer,
                                    TimePoint now);
   // The CRL of the issuing CA, regenerated when the revocations change or
@@ -98,9 +101,11 @@ class EnrollmentService {
   void Replace(ServiceCa ca);
 
  private:
+  // A certificate for identity `name` with `subject`.
   static ServiceResult<Certificate> Issue(const ServiceCa& ca, const std::string& name,
-                                          EVP_PKEY* key, const SubjectAltNames& sans, Role role,
-                                          int days, TimePoint now);
+                                          const DistinguishedName& subject, EVP_PKEY* key,
+                                          const SubjectAltNames& sans, Role role, int days,
+                                          TimePoint now);
   // The validity in days a renewal of `name`'s `current` certificate gets.
   int GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current,
                   TimePoint now);

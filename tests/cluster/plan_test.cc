@@ -197,6 +197,11 @@ TEST_F(PlanTest, RenewsWhenTheManifestChanges) {
        [](IdentitySpec& s) { s.subject = DistinguishedName::Parse("CN=broker-1,O=Acme").value(); },
        "subject changed: CN=broker-1 -> CN=broker-1,O=Acme"},
       {"alias", [](IdentitySpec& s) { s.alias = "node-1"; }, "alias changed: broker-1 -> node-1"},
+      {"kafka port", [](IdentitySpec& s) { s.kafka.port = 9443; },
+       "Kafka listener changed: SSL:9093 -> SSL:9443"},
+      {"controller", [](IdentitySpec& s) { s.kafka.controller = true; },
+       "Kafka listener changed: SSL:9093 -> CONTROLLER:9094 (controller)"},
+      {"k8s", [](IdentitySpec& s) { s.kubernetes = true; }, "formats changed"},
   };
   for (const auto& change : changes) {
     SCOPED_TRACE(change.what);

@@ -294,5 +294,40 @@ TEST_F(CliTest, ReadmeIssueRowNamesEveryFileIssueWrites) {
   }
 }
 
+// --format k8s through the CLI: secret.yaml is a Secret PyYAML (a parser
+// other than the yaml-cpp of the unit tests) reads with the keys Kubernetes
+// documents for kubernetes.io/tls, 0600; --install-dir goes into the
+// settings files.
+TEST_F(CliTest, FormatK8sWritesAKubernetesTlsSecret) {
+  InitCa();
+  auto r =
+      Certmint({"issue", "broker-1", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                "ca.pass", "--format", "p12,k8s", "--install-dir", "/etc/kafka/ssl", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(FileMode(Path("certs/broker-1/secret.yaml")), 0600);
+  auto py = RunProcess({"python3", "-c",
+                        "import sys, yaml, base64\n"
+                        "d = yaml.safe_load(open(sys.argv[1]))\n"
+                        "print(d['apiVersion'], d['kind'], d['type'], d['metadata']['name'])\n"
+                        "print(' '.join(sorted(d['data'])))\n"
+                        "print(base64.b64decode(d['data']['tls.key']).decode().splitlines()[0])\n",
+                        Path("certs/broker-1/secret.yaml")});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out,
+            "v1 Secret kubernetes.io/tls broker-1\n"
+            "ca.crt keystore.p12 password tls.crt tls.key truststore.p12\n"
+            "-----BEGIN PRIVATE KEY-----\n");
+  const std::string server = ReadTextFile(Path("certs/broker-1/server.properties"));
+  EXPECT_NE(server.find("listener.name.ssl.ssl.keystore.location=/etc/kafka/ssl/keystore.p12\n"),
+            std::string::npos)
+      << server;
+  EXPECT_NE(server.find("super.users=User\\:CN\\=broker-1\n"), std::string::npos) << server;
+  EXPECT_NE(r.out.find("\"kafka_principal\": \"User:CN=broker-1\""), std::string::npos) << r.out;
+  auto bad = Certmint({"issue", "broker-2", "--dir", "pki", "--out", "certs", "--ca-password-file",
+                       "ca.pass", "--install-dir", "/etc/kafka\nssl"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--install-dir"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace certmint::testing

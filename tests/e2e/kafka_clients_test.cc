@@ -7,8 +7,10 @@
 // only when the broker saw the client's certificate and the client's first
 // Kafka request (ApiVersions) over the finished handshake.
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -205,6 +207,82 @@ TEST_F(KafkaClientsTest, BrokerAndClientsRefuseWhatTheyMust) {
 
   // The test can tell: the same broker accepts its own CA's client.
   ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
+}
+
+// A broker's server.properties fragment is all a JSSE server needs to run
+// the SSL listener as Kafka would (only its listener-prefixed settings,
+// ssl.client.auth=required): it accepts a client and another broker (whose
+// own fragment configures the client side), refuses a client without a
+// certificate, and super.users names the brokers exactly as Java names
+// their certificates' subjects (an escaped comma included).
+TEST_F(KafkaClientsTest, ServerPropertiesFragmentRunsTheSslListener) {
+  WriteTextFile(Path("cluster.yaml"),
+                "defaults:\n"
+                "  subject: 'CN={name},OU=Kafka,O=Acme\\, Inc.'\n"
+                "identities:\n"
+                "  - name: broker-{n}\n"
+                "    count: 2\n"
+                "    dns: [localhost]\n"
+                "    ip: [127.0.0.1]\n"
+                "  - name: app\n"
+                "    role: client\n");
+  auto applied = Certmint(
+      {"apply", "cluster.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("certs/app/server.properties")))
+      << "a client keeps its kafka.properties alone";
+  EXPECT_EQ(FileMode(Path("certs/broker-1/server.properties")), 0600);
+
+  broker_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer", "server",
+                               "certs/broker-1/server.properties"},
+      dir_.path(), std::map<std::string, std::string>{{"LC_ALL", "C.UTF-8"}});
+  const std::string super_users = broker_->WaitForLine("SUPER_USERS ");
+  const std::string port_line = broker_->WaitForLine("PORT ");
+  ASSERT_FALSE(port_line.empty()) << broker_->output();
+  const std::string port = port_line.substr(5);
+  const std::string acme = ",OU=Kafka,O=Acme\\, Inc.";
+  EXPECT_EQ(super_users, "SUPER_USERS User:CN=broker-1" + acme + ";User:CN=broker-2" + acme);
+
+  // A client, with its kafka.properties.
+  auto client = JavaClient("certs/app/kafka.properties", "localhost", port);
+  EXPECT_EQ(client.exit_code, 0) << client.out << client.err;
+  EXPECT_FALSE(broker_->WaitForLine("OK client=CN=app" + acme + " api_key=18", kWaitMs).empty())
+      << broker_->output();
+
+  // Another broker, with the client side of its own fragment: the principal
+  // the JSSE server sees is the one super.users lists.
+  RunOptions o;
+  o.cwd = dir_.path();
+  o.env["LC_ALL"] = "C.UTF-8";
+  auto peer = RunProcess({CERTMINT_JAVA, "-cp", CERTMINT_JAVA_CLASSES, "KafkaPeer", "server-client",
+                          "certs/broker-2/server.properties", "localhost", port},
+                         o);
+  EXPECT_EQ(peer.exit_code, 0) << peer.out << peer.err;
+  const std::string seen = broker_->WaitForLine("OK client=CN=broker-2", kWaitMs);
+  ASSERT_FALSE(seen.empty()) << broker_->output();
+  const std::string principal = seen.substr(
+      std::string("OK client=").size(), seen.find(" api_key=") - std::string("OK client=").size());
+  EXPECT_NE(super_users.find("User:" + principal), std::string::npos) << principal;
+
+  // A client without a certificate: refused by the broker.
+  std::string trust_only;
+  std::istringstream lines(ReadTextFile(Path("certs/app/kafka.properties")));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("ssl.truststore.", 0) == 0 || line.rfind("security.protocol", 0) == 0) {
+      trust_only += line + "\n";
+    }
+  }
+  WriteTextFile(Path("anonymous.properties"), trust_only);
+  JavaClient("anonymous.properties", "localhost", port);
+  EXPECT_FALSE(broker_->WaitForLine("FAIL ", kWaitMs).empty()) << broker_->output();
+  const std::string log = broker_->output();
+  size_t accepted = 0;
+  for (size_t at = log.find("OK client="); at != std::string::npos;
+       at = log.find("OK client=", at + 1)) {
+    ++accepted;
+  }
+  EXPECT_EQ(accepted, 2u) << log;
 }
 
 // Store passwords reach Kafka through java.util.Properties escaping and

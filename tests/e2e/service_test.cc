@@ -151,6 +151,36 @@ TEST_F(ServiceTest, EnrollThreeNodesRenewOneOverMtls) {
   server_.reset();
 }
 
+// An enrolled broker gets the same kind of Kafka principal as the manifest's
+// brokers: the token carries the subject template, expanded for its name,
+// and the service grants exactly that; a renewal keeps it.
+TEST_F(ServiceTest, EnrolledNodeGetsTheTokensSubject) {
+  StartServer();
+  CreateToken("broker-5", {"--ip", "127.0.0.1", "--subject", "CN={name},OU=Kafka,O=Acme"});
+  auto list = Certmint({"token", "list", "--dir", "pki", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto tokens = nlohmann::json::parse(list.out);
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0]["subject"], "CN=broker-5,OU=Kafka,O=Acme") << list.out;
+  auto r = Enroll("broker-5", {"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["subject"], "CN=broker-5,OU=Kafka,O=Acme") << r.out;
+  const auto subject = [&] {
+    return Trim(Openssl({"x509", "-in", "nodes/broker-5/broker-5.crt", "-noout", "-subject",
+                         "-nameopt", "RFC2253"})
+                    .out);
+  };
+  EXPECT_EQ(subject(), "subject=CN=broker-5,OU=Kafka,O=Acme");
+  auto renew = Certmint(
+      {"renew", "broker-5", "--server", url_, "--out", "nodes", "--password-file", "store.pass"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  EXPECT_EQ(subject(), "subject=CN=broker-5,OU=Kafka,O=Acme");
+  // A template the name cannot fill is refused, naming the flag.
+  auto bad = Certmint({"token", "create", "client", "--dir", "pki", "--subject", "CN=c-{n}"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--subject"), std::string::npos) << bad.err;
+}
+
 TEST_F(ServiceTest, RefusesAbuseAndWritesNothing) {
   StartServer();
   CreateToken("broker-1", {"--ip", "127.0.0.1"});

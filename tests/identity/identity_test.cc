@@ -64,8 +64,9 @@ TEST_F(IdentityTest, WritesEveryFileWithItsMode) {
             (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "certmint.json",
                                       "chain.pem", "kafka.properties", "keystore.jks",
                                       "keystore.p12", "librdkafka.properties", "password",
-                                      "truststore.jks", "truststore.p12"}));
+                                      "server.properties", "truststore.jks", "truststore.p12"}));
   EXPECT_EQ(FileMode(*files->kafka_properties), 0600) << "it holds the password";
+  EXPECT_EQ(FileMode(*files->server_properties), 0600) << "it holds the password";
   EXPECT_EQ(FileMode(*files->librdkafka_properties), 0600);
   const std::string props = testing::ReadTextFile(*files->kafka_properties);
   EXPECT_NE(props.find("ssl.keystore.password=store-password\n"), std::string::npos) << props;

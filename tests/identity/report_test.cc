@@ -35,7 +35,8 @@ class IdentityReportTest : public ::testing::Test {
 TEST_F(IdentityReportTest, JsonNamesEveryFileAndTheCertificate) {
   const nlohmann::json j = IdentityReportJson(files_, "broker-1", identity_->certificate,
                                               DefaultKeySpec(), Role::kServer);
-  EXPECT_EQ(j.size(), 19u);
+  EXPECT_EQ(j.size(), 23u);
+  EXPECT_EQ(j["kafka_principal"], "User:CN=broker-1");
   EXPECT_EQ(j["name"], "broker-1");
   EXPECT_EQ(j["keystore_p12"], files_.keystore_p12.value());
   EXPECT_EQ(j["password_file"], files_.password_file.value());

@@ -2,6 +2,7 @@
 
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -160,6 +161,58 @@ TEST(InventoryReadOnlyTest, ReadsAndChangesNothing) {
   }
   EXPECT_EQ(testing::ListDir(tmp.path()), std::vector<std::string>{"inventory.db"});
   EXPECT_EQ(testing::FileMode(tmp / "inventory.db"), 0400) << "its mode is left alone";
+}
+
+// An inventory made before tokens carried a subject: its tokens table as it
+// was then, with one unused token.
+void MakeInventoryWithoutTokenSubjects(const std::string& dir) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir + "/inventory.db").c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "CREATE TABLE tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, dns TEXT NOT NULL, "
+      "ips TEXT NOT NULL, role TEXT NOT NULL, days INTEGER NOT NULL, created_at TEXT NOT NULL, "
+      "expires_at INTEGER NOT NULL, used_at TEXT, serial TEXT, revoked_at TEXT);"
+      "INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at) VALUES "
+      "('aaaaaaaaaaaaaaaa', 'old-node', 'old-node', '', 'both', 30, '2026-01-01T00:00:00Z', "
+      "4102444800);";
+  char* msg = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
+  sqlite3_free(msg);
+  sqlite3_close(db);
+}
+
+TEST(InventoryTest, TokensKeepTheirSubjectAndOldInventoriesStillWork) {
+  TempDir tmp;
+  MakeInventoryWithoutTokenSubjects(tmp.path());
+  {
+    // Read as it is (no migration in a read-only open): no subject.
+    auto ro = OpenInventoryReadOnly(tmp.path()).value();
+    auto tokens = ro->ListTokens();
+    ASSERT_TRUE(tokens) << tokens.error().ToString();
+    ASSERT_EQ(tokens->size(), 1u);
+    EXPECT_EQ((*tokens)[0].grant.name, "old-node");
+    EXPECT_EQ((*tokens)[0].grant.subject, "");
+  }
+  auto inv = OpenInventory(tmp.path());
+  ASSERT_TRUE(inv) << inv.error().ToString();
+  auto old = (*inv)->FindToken("aaaaaaaaaaaaaaaa");
+  ASSERT_TRUE(old) << old.error().ToString();
+  EXPECT_EQ(old->grant.subject, "");
+  EXPECT_EQ(old->grant.days, 30);
+  TokenGrant g;
+  g.name = "broker-5";
+  g.subject = "CN=broker-5,OU=Kafka,O=Acme";
+  g.expires_at = std::chrono::system_clock::now() + std::chrono::hours(1);
+  ASSERT_TRUE((*inv)->AddToken("bbbbbbbbbbbbbbbb", g, std::chrono::system_clock::now()));
+  EXPECT_EQ((*inv)->FindToken("bbbbbbbbbbbbbbbb")->grant.subject, "CN=broker-5,OU=Kafka,O=Acme");
+  inv->reset();
+  // Opened again (the column is there now) and read-only: the same.
+  ASSERT_TRUE(OpenInventory(tmp.path()));
+  auto again = OpenInventoryReadOnly(tmp.path()).value()->ListTokens().value();
+  ASSERT_EQ(again.size(), 2u);
+  for (const auto& t : again) {
+    EXPECT_EQ(t.grant.subject, t.grant.name == "broker-5" ? "CN=broker-5,OU=Kafka,O=Acme" : "");
+  }
 }
 
 // While a writer (`certmint serve`) has the inventory open, a reader sees

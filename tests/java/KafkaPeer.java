@@ -15,6 +15,15 @@
 //     connection completes the handshake, reads one Kafka request header and
 //     prints "OK client=SUBJECT api_key=K client_id=ID", or "FAIL REASON".
 //     Runs until killed.
+//   java KafkaPeer server SERVER_PROPERTIES
+//     the same broker, configured from a server.properties fragment as Kafka
+//     configures the listener it names first in `listeners`: only its
+//     listener.name.<listener>.ssl.* settings (Kafka's listener prefix, the
+//     listener lower-cased), the listener mapped to SSL in
+//     listener.security.protocol.map. Prints "SUPER_USERS ..." (super.users
+//     as Properties.load reads it) before "PORT n".
+//   java KafkaPeer server-client SERVER_PROPERTIES HOST PORT
+//     the client side of that listener (a broker connecting to another).
 //   java KafkaPeer client PROPERTIES HOST PORT
 //     connects to 127.0.0.1:PORT verifying the broker against HOST, sends an
 //     ApiVersions request header and prints "OK server=SUBJECT protocol=P",
@@ -42,6 +51,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,12 +160,16 @@ public class KafkaPeer {
   static SSLContext context(Properties p) throws Exception {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     String keyPassword = get(p, "ssl.key.password", get(p, "ssl.keystore.password", null));
-    kmf.init(load(p, "ssl.keystore"), chars(keyPassword));
+    // Without ssl.keystore.location Kafka has no key managers: no certificate to send.
+    boolean hasKeystore = get(p, "ssl.keystore.location", null) != null;
+    if (hasKeystore) {
+      kmf.init(load(p, "ssl.keystore"), chars(keyPassword));
+    }
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(load(p, "ssl.truststore"));
     SSLContext ctx = SSLContext.getInstance(get(p, "ssl.protocol", "TLSv1.3"));
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    ctx.init(hasKeystore ? kmf.getKeyManagers() : null, tmf.getTrustManagers(), null);
     return ctx;
   }
 
@@ -235,9 +249,34 @@ public class KafkaPeer {
     }
   }
 
+  // The settings Kafka applies to the first listener of `listeners`: those
+  // under its prefix, listener.name.<name lower-cased>., without it.
+  static Properties listenerView(Properties p) {
+    String first = get(p, "listeners", "").split(",")[0];
+    int sep = first.indexOf("://");
+    if (sep <= 0) {
+      throw new IllegalArgumentException("listeners has no NAME://HOST:PORT: " + first);
+    }
+    String name = first.substring(0, sep).trim();
+    List<String> map = List.of(get(p, "listener.security.protocol.map", "").split("\\s*,\\s*"));
+    if (!map.contains(name + ":SSL")) {
+      throw new IllegalArgumentException(
+          "listener.security.protocol.map does not map " + name + " to SSL: " + map);
+    }
+    String prefix = "listener.name." + name.toLowerCase(Locale.ROOT) + ".";
+    Properties out = new Properties();
+    for (String key : p.stringPropertyNames()) {
+      if (key.startsWith(prefix)) {
+        out.setProperty(key.substring(prefix.length()), p.getProperty(key));
+      }
+    }
+    return out;
+  }
+
   public static void main(String[] args) throws Exception {
-    boolean isBroker = args.length == 2 && args[0].equals("broker");
-    boolean isClient = args.length == 4 && args[0].equals("client");
+    boolean isBroker = args.length == 2 && (args[0].equals("broker") || args[0].equals("server"));
+    boolean isClient =
+        args.length == 4 && (args[0].equals("client") || args[0].equals("server-client"));
     if (!isBroker && !isClient) {
       System.err.println("usage: see the comment at the top of KafkaPeer.java");
       System.exit(2);
@@ -245,6 +284,12 @@ public class KafkaPeer {
     Properties p = new Properties();
     try (InputStream in = new FileInputStream(args[1])) {
       p.load(in);
+    }
+    if (args[0].startsWith("server")) {
+      if (isBroker) {
+        say("SUPER_USERS " + get(p, "super.users", ""));
+      }
+      p = listenerView(p);
     }
     if (isBroker) {
       broker(p);

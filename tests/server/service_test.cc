@@ -91,6 +91,58 @@ TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensNamesAndRole) {
   EXPECT_EQ(sub->certificate.Sans().ToString(), "IP:10.0.0.1");
 }
 
+// A token made with a subject template grants exactly that subject (Kafka's
+// principal), whatever the request asks for, and renewals keep it.
+TEST_F(EnrollmentServiceTest, EnrollGrantsTheTokensSubjectAndRenewalsKeepIt) {
+  const auto now = std::chrono::system_clock::now();
+  RequestFlags flags;
+  flags.subject = "CN={name},OU=Kafka,O=Acme,L=Rack {n}";
+  auto grant = MakeTokenGrant("broker-5", flags, std::chrono::hours(1), now);
+  ASSERT_TRUE(grant) << grant.error().ToString();
+  EXPECT_EQ(grant->subject, "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
+  auto token = MakeEnrollmentToken().value();
+  ASSERT_TRUE(inventory_->AddToken(HashEnrollmentToken(token.reveal()), *grant, now));
+  const std::string body = nlohmann::json{
+      {"token", std::string(token.reveal())},
+      {"name", "broker-5"},
+      {"csr", MakeCsrPem(key_, DistinguishedName::Parse("CN=broker-5,O=Other").value(), {})
+                  .value()}}.dump();
+  auto r = service_->Enroll(body, now);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->certificate.Subject().ToString(), "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
+  EXPECT_EQ(TokenJson(inventory_->FindToken(HashEnrollmentToken(token.reveal())).value(), now)
+                .at("subject"),
+            "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
+
+  const std::string renew_body = RenewRequestJson(
+      MakeCsrPem(key_, DistinguishedName::CommonName("broker-5").value(), {}).value());
+  auto renewed = service_->Renew(renew_body, PeerCertificate{r->certificate, X509_V_OK}, now);
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  EXPECT_EQ(renewed->certificate.Subject().ToString(), "CN=broker-5,OU=Kafka,O=Acme,L=Rack 5");
+
+  // A token without a subject grants CN=NAME, as before.
+  auto plain = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(plain->certificate.Subject().ToString(), "CN=node-1");
+}
+
+TEST(TokenGrantTest, SubjectTemplatesAreCheckedAndNamed) {
+  const auto now = std::chrono::system_clock::now();
+  RequestFlags flags;
+  flags.subject = "CN={name}-{n}";
+  auto no_number = MakeTokenGrant("client", flags, std::chrono::hours(1), now);
+  ASSERT_FALSE(no_number);
+  EXPECT_NE(no_number.error().ToString().find("--subject"), std::string::npos)
+      << no_number.error().ToString();
+  flags.subject = "CN={name},XX=1";
+  EXPECT_EQ(MakeTokenGrant("a", flags, std::chrono::hours(1), now).error().code(),
+            ErrorCode::kInvalidArgument);
+  flags.subject.clear();
+  auto plain = MakeTokenGrant("a", flags, std::chrono::hours(1), now).value();
+  EXPECT_EQ(plain.subject, "");
+  EXPECT_EQ(GrantedSubject(plain)->ToString(), "CN=a");
+}
+
 TEST_F(EnrollmentServiceTest, OneTokenOneCertificateUnderConcurrency) {
   const std::string token = Token("node-1");
   std::atomic<int> ok{0};
