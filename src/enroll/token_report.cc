@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/fs.h"
+#include "core/json_value.h"
 #include "x509/role.h"
 
 namespace certmint {
@@ -46,10 +47,11 @@ std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& 
                    {"role", RoleName(grant.role)},
                    {"days", grant.days},
                    {"expires_at", FormatUtc(grant.expires_at)}};
+  // One of the two: the token itself, or the file it was written to.
+  j["token"] = nullptr;
+  j["token_file"] = NullIfEmpty(token_file);
   if (token_file.empty()) {
     j["token"] = std::string(created.token.reveal());
-  } else {
-    j["token_file"] = token_file;
   }
   std::string text = j.dump(2);
   if (token_file.empty()) {
