@@ -9,6 +9,7 @@
 #include "ca/authority.h"
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/hook_flags.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/confirm.h"
@@ -45,6 +46,7 @@ struct RenewArgs {
   std::string new_password_file;
   std::string new_password_env;
   bool new_random_password = false;
+  ReloadHookFlags hook;  // --exec, --exec-timeout
   bool json = false;
 };
 
@@ -123,6 +125,12 @@ Status RunRenew(RenewArgs a) {
   o.new_store_password = new_pw ? &*new_pw : nullptr;
   o.new_random_password = a.new_random_password;
   o.now = now;
+  CM_ASSIGN_OR_RETURN(o.hook, ParseReloadHookFlags(a.hook));
+  nlohmann::json hooks = nlohmann::json::array();
+  o.on_hook = [&](const HookOutcome& outcome) {
+    hooks.push_back(HookOutcomeJson(outcome));
+    PrintHookOutcome(outcome, a.json);
+  };
   if (!f.server.empty()) {
     return RunRenewWithServer(f, o);
   }
@@ -145,7 +153,7 @@ Status RunRenew(RenewArgs a) {
         }
       }));
   if (a.json) {
-    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}});
+    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}, {"hooks", hooks}});
   }
   return {};
 }
@@ -297,17 +305,23 @@ Subcommand RegisterRenew(CLI::App* app) {
                   "past their last renewal (for cron)");
   renew->add_flag("--daemon", r->flags.daemon,
                   "With --server: keep running, renewing each identity when it is due");
+  AddReloadHookFlags(renew, &r->hook);
   renew->footer(
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
       "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
       "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n"
       "The store password stays unless --new-password-file, --new-password-env or\n"
-      "--new-random-password changes it (do that after a leak: see docs/security.md).\n\n"
+      "--new-random-password changes it (do that after a leak: see docs/security.md).\n"
+      "--exec runs a command after each renewal (a reload); its failure is a warning, the\n"
+      "exit code stays the renewal's, and it runs again at the next renew or daemon tick\n"
+      "(locally: for every identity under --out with a pending hook). See docs/renewal.md.\n\n"
       "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file "
       "ca.pass\n"
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
-      "--if-due");
+      "--if-due\n"
+      "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
+      "--daemon --exec /etc/kafka/reload-keystore.sh");
   return {renew, FromStatus([r] { return RunRenew(*r); })};
 }
 
