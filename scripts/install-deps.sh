@@ -22,6 +22,8 @@ packages=(
   zsh                            # the tests load `certmint completion zsh` in a real zsh
   groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
   python3-yaml                   # a second YAML parser for the Kubernetes Secrets the tests check
+  zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
+                                 # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
 )
 
 missing=()

@@ -19,6 +19,7 @@
 #include "enroll/renewal_text.h"
 #include "identity/renew_batch.h"
 #include "identity/selection.h"
+#include "identity/state.h"
 #include "inventory/record_render.h"
 
 namespace certmint::cli {
@@ -103,11 +104,20 @@ Status RunRenew(RenewArgs a) {
   a.flags.ca_password_given = !a.ca_password_file.empty();
   CM_RETURN_IF_ERROR(CheckRenewFlags(f));
   const auto now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(const ReloadHook hook, ParseReloadHookFlags(a.hook));
+  nlohmann::json hooks = nlohmann::json::array();
+  const HookReport on_hook = [&](const HookOutcome& outcome) {
+    hooks.push_back(HookOutcomeJson(outcome));
+    PrintHookOutcome(outcome, a.json);
+  };
   std::vector<std::string> names;
   if (f.server.empty()) {
     CM_ASSIGN_OR_RETURN(names, SelectIdentities(f.out, f.names, f.expiring, now));
     if (names.empty()) {  // only with --expiring: names were required otherwise
       std::cout << fmt::format("No identity in {} expires within {} days.\n", f.out, *f.expiring);
+      if (!f.dry_run) {
+        RetryPendingHooks(hook, f.out, ListIdentities(f.out), on_hook);
+      }
       return {};
     }
   }
@@ -125,12 +135,8 @@ Status RunRenew(RenewArgs a) {
   o.new_store_password = new_pw ? &*new_pw : nullptr;
   o.new_random_password = a.new_random_password;
   o.now = now;
-  CM_ASSIGN_OR_RETURN(o.hook, ParseReloadHookFlags(a.hook));
-  nlohmann::json hooks = nlohmann::json::array();
-  o.on_hook = [&](const HookOutcome& outcome) {
-    hooks.push_back(HookOutcomeJson(outcome));
-    PrintHookOutcome(outcome, a.json);
-  };
+  o.hook = hook;
+  o.on_hook = on_hook;
   if (!f.server.empty()) {
     return RunRenewWithServer(f, o);
   }
