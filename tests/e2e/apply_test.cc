@@ -527,6 +527,75 @@ identities:
   }
 }
 
+// Issue 21, item 5: renewals in place (a new generation, `..data` switched
+// in one rename) killed with SIGKILL at random moments leave every identity
+// whole, its key and certificate from one generation; the next renewal
+// removes what the killed ones left.
+TEST_F(ApplyTest, RenewalsInPlaceSurviveSigkill) {
+  WriteManifest("identities:\n  - name: node-{n}\n    count: 6\n    key_type: ec:p256\n");
+  ASSERT_EQ(Apply().exit_code, 0);
+  std::vector<std::string> renew{"renew"};
+  for (int i = 1; i <= 6; ++i) {
+    renew.push_back("node-" + std::to_string(i));
+  }
+  for (const char* a : {"--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"}) {
+    renew.emplace_back(a);
+  }
+  std::mt19937 rng(2121);
+  int killed = 0;
+  for (int round = 0; round < 6; ++round) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      if (chdir(dir_.path().c_str()) != 0) {
+        _exit(126);
+      }
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      std::vector<char*> argv{const_cast<char*>(CERTMINT_BINARY)};
+      for (auto& a : renew) {
+        argv.push_back(a.data());
+      }
+      argv.push_back(nullptr);
+      execv(CERTMINT_BINARY, argv.data());
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30 + rng() % 400));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status) ? 1 : 0;
+    for (int i = 1; i <= 6; ++i) {
+      const std::string name = "node-" + std::to_string(i);
+      const std::string d = "certs/" + name + "/";
+      ASSERT_TRUE(stdfs::is_symlink(Path(d + "..data"))) << "round " << round << " " << name;
+      auto key_pub = Openssl(
+          {"pkey", "-in", d + name + ".key", "-passin", "file:" + d + "password", "-pubout"});
+      auto cert_pub = Openssl({"x509", "-in", d + name + ".crt", "-noout", "-pubkey"});
+      ASSERT_EQ(key_pub.exit_code, 0) << "round " << round << " " << name << key_pub.err;
+      EXPECT_EQ(key_pub.out, cert_pub.out)
+          << "round " << round << ": " << name << "'s key and certificate are of two generations";
+      auto ks = Certmint({"inspect", d + "keystore.p12", "--password-file", d + "password"});
+      EXPECT_EQ(ks.exit_code, 0) << "round " << round << " " << name << ": " << ks.err;
+    }
+  }
+  EXPECT_GT(killed, 0) << "at least one renew was killed mid-way";
+  auto last = Certmint(renew);
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  for (int i = 1; i <= 6; ++i) {
+    const std::string name = "node-" + std::to_string(i);
+    ExpectValidIdentity(name);
+    int generations = 0;
+    for (const auto& e : stdfs::directory_iterator(Path("certs/" + name))) {
+      const std::string f = e.path().filename().string();
+      generations += f.rfind("..", 0) == 0 && f != "..data";
+      EXPECT_EQ(f.find(".tmp-"), std::string::npos) << "leftover " << f;
+    }
+    EXPECT_EQ(generations, 1) << name;
+  }
+}
+
 // Issue 20, item 1: a mistyped --dir holds no CA. apply must not create one
 // and re-issue the cluster under it: every identity stays byte for byte,
 // no CA directory appears, and the error names the identities and the flag.
