@@ -527,6 +527,45 @@ identities:
   }
 }
 
+// Issue 21, item 4: apply runs an identity's reload hook (its own `exec`,
+// else the defaults', else --exec) after renewing it, not after creating
+// it; a failed hook leaves the run's exit code alone, is reported in --json
+// and runs again at the next apply, although nothing is to be done.
+TEST_F(ApplyTest, ReloadHooksRunAfterRenewalsAndFailedOnesAgain) {
+  const std::string hook = "echo \"$CERTMINT_EVENT $CERTMINT_IDENTITY\" >> " + Path("hooks.log");
+  auto manifest = [&](const std::string& broker_2_dns, const std::string& broker_2_exec) {
+    WriteManifest("defaults:\n  exec: '" + hook +
+                  "'\nidentities:\n  - name: broker-1\n    dns: [b1.test]\n"
+                  "  - name: broker-2\n    dns: [" +
+                  broker_2_dns + "]\n    exec: '" + broker_2_exec + "'\n  - name: app\n");
+  };
+  manifest("b2.test", hook);
+  ASSERT_EQ(Apply({"--exec", "exit 9"}).exit_code, 0);
+  EXPECT_FALSE(stdfs::exists(Path("hooks.log"))) << "no hook after a first issuance";
+  // broker-2's SANs change: it is renewed, its own hook fails.
+  manifest("b2-new.test", "echo failing >&2; exit 4");
+  auto r = Apply({"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["hooks"].size(), 1u) << r.out;
+  EXPECT_EQ(j["hooks"][0]["name"], "broker-2");
+  EXPECT_EQ(j["hooks"][0]["event"], "renewed");
+  EXPECT_EQ(j["hooks"][0]["exit_code"], 4);
+  EXPECT_NE(r.err.find("reload hook for broker-2 (renewed): exited with status 4; pending"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(stdfs::exists(Path("certs/broker-2/.certmint-hook-pending")));
+  // Nothing to do, but broker-2's pending hook (now working) runs again.
+  manifest("b2-new.test", hook);
+  auto again = Apply();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("reload hook for broker-2 (retry): succeeded"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(ReadTextFile(Path("hooks.log")), "retry broker-2\n");
+  EXPECT_FALSE(stdfs::exists(Path("certs/broker-2/.certmint-hook-pending")));
+}
+
 // Issue 21, item 5: renewals in place (a new generation, `..data` switched
 // in one rename) killed with SIGKILL at random moments leave every identity
 // whole, its key and certificate from one generation; the next renewal
