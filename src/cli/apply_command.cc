@@ -8,6 +8,7 @@
 
 #include "ca/authority.h"
 #include "cli/commands.h"
+#include "cli/hook_flags.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "cluster/apply_session.h"
@@ -35,6 +36,7 @@ struct ApplyArgs {
   bool json = false;
   std::string password_file;
   std::string ca_password_file;
+  ReloadHookFlags hook;  // --exec, --exec-timeout
 };
 
 // --prune cannot be undone: the operator sees what goes and says yes on a
@@ -81,6 +83,8 @@ Status RunApply(const ApplyArgs& args) {
   CM_ASSIGN_OR_RETURN(auto manifest, LoadManifest(args.manifest));
   ApplySettings settings = args.settings;
   settings.now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(settings.hook, ParseReloadHookFlags(args.hook));
+  const HookReport print_hook = [&](const HookOutcome& o) { PrintHookOutcome(o, args.json); };
   CM_ASSIGN_OR_RETURN(auto session, ApplySession::Open(std::move(manifest), settings));
   if (!args.json) {
     std::cout << RenderPlanText(*session, settings.pki_dir, args.prune);
@@ -101,6 +105,9 @@ Status RunApply(const ApplyArgs& args) {
   }
   const size_t todo = session->todo();
   if (settings.dry_run || todo == 0) {
+    if (!settings.dry_run) {
+      session->RunHooks(nullptr, print_hook);  // pending ones
+    }
     PrintResult(args.json, session->ReportJson(args.prune, removed, nullptr),
                 settings.dry_run ? "Dry run: nothing written.\n"
                 : removed > 0    ? "Nothing else to do.\n"
@@ -128,6 +135,7 @@ Status RunApply(const ApplyArgs& args) {
   ca_password.clear();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  session->RunHooks(&summary, print_hook);
   const ApplyOutcome outcome{summary, secs};
   PrintResult(args.json, session->ReportJson(args.prune, removed, &outcome),
               RenderApplySummaryText(*session, settings, summary, removed, secs));
@@ -169,12 +177,14 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "$CERTMINT_PASSWORD, else each identity keeps or gets its own generated "
                   "password)");
   AddCaPasswordFile(cmd, &a->ca_password_file);
+  AddReloadHookFlags(cmd, &a->hook);
   cmd->footer(
       "Creates the CA if absent (a NEW CA line says so); issues every identity that is missing;\n"
       "re-issues one whose SANs, role, key type, formats, subject, alias or PKCS#12 options\n"
       "changed, that is incomplete, revoked (new key), or inside the renewal window; leaves the\n"
-      "rest untouched, byte for byte. Each identity is replaced in one atomic exchange, so a\n"
-      "killed apply leaves every identity old or new, never half; the next apply finishes the\n"
+      "rest untouched, byte for byte. Each identity's files are replaced together in one rename\n"
+      "(docs/stores.md), so a killed apply leaves every identity old or new, never half; the\n"
+      "next apply finishes the\n"
       "job. Nothing to do needs no password.\n"
       "Identities another CA issued (a wrong --dir makes them all look so) are refused, before\n"
       "anything is written, unless --reissue-foreign; a CA is never created over an --out that\n"
@@ -182,7 +192,10 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
       "Identities under --out that the manifest does not name are listed as unlisted (their\n"
       "certificates still work until they expire); --prune revokes them in the inventory\n"
       "(cessationOfOperation) and removes their directories, after showing them (serial, issue\n"
-      "date, SANs) and asking on a terminal, or with --yes. Check with --dry-run --prune first.\n\n"
+      "date, SANs) and asking on a terminal, or with --yes. Check with --dry-run --prune first.\n"
+      "After a renewal or trust update an identity's reload hook runs: its manifest `exec`,\n"
+      "else defaults' `exec`, else --exec; a failed hook is a warning (the exit code stays\n"
+      "the run's) and runs again at the next apply (docs/renewal.md).\n\n"
       "Exit codes: 0 done, 10 refused (another CA's identities without --reissue-foreign or\n"
       "--new-ca; --prune not confirmed, or without a terminal and without --yes), 1-8 as for\n"
       "every command.\n\n"

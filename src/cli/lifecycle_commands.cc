@@ -9,6 +9,7 @@
 #include "ca/authority.h"
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/hook_flags.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/confirm.h"
@@ -19,6 +20,7 @@
 #include "enroll/renewal_text.h"
 #include "identity/renew_batch.h"
 #include "identity/selection.h"
+#include "identity/state.h"
 #include "inventory/record_render.h"
 
 namespace certmint::cli {
@@ -47,6 +49,7 @@ struct RenewArgs {
   std::string new_password_file;
   std::string new_password_env;
   bool new_random_password = false;
+  ReloadHookFlags hook;  // --exec, --exec-timeout
   bool json = false;
 };
 
@@ -72,7 +75,9 @@ Result<std::optional<SecretString>> NewRenewalPassword(const RenewArgs& a) {
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
-Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool json) {
+// With --json, `hooks` holds the reload hooks' outcomes by the time it prints.
+Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool json,
+                          const nlohmann::json& hooks) {
   RenewalRun run;
   run.out_dir = f.out;
   run.names = f.names;
@@ -96,7 +101,8 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool
       }
     };
     CM_RETURN_IF_ERROR(RenewDueIdentities(run, f.if_due, collect));
-    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}, {"not_due", not_due}});
+    PrintJson(nlohmann::json{
+        {"dry_run", false}, {"renewed", renewed}, {"not_due", not_due}, {"hooks", hooks}});
     return {};
   }
   if (!f.daemon) {
@@ -124,15 +130,25 @@ Status RunRenew(RenewArgs a) {
   a.flags.ca_password_given = !a.ca_password_file.empty();
   CM_RETURN_IF_ERROR(CheckRenewFlags(f));
   const auto now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(const ReloadHook hook, ParseReloadHookFlags(a.hook));
+  nlohmann::json hooks = nlohmann::json::array();
+  const HookReport on_hook = [&](const HookOutcome& outcome) {
+    hooks.push_back(HookOutcomeJson(outcome));
+    PrintHookOutcome(outcome, a.json);
+  };
   std::vector<std::string> names;
   if (f.server.empty()) {
     CM_ASSIGN_OR_RETURN(names, SelectIdentities(f.out, f.names, f.expiring, now));
     if (names.empty()) {  // only with --expiring: names were required otherwise
+      if (!f.dry_run) {
+        RetryPendingHooks(hook, f.out, ListIdentities(f.out), on_hook);
+      }
       nlohmann::json none{{"dry_run", f.dry_run}, {"renew", nlohmann::json::array()}};
       if (!f.dry_run) {
         none = {{"dry_run", false},
                 {"renewed", nlohmann::json::array()},
-                {"not_due", nlohmann::json::array()}};
+                {"not_due", nlohmann::json::array()},
+                {"hooks", hooks}};
       }
       PrintResult(a.json, none,
                   fmt::format("No identity in {} expires within {} days.\n", f.out, *f.expiring));
@@ -153,8 +169,10 @@ Status RunRenew(RenewArgs a) {
   o.new_store_password = new_pw ? &*new_pw : nullptr;
   o.new_random_password = a.new_random_password;
   o.now = now;
+  o.hook = hook;
+  o.on_hook = on_hook;
   if (!f.server.empty()) {
-    return RunRenewWithServer(f, o, a.json);
+    return RunRenewWithServer(f, o, a.json, hooks);
   }
   CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(f.dir, CaPasswordFrom(a.ca_password_file)));
   const char* password_note = a.new_random_password ? ", new random store password in its "
@@ -175,8 +193,10 @@ Status RunRenew(RenewArgs a) {
         }
       }));
   if (a.json) {
-    PrintJson(nlohmann::json{
-        {"dry_run", false}, {"renewed", renewed}, {"not_due", nlohmann::json::array()}});
+    PrintJson(nlohmann::json{{"dry_run", false},
+                             {"renewed", renewed},
+                             {"not_due", nlohmann::json::array()},
+                             {"hooks", hooks}});
   }
   return {};
 }
@@ -333,17 +353,23 @@ Subcommand RegisterRenew(CLI::App* app) {
                   "past their last renewal (for cron)");
   renew->add_flag("--daemon", r->flags.daemon,
                   "With --server: keep running, renewing each identity when it is due");
+  AddReloadHookFlags(renew, &r->hook);
   renew->footer(
       "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
       "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
       "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n"
       "The store password stays unless --new-password-file, --new-password-env or\n"
-      "--new-random-password changes it (do that after a leak: see docs/security.md).\n\n"
+      "--new-random-password changes it (do that after a leak: see docs/security.md).\n"
+      "--exec runs a command after each renewal (a reload); its failure is a warning, the\n"
+      "exit code stays the renewal's, and it runs again at the next renew or daemon tick\n"
+      "(locally: for every identity under --out with a pending hook). See docs/renewal.md.\n\n"
       "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file "
       "ca.pass\n"
       "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
       "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
-      "--if-due");
+      "--if-due\n"
+      "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
+      "--daemon --exec /etc/kafka/reload-keystore.sh");
   return {renew, FromStatus([r] { return RunRenew(*r); })};
 }
 

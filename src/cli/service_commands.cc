@@ -9,6 +9,7 @@
 
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/hook_flags.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "enroll/enroll.h"
@@ -127,6 +128,7 @@ struct EnrollArgs {
   OutputFlags output;
   bool replace = false;
   bool json = false;
+  ReloadHookFlags hook;  // --exec, --exec-timeout
 };
 
 Status RunEnroll(const EnrollArgs& a) {
@@ -142,6 +144,7 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(request.output, ParseOutputFlags(a.output, a.name));
   request.output.replace = a.replace;
   request.out_dir = a.out;
+  CM_ASSIGN_OR_RETURN(request.hook, ParseReloadHookFlags(a.hook));
   request.token = [&] {
     return ReadRequiredSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"},
                               "enrollment token");
@@ -150,6 +153,9 @@ Status RunEnroll(const EnrollArgs& a) {
   CM_ASSIGN_OR_RETURN(auto done, EnrollIdentityToDir(std::move(request)));
   ReportIdentity(done.files, a.name, done.enrolled.identity.certificate, parsed.key_spec, a.json,
                  "Enrolled");
+  if (done.hook) {
+    PrintHookOutcome(*done.hook, a.json);
+  }
   return {};
 }
 
@@ -273,6 +279,7 @@ Subcommand RegisterEnroll(CLI::App* app) {
                    "Replace an existing OUT/NAME (after its certificate was revoked): the old "
                    "directory stays whole until the new one is in place");
   AddJson(enroll, &e->json);
+  AddReloadHookFlags(enroll, &e->hook);
   enroll->footer(
       "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"
       "the pinned fingerprint before anything is sent, and its answer must carry our key and\n"

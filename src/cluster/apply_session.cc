@@ -242,6 +242,34 @@ Result<ApplySummary> ApplySession::Execute(
   return ApplyPlan(Issuer(*ca, inventory.get()), plan_, options);
 }
 
+void ApplySession::RunHooks(const ApplySummary* summary, const HookReport& report) {
+  std::set<std::string> failed;
+  if (summary != nullptr) {
+    for (const auto& [name, error] : summary->failures) {
+      failed.insert(name);
+    }
+  }
+  for (const auto& item : plan_) {
+    const IdentitySpec& spec = *item.spec;
+    ReloadHook hook = settings_.hook;
+    if (!spec.exec.empty()) {
+      hook = ReloadHook{spec.exec, std::chrono::seconds(spec.exec_timeout)};
+    }
+    const bool replaced = summary != nullptr && !Refused(item) && !failed.count(spec.name) &&
+                          (item.action == PlanAction::kRenew || item.action == PlanAction::kTrust);
+    if (hook.empty() || (!replaced && !ReloadHookPending(settings_.out_dir, spec.name))) {
+      continue;
+    }
+    const HookEvent event = !replaced                           ? HookEvent::kRetry
+                            : item.action == PlanAction::kRenew ? HookEvent::kRenewed
+                                                                : HookEvent::kTrustUpdated;
+    hooks_.push_back(RunReloadHook(hook, settings_.out_dir, spec.name, event));
+    if (report) {
+      report(hooks_.back());
+    }
+  }
+}
+
 namespace {
 
 // What `apply --prune` would revoke: serial, issue date, names.
@@ -334,6 +362,11 @@ nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
     }
   }
   out["failures"] = failures;
+  nlohmann::json hooks = nlohmann::json::array();
+  for (const auto& h : hooks_) {
+    hooks.push_back(HookOutcomeJson(h));
+  }
+  out["hooks"] = hooks;
   return out;
 }
 

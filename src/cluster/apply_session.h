@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/secret.h"
+#include "identity/reload_hook.h"
 
 namespace certmint {
 
@@ -41,6 +42,9 @@ struct ApplySettings {
   // CA (there is none in pki_dir yet, so all of them are); implies
   // reissue_foreign.
   bool new_ca = false;
+  // `apply --exec`: the reload hook of identities whose manifest entry (or
+  // its defaults) names none.
+  ReloadHook hook{};
 };
 
 // Why Open's plan may not be carried out as it stands: another CA's
@@ -104,12 +108,22 @@ class ApplySession {
                                const std::function<void()>& created_ca,
                                std::function<void(const PlanItem&, const Status&)> on_done);
 
+  // Runs the reload hooks (identity/reload_hook.h): for each identity that
+  // `summary` (Execute's; null when nothing was executed) renewed or whose
+  // trust it updated, and for each other one whose hook is pending. An
+  // identity's hook is its manifest `exec`, else the defaults', else
+  // ApplySettings::hook; identities created for the first time get none
+  // (nothing runs with them yet). Each outcome goes to `report` and into
+  // ReportJson's "hooks"; a failed hook leaves apply's result as it was.
+  void RunHooks(const ApplySummary* summary, const HookReport& report);
+
   // The JSON `apply --json` prints: dry_run, create_ca, new_ca (the CA to
   // create or created: dir, subject, key_type, created; null when none),
   // refused (flag, names, error; null when none), warnings, plan (one object
   // per identity: name, action, reason, foreign; unlisted ones with their
   // certificate: serial, issued, not_after, sans, or null), summary, and
-  // after a run (`outcome`) the failures and timing.
+  // after a run (`outcome`) the failures and timing; hooks (RunHooks'
+  // outcomes).
   nlohmann::json ReportJson(bool prune, size_t removed, const ApplyOutcome* outcome) const;
 
   ApplySession(const ApplySession&) = delete;
@@ -134,6 +148,7 @@ class ApplySession {
   std::vector<std::string> warnings_;
   std::optional<ApplyRefusal> refusal_;
   std::optional<Certificate> created_ca_;
+  std::vector<HookOutcome> hooks_;
 };
 
 }  // namespace certmint

@@ -13,6 +13,7 @@
 #include "identity/identity.h"
 #include "identity/kubernetes.h"
 #include "identity/name_template.h"
+#include "identity/reload_hook.h"
 
 namespace certmint {
 namespace {
@@ -255,6 +256,21 @@ class Parser {
         return Fail(b, field + ".passwordless_truststore", "expected true or false");
       }
     }
+    return Hook(n, field, spec);
+  }
+
+  // `exec` and `exec_timeout`: the reload hook (identity/reload_hook.h).
+  Status Hook(const YAML::Node& n, const std::string& field, IdentitySpec& spec) const {
+    if (n["exec"]) {
+      CM_ASSIGN_OR_RETURN(spec.exec, Str(n["exec"], field + ".exec"));
+      if (spec.exec.find_first_not_of(" \t") == std::string::npos) {
+        return Fail(n["exec"], field + ".exec", "give a command (run with /bin/sh -c)");
+      }
+    }
+    if (n["exec_timeout"]) {
+      CM_ASSIGN_OR_RETURN(spec.exec_timeout, Int(n["exec_timeout"], field + ".exec_timeout", 1,
+                                                 static_cast<int>(kMaxHookTimeout.count())));
+    }
     return {};
   }
 
@@ -391,10 +407,10 @@ class Parser {
   // One item of `identities` (`field`), one identity or a group, into `m`.
   Status ReadIdentities(const YAML::Node& n, const std::string& field, const IdentitySpec& defaults,
                         const Naming& default_naming, std::set<std::string>& names, Manifest& m) {
-    CM_RETURN_IF_ERROR(Keys(
-        n, field,
-        {"name", "count", "start", "dns", "ip", "key_type", "days", "role", "formats",
-         "install_dir", "p12_profile", "passwordless_truststore", "subject", "alias", "kafka"}));
+    CM_RETURN_IF_ERROR(Keys(n, field,
+                            {"name", "count", "start", "dns", "ip", "key_type", "days", "role",
+                             "formats", "install_dir", "p12_profile", "passwordless_truststore",
+                             "subject", "alias", "kafka", "exec", "exec_timeout"}));
     if (!n["name"]) {
       return Fail(n, field + ".name", "missing");
     }
@@ -441,9 +457,10 @@ class Parser {
     IdentitySpec defaults;
     Naming default_naming;
     if (const YAML::Node d = root["defaults"]) {
-      CM_RETURN_IF_ERROR(Keys(d, "defaults",
-                              {"key_type", "days", "role", "formats", "install_dir", "p12_profile",
-                               "passwordless_truststore", "subject", "alias", "kafka"}));
+      CM_RETURN_IF_ERROR(
+          Keys(d, "defaults",
+               {"key_type", "days", "role", "formats", "install_dir", "p12_profile",
+                "passwordless_truststore", "subject", "alias", "kafka", "exec", "exec_timeout"}));
       CM_RETURN_IF_ERROR(Settings(d, "defaults", defaults));
       CM_RETURN_IF_ERROR(ReadNaming(d, "defaults", default_naming));
     }

@@ -16,6 +16,8 @@
 //     passwordless_truststore: false  # true: Kafka needs no ssl.truststore.password
 //     subject: "CN={name},OU=Kafka,O=Acme"  # default CN={name}; {n}: the group number
 //     alias: "{name}"             # the key entry's alias (default: the name)
+//     exec: /etc/kafka/reload.sh  # reload hook after a renewal (identity/reload_hook.h)
+//     exec_timeout: 60            # seconds before the hook is killed
 //     kafka:                      # server.properties of role server/both
 //       listener: SSL             # default SSL, CONTROLLER for controllers
 //       port: 9093                # default 9093, 9094 for controllers
@@ -94,6 +96,10 @@ struct IdentitySpec {
   // The key entry's alias in the stores (lower-cased); empty: NAME
   // lower-cased.
   std::string alias;
+  // The reload hook run after apply renewed the identity or updated its
+  // trust (`exec`, `exec_timeout`); an empty command: `apply --exec`, if any.
+  std::string exec;
+  int exec_timeout = 60;
   std::string where;  // "file:line:column" of its entry, for messages
 };
 

@@ -20,7 +20,9 @@ namespace {
 
 std::string Errno(int err) { return std::strerror(err); }
 
-Status FsyncDir(const std::string& dir) {
+}  // namespace
+
+Status SyncDir(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) {
     return MakeError(ErrorCode::kIo, fmt::format("opening directory {}: {}", dir, Errno(errno)));
@@ -30,8 +32,6 @@ Status FsyncDir(const std::string& dir) {
   }
   return {};
 }
-
-}  // namespace
 
 std::string Dirname(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path().string();
@@ -126,7 +126,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     return fail("renaming into");
   }
-  return FsyncDir(dir);
+  return SyncDir(dir);
 }
 
 Status EnsureDir(const std::string& path) {
@@ -150,6 +150,11 @@ Status EnsureDir(const std::string& path) {
 bool Exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool IsFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 bool IsDirectory(const std::string& path) {
@@ -190,8 +195,7 @@ StagingDir::StagingDir(StagingDir&& other) noexcept
   other.committed_ = true;
 }
 
-Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_t mode) {
-  const std::string path = File(name);
+Result<UniqueFd> CreateNewFile(const std::string& path, std::string_view data, mode_t mode) {
   // O_EXCL: a name written twice is a bug, not something to paper over.
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFile));
   if (fd.get() < 0) {
@@ -203,6 +207,11 @@ Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_
   if (int err = WriteAll(fd.get(), data); err != 0) {
     return MakeError(ErrorCode::kIo, fmt::format("writing {}: {}", path, Errno(err)));
   }
+  return fd;
+}
+
+Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_t mode) {
+  CM_ASSIGN_OR_RETURN(auto fd, CreateNewFile(File(name), data, mode));
   written_.push_back(std::move(fd));  // synced by Commit
   return {};
 }
@@ -216,19 +225,20 @@ Status StagingDir::WriteFile(std::string_view name, std::string_view data, mode_
 // fewer block requests; without a journal 20% fewer). The fsyncs that follow
 // are what guarantees durability; sync_file_range is only a hint, and its
 // failure is harmless.
-Status StagingDir::SyncWritten() {
-  for (auto& fd : written_) {
+Status SyncFiles(std::vector<UniqueFd>& files, const std::string& dir) {
+  for (auto& fd : files) {
     (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
   }
-  for (auto& fd : written_) {
+  for (auto& fd : files) {
     if (::fsync(fd.get()) != 0) {
-      return MakeError(ErrorCode::kIo,
-                       fmt::format("syncing a file in {}: {}", path_, Errno(errno)));
+      return MakeError(ErrorCode::kIo, fmt::format("syncing a file in {}: {}", dir, Errno(errno)));
     }
   }
-  written_.clear();
-  return FsyncDir(path_);
+  files.clear();
+  return SyncDir(dir);
 }
+
+Status StagingDir::SyncWritten() { return SyncFiles(written_, path_); }
 
 Status StagingDir::Commit() {
   CM_RETURN_IF_ERROR(SyncWritten());
@@ -243,7 +253,7 @@ Status StagingDir::Commit() {
                      fmt::format("moving {} into place as {}: {}", path_, final_path_, Errno(err)));
   }
   committed_ = true;
-  return FsyncDir(Dirname(final_path_));
+  return SyncDir(Dirname(final_path_));
 }
 
 Status StagingDir::CommitReplacing() {
@@ -256,7 +266,7 @@ Status StagingDir::CommitReplacing() {
   }
   // path_ now holds the old contents, removed by the destructor; the new
   // directory is in place.
-  CM_RETURN_IF_ERROR(FsyncDir(Dirname(final_path_)));
+  CM_RETURN_IF_ERROR(SyncDir(Dirname(final_path_)));
   RemoveAll(path_);
   committed_ = true;
   return {};
@@ -272,7 +282,7 @@ Status RemoveDirAtomically(const std::string& path) {
   if (::rename(path.c_str(), doomed.path().c_str()) != 0) {
     return MakeError(ErrorCode::kIo, fmt::format("removing {}: {}", path, Errno(errno)));
   }
-  return FsyncDir(Dirname(path));
+  return SyncDir(Dirname(path));
 }
 
 int RemoveStaleStaging(const std::string& dir) {

@@ -35,8 +35,23 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
 // is accepted as it is.
 Status EnsureDir(const std::string& path);
 
+// Exists: the path names anything (a dangling symlink too: lstat).
 bool Exists(const std::string& path);
 bool IsDirectory(const std::string& path);
+// IsFile: a regular file, through symlinks (a dangling symlink is not one).
+bool IsFile(const std::string& path);
+
+// Syncs the directory `dir` (its entries), as renames into it need.
+Status SyncDir(const std::string& dir);
+
+// Creates the new file `path` (O_EXCL: kIo if it exists) with exactly
+// `mode`, writes `data` and returns it open and unsynced, for SyncFiles.
+Result<UniqueFd> CreateNewFile(const std::string& path, std::string_view data, mode_t mode);
+
+// Syncs every file of `files` (writeback of all started first, so that
+// they share journal commits), then the directory `dir` holding them.
+// Empties `files`.
+Status SyncFiles(std::vector<UniqueFd>& files, const std::string& dir);
 
 // Removes a file or a directory tree; missing paths are ignored.
 void RemoveAll(const std::string& path);

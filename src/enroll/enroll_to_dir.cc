@@ -33,7 +33,11 @@ Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request) {
   CM_ASSIGN_OR_RETURN(auto files, WithContext(WriteIdentity(request.out_dir, enrolled.identity,
                                                             store.password, request.output),
                                               "writing " + name));
-  return EnrolledToDir{std::move(enrolled), std::move(files)};
+  EnrolledToDir done{std::move(enrolled), std::move(files), std::nullopt};
+  if (!request.hook.empty()) {
+    done.hook = RunReloadHook(request.hook, request.out_dir, name, HookEvent::kIssued);
+  }
+  return done;
 }
 
 }  // namespace certmint

@@ -10,6 +10,7 @@
 #include "enroll/enroll.h"
 #include "identity/files.h"
 #include "identity/issue_to_dir.h"
+#include "identity/reload_hook.h"
 
 namespace certmint {
 
@@ -24,17 +25,22 @@ struct EnrollToDirRequest {
   // password.
   std::function<Result<SecretString>()> token;
   std::function<Result<StorePassword>()> store_password;
+  // Run once OUT/NAME is written (event issued); empty: none.
+  ReloadHook hook{};
 };
 
 struct EnrolledToDir {
   Enrolled enrolled;
   IdentityFiles files;
+  std::optional<HookOutcome> hook;  // when request.hook was given
 };
 
 // Checks that OUT/NAME does not exist unless output.replace (kAlreadyExists,
 // saying how to renew it instead), enrolls (enroll/enroll.h) and writes
 // OUT/NAME/: with output.replace an existing one is exchanged for the new
-// one in one rename, so it stays whole until the new one is complete.
+// one in one rename, so it stays whole until the new one is complete. Then
+// runs request.hook; its failure leaves the result a success (the hook is
+// pending, identity/reload_hook.h).
 Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request);
 
 }  // namespace certmint

@@ -40,6 +40,11 @@ Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
       const auto kind = due >= end ? RenewalEvent::Kind::kCutShort : RenewalEvent::Kind::kNotDue;
       report({kind, name, due, end});
       next = std::min(next, due);
+      // A hook that failed since the last renewal is run again now, and
+      // again after kHookRetryInterval while it keeps failing.
+      if (RetryPendingHooks(run.options.hook, run.out_dir, {name}, run.options.on_hook) > 0) {
+        next = std::min(next, now + kHookRetryInterval);
+      }
       continue;
     }
     RenewOptions options = run.options;
@@ -50,6 +55,9 @@ Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
     const TimePoint renewed_due = RenewalDue(renewed.certificate);
     report({RenewalEvent::Kind::kRenewed, name, renewed_due, renewed.certificate.NotAfter()});
     next = std::min(next, renewed_due);
+    if (!run.options.hook.empty() && ReloadHookPending(run.out_dir, name)) {
+      next = std::min(next, run.clock() + kHookRetryInterval);
+    }
   }
   return next;
 }

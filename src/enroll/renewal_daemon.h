@@ -38,8 +38,11 @@ struct RenewalEvent {
 using RenewalReport = std::function<void(const RenewalEvent&)>;
 
 // One pass over run.names: renews each that is due (every one unless
-// `only_due`). Returns when the next renewal is due (TimePoint::max() when
-// none is). Stops at the first failure.
+// `only_due`), running run.options.hook after each renewal and again for
+// each not renewed whose hook is pending (identity/reload_hook.h); outcomes
+// go to run.options.on_hook. A hook still pending brings the next pass
+// forward to kHookRetryInterval from now. Returns when the next renewal is due (TimePoint::max()
+// when none is). Stops at the first failure.
 Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
                                      const RenewalReport& report);
 

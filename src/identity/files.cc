@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_dir.h"
 #include "core/encoding.h"
 #include "core/fs.h"
 #include "identity/kubernetes.h"
@@ -169,8 +170,9 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
 namespace {
 
 // NAME.crt and ca.crt; with PEM the encrypted key and chain.pem.
-Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
-                     const std::vector<Certificate>& trust, const SecretString& password) {
+Status StagePemFiles(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
+                     const Identity& identity, const std::vector<Certificate>& trust,
+                     const SecretString& password) {
   std::string trust_pem;
   for (const auto& c : trust) {
     trust_pem += c.ToPem();
@@ -198,7 +200,7 @@ Status StagePemFiles(fs::StagingDir& staging, const IdentityFiles& paths, const 
 }
 
 // A file holding a secret (the password, a key): written 0600, the copy wiped.
-Status StageSecretFile(fs::StagingDir& staging, const std::string& path, std::string text) {
+Status StageSecretFile(fs::DirectoryUpdate& staging, const std::string& path, std::string text) {
   auto st = staging.WriteFile(fs::Basename(path), text, fs::kPrivateFile);
   Cleanse(text);
   return st;
@@ -206,9 +208,10 @@ Status StageSecretFile(fs::StagingDir& staging, const std::string& path, std::st
 
 // The PKCS#12 and JKS keystores and truststores; each also into `stores`
 // (the Secret's data, for format k8s).
-Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const KeyStore& keystore,
-                   const KeyStore& truststore, const SecretString& password,
-                   const IdentityOutput& output, std::vector<SecretEntry>& stores) {
+Status StageStores(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
+                   const KeyStore& keystore, const KeyStore& truststore,
+                   const SecretString& password, const IdentityOutput& output,
+                   std::vector<SecretEntry>& stores) {
   const auto stage = [&](const std::string& path, std::string bytes, mode_t mode) -> Status {
     CM_RETURN_IF_ERROR(staging.WriteFile(fs::Basename(path), bytes, mode));
     stores.push_back({fs::Basename(path), std::move(bytes)});
@@ -233,7 +236,7 @@ Status StageStores(fs::StagingDir& staging, const IdentityFiles& paths, const Ke
 
 // Format k8s: secret.yaml (0600: it holds the key and the password) and,
 // with a Strimzi cluster, strimzi-ca.yaml.
-Status StageKubernetes(fs::StagingDir& staging, const IdentityFiles& paths,
+Status StageKubernetes(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
                        const Identity& identity, const std::vector<Certificate>& trust,
                        const SecretString& password, const IdentityOutput& output,
                        std::vector<SecretEntry> stores) {
@@ -277,8 +280,9 @@ Status StageKubernetes(fs::StagingDir& staging, const IdentityFiles& paths,
 }
 
 // The password file, kafka.properties and librdkafka.properties.
-Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
-                     const SecretString& password, const IdentityOutput& output) {
+Status StageSettings(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
+                     const Identity& identity, const SecretString& password,
+                     const IdentityOutput& output) {
   if (paths.password_file) {
     CM_RETURN_IF_ERROR(
         StageSecretFile(staging, *paths.password_file, std::string(password.reveal()) + "\n"));
@@ -305,8 +309,8 @@ Status StageSettings(fs::StagingDir& staging, const IdentityFiles& paths, const 
 
 // certmint.json: what was asked for, so that a re-apply or a renewal writes
 // the identity the same way.
-Status StageMetadata(fs::StagingDir& staging, const IdentityFiles& paths, const Identity& identity,
-                     const IdentityOutput& output) {
+Status StageMetadata(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
+                     const Identity& identity, const IdentityOutput& output) {
   nlohmann::json meta{{"name", identity.name},
                       {"serial", identity.certificate.SerialHex()},
                       {"install_dir", output.install_dir},
@@ -344,7 +348,8 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} already exists; refusing to overwrite", paths.dir));
   }
-  CM_ASSIGN_OR_RETURN(auto staging, fs::StagingDir::Create(paths.dir));
+  CM_ASSIGN_OR_RETURN(auto staging,
+                      fs::DirectoryUpdate::Begin(paths.dir, output.replace, output.now));
   const std::vector<Certificate> trust = TrustOf(identity, output.trust);
   CM_RETURN_IF_ERROR(StagePemFiles(staging, paths, identity, trust, store_password));
   std::vector<SecretEntry> stores;
@@ -355,21 +360,22 @@ Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& 
   CM_RETURN_IF_ERROR(
       StageKubernetes(staging, paths, identity, trust, store_password, output, std::move(stores)));
   CM_RETURN_IF_ERROR(StageMetadata(staging, paths, identity, output));
-  CM_RETURN_IF_ERROR(output.replace ? staging.CommitReplacing() : staging.Commit());
+  CM_RETURN_IF_ERROR(staging.Publish());
   return paths;
 }
 
 std::vector<IdentityStoreFiles> FindIdentityStores(const std::string& dir) {
   std::vector<IdentityStoreFiles> out;
   auto in = [&](const std::string& f) { return dir + "/" + f; };
-  if (fs::Exists(in("keystore.p12")) && fs::Exists(in("truststore.p12"))) {
+  // IsFile follows the links of the atomic-writer layout (core/atomic_dir.h).
+  if (fs::IsFile(in("keystore.p12")) && fs::IsFile(in("truststore.p12"))) {
     out.push_back({"p12", {in("keystore.p12")}, in("truststore.p12")});
   }
-  if (fs::Exists(in("keystore.jks")) && fs::Exists(in("truststore.jks"))) {
+  if (fs::IsFile(in("keystore.jks")) && fs::IsFile(in("truststore.jks"))) {
     out.push_back({"jks", {in("keystore.jks")}, in("truststore.jks")});
   }
   const std::string name = fs::Basename(fs::Absolute(dir));
-  if (fs::Exists(in(name + ".key")) && fs::Exists(in("chain.pem")) && fs::Exists(in("ca.crt"))) {
+  if (fs::IsFile(in(name + ".key")) && fs::IsFile(in("chain.pem")) && fs::IsFile(in("ca.crt"))) {
     out.push_back({"pem", {in(name + ".key"), in("chain.pem")}, in("ca.crt")});
   }
   return out;

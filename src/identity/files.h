@@ -17,7 +17,11 @@
 //                           Strimzi cluster)
 //     certmint.json 0644  what was asked for, to plan re-applies
 // The PEM files come with format pem (or pem-plain), the stores with p12 and
-// jks; NAME.crt and ca.crt are always written.
+// jks; NAME.crt and ca.crt are always written. Each visible name is a
+// symlink into the current generation (`NAME.crt -> ..data/NAME.crt`,
+// `..data -> ..2026_11_30_12_00_00.Ab3xYz/`): the atomic-writer layout of
+// core/atomic_dir.h, so that a renewal replaces every file at once inside
+// a directory that stays, and file watchers see it.
 #pragma once
 
 #include <optional>
@@ -56,7 +60,8 @@ struct IdentityOutput {
   // With k8s: the Strimzi Kafka cluster whose custom-CA Secrets to write
   // (strimzi-ca.yaml); empty: none.
   std::string strimzi_cluster;
-  // Replace an existing OUT/NAME in one atomic exchange instead of refusing.
+  // Replace an existing OUT/NAME by a new generation of its files (one
+  // rename; core/atomic_dir.h) instead of refusing.
   bool replace = false;
   // The CAs the truststores (and ca.crt) carry; empty: the root of the
   // identity's chain. Two during a CA rotation.
@@ -115,9 +120,12 @@ struct IdentityFiles {
 IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
                             const IdentityOutput& output, Role role = Role::kBoth);
 
-// Writes OUT/NAME/ as a whole: into a staging directory first, moved into
-// place in one rename. kAlreadyExists if OUT/NAME exists; nothing is left
-// behind on any error.
+// Writes OUT/NAME/ as a whole: a new directory is staged beside its final
+// path and moved into place in one rename; with output.replace an existing
+// one gets a new generation of its files, published in one rename of its
+// `..data` link (core/atomic_dir.h). kAlreadyExists if OUT/NAME exists
+// without output.replace; on any error before the commit point nothing is
+// left behind and the old files stay whole.
 Result<IdentityFiles> WriteIdentity(const std::string& out_dir, const Identity& identity,
                                     const SecretString& store_password,
                                     const IdentityOutput& output);

@@ -110,7 +110,14 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
     o.trust = trust.empty() ? options.trust : trust;
     return WriteIdentity(out_dir, identity, new_password, o).map([](auto&&) {});
   };
-  return signer.renew(request, current ? &*current : nullptr, deploy);
+  CM_RETURN_IF_ERROR(signer.renew(request, current ? &*current : nullptr, deploy));
+  if (!options.hook.empty()) {
+    HookOutcome outcome = RunReloadHook(options.hook, out_dir, name, HookEvent::kRenewed);
+    if (options.on_hook) {
+      options.on_hook(outcome);
+    }
+  }
+  return {};
 }
 
 Status RenewIdentity(const Issuer& issuer, const std::string& out_dir, const std::string& name,

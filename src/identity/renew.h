@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "identity/identity.h"
+#include "identity/reload_hook.h"
 
 namespace certmint {
 
@@ -28,6 +29,10 @@ struct RenewOptions {
   // The CAs every truststore carries (TrustAnchors); empty: the issuing root.
   std::vector<Certificate> trust;
   TimePoint now = std::chrono::system_clock::now();
+  // Run after the renewed files are in place (identity/reload_hook.h), its
+  // outcome given to `on_hook`; a failed hook does not fail the renewal.
+  ReloadHook hook{};
+  HookReport on_hook;
 };
 
 // What an identity directory holds now, for a signer that needs it.

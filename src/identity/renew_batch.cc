@@ -1,5 +1,7 @@
 #include "identity/renew_batch.h"
 
+#include <algorithm>
+
 #include "ca/issuer.h"
 #include "identity/state.h"
 #include "inventory/inventory.h"
@@ -19,6 +21,13 @@ Status RenewWithLocalCa(const CertificateAuthority& ca, const std::string& pki_d
     renewed(name, state && *state ? std::optional<TimePoint>((*state)->certificate.NotAfter())
                                   : std::nullopt);
   }
+  std::vector<std::string> others;
+  for (const auto& name : ListIdentities(out_dir)) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      others.push_back(name);
+    }
+  }
+  RetryPendingHooks(options.hook, out_dir, others, options.on_hook);
   return {};
 }
 

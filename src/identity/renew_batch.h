@@ -23,7 +23,8 @@ using RenewedCallback =
 // (RenewIdentity), signed by `ca` and recorded in the inventory of
 // `pki_dir`; every truststore carries TrustAnchors(pki_dir), whatever
 // options.trust says. Stops at the first failure, with context
-// "renewing NAME".
+// "renewing NAME". With options.hook, runs it after each renewal and again
+// for every other identity under `out_dir` whose hook is pending.
 Status RenewWithLocalCa(const CertificateAuthority& ca, const std::string& pki_dir,
                         const std::string& out_dir, const std::vector<std::string>& names,
                         RenewOptions options, const RenewedCallback& renewed);

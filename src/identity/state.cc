@@ -14,7 +14,7 @@ std::vector<std::string> ListIdentities(const std::string& out_dir) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(out_dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name[0] != '.' && fs::Exists(e.path().string() + "/certmint.json")) {
+    if (name[0] != '.' && fs::IsFile(e.path().string() + "/certmint.json")) {
       names.push_back(name);
     }
   }
@@ -91,7 +91,7 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
   IdentityOutput as_written;
   as_written.formats = state.formats;
   as_written.kubernetes = state.kubernetes;
-  as_written.write_password_file = fs::Exists(dir + "/password");
+  as_written.write_password_file = fs::IsFile(dir + "/password");
   IdentityFiles expected = IdentityPaths(out_dir, name, as_written, state.role);
   if (!state.kafka) {
     expected.server_properties.reset();  // an older certmint wrote none
@@ -103,7 +103,7 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
         expected.keystore_p12, expected.truststore_p12, expected.keystore_jks,
         expected.truststore_jks, expected.kafka_properties, expected.librdkafka_properties,
         expected.server_properties, expected.kubernetes_secret}) {
-    if (f && !fs::Exists(*f)) {
+    if (f && !fs::IsFile(*f)) {
       state.complete = false;
     }
   }

@@ -70,6 +70,33 @@ identities:
 // defaults or per identity.
 // Issue 19, item 17: an unencrypted key, asked for by its format; not
 // together with pem (both are NAME.key).
+// Issue 21, item 4: the reload hook, per identity or from the defaults.
+TEST(ManifestTest, ExecHooksFromDefaultsAndPerIdentity) {
+  auto m = ParseManifest(R"(
+defaults:
+  exec: /etc/kafka/reload.sh
+  exec_timeout: 30
+identities:
+  - name: broker-1
+  - name: broker-2
+    exec: "systemctl reload kafka"
+    exec_timeout: 5
+)",
+                         "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  EXPECT_EQ(m->identities[0].exec, "/etc/kafka/reload.sh");
+  EXPECT_EQ(m->identities[0].exec_timeout, 30);
+  EXPECT_EQ(m->identities[1].exec, "systemctl reload kafka");
+  EXPECT_EQ(m->identities[1].exec_timeout, 5);
+  auto blank = ParseManifest("identities:\n  - name: x\n    exec: \"  \"\n", "m.yaml");
+  ASSERT_FALSE(blank);
+  EXPECT_NE(blank.error().message().find("identities[0].exec: give a command"), std::string::npos)
+      << blank.error().message();
+  auto zero = ParseManifest("identities:\n  - name: x\n    exec_timeout: 0\n", "m.yaml");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message().find("exec_timeout"), std::string::npos);
+}
+
 TEST(ManifestTest, PemPlainFormat) {
   auto m =
       ParseManifest("identities:\n  - name: mqtt-1\n    formats: [pem-plain, p12]\n", "m.yaml");

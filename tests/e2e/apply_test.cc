@@ -529,6 +529,114 @@ identities:
   }
 }
 
+// Issue 21, item 4: apply runs an identity's reload hook (its own `exec`,
+// else the defaults', else --exec) after renewing it, not after creating
+// it; a failed hook leaves the run's exit code alone, is reported in --json
+// and runs again at the next apply, although nothing is to be done.
+TEST_F(ApplyTest, ReloadHooksRunAfterRenewalsAndFailedOnesAgain) {
+  const std::string hook = "echo \"$CERTMINT_EVENT $CERTMINT_IDENTITY\" >> " + Path("hooks.log");
+  auto manifest = [&](const std::string& broker_2_dns, const std::string& broker_2_exec) {
+    WriteManifest("defaults:\n  exec: '" + hook +
+                  "'\nidentities:\n  - name: broker-1\n    dns: [b1.test]\n"
+                  "  - name: broker-2\n    dns: [" +
+                  broker_2_dns + "]\n    exec: '" + broker_2_exec + "'\n  - name: app\n");
+  };
+  manifest("b2.test", hook);
+  ASSERT_EQ(Apply({"--exec", "exit 9"}).exit_code, 0);
+  EXPECT_FALSE(stdfs::exists(Path("hooks.log"))) << "no hook after a first issuance";
+  // broker-2's SANs change: it is renewed, its own hook fails.
+  manifest("b2-new.test", "echo failing >&2; exit 4");
+  auto r = Apply({"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["hooks"].size(), 1u) << r.out;
+  EXPECT_EQ(j["hooks"][0]["name"], "broker-2");
+  EXPECT_EQ(j["hooks"][0]["event"], "renewed");
+  EXPECT_EQ(j["hooks"][0]["exit_code"], 4);
+  EXPECT_NE(r.err.find("reload hook for broker-2 (renewed): exited with status 4; pending"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(stdfs::exists(Path("certs/broker-2/.certmint-hook-pending")));
+  // Nothing to do, but broker-2's pending hook (now working) runs again.
+  manifest("b2-new.test", hook);
+  auto again = Apply();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("reload hook for broker-2 (retry): succeeded"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(ReadTextFile(Path("hooks.log")), "retry broker-2\n");
+  EXPECT_FALSE(stdfs::exists(Path("certs/broker-2/.certmint-hook-pending")));
+}
+
+// Issue 21, item 5: renewals in place (a new generation, `..data` switched
+// in one rename) killed with SIGKILL at random moments leave every identity
+// whole, its key and certificate from one generation; the next renewal
+// removes what the killed ones left.
+TEST_F(ApplyTest, RenewalsInPlaceSurviveSigkill) {
+  WriteManifest("identities:\n  - name: node-{n}\n    count: 6\n    key_type: ec:p256\n");
+  ASSERT_EQ(Apply().exit_code, 0);
+  std::vector<std::string> renew{"renew"};
+  for (int i = 1; i <= 6; ++i) {
+    renew.push_back("node-" + std::to_string(i));
+  }
+  for (const char* a : {"--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"}) {
+    renew.emplace_back(a);
+  }
+  std::mt19937 rng(2121);
+  int killed = 0;
+  for (int round = 0; round < 6; ++round) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      if (chdir(dir_.path().c_str()) != 0) {
+        _exit(126);
+      }
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      std::vector<char*> argv{const_cast<char*>(CERTMINT_BINARY)};
+      for (auto& a : renew) {
+        argv.push_back(a.data());
+      }
+      argv.push_back(nullptr);
+      execv(CERTMINT_BINARY, argv.data());
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30 + rng() % 400));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status) ? 1 : 0;
+    for (int i = 1; i <= 6; ++i) {
+      const std::string name = "node-" + std::to_string(i);
+      const std::string d = "certs/" + name + "/";
+      ASSERT_TRUE(stdfs::is_symlink(Path(d + "..data"))) << "round " << round << " " << name;
+      auto key_pub = Openssl(
+          {"pkey", "-in", d + name + ".key", "-passin", "file:" + d + "password", "-pubout"});
+      auto cert_pub = Openssl({"x509", "-in", d + name + ".crt", "-noout", "-pubkey"});
+      ASSERT_EQ(key_pub.exit_code, 0) << "round " << round << " " << name << key_pub.err;
+      EXPECT_EQ(key_pub.out, cert_pub.out)
+          << "round " << round << ": " << name << "'s key and certificate are of two generations";
+      auto ks = Certmint({"inspect", d + "keystore.p12", "--password-file", d + "password"});
+      EXPECT_EQ(ks.exit_code, 0) << "round " << round << " " << name << ": " << ks.err;
+    }
+  }
+  EXPECT_GT(killed, 0) << "at least one renew was killed mid-way";
+  auto last = Certmint(renew);
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  for (int i = 1; i <= 6; ++i) {
+    const std::string name = "node-" + std::to_string(i);
+    ExpectValidIdentity(name);
+    int generations = 0;
+    for (const auto& e : stdfs::directory_iterator(Path("certs/" + name))) {
+      const std::string f = e.path().filename().string();
+      generations += f.rfind("..", 0) == 0 && f != "..data";
+      EXPECT_EQ(f.find(".tmp-"), std::string::npos) << "leftover " << f;
+    }
+    EXPECT_EQ(generations, 1) << name;
+  }
+}
+
 // Issue 20, item 1: a mistyped --dir holds no CA. apply must not create one
 // and re-issue the cluster under it: every identity stays byte for byte,
 // no CA directory appears, and the error names the identities and the flag.

@@ -287,6 +287,9 @@ TEST_F(CliTest, ReadmeIssueRowNamesEveryFileIssueWrites) {
   ASSERT_NE(at, std::string::npos);
   const std::string row = readme.substr(at, readme.find('\n', at) - at);
   for (std::string file : ListDir(Path("certs/broker-1"))) {
+    if (file.rfind("..", 0) == 0) {
+      continue;  // ..data and the generation it points to: docs/stores.md's layout
+    }
     if (file == "broker-1.crt" || file == "broker-1.key") {
       file = file == "broker-1.crt" ? "NAME.crt" : "NAME.key";
     }

@@ -60,7 +60,13 @@ TEST_F(IdentityTest, WritesEveryFileWithItsMode) {
   output.write_password_file = true;
   auto files = WriteIdentity(tmp_ / "out", id, pw, output);
   ASSERT_TRUE(files) << files.error().ToString();
-  EXPECT_EQ(ListDir(tmp_ / "out/broker-2"),
+  std::vector<std::string> visible;
+  for (const auto& f : ListDir(tmp_ / "out/broker-2")) {
+    if (f.rfind("..", 0) != 0) {
+      visible.push_back(f);
+    }
+  }
+  EXPECT_EQ(visible,
             (std::vector<std::string>{"broker-2.crt", "broker-2.key", "ca.crt", "certmint.json",
                                       "chain.pem", "kafka.properties", "keystore.jks",
                                       "keystore.p12", "librdkafka.properties", "password",
