@@ -9,6 +9,7 @@
 #include "ca/authority.h"
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/crl_fetch.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
 #include "core/confirm.h"
@@ -223,9 +224,18 @@ struct CrlArgs {
   std::string ca_password_file;
   bool dry_run = false;
   bool json = false;
+  CrlFetchArgs fetch;  // --server and --ca-file: fetch the service's CRL instead
 };
 
 Status RunCrl(const CrlArgs& a) {
+  if (!a.fetch.server.empty()) {
+    if (a.der || a.dry_run || !a.ca_password_file.empty() || a.days != 7) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--server fetches the service's CRL: --der, --dry-run, --days and "
+                       "--ca-password-file do not apply (librdkafka reads PEM)");
+    }
+    return RunCrlFetch({a.fetch.server, a.fetch.ca_file, a.out, a.json});
+  }
   if (a.dry_run) {  // no key, no CRL number taken
     CM_ASSIGN_OR_RETURN(auto ca_cert, CertificateAuthority::LoadCertificate(a.dir));
     CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
@@ -353,11 +363,19 @@ Subcommand RegisterCrl(CLI::App* app) {
                 "Count what the CRL would list; sign nothing, write nothing (no password)");
   AddJson(crl, &c->json, "what was written");
   AddCaPasswordFile(crl, &c->ca_password_file);
+  crl->add_option("--server", c->fetch.server,
+                  "Instead: fetch the CA service's current CRL from https://HOST[:PORT] (no "
+                  "--dir), check it and replace --out atomically (cron; docs/kafka.md)");
+  crl->add_option("--ca-file", c->fetch.ca_file,
+                  "With --server: the CA certificate(s) the CRL must be signed by (ca.crt)");
   crl->footer(
       "An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
       "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
-      "--crl and certmint handshake --crl.\n\n"
-      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
+      "--crl and certmint handshake --crl. With --server a node fetches the CRL instead; it\n"
+      "is written only if signed by --ca-file's CA and its CRL number did not go back.\n\n"
+      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass\n"
+      "  certmint crl --server https://ca.kafka.example.com:8443 --ca-file "
+      "/etc/kafka/ssl/app-1/ca.crt --out /etc/kafka/ssl/app-1/crl.pem");
   return {crl, FromStatus([c] { return RunCrl(*c); })};
 }
 

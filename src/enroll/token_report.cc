@@ -38,14 +38,12 @@ DeliverToken DeliverTokenToFile(const std::string& path) {
 
 std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& created,
                                    const std::string& token_file) {
-  nlohmann::json j{{"id", created.id.substr(0, 12)},
-                   {"name", grant.name},
-                   {"subject", GrantedSubjectText(grant)},
-                   {"dns_names", grant.sans.dns},
-                   {"ip_addresses", grant.sans.ips},
-                   {"role", RoleName(grant.role)},
-                   {"days", grant.days},
-                   {"expires_at", FormatUtc(grant.expires_at)}};
+  nlohmann::json j{
+      {"id", created.id.substr(0, 12)},       {"name", grant.name},
+      {"subject", GrantedSubjectText(grant)}, {"dns_names", grant.sans.dns},
+      {"ip_addresses", grant.sans.ips},       {"role", RoleName(grant.role)},
+      {"days", grant.days.WholeDays()},  // rounded down: see "validity"
+      {"validity", grant.days.ToString()},    {"expires_at", FormatUtc(grant.expires_at)}};
   if (token_file.empty()) {
     j["token"] = std::string(created.token.reveal());
   } else {
