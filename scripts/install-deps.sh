@@ -22,6 +22,7 @@ packages=(
   zsh                            # the tests load `certmint completion zsh` in a real zsh
   groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
   python3-yaml                   # a second YAML parser for the Kubernetes Secrets the tests check
+  python3-jsonschema             # the tests check every --json output against docs/json-schema.json
 )
 
 missing=()

@@ -164,7 +164,7 @@ std::optional<std::string> ClosestName(std::string_view typed,
   return best;
 }
 
-std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e) {
+std::string ParseErrorLine(CLI::App& app, const CLI::ParseError& e) {
   const CLI::App* cmd = DeepestParsed(&app);
   std::string line = e.what();
   if (const auto subs = VisibleSubcommands(*cmd); !subs.empty()) {
@@ -186,8 +186,13 @@ std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e) {
       break;
     }
   }
+  return line;
+}
+
+std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* cmd = DeepestParsed(&app);
   return fmt::format(
-      "certmint: error: {}\nRun '{} --help' for {}.\n", line, CommandPath(*cmd),
+      "certmint: error: {}\nRun '{} --help' for {}.\n", ParseErrorLine(app, e), CommandPath(*cmd),
       VisibleSubcommands(*cmd).empty() ? "its flags and an example" : "its commands");
 }
 

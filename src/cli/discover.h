@@ -49,5 +49,8 @@ std::optional<std::string> ClosestName(std::string_view typed,
 // and the --help to run. Values that followed an unknown flag are not
 // echoed; what is echoed is escaped.
 std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e);
+// The first line of ParseErrorText, without "certmint: error: " (for the
+// error object of --json).
+std::string ParseErrorLine(CLI::App& app, const CLI::ParseError& e);
 
 }  // namespace certmint::cli

@@ -14,6 +14,7 @@
 #include "cli/passwords.h"
 #include "core/confirm.h"
 #include "core/fs.h"
+#include "core/json_value.h"
 #include "core/stop_signal.h"
 #include "enroll/renewal_daemon.h"
 #include "enroll/renewal_text.h"
@@ -34,8 +35,9 @@ struct ListArgs {
 Status RunList(ListArgs a) {
   CM_ASSIGN_OR_RETURN(auto inv, OpenCaInventoryReadOnly(a.dir));
   a.filter.current_only = !a.all && !a.filter.revoked_only;
-  CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, std::chrono::system_clock::now()));
-  PrintResult(a.json, InventoryRecordsJson(rows), InventoryTableText(rows));
+  const TimePoint now = std::chrono::system_clock::now();
+  CM_ASSIGN_OR_RETURN(auto rows, inv->List(a.filter, now));
+  PrintResult(a.json, InventoryRecordsJson(rows, now), InventoryTableText(rows));
   return {};
 }
 
@@ -71,7 +73,7 @@ Result<std::optional<SecretString>> NewRenewalPassword(const RenewArgs& a) {
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
-Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options) {
+Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool json) {
   RenewalRun run;
   run.out_dir = f.out;
   run.names = f.names;
@@ -81,8 +83,29 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options) {
   const auto report = [&](const RenewalEvent& e) {
     std::cout << RenewalEventText(e, run.url.ToString()) << std::flush;
   };
+  if (!f.daemon && json) {
+    nlohmann::json renewed = nlohmann::json::array();
+    nlohmann::json not_due = nlohmann::json::array();
+    const auto collect = [&](const RenewalEvent& e) {
+      if (e.kind == RenewalEvent::Kind::kRenewed) {
+        renewed.push_back({{"name", e.name},
+                           {"not_after", FormatUtc(e.valid_until)},
+                           {"same_key", options.keep_key},
+                           {"new_store_password", false}});
+      } else {
+        not_due.push_back({{"name", e.name}, {"due", FormatUtc(e.due)}});
+      }
+    };
+    CM_RETURN_IF_ERROR(RenewDueIdentities(run, f.if_due, collect));
+    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}, {"not_due", not_due}});
+    return {};
+  }
   if (!f.daemon) {
     return RenewDueIdentities(run, f.if_due, report).transform([](TimePoint) {});
+  }
+  if (json) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--json: not with --daemon, whose output is a log of events");
   }
   // Daemon: SIGTERM/SIGINT end the wait; failures are retried with backoff.
   RenewalDaemonHooks hooks;
@@ -106,7 +129,14 @@ Status RunRenew(RenewArgs a) {
   if (f.server.empty()) {
     CM_ASSIGN_OR_RETURN(names, SelectIdentities(f.out, f.names, f.expiring, now));
     if (names.empty()) {  // only with --expiring: names were required otherwise
-      std::cout << fmt::format("No identity in {} expires within {} days.\n", f.out, *f.expiring);
+      nlohmann::json none{{"dry_run", f.dry_run}, {"renew", nlohmann::json::array()}};
+      if (!f.dry_run) {
+        none = {{"dry_run", false},
+                {"renewed", nlohmann::json::array()},
+                {"not_due", nlohmann::json::array()}};
+      }
+      PrintResult(a.json, none,
+                  fmt::format("No identity in {} expires within {} days.\n", f.out, *f.expiring));
       return {};
     }
   }
@@ -125,7 +155,7 @@ Status RunRenew(RenewArgs a) {
   o.new_random_password = a.new_random_password;
   o.now = now;
   if (!f.server.empty()) {
-    return RunRenewWithServer(f, o);
+    return RunRenewWithServer(f, o, a.json);
   }
   CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(f.dir, CaPasswordFrom(a.ca_password_file)));
   const char* password_note = a.new_random_password ? ", new random store password in its "
@@ -137,7 +167,7 @@ Status RunRenew(RenewArgs a) {
       ca, f.dir, f.out, names, o, [&](const std::string& n, std::optional<TimePoint> until) {
         const std::string valid_until = until ? FormatUtc(*until) : "";
         renewed.push_back({{"name", n},
-                           {"valid_until", valid_until},
+                           {"not_after", NullIfEmpty(valid_until)},
                            {"same_key", f.keep_key},
                            {"new_store_password", new_pw || a.new_random_password}});
         if (!a.json) {
@@ -146,7 +176,8 @@ Status RunRenew(RenewArgs a) {
         }
       }));
   if (a.json) {
-    PrintJson(nlohmann::json{{"dry_run", false}, {"renewed", renewed}});
+    PrintJson(nlohmann::json{
+        {"dry_run", false}, {"renewed", renewed}, {"not_due", nlohmann::json::array()}});
   }
   return {};
 }
@@ -205,7 +236,7 @@ Status RunRevoke(const RevokeArgs& a) {
   if (!a.dry_run) {  // by serial: what was shown, even if a renewal came in between
     CM_ASSIGN_OR_RETURN(target, inventory->Revoke(target.serial, reason, now));
   }
-  nlohmann::json j = InventoryRecordJson(target);
+  nlohmann::json j = InventoryRecordJson(target, now);
   j["dry_run"] = a.dry_run;
   PrintResult(
       a.json, j,
@@ -241,7 +272,12 @@ Status RunCrl(const CrlArgs& a) {
     CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
     CM_ASSIGN_OR_RETURN(auto revoked, inventory->RevokedBy(ca_cert.Sha256Fingerprint()));
     PrintResult(
-        a.json, nlohmann::json{{"dry_run", true}, {"out", a.out}, {"revoked", revoked.size()}},
+        a.json,
+        nlohmann::json{{"dry_run", true},
+                       {"out", a.out},
+                       {"number", nullptr},  // none taken
+                       {"revoked", revoked.size()},
+                       {"next_update_days", a.days}},
         fmt::format("Dry run: {} would list {} revoked certificates\n", a.out, revoked.size()));
     return {};
   }

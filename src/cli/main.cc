@@ -14,6 +14,7 @@
 #include "cli/flag_defaults.h"
 #include "cli/passwords.h"
 #include "core/error.h"
+#include "core/json_value.h"
 #include "identity/report.h"
 #include "version.h"
 
@@ -22,10 +23,24 @@ namespace certmint::cli {
 std::string JsonText(const nlohmann::json& json) {
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-void PrintJson(const std::string& json) { std::cout << json << "\n"; }
+namespace {
+// Whether the command printed its --json document: an error after it (apply
+// refused or failed, a file inspect could not read) is in that document, and
+// a second document would break the one-document rule (docs/json.md).
+bool json_document_printed = false;
+}  // namespace
+
+void PrintJson(const std::string& json) {
+  std::cout << json << "\n";
+  json_document_printed = true;
+}
 void PrintJson(const nlohmann::json& json) { PrintJson(JsonText(json)); }
 void PrintResult(bool json, const std::string& json_value, const std::string& text) {
-  std::cout << (json ? json_value + "\n" : text);
+  if (json) {
+    PrintJson(json_value);
+  } else {
+    std::cout << text;
+  }
 }
 void PrintResult(bool json, const nlohmann::json& json_value, const std::string& text) {
   PrintResult(json, json ? JsonText(json_value) : std::string(), text);
@@ -65,6 +80,21 @@ std::set<std::string> PrepareFlags(CLI::App* a) {
   return known;
 }
 
+// --json among the arguments (before a "--"): known before the arguments
+// parse, so that a parse error is JSON too.
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      return false;
+    }
+    if (arg == "--json") {
+      return true;
+    }
+  }
+  return false;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};
   app.name("certmint");
@@ -100,7 +130,13 @@ int Main(int argc, char** argv) {
     std::cout << CommandListText(app);
     return static_cast<int>(ErrorCode::kInvalidArgument);
   }
+  // With --json, errors are JSON on stdout too (docs/json.md): a script
+  // reads one stream whatever happened.
+  const bool json = WantsJson(argc, argv);
   const auto fail = [&](const Error& e) {
+    if (json && !json_document_printed) {
+      PrintJson(ErrorJson(e));
+    }
     std::cerr << "certmint: error: " << e.ToString() << "\n";
     if (global.verbose && !e.openssl_detail().empty()) {
       std::cerr << "certmint: OpenSSL said:\n" << e.openssl_detail() << "\n";
@@ -116,6 +152,9 @@ int Main(int argc, char** argv) {
     defaults.RestoreRequired();
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help, --version
+    }
+    if (json) {
+      PrintJson(ErrorJson(Error(ErrorCode::kInvalidArgument, ParseErrorLine(app, e))));
     }
     std::cerr << ParseErrorText(app, e);
     return static_cast<int>(ErrorCode::kInvalidArgument);

@@ -252,17 +252,17 @@ nlohmann::json UnlistedCertificateJson(const UnlistedIdentity& u) {
     return nullptr;
   }
   const SubjectAltNames sans = u.certificate->Sans();
-  nlohmann::json names = nlohmann::json::array();
-  for (const auto& d : sans.dns) {
-    names.push_back("DNS:" + PrintableBytes(d));
-  }
-  for (const auto& ip : sans.ips) {
-    names.push_back("IP:" + PrintableBytes(ip));
-  }
   return {{"serial", u.certificate->SerialHex()},
-          {"issued", FormatUtc(u.certificate->NotBefore())},
+          {"not_before", FormatUtc(u.certificate->NotBefore())},
           {"not_after", FormatUtc(u.certificate->NotAfter())},
-          {"sans", names}};
+          {"dns_names", sans.dns},
+          {"ip_addresses", sans.ips}};
+}
+
+// "not_after" and "days_left" of a plan entry: null without a certificate.
+void AddExpiry(std::optional<TimePoint> not_after, TimePoint now, nlohmann::json& entry) {
+  entry["not_after"] = not_after ? nlohmann::json(FormatUtc(*not_after)) : nullptr;
+  entry["days_left"] = not_after ? nlohmann::json(DaysLeft(*not_after, now)) : nullptr;
 }
 
 }  // namespace
@@ -274,9 +274,10 @@ nlohmann::json ApplySession::NewCaJson() const {
   nlohmann::json ca{{"dir", settings_.pki_dir},
                     {"subject", manifest_.ca.subject.ToString()},
                     {"key_type", manifest_.ca.key_type.ToString()},
-                    {"created", created_ca_.has_value()}};
+                    {"created", created_ca_.has_value()},
+                    {"sha256_fingerprint", nullptr}};
   if (created_ca_) {
-    ca["sha256"] = created_ca_->Sha256Fingerprint();
+    ca["sha256_fingerprint"] = created_ca_->Sha256Fingerprint();
   }
   return ca;
 }
@@ -285,16 +286,23 @@ nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
                                         const ApplyOutcome* outcome) const {
   nlohmann::json plan = nlohmann::json::array();
   for (const auto& item : plan_) {
-    plan.push_back({{"name", item.spec->name},
-                    {"action", Refused(item) ? "refused" : PlanActionName(item.action)},
-                    {"reason", item.reason},
-                    {"foreign", item.foreign}});
+    nlohmann::json entry{{"name", item.spec->name},
+                         {"action", Refused(item) ? "refused" : PlanActionName(item.action)},
+                         {"reason", item.reason},
+                         {"foreign", item.foreign},
+                         {"certificate", nullptr}};
+    AddExpiry(item.not_after, settings_.now, entry);
+    plan.push_back(std::move(entry));
   }
   for (const auto& u : unlisted_) {
-    plan.push_back({{"name", PrintableBytes(u.name)},
-                    {"action", prune ? "remove" : "unlisted"},
-                    {"reason", UnlistedReason(u, prune)},
-                    {"certificate", UnlistedCertificateJson(u)}});
+    nlohmann::json entry{{"name", PrintableBytes(u.name)},
+                         {"action", prune ? "remove" : "unlisted"},
+                         {"reason", UnlistedReason(u, prune)},
+                         {"foreign", nullptr},  // not examined: apply leaves it
+                         {"certificate", UnlistedCertificateJson(u)}};
+    AddExpiry(u.certificate ? std::optional(u.certificate->NotAfter()) : std::nullopt,
+              settings_.now, entry);
+    plan.push_back(std::move(entry));
   }
   nlohmann::json refused = nullptr;
   if (refusal_) {
@@ -315,16 +323,19 @@ nlohmann::json ApplySession::ReportJson(bool prune, size_t removed,
                        {"renewed", summary.renewed},
                        {"kept", outcome != nullptr ? summary.kept : Count(PlanAction::kKeep)},
                        {"removed", removed},
-                       {"failed", summary.failures.size()}}}};
+                       {"failed", summary.failures.size()},
+                       // Nothing was done yet (--dry-run, or a refusal): null.
+                       {"trust_updated", nullptr},
+                       {"seconds", nullptr}}}};
+  nlohmann::json failures = nlohmann::json::array();
   if (outcome != nullptr) {
     out["summary"]["trust_updated"] = summary.trust_updated;
     out["summary"]["seconds"] = outcome->seconds;
-    nlohmann::json failures = nlohmann::json::array();
     for (const auto& [name, err] : summary.failures) {
       failures.push_back({{"name", name}, {"error", err.ToString()}});
     }
-    out["failures"] = failures;
   }
+  out["failures"] = failures;
   return out;
 }
 

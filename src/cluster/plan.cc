@@ -161,13 +161,14 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
                 const PlanContext& ctx, int window_days) {
   const std::optional<Certificate>& ca = ctx.ca;
   const TimePoint now = ctx.now;
-  PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt, false};
+  PlanItem item{&spec, PlanAction::kKeep, "", std::nullopt, false, std::nullopt};
   if (!state) {
     item.action = PlanAction::kCreate;
     item.reason = "missing";
     return item;
   }
   item.password_file = state->password_file;
+  item.not_after = state->certificate.NotAfter();
   auto renew = [&](std::string why) {
     item.action = PlanAction::kRenew;
     item.reason = std::move(why);
@@ -249,8 +250,9 @@ Result<std::vector<PlanItem>> MakePlan(const Manifest& manifest, const std::stri
     auto state = ReadIdentityState(out_dir, spec.name);
     if (!state) {
       // An unreadable identity is re-issued, not fatal: that is the fix.
-      PlanItem item{&spec, PlanAction::kRenew, "unreadable: " + state.error().ToString(),
-                    std::nullopt, false};
+      PlanItem item{
+          &spec, PlanAction::kRenew, "unreadable: " + state.error().ToString(), std::nullopt,
+          false, std::nullopt};
       plan.push_back(std::move(item));
       lacks_current.push_back(false);
       continue;

@@ -30,6 +30,9 @@ struct PlanItem {
   // rotation, by the previous one: whatever the action, it is another CA's
   // identity, which apply replaces only when told (--reissue-foreign).
   bool foreign = false;
+  // When OUT holds a certificate for it: its notAfter (--json shows it and
+  // the days left).
+  std::optional<TimePoint> not_after = std::nullopt;
 };
 
 struct PlanContext {

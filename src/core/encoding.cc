@@ -104,4 +104,8 @@ std::string PrintableBytes(std::string_view bytes, size_t max) {
   return out;
 }
 
+long long DaysLeft(TimePoint until, TimePoint now) {
+  return std::chrono::duration_cast<std::chrono::hours>(until - now).count() / 24;
+}
+
 }  // namespace certmint

@@ -30,5 +30,8 @@ std::string TrimAsciiSpace(std::string_view text);
 std::string FormatUtc(TimePoint t);
 // The time FormatUtc wrote; nullopt for any other text.
 std::optional<TimePoint> ParseUtc(std::string_view text);
+// Whole days from `now` until `until`, rounded towards zero (negative once
+// past): what every "days_left" of the output says.
+long long DaysLeft(TimePoint until, TimePoint now);
 
 }  // namespace certmint

@@ -8,6 +8,7 @@
 
 #include "ca/identity_name.h"
 #include "core/encoding.h"
+#include "core/json_value.h"
 #include "core/random.h"
 #include "identity/identity.h"
 #include "identity/name_template.h"
@@ -130,9 +131,9 @@ nlohmann::json TokenJson(const TokenRecord& t, TimePoint now) {
           {"state", TokenStateName(t, now)},
           {"created_at", t.created_at},
           {"expires_at", FormatUtc(t.grant.expires_at)},
-          {"used_at", t.used_at},
-          {"revoked_at", t.revoked_at},
-          {"serial", t.serial}};
+          {"used_at", NullIfEmpty(t.used_at)},
+          {"revoked_at", NullIfEmpty(t.revoked_at)},
+          {"serial", NullIfEmpty(t.serial)}};
 }
 
 }  // namespace certmint

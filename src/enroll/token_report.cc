@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/fs.h"
+#include "core/json_value.h"
 #include "x509/role.h"
 
 namespace certmint {
@@ -38,16 +39,20 @@ DeliverToken DeliverTokenToFile(const std::string& path) {
 
 std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& created,
                                    const std::string& token_file) {
-  nlohmann::json j{
-      {"id", created.id.substr(0, 12)},       {"name", grant.name},
-      {"subject", GrantedSubjectText(grant)}, {"dns_names", grant.sans.dns},
-      {"ip_addresses", grant.sans.ips},       {"role", RoleName(grant.role)},
-      {"days", grant.days.WholeDays()},  // rounded down: see "validity"
-      {"validity", grant.days.ToString()},    {"expires_at", FormatUtc(grant.expires_at)}};
+  nlohmann::json j{{"id", created.id.substr(0, 12)},
+                   {"name", grant.name},
+                   {"subject", GrantedSubjectText(grant)},
+                   {"dns_names", grant.sans.dns},
+                   {"ip_addresses", grant.sans.ips},
+                   {"role", RoleName(grant.role)},
+                   {"days", grant.days.WholeDays()},  // rounded down: see "validity"
+                   {"validity", grant.days.ToString()},
+                   {"expires_at", FormatUtc(grant.expires_at)}};
+  // One of the two: the token itself, or the file it was written to.
+  j["token"] = nullptr;
+  j["token_file"] = NullIfEmpty(token_file);
   if (token_file.empty()) {
     j["token"] = std::string(created.token.reveal());
-  } else {
-    j["token_file"] = token_file;
   }
   std::string text = j.dump(2);
   if (token_file.empty()) {

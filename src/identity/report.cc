@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/encoding.h"
+#include "core/json_value.h"
 #include "identity/kafka_settings.h"
 
 namespace certmint {
@@ -10,21 +11,20 @@ namespace certmint {
 nlohmann::json IdentityReportJson(const IdentityFiles& files, const std::string& name,
                                   const Certificate& cert, const KeySpec& key_spec, Role role) {
   const SubjectAltNames sans = cert.Sans();
-  auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string(); };
   return nlohmann::json{{"name", name},
                         {"dir", files.dir},
                         {"certificate", files.certificate},
-                        {"key", opt(files.key)},
-                        {"chain", opt(files.chain)},
+                        {"key", NullIfEmpty(files.key)},
+                        {"chain", NullIfEmpty(files.chain)},
                         {"ca_certificate", files.ca_certificate},
-                        {"keystore_p12", opt(files.keystore_p12)},
-                        {"truststore_p12", opt(files.truststore_p12)},
-                        {"keystore_jks", opt(files.keystore_jks)},
-                        {"truststore_jks", opt(files.truststore_jks)},
-                        {"password_file", opt(files.password_file)},
-                        {"kafka_properties", opt(files.kafka_properties)},
-                        {"server_properties", opt(files.server_properties)},
-                        {"kubernetes_secret", opt(files.kubernetes_secret)},
+                        {"keystore_p12", NullIfEmpty(files.keystore_p12)},
+                        {"truststore_p12", NullIfEmpty(files.truststore_p12)},
+                        {"keystore_jks", NullIfEmpty(files.keystore_jks)},
+                        {"truststore_jks", NullIfEmpty(files.truststore_jks)},
+                        {"password_file", NullIfEmpty(files.password_file)},
+                        {"kafka_properties", NullIfEmpty(files.kafka_properties)},
+                        {"server_properties", NullIfEmpty(files.server_properties)},
+                        {"kubernetes_secret", NullIfEmpty(files.kubernetes_secret)},
                         {"subject", cert.Subject().ToString()},
                         {"kafka_principal", "User:" + KafkaPrincipalName(cert.Subject())},
                         {"serial", cert.SerialHex()},

@@ -1,5 +1,6 @@
 #include "inspect/inspect_files.h"
 
+#include "core/json_value.h"
 #include "inspect/inspect_file.h"
 
 namespace certmint {
@@ -11,6 +12,9 @@ InspectedFiles InspectFiles(const std::vector<std::string>& paths, const SecretS
   for (const auto& path : paths) {
     auto rendered = InspectFile(path, password, now);
     if (!rendered) {
+      // --json: the file's entry says why (docs/json.md); the first error
+      // is the exit code.
+      out.json.push_back({{"file", path}, {"error", ErrorJson(rendered.error())["error"]}});
       rendered.error().AddContext(path);
       if (!out.first_error) {
         out.first_error = rendered.error();

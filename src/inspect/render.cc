@@ -1,6 +1,7 @@
 // Text and JSON views of inspected items.
 #include <fmt/format.h>
 
+#include "core/json_value.h"
 #include "inspect/inspect.h"
 
 namespace certmint {
@@ -104,11 +105,10 @@ void RenderKey(std::string& out, const KeyInfo& k) {
 }
 
 nlohmann::json KeyDescriptionJson(const KeyDescription& k) {
-  nlohmann::json j{{"algorithm", k.algorithm}, {"bits", k.bits}};
-  if (!k.curve.empty()) {
-    j["curve"] = k.curve;
-  }
-  return j;
+  return {{"algorithm", k.algorithm},
+          {"bits", k.bits},
+          {"curve", NullIfEmpty(k.curve)},
+          {"key_type", KeyTypeSpelling(k.ToString())}};
 }
 
 void CertificateJson(nlohmann::json& j, const CertificateInfo& c) {
@@ -127,18 +127,21 @@ void CertificateJson(nlohmann::json& j, const CertificateInfo& c) {
   j["dns_names"] = c.dns_names;
   j["ip_addresses"] = c.ip_addresses;
   j["other_names"] = c.other_names;
+  j["key_usage"] = nullptr;  // absent from the certificate
   if (c.key_usage_critical) {
     j["key_usage"] = {{"critical", *c.key_usage_critical}, {"usages", c.key_usage}};
   }
   j["extended_key_usage"] = c.extended_key_usage;
+  j["basic_constraints"] = nullptr;
   if (c.basic_constraints_critical) {
-    j["basic_constraints"] = {{"critical", *c.basic_constraints_critical}, {"ca", c.is_ca}};
+    j["basic_constraints"] = {
+        {"critical", *c.basic_constraints_critical}, {"ca", c.is_ca}, {"path_length", nullptr}};
     if (c.path_length) {
       j["basic_constraints"]["path_length"] = *c.path_length;
     }
   }
-  j["subject_key_id"] = c.subject_key_id;
-  j["authority_key_id"] = c.authority_key_id;
+  j["subject_key_id"] = NullIfEmpty(c.subject_key_id);
+  j["authority_key_id"] = NullIfEmpty(c.authority_key_id);
   j["sha256_fingerprint"] = c.sha256;
   j["sha1_fingerprint"] = c.sha1;
 }
@@ -187,10 +190,10 @@ nlohmann::json RenderJson(const std::string& source, const std::vector<Inspected
       const auto& k = *item.key;
       j["format"] = k.format;
       j["encrypted"] = k.encrypted;
-      if (k.encrypted) {
-        j["encryption"] = k.encryption;
-      }
+      j["encryption"] = k.encrypted ? nlohmann::json(k.encryption) : nullptr;
       j["opened"] = k.opened;
+      j["key"] = nullptr;  // not opened: encrypted and no password given
+      j["public_key_sha256"] = nullptr;
       if (k.key) {
         j["key"] = KeyDescriptionJson(*k.key);
         j["public_key_sha256"] = k.public_key_sha256;

@@ -11,13 +11,15 @@
 
 namespace certmint {
 
-// InventoryRecordJson: name, serial, status, subject, sans, not_before,
-// not_after, key_type, sha256_fingerprint, issued_at; for a revoked
-// certificate also revoked_at and revocation_reason (its RFC 5280 name).
-nlohmann::json InventoryRecordJson(const InventoryRecord& record);
+// InventoryRecordJson: name, serial, status, subject, dns_names,
+// ip_addresses, not_before, not_after, days_left (from `now`), key_type (as
+// --key-type spells it), sha256_fingerprint, issued_at, revoked_at and
+// revocation_reason (its RFC 5280 name; both null unless revoked). The shape
+// is docs/json.md's "certificate record".
+nlohmann::json InventoryRecordJson(const InventoryRecord& record, TimePoint now);
 
 // InventoryRecordsJson: an array of InventoryRecordJson, in order.
-nlohmann::json InventoryRecordsJson(const std::vector<InventoryRecord>& records);
+nlohmann::json InventoryRecordsJson(const std::vector<InventoryRecord>& records, TimePoint now);
 
 // InventoryTableText: a header line (NAME STATUS NOT AFTER KEY SERIAL), one
 // line per record, and the count ("3 certificates").

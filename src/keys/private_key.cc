@@ -7,6 +7,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include <cctype>
 #include <climits>
 #include <cstring>
 
@@ -62,6 +63,21 @@ std::string KeyDescription::ToString() const {
     return algorithm;
   }
   return fmt::format("{} {}", algorithm, bits);
+}
+
+std::string KeyTypeSpelling(std::string_view description) {
+  // "EC P-256" -> "ec:p256", "RSA 2048" -> "rsa:2048", "Ed25519" -> "ed25519".
+  std::string out;
+  bool first_space = true;
+  for (char c : description) {
+    if (c == ' ' && first_space) {
+      out += ':';
+      first_space = false;
+    } else if (c != '-' && c != ' ') {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
 }
 
 KeyDescription DescribePublicKey(const EVP_PKEY* key) {

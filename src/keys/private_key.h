@@ -23,6 +23,11 @@ struct KeyDescription {
   std::string ToString() const;
 };
 
+// A key as --key-type spells it ("ec:p256", "rsa:2048", "ed25519"), from
+// KeyDescription::ToString's text (what the inventory recorded): --json
+// output names key types one way.
+std::string KeyTypeSpelling(std::string_view description);
+
 KeyDescription DescribePublicKey(const EVP_PKEY* key);
 // SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex with colons.
 std::string PublicKeyFingerprint(const EVP_PKEY* key);

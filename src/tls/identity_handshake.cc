@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_value.h"
 #include "tls/context.h"
 
 namespace certmint {
@@ -82,11 +83,11 @@ std::string RenderHandshakesJson(const std::vector<HandshakeAttempt>& attempts, 
     results.push_back({{"tls", a.version},
                        {"host", a.host},
                        {"ok", r.ok},
-                       {"protocol", r.protocol},
-                       {"cipher", r.cipher},
-                       {"server_subject", r.server_subject},
-                       {"client_subject", r.client_subject},
-                       {"reason", r.reason}});
+                       {"protocol", NullIfEmpty(r.protocol)},
+                       {"cipher", NullIfEmpty(r.cipher)},
+                       {"server_subject", NullIfEmpty(r.server_subject)},
+                       {"client_subject", NullIfEmpty(r.client_subject)},
+                       {"reason", NullIfEmpty(r.reason)}});
   }
   return nlohmann::json{{"ok", all_ok}, {"handshakes", results}}.dump(
       2, ' ', false, nlohmann::json::error_handler_t::replace);

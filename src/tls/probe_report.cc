@@ -4,14 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_value.h"
+
 namespace certmint {
-namespace {
-
-std::chrono::hours::rep DaysLeft(const Certificate& c, TimePoint now) {
-  return std::chrono::duration_cast<std::chrono::hours>(c.NotAfter() - now).count() / 24;
-}
-
-}  // namespace
 
 std::string ProbeName(const ProbeOptions& options) {
   return options.servername.empty() ? options.host : options.servername;
@@ -24,7 +19,7 @@ std::string RenderProbeText(const std::string& target, const ProbeOptions& optio
     const auto& c = r.chain[i];
     text += fmt::format("  [{}] {}\n      issuer {}, until {} ({} days left)\n", i,
                         c.Subject().ToString(), c.Issuer().ToString(), FormatUtc(c.NotAfter()),
-                        DaysLeft(c, options.now));
+                        DaysLeft(c.NotAfter(), options.now));
   }
   if (r.chain_trusted) {
     text += fmt::format("{}  chain: {}\n", *r.chain_trusted ? "ok  " : "fail",
@@ -48,7 +43,7 @@ std::string RenderProbeJson(const std::string& target, const ProbeOptions& optio
     chain.push_back({{"subject", c.Subject().ToString()},
                      {"issuer", c.Issuer().ToString()},
                      {"not_after", FormatUtc(c.NotAfter())},
-                     {"days_left", DaysLeft(c, options.now)},
+                     {"days_left", DaysLeft(c.NotAfter(), options.now)},
                      {"sha256_fingerprint", c.Sha256Fingerprint()}});
   }
   nlohmann::json j{{"target", target},
@@ -57,10 +52,14 @@ std::string RenderProbeJson(const std::string& target, const ProbeOptions& optio
                    {"chain", chain},
                    {"ok", r.ok()},
                    {"name", ProbeName(options)},
-                   {"client_certificate_rejected", r.server_rejected}};
+                   {"client_certificate_rejected", !r.server_rejected.empty()},
+                   {"client_certificate_reason", NullIfEmpty(r.server_rejected)},
+                   // Without --truststore nothing was verified: null, not false.
+                   {"chain_trusted", nullptr},
+                   {"chain_reason", NullIfEmpty(r.chain_reason)},
+                   {"name_matches", nullptr}};
   if (r.chain_trusted) {
     j["chain_trusted"] = *r.chain_trusted;
-    j["chain_reason"] = r.chain_reason;
     j["name_matches"] = *r.name_matches;
   }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "core/json_value.h"
 #include "stores/pem_store.h"
 #include "stores/store_io.h"
 #include "verify/settings.h"
@@ -32,7 +33,7 @@ Status CheckPair(const StorePairFiles& files, const std::string& password_path,
     // Format pem-plain, for peers that take no passphrase: say what it costs.
     if (HasPlainPrivateKey(*data)) {
       out.checks.push_back(
-          {pair.keystore_label, "key encryption", CheckStatus::kWarn,
+          {pair.keystore_label, "key_encryption", "", "key encryption", CheckStatus::kWarn,
            "the private key is not encrypted (pem-plain): whoever can read the file has the "
            "key, and its mode (0600) is all that protects it; use pem where the peer takes a "
            "passphrase"});
@@ -93,6 +94,8 @@ std::string RenderIdentityCheckJson(const IdentityCheck& result) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : result.checks) {
     list.push_back({{"scope", c.scope},
+                    {"id", c.id},
+                    {"subject", NullIfEmpty(c.subject)},
                     {"check", c.name},
                     {"status", CheckStatusName(c.status)},
                     {"detail", c.detail}});

@@ -161,15 +161,30 @@ const std::string* Find(const Settings& p, const std::string& key) {
   return it == p.end() ? nullptr : &it->second;
 }
 
+// A settings check's stable id: its constant name in snake case
+// ("CA file reads" -> "ca_file_reads").
+std::string SettingsCheckId(std::string_view name) {
+  std::string id;
+  for (char c : name) {
+    id += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return id;
+}
+
+Check SettingsCheck(const std::string& scope, const std::string& name, CheckStatus status,
+                    std::string detail) {
+  return {scope, SettingsCheckId(name), "", name, status, std::move(detail)};
+}
+
 // The check `name`: ok with `detail`, or the failure of `st` prefixed with
 // `about`, the file it concerned.
 Check Judged(const std::string& scope, const std::string& name, Status st, const std::string& about,
              const std::string& detail) {
   if (!st) {
     st.error().AddContext(about);
-    return {scope, name, CheckStatus::kFail, st.error().ToString()};
+    return SettingsCheck(scope, name, CheckStatus::kFail, st.error().ToString());
   }
-  return {scope, name, CheckStatus::kOk, detail};
+  return SettingsCheck(scope, name, CheckStatus::kOk, detail);
 }
 
 // ssl.endpoint.identification.algorithm: `off` (Kafka: empty; librdkafka:
@@ -178,13 +193,13 @@ Check HostnameVerification(const std::string& scope, const Settings& p, const st
                            const std::string& default_name) {
   const std::string* algorithm = Find(p, "ssl.endpoint.identification.algorithm");
   if (algorithm != nullptr && *algorithm == off) {
-    return {scope, "hostname verification", CheckStatus::kWarn,
-            (off.empty() ? "ssl.endpoint.identification.algorithm is empty"
-                         : "ssl.endpoint.identification.algorithm=" + off) +
-                ": any certificate of the CA can pose as any broker"};
+    return SettingsCheck(scope, "hostname verification", CheckStatus::kWarn,
+                         (off.empty() ? "ssl.endpoint.identification.algorithm is empty"
+                                      : "ssl.endpoint.identification.algorithm=" + off) +
+                             ": any certificate of the CA can pose as any broker");
   }
-  return {scope, "hostname verification", CheckStatus::kOk,
-          algorithm != nullptr ? *algorithm : default_name};
+  return SettingsCheck(scope, "hostname verification", CheckStatus::kOk,
+                       algorithm != nullptr ? *algorithm : default_name);
 }
 
 // HostnameVerification for librdkafka.properties, which also says what kcat
@@ -211,9 +226,9 @@ void CheckKafkaStore(const std::string& dir, const Settings& p, bool keystore,
   const std::string* location = Find(p, prefix + ".location");
   if (location == nullptr) {
     if (keystore) {
-      out.push_back({scope, check, CheckStatus::kWarn,
-                     "no ssl.keystore.location: no client certificate (brokers that require "
-                     "one refuse this client)"});
+      out.push_back(SettingsCheck(scope, check, CheckStatus::kWarn,
+                                  "no ssl.keystore.location: no client certificate (brokers "
+                                  "that require one refuse this client)"));
     }
     return;
   }
@@ -432,13 +447,14 @@ std::vector<Check> VerifySettingsFiles(const std::string& dir) {
     }
     auto text = fs::ReadFile(path);
     if (!text) {
-      out.push_back({f.name, "readable", CheckStatus::kFail, text.error().ToString()});
+      out.push_back(SettingsCheck(f.name, "readable", CheckStatus::kFail, text.error().ToString()));
       continue;
     }
     auto parsed = f.parse(*text);
     Cleanse(*text);
     if (!parsed) {
-      out.push_back({f.name, "readable", CheckStatus::kFail, parsed.error().ToString()});
+      out.push_back(
+          SettingsCheck(f.name, "readable", CheckStatus::kFail, parsed.error().ToString()));
       continue;
     }
     Settings& p = *parsed;

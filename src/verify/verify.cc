@@ -12,8 +12,7 @@ namespace certmint {
 namespace {
 
 std::string Days(TimePoint until, TimePoint now) {
-  const auto d = std::chrono::duration_cast<std::chrono::hours>(until - now).count() / 24;
-  return fmt::format("{} days left (until {})", d, FormatUtc(until));
+  return fmt::format("{} days left (until {})", DaysLeft(until, now), FormatUtc(until));
 }
 
 // "a; b" from the problems found.
@@ -59,7 +58,7 @@ void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& c
   }
   ClearOpenSslErrors();
   out.push_back(
-      {scope, "algorithms Java 17 accepts", status,
+      {scope, "java_algorithms", "", "algorithms Java 17 accepts", status,
        problems.empty() ? "signatures and key sizes are all accepted" : JoinProblems(problems)});
 }
 
@@ -67,7 +66,7 @@ void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& c
 void CheckTruststore(const std::string& ts, const KeyStore& truststore,
                      const VerifyOptions& options, std::vector<Check>& out) {
   if (truststore.trusted.empty()) {
-    out.push_back({ts, "trusted CA certificates", CheckStatus::kFail,
+    out.push_back({ts, "trusted_cas", "", "trusted CA certificates", CheckStatus::kFail,
                    "none: Java fails with \"the trustAnchors parameter must be non-empty\""});
   } else {
     std::string names;
@@ -75,25 +74,27 @@ void CheckTruststore(const std::string& ts, const KeyStore& truststore,
       names +=
           (names.empty() ? "" : ", ") + t.alias + " (" + t.certificate.Subject().ToString() + ")";
     }
-    out.push_back({ts, "trusted CA certificates", CheckStatus::kOk, names});
+    out.push_back({ts, "trusted_cas", "", "trusted CA certificates", CheckStatus::kOk, names});
   }
   for (const auto& c : truststore.loose_certificates) {
-    out.push_back({ts, "trust attribute on every CA entry", CheckStatus::kFail,
+    out.push_back({ts, "trust_attribute", c.Subject().ToString(),
+                   "trust attribute on every CA entry", CheckStatus::kFail,
                    fmt::format("{} has no trusted-key-usage attribute: Java ignores it (re-import "
                                "it with certmint keystore import-cert)",
                                c.Subject().ToString())});
   }
   if (truststore.loose_certificates.empty() && !truststore.trusted.empty()) {
-    out.push_back(
-        {ts, "trust attribute on every CA entry", CheckStatus::kOk, "Java sees every entry"});
+    out.push_back({ts, "trust_attribute", "", "trust attribute on every CA entry", CheckStatus::kOk,
+                   "Java sees every entry"});
   }
   for (const auto& t : truststore.trusted) {
     const TimePoint end = t.certificate.NotAfter();
     if (end <= options.now) {
-      out.push_back({ts, "validity of " + t.alias, CheckStatus::kFail,
-                     fmt::format("expired on {}", FormatUtc(end))});
+      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + t.alias,
+                     CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(end))});
     } else if (end - options.now < std::chrono::hours(24) * options.warn_days) {
-      out.push_back({ts, "validity of " + t.alias, CheckStatus::kWarn, Days(end, options.now)});
+      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + t.alias,
+                     CheckStatus::kWarn, Days(end, options.now)});
     }
   }
 }
@@ -131,7 +132,7 @@ void CheckChain(const std::string& ks, const KeyEntry& entry, const KeyStore& tr
     }
   }
   out.push_back(
-      {ks,
+      {ks, "chain_trusted", "",
        options.crls.empty() ? "chain reaches a trusted CA"
                             : "chain reaches a trusted CA, not revoked",
        ok ? CheckStatus::kOk : CheckStatus::kFail,
@@ -150,7 +151,7 @@ void CheckNotRevoked(const std::string& ks, const Certificate& leaf, const Verif
   const std::string sha256 = leaf.Sha256Fingerprint();
   for (const auto& r : *options.revoked) {
     if (r.sha256 == sha256) {
-      out.push_back({ks, "not revoked", CheckStatus::kFail,
+      out.push_back({ks, "not_revoked", "", "not revoked", CheckStatus::kFail,
                      fmt::format("serial {} was revoked on {} ({}) in {}: re-issue it "
                                  "(certmint apply, or renew without --keep-key)",
                                  r.serial, r.revoked_at, RevocationReasonName(r.revocation_reason),
@@ -159,26 +160,28 @@ void CheckNotRevoked(const std::string& ks, const Certificate& leaf, const Verif
     }
   }
   out.push_back(
-      {ks, "not revoked", CheckStatus::kOk,
+      {ks, "not_revoked", "", "not revoked", CheckStatus::kOk,
        fmt::format("serial {} is not revoked in {}", leaf.SerialHex(), options.revoked_source)});
 }
 
 void CheckValidity(const std::string& ks, const std::vector<Certificate>& chain,
                    const VerifyOptions& options, std::vector<Check>& out) {
   for (const auto& c : chain) {
-    const std::string what = "validity of " + c.Subject().ToString();
+    const std::string who = c.Subject().ToString();
+    const std::string what = "validity of " + who;
+    const std::string id = "certificate_validity";
     if (c.NotBefore() > options.now) {
-      out.push_back({ks, what, CheckStatus::kFail,
+      out.push_back({ks, id, who, what, CheckStatus::kFail,
                      fmt::format("not valid before {}", FormatUtc(c.NotBefore()))});
     } else if (c.NotAfter() <= options.now) {
-      out.push_back(
-          {ks, what, CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(c.NotAfter()))});
+      out.push_back({ks, id, who, what, CheckStatus::kFail,
+                     fmt::format("expired on {}", FormatUtc(c.NotAfter()))});
     } else if (c.NotAfter() - options.now < std::chrono::hours(24) * options.warn_days) {
       out.push_back(
-          {ks, what, CheckStatus::kWarn,
+          {ks, id, who, what, CheckStatus::kWarn,
            Days(c.NotAfter(), options.now) + fmt::format(", under {} days", options.warn_days)});
     } else {
-      out.push_back({ks, what, CheckStatus::kOk, Days(c.NotAfter(), options.now)});
+      out.push_back({ks, id, who, what, CheckStatus::kOk, Days(c.NotAfter(), options.now)});
     }
   }
 }
@@ -206,7 +209,7 @@ void CheckKeyUsage(const std::string& ks, const Certificate& leaf, const VerifyO
   if ((role == Role::kClient || role == Role::kBoth) && !client) {
     problems.push_back("extendedKeyUsage lacks clientAuth (mTLS clients and brokers need it)");
   }
-  out.push_back({ks,
+  out.push_back({ks, "key_usage_role", std::string(RoleName(role)),
                  fmt::format("key usage fits role {}{}", RoleName(role),
                              options.role ? "" : " (from the certificate)"),
                  problems.empty() ? CheckStatus::kOk : CheckStatus::kFail,
@@ -225,7 +228,8 @@ void CheckHost(const std::string& ks, const Certificate& leaf, const std::string
   const int r = is_ip ? X509_check_ip_asc(leaf.native(), host.c_str(), 0)
                       : X509_check_host(leaf.native(), host.c_str(), host.size(), 0, nullptr);
   const std::string have = leaf.Sans().ToString();
-  out.push_back({ks, "SANs cover " + host, r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
+  out.push_back({ks, "sans_cover_host", host, "SANs cover " + host,
+                 r == 1 ? CheckStatus::kOk : CheckStatus::kFail,
                  r == 1
                      ? (is_ip ? "iPAddress SAN matches" : "dNSName SAN matches")
                      : fmt::format("no {} SAN matches (the certificate has: {})",
@@ -262,14 +266,14 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
   // The truststore first: without anchors nothing else can pass.
   CheckTruststore(ts, pair.truststore, options, out);
   if (pair.keystore.keys.size() != 1) {
-    out.push_back({ks, "one key entry", CheckStatus::kFail,
+    out.push_back({ks, "one_key_entry", "", "one key entry", CheckStatus::kFail,
                    fmt::format("the keystore has {} key entries; Kafka needs exactly one",
                                pair.keystore.keys.size())});
     return out;
   }
   const KeyEntry& entry = pair.keystore.keys[0];
   const Certificate& leaf = entry.chain[0];
-  out.push_back({ks, "key matches certificate",
+  out.push_back({ks, "key_matches_certificate", "", "key matches certificate",
                  leaf.MatchesKey(entry.key) ? CheckStatus::kOk : CheckStatus::kFail,
                  fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
                              leaf.Subject().ToString())});
@@ -293,10 +297,11 @@ std::vector<Check> CheckPrivateFileModes(const std::vector<std::string>& paths) 
     }
     const unsigned mode = st.st_mode & 0777;
     if ((mode & 077) != 0) {
-      out.push_back({"files", "mode of " + p, CheckStatus::kFail,
+      out.push_back({"files", "private_file_mode", p, "mode of " + p, CheckStatus::kFail,
                      fmt::format("{:04o}: readable by group or others; chmod 600", mode)});
     } else {
-      out.push_back({"files", "mode of " + p, CheckStatus::kOk, fmt::format("{:04o}", mode)});
+      out.push_back({"files", "private_file_mode", p, "mode of " + p, CheckStatus::kOk,
+                     fmt::format("{:04o}", mode)});
     }
   }
   return out;
@@ -312,12 +317,13 @@ std::vector<Check> CheckPasswordFileModes(const std::vector<std::string>& paths)
     const unsigned mode = st.st_mode & 0777;
     const std::string name = "mode of password file " + PrintableBytes(p, 256);
     if ((mode & 007) != 0) {
-      out.push_back({"files", name, CheckStatus::kWarn,
+      out.push_back({"files", "password_file_mode", p, name, CheckStatus::kWarn,
                      fmt::format("{:04o}: every user of this machine can read the store password; "
                                  "chmod 600 (640 to share it with a service's group)",
                                  mode)});
     } else {
-      out.push_back({"files", name, CheckStatus::kOk, fmt::format("{:04o}", mode)});
+      out.push_back(
+          {"files", "password_file_mode", p, name, CheckStatus::kOk, fmt::format("{:04o}", mode)});
     }
   }
   return out;

@@ -21,7 +21,12 @@ std::string_view CheckStatusName(CheckStatus s);
 
 struct Check {
   std::string scope;  // "keystore.p12", "truststore.jks", "files"
-  std::string name;   // "key matches certificate"
+  // Stable, for scripts: "certificate_validity" (docs/json.md lists them).
+  std::string id;
+  // What the check is about when it runs once per thing ("CN=broker-1", a
+  // host, a file); empty otherwise.
+  std::string subject;
+  std::string name;  // for people: "validity of CN=broker-1"
   CheckStatus status = CheckStatus::kOk;
   std::string detail;
 };

@@ -305,8 +305,7 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
   info.serial = cert.SerialHex();
   info.not_before = FormatUtc(cert.NotBefore());
   info.not_after = FormatUtc(cert.NotAfter());
-  info.days_left =
-      std::chrono::duration_cast<std::chrono::hours>(cert.NotAfter() - now).count() / 24;
+  info.days_left = DaysLeft(cert.NotAfter(), now);
   info.time_left = TimeLeftText(cert.NotAfter(), now);
   info.self_signed = X509_check_issued(x, x) == X509_V_OK;
   if (EVP_PKEY* pub = X509_get0_pubkey(x); pub != nullptr) {

@@ -39,7 +39,10 @@ TEST_F(LifecycleTest, InventoryListsWhatWasIssued) {
   ASSERT_EQ(j.size(), 3u);
   EXPECT_EQ(j[0]["name"], "broker-1");
   EXPECT_EQ(j[0]["status"], "valid");
-  EXPECT_EQ(j[0]["sans"], "DNS:broker-1");
+  EXPECT_EQ(j[0]["dns_names"], nlohmann::json({"broker-1"}));
+  EXPECT_EQ(j[0]["ip_addresses"], nlohmann::json::array());
+  EXPECT_EQ(j[0]["key_type"], "ec:p256");
+  EXPECT_GE(j[0]["days_left"].get<int>(), 364);
   auto serial = Openssl({"x509", "-in", "certs/broker-1/broker-1.crt", "-noout", "-serial"}).out;
   std::string hex = j[0]["serial"];
   hex.erase(std::remove(hex.begin(), hex.end(), ':'), hex.end());

@@ -44,7 +44,11 @@ TEST_F(InspectFilesTest, TheFirstErrorIsKeptAndLaterOnesReported) {
   EXPECT_NE(out.first_error->ToString().find(tmp_ / "missing"), std::string::npos);
   ASSERT_EQ(later.size(), 1u);
   EXPECT_NE(later[0].ToString().find(tmp_ / "junk"), std::string::npos);
-  EXPECT_EQ(out.json.size(), 1u);
+  // --json: every file has its entry, a failed one with its error.
+  ASSERT_EQ(out.json.size(), 3u);
+  EXPECT_EQ(out.json[0]["error"]["code"], "not-found");
+  EXPECT_FALSE(out.json[1].contains("error"));
+  EXPECT_EQ(out.json[2]["error"]["code"], "invalid-data");
   EXPECT_FALSE(out.text.empty());
 }
 

@@ -274,9 +274,9 @@ TEST_F(VerifyTest, ExpiryMetricsEscapeLabelsAndGoNegative) {
 }
 
 TEST(VerifyWorstStatusTest, FailOverWarnOverOk) {
-  const Check ok{"s", "a", CheckStatus::kOk, ""};
-  const Check warn{"s", "b", CheckStatus::kWarn, ""};
-  const Check fail{"s", "c", CheckStatus::kFail, ""};
+  const Check ok{"s", "a", "", "a", CheckStatus::kOk, ""};
+  const Check warn{"s", "b", "", "b", CheckStatus::kWarn, ""};
+  const Check fail{"s", "c", "", "c", CheckStatus::kFail, ""};
   EXPECT_EQ(WorstStatus({}), CheckStatus::kOk);
   EXPECT_EQ(WorstStatus({ok, ok}), CheckStatus::kOk);
   EXPECT_EQ(WorstStatus({ok, warn, ok}), CheckStatus::kWarn);
