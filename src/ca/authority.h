@@ -19,6 +19,7 @@
 #include "keys/private_key.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
+#include "x509/validity.h"
 #include "x509/signer.h"
 
 namespace certmint {
@@ -33,7 +34,7 @@ inline constexpr size_t kMinCaPasswordLength = 8;
 struct CaInitOptions {
   DistinguishedName subject;
   KeySpec key_spec = DefaultKeySpec();
-  int days = 3650;
+  Validity days = 3650;
   TimePoint now = std::chrono::system_clock::now();
   int kdf_iterations = kCaKeyIterations;
 };

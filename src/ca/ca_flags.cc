@@ -20,8 +20,7 @@ Result<CaInitOptions> ParseCaFlags(const CaFlags& flags, const CertificateAuthor
   } else {
     o.key_spec = current->signer().Spec();
   }
-  CM_RETURN_IF_ERROR(CheckValidityDays(flags.days));
-  o.days = flags.days;
+  CM_ASSIGN_OR_RETURN(o.days, ParseValidity(flags.days.text, "--days"));
   return o;
 }
 

@@ -7,13 +7,14 @@
 #include "ca/authority.h"
 #include "core/encoding.h"
 #include "core/error.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
 struct CaFlags {
-  std::string subject;   // --subject
-  std::string key_type;  // --key-type
-  int days = 3650;       // --days
+  std::string subject;       // --subject
+  std::string key_type;      // --key-type
+  ValidityFlag days = 3650;  // --days: 3650, 3650d or hours (ParseValidity)
 };
 
 // ParseCaFlags checks `flags` for a new CA. With `current` (ca rotate), an

@@ -7,6 +7,8 @@
 #include <climits>
 #include <ctime>
 
+#include "core/fs.h"
+
 namespace certmint {
 namespace {
 
@@ -108,6 +110,21 @@ Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
   }
   encoded.pem = ossl::MemBioContents(out.get());
   return encoded;
+}
+
+std::string PublishedCrlPath(const std::string& ca_dir) { return ca_dir + "/crl.pem"; }
+
+std::string PublishedCrlPem(const std::string& ca_dir, const std::vector<Certificate>& anchors,
+                            TimePoint now) {
+  auto pem = fs::ReadFile(PublishedCrlPath(ca_dir));
+  if (!pem) {
+    return "";
+  }
+  auto crl = Crl::Parse(*pem);
+  if (!crl || !CheckCrl(*crl, anchors, now)) {
+    return "";
+  }
+  return std::move(*pem);
 }
 
 }  // namespace certmint

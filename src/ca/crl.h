@@ -30,6 +30,18 @@ struct EncodedCrl {
 // A v2 CRL signed by the CA: issuer, thisUpdate/nextUpdate, one entry per
 // revoked certificate (serial, revocation date, reasonCode unless
 // unspecified), authorityKeyIdentifier and cRLNumber.
+// Where the CA's directory keeps its published CRL, when the operator
+// publishes one there (`certmint crl --dir DIR --out DIR/crl.pem`).
+std::string PublishedCrlPath(const std::string& ca_dir);
+
+// The CA's published CRL (PEM) when PublishedCrlPath holds one signed by one
+// of `anchors` and current at `now`: what issue and apply put beside each
+// identity (crl.pem, librdkafka's ssl.crl.location). Empty when there is
+// none, or it is stale or not the CA's: an identity then gets no CRL,
+// rather than one that would stop librdkafka from connecting.
+std::string PublishedCrlPem(const std::string& ca_dir, const std::vector<Certificate>& anchors,
+                            TimePoint now);
+
 Result<EncodedCrl> MakeCrl(const CertificateAuthority& ca,
                            const std::vector<InventoryRecord>& revoked, const CrlOptions& options);
 

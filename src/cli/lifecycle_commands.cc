@@ -9,6 +9,7 @@
 #include "ca/authority.h"
 #include "ca/records.h"
 #include "cli/commands.h"
+#include "cli/crl_fetch.h"
 #include "cli/hook_flags.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
@@ -90,19 +91,30 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool
   if (!f.daemon && json) {
     nlohmann::json renewed = nlohmann::json::array();
     nlohmann::json not_due = nlohmann::json::array();
+    nlohmann::json crl_updated = nlohmann::json::array();
     const auto collect = [&](const RenewalEvent& e) {
       if (e.kind == RenewalEvent::Kind::kRenewed) {
         renewed.push_back({{"name", e.name},
                            {"not_after", FormatUtc(e.valid_until)},
                            {"same_key", options.keep_key},
                            {"new_store_password", false}});
-      } else {
-        not_due.push_back({{"name", e.name}, {"due", FormatUtc(e.due)}});
+      } else if (e.kind == RenewalEvent::Kind::kCrlUpdated) {
+        crl_updated.push_back({{"name", e.name},
+                               {"number", e.crl_number},
+                               {"next_update", FormatUtc(e.valid_until)}});
+      } else {  // not due yet, or cut short by its CA: never due again
+        not_due.push_back({{"name", e.name},
+                           {"due", e.kind == RenewalEvent::Kind::kNotDue
+                                       ? nlohmann::json(FormatUtc(e.due))
+                                       : nlohmann::json(nullptr)}});
       }
     };
     CM_RETURN_IF_ERROR(RenewDueIdentities(run, f.if_due, collect));
-    PrintJson(nlohmann::json{
-        {"dry_run", false}, {"renewed", renewed}, {"not_due", not_due}, {"hooks", hooks}});
+    PrintJson(nlohmann::json{{"dry_run", false},
+                             {"renewed", renewed},
+                             {"not_due", not_due},
+                             {"crl_updated", crl_updated},
+                             {"hooks", hooks}});
     return {};
   }
   if (!f.daemon) {
@@ -148,6 +160,7 @@ Status RunRenew(RenewArgs a) {
         none = {{"dry_run", false},
                 {"renewed", nlohmann::json::array()},
                 {"not_due", nlohmann::json::array()},
+                {"crl_updated", nlohmann::json::array()},
                 {"hooks", hooks}};
       }
       PrintResult(a.json, none,
@@ -196,6 +209,7 @@ Status RunRenew(RenewArgs a) {
     PrintJson(nlohmann::json{{"dry_run", false},
                              {"renewed", renewed},
                              {"not_due", nlohmann::json::array()},
+                             {"crl_updated", nlohmann::json::array()},
                              {"hooks", hooks}});
   }
   return {};
@@ -274,9 +288,18 @@ struct CrlArgs {
   std::string ca_password_file;
   bool dry_run = false;
   bool json = false;
+  CrlFetchArgs fetch;  // --server and --ca-file: fetch the service's CRL instead
 };
 
 Status RunCrl(const CrlArgs& a) {
+  if (!a.fetch.server.empty()) {
+    if (a.der || a.dry_run || !a.ca_password_file.empty() || a.days != 7) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--server fetches the service's CRL: --der, --dry-run, --days and "
+                       "--ca-password-file do not apply (librdkafka reads PEM)");
+    }
+    return RunCrlFetch({a.fetch.server, a.fetch.ca_file, a.out, a.json});
+  }
   if (a.dry_run) {  // no key, no CRL number taken
     CM_ASSIGN_OR_RETURN(auto ca_cert, CertificateAuthority::LoadCertificate(a.dir));
     CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
@@ -415,11 +438,19 @@ Subcommand RegisterCrl(CLI::App* app) {
                 "Count what the CRL would list; sign nothing, write nothing (no password)");
   AddJson(crl, &c->json, "what was written");
   AddCaPasswordFile(crl, &c->ca_password_file);
+  crl->add_option("--server", c->fetch.server,
+                  "Instead: fetch the CA service's current CRL from https://HOST[:PORT] (no "
+                  "--dir), check it and replace --out atomically (cron; docs/kafka.md)");
+  crl->add_option("--ca-file", c->fetch.ca_file,
+                  "With --server: the CA certificate(s) the CRL must be signed by (ca.crt)");
   crl->footer(
       "An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
       "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
-      "--crl and certmint handshake --crl.\n\n"
-      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass");
+      "--crl and certmint handshake --crl. With --server a node fetches the CRL instead; it\n"
+      "is written only if signed by --ca-file's CA and its CRL number did not go back.\n\n"
+      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass\n"
+      "  certmint crl --server https://ca.kafka.example.com:8443 --ca-file "
+      "/etc/kafka/ssl/app-1/ca.crt --out /etc/kafka/ssl/app-1/crl.pem");
   return {crl, FromStatus([c] { return RunCrl(*c); })};
 }
 

@@ -66,9 +66,12 @@ CLI::Option* AddRole(CLI::App* cmd, std::string* role) {
                          "clients of each other)");
 }
 
-CLI::Option* AddDays(CLI::App* cmd, int* days, bool ca) {
-  return cmd->add_option("--days", *days,
-                         ca ? "Validity in days" : "Validity in days (never beyond the CA's)");
+CLI::Option* AddDays(CLI::App* cmd, ValidityFlag* days, bool ca) {
+  return cmd->add_option(
+      "--days", days->text,
+      ca ? "Validity: days (3650 or 3650d) or hours (36h)"
+         : "Validity: days (365 or 90d) or hours (24h: short-lived, renewed at two "
+           "thirds; 2h to 36500 days; never beyond the CA's)");
 }
 
 CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type) {

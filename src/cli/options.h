@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "identity/output_flags.h"
+#include "x509/validity.h"
 
 namespace certmint::cli {
 
@@ -53,8 +54,9 @@ CLI::Option* AddIdentityOut(CLI::App* cmd, std::string* out,
 CLI::Option* AddOutFile(CLI::App* cmd, std::string* out, const std::string& what);
 // --role for a certificate to issue (default shown).
 CLI::Option* AddRole(CLI::App* cmd, std::string* role);
-// --days: the validity of a node certificate or of a CA (default shown).
-CLI::Option* AddDays(CLI::App* cmd, int* days, bool ca = false);
+// --days: the validity of a node certificate or of a CA (default shown), in
+// days (365, 365d) or hours (24h), read by ParseValidity.
+CLI::Option* AddDays(CLI::App* cmd, ValidityFlag* days, bool ca = false);
 // --key-type (default shown).
 CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type);
 

@@ -57,6 +57,7 @@ Status UpdateTrust(const PlanItem& item, const ApplyOptions& options) {
   Identity identity{spec.name, e.key, e.chain[0],
                     std::vector<Certificate>(e.chain.begin() + 1, e.chain.end())};
   IdentityOutput output = OutputFor(spec, options.trust, options.now, in_file);
+  output.crl_pem = options.crl_pem;
   output.replace = true;
   return WriteIdentity(options.out_dir, identity, password, output).map([](auto&&) {});
 }
@@ -70,6 +71,7 @@ Status ApplyOne(const Issuer& issuer, const PlanItem& item, const ApplyOptions& 
   bool in_file = false;
   CM_ASSIGN_OR_RETURN(auto password, PasswordFor(item, options, &in_file));
   IdentityOutput output = OutputFor(spec, options.trust, options.now, in_file);
+  output.crl_pem = options.crl_pem;
   output.replace = item.action == PlanAction::kRenew;
   return IssueIdentity(
              issuer, request,

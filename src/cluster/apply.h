@@ -25,6 +25,9 @@ struct ApplyOptions {
   const SecretString* store_password = nullptr;
   // The CAs every truststore carries (TrustAnchors); empty: the issuing root.
   std::vector<Certificate> trust;
+  // The CA's published CRL (PublishedCrlPem), written beside each identity
+  // issued, renewed or re-trusted; empty: none.
+  std::string crl_pem;
   // Called after each identity, from worker threads but never concurrently.
   std::function<void(const PlanItem&, const Status&)> on_done;
 };

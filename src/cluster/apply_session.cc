@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ca/authority.h"
+#include "ca/crl.h"
 #include "ca/issuer.h"
 #include "core/encoding.h"
 #include "identity/state.h"
@@ -163,12 +164,12 @@ void ApplySession::WarnAboutCaExpiry() {
   if (!context_.ca || rotation_in_progress()) {
     return;
   }
-  int longest = 0;
+  Validity longest = Validity::Hours(0);
   for (const auto& spec : manifest_.identities) {
     longest = std::max(longest, spec.days);
   }
   const TimePoint ca_end = context_.ca->NotAfter();
-  if (ca_end >= settings_.now + std::chrono::hours(24) * longest) {
+  if (ca_end >= settings_.now + longest.hours()) {
     return;
   }
   const auto left = std::chrono::duration_cast<std::chrono::hours>(ca_end - settings_.now).count();
@@ -238,6 +239,7 @@ Result<ApplySummary> ApplySession::Execute(
   options.now = settings_.now;
   options.store_password = store_password;
   CM_ASSIGN_OR_RETURN(options.trust, TrustAnchors(dir));
+  options.crl_pem = PublishedCrlPem(dir, options.trust, settings_.now);
   options.on_done = std::move(on_done);
   return ApplyPlan(Issuer(*ca, inventory.get()), plan_, options);
 }

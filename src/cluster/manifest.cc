@@ -135,6 +135,12 @@ class Parser {
     return v;
   }
 
+  // A validity: days (365, 365d) or hours (24h), as --days takes it.
+  Result<Validity> Days(const YAML::Node& n, const std::string& field) const {
+    CM_ASSIGN_OR_RETURN(auto text, Str(n, field));
+    return At(ParseValidity(text, ""), n, field);
+  }
+
   // A list, or one string; at most `max` entries.
   Result<std::vector<std::string>> List(const YAML::Node& n, const std::string& field,
                                         size_t max) const {
@@ -221,7 +227,7 @@ class Parser {
       CM_ASSIGN_OR_RETURN(spec.key_type, At(ParseKeySpec(t), n["key_type"], field + ".key_type"));
     }
     if (n["days"]) {
-      CM_ASSIGN_OR_RETURN(spec.days, Int(n["days"], field + ".days", 1, 36500));
+      CM_ASSIGN_OR_RETURN(spec.days, Days(n["days"], field + ".days"));
     }
     if (n["role"]) {
       CM_ASSIGN_OR_RETURN(auto r, Str(n["role"], field + ".role"));
@@ -326,7 +332,7 @@ class Parser {
       CM_ASSIGN_OR_RETURN(spec.key_type, At(ParseKeySpec(t), ca["key_type"], "ca.key_type"));
     }
     if (ca["days"]) {
-      CM_ASSIGN_OR_RETURN(spec.days, Int(ca["days"], "ca.days", 1, 36500));
+      CM_ASSIGN_OR_RETURN(spec.days, Days(ca["days"], "ca.days"));
     }
     if (ca["renewal_window_days"]) {
       CM_ASSIGN_OR_RETURN(spec.renewal_window_days,

@@ -7,7 +7,7 @@
 //     renewal_window_days: 30     # re-issue identities this close to expiry
 //   defaults:                     # for every identity; each may override
 //     key_type: ec:p256
-//     days: 365
+//     days: 365                 # or 90d, or hours: 24h (short-lived, renewed at 2/3)
 //     role: both
 //     formats: [pem, p12, jks]    # pem-plain instead of pem: an unencrypted key;
 //                                 # k8s: also a Kubernetes Secret (secret.yaml)
@@ -58,7 +58,7 @@ namespace certmint {
 struct CaSpec {
   DistinguishedName subject;
   KeySpec key_type = DefaultKeySpec();
-  int days = 3650;
+  Validity days = 3650;
   int renewal_window_days = 30;
 };
 
@@ -77,7 +77,7 @@ struct IdentitySpec {
   SubjectAltNames sans;  // as written; the name is added at issuance
   Role role = Role::kBoth;
   KeySpec key_type = DefaultKeySpec();
-  int days = 365;
+  Validity days = 365;  // days (365, 365d) or hours (24h): short-lived
   std::vector<StoreFormat> formats{StoreFormat::kPem, StoreFormat::kPkcs12, StoreFormat::kJks};
   bool kubernetes = false;  // format k8s
   // The `kubernetes` section: the Secrets' namespace, the Strimzi cluster.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "identity/files.h"
+#include "identity/selection.h"
 #include "identity/state.h"
 
 namespace certmint {
@@ -186,18 +187,23 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
     return renew(*why);
   }
   const TimePoint not_after = state->certificate.NotAfter();
-  const auto left = std::chrono::duration_cast<std::chrono::hours>(not_after - now).count() / 24;
+  const std::string left = TimeLeftText(not_after, now);
   if (not_after <= now) {
     return renew(fmt::format("expired on {}", FormatUtc(not_after)));
   }
   // A certificate cannot outlive its CA: one that already ends with the CA
   // is kept inside the window, since re-issuing it would gain nothing (and
   // every apply would re-issue it again). Only a CA rotation helps then.
-  const bool in_window = not_after - now < std::chrono::hours(24) * window_days;
-  const bool can_extend =
-      !ca || std::min(now + std::chrono::hours(24) * spec.days, ca->NotAfter()) > not_after;
+  // RenewalWindowStart: a short-lived certificate's window is the last third
+  // of its lifetime, whatever renewal_window_days says.
+  const auto window = std::chrono::hours(24) * window_days;
+  const bool in_window = RenewalWindowStart(state->certificate, window) < now;
+  const bool can_extend = !ca || std::min(now + spec.days.hours(), ca->NotAfter()) > not_after;
   if (in_window && can_extend) {
-    return renew(fmt::format("{} days left, inside the {}-day renewal window", left, window_days));
+    const bool short_lived = (not_after - state->certificate.NotBefore()) / 3 < window;
+    return renew(short_lived
+                     ? fmt::format("{}, inside the last third of its lifetime", left)
+                     : fmt::format("{}, inside the {}-day renewal window", left, window_days));
   }
   std::vector<std::string> want_trust;
   for (const auto& c : ctx.trust) {
@@ -209,7 +215,7 @@ PlanItem Decide(const IdentitySpec& spec, const std::optional<IdentityState>& st
                               want_trust.size() == 1 ? "" : "s", state->trusted.size());
     return item;
   }
-  item.reason = fmt::format("valid until {}, {} days left{}", FormatUtc(not_after), left,
+  item.reason = fmt::format("valid until {}, {}{}", FormatUtc(not_after), left,
                             in_window ? "; it ends with the CA, which only a CA rotation can "
                                         "extend"
                                       : "");

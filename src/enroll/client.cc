@@ -208,6 +208,13 @@ Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Cer
   return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/enroll");
 }
 
+Result<std::string> FetchCrl(const ServerUrl& url, const std::vector<Certificate>& anchors) {
+  CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
+  httplib::SSLClient cli(url.host, url.port);
+  Configure(cli, &file);
+  return Body(url, cli.Get("/v1/crl"), cli.get_openssl_verify_result());
+}
+
 Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                     const Certificate& certificate, const PrivateKey& key,
                                     const std::string& csr_pem) {

@@ -40,6 +40,11 @@ Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Cer
                                      const SecretString& token, const std::string& name,
                                      const std::string& csr_pem);
 
+// GET /v1/crl: the CA's current CRL (DER) as the service signs it, over a
+// connection trusting only `anchors`. The caller checks the CRL itself
+// (enroll/crl_refresh.h): its signature, not the connection, vouches for it.
+Result<std::string> FetchCrl(const ServerUrl& url, const std::vector<Certificate>& anchors);
+
 // POST /v1/renew with `certificate` and `key` as the TLS client identity
 // (the service holds the intermediates, so no chain is sent).
 Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,

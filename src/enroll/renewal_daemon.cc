@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "core/fs.h"
+#include "enroll/crl_refresh.h"
 #include "enroll/enroll.h"
+#include "identity/files.h"
 #include "identity/state.h"
 
 namespace certmint {
@@ -24,6 +26,26 @@ Result<IdentityState> StateOf(const std::string& out_dir, const std::string& nam
     return MakeError(ErrorCode::kNotFound, fmt::format("{}/{} does not exist", out_dir, name));
   }
   return std::move(*state);
+}
+
+// Refreshes OUT/NAME/crl.pem when the identity has one, trusting its
+// ca.crt; false when it has none.
+Result<bool> RefreshIdentityCrl(const RenewalRun& run, const std::string& name,
+                                const RenewalReport& report) {
+  const std::string dir = run.out_dir + "/" + name;
+  const std::string path = dir + "/" + std::string(kIdentityCrlFile);
+  if (!fs::Exists(path)) {
+    return false;
+  }
+  const std::string context = "refreshing the CRL of " + name;
+  CM_ASSIGN_OR_RETURN(auto anchors, WithContext(LoadCrlAnchors(dir + "/ca.crt", name), context));
+  CM_ASSIGN_OR_RETURN(auto update,
+                      WithContext(RefreshCrlFile(run.url, anchors, path, run.clock()), context));
+  if (update.replaced) {
+    report({RenewalEvent::Kind::kCrlUpdated, name, TimePoint{}, update.crl.next_update,
+            update.crl.number});
+  }
+  return true;
 }
 
 }  // namespace
@@ -57,6 +79,12 @@ Result<TimePoint> RenewDueIdentities(const RenewalRun& run, bool only_due,
     next = std::min(next, renewed_due);
     if (!run.options.hook.empty() && ReloadHookPending(run.out_dir, name)) {
       next = std::min(next, run.clock() + kHookRetryInterval);
+    }
+  }
+  for (const auto& name : run.names) {
+    CM_ASSIGN_OR_RETURN(const bool has_crl, RefreshIdentityCrl(run, name, report));
+    if (has_crl) {
+      next = std::min(next, run.clock() + kCrlRefreshInterval);
     }
   }
   return next;

@@ -19,6 +19,9 @@ std::string RenewalEventText(const RenewalEvent& e, std::string_view server) {
     case RenewalEvent::Kind::kRenewed:
       return fmt::format("Renewed {} through {}: valid until {}\n", e.name, server,
                          FormatUtc(e.valid_until));
+    case RenewalEvent::Kind::kCrlUpdated:
+      return fmt::format("{}: CRL number {} from {} written to crl.pem (next update {})\n", e.name,
+                         e.crl_number, server, FormatUtc(e.valid_until));
   }
   return {};
 }

@@ -94,7 +94,7 @@ Result<DistinguishedName> GrantedSubject(const TokenGrant& grant) {
 Result<CreatedToken> CreateEnrollmentToken(Inventory& inventory, const TokenGrant& grant,
                                            TimePoint now, const DeliverToken& deliver) {
   CM_RETURN_IF_ERROR(ValidateNodeName(grant.name));
-  CM_RETURN_IF_ERROR(CheckValidityDays(grant.days));
+  CM_RETURN_IF_ERROR(CheckValidity(grant.days));
   CM_RETURN_IF_ERROR(GrantedSubject(grant).map([](auto&&) {}));
   CM_ASSIGN_OR_RETURN(auto token, MakeEnrollmentToken());
   const std::string hash = HashEnrollmentToken(token.reveal());

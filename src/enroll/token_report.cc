@@ -45,7 +45,8 @@ std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& 
                    {"dns_names", grant.sans.dns},
                    {"ip_addresses", grant.sans.ips},
                    {"role", RoleName(grant.role)},
-                   {"days", grant.days},
+                   {"days", grant.days.WholeDays()},  // rounded down: see "validity"
+                   {"validity", grant.days.ToString()},
                    {"expires_at", FormatUtc(grant.expires_at)}};
   // One of the two: the token itself, or the file it was written to.
   j["token"] = nullptr;

@@ -154,6 +154,9 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   if (f.key || f.keystore_p12) {
     f.librdkafka_properties = dir + "/librdkafka.properties";
   }
+  if (!output.crl_pem.empty()) {
+    f.crl = dir + "/" + std::string(kIdentityCrlFile);
+  }
   if (f.kafka_properties && role != Role::kClient) {
     f.server_properties = dir + "/server.properties";
   }
@@ -293,6 +296,10 @@ Status StageSettings(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
     CM_RETURN_IF_ERROR(StageSecretFile(
         staging, *paths.kafka_properties,
         KafkaProperties(paths, install_dir, RoleOf(identity.certificate), password)));
+  }
+  if (paths.crl) {
+    CM_RETURN_IF_ERROR(
+        staging.WriteFile(fs::Basename(*paths.crl), output.crl_pem, fs::kPublicFile));
   }
   if (paths.librdkafka_properties) {
     CM_ASSIGN_OR_RETURN(auto librdkafka, LibrdkafkaProperties(paths, install_dir, password));

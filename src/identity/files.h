@@ -15,6 +15,10 @@
 //     secret.yaml  0600  a Kubernetes Secret (format k8s)
 //     strimzi-ca.yaml 0644  Strimzi's CA certificate Secrets (k8s, with a
 //                           Strimzi cluster)
+//     crl.pem      0644  the CA's CRL, when one was at hand (issue and apply
+//                        on the CA host; kept by renew, refreshed by
+//                        `crl --server` and `renew --daemon`): then
+//                        librdkafka.properties has ssl.crl.location
 //     certmint.json 0644  what was asked for, to plan re-applies
 // The PEM files come with format pem (or pem-plain), the stores with p12 and
 // jks; NAME.crt and ca.crt are always written. Each visible name is a
@@ -66,8 +70,15 @@ struct IdentityOutput {
   // The CAs the truststores (and ca.crt) carry; empty: the root of the
   // identity's chain. Two during a CA rotation.
   std::vector<Certificate> trust;
+  // The CA's current CRL (PEM): written as crl.pem, and librdkafka.properties
+  // gets ssl.crl.location pointing at it. Empty: neither (librdkafka refuses
+  // to start when the file named there is missing).
+  std::string crl_pem;
   TimePoint now = std::chrono::system_clock::now();
 };
+
+// The CRL file in an identity directory.
+inline constexpr std::string_view kIdentityCrlFile = "crl.pem";
 
 // The output formats of an identity: its stores, and whether it gets a
 // Kubernetes Secret too (format k8s, which is no store).
@@ -112,7 +123,8 @@ struct IdentityFiles {
   std::optional<std::string> server_properties;
   std::optional<std::string> kubernetes_secret;
   std::optional<std::string> strimzi_ca;
-  std::string metadata;  // certmint.json: what was asked for, to plan re-applies
+  std::optional<std::string> crl;  // crl.pem, with output.crl_pem
+  std::string metadata;            // certmint.json: what was asked for, to plan re-applies
 };
 
 // Where WriteIdentity puts the files of `name` under `out_dir`; `role` is

@@ -28,7 +28,7 @@ struct IdentityRequest {
   std::optional<DistinguishedName> subject;
   SubjectAltNames sans;
   Role role = Role::kBoth;
-  int days = 365;
+  Validity days = 365;
   KeySpec key_spec = DefaultKeySpec();
   TimePoint now = std::chrono::system_clock::now();
   // Reuse this key instead of making one (renew --keep-key, signing a CSR's key).

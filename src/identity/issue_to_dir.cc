@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ca/authority.h"
+#include "ca/crl.h"
 #include "ca/issuer.h"
 #include "core/fs.h"
 #include "inventory/inventory.h"
@@ -26,6 +27,8 @@ Result<IssuedToDir> IssueIdentityToDir(IssueToDirRequest request) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(request.ca_dir));
   request.output.write_password_file = secrets.store.generated;
   CM_ASSIGN_OR_RETURN(request.output.trust, TrustAnchors(request.ca_dir));
+  request.output.crl_pem =
+      PublishedCrlPem(request.ca_dir, request.output.trust, request.identity.now);
   IdentityFiles files;
   const auto deploy = [&](const Identity& issued) -> Status {
     CM_ASSIGN_OR_RETURN(

@@ -297,6 +297,14 @@ Status LibrdkafkaLines(const IdentityFiles& files, const std::string& install_di
         out, "ssl.keystore.location", InstalledPath(install_dir, *files.keystore_p12), false));
     CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.keystore.password", password.reveal(), true));
   }
+  if (files.crl) {
+    // librdkafka checks the broker's certificate against this CRL (it does
+    // no online lookup) and refuses to start when the file is missing, or
+    // to connect once the CRL's nextUpdate has passed: keep it fresh with
+    // `certmint crl --server` or `renew --daemon` (docs/kafka.md).
+    CM_RETURN_IF_ERROR(AppendLibrdkafkaLine(out, "ssl.crl.location",
+                                            InstalledPath(install_dir, *files.crl), false));
+  }
   return {};
 }
 

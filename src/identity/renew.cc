@@ -48,7 +48,7 @@ IdentityRequest RenewalRequest(const std::string& name, const IdentityState& sta
   request.key_spec = state.key_type;
   request.subject = state.certificate.Subject();
   request.now = options.now;
-  request.days = options.days.value_or(ValidityDays(state.certificate));
+  request.days = options.days.value_or(CertificateValidity(state.certificate));
   return request;
 }
 
@@ -64,7 +64,8 @@ Result<SecretString> NewStorePasswordFor(const SecretString& current, const Rene
   return SecretString(current.reveal());
 }
 
-IdentityOutput RenewalOutput(const IdentityState& state, const RenewOptions& options) {
+IdentityOutput RenewalOutput(const std::string& state_dir, const IdentityState& state,
+                             const RenewOptions& options) {
   IdentityOutput output;
   if (!state.formats.empty() || state.kubernetes) {
     output.formats = state.formats;
@@ -81,6 +82,11 @@ IdentityOutput RenewalOutput(const IdentityState& state, const RenewOptions& opt
   output.write_password_file = state.password_file.has_value() || options.new_random_password;
   output.replace = true;
   output.now = options.now;
+  // The identity's CRL goes on (librdkafka.properties names it); the
+  // renewal daemon or cron keeps it fresh.
+  if (auto crl = fs::ReadFile(state_dir + "/" + std::string(kIdentityCrlFile))) {
+    output.crl_pem = std::move(*crl);
+  }
   return output;
 }
 
@@ -102,7 +108,7 @@ Status RenewIdentityWith(const std::string& out_dir, const std::string& name,
   if (options.keep_key) {
     request.key = current->key;
   }
-  const IdentityOutput output = RenewalOutput(*state, options);
+  const IdentityOutput output = RenewalOutput(out_dir + "/" + name, *state, options);
   CM_ASSIGN_OR_RETURN(auto new_password, NewStorePasswordFor(password, options));
   RenewalDeploy deploy = [&](const Identity& identity,
                              const std::vector<Certificate>& trust) -> Status {

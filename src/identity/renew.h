@@ -19,7 +19,7 @@ namespace certmint {
 
 struct RenewOptions {
   bool keep_key = false;
-  std::optional<int> days;                       // default: the old certificate's validity period
+  std::optional<Validity> days;  // default: the old certificate's (CertificateValidity)
   const SecretString* store_password = nullptr;  // default: the identity's password file
   // A new store password for the renewed stores (after a key compromise):
   // given, or `new_random_password`. The identity's password file, if it has

@@ -8,12 +8,18 @@
 
 namespace certmint {
 
+TimePoint RenewalWindowStart(const Certificate& certificate, std::chrono::hours window) {
+  const auto third = (certificate.NotAfter() - certificate.NotBefore()) / 3;
+  return certificate.NotAfter() - std::min<std::chrono::system_clock::duration>(window, third);
+}
+
 std::vector<std::string> IdentitiesExpiringWithin(const std::string& out_dir, int days,
                                                   TimePoint now) {
   std::vector<std::string> names;
   for (const auto& name : ListIdentities(out_dir)) {
     auto state = ReadIdentityState(out_dir, name);
-    if (state && *state && (*state)->certificate.NotAfter() - now < std::chrono::hours(24) * days) {
+    if (state && *state &&
+        RenewalWindowStart((*state)->certificate, std::chrono::hours(24) * days) < now) {
       names.push_back(name);
     }
   }

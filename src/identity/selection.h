@@ -8,12 +8,21 @@
 
 #include "core/encoding.h"
 #include "core/error.h"
+#include "x509/certificate.h"
 
 namespace certmint {
 
+// Where a renewal window of `window` starts for `certificate`: when less than
+// `window` is left, or less than a third of its lifetime (notAfter -
+// notBefore), whichever comes LATER. A 365-day certificate with a 30-day
+// window is renewed 30 days before its end, as always; a 24h one is renewed
+// with 8 hours left (two thirds into its lifetime, as the renewal daemon
+// does), not at every run because all of it lies inside 30 days.
+TimePoint RenewalWindowStart(const Certificate& certificate, std::chrono::hours window);
+
 // IdentitiesExpiringWithin lists the identities under `out_dir`
-// (ListIdentities, sorted by name) whose certificate ends less than `days`
-// days after `now`. Directories that cannot be read are left out.
+// (ListIdentities, sorted by name) inside a renewal window of `days` days at
+// `now` (RenewalWindowStart). Directories that cannot be read are left out.
 std::vector<std::string> IdentitiesExpiringWithin(const std::string& out_dir, int days,
                                                   TimePoint now);
 

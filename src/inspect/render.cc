@@ -48,6 +48,8 @@ void RenderCertificate(std::string& out, const CertificateInfo& c, const std::st
   std::string until = c.not_after;
   if (c.days_left < 0) {
     until += fmt::format(" (EXPIRED {} days ago)", -c.days_left);
+  } else if (c.days_left < 2 && !c.time_left.empty()) {
+    until += fmt::format(" ({})", c.time_left);  // a short-lived one: hours, not "0 days"
   } else {
     until += fmt::format(" ({} days left)", c.days_left);
   }

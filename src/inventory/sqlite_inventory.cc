@@ -51,13 +51,18 @@ CREATE TABLE IF NOT EXISTS tokens (
   used_at TEXT,
   serial TEXT,
   revoked_at TEXT,
-  subject TEXT
+  subject TEXT,
+  hours INTEGER
 );
 )sql";
 
 // Column 11 of `tokens`, added after the first release: a database made
 // before it gets the column (NULL: the certificate's subject is CN=name).
 constexpr int kTokenSubjectColumn = 11;
+// Column 12, likewise: the validity in hours (short-lived certificates);
+// NULL in rows written before it, whose validity is `days`. `days` is still
+// written (rounded up) for older readers.
+constexpr int kTokenHoursColumn = 12;
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
@@ -255,13 +260,14 @@ class SqliteInventory final : public Inventory {
       CM_ASSIGN_OR_RETURN(
           auto ins,
           Prepare("INSERT INTO tokens (hash, name, dns, ips, role, days, created_at, expires_at, "
-                  "subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                  "subject, hours) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
       Bind(ins.get(), 1, hash);
       Bind(ins.get(), 2, g.name);
       Bind(ins.get(), 3, Join(g.sans.dns));
       Bind(ins.get(), 4, Join(g.sans.ips));
       Bind(ins.get(), 5, std::string(RoleName(g.role)));
-      sqlite3_bind_int(ins.get(), 6, g.days);
+      sqlite3_bind_int(ins.get(), 6, static_cast<int>((g.days.hours().count() + 23) / 24));
+      sqlite3_bind_int64(ins.get(), 10, g.days.hours().count());
       Bind(ins.get(), 7, FormatUtc(now));
       sqlite3_bind_int64(ins.get(), 8, EpochSeconds(g.expires_at));
       if (g.subject.empty()) {
@@ -376,17 +382,17 @@ class SqliteInventory final : public Inventory {
     return outcome;
   }
 
-  // Migrates a database made before tokens had a subject: adds the column
-  // (old rows keep NULL). Another process may add it at the same time: its
-  // presence afterwards is what counts.
-  Status AddTokenSubjectColumn() {
+  // Migrates a database made before tokens had a subject or hours: adds the
+  // column (old rows keep NULL). Another process may add it at the same
+  // time: its presence afterwards is what counts.
+  Status AddTokenColumn(const std::string& column, const std::string& type) {
     const auto has_column = [&]() -> Result<bool> {
       std::lock_guard<std::mutex> lock(mu_);
       CM_ASSIGN_OR_RETURN(auto st, Prepare("PRAGMA table_info(tokens)"));
       bool found = false;
       int rc;
       while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        found |= Text(st.get(), 1) == "subject";
+        found |= Text(st.get(), 1) == column;
       }
       if (rc != SQLITE_DONE) {
         return DbError("reading the tokens table's columns");
@@ -397,7 +403,7 @@ class SqliteInventory final : public Inventory {
     if (present) {
       return {};
     }
-    Status added = Exec("ALTER TABLE tokens ADD COLUMN subject TEXT");
+    Status added = Exec(("ALTER TABLE tokens ADD COLUMN " + column + " " + type).c_str());
     CM_ASSIGN_OR_RETURN(present, has_column());
     return present ? Status{} : added;
   }
@@ -489,6 +495,10 @@ class SqliteInventory final : public Inventory {
       auto role = ParseRole(Text(st, 4));
       r.grant.role = role ? *role : Role::kBoth;
       r.grant.days = sqlite3_column_int(st, 5);
+      if (sqlite3_column_count(st) > kTokenHoursColumn &&
+          sqlite3_column_type(st, kTokenHoursColumn) != SQLITE_NULL) {
+        r.grant.days = Validity::Hours(sqlite3_column_int64(st, kTokenHoursColumn));
+      }
       r.created_at = Text(st, 6);
       r.grant.expires_at = TimePoint(std::chrono::seconds(sqlite3_column_int64(st, 7)));
       r.used_at = Text(st, 8);
@@ -826,7 +836,8 @@ Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
   CM_RETURN_IF_ERROR(inv->Exec("PRAGMA journal_mode = WAL"));
   CM_RETURN_IF_ERROR(inv->Exec("PRAGMA synchronous = FULL"));
   CM_RETURN_IF_ERROR(inv->Exec(kSchema));
-  CM_RETURN_IF_ERROR(inv->AddTokenSubjectColumn());
+  CM_RETURN_IF_ERROR(inv->AddTokenColumn("subject", "TEXT"));
+  CM_RETURN_IF_ERROR(inv->AddTokenColumn("hours", "INTEGER"));
   return std::unique_ptr<Inventory>(std::move(inv));
 }
 

@@ -7,6 +7,7 @@
 #include "core/encoding.h"
 #include "x509/general_names.h"
 #include "x509/role.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
@@ -21,7 +22,7 @@ struct TokenGrant {
   std::string subject;
   SubjectAltNames sans;
   Role role = Role::kBoth;
-  int days = 365;
+  Validity days = 365;
   TimePoint expires_at;
 };
 

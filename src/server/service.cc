@@ -167,7 +167,7 @@ void EnrollmentService::Replace(ServiceCa ca) {
 ServiceResult<Certificate> EnrollmentService::Issue(const ServiceCa& ca, const std::string& name,
                                                     const DistinguishedName& subject, EVP_PKEY* key,
                                                     const SubjectAltNames& sans, Role role,
-                                                    int days, TimePoint now) {
+                                                    Validity days, TimePoint now) {
   LeafProfile profile;
   profile.subject = subject;
   profile.sans = sans;
@@ -254,14 +254,14 @@ bool EndsWithItsIssuer(const Certificate& cert, const ServiceCa& ca) {
 
 }  // namespace
 
-int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
-                                   const Certificate& current, TimePoint now) {
+Validity EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
+                                        const Certificate& current, TimePoint now) {
   // A renewal keeps the validity the node has; but a certificate the CA cut
   // short (the CA was near its end) does not say what the node was granted,
   // and keeping its length would shorten the node's certificates for good,
   // even once a rotated CA could issue the full length.
   if (!EndsWithItsIssuer(current, ca)) {
-    return ValidityDays(current);
+    return CertificateValidity(current);
   }
   // What the node's enrollment token granted (the latest one, if several)...
   if (auto tokens = inventory_->ListTokens(); tokens) {
@@ -273,18 +273,18 @@ int EnrollmentService::GrantedDays(const ServiceCa& ca, const std::string& name,
       }
     }
     if (latest != nullptr) {
-      return std::max(1, latest->grant.days);
+      return std::max(kMinValidity, latest->grant.days);
     }
   }
   // ...else (an identity issued with the CA, not enrolled) the longest of
   // its certificates.
-  int days = ValidityDays(current);
+  Validity days = CertificateValidity(current);
   InventoryFilter filter;
   filter.name = name;
   if (auto history = inventory_->List(filter, now); history) {
     for (const auto& r : *history) {
       if (auto cert = Certificate::FromPem(r.certificate_pem)) {
-        days = std::max(days, ValidityDays(*cert));
+        days = std::max(days, CertificateValidity(*cert));
       }
     }
   }
@@ -337,7 +337,7 @@ ServiceResult<IssuedChain> EnrollmentService::Renew(std::string_view body,
     sans = allowed;
   }
   const auto ca = this->ca();
-  const int days = GrantedDays(*ca, record->name, current, now);
+  const Validity days = GrantedDays(*ca, record->name, current, now);
   // The same subject (Kafka's principal: an enrolled node's comes from its
   // token), whatever the request asks for.
   auto cert = Issue(*ca, record->name, current.Subject(), csr->PublicKey(), sans, RoleOf(current),

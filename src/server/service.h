@@ -104,11 +104,11 @@ class EnrollmentService {
   // A certificate for identity `name` with `subject`.
   static ServiceResult<Certificate> Issue(const ServiceCa& ca, const std::string& name,
                                           const DistinguishedName& subject, EVP_PKEY* key,
-                                          const SubjectAltNames& sans, Role role, int days,
+                                          const SubjectAltNames& sans, Role role, Validity days,
                                           TimePoint now);
-  // The validity in days a renewal of `name`'s `current` certificate gets.
-  int GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current,
-                  TimePoint now);
+  // The validity a renewal of `name`'s `current` certificate gets.
+  Validity GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current,
+                       TimePoint now);
 
   mutable std::mutex ca_mu_;
   std::shared_ptr<const ServiceCa> ca_;

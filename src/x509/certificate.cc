@@ -306,6 +306,7 @@ CertificateInfo DescribeCertificate(const Certificate& cert, TimePoint now) {
   info.not_before = FormatUtc(cert.NotBefore());
   info.not_after = FormatUtc(cert.NotAfter());
   info.days_left = DaysLeft(cert.NotAfter(), now);
+  info.time_left = TimeLeftText(cert.NotAfter(), now);
   info.self_signed = X509_check_issued(x, x) == X509_V_OK;
   if (EVP_PKEY* pub = X509_get0_pubkey(x); pub != nullptr) {
     info.key = DescribePublicKey(pub);
@@ -326,6 +327,25 @@ bool IssuedBy(const Certificate& cert, const Certificate& ca) {
             X509_verify(cert.native(), X509_get0_pubkey(ca.native())) == 1;
   ClearOpenSslErrors();
   return ok;
+}
+
+Validity CertificateValidity(const Certificate& cert) {
+  const auto rounded =
+      std::chrono::round<std::chrono::hours>(cert.NotAfter() - cert.NotBefore()).count();
+  return std::max(kMinValidity, Validity::Hours(rounded));
+}
+
+std::string TimeLeftText(TimePoint not_after, TimePoint now) {
+  using std::chrono::duration_cast;
+  const bool expired = not_after <= now;
+  const auto left = expired ? now - not_after : not_after - now;
+  const auto hours = duration_cast<std::chrono::hours>(left).count();
+  const auto minutes = duration_cast<std::chrono::minutes>(left).count();
+  const std::string amount = hours >= 48 ? fmt::format("{} days", hours / 24)
+                             : hours >= 2
+                                 ? fmt::format("{} hours", hours)
+                                 : fmt::format("{} minute{}", minutes, minutes == 1 ? "" : "s");
+  return expired ? fmt::format("expired {} ago", amount) : amount + " left";
 }
 
 int ValidityDays(const Certificate& cert) {

@@ -12,6 +12,7 @@
 #include "keys/private_key.h"
 #include "x509/general_names.h"
 #include "x509/name.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
@@ -64,6 +65,7 @@ struct CertificateInfo {
   std::string not_before;
   std::string not_after;
   long long days_left = 0;  // negative once expired
+  std::string time_left;    // TimeLeftText: "16 hours left", "expired 2 days ago"
   bool self_signed = false;
   KeyDescription key;
   std::string public_key_sha256;
@@ -91,9 +93,19 @@ TimePoint Asn1TimeToTimePoint(const ASN1_TIME* t);
 // Whether `cert` was signed by `ca` (issuer name and signature).
 bool IssuedBy(const Certificate& cert, const Certificate& ca);
 
-// A certificate's validity in whole days (at least 1): what a renewal that
-// keeps the lifetime asks for.
+// A certificate's validity in whole days (at least 1).
 int ValidityDays(const Certificate& cert);
+
+// A certificate's validity (notAfter - notBefore) to the nearest hour, so
+// that the 5-minute backdate of notBefore drops out, and at least
+// kMinValidity: what a renewal that keeps the lifetime asks for (a 24h
+// certificate is renewed for 24h, not for a whole day rounded).
+Validity CertificateValidity(const Certificate& cert);
+
+// How long until `not_after`, for people: "12 days left" from two days on,
+// "16 hours left" or "25 minutes left" below, "expired 3 hours ago" after.
+// A 24h certificate never reads "0 days left".
+std::string TimeLeftText(TimePoint not_after, TimePoint now);
 
 // A serial number as a person types it (hex, colons and leading zero bytes
 // optional, any case) in the form SerialHex gives: "01:AB". kInvalidArgument

@@ -127,12 +127,12 @@ namespace {
 // A CA certificate for `subject_key`, signed by `issuer` (itself when null).
 Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
                            const EVP_PKEY* subject_key, const CaProfile& profile) {
-  CM_RETURN_IF_ERROR(CheckValidityDays(profile.days));
+  CM_RETURN_IF_ERROR(CheckValidity(profile.days));
   if (profile.subject.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the CA subject is empty");
   }
   TimePoint not_before = profile.now - kBackdate;
-  TimePoint not_after = profile.now + std::chrono::hours(24) * profile.days;
+  TimePoint not_after = profile.now + profile.days.hours();
   if (issuer != nullptr) {
     if (issuer->NotAfter() <= profile.now) {
       return MakeError(ErrorCode::kInvalidArgument,
@@ -163,18 +163,6 @@ Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
 
 }  // namespace
 
-Status CheckValidityDays(int days) {
-  if (days < 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "--days must be at least 1");
-  }
-  if (days > kMaxValidityDays) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("--days: {} is more than certmint signs ({} days, 100 years)",
-                                 days, kMaxValidityDays));
-  }
-  return {};
-}
-
 Result<Certificate> SelfSignCa(const Signer& signer, const CaProfile& profile) {
   return MakeCa(nullptr, signer, signer.PublicKey(), profile);
 }
@@ -194,7 +182,7 @@ Result<Certificate> SignSubordinateCa(const Certificate& issuer, const Signer& i
 
 Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer,
                              const EVP_PKEY* subject_key, const LeafProfile& profile) {
-  CM_RETURN_IF_ERROR(CheckValidityDays(profile.days));
+  CM_RETURN_IF_ERROR(CheckValidity(profile.days));
   // Every path that certifies a key from outside (sign, enroll, renew,
   // install) ends here: never certify explicit curve parameters.
   CM_RETURN_IF_ERROR(WithContext(CheckNamedCurve(subject_key), "the subject's key"));
@@ -211,8 +199,7 @@ Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer
   }
   // Never outlive the issuer: a chain is only as valid as its shortest link.
   const TimePoint not_before = std::max(profile.now - kBackdate, ca_cert.NotBefore());
-  const TimePoint not_after =
-      std::min(profile.now + std::chrono::hours(24) * profile.days, ca_not_after);
+  const TimePoint not_after = std::min(profile.now + profile.days.hours(), ca_not_after);
 
   CM_ASSIGN_OR_RETURN(
       auto x, NewCertificate(profile.subject, X509_get_subject_name(ca_cert.native()), subject_key,

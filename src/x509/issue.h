@@ -23,19 +23,15 @@
 #include "x509/name.h"
 #include "x509/role.h"
 #include "x509/signer.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
-// The longest validity certmint signs, for CAs and nodes alike: 100 years.
-// A longer one is refused with a clear error; it would only hide a typo
-// (`--days 100000`), and far beyond it dates stop fitting the encodings.
-inline constexpr int kMaxValidityDays = 36500;
-
-// kInvalidArgument unless 1 <= days <= kMaxValidityDays ("--days: ...").
-Status CheckValidityDays(int days);
-
 // notBefore is set this far before "now", so that nodes whose clocks run a
-// little behind accept a certificate issued a moment ago.
+// little behind accept a certificate issued a moment ago. It is added to the
+// validity, never taken from it: notAfter is "now" plus the validity, so a
+// 24h certificate has notAfter - notBefore = 24h05m and is usable for the
+// full 24 hours after it is issued.
 inline constexpr std::chrono::minutes kBackdate{5};
 
 // Serial numbers: 16 random bytes, positive, 128 bits minus one of entropy
@@ -44,7 +40,7 @@ inline constexpr size_t kSerialBytes = 16;
 
 struct CaProfile {
   DistinguishedName subject;
-  int days = 3650;
+  Validity days = 3650;
   TimePoint now = std::chrono::system_clock::now();
   // basicConstraints pathLenConstraint; none for a root.
   std::optional<int> path_length;
@@ -54,7 +50,7 @@ struct LeafProfile {
   DistinguishedName subject;
   SubjectAltNames sans;
   Role role = Role::kBoth;
-  int days = 365;
+  Validity days = 365;
   TimePoint now = std::chrono::system_clock::now();
   // Explicit serial (big-endian, positive) for reproducible tests; empty
   // means random.

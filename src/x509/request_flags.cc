@@ -14,8 +14,7 @@ Result<ParsedRequest> ParseRequestFlags(const RequestFlags& flags) {
     CM_ASSIGN_OR_RETURN(out.subject,
                         WithContext(DistinguishedName::Parse(flags.subject), "--subject"));
   }
-  CM_RETURN_IF_ERROR(CheckValidityDays(flags.days));
-  out.days = flags.days;
+  CM_ASSIGN_OR_RETURN(out.days, ParseValidity(flags.days.text, "--days"));
   return out;
 }
 

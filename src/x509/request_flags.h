@@ -12,6 +12,7 @@
 #include "x509/general_names.h"
 #include "x509/name.h"
 #include "x509/role.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
@@ -21,7 +22,7 @@ struct RequestFlags {
   std::string role = "both";         // --role
   std::string key_type = "ec:p256";  // --key-type
   std::string subject;               // --subject; empty: the command's default
-  int days = 365;                    // --days
+  ValidityFlag days = 365;           // --days: 365, 90d or 24h (ParseValidity)
 };
 
 struct ParsedRequest {
@@ -29,11 +30,11 @@ struct ParsedRequest {
   Role role = Role::kBoth;
   KeySpec key_spec;
   std::optional<DistinguishedName> subject;
-  int days = 365;
+  Validity days = 365;
 };
 
 // ParseRequestFlags checks every field; an error names its flag ("--role:
-// ..."), and days must be within CheckValidityDays.
+// ..."), and days is read by ParseValidity.
 Result<ParsedRequest> ParseRequestFlags(const RequestFlags& flags);
 
 }  // namespace certmint

@@ -264,6 +264,29 @@ TEST_F(PlanTest, KeepsACertificateCutShortByTheCa) {
   EXPECT_TRUE(Is(PlanOne(short_lived, context), PlanAction::kRenew, "renewal window"));
 }
 
+// Short-lived certificates (issue 21, item 6): a 24h certificate lies
+// wholly inside the 30-day renewal window; it is renewed in the last third
+// of its lifetime (8 hours left, two thirds in), not at every apply.
+TEST_F(PlanTest, RenewsAShortLivedCertificateAtTwoThirdsOfItsLifetime) {
+  const CertificateAuthority ca = MakeCa(tmp_, "pki");
+  IdentitySpec spec = Spec("broker-1");
+  spec.days = Validity::Hours(24);
+  Write(spec, ca, kStart);
+  // notBefore is kStart - 5 min: two thirds of 24h05m fall at 15h58m20s.
+  const auto keep = PlanOne(spec, ContextOf(ca.dir(), kStart + hours(15)));
+  EXPECT_TRUE(Is(keep, PlanAction::kKeep, "9 hours left")) << keep.reason;
+  const auto renew = PlanOne(spec, ContextOf(ca.dir(), kStart + hours(16)));
+  EXPECT_TRUE(Is(renew, PlanAction::kRenew, "8 hours left, inside the last third of its lifetime"))
+      << renew.reason;
+  // A long one keeps the 30-day window: not renewed at two thirds.
+  const IdentitySpec& long_lived = Spec("broker-2");
+  Write(long_lived, ca, kStart);
+  EXPECT_TRUE(Is(PlanOne(long_lived, ContextOf(ca.dir(), kStart + 250 * kDay)), PlanAction::kKeep,
+                 "115 days left"));
+  EXPECT_TRUE(Is(PlanOne(long_lived, ContextOf(ca.dir(), kStart + 336 * kDay)), PlanAction::kRenew,
+                 "inside the 30-day renewal window"));
+}
+
 TEST_F(PlanTest, RenewsWhatAnotherCaIssued) {
   const CertificateAuthority ca = MakeCa(tmp_, "pki");
   const CertificateAuthority other = MakeCa(tmp_, "other");

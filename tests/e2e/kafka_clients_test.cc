@@ -209,6 +209,64 @@ TEST_F(KafkaClientsTest, BrokerAndClientsRefuseWhatTheyMust) {
   ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
 }
 
+// Issue 21, item 3: librdkafka enforces revocation from a local CRL file
+// (ssl.crl.location) and does no online lookup. An identity issued on a CA
+// host that publishes its CRL (pki/crl.pem) gets crl.pem and the setting;
+// after `certmint revoke`, the one-shot `crl --server` (cron) fetches the
+// service's new CRL, and kcat refuses the broker it reached before.
+TEST_F(KafkaClientsTest, LibrdkafkaRefusesARevokedBrokerOnceTheCrlIsFetched) {
+  Issue("broker-1", {"--dns", "localhost", "--ip", "127.0.0.1"});
+  auto published =
+      Certmint({"crl", "--dir", "pki", "--out", "pki/crl.pem", "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  Issue("app-1", {"--role", "client"});
+  const std::string props = ReadTextFile(Path("certs/app-1/librdkafka.properties"));
+  EXPECT_NE(props.find("ssl.crl.location=" + Path("certs/app-1/crl.pem") + "\n"), std::string::npos)
+      << props;
+  EXPECT_EQ(FileMode(Path("certs/app-1/crl.pem")), 0644);
+  const std::string port = StartBroker("broker-1");
+  ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
+
+  auto server = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{CERTMINT_BINARY, "serve", "--dir", "pki", "--listen", "127.0.0.1:0",
+                               "--ca-password-file", "ca.pass"},
+      dir_.path(),
+      std::map<std::string, std::string>{{"CERTMINT_CA_PASSWORD", ""}, {"CERTMINT_PASSWORD", ""}});
+  const std::string line = server->WaitForLine("listening on https://");
+  ASSERT_FALSE(line.empty()) << server->output();
+  const std::string url = line.substr(line.find("https://"));
+  const std::vector<std::string> fetch{
+      "crl", "--server", url, "--ca-file", "certs/app-1/ca.crt", "--out", "certs/app-1/crl.pem"};
+
+  // Nothing revoked yet: the service's CRL is newer than the published one.
+  auto first = Certmint(fetch);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("Wrote certs/app-1/crl.pem"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("0 revoked"), std::string::npos) << first.out;
+
+  auto revoked =
+      Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "key-compromise", "--yes"});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  // Until the CRL is fetched, kcat knows nothing of it.
+  ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
+
+  auto fetched = Certmint(fetch);
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
+  EXPECT_NE(fetched.out.find("1 revoked"), std::string::npos) << fetched.out;
+  auto crl_text = RunProcess({"openssl", "crl", "-in", Path("certs/app-1/crl.pem"), "-noout",
+                              "-CAfile", Path("certs/app-1/ca.crt")});
+  EXPECT_EQ(crl_text.exit_code, 0) << crl_text.err;
+  EXPECT_NE(crl_text.err.find("verify OK"), std::string::npos) << crl_text.err;
+
+  std::string id;
+  auto kcat = StartKcat("certs/app-1/librdkafka.properties", "localhost:" + port, &id);
+  kcat->WaitForLine("certificate verify failed", kWaitMs);
+  kcat->Stop(SIGTERM, 5000);
+  EXPECT_NE(kcat->output().find("certificate verify failed"), std::string::npos) << kcat->output();
+  EXPECT_EQ(broker_->output().find("client_id=" + id), std::string::npos) << broker_->output();
+  server->Stop(SIGTERM);
+}
+
 // A broker's server.properties fragment is all a JSSE server needs to run
 // the SSL listener as Kafka would (only its listener-prefixed settings,
 // ssl.client.auth=required): it accepts a client and another broker (whose

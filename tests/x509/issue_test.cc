@@ -150,11 +150,13 @@ TEST(LeafTest, NeverCertifiesExplicitCurveParameters) {
 // --days 100000 once gave a notAfter in 1716: validity is bounded, for CAs
 // and nodes, and the bound itself is signed as asked.
 TEST(ValidityTest, DaysAreBounded) {
-  EXPECT_TRUE(CheckValidityDays(1));
-  EXPECT_TRUE(CheckValidityDays(kMaxValidityDays));
-  EXPECT_FALSE(CheckValidityDays(0));
-  EXPECT_FALSE(CheckValidityDays(kMaxValidityDays + 1));
-  EXPECT_FALSE(CheckValidityDays(100000));
+  EXPECT_TRUE(CheckValidity(1));
+  EXPECT_TRUE(CheckValidity(kMaxValidity));
+  EXPECT_TRUE(CheckValidity(kMinValidity));
+  EXPECT_FALSE(CheckValidity(0));
+  EXPECT_FALSE(CheckValidity(Validity::Hours(1)));
+  EXPECT_FALSE(CheckValidity(Validity::Hours(kMaxValidity.hours().count() + 1)));
+  EXPECT_FALSE(CheckValidity(100000));
 
   auto key = PrivateKey::Generate(ParseKeySpec("ec:p256").value()).value();
   CaProfile ca_profile{DistinguishedName::CommonName("Long CA").value(), 100000, kNow, {}};
@@ -163,14 +165,47 @@ TEST(ValidityTest, DaysAreBounded) {
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(refused.error().message().find("100000"), std::string::npos);
 
-  ca_profile.days = kMaxValidityDays;
+  ca_profile.days = kMaxValidity;
   auto ca = SelfSignCa(*MakeKeySigner(key), ca_profile).value();
-  EXPECT_EQ(ca.NotAfter(), kNow + hours(24) * kMaxValidityDays);
+  EXPECT_EQ(ca.NotAfter(), kNow + kMaxValidity.hours());
   LeafProfile leaf;
   leaf.subject = DistinguishedName::CommonName("node").value();
   leaf.now = kNow;
   leaf.days = 100000;
   EXPECT_FALSE(SignLeaf(ca, *MakeKeySigner(key), key.native(), leaf));
+}
+
+// Short-lived certificates: the validity counts from "now"; the 5-minute
+// backdate of notBefore comes on top of it, never out of it.
+TEST(ValidityTest, HoursAreSignedAsAskedWithTheBackdateOnTop) {
+  TestCa ca = MakeCa("ec:p256");
+  LeafProfile p;
+  p.subject = DistinguishedName::CommonName("short").value();
+  p.now = kNow;
+  p.days = Validity::Hours(24);
+  auto leaf = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
+  EXPECT_EQ(leaf.NotAfter(), kNow + hours(24));
+  EXPECT_EQ(leaf.NotBefore(), kNow - kBackdate);
+  EXPECT_EQ(leaf.NotAfter() - leaf.NotBefore(), hours(24) + std::chrono::minutes(5));
+  // A renewal that keeps the lifetime asks for 24h again, not "1 day" or 25h.
+  EXPECT_EQ(CertificateValidity(leaf), Validity::Hours(24));
+  p.days = Validity::Hours(36);
+  leaf = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p).value();
+  EXPECT_EQ(CertificateValidity(leaf), Validity::Hours(36));
+  EXPECT_EQ(ValidityDays(leaf), 1);
+
+  p.days = Validity::Hours(1);  // under kMinValidity
+  auto refused = SignLeaf(ca.cert, *MakeKeySigner(ca.key), ca.key.native(), p);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("--days: 1 hour is shorter"), std::string::npos)
+      << refused.error().message();
+}
+
+TEST(ValidityTest, TimeLeftNeverSaysZeroDaysForAShortLivedCertificate) {
+  EXPECT_EQ(TimeLeftText(kNow + hours(16), kNow), "16 hours left");
+  EXPECT_EQ(TimeLeftText(kNow + std::chrono::minutes(25), kNow), "25 minutes left");
+  EXPECT_EQ(TimeLeftText(kNow + hours(24) * 12 + hours(3), kNow), "12 days left");
+  EXPECT_EQ(TimeLeftText(kNow - hours(3), kNow), "expired 3 hours ago");
 }
 
 TEST(LeafTest, RefusesExpiredCaAndBadInput) {
