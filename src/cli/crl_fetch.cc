@@ -21,11 +21,13 @@ Status RunCrlFetch(const CrlFetchArgs& a) {
   CM_ASSIGN_OR_RETURN(auto update,
                       RefreshCrlFile(url, anchors, a.out, std::chrono::system_clock::now()));
   PrintResult(a.json,
-              nlohmann::json{{"out", a.out},
+              nlohmann::json{{"dry_run", false},
+                             {"out", a.out},
                              {"replaced", update.replaced},
                              {"number", update.crl.number},
                              {"revoked", update.crl.revoked},
-                             {"next_update", FormatUtc(update.crl.next_update)}},
+                             {"next_update", FormatUtc(update.crl.next_update)},
+                             {"next_update_days", nullptr}},  // the service's choice
               fmt::format("{} {}: CRL number {}, {} revoked, next update {}\n",
                           update.replaced ? "Wrote" : "Unchanged", a.out, update.crl.number,
                           update.crl.revoked, FormatUtc(update.crl.next_update)));

@@ -308,22 +308,27 @@ Status RunCrl(const CrlArgs& a) {
         a.json,
         nlohmann::json{{"dry_run", true},
                        {"out", a.out},
+                       {"replaced", nullptr},
                        {"number", nullptr},  // none taken
                        {"revoked", revoked.size()},
+                       {"next_update", nullptr},
                        {"next_update_days", a.days}},
         fmt::format("Dry run: {} would list {} revoked certificates\n", a.out, revoked.size()));
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
+  const TimePoint now = std::chrono::system_clock::now();
   CM_ASSIGN_OR_RETURN(auto published,
-                      PublishCrl(ca, a.dir, a.days, std::chrono::system_clock::now()));
+                      PublishCrl(ca, a.dir, a.days, now));
   const EncodedCrl& crl = published.crl;
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
   PrintResult(a.json,
               nlohmann::json{{"dry_run", false},
                              {"out", a.out},
+                             {"replaced", true},
                              {"number", published.number},
                              {"revoked", published.revoked},
+                             {"next_update", FormatUtc(now + std::chrono::hours(24) * a.days)},
                              {"next_update_days", a.days}},
               fmt::format("Wrote {}: CRL number {}, {} revoked, next update in {} days\n", a.out,
                           published.number, published.revoked, a.days));
