@@ -1,5 +1,6 @@
 #include "ca/ca_flags.h"
 
+#include "ca/ca_settings.h"
 #include "ca/rotation.h"
 #include "x509/issue.h"
 
@@ -22,6 +23,9 @@ Result<CaInitOptions> ParseCaFlags(const CaFlags& flags, const CertificateAuthor
   }
   CM_RETURN_IF_ERROR(CheckValidityDays(flags.days));
   o.days = flags.days;
+  if (!flags.url.empty()) {
+    CM_ASSIGN_OR_RETURN(o.url, ParseStatusUrl(flags.url, "--url"));
+  }
   return o;
 }
 

@@ -14,6 +14,7 @@ struct CaFlags {
   std::string subject;   // --subject
   std::string key_type;  // --key-type
   int days = 3650;       // --days
+  std::string url = {};  // --url (ca init only; a rotation keeps the directory's)
 };
 
 // ParseCaFlags checks `flags` for a new CA. With `current` (ca rotate), an

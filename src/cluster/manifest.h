@@ -5,6 +5,7 @@
 //     key_type: ec:p256
 //     days: 3650
 //     renewal_window_days: 30     # re-issue identities this close to expiry
+//     url: http://ca.example.com:8080  # the status listener (docs/revocation.md)
 //   defaults:                     # for every identity; each may override
 //     key_type: ec:p256
 //     days: 365
@@ -42,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/ca_settings.h"
 #include "core/error.h"
 #include "identity/kafka_settings.h"
 #include "keys/key_spec.h"
@@ -58,6 +60,9 @@ struct CaSpec {
   KeySpec key_type = DefaultKeySpec();
   int days = 3650;
   int renewal_window_days = 30;
+  // The status listener's base URL (ParseStatusUrl): `apply` gives it to the
+  // CA before issuing; empty (no `url`): the CA's setting is left as it is.
+  std::string url;
 };
 
 // What the manifest's servers (role server or both) share in their
