@@ -218,23 +218,22 @@ OcspAnswer OcspResponder::Answer(const OcspRequest& request, TimePoint now) cons
   if (!s) {
     return {StatusOnly(OCSP_RESPONSE_STATUS_TRYLATER), "tryLater"};
   }
-  std::vector<SingleAnswer> answers;
-  bool any_ours = false;
+  // §2.3: unauthorized when the responder cannot answer authoritatively
+  // about every certificate asked about. A delegated responder speaks for
+  // one CA only: a response naming another issuer could not be verified
+  // (RFC 6960 §4.2.2.2; OpenSSL's OCSP_basic_verify refuses it).
   for (const auto& id : request.ids) {
     if (!ForOurCa(*s, id.id.get())) {
-      answers.push_back({});  // §2.2: unknown, this responder does not know the issuer
-      continue;
+      return {StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED), "unauthorized"};
     }
-    any_ours = true;
+  }
+  std::vector<SingleAnswer> answers;
+  for (const auto& id : request.ids) {
     auto a = Lookup(*inventory_, *s, id.serial);
     if (!a) {
       return {StatusOnly(OCSP_RESPONSE_STATUS_INTERNALERROR), "internalError"};
     }
     answers.push_back(*a);
-  }
-  // §2.3: a request about nothing this responder answers for.
-  if (!any_ours) {
-    return {StatusOnly(OCSP_RESPONSE_STATUS_UNAUTHORIZED), "unauthorized"};
   }
   auto der = SignedResponse(*s, request, answers, now);
   if (!der) {

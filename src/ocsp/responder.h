@@ -58,7 +58,7 @@ class OcspResponder {
   Status SetKey(ResponderKey key);
 
   // The DER OCSPResponse for a DER OCSPRequest: successful, or
-  // malformedRequest (ParseOcspRequest refused it), unauthorized (every
+  // malformedRequest (ParseOcspRequest refused it), unauthorized (a
   // certificate asked about is another CA's), internalError (the inventory
   // cannot be read), tryLater (no key yet). Never fails.
   OcspAnswer Answer(std::string_view der_request, TimePoint now) const;
