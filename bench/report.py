@@ -260,6 +260,44 @@ if os.path.exists(load_file):
       " transactions share one fsync (group commit). OpenSSL 3.0's per-operation algorithm lookups (global read-write locks) are a"
       " visible share of the CPU profile.")
     w("")
+ocsp_file = os.path.join(os.path.dirname(out_md), "performance-data", "ocsp-load.json")
+if os.path.exists(ocsp_file):
+    o = json.load(open(ocsp_file))
+    w("## OCSP answers (status listener)")
+    w("")
+    w("`bench/ocsp.sh` (bounded: 10 s per run, 127.0.0.1 only) starts `certmint serve"
+      " --status-listen` and POSTs the OCSP request `openssl ocsp` makes for one certificate"
+      " (SHA-1 CertID, a nonce) from"
+      f" {o['certmint']['clients']} client threads on the same machine, each over one kept-alive"
+      " HTTP connection; every answer must be a successful, signed OCSPResponse. The reference,"
+      " in the same run on the same request: `openssl ocsp -index` as a responder (the same"
+      " library, a text index instead of the inventory; it closes the connection after each"
+      " answer), in one process and with `-multi 2` (one per core). certmint answers each"
+      " request from the SQLite inventory and signs it with the delegated responder's EC P-256"
+      " key, and closes a kept-alive connection after 100 requests (the HTTP front's limit).")
+    w("")
+    w("| responder | answers/s | p50 | p99 | errors | connections | server CPU per answer |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    names = {"certmint": "certmint serve --status-listen",
+             "openssl": "openssl ocsp -index (one process)",
+             "openssl-multi2": "openssl ocsp -index -multi 2"}
+    for label in ("certmint", "openssl", "openssl-multi2"):
+        d = o[label]
+        cpu = f"{d['server_cpu_ms_per_answer']:.3f} ms" if label != "openssl-multi2" else "-"
+        w(f"| {names[label]} | {d['per_second']:.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms |"
+          f" {d['errors']} | {d['connections']:,} | {cpu} |")
+    w("")
+    c = o["certmint"]
+    cpu = c["server_cpu_ms_per_answer"]
+    cap = 1000.0 * o["machine"]["cores"] / cpu if cpu else 0
+    w(f"Ratios: certmint / `openssl ocsp` = {c['per_second'] / o['openssl']['per_second']:.2f},"
+      f" certmint / `openssl ocsp -multi 2` = {c['per_second'] / o['openssl-multi2']['per_second']:.2f}."
+      f" Target (issue 21): at least 5,000 OCSP answers/s on 2 cores over kept-alive HTTP:"
+      f" {c['per_second']:.0f}/s ({met(c['per_second'] >= 5000 and c['errors'] == 0)}), with the"
+      f" load generator on the same cores; the service spends {cpu:.3f} ms of CPU per answer,"
+      f" about {cap:.0f} answers/s on {o['machine']['cores']} cores once the clients are other"
+      " machines.")
+    w("")
 w("## Plot")
 w("")
 w("![seconds per identity](performance.png)")

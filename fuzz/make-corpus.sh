@@ -9,7 +9,7 @@ c="$root/corpus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request,settings,http}
+rm -rf "$c" && mkdir -p "$c"/{jks,pkcs12,pem_der,csr,manifest,crl,request,settings,http,ocsp}
 echo changeit > pw
 echo ca-password > ca.pw
 "$certmint" ca init --dir pki --ca-password-file ca.pw >/dev/null
@@ -146,5 +146,20 @@ seeds = {
 }
 for name, data in seeds.items():
     open(f"{out}/{name}", "wb").write(data)
+PY
+# ocsp: what the status listener reads (ocsp_fuzz.cc): openssl's requests
+# (nonce, no nonce, SHA-256 CertIDs, two certificates, a serial only) in
+# DER, one base64 and percent-encoded as in a GET's path, and a truncation.
+openssl ocsp -issuer pki/ca.crt -cert out/node/node.crt -reqout "$c/ocsp/nonce.der"
+openssl ocsp -issuer pki/ca.crt -cert out/node/node.crt -no_nonce -reqout "$c/ocsp/no-nonce.der"
+openssl ocsp -issuer pki/ca.crt -sha256 -cert out/node/node.crt -reqout "$c/ocsp/sha256.der"
+openssl ocsp -issuer pki/ca.crt -cert out/node/node.crt -cert pki/ca.crt -reqout "$c/ocsp/two.der"
+openssl ocsp -issuer pki/ca.crt -serial 0x1234 -reqout "$c/ocsp/serial.der"
+python3 - "$c/ocsp" <<'PY'
+import base64, sys, urllib.parse
+out = sys.argv[1]
+der = open(f"{out}/nonce.der", "rb").read()
+open(f"{out}/get-path", "wb").write(urllib.parse.quote(base64.b64encode(der).decode(), safe="").encode())
+open(f"{out}/truncated.der", "wb").write(der[:-3])
 PY
 echo "corpus written to $c"

@@ -16,6 +16,12 @@ std::string CaCertPath(const std::string& dir) { return dir + "/ca.crt"; }
 std::string CaKeyPath(const std::string& dir) { return dir + "/ca.key"; }
 std::string CaChainPath(const std::string& dir) { return dir + "/ca-chain.pem"; }
 
+CertificateAuthority CertificateAuthority::WithSettings(CaSettings settings) const {
+  CertificateAuthority copy = *this;
+  copy.settings_ = std::move(settings);
+  return copy;
+}
+
 std::vector<Certificate> CertificateAuthority::Chain() const {
   std::vector<Certificate> out{cert_};
   out.insert(out.end(), issuers_.begin(), issuers_.end());
@@ -63,6 +69,10 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
         ErrorCode::kInvalidArgument,
         fmt::format("the CA password must have at least {} characters", kMinCaPasswordLength));
   }
+  CaSettings settings;
+  if (!options.url.empty()) {
+    CM_ASSIGN_OR_RETURN(settings.url, ParseStatusUrl(options.url));
+  }
   CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
   std::shared_ptr<const Signer> signer = MakeKeySigner(key);
   std::vector<Certificate> issuers;
@@ -73,7 +83,9 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
     signed_cert.emplace(std::move(c));
   } else {
     // RFC 5280 §4.2.1.9: pathLenConstraint 0, this CA signs end entities only.
-    CaProfile profile{options.subject, options.days, options.now, 0};
+    // The root's URL, if it has one, says where the intermediate's status is
+    // (docs/revocation.md: intermediate CAs).
+    CaProfile profile{options.subject, options.days, options.now, 0, root->status_locations()};
     CM_ASSIGN_OR_RETURN(auto c, SignSubordinateCa(root->certificate(), root->signer(),
                                                   signer->PublicKey(), profile));
     signed_cert.emplace(std::move(c));
@@ -97,12 +109,19 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
       return tl::unexpected(st.error());
     }
   }
-  if (auto st = fs::WriteFileAtomic(cert_path, cert.ToPem(), fs::kPublicFile); !st) {
+  if (auto st = SaveCaSettings(dir, settings); !st) {
     fs::RemoveAll(key_path);
     fs::RemoveAll(CaChainPath(dir));
     return tl::unexpected(st.error());
   }
-  return CertificateAuthority(dir, std::move(cert), std::move(signer), std::move(issuers));
+  if (auto st = fs::WriteFileAtomic(cert_path, cert.ToPem(), fs::kPublicFile); !st) {
+    fs::RemoveAll(key_path);
+    fs::RemoveAll(CaChainPath(dir));
+    fs::RemoveAll(CaSettingsPath(dir));
+    return tl::unexpected(st.error());
+  }
+  return CertificateAuthority(dir, std::move(cert), std::move(signer), std::move(issuers),
+                              std::move(settings));
 }
 
 Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir) {
@@ -159,8 +178,9 @@ Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
                      fmt::format("{} does not belong to {}", key_path, CaCertPath(dir)));
   }
   CM_ASSIGN_OR_RETURN(auto issuers, LoadIssuers(dir));
+  CM_ASSIGN_OR_RETURN(auto settings, LoadCaSettings(dir));
   return CertificateAuthority(dir, std::move(cert), MakeKeySigner(std::move(*key)),
-                              std::move(issuers));
+                              std::move(issuers), std::move(settings));
 }
 
 std::string PreviousCaDir(const std::string& dir) { return dir + "/previous"; }

@@ -5,6 +5,7 @@
 //     ca.crt     0644  the CA certificate (PEM)
 //     ca.key     0600  PKCS#8, PBES2 AES-256-CBC + PBKDF2-HMAC-SHA256, 600,000 rounds
 //     ca-chain.pem 0644  intermediate CAs only: the issuers of ca.crt up to the root
+//     settings.json 0644 the status URL, when the CA has one (ca/ca_settings.h)
 //     inventory.db 0600  every certificate issued (SQLite)
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/ca_settings.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/secret.h"
@@ -37,6 +39,8 @@ struct CaInitOptions {
   Validity days = 3650;
   TimePoint now = std::chrono::system_clock::now();
   int kdf_iterations = kCaKeyIterations;
+  // The status listener's base URL (ParseStatusUrl); empty: none.
+  std::string url = {};
 };
 
 class CertificateAuthority {
@@ -66,6 +70,13 @@ class CertificateAuthority {
   // The CA's key, seen only as what it signs (x509/signer.h). Issuing goes
   // through ca/issuer.h; the signer is for CRLs, OCSP and CA certificates.
   const Signer& signer() const { return *signer_; }
+  // The directory's settings as loaded (the status URL, if any).
+  const CaSettings& settings() const { return settings_; }
+  // Where the certificates this CA signs say their status is; empty
+  // without a URL.
+  StatusLocations status_locations() const { return StatusLocationsOf(settings_.url); }
+  // This CA with `settings` (read again from the directory by a reload).
+  CertificateAuthority WithSettings(CaSettings settings) const;
   // This CA's certificate followed by its issuers, ending with the root.
   std::vector<Certificate> Chain() const;
 
@@ -74,11 +85,12 @@ class CertificateAuthority {
 
  private:
   CertificateAuthority(std::string dir, Certificate cert, std::shared_ptr<const Signer> signer,
-                       std::vector<Certificate> issuers = {})
+                       std::vector<Certificate> issuers, CaSettings settings)
       : dir_(std::move(dir)),
         cert_(std::move(cert)),
         signer_(std::move(signer)),
-        issuers_(std::move(issuers)) {}
+        issuers_(std::move(issuers)),
+        settings_(std::move(settings)) {}
   static Result<CertificateAuthority> Create(const std::string& dir, const CaInitOptions& options,
                                              const SecretString& password,
                                              const CertificateAuthority* root);
@@ -86,6 +98,7 @@ class CertificateAuthority {
   Certificate cert_;
   std::shared_ptr<const Signer> signer_;
   std::vector<Certificate> issuers_;
+  CaSettings settings_;
 };
 
 // CA rotation without downtime (docs/ca-rotation.md). During a rotation the

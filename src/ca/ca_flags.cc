@@ -1,5 +1,6 @@
 #include "ca/ca_flags.h"
 
+#include "ca/ca_settings.h"
 #include "ca/rotation.h"
 #include "x509/issue.h"
 
@@ -21,6 +22,9 @@ Result<CaInitOptions> ParseCaFlags(const CaFlags& flags, const CertificateAuthor
     o.key_spec = current->signer().Spec();
   }
   CM_ASSIGN_OR_RETURN(o.days, ParseValidity(flags.days.text, "--days"));
+  if (!flags.url.empty()) {
+    CM_ASSIGN_OR_RETURN(o.url, ParseStatusUrl(flags.url, "--url"));
+  }
   return o;
 }
 

@@ -15,6 +15,7 @@ struct CaFlags {
   std::string subject;       // --subject
   std::string key_type;      // --key-type
   ValidityFlag days = 3650;  // --days: 3650, 3650d or hours (ParseValidity)
+  std::string url = {};      // --url (ca init only; a rotation keeps the directory's)
 };
 
 // ParseCaFlags checks `flags` for a new CA. With `current` (ca rotate), an

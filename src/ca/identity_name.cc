@@ -32,11 +32,11 @@ Status ValidateIdentityName(std::string_view name) {
 
 Status ValidateNodeName(std::string_view name) {
   CM_RETURN_IF_ERROR(ValidateIdentityName(name));
-  if (name == kServiceIdentityName) {
+  if (name == kServiceIdentityName || name == kOcspResponderIdentityName) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("invalid identity name '{}': reserved for the CA service's own "
-                                 "certificate",
-                                 name));
+                                 "certificate{}",
+                                 name, name == kOcspResponderIdentityName ? " (OCSP)" : ""));
   }
   return {};
 }

@@ -10,6 +10,10 @@
 // through Issuer::Issue; the CA service's enrollments and renewals, which
 // record in one transaction with the token or the old certificate, sign
 // through Issuer::Sign.
+//
+// Sign also decides what every certificate says about where its status is:
+// the CA's status locations (CertificateAuthority::status_locations, from
+// its URL), so that no path can leave them out or put in others.
 #pragma once
 
 #include <functional>
@@ -30,8 +34,11 @@ struct CertificateOrder {
   // The key to certify; not owned.
   const EVP_PKEY* public_key = nullptr;
   LeafProfile profile;
-  // Only `certmint serve` issues under kServiceIdentityName.
+  // Only `certmint serve` issues under kServiceIdentityName...
   bool service_identity = false;
+  // ...and its delegated OCSP responder under kOcspResponderIdentityName
+  // (LeafProfile::ocsp_signing; no status locations: id-pkix-ocsp-nocheck).
+  bool ocsp_responder = false;
 };
 
 class Issuer {

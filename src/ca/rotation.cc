@@ -42,7 +42,8 @@ Status CheckInventory(const std::string& dir, TimePoint now) {
     if (i < kNamesShown) {
       names += (i == 0 ? "" : ", ") + in_use[i].name;
     }
-    service = service || in_use[i].name == kServiceIdentityName;
+    service = service || in_use[i].name == kServiceIdentityName ||
+              in_use[i].name == kOcspResponderIdentityName;
   }
   if (in_use.size() > kNamesShown) {
     names += fmt::format(" and {} more", in_use.size() - kNamesShown);

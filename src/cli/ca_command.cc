@@ -5,6 +5,7 @@
 #include "ca/authority.h"
 #include "ca/ca_flags.h"
 #include "ca/ca_report.h"
+#include "ca/ca_settings.h"
 #include "ca/rotation_text.h"
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -46,6 +47,32 @@ Status RunCaInit(const CaInitArgs& args) {
                   fmt::format("creating CA in {}", args.dir)));
   PrintResult(args.json, RenderCaCreatedJson(ca, options.key_spec, args.intermediate),
               RenderCaCreatedText(ca, options.key_spec, args.intermediate));
+  return {};
+}
+
+struct SetUrlArgs {
+  std::string dir;
+  std::string url;
+  bool clear = false;
+};
+
+Status RunSetUrl(const SetUrlArgs& a) {
+  if (a.clear == !a.url.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "give either a URL or --clear");
+  }
+  CM_ASSIGN_OR_RETURN(auto settings,
+                      SetCaUrl(a.dir, a.clear ? std::nullopt : std::optional(a.url)));
+  if (settings.url.empty()) {
+    std::cout << fmt::format(
+        "{}: no status URL; certificates issued from now on carry no OCSP or CRL location\n",
+        a.dir);
+  } else {
+    const StatusLocations where = StatusLocationsOf(settings.url);
+    std::cout << fmt::format(
+        "{}: status URL {}\nCertificates issued from now on carry OCSP {} and CRL {}.\n"
+        "Serve them with: certmint serve --dir {} --status-listen HOST:PORT\n",
+        a.dir, settings.url, where.ocsp_url, where.crl_url, a.dir);
+  }
   return {};
 }
 
@@ -110,6 +137,9 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   init->add_option("--root-password-file", args->root_password_file,
                    "File whose first line is the root CA key password (else "
                    "$CERTMINT_ROOT_CA_PASSWORD, else a prompt)");
+  init->add_option("--url", args->ca.url,
+                   "Base URL of the service's status listener (http://HOST[:PORT]); issued "
+                   "certificates then carry its OCSP and CRL locations (docs/revocation.md)");
   AddJson(init, &args->json);
   init->footer(
       "The key is stored as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 "
@@ -118,6 +148,20 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "--ca-password-file ca.pass\n"
       "  certmint ca init --dir issuing --intermediate --root-dir pki --subject 'CN=Kafka "
       "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass");
+  auto seturl = std::make_shared<SetUrlArgs>();
+  CLI::App* set_url = ca->add_subcommand(
+      "set-url", "Set or clear the status URL certificates issued from now on carry");
+  AddCaDir(set_url, &seturl->dir);
+  set_url->add_option("url", seturl->url,
+                      "Base URL of the service's status listener, http://HOST[:PORT]");
+  set_url->add_flag("--clear", seturl->clear,
+                    "Remove the URL: certificates issued from now on carry no OCSP or CRL "
+                    "location");
+  set_url->footer(
+      "Certificates already issued keep what they carry; renew them to move them.\n"
+      "A running certmint serve reads the new URL on SIGHUP.\n"
+      "Example:\n  certmint ca set-url --dir pki http://ca.example.com:8080\n"
+      "  certmint serve --dir pki --status-listen 0.0.0.0:8080 ...");
   auto rot = std::make_shared<RotateArgs>();
   CLI::App* rotate = ca->add_subcommand(
       "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
@@ -147,6 +191,7 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
   return Dispatch({{init, FromStatus([args] { return RunCaInit(*args); })},
+                   {set_url, FromStatus([seturl] { return RunSetUrl(*seturl); })},
                    {rotate, FromStatus([rot] { return RunRotate(*rot); })},
                    {retire, FromStatus([ret] { return RunRetire(*ret); })}});
 }

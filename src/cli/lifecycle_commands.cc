@@ -76,9 +76,10 @@ Result<std::optional<SecretString>> NewRenewalPassword(const RenewArgs& a) {
 // renew --server: through the CA service, authenticated by each identity's
 // current certificate. With --if-due only those two thirds into their
 // lifetime; --daemon keeps doing that, sleeping until the next is due.
-// With --json, `hooks` holds the reload hooks' outcomes by the time it prints.
+// With --json, `hook_outcomes` holds the reload hooks' outcomes by the time
+// it prints.
 Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool json,
-                          const nlohmann::json& hooks) {
+                          const nlohmann::json& hook_outcomes) {
   RenewalRun run;
   run.out_dir = f.out;
   run.names = f.names;
@@ -114,7 +115,7 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool
                              {"renewed", renewed},
                              {"not_due", not_due},
                              {"crl_updated", crl_updated},
-                             {"hooks", hooks}});
+                             {"hooks", hook_outcomes}});
     return {};
   }
   if (!f.daemon) {

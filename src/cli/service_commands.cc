@@ -28,6 +28,7 @@ namespace {
 struct ServeArgs {
   ServeConfig config;  // the limits bound to their flags directly
   std::string listen = "127.0.0.1:8443";
+  std::string status_listen;  // empty: no status listener
   std::vector<std::string> dns;
   std::vector<std::string> ips;
   std::string ca_password_file;
@@ -37,6 +38,11 @@ Result<int> RunServe(const ServeArgs& a) {
   ServeConfig config = a.config;
   CM_ASSIGN_OR_RETURN(std::tie(config.server.host, config.server.port),
                       WithContext(ParseHostPort(a.listen, /*allow_port_zero=*/true), "--listen"));
+  if (!a.status_listen.empty()) {
+    CM_ASSIGN_OR_RETURN(
+        config.status_listen,
+        WithContext(ParseHostPort(a.status_listen, /*allow_port_zero=*/true), "--status-listen"));
+  }
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
   config.log = [](std::string_view line) {  // whole lines, from any thread
     static std::mutex mu;
@@ -53,6 +59,9 @@ Result<int> RunServe(const ServeArgs& a) {
   };
   config.listening = [&](int port, const std::string& fingerprint, const ServerIdentity& id) {
     std::cout << RenderServeListening(config.server.host, port, fingerprint, id) << std::flush;
+  };
+  config.status_listening = [&](int port) {
+    std::cout << RenderStatusListening(config.status_listen->first, port) << std::flush;
   };
   CM_RETURN_IF_ERROR(Serve(config));
   std::cout << "certmint serve: stopped\n" << std::flush;
@@ -165,6 +174,11 @@ Subcommand RegisterServe(CLI::App* app) {
       "serve", "Run the CA service: nodes enroll with one-time tokens and renew over mTLS");
   AddCaDir(serve, &s->config.dir);
   serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (port 0: any free port)");
+  serve->add_option("--status-listen", s->status_listen,
+                    "ADDRESS:PORT of a plain-HTTP status listener: OCSP at /ocsp, the CRL at "
+                    "/crl.der (docs/revocation.md; none by default)");
+  serve->add_option("--status-threads", s->config.status_threads,
+                    "Threads answering the status listener (default: one per core, at least 2)");
   serve->add_option("--dns", s->dns,
                     "DNS name for the service's certificate (repeatable; default localhost and "
                     "this host's name)");
@@ -193,6 +207,11 @@ Subcommand RegisterServe(CLI::App* app) {
       "  GET  /v1/ca      trust anchors and the issuing chain\n"
       "  GET  /v1/crl     the CRL (DER; /v1/crl.pem in PEM)\n"
       "  GET  /v1/health  status and the CA's expiry\n"
+      "With --status-listen, over plain HTTP (the answers are signed):\n"
+      "  POST /ocsp, GET /ocsp/BASE64  OCSP (RFC 6960), signed by a responder certificate\n"
+      "                                the service issues and renews (certmint-ocsp)\n"
+      "  GET  /crl.der                 the CRL, signed again within seconds of a revocation\n"
+      "Certificates point there when the CA has a URL (certmint ca set-url).\n"
       "The service's TLS key is made at start-up and never written; its certificate is\n"
       "recorded in the inventory as certmint-serve, and the service replaces both with new\n"
       "ones at two thirds of --tls-days (a JSON line on stderr says so). SIGTERM or SIGINT\n"

@@ -219,10 +219,16 @@ Result<ApplySummary> ApplySession::Execute(
   std::optional<CertificateAuthority> ca;
   if (context_.ca) {
     CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(dir, ca_password));
+    // The manifest's `ca.url`, when given, is the CA's from now on: what
+    // this run issues carries it.
+    if (!manifest_.ca.url.empty() && loaded.settings().url != manifest_.ca.url) {
+      CM_ASSIGN_OR_RETURN(auto settings, SetCaUrl(dir, manifest_.ca.url));
+      loaded = loaded.WithSettings(std::move(settings));
+    }
     ca.emplace(std::move(loaded));
   } else {
     const CaInitOptions init{manifest_.ca.subject, manifest_.ca.key_type, manifest_.ca.days,
-                             settings_.now, kCaKeyIterations};
+                             settings_.now,        kCaKeyIterations,      manifest_.ca.url};
     CM_ASSIGN_OR_RETURN(auto created,
                         WithContext(CertificateAuthority::Init(dir, init, ca_password),
                                     fmt::format("creating CA in {}", dir)));

@@ -321,7 +321,12 @@ class Parser {
 
   // The `ca` section.
   Status ReadCa(const YAML::Node& ca, CaSpec& spec) const {
-    CM_RETURN_IF_ERROR(Keys(ca, "ca", {"subject", "key_type", "days", "renewal_window_days"}));
+    CM_RETURN_IF_ERROR(
+        Keys(ca, "ca", {"subject", "key_type", "days", "renewal_window_days", "url"}));
+    if (ca["url"]) {
+      CM_ASSIGN_OR_RETURN(auto u, Str(ca["url"], "ca.url"));
+      CM_ASSIGN_OR_RETURN(spec.url, At(ParseStatusUrl(u, "url"), ca["url"], "ca.url"));
+    }
     if (ca["subject"]) {
       CM_ASSIGN_OR_RETURN(auto s, Str(ca["subject"], "ca.subject"));
       CM_ASSIGN_OR_RETURN(spec.subject,

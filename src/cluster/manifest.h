@@ -5,6 +5,7 @@
 //     key_type: ec:p256
 //     days: 3650
 //     renewal_window_days: 30     # re-issue identities this close to expiry
+//     url: http://ca.example.com:8080  # the status listener (docs/revocation.md)
 //   defaults:                     # for every identity; each may override
 //     key_type: ec:p256
 //     days: 365                 # or 90d, or hours: 24h (short-lived, renewed at 2/3)
@@ -44,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/ca_settings.h"
 #include "core/error.h"
 #include "identity/kafka_settings.h"
 #include "keys/key_spec.h"
@@ -60,6 +62,9 @@ struct CaSpec {
   KeySpec key_type = DefaultKeySpec();
   Validity days = 3650;
   int renewal_window_days = 30;
+  // The status listener's base URL (ParseStatusUrl): `apply` gives it to the
+  // CA before issuing; empty (no `url`): the CA's setting is left as it is.
+  std::string url;
 };
 
 // What the manifest's servers (role server or both) share in their

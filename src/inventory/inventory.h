@@ -78,6 +78,10 @@ class Inventory {
                                          TimePoint now) = 0;
   // Revoked certificates signed by the CA certificate with this fingerprint.
   virtual Result<std::vector<InventoryRecord>> RevokedBy(const std::string& issuer_sha256) = 0;
+  // How many certificates signed by that CA are revoked: cheap (an index),
+  // for a service that polls it to see another process's `certmint revoke`
+  // (revocations are never undone, so a change in the count is a change).
+  virtual Result<long long> RevokedCount(const std::string& issuer_sha256) = 0;
   // The next CRL number (RFC 5280 §5.2.3), increasing across calls.
   virtual Result<long long> NextCrlNumber() = 0;
   // A certificate by serial (upper-case hex with colons); kNotFound.

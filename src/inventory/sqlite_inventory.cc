@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS certificates (
   certificate_pem TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS certificates_name ON certificates(name, status);
+CREATE INDEX IF NOT EXISTS certificates_issuer ON certificates(issuer_sha256, status);
 CREATE TABLE IF NOT EXISTS crl_number (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
 INSERT OR IGNORE INTO crl_number (id, next) VALUES (1, 1);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -228,6 +229,17 @@ class SqliteInventory final : public Inventory {
                                          "issuer_sha256 = ?1 ORDER BY revoked_at"));
     Bind(st.get(), 1, issuer_sha256);
     return Rows(st.get());
+  }
+
+  Result<long long> RevokedCount(const std::string& issuer_sha256) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT count(*) FROM certificates WHERE status = "
+                                         "'revoked' AND issuer_sha256 = ?1"));
+    Bind(st.get(), 1, issuer_sha256);
+    if (sqlite3_step(st.get()) != SQLITE_ROW) {
+      return DbError("counting revocations");
+    }
+    return static_cast<long long>(sqlite3_column_int64(st.get(), 0));
   }
 
   Result<long long> NextCrlNumber() override {

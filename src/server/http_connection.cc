@@ -97,25 +97,50 @@ HttpRequest ToHttpRequest(RequestParser& parser, const std::string& remote,
                      std::move(peer)};
 }
 
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+namespace {
+
+// The stream a connection reads: TLS over TCP, or TCP alone.
+template <bool kTls>
+using StreamOf = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+beast::ssl_stream<beast::tcp_stream> MakeStream(tcp::socket socket, net::ssl::context* tls) {
+  return beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls);
+}
+beast::tcp_stream MakeStream(tcp::socket socket, std::nullptr_t) {
+  return beast::tcp_stream(std::move(socket));
+}
+
+}  // namespace
+
+// One connection of a front: HTTPS (kTls) or plain HTTP. Everything but the
+// handshake and the peer's certificate is the same code.
+template <bool kTls>
+class HttpConnection final : public FrontConnection,
+                             public std::enable_shared_from_this<HttpConnection<kTls>> {
  public:
   HttpConnection(tcp::socket socket, HttpFront* front, std::string remote,
                  ConnectionLimiter::Slot slot)
       : front_(front),
         options_(front->options_),
-        stream_(std::move(socket), *front->tls_),
+        stream_(MakeStreamFor(std::move(socket), front)),
         buffer_(options_.max_header_bytes + kReadSlack),
         stop_timer_(stream_.get_executor()),
         remote_(std::move(remote)),
         slot_(std::move(slot)) {}
-  ~HttpConnection() { front_->Forget(this); }
+  ~HttpConnection() override { front_->Forget(this); }
 
   void Start() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Handshake(); });
+    net::post(stream_.get_executor(), [self = Self()] {
+      if constexpr (kTls) {
+        self->Handshake();
+      } else {
+        self->ReadHead(self->options_.header_timeout);
+      }
+    });
   }
   // From any thread.
-  void Stop() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnStop(); });
+  void Stop() override {
+    net::post(stream_.get_executor(), [self = Self()] { self->OnStop(); });
   }
 
  private:
@@ -124,7 +149,23 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   enum class State { kReading, kWriting, kLingering, kClosed };
 
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
-  std::shared_ptr<HttpConnection> Self() { return shared_from_this(); }
+  std::shared_ptr<HttpConnection> Self() { return this->shared_from_this(); }
+
+  static StreamOf<kTls> MakeStreamFor(tcp::socket socket, HttpFront* front) {
+    if constexpr (kTls) {
+      return MakeStream(std::move(socket), front->tls_);
+    } else {
+      return MakeStream(std::move(socket), nullptr);
+    }
+  }
+
+  PeerCertificate Peer() {
+    if constexpr (kTls) {
+      return PeerOf(stream_.native_handle());
+    } else {
+      return PeerCertificate{};
+    }
+  }
 
   void Handshake() {
     Tcp().expires_after(options_.handshake_timeout);
@@ -196,9 +237,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   }
 
   void Answer() {
-    const HttpRequest request =
-        ToHttpRequest(*parser_, remote_, [this] { return PeerOf(stream_.native_handle()); });
-    HttpResponse response = front_->routes_->Answer(request);
+    const HttpRequest request = ToHttpRequest(*parser_, remote_, [this] { return Peer(); });
+    HttpResponse response = front_->handler_->Answer(request);
     ++requests_;
     const bool keep_alive = parser_->keep_alive() && requests_ < kMaxRequestsPerConnection;
     Send(std::move(response), keep_alive, parser_->get().method() == http::verb::head);
@@ -215,8 +255,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   void Send(HttpResponse answer, bool keep_alive, bool head) {
     const bool known = parser_ && parser_->is_header_done();
-    front_->routes_->Log(remote_, known ? parser_->get().method_string() : "",
-                         known ? parser_->get().target() : "", answer);
+    front_->handler_->Log(remote_, known ? parser_->get().method_string() : "",
+                          known ? parser_->get().target() : "", answer);
     response_ = {};
     response_.version(known ? parser_->get().version() : 11);
     response_.result(static_cast<unsigned>(answer.status));
@@ -299,7 +339,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   HttpFront* front_;
   const ServerOptions& options_;
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  StreamOf<kTls> stream_;
   beast::flat_buffer buffer_;
   net::steady_timer stop_timer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -314,10 +354,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   ConnectionLimiter::Slot slot_;
 };
 
-HttpFront::HttpFront(const ServerOptions& options, HttpRoutes* routes,
+HttpFront::HttpFront(const ServerOptions& options, HttpHandler* handler,
                      boost::asio::ssl::context* tls)
     : options_(options),
-      routes_(routes),
+      handler_(handler),
       tls_(tls),
       limiter_(options.max_connections, options.max_connections_per_address) {}
 
@@ -336,14 +376,23 @@ void HttpFront::Serve(tcp::socket socket) {
     socket.close(ec);
     return;
   }
-  auto connection = std::make_shared<HttpConnection>(std::move(socket), this, std::move(remote),
-                                                     std::move(*slot));
+  if (tls_ != nullptr) {
+    Start(std::make_shared<HttpConnection<true>>(std::move(socket), this, std::move(remote),
+                                                 std::move(*slot)));
+  } else {
+    Start(std::make_shared<HttpConnection<false>>(std::move(socket), this, std::move(remote),
+                                                  std::move(*slot)));
+  }
+}
+
+template <typename Connection>
+void HttpFront::Start(std::shared_ptr<Connection> connection) {
   connections_[connection.get()] = connection;
   connection->Start();
 }
 
 void HttpFront::StopAll() {
-  std::vector<std::shared_ptr<HttpConnection>> open;
+  std::vector<std::shared_ptr<FrontConnection>> open;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -358,7 +407,7 @@ void HttpFront::StopAll() {
   }
 }
 
-void HttpFront::Forget(const HttpConnection* connection) {
+void HttpFront::Forget(const FrontConnection* connection) {
   std::lock_guard<std::mutex> lock(mu_);
   connections_.erase(connection);
 }

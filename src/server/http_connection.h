@@ -1,5 +1,7 @@
-// The connections of `certmint serve`'s HTTPS front, on Boost.Beast and Asio:
-// each one is a TLS handshake and then requests read under limits that hold
+// The connections of `certmint serve`'s HTTP fronts, on Boost.Beast and Asio:
+// the HTTPS front's (the CA service's API) and the plain one's (the status
+// listener: OCSP and the CRL), the same code over a TLS or a TCP stream.
+// Each one is a TLS handshake (HTTPS only) and then requests read under limits that hold
 // however the client frames or paces its bytes (ServerOptions): the whole
 // head within header_timeout and max_header_bytes / max_header_fields
 // (else 431 and closed), the body within body_timeout and max_body_bytes
@@ -40,14 +42,23 @@ int RefusalForHead(const RequestParser& parser, const ServerOptions& options);
 HttpRequest ToHttpRequest(RequestParser& parser, const std::string& remote,
                           std::function<PeerCertificate()> peer);
 
+template <bool kTls>
 class HttpConnection;
+
+// A connection as the front sees it (http_connection.cc has the two kinds).
+class FrontConnection {
+ public:
+  virtual ~FrontConnection() = default;
+  // From any thread: see HttpFront::StopAll.
+  virtual void Stop() = 0;
+};
 
 // What the connections share, and the set of those open (for Stop).
 class HttpFront {
  public:
-  // `options`, `routes` and `tls` must outlive the front and its
-  // connections.
-  HttpFront(const ServerOptions& options, HttpRoutes* routes, boost::asio::ssl::context* tls);
+  // `options`, `handler` and `tls` must outlive the front and its
+  // connections. A null `tls`: plain HTTP (the status listener).
+  HttpFront(const ServerOptions& options, HttpHandler* handler, boost::asio::ssl::context* tls);
 
   // Serves one accepted connection on a strand of its own, or closes it at
   // once when the connection caps are reached or the front is stopping.
@@ -60,16 +71,20 @@ class HttpFront {
   size_t open() const { return limiter_.open(); }
 
  private:
+  template <bool kTls>
   friend class HttpConnection;
-  void Forget(const HttpConnection* connection);
+  void Forget(const FrontConnection* connection);
+  // Registers an accepted connection (under mu_) and starts it.
+  template <typename Connection>
+  void Start(std::shared_ptr<Connection> connection);
 
   const ServerOptions& options_;
-  HttpRoutes* routes_;
+  HttpHandler* handler_;
   boost::asio::ssl::context* tls_;
   ConnectionLimiter limiter_;
   std::mutex mu_;
   bool stopping_ = false;
-  std::unordered_map<const HttpConnection*, std::weak_ptr<HttpConnection>> connections_;
+  std::unordered_map<const FrontConnection*, std::weak_ptr<FrontConnection>> connections_;
 };
 
 }  // namespace certmint

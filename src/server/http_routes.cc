@@ -164,10 +164,18 @@ HttpResponse HttpRoutes::Route(const HttpRequest& request) {
 
 void HttpRoutes::Log(std::string_view remote, std::string_view method, std::string_view target,
                      const HttpResponse& response) const {
-  if (!log_) {
+  if (log_) {
+    WriteAccessLog(log_, clock_(), remote, method, target, response);
+  }
+}
+
+void WriteAccessLog(const std::function<void(std::string_view)>& log, TimePoint now,
+                    std::string_view remote, std::string_view method, std::string_view target,
+                    const HttpResponse& response) {
+  if (!log) {
     return;
   }
-  nlohmann::json line{{"time", FormatUtc(clock_())},
+  nlohmann::json line{{"time", FormatUtc(now)},
                       {"remote", remote},
                       {"method", PrintableField(method, 16)},
                       {"path", PrintableField(TargetPath(target), 80)},
@@ -175,7 +183,7 @@ void HttpRoutes::Log(std::string_view remote, std::string_view method, std::stri
   if (!response.log_name.empty()) {
     line["name"] = response.log_name;
   }
-  log_(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace certmint

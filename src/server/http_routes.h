@@ -45,19 +45,38 @@ HttpResponse FrontRefusal(int status);
 // access log see it.
 std::string_view TargetPath(std::string_view target);
 
-class HttpRoutes {
+// Writes the access-log line of one answer to `log` (when set): time,
+// address, method, path, status and the identity concerned, each escaped.
+// `method` and `target` may be empty when the request was refused before
+// they were read.
+void WriteAccessLog(const std::function<void(std::string_view)>& log, TimePoint now,
+                    std::string_view remote, std::string_view method, std::string_view target,
+                    const HttpResponse& response);
+
+// What answers the requests an HTTP front (http_connection.h) read: the CA
+// service's API (HttpRoutes) on the HTTPS listener, the status routes
+// (status_routes.h) on the plain one. Called from any of the front's
+// threads.
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  // The answer to `request`; never throws.
+  virtual HttpResponse Answer(const HttpRequest& request) = 0;
+  // The access-log line of one answer (the front's refusals included).
+  virtual void Log(std::string_view remote, std::string_view method, std::string_view target,
+                   const HttpResponse& response) const = 0;
+};
+
+class HttpRoutes final : public HttpHandler {
  public:
   // `service` must outlive the routes.
   HttpRoutes(EnrollmentService* service, const ServerOptions& options);
 
   // The answer to `request`, rate limit first; never throws.
-  HttpResponse Answer(const HttpRequest& request);
+  HttpResponse Answer(const HttpRequest& request) override;
 
-  // Writes the access-log line of one answer (when the options have a log).
-  // `method` and `target` may be empty when the request was refused before
-  // they were read.
   void Log(std::string_view remote, std::string_view method, std::string_view target,
-           const HttpResponse& response) const;
+           const HttpResponse& response) const override;
 
  private:
   HttpResponse Route(const HttpRequest& request);

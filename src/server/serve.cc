@@ -12,6 +12,7 @@
 #include "ca/issuer.h"
 #include "identity/identity.h"
 #include "server/certificate_keeper.h"
+#include "server/status_server.h"
 
 namespace certmint {
 namespace {
@@ -68,9 +69,20 @@ class Service {
   Status Run(const sigset_t& signals) {
     CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(*service_.ca(), config_.server.clock()));
     CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, config_.server));
+    if (config_.status_listen) {
+      CM_ASSIGN_OR_RETURN(
+          status_, WithContext(StatusServer::Start(StatusOptions(), &service_, inventory_.get()),
+                               "the status listener"));
+    }
     if (config_.listening) {
       config_.listening(server_->port(), service_.ca()->trust.front().Sha256Fingerprint(),
                         identity);
+    }
+    if (status_) {
+      if (config_.status_listening) {
+        config_.status_listening(status_->port());
+      }
+      status_->Run();
     }
     keeper_.emplace(
         identity.certificate, [this](TimePoint now) { return IssueIdentity(*service_.ca(), now); },
@@ -92,7 +104,23 @@ class Service {
     watcher.join();
     keeper_->Stop();
     renewer.join();
+    if (status_) {
+      status_->Stop();
+    }
     return st;
+  }
+
+  StatusServerOptions StatusOptions() const {
+    StatusServerOptions o;
+    o.server = config_.server;
+    o.server.host = config_.status_listen->first;
+    o.server.port = config_.status_listen->second;
+    o.server.threads = config_.status_threads > 0
+                           ? config_.status_threads
+                           : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    o.log = config_.log;
+    o.quiet = config_.quiet;
+    return o;
   }
 
  private:
@@ -130,6 +158,9 @@ class Service {
       CM_RETURN_IF_ERROR(server_->SetClientTrust(loaded.trust, loaded.authority.Chain()));
       service_.Replace(loaded);
       keeper_->RenewNow();
+      if (status_) {
+        status_->CaChanged();
+      }
     }
     return CaReloadedLine(loaded, changed, config_.server.clock());
   }
@@ -149,6 +180,7 @@ class Service {
   EnrollmentService service_;
   std::unique_ptr<HttpServer> server_;
   std::optional<ServerCertificateKeeper> keeper_;
+  std::unique_ptr<StatusServer> status_;
 };
 
 }  // namespace
@@ -206,6 +238,9 @@ Status ValidateServeConfig(const ServeConfig& config) {
   }
   if (config.tls_days < 1 || config.tls_days > 397) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
+  }
+  if (config.status_threads < 0 || config.status_threads > 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "--status-threads: 1 to 1024");
   }
   return ValidateConnectionLimits(o);
 }

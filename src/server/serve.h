@@ -5,8 +5,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.h"
 #include "core/secret.h"
@@ -37,6 +39,13 @@ struct ServeConfig {
   // and the service's certificate.
   std::function<void(int port, const std::string& fingerprint, const ServerIdentity& identity)>
       listening;
+  // The plain-HTTP status listener (OCSP and the CRL; server/status_server.h),
+  // when set: its host and port (0: any free port); its other limits are
+  // `server`'s, its threads status_threads (0: one per core, at least 2).
+  std::optional<std::pair<std::string, int>> status_listen;
+  int status_threads = 0;
+  // Told once the status listener listens: its port.
+  std::function<void(int port)> status_listening;
 };
 
 // Limits the service takes, named by their flags: --threads 1 to 1024,

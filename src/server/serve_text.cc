@@ -18,4 +18,11 @@ std::string RenderServeListening(const std::string& host, int port, const std::s
                      FormatUtc(ServerCertificateKeeper::Due(identity.certificate)));
 }
 
+std::string RenderStatusListening(const std::string& host, int port) {
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return fmt::format(
+      "certmint serve: status listener on http://{}:{} (OCSP at /ocsp, CRL at /crl.der)\n",
+      shown_host, port);
+}
+
 }  // namespace certmint

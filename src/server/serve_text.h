@@ -12,4 +12,7 @@ namespace certmint {
 std::string RenderServeListening(const std::string& host, int port, const std::string& fingerprint,
                                  const ServerIdentity& identity);
 
+// The status listener's URL and what it answers.
+std::string RenderStatusListening(const std::string& host, int port);
+
 }  // namespace certmint

@@ -99,6 +99,7 @@ std::vector<std::string> Fingerprints(const ServiceCa& s) {
     out.push_back(c.Sha256Fingerprint());
   }
   out.push_back(s.cross ? s.cross->Sha256Fingerprint() : "-");
+  out.push_back(s.authority.settings().url);
   return out;
 }
 
@@ -138,7 +139,9 @@ Result<ServiceCa> LoadServiceCa(const std::string& dir, const CaPasswordFn& pass
   std::optional<CertificateAuthority> authority;
   if (current != nullptr && current->authority.dir() == dir &&
       current->authority.certificate().Sha256Fingerprint() == cert.Sha256Fingerprint()) {
-    authority.emplace(current->authority);
+    // The same CA: its settings (`ca set-url`) are read again.
+    CM_ASSIGN_OR_RETURN(auto settings, LoadCaSettings(dir));
+    authority.emplace(current->authority.WithSettings(std::move(settings)));
   } else {
     CM_ASSIGN_OR_RETURN(auto pw, password());  // wiped when it goes
     CM_ASSIGN_OR_RETURN(auto loaded, CertificateAuthority::Load(dir, pw));

@@ -99,6 +99,77 @@ Status AddSubjectAltNames(X509* x, const SubjectAltNames& sans, bool critical) {
   return {};
 }
 
+// A GeneralName uniformResourceIdentifier; `uri` was checked by its owner
+// (ca/ca_settings.h).
+Result<ossl::GeneralNamePtr> UriName(const std::string& uri) {
+  ossl::GeneralNamePtr gn(GENERAL_NAME_new());
+  ossl::Asn1IA5StringPtr s(ASN1_IA5STRING_new());
+  if (!gn || !s || ASN1_STRING_set(s.get(), uri.data(), static_cast<int>(uri.size())) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "encoding a URI failed");
+  }
+  GENERAL_NAME_set0_value(gn.get(), GEN_URI, s.release());
+  return gn;
+}
+
+// RFC 5280 §4.2.2.1: authorityInfoAccess with one id-ad-ocsp URI.
+Status AddOcspLocation(X509* x, const std::string& url) {
+  ossl::AuthorityInfoAccessPtr aia(AUTHORITY_INFO_ACCESS_new());
+  ossl::AccessDescriptionPtr ad(ACCESS_DESCRIPTION_new());
+  CM_ASSIGN_OR_RETURN(auto name, UriName(url));
+  if (!aia || !ad) {
+    return OpenSslError(ErrorCode::kInternal, "allocating authorityInfoAccess failed");
+  }
+  ASN1_OBJECT_free(ad->method);
+  ad->method = OBJ_nid2obj(NID_ad_OCSP);
+  GENERAL_NAME_free(ad->location);
+  ad->location = name.release();
+  if (sk_ACCESS_DESCRIPTION_push(aia.get(), ad.get()) == 0) {
+    return OpenSslError(ErrorCode::kInternal, "building authorityInfoAccess failed");
+  }
+  ad.release();
+  if (X509_add1_ext_i2d(x, NID_info_access, aia.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding authorityInfoAccess failed");
+  }
+  return {};
+}
+
+// RFC 5280 §4.2.1.13: one DistributionPoint whose fullName is the URI, no
+// reasons and no cRLIssuer (the CA signs its own CRL).
+Status AddCrlLocation(X509* x, const std::string& url) {
+  ossl::CrlDistPointsPtr points(sk_DIST_POINT_new_null());
+  ossl::DistPointPtr point(DIST_POINT_new());
+  ossl::GeneralNamesPtr names(GENERAL_NAMES_new());
+  CM_ASSIGN_OR_RETURN(auto name, UriName(url));
+  if (!points || !point || !names || sk_GENERAL_NAME_push(names.get(), name.get()) == 0) {
+    return OpenSslError(ErrorCode::kInternal, "allocating cRLDistributionPoints failed");
+  }
+  name.release();
+  point->distpoint = DIST_POINT_NAME_new();
+  if (point->distpoint == nullptr) {
+    return OpenSslError(ErrorCode::kInternal, "allocating cRLDistributionPoints failed");
+  }
+  point->distpoint->type = 0;  // fullName
+  point->distpoint->name.fullname = names.release();
+  if (sk_DIST_POINT_push(points.get(), point.get()) == 0) {
+    return OpenSslError(ErrorCode::kInternal, "building cRLDistributionPoints failed");
+  }
+  point.release();
+  if (X509_add1_ext_i2d(x, NID_crl_distribution_points, points.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+    return OpenSslError(ErrorCode::kInternal, "adding cRLDistributionPoints failed");
+  }
+  return {};
+}
+
+Status AddStatusLocations(X509* x, const StatusLocations& status) {
+  if (!status.ocsp_url.empty()) {
+    CM_RETURN_IF_ERROR(AddOcspLocation(x, status.ocsp_url));
+  }
+  if (!status.crl_url.empty()) {
+    CM_RETURN_IF_ERROR(AddCrlLocation(x, status.crl_url));
+  }
+  return {};
+}
+
 }  // namespace
 
 namespace {
@@ -157,8 +228,43 @@ Result<Certificate> MakeCa(const Certificate* issuer, const Signer& signer,
       AddConfExtension(x.get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign"));
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
   CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  if (issuer != nullptr) {
+    CM_RETURN_IF_ERROR(AddStatusLocations(x.get(), profile.status));
+  }
   CM_RETURN_IF_ERROR(signer.SignCertificate(x.get()));
   return Certificate::Adopt(std::move(x));
+}
+
+// The node (or delegated OCSP responder) extensions of the profile in
+// docs/certificate-profile.md.
+Status AddLeafExtensions(X509* x, const Certificate& ca_cert, const EVP_PKEY* subject_key,
+                         const LeafProfile& profile) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, ca_cert.native(), x, nullptr, nullptr, 0);
+  CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_basic_constraints, "critical,CA:FALSE"));
+  // JSSE: TLS 1.3 and every ECDHE suite need digitalSignature; RSA key
+  // exchange (TLS 1.2 non-ECDHE) needs keyEncipherment. An OCSP responder
+  // only signs.
+  const bool rsa = DescribePublicKey(subject_key).algorithm == "RSA" && !profile.ocsp_signing;
+  CM_RETURN_IF_ERROR(AddConfExtension(
+      x, &ctx, NID_key_usage,
+      rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"));
+  const char* eku = profile.ocsp_signing            ? "OCSPSigning"
+                    : profile.role == Role::kServer ? "serverAuth"
+                    : profile.role == Role::kClient ? "clientAuth"
+                                                    : "serverAuth,clientAuth";
+  CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_ext_key_usage, eku));
+  if (profile.ocsp_signing) {
+    // RFC 6960 §4.2.2.2.1: id-pkix-ocsp-nocheck, NULL.
+    CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_id_pkix_OCSP_noCheck, "ignored"));
+  }
+  if (!profile.sans.empty()) {
+    // RFC 5280 §4.2.1.6: critical when the subject is empty.
+    CM_RETURN_IF_ERROR(AddSubjectAltNames(x, profile.sans, profile.subject.empty()));
+  }
+  CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_subject_key_identifier, "hash"));
+  CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_authority_key_identifier, "keyid:always"));
+  return AddStatusLocations(x, profile.status);
 }
 
 }  // namespace
@@ -204,25 +310,7 @@ Result<Certificate> SignLeaf(const Certificate& ca_cert, const Signer& ca_signer
   CM_ASSIGN_OR_RETURN(
       auto x, NewCertificate(profile.subject, X509_get_subject_name(ca_cert.native()), subject_key,
                              not_before, not_after, profile.serial));
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, ca_cert.native(), x.get(), nullptr, nullptr, 0);
-  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
-  // JSSE: TLS 1.3 and every ECDHE suite need digitalSignature; RSA key
-  // exchange (TLS 1.2 non-ECDHE) needs keyEncipherment.
-  const bool rsa = DescribePublicKey(subject_key).algorithm == "RSA";
-  CM_RETURN_IF_ERROR(AddConfExtension(
-      x.get(), &ctx, NID_key_usage,
-      rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"));
-  const char* eku = profile.role == Role::kServer   ? "serverAuth"
-                    : profile.role == Role::kClient ? "clientAuth"
-                                                    : "serverAuth,clientAuth";
-  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_ext_key_usage, eku));
-  if (!profile.sans.empty()) {
-    // RFC 5280 §4.2.1.6: critical when the subject is empty.
-    CM_RETURN_IF_ERROR(AddSubjectAltNames(x.get(), profile.sans, profile.subject.empty()));
-  }
-  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
-  CM_RETURN_IF_ERROR(AddConfExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  CM_RETURN_IF_ERROR(AddLeafExtensions(x.get(), ca_cert, subject_key, profile));
   CM_RETURN_IF_ERROR(ca_signer.SignCertificate(x.get()));
   return Certificate::Adopt(std::move(x));
 }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,12 +39,25 @@ inline constexpr std::chrono::minutes kBackdate{5};
 // (RFC 5280 §4.1.2.2 allows up to 20 octets; CA/B Forum asks for 64+ bits).
 inline constexpr size_t kSerialBytes = 16;
 
+// Where relying parties ask for a certificate's status: the OCSP responder
+// (RFC 5280 §4.2.2.1 authorityInfoAccess, accessMethod id-ad-ocsp) and the
+// CRL (§4.2.1.13 cRLDistributionPoints, a fullName URI). Each empty: that
+// extension left out. ca/issuer.h fills it from the CA's URL
+// (ca/ca_settings.h); callers never set it themselves.
+struct StatusLocations {
+  std::string ocsp_url;
+  std::string crl_url;
+  bool empty() const { return ocsp_url.empty() && crl_url.empty(); }
+};
+
 struct CaProfile {
   DistinguishedName subject;
   Validity days = 3650;
   TimePoint now = std::chrono::system_clock::now();
   // basicConstraints pathLenConstraint; none for a root.
   std::optional<int> path_length;
+  // Subordinate CAs only (a self-signed root is a trust anchor, never checked).
+  StatusLocations status = {};
 };
 
 struct LeafProfile {
@@ -55,6 +69,12 @@ struct LeafProfile {
   // Explicit serial (big-endian, positive) for reproducible tests; empty
   // means random.
   std::vector<uint8_t> serial;
+  StatusLocations status;
+  // A delegated OCSP responder (RFC 6960 §4.2.2.2): extendedKeyUsage
+  // id-kp-OCSPSigning alone (`role` is ignored), id-pkix-ocsp-nocheck
+  // (§4.2.2.2.1: clients do not check the responder's own status) and no
+  // subjectAltName needed.
+  bool ocsp_signing = false;
 };
 
 // Makes a self-signed CA certificate for the signer's key.

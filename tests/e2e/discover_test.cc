@@ -248,7 +248,7 @@ TEST_F(DiscoverTest, ZshCompletionLoads) {
                        "words=(certmint ca in) CURRENT=3 && print -r -- $(_certmint_commands ca)"},
                       o);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "_certmint\ninit rotate retire\n") << r.err;
+  EXPECT_EQ(r.out, "_certmint\ninit set-url rotate retire\n") << r.err;
 }
 
 TEST_F(DiscoverTest, ManPageRendersWithoutWarningsAndCoversEveryCommand) {
