@@ -297,6 +297,13 @@ Status StageSettings(fs::DirectoryUpdate& staging, const IdentityFiles& paths,
         staging, *paths.kafka_properties,
         KafkaProperties(paths, install_dir, RoleOf(identity.certificate), password)));
   }
+  if (paths.kafka_properties && CarriesStatusLocations(identity.certificate)) {
+    CM_RETURN_IF_ERROR(staging.WriteFile(std::string(kRevocationSecurityFile),
+                                         RevocationSecurityText(), fs::kPublicFile));
+    CM_RETURN_IF_ERROR(staging.WriteFile(
+        std::string(kKafkaOptsFile),
+        KafkaOptsText(install_dir, paths.dir, RoleOf(identity.certificate)), fs::kPublicFile));
+  }
   if (paths.crl) {
     CM_RETURN_IF_ERROR(
         staging.WriteFile(fs::Basename(*paths.crl), output.crl_pem, fs::kPublicFile));

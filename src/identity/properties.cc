@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -72,6 +73,35 @@ std::string InstalledPath(const std::string& install_dir, const std::string& fil
 }
 
 }  // namespace
+
+bool CarriesStatusLocations(const Certificate& certificate) {
+  return X509_get_ext_by_NID(certificate.native(), NID_info_access, -1) >= 0 ||
+         X509_get_ext_by_NID(certificate.native(), NID_crl_distribution_points, -1) >= 0;
+}
+
+std::string RevocationSecurityText() {
+  return "# Written by certmint: Java security properties for revocation checking, loaded with\n"
+         "# -Djava.security.properties (see kafka-opts.env beside this file).\n"
+         "ocsp.enable=true\n";
+}
+
+std::string KafkaOptsText(const std::string& install_dir, const std::string& dir, Role role) {
+  const std::string security =
+      InstalledPath(install_dir, dir + "/" + std::string(kRevocationSecurityFile));
+  std::string opts = "-Djava.security.properties=" + security +
+                     " -Dcom.sun.net.ssl.checkRevocation=true"
+                     " -Dcom.sun.security.enableCRLDP=true"
+                     " -Dcom.sun.security.ocsp.timeout=2";
+  if (role != Role::kClient) {
+    opts += " -Djdk.tls.server.enableStatusRequestExtension=true";
+  }
+  return "# Written by certmint: the JVM settings that make Kafka (and any Java client using\n"
+         "# kafka.properties) refuse revoked certificates, asking the CA service named in the\n"
+         "# certificates (docs/revocation.md). Source it before kafka-server-start.sh, or give it\n"
+         "# to systemd as EnvironmentFile=; add your own options after these.\n"
+         "KAFKA_OPTS=\"" +
+         opts + "\"\n";
+}
 
 std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
                             const SecretString& password) {

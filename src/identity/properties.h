@@ -15,6 +15,26 @@
 
 namespace certmint {
 
+// The files a Java process (a broker, a Java client) needs to refuse revoked
+// certificates, written beside kafka.properties when the certificate says
+// where its status is (a CA with a URL, docs/revocation.md).
+inline constexpr std::string_view kRevocationSecurityFile = "revocation.security";
+inline constexpr std::string_view kKafkaOptsFile = "kafka-opts.env";
+
+// Whether `certificate` carries an OCSP location (authorityInfoAccess) or a
+// CRL distribution point: then Java can check its status online.
+bool CarriesStatusLocations(const Certificate& certificate);
+// revocation.security: the Java security property that turns OCSP on
+// (ocsp.enable is a security property: as a -D system property it does
+// nothing).
+std::string RevocationSecurityText();
+// kafka-opts.env: KAFKA_OPTS="..." (for a shell or systemd's
+// EnvironmentFile=) with revocation checking on (OCSP and CRL distribution
+// points, so that Java falls back to the CRL when the OCSP responder is
+// down), a 2-second OCSP timeout instead of Java's 15, and for a server role
+// OCSP stapling (the broker sends its own status to its clients).
+std::string KafkaOptsText(const std::string& install_dir, const std::string& dir, Role role);
+
 // Lines for Kafka (Java properties, escaped) and librdkafka, pointing at the
 // identity's files under `install_dir`.
 std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
