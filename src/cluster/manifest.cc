@@ -18,13 +18,6 @@
 namespace certmint {
 namespace {
 
-// `text` with every `from` replaced by `to`.
-std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
-    text.replace(pos, from.size(), to);
-  }
-  return text;
-}
 
 // More entries than any `formats` list needs (each format counts once).
 constexpr size_t kMaxFormats = 16;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 namespace certmint {
-namespace {
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
@@ -11,8 +10,6 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   }
   return text;
 }
-
-}  // namespace
 
 Result<std::string> ExpandNameTemplate(std::string_view text, std::string_view name,
                                        const std::optional<std::string>& number) {

@@ -12,6 +12,10 @@
 
 namespace certmint {
 
+// `text` with every `from` replaced by `to` (left to right, not again
+// inside what was put in).
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to);
+
 // `text` with every {name} replaced by `name` and every {n} by `number`.
 // kInvalidArgument when `text` holds {n} and there is no number.
 Result<std::string> ExpandNameTemplate(std::string_view text, std::string_view name,

@@ -103,14 +103,28 @@ std::string KafkaOptsText(const std::string& install_dir, const std::string& dir
          opts + "\"\n";
 }
 
+namespace {
+
+// The stores Java settings name: PKCS#12 when written, else JKS, at their
+// installed paths.
+struct JavaStores {
+  std::string type;
+  std::string keystore;
+  std::string truststore;
+};
+
+JavaStores JavaStoresOf(const IdentityFiles& files, const std::string& install_dir) {
+  const bool p12 = files.keystore_p12.has_value();
+  return {p12 ? "PKCS12" : "JKS",
+          InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks),
+          InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks)};
+}
+
+}  // namespace
+
 std::string KafkaProperties(const IdentityFiles& files, const std::string& install_dir, Role role,
                             const SecretString& password) {
-  const bool p12 = files.keystore_p12.has_value();
-  const std::string type = p12 ? "PKCS12" : "JKS";
-  const std::string ks =
-      InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
-  const std::string ts =
-      InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
+  const auto [type, ks, ts] = JavaStoresOf(files, install_dir);
   std::string pw = EscapeProperty(password.reveal());
   std::string out =
       "# Written by certmint. It holds the store password: keep it readable by Kafka only.\n"
@@ -205,12 +219,7 @@ Result<std::string> KafkaServerProperties(const IdentityFiles& files,
                                           const Certificate& certificate, const std::string& name,
                                           const KafkaServerSettings& settings,
                                           const SecretString& password) {
-  const bool p12 = files.keystore_p12.has_value();
-  const std::string type = p12 ? "PKCS12" : "JKS";
-  const std::string ks =
-      InstalledPath(install_dir, p12 ? *files.keystore_p12 : *files.keystore_jks);
-  const std::string ts =
-      InstalledPath(install_dir, p12 ? *files.truststore_p12 : *files.truststore_jks);
+  const auto [type, ks, ts] = JavaStoresOf(files, install_dir);
   const std::string listener = settings.ListenerName();
   const std::string own = KafkaPrincipalName(certificate.Subject());
   std::vector<std::string> principals = settings.super_users;
