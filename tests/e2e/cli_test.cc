@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "core/encoding.h"
 #include "e2e/cli_helpers.h"
 
 namespace certmint::testing {
@@ -184,6 +185,48 @@ TEST_F(CliTest, IssueJsonForScripts) {
   auto ij = nlohmann::json::parse(info.out);
   EXPECT_EQ(ij[0]["items"][0]["sha256_fingerprint"], j["sha256_fingerprint"]);
   EXPECT_EQ(ij[0]["items"][0]["days_left"], 29);  // 30 days minus the seconds since issuance
+}
+
+// Short-lived certificates (issue 21, item 6): --days 24h signs 24 hours
+// after the 5-minute backdate, as openssl reads the dates; the manifest
+// takes the same spelling; a bad spelling names the flag.
+TEST_F(CliTest, ShortLivedCertificatesAreSignedForTheHoursAsked) {
+  InitCa();
+  auto r = Certmint({"issue", "edge-1", "--dir", "pki", "--days", "24h", "--out", "certs",
+                     "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto dates = [&](const std::string& crt) {
+    auto d = Openssl({"x509", "-in", crt, "-noout", "-startdate", "-enddate", "-dateopt",
+                      "iso_8601"});
+    EXPECT_EQ(d.exit_code, 0) << d.err;
+    // notBefore=2026-11-30 13:52:13Z / notAfter=...
+    auto field = [&](const std::string& key) {
+      const size_t at = d.out.find(key + "=");
+      std::string t = d.out.substr(at + key.size() + 1, 20);
+      t[10] = 'T';
+      return ParseUtc(t);
+    };
+    return std::make_pair(field("notBefore"), field("notAfter"));
+  };
+  auto [begin, end] = dates("certs/edge-1/edge-1.crt");
+  ASSERT_TRUE(begin && end);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end - *begin).count(), 24 * 60 + 5);
+
+  WriteTextFile(dir_ / "edge.yaml",
+                "identities:\n  - name: edge-2\n    role: client\n    days: 36h\n");
+  auto applied = Certmint({"apply", "edge.yaml", "--dir", "pki", "--out", "certs",
+                           "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  auto [begin2, end2] = dates("certs/edge-2/edge-2.crt");
+  ASSERT_TRUE(begin2 && end2);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end2 - *begin2).count(),
+            36 * 60 + 5);
+
+  auto bad = Certmint({"issue", "edge-3", "--dir", "pki", "--days", "24x", "--out", "certs",
+                       "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--days"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "certs/edge-3"));
 }
 
 TEST_F(CliTest, SubjectAndValidityNeverBeyondTheCa) {
