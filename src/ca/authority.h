@@ -21,8 +21,8 @@
 #include "keys/private_key.h"
 #include "x509/certificate.h"
 #include "x509/name.h"
-#include "x509/validity.h"
 #include "x509/signer.h"
+#include "x509/validity.h"
 
 namespace certmint {
 

@@ -104,10 +104,10 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool
                                {"number", e.crl_number},
                                {"next_update", FormatUtc(e.valid_until)}});
       } else {  // not due yet, or cut short by its CA: never due again
-        not_due.push_back({{"name", e.name},
-                           {"due", e.kind == RenewalEvent::Kind::kNotDue
-                                       ? nlohmann::json(FormatUtc(e.due))
-                                       : nlohmann::json(nullptr)}});
+        not_due.push_back(
+            {{"name", e.name},
+             {"due", e.kind == RenewalEvent::Kind::kNotDue ? nlohmann::json(FormatUtc(e.due))
+                                                           : nlohmann::json(nullptr)}});
       }
     };
     CM_RETURN_IF_ERROR(RenewDueIdentities(run, f.if_due, collect));
@@ -319,8 +319,7 @@ Status RunCrl(const CrlArgs& a) {
   }
   CM_ASSIGN_OR_RETURN(auto ca, UnlockCa(a.dir, CaPasswordFrom(a.ca_password_file)));
   const TimePoint now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(auto published,
-                      PublishCrl(ca, a.dir, a.days, now));
+  CM_ASSIGN_OR_RETURN(auto published, PublishCrl(ca, a.dir, a.days, now));
   const EncodedCrl& crl = published.crl;
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(a.out, a.der ? crl.der : crl.pem, fs::kPublicFile));
   PrintResult(a.json,

@@ -18,7 +18,6 @@
 namespace certmint {
 namespace {
 
-
 // More entries than any `formats` list needs (each format counts once).
 constexpr size_t kMaxFormats = 16;
 

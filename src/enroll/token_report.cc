@@ -39,15 +39,12 @@ DeliverToken DeliverTokenToFile(const std::string& path) {
 
 std::string RenderTokenCreatedJson(const TokenGrant& grant, const CreatedToken& created,
                                    const std::string& token_file) {
-  nlohmann::json j{{"id", created.id.substr(0, 12)},
-                   {"name", grant.name},
-                   {"subject", GrantedSubjectText(grant)},
-                   {"dns_names", grant.sans.dns},
-                   {"ip_addresses", grant.sans.ips},
-                   {"role", RoleName(grant.role)},
-                   {"days", grant.days.WholeDays()},  // rounded down: see "validity"
-                   {"validity", grant.days.ToString()},
-                   {"expires_at", FormatUtc(grant.expires_at)}};
+  nlohmann::json j{
+      {"id", created.id.substr(0, 12)},       {"name", grant.name},
+      {"subject", GrantedSubjectText(grant)}, {"dns_names", grant.sans.dns},
+      {"ip_addresses", grant.sans.ips},       {"role", RoleName(grant.role)},
+      {"days", grant.days.WholeDays()},  // rounded down: see "validity"
+      {"validity", grant.days.ToString()},    {"expires_at", FormatUtc(grant.expires_at)}};
   // One of the two: the token itself, or the file it was written to.
   j["token"] = nullptr;
   j["token_file"] = NullIfEmpty(token_file);

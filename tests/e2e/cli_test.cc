@@ -196,8 +196,8 @@ TEST_F(CliTest, ShortLivedCertificatesAreSignedForTheHoursAsked) {
                      "--ca-password-file", "ca.pass"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto dates = [&](const std::string& crt) {
-    auto d = Openssl({"x509", "-in", crt, "-noout", "-startdate", "-enddate", "-dateopt",
-                      "iso_8601"});
+    auto d =
+        Openssl({"x509", "-in", crt, "-noout", "-startdate", "-enddate", "-dateopt", "iso_8601"});
     EXPECT_EQ(d.exit_code, 0) << d.err;
     // notBefore=2026-11-30 13:52:13Z / notAfter=...
     auto field = [&](const std::string& key) {
@@ -214,13 +214,12 @@ TEST_F(CliTest, ShortLivedCertificatesAreSignedForTheHoursAsked) {
 
   WriteTextFile(dir_ / "edge.yaml",
                 "identities:\n  - name: edge-2\n    role: client\n    days: 36h\n");
-  auto applied = Certmint({"apply", "edge.yaml", "--dir", "pki", "--out", "certs",
-                           "--ca-password-file", "ca.pass"});
+  auto applied = Certmint(
+      {"apply", "edge.yaml", "--dir", "pki", "--out", "certs", "--ca-password-file", "ca.pass"});
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   auto [begin2, end2] = dates("certs/edge-2/edge-2.crt");
   ASSERT_TRUE(begin2 && end2);
-  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end2 - *begin2).count(),
-            36 * 60 + 5);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end2 - *begin2).count(), 36 * 60 + 5);
 
   auto bad = Certmint({"issue", "edge-3", "--dir", "pki", "--days", "24x", "--out", "certs",
                        "--ca-password-file", "ca.pass"});

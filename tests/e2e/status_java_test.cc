@@ -42,10 +42,10 @@ class StatusJavaTest : public ServiceTest {
     for (auto& opt : BrokerKafkaOpts()) {
       argv.push_back(opt);
     }
-    for (const char* arg : {"-cp", CERTMINT_JAVA_CLASSES, "TlsHarness",
-                            "certs/broker-1/keystore.p12", "PKCS12", "certs/client-1/keystore.p12",
-                            "PKCS12", "certs/broker-1/truststore.p12", "PKCS12", "store.pass",
-                            "store.pass", "broker-1"}) {
+    for (const char* arg :
+         {"-cp", CERTMINT_JAVA_CLASSES, "TlsHarness", "certs/broker-1/keystore.p12", "PKCS12",
+          "certs/client-1/keystore.p12", "PKCS12", "certs/broker-1/truststore.p12", "PKCS12",
+          "store.pass", "store.pass", "broker-1"}) {
       argv.push_back(arg);
     }
     RunOptions o;
