@@ -21,8 +21,10 @@ namespace certmint {
 TimePoint RenewalWindowStart(const Certificate& certificate, std::chrono::hours window);
 
 // IdentitiesExpiringWithin lists the identities under `out_dir`
-// (ListIdentities, sorted by name) inside a renewal window of `days` days at
-// `now` (RenewalWindowStart). Directories that cannot be read are left out.
+// (ListIdentities, sorted by name) whose certificate ends within `days` days
+// of `now` (renew --expiring: what the operator asked, literally; apply's
+// automatic window uses RenewalWindowStart). Directories that cannot be read
+// are left out.
 std::vector<std::string> IdentitiesExpiringWithin(const std::string& out_dir, int days,
                                                   TimePoint now);
 

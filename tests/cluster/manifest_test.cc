@@ -167,7 +167,8 @@ TEST(ManifestTest, ErrorsNamePositionAndField) {
       {"identities:\n  - name: b-{n}\n", "identities[0]: a name with {n} needs a count"},
       {"identities:\n  - name: b\n    count: 2\n", "count needs a name pattern"},
       {"identities:\n  - name: b-{n}\n    count: 0\n", "identities[0].count: must be between 1"},
-      {"identities:\n  - name: b\n    days: many\n", "identities[0].days: expected an integer"},
+      {"identities:\n  - name: b\n    days: many\n",
+       "identities[0].days: 'many' is not a validity"},
       {"identities:\n  - name: ../b\n", "invalid identity name '../b'"},
       {"identities:\n  - name: a\n    install_dir: \"/etc/kafka\\nenable.ssl.certificate."
        "verification=false\"\n",
