@@ -94,5 +94,31 @@ TEST_F(StatusJavaTest, JsseAcceptsAGoodClientAndRefusesARevokedOneByOcsp) {
   EXPECT_NE(refused.out.find("revoked"), std::string::npos) << refused.out;
 }
 
+// The other direction: a client (Java, the same options) refuses a broker
+// whose certificate was revoked; the broker staples its own status
+// (jdk.tls.server.enableStatusRequestExtension in kafka-opts.env).
+TEST_F(StatusJavaTest, JsseClientRefusesARevokedBroker) {
+  StartServer({"--status-listen", "127.0.0.1:0"});
+  const std::string line = server_->WaitForLine("status listener on http://");
+  ASSERT_FALSE(line.empty()) << server_->output();
+  const std::string base =
+      line.substr(line.find("http://"), line.find(" (OCSP") - line.find("http://"));
+  ASSERT_EQ(Certmint({"ca", "set-url", "--dir", "pki", base}).exit_code, 0);
+  for (const char* n : {"broker-1", "client-1"}) {
+    auto r = Certmint({"issue", n, "--dir", "pki", "--out", "certs", "--ca-password-file",
+                       "ca.pass", "--password-file", "store.pass", "--format", "p12"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  auto good = JsseWithOcsp();
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  auto revoke =
+      Certmint({"revoke", "broker-1", "--dir", "pki", "--reason", "key-compromise", "--yes"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  auto refused = JsseWithOcsp();
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("FAIL broker-1"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("revoked"), std::string::npos) << refused.out;
+}
+
 }  // namespace
 }  // namespace certmint::testing
