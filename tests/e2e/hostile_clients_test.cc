@@ -26,8 +26,12 @@ constexpr size_t kMiB = 1024 * 1024;
 // growing without limit.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr long kRssGrowthBoundKib = 128 * 1024;
+// LeakSanitizer scans the whole heap when the process exits, which alone
+// took 2-5 s after SIGTERM there; the plain build holds the 3 s.
+constexpr double kSigtermBoundSeconds = 10.0;
 #else
 constexpr long kRssGrowthBoundKib = 16 * 1024;
+constexpr double kSigtermBoundSeconds = 3.0;
 #endif
 
 class HostileClientsTest : public ServiceTest {
@@ -133,7 +137,7 @@ TEST_F(HostileClientsTest, SigtermStopsTheServiceWithinSecondsDespiteSlowClients
   const int code = server_->Stop(SIGTERM, 10000);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   EXPECT_EQ(code, 0) << server_->output();
-  EXPECT_LT(seconds, 3.0) << "SIGTERM took " << seconds << " s";
+  EXPECT_LT(seconds, kSigtermBoundSeconds) << "SIGTERM took " << seconds << " s";
   EXPECT_NE(server_->output().find("certmint serve: stopped"), std::string::npos)
       << server_->output();
   server_.reset();
