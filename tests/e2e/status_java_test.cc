@@ -37,6 +37,22 @@ class StatusJavaTest : public ServiceTest {
     return opts;
   }
 
+  // The service with its status listener, the CA's URL pointing at it, and
+  // broker-1 and client-1 issued with the status locations.
+  void StartWithBrokerAndClient() {
+    StartServer({"--status-listen", "127.0.0.1:0"});
+    const std::string line = server_->WaitForLine("status listener on http://");
+    ASSERT_FALSE(line.empty()) << server_->output();
+    const std::string base =
+        line.substr(line.find("http://"), line.find(" (OCSP") - line.find("http://"));
+    ASSERT_EQ(Certmint({"ca", "set-url", "--dir", "pki", base}).exit_code, 0);
+    for (const char* n : {"broker-1", "client-1"}) {
+      auto r = Certmint({"issue", n, "--dir", "pki", "--out", "certs", "--ca-password-file",
+                         "ca.pass", "--password-file", "store.pass", "--format", "p12"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+
   ProcessResult JsseWithOcsp() {
     std::vector<std::string> argv{CERTMINT_JAVA};
     for (auto& opt : BrokerKafkaOpts()) {
@@ -55,17 +71,7 @@ class StatusJavaTest : public ServiceTest {
 };
 
 TEST_F(StatusJavaTest, JsseAcceptsAGoodClientAndRefusesARevokedOneByOcsp) {
-  StartServer({"--status-listen", "127.0.0.1:0"});
-  const std::string line = server_->WaitForLine("status listener on http://");
-  ASSERT_FALSE(line.empty()) << server_->output();
-  const std::string base =
-      line.substr(line.find("http://"), line.find(" (OCSP") - line.find("http://"));
-  ASSERT_EQ(Certmint({"ca", "set-url", "--dir", "pki", base}).exit_code, 0);
-  for (const char* n : {"broker-1", "client-1"}) {
-    auto r = Certmint({"issue", n, "--dir", "pki", "--out", "certs", "--ca-password-file",
-                       "ca.pass", "--password-file", "store.pass", "--format", "p12"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(StartWithBrokerAndClient());
   // What certmint wrote beside kafka.properties: OCSP on as a security
   // property, revocation checking, CRL distribution points, a short OCSP
   // timeout, stapling for a broker.
@@ -98,17 +104,7 @@ TEST_F(StatusJavaTest, JsseAcceptsAGoodClientAndRefusesARevokedOneByOcsp) {
 // whose certificate was revoked; the broker staples its own status
 // (jdk.tls.server.enableStatusRequestExtension in kafka-opts.env).
 TEST_F(StatusJavaTest, JsseClientRefusesARevokedBroker) {
-  StartServer({"--status-listen", "127.0.0.1:0"});
-  const std::string line = server_->WaitForLine("status listener on http://");
-  ASSERT_FALSE(line.empty()) << server_->output();
-  const std::string base =
-      line.substr(line.find("http://"), line.find(" (OCSP") - line.find("http://"));
-  ASSERT_EQ(Certmint({"ca", "set-url", "--dir", "pki", base}).exit_code, 0);
-  for (const char* n : {"broker-1", "client-1"}) {
-    auto r = Certmint({"issue", n, "--dir", "pki", "--out", "certs", "--ca-password-file",
-                       "ca.pass", "--password-file", "store.pass", "--format", "p12"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(StartWithBrokerAndClient());
   auto good = JsseWithOcsp();
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
   auto revoke =
