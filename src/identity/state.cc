@@ -22,6 +22,45 @@ std::vector<std::string> ListIdentities(const std::string& out_dir) {
   return names;
 }
 
+namespace {
+
+// What certmint.json says was asked for (formats, settings, install_dir,
+// alias, PKCS#12 profile), into `state`; errors name the file.
+Status ReadMetadata(const nlohmann::json& meta, const std::string& dir, const IdentityFiles& paths,
+                    IdentityState& state) {
+  CM_ASSIGN_OR_RETURN(
+      auto formats,
+      WithContext(ParseFormatNames(meta.at("formats").get<std::vector<std::string>>()),
+                  paths.metadata));
+  state.formats = std::move(formats.stores);
+  state.kubernetes = formats.kubernetes;
+  state.kubernetes_namespace = meta.value("kubernetes_namespace", "");
+  state.strimzi_cluster = meta.value("strimzi_cluster", "");
+  if (meta.contains("kafka")) {
+    CM_ASSIGN_OR_RETURN(state.kafka,
+                        WithContext(ParseKafkaSettingsJson(meta.at("kafka")), paths.metadata));
+  }
+  state.install_dir = meta.value("install_dir", "");
+  state.alias = meta.value("alias", "");
+  if (meta.contains("p12_profile")) {
+    CM_ASSIGN_OR_RETURN(
+        state.pkcs12.profile,
+        WithContext(ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()), paths.metadata));
+    state.pkcs12.passwordless = meta.value("passwordless_truststore", false);
+  } else {
+    // Written by an older certmint: the stores themselves say.
+    if (auto ks = fs::ReadFile(dir + "/keystore.p12")) {
+      state.pkcs12.profile = Pkcs12FormOf(*ks).profile;
+    }
+    if (auto ts = fs::ReadFile(dir + "/truststore.p12")) {
+      state.pkcs12.passwordless = Pkcs12FormOf(*ts).passwordless;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_dir,
                                                        const std::string& name) {
   const std::string dir = out_dir + "/" + name;
@@ -56,35 +95,7 @@ Result<std::optional<IdentityState>> ReadIdentityState(const std::string& out_di
     return std::optional<IdentityState>(std::move(state));
   }
   try {
-    auto meta = nlohmann::json::parse(*meta_text);
-    CM_ASSIGN_OR_RETURN(
-        auto formats,
-        WithContext(ParseFormatNames(meta.at("formats").get<std::vector<std::string>>()),
-                    paths.metadata));
-    state.formats = std::move(formats.stores);
-    state.kubernetes = formats.kubernetes;
-    state.kubernetes_namespace = meta.value("kubernetes_namespace", "");
-    state.strimzi_cluster = meta.value("strimzi_cluster", "");
-    if (meta.contains("kafka")) {
-      CM_ASSIGN_OR_RETURN(state.kafka,
-                          WithContext(ParseKafkaSettingsJson(meta.at("kafka")), paths.metadata));
-    }
-    state.install_dir = meta.value("install_dir", "");
-    state.alias = meta.value("alias", "");
-    if (meta.contains("p12_profile")) {
-      CM_ASSIGN_OR_RETURN(state.pkcs12.profile,
-                          WithContext(ParsePkcs12Profile(meta.at("p12_profile").get<std::string>()),
-                                      paths.metadata));
-      state.pkcs12.passwordless = meta.value("passwordless_truststore", false);
-    } else {
-      // Written by an older certmint: the stores themselves say.
-      if (auto ks = fs::ReadFile(dir + "/keystore.p12")) {
-        state.pkcs12.profile = Pkcs12FormOf(*ks).profile;
-      }
-      if (auto ts = fs::ReadFile(dir + "/truststore.p12")) {
-        state.pkcs12.passwordless = Pkcs12FormOf(*ts).passwordless;
-      }
-    }
+    CM_RETURN_IF_ERROR(ReadMetadata(nlohmann::json::parse(*meta_text), dir, paths, state));
   } catch (const nlohmann::json::exception&) {
     return std::optional<IdentityState>(std::move(state));
   }
