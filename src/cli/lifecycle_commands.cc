@@ -45,6 +45,7 @@ Status RunList(ListArgs a) {
 
 struct RenewArgs {
   RenewFlags flags;
+  std::string days;  // --days as given: ParseValidity reads it into flags.days
   std::string password_file;
   std::string ca_password_file;
   std::string new_password_file;
@@ -141,6 +142,9 @@ Status RunRenewWithServer(const RenewFlags& f, const RenewOptions& options, bool
 Status RunRenew(RenewArgs a) {
   const RenewFlags& f = a.flags;
   a.flags.ca_password_given = !a.ca_password_file.empty();
+  if (!a.days.empty()) {
+    CM_ASSIGN_OR_RETURN(a.flags.days, ParseValidity(a.days, "--days"));
+  }
   CM_RETURN_IF_ERROR(CheckRenewFlags(f));
   const auto now = std::chrono::system_clock::now();
   CM_ASSIGN_OR_RETURN(const ReloadHook hook, ParseReloadHookFlags(a.hook));
@@ -357,8 +361,9 @@ Subcommand RegisterRenew(CLI::App* app) {
                     "The CA's directory (from 'certmint ca init'; not with --server)");
   AddIdentityOut(renew, &r->flags.out, IdentityOutUse::kRenew);
   renew->add_option("--expiring", r->flags.expiring, "Renew every identity expiring within DAYS");
-  renew->add_option("--days", r->flags.days,
-                    "Validity in days (default: as before; never beyond the CA's)");
+  renew->add_option("--days", r->days,
+                    "Validity: days (365 or 90d) or hours (24h: short-lived); default: as "
+                    "before; 2h to 36500 days, never beyond the CA's");
   renew->add_flag("--keep-key", r->flags.keep_key, "Reuse the identity's key");
   AddStorePasswordFile(renew, &r->password_file, StorePasswordUse::kBesideStore);
   renew->add_option("--new-password-file", r->new_password_file,

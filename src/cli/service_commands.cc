@@ -16,6 +16,8 @@
 #include "enroll/enroll_to_dir.h"
 #include "enroll/token.h"
 #include "enroll/token_report.h"
+#include "identity/reload_hook.h"
+#include "identity/report.h"
 #include "server/serve.h"
 #include "server/serve_text.h"
 #include "tls/probe.h"
@@ -160,8 +162,15 @@ Status RunEnroll(const EnrollArgs& a) {
   };
   request.store_password = [&] { return NewIdentityStorePassword(a.password_file); };
   CM_ASSIGN_OR_RETURN(auto done, EnrollIdentityToDir(std::move(request)));
-  ReportIdentity(done.files, a.name, done.enrolled.identity.certificate, parsed.key_spec, a.json,
-                 "Enrolled");
+  const Certificate& cert = done.enrolled.identity.certificate;
+  nlohmann::json report =
+      IdentityReportJson(done.files, a.name, cert, parsed.key_spec, RoleOf(cert));
+  report["hooks"] = nlohmann::json::array();  // --exec: its outcome, as renew and apply give it
+  if (done.hook) {
+    report["hooks"].push_back(HookOutcomeJson(*done.hook));
+  }
+  PrintResult(a.json, report,
+              IdentityReportText(done.files, cert, parsed.key_spec, RoleOf(cert), "Enrolled"));
   if (done.hook) {
     PrintHookOutcome(*done.hook, a.json);
   }

@@ -9,6 +9,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "x509/certificate.h"
+#include "x509/validity.h"
 
 namespace certmint {
 
@@ -44,8 +45,8 @@ struct RenewFlags {
   std::vector<std::string> names;
   std::string dir;  // the local CA's directory
   std::string out = ".";
-  std::optional<int> expiring;  // every identity expiring within DAYS
-  std::optional<int> days;      // validity; default: as before
+  std::optional<int> expiring;   // every identity expiring within DAYS
+  std::optional<Validity> days;  // validity (--days 90d|24h); default: as before
   bool keep_key = false;
   std::string server;  // the CA service's URL
   bool if_due = false;

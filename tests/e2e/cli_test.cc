@@ -221,6 +221,18 @@ TEST_F(CliTest, ShortLivedCertificatesAreSignedForTheHoursAsked) {
   ASSERT_TRUE(begin2 && end2);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end2 - *begin2).count(), 36 * 60 + 5);
 
+  // A local renewal takes hours too (the store password is beside the store).
+  auto renewed = Certmint({"renew", "edge-1", "--dir", "pki", "--out", "certs", "--days", "12h",
+                           "--ca-password-file", "ca.pass"});
+  ASSERT_EQ(renewed.exit_code, 0) << renewed.err;
+  auto [begin3, end3] = dates("certs/edge-1/edge-1.crt");
+  ASSERT_TRUE(begin3 && end3);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::minutes>(*end3 - *begin3).count(), 12 * 60 + 5);
+  auto bad_renew = Certmint({"renew", "edge-1", "--dir", "pki", "--out", "certs", "--days", "1h",
+                             "--ca-password-file", "ca.pass"});
+  EXPECT_EQ(bad_renew.exit_code, 2) << bad_renew.err;
+  EXPECT_NE(bad_renew.err.find("--days"), std::string::npos) << bad_renew.err;
+
   auto bad = Certmint({"issue", "edge-3", "--dir", "pki", "--days", "24x", "--out", "certs",
                        "--ca-password-file", "ca.pass"});
   EXPECT_EQ(bad.exit_code, 2);

@@ -212,8 +212,9 @@ TEST_F(KafkaClientsTest, BrokerAndClientsRefuseWhatTheyMust) {
 // Issue 21, item 3: librdkafka enforces revocation from a local CRL file
 // (ssl.crl.location) and does no online lookup. An identity issued on a CA
 // host that publishes its CRL (pki/crl.pem) gets crl.pem and the setting;
-// after `certmint revoke`, the one-shot `crl --server` (cron) fetches the
-// service's new CRL, and kcat refuses the broker it reached before.
+// the one-shot `crl --server` (cron) fetches the service's CRL; after
+// `certmint revoke`, `renew --daemon` fetches the new one, and kcat refuses
+// the broker it reached before.
 TEST_F(KafkaClientsTest, LibrdkafkaRefusesARevokedBrokerOnceTheCrlIsFetched) {
   Issue("broker-1", {"--dns", "localhost", "--ip", "127.0.0.1"});
   auto published =
@@ -250,9 +251,17 @@ TEST_F(KafkaClientsTest, LibrdkafkaRefusesARevokedBrokerOnceTheCrlIsFetched) {
   // Until the CRL is fetched, kcat knows nothing of it.
   ExpectKcatReaches("certs/app-1/librdkafka.properties", "localhost:" + port, "app-1");
 
-  auto fetched = Certmint(fetch);
-  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
-  EXPECT_NE(fetched.out.find("1 revoked"), std::string::npos) << fetched.out;
+  // The renewal daemon (nothing is due for renewal) refreshes app-1's CRL
+  // in its first pass, and every kCrlRefreshInterval after it.
+  BackgroundProcess daemon(
+      {CERTMINT_BINARY, "renew", "app-1", "--server", url, "--out", "certs", "--daemon"},
+      dir_.path());
+  const std::string updated = daemon.WaitForLine("written to crl.pem", kWaitMs);
+  ASSERT_FALSE(updated.empty()) << daemon.output();
+  EXPECT_NE(updated.find("app-1: CRL number"), std::string::npos) << updated;
+  auto listed =
+      RunProcess({"openssl", "crl", "-in", Path("certs/app-1/crl.pem"), "-noout", "-text"});
+  EXPECT_NE(listed.out.find("Key Compromise"), std::string::npos) << listed.out;
   auto crl_text = RunProcess({"openssl", "crl", "-in", Path("certs/app-1/crl.pem"), "-noout",
                               "-CAfile", Path("certs/app-1/ca.crt")});
   EXPECT_EQ(crl_text.exit_code, 0) << crl_text.err;
@@ -264,6 +273,7 @@ TEST_F(KafkaClientsTest, LibrdkafkaRefusesARevokedBrokerOnceTheCrlIsFetched) {
   kcat->Stop(SIGTERM, 5000);
   EXPECT_NE(kcat->output().find("certificate verify failed"), std::string::npos) << kcat->output();
   EXPECT_EQ(broker_->output().find("client_id=" + id), std::string::npos) << broker_->output();
+  EXPECT_EQ(daemon.Stop(SIGTERM, 10000), 0) << daemon.output();
   server->Stop(SIGTERM);
 }
 

@@ -245,7 +245,9 @@ def main():
         os.chmod("node-9.token", 0o600)
         enrolled = run("enroll", ["enroll", url, "--token-file", "node-9.token", "--name",
                                   "node-9", "--ca-fingerprint", ca["sha256_fingerprint"],
-                                  "--out", "nodes"], "identity")
+                                  "--out", "nodes", "--exec", "true"], "enrolled")
+        if enrolled and [h["ok"] for h in enrolled["hooks"]] != [True]:
+            failures.append(f"enroll --exec true: hooks {enrolled['hooks']}")
         if enrolled and enrolled["dns_names"] != ["node-9", "node-9.kafka.test"]:
             failures.append(f"enroll: {enrolled}")
         run("enroll", ["enroll", url, "--token-file", "node-9.token", "--name", "node-9",
