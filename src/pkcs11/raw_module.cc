@@ -63,7 +63,9 @@ Status CheckModuleFile(const std::string& path) {
   return {};
 }
 
-Result<std::unique_ptr<RawModule>> RawModule::Load(const std::string& path) {
+namespace {
+
+Result<void*> OpenModule(const std::string& path) {
   CM_RETURN_IF_ERROR(CheckModuleFile(path));
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
@@ -72,6 +74,25 @@ Result<std::unique_ptr<RawModule>> RawModule::Load(const std::string& path) {
                      fmt::format("cannot load PKCS#11 module {}: {}", PrintableBytes(path, 200),
                                  PrintableBytes(why ? why : "unknown error", 200)));
   }
+  return handle;
+}
+
+}  // namespace
+
+Status CheckModuleLoadable(const std::string& path) {
+  CM_ASSIGN_OR_RETURN(void* handle, OpenModule(path));
+  const bool has_list = ::dlsym(handle, "C_GetFunctionList") != nullptr;
+  ::dlclose(handle);
+  if (!has_list) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("{} is not a PKCS#11 module (no C_GetFunctionList)",
+                                 PrintableBytes(path, 200)));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<RawModule>> RawModule::Load(const std::string& path) {
+  CM_ASSIGN_OR_RETURN(void* handle, OpenModule(path));
   std::unique_ptr<RawModule> m(new RawModule(path, handle));
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(handle, "C_GetFunctionList"));
   if (get_list == nullptr || get_list(&m->f_) != CKR_OK || m->f_ == nullptr) {

@@ -21,6 +21,11 @@ std::string CkrName(CK_RV rv);
 // Checks that `path` names a file: kNotFound otherwise.
 Status CheckModuleFile(const std::string& path);
 
+// Checks that `path` loads (dlopen) and is a PKCS#11 module, so that a bad
+// one is one clear error (kNotFound, kInvalidData) before libp11, which
+// prints dlopen's complaint to stderr, tries it.
+Status CheckModuleLoadable(const std::string& path);
+
 // The module, loaded with dlopen and initialized; finalized (only if this
 // object initialized it) and closed when destroyed.
 class RawModule {

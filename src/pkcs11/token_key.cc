@@ -37,7 +37,7 @@ KeySpec SpecOf(const EVP_PKEY* key) {
 class LoadedModule {
  public:
   static Result<std::unique_ptr<LoadedModule>> Load(const std::string& path) {
-    CM_RETURN_IF_ERROR(pkcs11::CheckModuleFile(path));
+    CM_RETURN_IF_ERROR(pkcs11::CheckModuleLoadable(path));
     std::unique_ptr<LoadedModule> m(new LoadedModule(PKCS11_CTX_new()));
     if (m->ctx_ == nullptr) {
       return OpenSslError(ErrorCode::kInternal, "PKCS11_CTX_new failed");

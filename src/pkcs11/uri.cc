@@ -97,7 +97,9 @@ Result<Pkcs11Uri> ParsePkcs11Uri(std::string_view text, std::string_view flag) {
   }
   std::string_view path = text.substr(kScheme.size());
   if (const size_t q = path.find('?'); q != std::string_view::npos) {
-    CM_RETURN_IF_ERROR(CheckQuery(flag, text, path.substr(q + 1)));
+    // The query is not echoed: it may hold a PIN (pin-value).
+    const std::string shown = std::string(text.substr(0, kScheme.size() + q)) + "?...";
+    CM_RETURN_IF_ERROR(CheckQuery(flag, shown, path.substr(q + 1)));
   }
   Pkcs11Uri uri;
   bool seen_token = false, seen_object = false, seen_id = false, seen_type = false;
