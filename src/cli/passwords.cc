@@ -71,6 +71,15 @@ Result<SecretString> ReadTokenPin(const std::string& pin_file, const std::string
   return ReadRequiredSecret({pin_file, kPkcs11PinEnv, prompt, false, "--pin-file"}, "token PIN");
 }
 
+Result<SecretString> ReadCaReloadSecret(const std::string& dir, const std::string& password_file) {
+  if (CaKeyInToken(dir)) {
+    return ReadRequiredSecret({PinFileFlag(), kPkcs11PinEnv, "", false, "--pin-file"},
+                              "token PIN to reload with (a typed one is not kept: restart)");
+  }
+  return ReadRequiredSecret({password_file, kCaPasswordEnv, "", false, "--ca-password-file"},
+                            "CA password to reload with (a typed one is not kept: restart)");
+}
+
 Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file) {
   return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
 }

@@ -48,6 +48,13 @@ Result<SecretString> ReadCaPassword(const std::string& file, bool is_new);
 // ReadCaPassword for an existing CA, when the library asks for it.
 CaPasswordSource CaPasswordFrom(const std::string& file);
 
+// What `serve` reloads the CA with (SIGHUP, a rotation): the file or
+// variable read again, never a prompt (a typed secret is not kept): the
+// token's PIN (--pin-file, $CERTMINT_PKCS11_PIN) when the CA in `dir` keeps
+// its key in a token, else the CA password (--ca-password-file,
+// $CERTMINT_CA_PASSWORD).
+Result<SecretString> ReadCaReloadSecret(const std::string& dir, const std::string& password_file);
+
 // The token's user PIN: --pin-file FILE, else $CERTMINT_PKCS11_PIN, else a
 // no-echo prompt ("PROMPT: "); never argv.
 Result<SecretString> ReadTokenPin(const std::string& pin_file,

@@ -33,15 +33,16 @@ struct TokenKeyReport {
 };
 
 // PrepareTokenKey logs in to the token named by `ref.uri` with `pin` and
-// finds the private key the URI names; when there is none it generates one
-// of type `spec` (EC P-256/P-384 or RSA; not Ed25519) inside the token:
-// CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE true and CKA_EXTRACTABLE false, so
-// that the token never lets its value out, labelled and identified as the
-// URI says (a random 16-byte CKA_ID when the URI gives none, recorded in
-// the returned ref's uri). Errors: kNotFound (the module's file, or no
-// token with that label), kInvalidData (not a loadable PKCS#11 module),
-// kBadPassword (the token refused the PIN, or it is locked),
-// kInvalidArgument (Ed25519, or a key of another type already there).
+// finds the private key the URI names, used as it is (whatever its type);
+// when there is none it generates one of type `spec` (EC P-256/P-384 or
+// RSA; not Ed25519) inside the token: CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE
+// true and CKA_EXTRACTABLE false, so that the token never lets its value
+// out, labelled and identified as the URI says (a random 16-byte CKA_ID,
+// written into `ref.uri`, when the URI gives none). Errors: kNotFound (the
+// module's file, or no token with that label), kInvalidData (not a loadable
+// PKCS#11 module, or the token refused to generate), kBadPassword (the token
+// refused the PIN, or it is locked), kInvalidArgument (Ed25519, or more than
+// one key matching the URI).
 Result<TokenKeyReport> PrepareTokenKey(TokenKeyRef& ref, const KeySpec& spec,
                                        const SecretString& pin);
 
