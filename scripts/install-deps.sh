@@ -23,6 +23,8 @@ packages=(
   groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
   python3-yaml                   # a second YAML parser for the Kubernetes Secrets the tests check
   python3-jsonschema             # the tests check every --json output against docs/json-schema.json
+  libp11-dev libp11-kit-dev      # CA keys in PKCS#11 tokens: libp11 signs, p11-kit's pkcs11.h (docs/hsm.md)
+  softhsm2 opensc                # a real SoftHSM2 token and pkcs11-tool for the HSM tests
   zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
                                  # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
 )

@@ -48,13 +48,42 @@ Result<CertificateAuthority> CertificateAuthority::Init(const std::string& dir,
   return Create(dir, options, password, nullptr);
 }
 
-Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir,
-                                                          const CaInitOptions& options,
-                                                          const SecretString& password,
-                                                          const CertificateAuthority* root) {
-  const std::string cert_path = CaCertPath(dir);
-  const std::string key_path = CaKeyPath(dir);
-  for (const auto& p : {cert_path, key_path}) {
+namespace {
+
+// A new CA's key: its signer, and the file that says where it is (ca.key,
+// encrypted, or ca-key.json naming the key in a token).
+struct NewCaKey {
+  std::shared_ptr<const Signer> signer;
+  std::string path;
+  std::string contents;
+  mode_t mode;
+  std::string location;  // key_location()
+};
+
+Result<NewCaKey> MakeCaKey(const std::string& dir, const CaInitOptions& options,
+                           const SecretString& secret) {
+  if (options.token) {
+    TokenKeyRef ref = *options.token;
+    CM_ASSIGN_OR_RETURN(auto report, PrepareTokenKey(ref, options.key_spec, secret));
+    (void)report;  // found or generated: the signer says which type it is
+    CM_ASSIGN_OR_RETURN(auto signer, OpenTokenSigner(ref, secret));
+    return NewCaKey{std::move(signer), CaTokenKeyPath(dir), CaTokenKeyJson(ref), fs::kPublicFile,
+                    FormatPkcs11Uri(ref.uri)};
+  }
+  if (secret.size() < kMinCaPasswordLength) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("the CA password must have at least {} characters", kMinCaPasswordLength));
+  }
+  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
+  CM_ASSIGN_OR_RETURN(auto pem,
+                      key.ToEncryptedPkcs8Pem(secret, Pkcs8Encryption{options.kdf_iterations}));
+  return NewCaKey{MakeKeySigner(std::move(key)), CaKeyPath(dir), std::move(pem), fs::kPrivateFile,
+                  CaKeyPath(dir)};
+}
+
+Status RefuseExistingCa(const std::string& dir) {
+  for (const auto& p : {CaCertPath(dir), CaKeyPath(dir), CaTokenKeyPath(dir)}) {
     if (fs::Exists(p)) {
       return MakeError(ErrorCode::kAlreadyExists,
                        fmt::format("{} already exists; refusing to overwrite a CA", p));
@@ -64,22 +93,60 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
     return MakeError(ErrorCode::kAlreadyExists,
                      fmt::format("{} exists and is not a directory", dir));
   }
-  if (password.size() < kMinCaPasswordLength) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        fmt::format("the CA password must have at least {} characters", kMinCaPasswordLength));
+  return {};
+}
+
+// Writes the key file, the chain, the settings and the certificate last; on
+// any error removes what it wrote.
+Status WriteCaFiles(const std::string& dir, const NewCaKey& key,
+                    const std::vector<Certificate>& issuers, const CaSettings& settings,
+                    const Certificate& cert) {
+  CM_RETURN_IF_ERROR(fs::EnsureDir(dir));
+  // The key first: a CA directory with a key and no certificate is refused
+  // by the next init and reported by Load, never mistaken for a usable CA.
+  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(key.path, key.contents, key.mode));
+  const auto undo = [&](const Error& e) {
+    fs::RemoveAll(key.path);
+    fs::RemoveAll(CaChainPath(dir));
+    fs::RemoveAll(CaSettingsPath(dir));
+    return tl::unexpected(e);
+  };
+  if (!issuers.empty()) {
+    std::string chain;
+    for (const auto& c : issuers) {
+      chain += c.ToPem();
+    }
+    if (auto st = fs::WriteFileAtomic(CaChainPath(dir), chain, fs::kPublicFile); !st) {
+      return undo(st.error());
+    }
   }
+  if (auto st = SaveCaSettings(dir, settings); !st) {
+    return undo(st.error());
+  }
+  if (auto st = fs::WriteFileAtomic(CaCertPath(dir), cert.ToPem(), fs::kPublicFile); !st) {
+    return undo(st.error());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir,
+                                                          const CaInitOptions& options,
+                                                          const SecretString& password,
+                                                          const CertificateAuthority* root) {
+  CM_RETURN_IF_ERROR(RefuseExistingCa(dir));
   CaSettings settings;
   if (!options.url.empty()) {
     CM_ASSIGN_OR_RETURN(settings.url, ParseStatusUrl(options.url));
   }
-  CM_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(options.key_spec));
-  std::shared_ptr<const Signer> signer = MakeKeySigner(key);
+  CM_ASSIGN_OR_RETURN(auto key, MakeCaKey(dir, options, password));
+  const Signer& signer = *key.signer;
   std::vector<Certificate> issuers;
   std::optional<Certificate> signed_cert;
   if (root == nullptr) {
     CaProfile profile{options.subject, options.days, options.now, std::nullopt};
-    CM_ASSIGN_OR_RETURN(auto c, SelfSignCa(*signer, profile));
+    CM_ASSIGN_OR_RETURN(auto c, SelfSignCa(signer, profile));
     signed_cert.emplace(std::move(c));
   } else {
     // RFC 5280 §4.2.1.9: pathLenConstraint 0, this CA signs end entities only.
@@ -87,41 +154,14 @@ Result<CertificateAuthority> CertificateAuthority::Create(const std::string& dir
     // (docs/revocation.md: intermediate CAs).
     CaProfile profile{options.subject, options.days, options.now, 0, root->status_locations()};
     CM_ASSIGN_OR_RETURN(auto c, SignSubordinateCa(root->certificate(), root->signer(),
-                                                  signer->PublicKey(), profile));
+                                                  signer.PublicKey(), profile));
     signed_cert.emplace(std::move(c));
     issuers = root->Chain();
   }
   Certificate cert = *signed_cert;
-  CM_ASSIGN_OR_RETURN(auto key_pem,
-                      key.ToEncryptedPkcs8Pem(password, Pkcs8Encryption{options.kdf_iterations}));
-
-  CM_RETURN_IF_ERROR(fs::EnsureDir(dir));
-  // The key first: a CA directory with a key and no certificate is refused
-  // by the next init and reported by Load, never mistaken for a usable CA.
-  CM_RETURN_IF_ERROR(fs::WriteFileAtomic(key_path, key_pem, fs::kPrivateFile));
-  if (!issuers.empty()) {
-    std::string chain;
-    for (const auto& c : issuers) {
-      chain += c.ToPem();
-    }
-    if (auto st = fs::WriteFileAtomic(CaChainPath(dir), chain, fs::kPublicFile); !st) {
-      fs::RemoveAll(key_path);
-      return tl::unexpected(st.error());
-    }
-  }
-  if (auto st = SaveCaSettings(dir, settings); !st) {
-    fs::RemoveAll(key_path);
-    fs::RemoveAll(CaChainPath(dir));
-    return tl::unexpected(st.error());
-  }
-  if (auto st = fs::WriteFileAtomic(cert_path, cert.ToPem(), fs::kPublicFile); !st) {
-    fs::RemoveAll(key_path);
-    fs::RemoveAll(CaChainPath(dir));
-    fs::RemoveAll(CaSettingsPath(dir));
-    return tl::unexpected(st.error());
-  }
-  return CertificateAuthority(dir, std::move(cert), std::move(signer), std::move(issuers),
-                              std::move(settings));
+  CM_RETURN_IF_ERROR(WriteCaFiles(dir, key, issuers, settings, cert));
+  return CertificateAuthority(dir, std::move(cert), std::move(key.signer), std::move(issuers),
+                              std::move(settings), std::move(key.location));
 }
 
 Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir) {
@@ -148,9 +188,12 @@ Result<Certificate> CertificateAuthority::LoadCertificate(const std::string& dir
   return cert;
 }
 
-Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
-                                                        const SecretString& password) {
-  CM_ASSIGN_OR_RETURN(auto cert, LoadCertificate(dir));
+namespace {
+
+// The signer for the encrypted DIR/ca.key.
+Result<std::shared_ptr<const Signer>> LoadFileSigner(const std::string& dir,
+                                                     const Certificate& cert,
+                                                     const SecretString& password) {
   const std::string key_path = CaKeyPath(dir);
   auto pem = fs::ReadFile(key_path);
   if (!pem) {
@@ -177,10 +220,42 @@ Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{} does not belong to {}", key_path, CaCertPath(dir)));
   }
+  return MakeKeySigner(std::move(*key));
+}
+
+// The signer for the key in a token that DIR/ca-key.json names.
+Result<std::shared_ptr<const Signer>> LoadTokenSigner(const std::string& dir,
+                                                      const Certificate& cert,
+                                                      const TokenKeyRef& ref,
+                                                      const SecretString& pin) {
+  CM_ASSIGN_OR_RETURN(
+      auto signer,
+      WithContext(OpenTokenSigner(ref, pin), fmt::format("the CA key ({})", CaTokenKeyPath(dir))));
+  if (!CertifiesSigner(cert, *signer)) {
+    return MakeError(ErrorCode::kInvalidData,
+                     fmt::format("the key {} names in its token does not belong to {}",
+                                 CaTokenKeyPath(dir), CaCertPath(dir)));
+  }
+  return signer;
+}
+
+}  // namespace
+
+Result<CertificateAuthority> CertificateAuthority::Load(const std::string& dir,
+                                                        const SecretString& password) {
+  CM_ASSIGN_OR_RETURN(auto cert, LoadCertificate(dir));
+  CM_ASSIGN_OR_RETURN(auto token, LoadCaTokenKey(dir));
+  std::shared_ptr<const Signer> signer;
+  if (token) {
+    CM_ASSIGN_OR_RETURN(signer, LoadTokenSigner(dir, cert, *token, password));
+  } else {
+    CM_ASSIGN_OR_RETURN(signer, LoadFileSigner(dir, cert, password));
+  }
   CM_ASSIGN_OR_RETURN(auto issuers, LoadIssuers(dir));
   CM_ASSIGN_OR_RETURN(auto settings, LoadCaSettings(dir));
-  return CertificateAuthority(dir, std::move(cert), MakeKeySigner(std::move(*key)),
-                              std::move(issuers), std::move(settings));
+  return CertificateAuthority(dir, std::move(cert), std::move(signer), std::move(issuers),
+                              std::move(settings),
+                              token ? FormatPkcs11Uri(token->uri) : CaKeyPath(dir));
 }
 
 std::string PreviousCaDir(const std::string& dir) { return dir + "/previous"; }
@@ -247,7 +322,9 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
   CM_RETURN_IF_ERROR(fs::WriteFileAtomic(next + "/cross.crt", cross.ToPem(), fs::kPublicFile));
   const std::string prev = PreviousCaDir(dir);
   CM_RETURN_IF_ERROR(fs::EnsureDir(prev));
-  for (const char* f : {"ca.key", "ca.crt"}) {
+  // The key is ca.key or ca-key.json (a token's): either may move, in or out.
+  for (const char* f : {"ca.key", "ca-key.json", "ca.crt"}) {
+    if (!fs::Exists(dir + "/" + f)) continue;
     if (::rename((dir + "/" + f).c_str(), (prev + "/" + f).c_str()) != 0) {
       return MakeError(ErrorCode::kIo,
                        fmt::format("moving {}/{} aside: {}", dir, f, std::strerror(errno)));
@@ -257,7 +334,8 @@ Result<CertificateAuthority> RotateCa(const std::string& dir, const CaInitOption
     return MakeError(ErrorCode::kIo, fmt::format("moving the cross-certificate into {}: {}", prev,
                                                  std::strerror(errno)));
   }
-  for (const char* f : {"ca.key", "ca.crt"}) {
+  for (const char* f : {"ca.key", "ca-key.json", "ca.crt"}) {
+    if (!fs::Exists(next + "/" + f)) continue;
     if (::rename((next + "/" + f).c_str(), (dir + "/" + f).c_str()) != 0) {
       return MakeError(ErrorCode::kIo,
                        fmt::format("moving the new {} into {}: {}", f, dir, std::strerror(errno)));

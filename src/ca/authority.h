@@ -4,16 +4,19 @@
 //   DIR/         0700
 //     ca.crt     0644  the CA certificate (PEM)
 //     ca.key     0600  PKCS#8, PBES2 AES-256-CBC + PBKDF2-HMAC-SHA256, 600,000 rounds
+//     ca-key.json 0644 instead of ca.key: the key is in a PKCS#11 token (ca/ca_token_key.h)
 //     ca-chain.pem 0644  intermediate CAs only: the issuers of ca.crt up to the root
 //     settings.json 0644 the status URL, when the CA has one (ca/ca_settings.h)
 //     inventory.db 0600  every certificate issued (SQLite)
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ca/ca_settings.h"
+#include "ca/ca_token_key.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/secret.h"
@@ -41,6 +44,10 @@ struct CaInitOptions {
   int kdf_iterations = kCaKeyIterations;
   // The status listener's base URL (ParseStatusUrl); empty: none.
   std::string url = {};
+  // The key in a PKCS#11 token: the one the URI names if the token has it,
+  // else one of `key_spec` generated there (pkcs11/token_key.h). The
+  // `password` given with these options is then the token's PIN.
+  std::optional<TokenKeyRef> token = std::nullopt;
 };
 
 class CertificateAuthority {
@@ -59,7 +66,9 @@ class CertificateAuthority {
                                                        const CertificateAuthority& root);
 
   // Loads the CA in `dir`, decrypting its key. kNotFound if there is none,
-  // kBadPassword on a wrong password.
+  // kBadPassword on a wrong password. When the key is in a token
+  // (DIR/ca-key.json), `password` is the token's PIN and the signer signs
+  // there (OpenTokenSigner's errors).
   static Result<CertificateAuthority> Load(const std::string& dir, const SecretString& password);
 
   // The CA certificate alone (no password needed).
@@ -70,6 +79,9 @@ class CertificateAuthority {
   // The CA's key, seen only as what it signs (x509/signer.h). Issuing goes
   // through ca/issuer.h; the signer is for CRLs, OCSP and CA certificates.
   const Signer& signer() const { return *signer_; }
+  // Where the key is: DIR/ca.key, or its PKCS#11 URI.
+  const std::string& key_location() const { return key_location_; }
+  bool key_in_token() const { return key_location_.rfind("pkcs11:", 0) == 0; }
   // The directory's settings as loaded (the status URL, if any).
   const CaSettings& settings() const { return settings_; }
   // Where the certificates this CA signs say their status is; empty
@@ -85,12 +97,14 @@ class CertificateAuthority {
 
  private:
   CertificateAuthority(std::string dir, Certificate cert, std::shared_ptr<const Signer> signer,
-                       std::vector<Certificate> issuers, CaSettings settings)
+                       std::vector<Certificate> issuers, CaSettings settings,
+                       std::string key_location)
       : dir_(std::move(dir)),
         cert_(std::move(cert)),
         signer_(std::move(signer)),
         issuers_(std::move(issuers)),
-        settings_(std::move(settings)) {}
+        settings_(std::move(settings)),
+        key_location_(std::move(key_location)) {}
   static Result<CertificateAuthority> Create(const std::string& dir, const CaInitOptions& options,
                                              const SecretString& password,
                                              const CertificateAuthority* root);
@@ -99,6 +113,7 @@ class CertificateAuthority {
   std::shared_ptr<const Signer> signer_;
   std::vector<Certificate> issuers_;
   CaSettings settings_;
+  std::string key_location_;
 };
 
 // CA rotation without downtime (docs/ca-rotation.md). During a rotation the

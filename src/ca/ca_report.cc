@@ -12,11 +12,11 @@ std::string RenderCaCreatedText(const CertificateAuthority& ca, const KeySpec& s
   return fmt::format(
       "Created {}CA '{}' ({}), valid until {}\n"
       "  certificate: {}\n"
-      "  key:         {} (encrypted)\n"
+      "  key:         {} ({})\n"
       "  SHA-256:     {}\n",
       intermediate ? "intermediate " : "", cert.Subject().ToString(), spec.ToString(),
-      FormatUtc(cert.NotAfter()), CaCertPath(ca.dir()), CaKeyPath(ca.dir()),
-      cert.Sha256Fingerprint());
+      FormatUtc(cert.NotAfter()), CaCertPath(ca.dir()), ca.key_location(),
+      ca.key_in_token() ? "in the PKCS#11 token" : "encrypted", cert.Sha256Fingerprint());
 }
 
 std::string RenderCaCreatedJson(const CertificateAuthority& ca, const KeySpec& spec,
@@ -25,7 +25,7 @@ std::string RenderCaCreatedJson(const CertificateAuthority& ca, const KeySpec& s
   return nlohmann::json{{"dir", ca.dir()},
                         {"intermediate", intermediate},
                         {"certificate", CaCertPath(ca.dir())},
-                        {"key", CaKeyPath(ca.dir())},
+                        {"key", ca.key_location()},
                         {"subject", cert.Subject().ToString()},
                         {"key_type", spec.ToString()},
                         {"not_after", FormatUtc(cert.NotAfter())},

@@ -10,14 +10,59 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/passwords.h"
+#include "core/fs.h"
 #include "identity/deployed.h"
+#include "pkcs11/token_key.h"
 
 namespace certmint::cli {
 namespace {
 
+// --pkcs11 and --pkcs11-module: the CA key in a PKCS#11 token.
+struct TokenFlags {
+  std::string uri;
+  std::string module;
+};
+
+// The token key the flags name, if --pkcs11 is given.
+Result<std::optional<TokenKeyRef>> ParseTokenFlags(const TokenFlags& f) {
+  if (f.uri.empty()) {
+    if (!f.module.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "--pkcs11-module goes with --pkcs11");
+    }
+    return std::optional<TokenKeyRef>();
+  }
+  TokenKeyRef ref;
+  CM_ASSIGN_OR_RETURN(ref.uri, ParsePkcs11Uri(f.uri, "--pkcs11"));
+  ref.module = f.module.empty() ? DefaultPkcs11Module() : fs::Absolute(f.module);
+  return std::optional<TokenKeyRef>(std::move(ref));
+}
+
+void AddTokenFlags(CLI::App* cmd, TokenFlags* f, const std::string& what) {
+  cmd->add_option("--pkcs11", f->uri,
+                  what +
+                      " in a PKCS#11 token: 'pkcs11:token=LABEL;object=LABEL' (RFC 7512): "
+                      "used if the token has it, else generated there, non-extractable "
+                      "(docs/hsm.md); the PIN from --pin-file");
+  cmd->add_option("--pkcs11-module", f->module,
+                  "The PKCS#11 module (.so) with --pkcs11 (default: p11-kit's proxy "
+                  "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so if installed, else SoftHSM2's "
+                  "/usr/lib/softhsm/libsofthsm2.so)");
+}
+
+// The secret that opens the existing CA in `dir`: its token's PIN, or the
+// password from `source`.
+Result<SecretString> ExistingCaSecret(const std::string& dir, const SecretSource& source,
+                                      std::string_view what) {
+  if (CaKeyInToken(dir)) {
+    return ReadTokenPin(PinFileFlag(), "Token PIN (" + std::string(what) + ")");
+  }
+  return ReadRequiredSecret(source, what);
+}
+
 struct CaInitArgs {
   std::string dir;
   CaFlags ca{"CN=certmint CA", "ec:p256", 3650};
+  TokenFlags token;
   std::string ca_password_file;
   bool intermediate = false;
   std::string root_dir;
@@ -31,22 +76,31 @@ Status RunCaInit(const CaInitArgs& args) {
   }
   CM_ASSIGN_OR_RETURN(auto options,
                       ParseCaFlags(args.ca, nullptr, std::chrono::system_clock::now()));
-  CM_ASSIGN_OR_RETURN(auto password, ReadCaPassword(args.ca_password_file, /*is_new=*/true));
+  CM_ASSIGN_OR_RETURN(options.token, ParseTokenFlags(args.token));
   std::optional<CertificateAuthority> root;
   if (args.intermediate) {
+    // A token-held root: its PIN (--root-password-file, else --pin-file's).
     const SecretSource root_pw{args.root_password_file, "CERTMINT_ROOT_CA_PASSWORD",
                                "Root CA password", false, "--root-password-file"};
-    CM_ASSIGN_OR_RETURN(root, UnlockCa(args.root_dir, [&] {
+    CM_ASSIGN_OR_RETURN(root, UnlockCa(args.root_dir, [&]() -> Result<SecretString> {
+                          if (CaKeyInToken(args.root_dir) && args.root_password_file.empty()) {
+                            return ReadTokenPin(PinFileFlag(), "Root token PIN");
+                          }
                           return ReadRequiredSecret(root_pw, "root CA password");
                         }));
   }
+  CM_ASSIGN_OR_RETURN(auto password, options.token
+                                         ? ReadTokenPin(PinFileFlag())
+                                         : ReadCaPassword(args.ca_password_file, /*is_new=*/true));
   CM_ASSIGN_OR_RETURN(
       auto ca,
       WithContext(root ? CertificateAuthority::InitIntermediate(args.dir, options, password, *root)
                        : CertificateAuthority::Init(args.dir, options, password),
                   fmt::format("creating CA in {}", args.dir)));
-  PrintResult(args.json, RenderCaCreatedJson(ca, options.key_spec, args.intermediate),
-              RenderCaCreatedText(ca, options.key_spec, args.intermediate));
+  // A key found in the token may be of another type than --key-type.
+  const KeySpec spec = ca.signer().Spec();
+  PrintResult(args.json, RenderCaCreatedJson(ca, spec, args.intermediate),
+              RenderCaCreatedText(ca, spec, args.intermediate));
   return {};
 }
 
@@ -78,22 +132,45 @@ Status RunSetUrl(const SetUrlArgs& a) {
 
 struct RotateArgs {
   std::string dir;
-  CaFlags ca;  // empty subject and key type: the current CA's
+  CaFlags ca;        // empty subject and key type: the current CA's
+  TokenFlags token;  // the new key in a token; none: a file key
   std::string ca_password_file;
   std::string new_ca_password_file;
 };
 
+// The new CA's secret: the token's PIN for a token key; for a file key
+// --new-ca-password-file, else the current CA's password (a file key), else
+// a new password (from a token key).
+Result<SecretString> NewRotationSecret(const RotateArgs& a, const CertificateAuthority& current,
+                                       const SecretString& current_secret, bool to_token) {
+  if (to_token) {
+    return ReadTokenPin(PinFileFlag());
+  }
+  CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
+                                               "--new-ca-password-file"}));
+  if (new_pw) {
+    return std::move(*new_pw);
+  }
+  if (current.key_in_token()) {
+    return ReadRequiredSecret(
+        {a.ca_password_file, kCaPasswordEnv, "New CA password", true, "--ca-password-file"},
+        "password for the new CA's key file (--new-ca-password-file)");
+  }
+  return SecretString(current_secret.reveal());
+}
+
 Status RunRotate(const RotateArgs& a) {
   // Proves the operator holds the current CA before replacing it.
   CM_ASSIGN_OR_RETURN(auto current_pw,
-                      ReadRequiredSecret({a.ca_password_file, kCaPasswordEnv, "Current CA password",
-                                          false, "--ca-password-file"},
-                                         "CA password (the current CA's)"));
+                      ExistingCaSecret(a.dir,
+                                       {a.ca_password_file, kCaPasswordEnv, "Current CA password",
+                                        false, "--ca-password-file"},
+                                       "CA password (the current CA's)"));
   CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::Load(a.dir, current_pw));
-  CM_ASSIGN_OR_RETURN(auto new_pw, ReadSecret({a.new_ca_password_file, nullptr, "", false,
-                                               "--new-ca-password-file"}));
   CM_ASSIGN_OR_RETURN(auto o, ParseCaFlags(a.ca, &current, std::chrono::system_clock::now()));
-  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, new_pw ? *new_pw : current_pw, current));
+  CM_ASSIGN_OR_RETURN(o.token, ParseTokenFlags(a.token));
+  CM_ASSIGN_OR_RETURN(auto new_pw, NewRotationSecret(a, current, current_pw, o.token.has_value()));
+  CM_ASSIGN_OR_RETURN(auto fresh, RotateCa(a.dir, o, new_pw, current));
   std::cout << RenderRotatedText(fresh, o, a.dir);
   return {};
 }
@@ -130,24 +207,28 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   AddKeyType(init, &args->ca.key_type);
   AddDays(init, &args->ca.days, /*ca=*/true);
   AddCaPasswordFile(init, &args->ca_password_file);
+  AddTokenFlags(init, &args->token, "The CA key");
   init->add_flag("--intermediate", args->intermediate,
                  "Make an issuing CA signed by the root in --root-dir (pathLen 0); the root's key "
                  "can then stay offline");
   init->add_option("--root-dir", args->root_dir, "The root CA's directory (with --intermediate)");
   init->add_option("--root-password-file", args->root_password_file,
-                   "File whose first line is the root CA key password (else "
-                   "$CERTMINT_ROOT_CA_PASSWORD, else a prompt)");
+                   "File whose first line is the root CA key password, or its token's PIN (else "
+                   "$CERTMINT_ROOT_CA_PASSWORD, else a prompt; a token root: else --pin-file)");
   init->add_option("--url", args->ca.url,
                    "Base URL of the service's status listener (http://HOST[:PORT]); issued "
                    "certificates then carry its OCSP and CRL locations (docs/revocation.md)");
   AddJson(init, &args->json);
   init->footer(
       "The key is stored as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 "
-      "iterations),\nmode 0600. An existing CA is never overwritten.\n\n"
+      "iterations),\nmode 0600, or with --pkcs11 kept in a PKCS#11 token (DIR/ca-key.json says "
+      "where;\ndocs/hsm.md). An existing CA is never overwritten.\n\n"
       "Example:\n  certmint ca init --dir pki --subject 'CN=Kafka CA,O=Acme' "
       "--ca-password-file ca.pass\n"
       "  certmint ca init --dir issuing --intermediate --root-dir pki --subject 'CN=Kafka "
-      "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass");
+      "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass\n"
+      "  certmint ca init --dir pki --pkcs11 'pkcs11:token=ca;object=certmint-ca' --pin-file "
+      "pin");
   auto seturl = std::make_shared<SetUrlArgs>();
   CLI::App* set_url = ca->add_subcommand(
       "set-url", "Set or clear the status URL certificates issued from now on carry");
@@ -174,6 +255,7 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   AddCaPasswordFile(rotate, &rot->ca_password_file);
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
                      "File whose first line is the new CA's key password (else the current one)");
+  AddTokenFlags(rotate, &rot->token, "The new CA key");
   rotate->footer(
       "Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
       "The whole procedure: docs/ca-rotation.md");

@@ -9,6 +9,11 @@ CLI::Option* AddCaDir(CLI::App* cmd, std::string* dir) {
 }
 
 CLI::Option* AddCaPasswordFile(CLI::App* cmd, std::string* file) {
+  // The CA key may be in a PKCS#11 token instead (docs/hsm.md): its PIN.
+  NoteCaSecretCommand(cmd);
+  cmd->add_option("--pin-file", PinFileFlag(),
+                  "File whose first line is the PKCS#11 token's user PIN, when the CA key is in "
+                  "a token (else $CERTMINT_PKCS11_PIN, else a prompt)");
   return cmd->add_option("--ca-password-file", *file,
                          "File whose first line is the CA key password (else "
                          "$CERTMINT_CA_PASSWORD, else a prompt)");

@@ -15,7 +15,7 @@ namespace certmint::cli {
 
 // --dir: the CA's directory (required).
 CLI::Option* AddCaDir(CLI::App* cmd, std::string* dir);
-// --ca-password-file.
+// --ca-password-file, and --pin-file (PinFileFlag) for a CA key in a token.
 CLI::Option* AddCaPasswordFile(CLI::App* cmd, std::string* file);
 
 // What --password-file's store password is for; each has one wording.
