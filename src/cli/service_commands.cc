@@ -54,10 +54,10 @@ Result<int> RunServe(const ServeArgs& a) {
   if (!config.quiet) config.server.log = config.log;
   config.ca_password = CaPasswordFrom(a.ca_password_file);
   // A reload reads the file or variable again (`ca rotate
-  // --new-ca-password-file` may have changed it); never a prompt.
-  config.reload_password = [file = a.ca_password_file] {
-    return ReadRequiredSecret({file, kCaPasswordEnv, "", false, "--ca-password-file"},
-                              "CA password to reload with (a typed one is not kept: restart)");
+  // --new-ca-password-file` may have changed it), or the PIN for a CA whose
+  // key is in a PKCS#11 token; never a prompt.
+  config.reload_password = [dir = a.config.dir, file = a.ca_password_file] {
+    return ReadCaReloadSecret(dir, file);
   };
   config.listening = [&](int port, const std::string& fingerprint, const ServerIdentity& id) {
     std::cout << RenderServeListening(config.server.host, port, fingerprint, id) << std::flush;
