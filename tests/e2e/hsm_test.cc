@@ -282,6 +282,13 @@ TEST_F(HsmTest, ServiceEnrollsAndRenewsWithTheTokenKey) {
   EXPECT_NE(ReadTextFile(Path("nodes/broker-2/broker-2.crt")), before);
   EXPECT_EQ(Openssl({"verify", "-CAfile", "pki/ca.crt", "nodes/broker-2/broker-2.crt"}).exit_code,
             0);
+  // SIGHUP reloads the token-held CA with the PIN read again from
+  // --pin-file (no CA password exists or is set), and it still signs.
+  server.Signal(SIGHUP);
+  EXPECT_FALSE(server.WaitForLine("\"ca_reloaded\"", 10000).empty()) << server.output();
+  auto again = Hsm(
+      {"renew", "broker-1", "--server", url, "--out", "nodes", "--password-file", "store.pass"});
+  EXPECT_EQ(again.exit_code, 0) << again.err << server.output();
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
 }
 
