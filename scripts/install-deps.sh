@@ -23,6 +23,8 @@ packages=(
   groff-base man-db              # the tests render `certmint man` (groff -ww, man -l)
   python3-yaml                   # a second YAML parser for the Kubernetes Secrets the tests check
   python3-jsonschema             # the tests check every --json output against docs/json-schema.json
+  libpq-dev                      # the PostgreSQL inventory of replicated services (libpq)
+  postgresql                     # the tests start a throwaway PostgreSQL 15 server (initdb, postgres)
   zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
                                  # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
 )
