@@ -120,8 +120,8 @@ template <typename T, typename F>
 Result<T> WithFailover(const ServerUrl& url, F&& attempt) {
   const std::vector<ServerUrl> endpoints = ServerEndpoints(url);
   std::optional<Error> last;
-  for (const auto& endpoint : endpoints) {
-    Result<T> r = attempt(endpoint);
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    Result<T> r = attempt(endpoints[i], /*retry=*/i > 0);
     if (r || !TryNextReplica(r.error()) || endpoints.size() == 1) {
       return r;
     }
@@ -265,11 +265,11 @@ Result<Certificate> FetchPinnedCaFrom(const ServerUrl& url, const std::string& p
 
 Result<IssuedChain> EnrollWithReplica(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                       const SecretString& token, const std::string& name,
-                                      const std::string& csr_pem) {
+                                      const std::string& csr_pem, bool retry) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port);
   Configure(cli, &file);
-  std::string request = EnrollRequestJson(token, name, csr_pem);
+  std::string request = EnrollRequestJson(token, name, csr_pem, retry);
   auto res = cli.Post("/v1/enroll", request, "application/json");
   Cleanse(request);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, std::move(res), cli.get_openssl_verify_result()));
@@ -285,7 +285,7 @@ Result<std::string> FetchCrlFrom(const ServerUrl& url, const std::vector<Certifi
 
 Result<IssuedChain> RenewWithReplica(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                      const Certificate& certificate, const PrivateKey& key,
-                                     const std::string& csr_pem) {
+                                     const std::string& csr_pem, bool retry) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port, certificate.native(), key.native());
   if (!cli.is_valid()) {
@@ -295,8 +295,9 @@ Result<IssuedChain> RenewWithReplica(const ServerUrl& url, const std::vector<Cer
   }
   Configure(cli, &file);
   CM_ASSIGN_OR_RETURN(
-      auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem), "application/json"),
-                      cli.get_openssl_verify_result()));
+      auto body,
+      Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem, retry), "application/json"),
+           cli.get_openssl_verify_result()));
   return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/renew");
 }
 
@@ -304,7 +305,7 @@ Result<IssuedChain> RenewWithReplica(const ServerUrl& url, const std::vector<Cer
 
 Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) {
   return WithFailover<Certificate>(
-      url, [&](const ServerUrl& one) { return FetchPinnedCaFrom(one, pin); });
+      url, [&](const ServerUrl& one, bool) { return FetchPinnedCaFrom(one, pin); });
 }
 
 // A retried enrollment sends the same token and CSR (the same key): the
@@ -313,21 +314,21 @@ Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) 
 Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                      const SecretString& token, const std::string& name,
                                      const std::string& csr_pem) {
-  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one) {
-    return EnrollWithReplica(one, anchors, token, name, csr_pem);
+  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one, bool retry) {
+    return EnrollWithReplica(one, anchors, token, name, csr_pem, retry);
   });
 }
 
 Result<std::string> FetchCrl(const ServerUrl& url, const std::vector<Certificate>& anchors) {
   return WithFailover<std::string>(
-      url, [&](const ServerUrl& one) { return FetchCrlFrom(one, anchors); });
+      url, [&](const ServerUrl& one, bool) { return FetchCrlFrom(one, anchors); });
 }
 
 Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
                                     const Certificate& certificate, const PrivateKey& key,
                                     const std::string& csr_pem) {
-  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one) {
-    return RenewWithReplica(one, anchors, certificate, key, csr_pem);
+  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one, bool retry) {
+    return RenewWithReplica(one, anchors, certificate, key, csr_pem, retry);
   });
 }
 

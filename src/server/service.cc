@@ -202,7 +202,7 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
     return Fail(ProtocolError::kInventoryUnavailable, "the inventory cannot be read");
   }
   if (RedeemOutcome state = TokenState(*token, now); state != RedeemOutcome::kRedeemed) {
-    if (state == RedeemOutcome::kUsed && req->name == token->grant.name) {
+    if (state == RedeemOutcome::kUsed && req->retry && req->name == token->grant.name) {
       if (auto again = AlreadyEnrolled(*token, req->csr_pem)) {
         return std::move(*again);
       }
@@ -243,7 +243,7 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
   // Another request may have redeemed (or someone revoked) the token since
   // it was read.
   if (*outcome != RedeemOutcome::kRedeemed) {
-    if (*outcome == RedeemOutcome::kUsed) {
+    if (*outcome == RedeemOutcome::kUsed && req->retry) {
       // Our own earlier attempt, on this or another replica, may have won.
       if (auto used = inventory_->FindToken(hash); used) {
         if (auto again = AlreadyEnrolled(*used, req->csr_pem)) {
@@ -291,11 +291,14 @@ std::optional<IssuedChain> EnrollmentService::AlreadyEnrolled(const TokenRecord&
 std::optional<IssuedChain> EnrollmentService::AlreadyRenewed(const InventoryRecord& old,
                                                              const std::string& body) {
   auto req = ParseRenewRequest(body);
+  if (!req || !req->retry) {
+    return std::nullopt;  // a superseded certificate cannot renew
+  }
   InventoryFilter filter;
   filter.name = old.name;
   auto records = inventory_->List(filter, TimePoint());
   auto old_cert = Certificate::FromPem(old.certificate_pem);
-  if (!req || !records || !old_cert) {
+  if (!records || !old_cert) {
     return std::nullopt;
   }
   for (const auto& r : *records) {
