@@ -22,6 +22,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/encoding.h"
@@ -89,6 +90,14 @@ using ConnPtr = std::unique_ptr<PGconn, decltype([](PGconn* c) { PQfinish(c); })
 using ResultPtr = std::unique_ptr<PGresult, decltype([](PGresult* r) { PQclear(r); })>;
 using Param = std::optional<std::string>;
 
+// A connection and the statements prepared on it (by their text): each is
+// parsed and planned by the server once per connection, not per call.
+struct Connection {
+  ConnPtr conn;
+  std::unordered_map<std::string, std::string> prepared;  // SQL -> name
+};
+using ConnectionPtr = std::unique_ptr<Connection>;
+
 std::mutex log_mu;
 std::function<void(std::string_view)> inventory_log;
 
@@ -135,16 +144,39 @@ long long EpochSeconds(TimePoint t) {
 // One connection, for one operation: statements and their errors.
 class Session {
  public:
-  Session(PGconn* conn, const std::string& location) : conn_(conn), location_(location) {}
+  Session(Connection* c, const std::string& location)
+      : conn_(c->conn.get()), prepared_(c->prepared), location_(location) {}
 
-  // Runs `sql` with `params` ($1...; nullopt is NULL), text in and out.
+  // Runs `sql` with `params` ($1...; nullopt is NULL), text in and out, as
+  // a statement prepared on this connection (PQprepare, PQexecPrepared).
   Result<ResultPtr> Exec(const char* sql, const std::vector<Param>& params = {}) {
     std::vector<const char*> values;
     for (const auto& p : params) {
       values.push_back(p ? p->c_str() : nullptr);
     }
-    ResultPtr res(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                               nullptr, nullptr, 0));
+    auto name = Prepared(sql, static_cast<int>(values.size()));
+    if (!name) {
+      return tl::unexpected(name.error());
+    }
+    ResultPtr res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(values.size()),
+                                 values.data(), nullptr, nullptr, 0));
+    return Checked(std::move(res));
+  }
+
+  // The name of `sql` prepared on this connection, preparing it first.
+  Result<std::string> Prepared(const char* sql, int n_params) {
+    auto it = prepared_.find(sql);
+    if (it != prepared_.end()) {
+      return it->second;
+    }
+    const std::string name = "certmint_" + std::to_string(prepared_.size());
+    ResultPtr res(PQprepare(conn_, name.c_str(), sql, n_params, nullptr));
+    CM_RETURN_IF_ERROR(Checked(std::move(res)));
+    prepared_.emplace(sql, name);
+    return name;
+  }
+
+  Result<ResultPtr> Checked(ResultPtr res) {
     const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
       return res;
@@ -184,6 +216,7 @@ class Session {
 
  private:
   PGconn* conn_;
+  std::unordered_map<std::string, std::string>& prepared_;
   const std::string& location_;
 };
 
@@ -280,16 +313,31 @@ Status SupersedeOthers(Session& s, const std::string& name, const std::string& s
       {name, serial});
 }
 
+// Inside a transaction holding the name's lock: records a valid
+// certificate (`params` as CertificateParams makes them) and supersedes the
+// name's other valid or pending ones, in one statement (one round trip; the
+// UPDATE does not see the row the INSERT adds, and leaves its serial alone).
+Status InsertValid(Session& s, const std::vector<Param>& params) {
+  return s.Run(
+      "WITH added AS (INSERT INTO certificates (serial, name, subject, sans, not_before, "
+      "not_after, key_type, sha256, status, issued_at, issuer_sha256, certificate_pem, "
+      "token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+      "RETURNING serial) "
+      "UPDATE certificates SET status = 'superseded' WHERE name = $2 AND serial <> $1 AND "
+      "status IN ('valid', 'pending')",
+      params);
+}
+
 // Idle connections, reused; a broken one is dropped.
 class ConnectionPool {
  public:
   ConnectionPool(std::string uri, bool read_only) : uri_(std::move(uri)), read_only_(read_only) {}
 
-  Result<ConnPtr> Acquire() {
+  Result<ConnectionPtr> Acquire() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
-        ConnPtr c = std::move(idle_.back());
+        ConnectionPtr c = std::move(idle_.back());
         idle_.pop_back();
         return c;
       }
@@ -307,11 +355,12 @@ class ConnectionPool {
                        fmt::format("inventory {}: cannot connect: {}", uri_,
                                    c ? FirstLine(PQerrorMessage(c.get())) : "out of memory"));
     }
-    return c;
+    return std::make_unique<Connection>(Connection{std::move(c), {}});
   }
 
-  void Release(ConnPtr c) {
-    if (PQstatus(c.get()) != CONNECTION_OK || PQtransactionStatus(c.get()) != PQTRANS_IDLE) {
+  void Release(ConnectionPtr c) {
+    PGconn* raw = c->conn.get();
+    if (PQstatus(raw) != CONNECTION_OK || PQtransactionStatus(raw) != PQTRANS_IDLE) {
       return;
     }
     std::lock_guard<std::mutex> lock(mu_);
@@ -331,7 +380,7 @@ class ConnectionPool {
   std::string uri_;
   bool read_only_;
   std::mutex mu_;
-  std::vector<ConnPtr> idle_;
+  std::vector<ConnectionPtr> idle_;
 };
 
 class PostgresInventory final : public Inventory {
@@ -530,17 +579,20 @@ class PostgresInventory final : public Inventory {
   Status Import(const InventoryDump& dump) override;
 
   Status CheckHealth() override {
-    return Transaction([](Session& s) { return s.Run("SELECT 1"); });
+    return Transaction([](Session& s) { return s.Run("SELECT 1"); }, /*one_statement=*/true);
   }
 
   std::string Location() const override { return uri_; }
 
-  // Runs `body` in one READ COMMITTED transaction on a pooled connection.
-  // A connection found broken at BEGIN (the server restarted since it was
-  // pooled) is replaced once: nothing was done on it. A failure later is
-  // returned: the caller's request fails (503) and the client retries.
+  // Runs `body` in one READ COMMITTED transaction on a pooled connection;
+  // with `one_statement`, its single statement on its own (autocommit: one
+  // round trip instead of three, for reads and nextval). A connection found
+  // broken at BEGIN, or at the single statement (the server restarted since
+  // it was pooled), is replaced once: nothing was done on it. A failure
+  // later is returned: the caller's request fails (503) and the client
+  // retries.
   template <typename Body>
-  Status Transaction(Body&& body) {
+  Status Transaction(Body&& body, bool one_statement = false) {
     for (int attempt = 0;; ++attempt) {
       auto conn = pool_.Acquire();
       if (!conn) {
@@ -548,16 +600,19 @@ class PostgresInventory final : public Inventory {
         return tl::unexpected(conn.error());
       }
       Session s(conn->get(), uri_);
-      Status st = s.Run("BEGIN ISOLATION LEVEL READ COMMITTED");
-      if (!st && s.Broken() && attempt == 0) {
+      Status st = one_statement ? Status{} : s.Run("BEGIN ISOLATION LEVEL READ COMMITTED");
+      if (st) {
+        st = body(s);
+        st = st && !one_statement ? s.Run("COMMIT") : st;
+      } else if (s.Broken() && attempt == 0) {
         pool_.Flush();
         continue;
       }
-      if (st) {
-        st = body(s);
-        st = st ? s.Run("COMMIT") : st;
+      if (!st && s.Broken() && one_statement && attempt == 0) {
+        pool_.Flush();
+        continue;
       }
-      if (!st && !s.Broken()) {
+      if (!st && !s.Broken() && !one_statement) {
         (void)s.Run("ROLLBACK");
       }
       if (s.Broken()) {
@@ -591,11 +646,13 @@ class PostgresInventory final : public Inventory {
   Result<std::vector<InventoryRecord>> Certificates(const std::string& sql,
                                                     const std::vector<Param>& params) {
     std::vector<InventoryRecord> out;
-    const Status done = Transaction([&](Session& s) -> Status {
-      CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
-      out = CertRows(r.get());
-      return {};
-    });
+    const Status done = Transaction(
+        [&](Session& s) -> Status {
+          CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
+          out = CertRows(r.get());
+          return {};
+        },
+        /*one_statement=*/true);
     CM_RETURN_IF_ERROR(done);
     return out;
   }
@@ -603,22 +660,26 @@ class PostgresInventory final : public Inventory {
   Result<std::vector<StoredToken>> Tokens(const std::string& sql,
                                           const std::vector<Param>& params) {
     std::vector<StoredToken> out;
-    const Status done = Transaction([&](Session& s) -> Status {
-      CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
-      out = TokenRows(r.get());
-      return {};
-    });
+    const Status done = Transaction(
+        [&](Session& s) -> Status {
+          CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
+          out = TokenRows(r.get());
+          return {};
+        },
+        /*one_statement=*/true);
     CM_RETURN_IF_ERROR(done);
     return out;
   }
 
   Result<long long> Scalar(const char* sql, const std::vector<Param>& params) {
     long long out = 0;
-    const Status done = Transaction([&](Session& s) -> Status {
-      CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql, params));
-      out = Number(r.get(), 0, 0);
-      return {};
-    });
+    const Status done = Transaction(
+        [&](Session& s) -> Status {
+          CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql, params));
+          out = Number(r.get(), 0, 0);
+          return {};
+        },
+        /*one_statement=*/true);
     CM_RETURN_IF_ERROR(done);
     return out;
   }
@@ -680,10 +741,11 @@ Result<RedeemOutcome> PostgresInventory::RedeemToken(const std::string& hash,
     // row, then re-evaluates the WHERE on the committed row and updates
     // nothing (READ COMMITTED, PostgreSQL docs §13.2.1).
     CM_ASSIGN_OR_RETURN(
-        auto up,
-        s.Exec("UPDATE tokens SET used_at = $2, serial = $3 WHERE hash = $1 AND "
-               "used_at IS NULL AND revoked_at IS NULL AND expires_at > $4 RETURNING name",
-               {hash, FormatUtc(now), cert.SerialHex(), std::to_string(EpochSeconds(now))}));
+        auto up, s.Exec("UPDATE tokens SET used_at = $2, serial = $3 WHERE hash = $1 AND "
+                        "used_at IS NULL AND revoked_at IS NULL AND expires_at > $4 "
+                        "RETURNING name, pg_advisory_xact_lock($5::integer, hashtext(name))",
+                        {hash, FormatUtc(now), cert.SerialHex(), std::to_string(EpochSeconds(now)),
+                         std::to_string(kNameLock)}));
     if (PQntuples(up.get()) == 0) {
       CM_ASSIGN_OR_RETURN(
           auto r,
@@ -696,11 +758,10 @@ Result<RedeemOutcome> PostgresInventory::RedeemToken(const std::string& hash,
       }
       return {};
     }
+    // The name's lock was taken by the UPDATE (RETURNING): the statements
+    // from here on see every change made to the name before it.
     const std::string name = Value(up.get(), 0, 0);
-    CM_RETURN_IF_ERROR(s.LockName(name));
-    CM_RETURN_IF_ERROR(
-        s.Run(kInsertCertificate, CertificateParams(name, cert, issuer, now, "valid", hash)));
-    return SupersedeOthers(s, name, cert.SerialHex());
+    return InsertValid(s, CertificateParams(name, cert, issuer, now, "valid", hash));
   });
   CM_RETURN_IF_ERROR(done);
   return outcome;
@@ -722,9 +783,7 @@ Result<RenewalOutcome> PostgresInventory::RecordRenewal(const std::string& name,
       outcome = RenewalOutcome::kNotCurrent;
       return {};
     }
-    CM_RETURN_IF_ERROR(s.Run(kInsertCertificate,
-                             CertificateParams(name, cert, issuer, now, "valid", std::nullopt)));
-    return SupersedeOthers(s, name, cert.SerialHex());
+    return InsertValid(s, CertificateParams(name, cert, issuer, now, "valid", std::nullopt));
   });
   CM_RETURN_IF_ERROR(done);
   return outcome;
