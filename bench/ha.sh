@@ -51,7 +51,7 @@ run() {  # label, then enroll_load flags
     > "$work/runs/$label.json"
   echo "ha: $label: $(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); \
 e=d['enrollments']; print(f\"{e['per_second']:.0f} enrollments/s (p50 {e['p50_ms']:.1f} ms, \
-p99 {e['p99_ms']:.1f} ms), {e['server_cpu_ms_per_request']:.2f} ms server CPU, \
+p99 {e['p99_ms']:.1f} ms), {e['server_cpu_ms_per_request']:.2f} ms server CPU ({e['database_cpu_ms_per_request']:.2f} in the database), \
 {e['errors']+d['renewals']['errors']} errors, {d['duplicate_serials']} duplicates\")" \
     "$work/runs/$label.json")"
 }
