@@ -176,7 +176,8 @@ Result<std::string> CheckPostgresUri(std::string_view uri);
 Status SaveInventoryLocation(const std::string& pki_dir, const std::string& uri);
 
 // Where the service's inventory events go (the database lost and found
-// again, one JSON line each); unset: stderr.
+// again, one JSON line each); unset: nowhere (a command reports the error
+// itself).
 void SetInventoryLog(std::function<void(std::string_view)> log);
 
 // Open DIR/inventory.db whatever is configured: OpenInventory's and

@@ -17,7 +17,6 @@
 #include <openssl/x509.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -105,9 +104,7 @@ void LogEvent(const nlohmann::json& line) {
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard<std::mutex> lock(log_mu);
   if (inventory_log) {
-    inventory_log(text);
-  } else {
-    std::fprintf(stderr, "%s\n", text.c_str());
+    inventory_log(text);  // a command's own error says it otherwise
   }
 }
 
