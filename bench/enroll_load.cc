@@ -14,6 +14,7 @@
 //
 // Bounded: N, M <= 20000; the server is stopped (SIGTERM) at the end and
 // the inventory is checked for lost or duplicate rows.
+#include <dirent.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -114,6 +115,34 @@ double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// CPU seconds of every process named "postgres" (the server and its
+// backends), for the PostgreSQL runs; 0 without any.
+double PostgresCpuSeconds() {
+  double total = 0;
+  DIR* d = opendir("/proc");
+  if (d == nullptr) {
+    return 0;
+  }
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') {
+      continue;
+    }
+    FILE* f = std::fopen((std::string("/proc/") + e->d_name + "/comm").c_str(), "r");
+    if (f == nullptr) {
+      continue;
+    }
+    char comm[64] = {0};
+    const bool is_pg =
+        std::fgets(comm, sizeof(comm), f) != nullptr && std::strncmp(comm, "postgres", 8) == 0;
+    std::fclose(f);
+    if (is_pg) {
+      total += CpuSeconds(static_cast<pid_t>(std::atoi(e->d_name)));
+    }
+  }
+  closedir(d);
+  return total;
+}
+
 struct Phase {
   std::string name;
   size_t ok = 0;
@@ -123,6 +152,7 @@ struct Phase {
   std::vector<std::string> serials;
   std::string first_error;
   double server_cpu_seconds = 0;
+  double database_cpu_seconds = 0;  // of server_cpu_seconds: the postgres processes'
 
   nlohmann::json Json() const {
     std::vector<double> l = latencies_ms;
@@ -140,7 +170,10 @@ struct Phase {
         {"p99_ms", pct(0.99)},
         {"first_error", first_error},
         {"server_cpu_ms_per_request",
-         ok + errors == 0 ? 0.0 : 1000.0 * server_cpu_seconds / static_cast<double>(ok + errors)}};
+         ok + errors == 0 ? 0.0 : 1000.0 * server_cpu_seconds / static_cast<double>(ok + errors)},
+        {"database_cpu_ms_per_request",
+         ok + errors == 0 ? 0.0
+                          : 1000.0 * database_cpu_seconds / static_cast<double>(ok + errors)}};
   }
 };
 
@@ -261,6 +294,9 @@ int main(int argc, char** argv) {
   int threads = 8;
   bool keep_alive = false;
   bool lean = false;
+  size_t replicas = 1;      // --replicas: servers on the CA directory
+  std::string inventory;    // --inventory: a PostgreSQL URI (else SQLite)
+  long kill_after_ms = -1;  // --kill-after-ms: SIGKILL replica 0 then
   for (int i = 3; i < argc; ++i) {
     const std::string a = argv[i];
     auto val = [&] { return i + 1 < argc ? std::stoul(argv[++i]) : 0UL; };
@@ -276,6 +312,12 @@ int main(int argc, char** argv) {
       keep_alive = lean = true;
     else if (a == "--lean")
       lean = true;
+    else if (a == "--replicas")
+      replicas = std::max<size_t>(1, std::min<size_t>(val(), 8));
+    else if (a == "--inventory" && i + 1 < argc)
+      inventory = argv[++i];
+    else if (a == "--kill-after-ms")
+      kill_after_ms = static_cast<long>(val());
   }
   n = std::min<size_t>(n, 20000);
   m = std::min<size_t>(m, n);
@@ -296,7 +338,10 @@ int main(int argc, char** argv) {
     std::cerr << ca.error().message() << "\n";
     return 1;
   }
-  auto inventory = OpenInventory(dir).value();
+  if (!inventory.empty() && !SaveInventoryLocation(dir, inventory)) {
+    return 1;
+  }
+  auto store = OpenInventory(dir).value();
   std::vector<std::string> tokens;
   const auto now = std::chrono::system_clock::now();
   for (size_t i = 0; i < n; ++i) {
@@ -306,7 +351,7 @@ int main(int argc, char** argv) {
     g.sans.AddDns(g.name + ".load.test");
     g.days = 90;
     g.expires_at = now + std::chrono::hours(1);
-    if (!inventory->AddToken(HashEnrollmentToken(t.reveal()), g, now)) {
+    if (!store->AddToken(HashEnrollmentToken(t.reveal()), g, now)) {
       return 1;
     }
     tokens.emplace_back(t.reveal());
@@ -325,8 +370,28 @@ int main(int argc, char** argv) {
   const double keygen_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - k0).count() / static_cast<double>(n);
 
-  Server server = StartServer(binary, dir, threads, pw_file);
-  const ServerUrl url{"127.0.0.1", server.port};
+  std::vector<Server> servers;
+  for (size_t r = 0; r < replicas; ++r) {
+    servers.push_back(StartServer(binary, dir, threads, pw_file));
+  }
+  const Server& server = servers[0];
+  // Client i starts at replica i % R and fails over to the others.
+  std::vector<ServerUrl> urls;
+  for (size_t r = 0; r < replicas; ++r) {
+    ServerUrl u{"127.0.0.1", servers[r].port, {}};
+    for (size_t k = 1; k < replicas; ++k) {
+      u.replicas.push_back(ServerUrl{"127.0.0.1", servers[(r + k) % replicas].port, {}});
+    }
+    urls.push_back(u);
+  }
+  const ServerUrl url = urls[0];
+  const auto server_cpu = [&] {
+    double total = inventory.empty() ? 0 : PostgresCpuSeconds();
+    for (const auto& sv : servers) {
+      total += CpuSeconds(sv.pid);
+    }
+    return total;
+  };
   const std::string pin = NormalizeFingerprint(server.fingerprint).value();
   auto anchor = FetchPinnedCa(url, pin).value();
   const std::vector<Certificate> anchors{anchor};
@@ -343,7 +408,16 @@ int main(int argc, char** argv) {
   const std::string certs = work + "/issued";
   mkdir(certs.c_str(), 0700);
   std::unique_ptr<httplib::SSLClient> conn;  // --lean: one per client process
-  double cpu0 = CpuSeconds(server.pid);
+  const auto db_cpu = [&] { return inventory.empty() ? 0.0 : PostgresCpuSeconds(); };
+  double cpu0 = server_cpu();
+  double db0 = db_cpu();
+  std::thread killer;
+  if (kill_after_ms >= 0) {
+    killer = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+      kill(servers[0].pid, SIGKILL);
+    });
+  }
   Phase enroll = Run(
       "enroll", n, clients,
       [&](int) {
@@ -375,8 +449,8 @@ int main(int argc, char** argv) {
           serial = j["serial"].get<std::string>();
           pem = j["certificate"].get<std::string>();
         } else {
-          CM_ASSIGN_OR_RETURN(
-              auto r, EnrollWithServer(url, anchors, SecretString(tokens[i]), name, csrs[i]));
+          CM_ASSIGN_OR_RETURN(auto r, EnrollWithServer(urls[i % replicas], anchors,
+                                                       SecretString(tokens[i]), name, csrs[i]));
           serial = r.certificate.SerialHex();
           pem = r.certificate.ToPem();
         }
@@ -386,9 +460,14 @@ int main(int argc, char** argv) {
         std::fclose(f);
         return serial;
       });
-  enroll.server_cpu_seconds = CpuSeconds(server.pid) - cpu0;
+  enroll.server_cpu_seconds = server_cpu() - cpu0;
+  enroll.database_cpu_seconds = db_cpu() - db0;
+  if (killer.joinable()) {
+    killer.join();
+  }
   std::vector<std::optional<Certificate>> issued(n);
-  cpu0 = CpuSeconds(server.pid);
+  cpu0 = server_cpu();
+  db0 = db_cpu();
   Phase renew = Run(
       "renew", m, clients,
       [&](int c) {
@@ -410,14 +489,22 @@ int main(int argc, char** argv) {
         if (!issued[i]) {
           return MakeError(ErrorCode::kIo, "not enrolled");
         }
-        CM_ASSIGN_OR_RETURN(auto r, RenewWithServer(url, anchors, *issued[i], keys[i], csrs[i]));
+        CM_ASSIGN_OR_RETURN(
+            auto r, RenewWithServer(urls[i % replicas], anchors, *issued[i], keys[i], csrs[i]));
         return r.certificate.SerialHex();
       });
 
-  renew.server_cpu_seconds = CpuSeconds(server.pid) - cpu0;
-  kill(server.pid, SIGTERM);
+  renew.server_cpu_seconds = server_cpu() - cpu0;
+  renew.database_cpu_seconds = db_cpu() - db0;
   int status = 0;
-  waitpid(server.pid, &status, 0);
+  for (size_t r = 0; r < replicas; ++r) {
+    kill(servers[r].pid, SIGTERM);
+    int st = 0;
+    waitpid(servers[r].pid, &st, 0);
+    if (r == (kill_after_ms >= 0 ? 1 : 0)) {
+      status = st;
+    }
+  }
 
   std::set<std::string> serials(enroll.serials.begin(), enroll.serials.end());
   serials.insert(renew.serials.begin(), renew.serials.end());
@@ -437,6 +524,9 @@ int main(int argc, char** argv) {
                      {"renewals", renew.Json()},
                      {"clients", clients},
                      {"server_threads", threads},
+                     {"replicas", replicas},
+                     {"inventory", inventory.empty() ? "sqlite" : "postgresql"},
+                     {"replica_killed", kill_after_ms >= 0},
                      {"keep_alive", keep_alive},
                      {"lean_client", lean},
                      {"node_keygen_and_csr_ms", keygen_ms},

@@ -25,6 +25,8 @@ packages=(
   python3-jsonschema             # the tests check every --json output against docs/json-schema.json
   libp11-dev libp11-kit-dev      # CA keys in PKCS#11 tokens: libp11 signs, p11-kit's pkcs11.h (docs/hsm.md)
   softhsm2 opensc                # a real SoftHSM2 token and pkcs11-tool for the HSM tests
+  libpq-dev                      # the PostgreSQL inventory of replicated services (libpq)
+  postgresql                     # the tests start a throwaway PostgreSQL 15 server (initdb, postgres)
   zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
                                  # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
 )

@@ -85,7 +85,7 @@ Status CheckRetirement(const std::string& dir, const RetirementChecks& checks, T
   if (checks.deployed) {
     CM_RETURN_IF_ERROR(CheckDeployed(dir, *checks.deployed));
   }
-  if (checks.inventory && fs::Exists(InventoryPath(dir))) {
+  if (checks.inventory && HasInventory(dir)) {
     CM_RETURN_IF_ERROR(CheckInventory(dir, now));
   }
   return {};

@@ -60,6 +60,8 @@ Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& global);
 // serve, token create/list/revoke, enroll.
 Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& global);
+// inventory migrate.
+Runner RegisterInventoryCommands(CLI::App* app, const GlobalOptions& global);
 
 // Prints JSON text, or a JSON value (indented, invalid UTF-8 replaced), to
 // stdout.

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/json_value.h"
 #include "identity/report.h"
+#include "inventory/inventory.h"
 #include "version.h"
 
 namespace certmint::cli {
@@ -103,15 +104,20 @@ int Main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();  // --help shows every default
   GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbose, "Show OpenSSL's error details with errors");
+  std::string inventory;  // the shared inventory (docs/high-availability.md)
+  app.add_option("--inventory", inventory,
+                 "The inventory: postgresql://USER@HOST/DB (no password), overriding "
+                 "DIR/inventory.json and CERTMINT_INVENTORY");
   app.fallthrough();
 
   // Each Register* call adds one or more subcommands; its runner serves all
   // of them.
   std::map<CLI::App*, Runner> commands;
-  for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
-                    RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
-                    RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
-                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands}) {
+  for (auto* reg :
+       {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand, RegisterLifecycleCommands,
+        RegisterCsrCommands, RegisterInspectCommand, RegisterConvertCommand,
+        RegisterKeystoreCommands, RegisterVerifyCommands, RegisterProbeCommand,
+        RegisterServiceCommands, RegisterDiscoveryCommands, RegisterInventoryCommands}) {
     Runner run = reg(&app, global);
     for (CLI::App* sub : app.get_subcommands({})) {
       commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
@@ -158,6 +164,9 @@ int Main(int argc, char** argv) {
     }
     std::cerr << ParseErrorText(app, e);
     return static_cast<int>(ErrorCode::kInvalidArgument);
+  }
+  if (!inventory.empty()) {
+    SetInventoryOverride(inventory);
   }
   Status applied = defaults.Apply(std::cerr);
   defaults.RestoreRequired();  // for `certmint man`

@@ -59,7 +59,7 @@ Status ApplySession::ReadCa() {
 // revoked identity instead of keeping it. Read only: a dry run writes
 // nothing, and a PKI directory without an inventory has revoked nothing.
 Status ApplySession::ReadRevocations() {
-  if (!context_.ca || !fs::Exists(InventoryPath(settings_.pki_dir))) {
+  if (!context_.ca || !HasInventory(settings_.pki_dir)) {
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(settings_.pki_dir));
@@ -132,7 +132,7 @@ bool ApplySession::Refused(const PlanItem& item) const {
 // superseded. Pending records of other names (`issue --out`, `sign`, the
 // service's own certificate) are not this run's to judge.
 Status ApplySession::ReconcilePending() {
-  if (!context_.ca || !fs::Exists(InventoryPath(settings_.pki_dir))) {
+  if (!context_.ca || !HasInventory(settings_.pki_dir)) {
     return {};
   }
   CM_ASSIGN_OR_RETURN(auto inv, OpenInventory(settings_.pki_dir));
@@ -195,7 +195,7 @@ Result<bool> ApplySession::Prune(const std::function<void(const std::string&)>& 
     return tl::unexpected(refusal_->error);
   }
   std::unique_ptr<Inventory> inv;
-  if (context_.ca && fs::Exists(InventoryPath(settings_.pki_dir))) {
+  if (context_.ca && HasInventory(settings_.pki_dir)) {
     CM_ASSIGN_OR_RETURN(inv, OpenInventory(settings_.pki_dir));
   }
   for (const auto& u : unlisted_) {

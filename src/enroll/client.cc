@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "core/fd.h"
 #include "core/fs.h"
@@ -109,14 +110,77 @@ Result<std::string> Body(const ServerUrl& url, httplib::Result res, long verify_
       code, fmt::format("{} answered {}: {}", url.ToString(), s, DescribeErrorBody(res->body)));
 }
 
+// Whether another replica may answer where this one failed: no connection,
+// or an answer that says to retry (5xx, 429: Body's kIo). A refusal (401,
+// 403, 409), an untrusted server or a malformed answer stands.
+bool TryNextReplica(const Error& e) { return e.code() == ErrorCode::kIo; }
+
+// `attempt` on each replica of `url` in turn, until one answers.
+template <typename T, typename F>
+Result<T> WithFailover(const ServerUrl& url, F&& attempt) {
+  const std::vector<ServerUrl> endpoints = ServerEndpoints(url);
+  std::optional<Error> last;
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    Result<T> r = attempt(endpoints[i], /*retry=*/i > 0);
+    if (r || !TryNextReplica(r.error()) || endpoints.size() == 1) {
+      return r;
+    }
+    last = r.error();
+  }
+  return tl::unexpected(
+      last->AddContext(fmt::format("none of the {} replicas answered", endpoints.size())));
+}
+
+Result<ServerUrl> ParseOneServerUrl(std::string_view url);
+
 }  // namespace
 
 std::string ServerUrl::ToString() const {
-  return host.find(':') != std::string::npos ? fmt::format("https://[{}]:{}", host, port)
-                                             : fmt::format("https://{}:{}", host, port);
+  std::string out = host.find(':') != std::string::npos ? fmt::format("https://[{}]:{}", host, port)
+                                                        : fmt::format("https://{}:{}", host, port);
+  for (const auto& r : replicas) {
+    out += "," + r.ToString();
+  }
+  return out;
+}
+
+std::vector<ServerUrl> ServerEndpoints(const ServerUrl& url) {
+  std::vector<ServerUrl> out{ServerUrl{url.host, url.port, {}}};
+  for (const auto& r : url.replicas) {
+    out.push_back(ServerUrl{r.host, r.port, {}});
+  }
+  return out;
 }
 
 Result<ServerUrl> ParseServerUrl(std::string_view url) {
+  ServerUrl first;
+  size_t start = 0;
+  for (int i = 0;; ++i) {
+    const size_t comma = url.find(',', start);
+    std::string_view one =
+        url.substr(start, comma == std::string_view::npos ? url.npos : comma - start);
+    while (!one.empty() && one.front() == ' ') {
+      one.remove_prefix(1);
+    }
+    while (!one.empty() && one.back() == ' ') {
+      one.remove_suffix(1);
+    }
+    CM_ASSIGN_OR_RETURN(auto parsed, ParseOneServerUrl(one));
+    if (i == 0) {
+      first = std::move(parsed);
+    } else {
+      first.replicas.push_back(std::move(parsed));
+    }
+    if (comma == std::string_view::npos) {
+      return first;
+    }
+    start = comma + 1;
+  }
+}
+
+namespace {
+
+Result<ServerUrl> ParseOneServerUrl(std::string_view url) {
   auto bad = [&](std::string_view why) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("'{}' is not a server URL ({}); expected https://HOST[:PORT]",
@@ -143,7 +207,7 @@ Result<ServerUrl> ParseServerUrl(std::string_view url) {
   if (!host_port) {
     return bad(PrintableField(host_port.error().message(), 200));
   }
-  ServerUrl out{std::move(host_port->first), host_port->second};
+  ServerUrl out{std::move(host_port->first), host_port->second, {}};
   if (out.host.empty()) {
     return bad("no host");
   }
@@ -154,6 +218,8 @@ Result<ServerUrl> ParseServerUrl(std::string_view url) {
   }
   return out;
 }
+
+}  // namespace
 
 Result<std::string> NormalizeFingerprint(std::string_view text) {
   std::string hex;
@@ -179,7 +245,9 @@ Result<std::string> NormalizeFingerprint(std::string_view text) {
   return out;
 }
 
-Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) {
+namespace {
+
+Result<Certificate> FetchPinnedCaFrom(const ServerUrl& url, const std::string& pin) {
   httplib::SSLClient cli(url.host, url.port);
   Configure(cli, nullptr);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, cli.Get("/v1/ca"), cli.get_openssl_verify_result()));
@@ -195,29 +263,29 @@ Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) 
                                url.ToString(), pin));
 }
 
-Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
-                                     const SecretString& token, const std::string& name,
-                                     const std::string& csr_pem) {
+Result<IssuedChain> EnrollWithReplica(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                      const SecretString& token, const std::string& name,
+                                      const std::string& csr_pem, bool retry) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port);
   Configure(cli, &file);
-  std::string request = EnrollRequestJson(token, name, csr_pem);
+  std::string request = EnrollRequestJson(token, name, csr_pem, retry);
   auto res = cli.Post("/v1/enroll", request, "application/json");
   Cleanse(request);
   CM_ASSIGN_OR_RETURN(auto body, Body(url, std::move(res), cli.get_openssl_verify_result()));
   return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/enroll");
 }
 
-Result<std::string> FetchCrl(const ServerUrl& url, const std::vector<Certificate>& anchors) {
+Result<std::string> FetchCrlFrom(const ServerUrl& url, const std::vector<Certificate>& anchors) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port);
   Configure(cli, &file);
   return Body(url, cli.Get("/v1/crl"), cli.get_openssl_verify_result());
 }
 
-Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
-                                    const Certificate& certificate, const PrivateKey& key,
-                                    const std::string& csr_pem) {
+Result<IssuedChain> RenewWithReplica(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                     const Certificate& certificate, const PrivateKey& key,
+                                     const std::string& csr_pem, bool retry) {
   CM_ASSIGN_OR_RETURN(auto file, AnchorFile::Write(anchors));
   httplib::SSLClient cli(url.host, url.port, certificate.native(), key.native());
   if (!cli.is_valid()) {
@@ -227,9 +295,41 @@ Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Cert
   }
   Configure(cli, &file);
   CM_ASSIGN_OR_RETURN(
-      auto body, Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem), "application/json"),
-                      cli.get_openssl_verify_result()));
+      auto body,
+      Body(url, cli.Post("/v1/renew", RenewRequestJson(csr_pem, retry), "application/json"),
+           cli.get_openssl_verify_result()));
   return WithContext(ParseIssuedChain(body), url.ToString() + "/v1/renew");
+}
+
+}  // namespace
+
+Result<Certificate> FetchPinnedCa(const ServerUrl& url, const std::string& pin) {
+  return WithFailover<Certificate>(
+      url, [&](const ServerUrl& one, bool) { return FetchPinnedCaFrom(one, pin); });
+}
+
+// A retried enrollment sends the same token and CSR (the same key): the
+// service answers a retry whose first attempt it recorded with that
+// certificate, never a second one (EnrollmentService::AlreadyEnrolled).
+Result<IssuedChain> EnrollWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                     const SecretString& token, const std::string& name,
+                                     const std::string& csr_pem) {
+  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one, bool retry) {
+    return EnrollWithReplica(one, anchors, token, name, csr_pem, retry);
+  });
+}
+
+Result<std::string> FetchCrl(const ServerUrl& url, const std::vector<Certificate>& anchors) {
+  return WithFailover<std::string>(
+      url, [&](const ServerUrl& one, bool) { return FetchCrlFrom(one, anchors); });
+}
+
+Result<IssuedChain> RenewWithServer(const ServerUrl& url, const std::vector<Certificate>& anchors,
+                                    const Certificate& certificate, const PrivateKey& key,
+                                    const std::string& csr_pem) {
+  return WithFailover<IssuedChain>(url, [&](const ServerUrl& one, bool retry) {
+    return RenewWithReplica(one, anchors, certificate, key, csr_pem, retry);
+  });
 }
 
 }  // namespace certmint

@@ -18,12 +18,20 @@ namespace certmint {
 struct ServerUrl {
   std::string host;  // a name, or an IP address (IPv6 without brackets)
   int port = 443;
+  // More replicas of the same service (docs/high-availability.md), tried in
+  // order after this one when it cannot be reached or answers 5xx or 429.
+  std::vector<ServerUrl> replicas;
+  // Every URL, comma-separated.
   std::string ToString() const;
 };
 
-// "https://host[:port][/]"; IPv6 in brackets. kInvalidArgument otherwise
-// (http:// is refused: the API carries tokens).
+// "https://host[:port][/]"; IPv6 in brackets; several, comma-separated, for
+// the replicas of one service. kInvalidArgument otherwise (http:// is
+// refused: the API carries tokens).
 Result<ServerUrl> ParseServerUrl(std::string_view url);
+
+// The URLs to try, in order, each without replicas.
+std::vector<ServerUrl> ServerEndpoints(const ServerUrl& url);
 
 // "AB:CD:..." or "abcd..." (64 hex digits) -> "AB:CD:..."; kInvalidArgument.
 Result<std::string> NormalizeFingerprint(std::string_view text);

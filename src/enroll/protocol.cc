@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/encoding.h"
 
@@ -64,6 +65,33 @@ json PemArray(const std::vector<Certificate>& certs) {
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// The optional "retry": true of a request, and the body without it (when
+// it was there: the caller wipes it, as it may hold a token).
+struct Retry {
+  bool retry = false;
+  std::optional<std::string> rest;
+};
+
+Result<Retry> TakeRetry(std::string_view body) {
+  if (body.find("\"retry\"") == std::string_view::npos) {
+    return Retry{};
+  }
+  json whole = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!whole.is_object() || !whole.contains("retry")) {
+    return Retry{};  // ParseObject says what is wrong
+  }
+  if (!whole["retry"].is_boolean()) {
+    return MakeError(ErrorCode::kInvalidData, "field 'retry' is not a boolean");
+  }
+  Retry out{whole["retry"].get<bool>(), std::nullopt};
+  whole.erase("retry");
+  out.rest = Dump(whole);
+  if (whole.contains("token") && whole["token"].is_string()) {
+    Cleanse(whole["token"].get_ref<std::string&>());
+  }
+  return out;
+}
+
 }  // namespace
 
 // Field names come from the client: keep them short and printable in errors.
@@ -76,8 +104,14 @@ std::string PrintableField(std::string_view key, size_t max) {
 }
 
 Result<EnrollRequest> ParseEnrollRequest(std::string_view body) {
-  CM_ASSIGN_OR_RETURN(auto j, ParseObject(body, {"token", "name", "csr"}));
+  CM_ASSIGN_OR_RETURN(auto retry, TakeRetry(body));
+  CM_ASSIGN_OR_RETURN(auto j,
+                      ParseObject(retry.rest ? *retry.rest : body, {"token", "name", "csr"}));
+  if (retry.rest) {
+    Cleanse(*retry.rest);
+  }
   EnrollRequest r;
+  r.retry = retry.retry;
   auto& token = j["token"].get_ref<std::string&>();
   r.token = SecretString(token);
   Cleanse(token);
@@ -87,19 +121,29 @@ Result<EnrollRequest> ParseEnrollRequest(std::string_view body) {
 }
 
 Result<RenewRequest> ParseRenewRequest(std::string_view body) {
-  CM_ASSIGN_OR_RETURN(auto j, ParseObject(body, {"csr"}));
-  return RenewRequest{j["csr"].get<std::string>()};
+  CM_ASSIGN_OR_RETURN(auto retry, TakeRetry(body));
+  CM_ASSIGN_OR_RETURN(auto j, ParseObject(retry.rest ? *retry.rest : body, {"csr"}));
+  return RenewRequest{j["csr"].get<std::string>(), retry.retry};
 }
 
 std::string EnrollRequestJson(const SecretString& token, const std::string& name,
-                              const std::string& csr_pem) {
+                              const std::string& csr_pem, bool retry) {
   json j{{"token", std::string(token.reveal())}, {"name", name}, {"csr", csr_pem}};
+  if (retry) {
+    j["retry"] = true;
+  }
   std::string out = Dump(j);
   Cleanse(j["token"].get_ref<std::string&>());
   return out;
 }
 
-std::string RenewRequestJson(const std::string& csr_pem) { return Dump(json{{"csr", csr_pem}}); }
+std::string RenewRequestJson(const std::string& csr_pem, bool retry) {
+  json j{{"csr", csr_pem}};
+  if (retry) {
+    j["retry"] = true;
+  }
+  return Dump(j);
+}
 
 std::string IssuedChainJson(const IssuedChain& issued) {
   return Dump(json{{"name", issued.name},

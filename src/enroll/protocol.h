@@ -27,10 +27,15 @@ struct EnrollRequest {
   SecretString token;
   std::string name;
   std::string csr_pem;
+  bool retry = false;  // as RenewRequest::retry
 };
 
 struct RenewRequest {
   std::string csr_pem;
+  // The client sends the same request again, to another replica, after the
+  // first attempt got no answer: if that attempt was recorded, the answer
+  // is its certificate (optional field "retry": true).
+  bool retry = false;
 };
 
 // What the service answers to an enrollment or a renewal.
@@ -48,8 +53,8 @@ Result<RenewRequest> ParseRenewRequest(std::string_view body);
 
 // The request body; holds the token, so the caller must wipe it.
 std::string EnrollRequestJson(const SecretString& token, const std::string& name,
-                              const std::string& csr_pem);
-std::string RenewRequestJson(const std::string& csr_pem);
+                              const std::string& csr_pem, bool retry = false);
+std::string RenewRequestJson(const std::string& csr_pem, bool retry = false);
 
 std::string IssuedChainJson(const IssuedChain& issued);
 Result<IssuedChain> ParseIssuedChain(std::string_view body);

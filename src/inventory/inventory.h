@@ -1,10 +1,12 @@
-// The inventory: every certificate the CA issued, in SQLite inside the PKI
-// directory (DIR/inventory.db). One transaction per change, WAL mode and a
-// busy timeout, so several certmint processes can issue at once without
-// losing rows. The interface hides SQLite so that a shared database could
-// back several CA servers later.
+// The inventory: every certificate the CA issued. By default in SQLite
+// inside the PKI directory (DIR/inventory.db): one transaction per change,
+// WAL mode and a busy timeout, so several certmint processes can issue at
+// once without losing rows. Or in PostgreSQL (postgres_inventory.cc), shared
+// by several `certmint serve` replicas: DIR/inventory.json, or --inventory /
+// CERTMINT_INVENTORY, names it (docs/high-availability.md).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +55,20 @@ struct InventoryFilter {
 };
 
 enum class RenewalOutcome { kRecorded, kNotCurrent };
+
+// A token as stored: its hash with what TokenRecord shows (for copying an
+// inventory; the hash never leaves the CA's machines).
+struct StoredToken {
+  std::string hash;
+  TokenRecord record;
+};
+
+// Everything an inventory holds (`inventory migrate`).
+struct InventoryDump {
+  std::vector<InventoryRecord> certificates;
+  std::vector<StoredToken> tokens;
+  long long next_crl_number = 1;
+};
 
 class Inventory {
  public:
@@ -109,6 +125,18 @@ class Inventory {
                                                const std::string& old_serial,
                                                const Certificate& cert, const Certificate& issuer,
                                                TimePoint now) = 0;
+
+  // Whether the database answers now (the service's /v1/health): an error
+  // naming the inventory and the cause when it does not.
+  virtual Status CheckHealth() { return {}; }
+  // Every certificate and token, and the next CRL number.
+  virtual Result<InventoryDump> Dump();
+  // Adds what `dump` holds; safe to repeat: rows already present keep their
+  // state, except that a revocation, a token's use or withdrawal, and a
+  // higher CRL number are carried over. kInvalidArgument where unsupported.
+  virtual Status Import(const InventoryDump& dump);
+  // Where it lives: a file's path, or a connection string (never a password).
+  virtual std::string Location() const { return ""; }
 };
 
 // The certificates `issuer` signed that are still in use: the valid (not
@@ -120,7 +148,50 @@ Result<std::vector<InventoryRecord>> InUseCertificatesOf(Inventory& inventory,
 
 std::string InventoryPath(const std::string& pki_dir);
 
-// Opens (creating if needed) DIR/inventory.db, mode 0600.
+// DIR/inventory.json: {"url": "postgresql://..."}, the shared inventory of a
+// CA whose service runs as replicas. Absent: DIR/inventory.db.
+std::string InventorySettingsPath(const std::string& pki_dir);
+
+// Every later OpenInventory* in this process uses `location` (a PostgreSQL
+// URI, or "" for each directory's own), whatever the directory says: the
+// CLI's --inventory. CERTMINT_INVENTORY in the environment does the same
+// when no override is set.
+void SetInventoryOverride(std::string location);
+
+// Where the inventory of `pki_dir` lives: a checked PostgreSQL URI, or ""
+// for DIR/inventory.db.
+Result<std::string> InventoryLocation(const std::string& pki_dir);
+
+// Whether `pki_dir` has an inventory to open: a PostgreSQL one is
+// configured, or DIR/inventory.db exists.
+bool HasInventory(const std::string& pki_dir);
+
+// Checks a PostgreSQL connection URI: postgresql:// or postgres://, and no
+// password in it (kInvalidArgument: libpq's PGPASSFILE, PGPASSWORD or
+// service file give it, so that it is on no command line and in no file
+// copied with the CA directory).
+Result<std::string> CheckPostgresUri(std::string_view uri);
+
+// Records `uri` (checked) in DIR/inventory.json; "" removes the file.
+Status SaveInventoryLocation(const std::string& pki_dir, const std::string& uri);
+
+// Where the service's inventory events go (the database lost and found
+// again, one JSON line each); unset: nowhere (a command reports the error
+// itself).
+void SetInventoryLog(std::function<void(std::string_view)> log);
+
+// Open DIR/inventory.db whatever is configured: OpenInventory's and
+// OpenInventoryReadOnly's SQLite cases.
+Result<std::unique_ptr<Inventory>> OpenSqliteInventory(const std::string& pki_dir);
+Result<std::unique_ptr<Inventory>> OpenSqliteInventoryReadOnly(const std::string& pki_dir);
+// Opens the PostgreSQL inventory at `uri`, creating or migrating its schema
+// (unless `read_only`: then every transaction is read-only and a database
+// without the schema is kNotFound).
+Result<std::unique_ptr<Inventory>> OpenPostgresInventory(const std::string& uri,
+                                                         bool read_only = false);
+
+// Opens the inventory InventoryLocation names; for SQLite, creating
+// DIR/inventory.db if needed, mode 0600.
 Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir);
 
 // Opens DIR/inventory.db for reading only (list-like commands): never

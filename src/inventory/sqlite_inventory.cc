@@ -394,6 +394,25 @@ class SqliteInventory final : public Inventory {
     return outcome;
   }
 
+  Result<InventoryDump> Dump() override {
+    InventoryDump dump;
+    CM_ASSIGN_OR_RETURN(dump.certificates, List({}, TimePoint()));
+    std::lock_guard<std::mutex> lock(mu_);
+    CM_ASSIGN_OR_RETURN(auto st, Prepare("SELECT * FROM tokens ORDER BY created_at, name"));
+    std::vector<std::string> hashes;
+    CM_ASSIGN_OR_RETURN(auto tokens, TokenRows(st.get(), &hashes));
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      dump.tokens.push_back(StoredToken{hashes[i], std::move(tokens[i])});
+    }
+    CM_ASSIGN_OR_RETURN(auto crl, Prepare("SELECT next FROM crl_number WHERE id = 1"));
+    if (sqlite3_step(crl.get()) == SQLITE_ROW) {
+      dump.next_crl_number = sqlite3_column_int64(crl.get(), 0);
+    }
+    return dump;
+  }
+
+  std::string Location() const override { return path_; }
+
   // Migrates a database made before tokens had a subject or hours: adds the
   // column (old rows keep NULL). Another process may add it at the same
   // time: its presence afterwards is what counts.
@@ -495,11 +514,16 @@ class SqliteInventory final : public Inventory {
     return std::optional<TokenRecord>(std::move(rows[0]));
   }
 
-  Result<std::vector<TokenRecord>> TokenRows(sqlite3_stmt* st) {
+  // `hashes`, if given, receives each row's whole hash.
+  Result<std::vector<TokenRecord>> TokenRows(sqlite3_stmt* st,
+                                             std::vector<std::string>* hashes = nullptr) {
     std::vector<TokenRecord> out;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       TokenRecord r;
+      if (hashes != nullptr) {
+        hashes->push_back(Text(st, 0));
+      }
       r.id = Text(st, 0).substr(0, 12);
       r.grant.name = Text(st, 1);
       r.grant.sans.dns = Split(Text(st, 2));
@@ -804,7 +828,7 @@ std::string FileUri(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Inventory>> OpenInventoryReadOnly(const std::string& pki_dir) {
+Result<std::unique_ptr<Inventory>> OpenSqliteInventoryReadOnly(const std::string& pki_dir) {
   const std::string path = InventoryPath(pki_dir);
   const auto stamp = StampOf(path);
   if (!stamp) {
@@ -831,7 +855,7 @@ Result<std::unique_ptr<Inventory>> OpenInventoryReadOnly(const std::string& pki_
       std::make_unique<SqliteInventory>(std::move(db), path, quiescent ? stamp : std::nullopt));
 }
 
-Result<std::unique_ptr<Inventory>> OpenInventory(const std::string& pki_dir) {
+Result<std::unique_ptr<Inventory>> OpenSqliteInventory(const std::string& pki_dir) {
   const std::string path = InventoryPath(pki_dir);
   sqlite3* raw = nullptr;
   int rc =

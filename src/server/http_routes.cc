@@ -64,9 +64,14 @@ HttpResponse Issued(const ServiceResult<IssuedChain>& r) {
   return Json(200, IssuedChainJson(*r), r->name);
 }
 
+bool Healthy(const HealthReport& h) { return h.ca_valid && h.inventory_reachable; }
+
 std::string HealthJson(const HealthReport& h) {
   const Certificate& c = h.ca;
-  nlohmann::json j{{"status", h.ca_valid ? "ok" : "ca_expired"},
+  nlohmann::json j{{"status", !h.ca_valid              ? "ca_expired"
+                              : !h.inventory_reachable ? "inventory_unreachable"
+                                                       : "ok"},
+                   {"inventory", {{"reachable", h.inventory_reachable}}},
                    {"version", kVersion},
                    {"ca",
                     {{"subject", c.Subject().ToString()},
@@ -143,7 +148,7 @@ HttpResponse HttpRoutes::Route(const HttpRequest& request) {
     }
     if (path == "/v1/health") {
       const HealthReport h = service_->Health(clock_());
-      return Json(h.ca_valid ? 200 : 503, HealthJson(h));
+      return Json(Healthy(h) ? 200 : 503, HealthJson(h));
     }
     auto crl = service_->Crl(clock_());
     if (!crl) {

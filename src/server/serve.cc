@@ -249,6 +249,10 @@ Status Serve(const ServeConfig& config) {
   CM_RETURN_IF_ERROR(ValidateServeConfig(config));
   CM_RETURN_IF_ERROR(CertificateAuthority::LoadCertificate(config.dir));
   CM_ASSIGN_OR_RETURN(auto ca, LoadServiceCa(config.dir, config.ca_password));
+  // The inventory's "database lost" and "back" lines go with the others.
+  if (config.log) {
+    SetInventoryLog(config.log);
+  }
   CM_ASSIGN_OR_RETURN(auto inventory, OpenInventory(config.dir));
   // SIGTERM and SIGINT (stop) and SIGHUP (reload the CA) are taken by one
   // thread; blocked before any other thread starts so that none of them

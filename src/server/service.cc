@@ -202,6 +202,11 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
     return Fail(ProtocolError::kInventoryUnavailable, "the inventory cannot be read");
   }
   if (RedeemOutcome state = TokenState(*token, now); state != RedeemOutcome::kRedeemed) {
+    if (state == RedeemOutcome::kUsed && req->retry && req->name == token->grant.name) {
+      if (auto again = AlreadyEnrolled(*token, req->csr_pem)) {
+        return std::move(*again);
+      }
+    }
     return tl::unexpected(TokenRefusal(state, *token));
   }
   const TokenGrant& grant = token->grant;
@@ -238,9 +243,75 @@ ServiceResult<IssuedChain> EnrollmentService::Enroll(std::string_view body, Time
   // Another request may have redeemed (or someone revoked) the token since
   // it was read.
   if (*outcome != RedeemOutcome::kRedeemed) {
+    if (*outcome == RedeemOutcome::kUsed && req->retry) {
+      // Our own earlier attempt, on this or another replica, may have won.
+      if (auto used = inventory_->FindToken(hash); used) {
+        if (auto again = AlreadyEnrolled(*used, req->csr_pem)) {
+          return std::move(*again);
+        }
+      }
+    }
     return tl::unexpected(TokenRefusal(*outcome, *token));
   }
   return IssuedChain{grant.name, std::move(*cert), ca->authority.Chain(), ca->trust};
+}
+
+namespace {
+
+// Whether `cert` certifies the key of the request `csr_pem`, and the
+// request passes the CA's policy for `name` (its signature proves the key).
+bool CertifiesRequestKey(const Certificate& cert, const std::string& csr_pem,
+                         const std::string& name, const SubjectAltNames& allowed) {
+  std::optional<CertificateRequest> csr;
+  if (CheckCsr(csr_pem, name, allowed, &csr).has_value()) {
+    return false;
+  }
+  return EVP_PKEY_eq(csr->PublicKey(), X509_get0_pubkey(cert.native())) == 1;
+}
+
+}  // namespace
+
+std::optional<IssuedChain> EnrollmentService::AlreadyEnrolled(const TokenRecord& token,
+                                                              const std::string& csr_pem) {
+  if (token.serial.empty()) {
+    return std::nullopt;
+  }
+  auto record = inventory_->FindBySerial(token.serial);
+  if (!record || record->status != CertStatus::kValid || record->name != token.grant.name) {
+    return std::nullopt;
+  }
+  auto cert = Certificate::FromPem(record->certificate_pem);
+  if (!cert || !CertifiesRequestKey(*cert, csr_pem, token.grant.name, token.grant.sans)) {
+    return std::nullopt;
+  }
+  const auto ca = this->ca();
+  return IssuedChain{token.grant.name, std::move(*cert), ca->authority.Chain(), ca->trust};
+}
+
+std::optional<IssuedChain> EnrollmentService::AlreadyRenewed(const InventoryRecord& old,
+                                                             const std::string& body) {
+  auto req = ParseRenewRequest(body);
+  if (!req || !req->retry) {
+    return std::nullopt;  // a superseded certificate cannot renew
+  }
+  InventoryFilter filter;
+  filter.name = old.name;
+  auto records = inventory_->List(filter, TimePoint());
+  auto old_cert = Certificate::FromPem(old.certificate_pem);
+  if (!records || !old_cert) {
+    return std::nullopt;
+  }
+  for (const auto& r : *records) {
+    if (r.status != CertStatus::kValid || r.issued_at < old.issued_at) {
+      continue;
+    }
+    auto cert = Certificate::FromPem(r.certificate_pem);
+    if (cert && CertifiesRequestKey(*cert, req->csr_pem, old.name, old_cert->Sans())) {
+      const auto ca = this->ca();
+      return IssuedChain{old.name, std::move(*cert), ca->authority.Chain(), ca->trust};
+    }
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -319,6 +390,10 @@ ServiceResult<IssuedChain> EnrollmentService::Renew(std::string_view body,
                   fmt::format("the client certificate (serial {}) was revoked at {}",
                               record->serial, record->revoked_at));
     case CertStatus::kSuperseded:
+      if (auto again = AlreadyRenewed(*record, std::string(body))) {
+        return std::move(*again);
+      }
+      [[fallthrough]];
     case CertStatus::kPending:
       return Fail(ProtocolError::kCertificateSuperseded,
                   fmt::format("the client certificate (serial {}) is no longer the current "
@@ -392,7 +467,13 @@ ServiceResult<EncodedCrl> EnrollmentService::Crl(TimePoint now) {
 
 HealthReport EnrollmentService::Health(TimePoint now) const {
   const auto ca = this->ca();
-  return HealthReport{ca->authority.certificate().NotAfter() > now, ca->authority.certificate()};
+  HealthReport report{ca->authority.certificate().NotAfter() > now, ca->authority.certificate(),
+                      true, ""};
+  if (Status db = inventory_->CheckHealth(); !db) {
+    report.inventory_reachable = false;
+    report.inventory_error = db.error().message();
+  }
+  return report;
 }
 
 }  // namespace certmint

@@ -43,6 +43,9 @@ ServiceError TokenRefusal(RedeemOutcome outcome, const TokenRecord& token);
 struct HealthReport {
   bool ca_valid = false;  // the issuing CA has not expired
   Certificate ca;
+  // Whether the inventory's database answers (always, for SQLite); why not.
+  bool inventory_reachable = true;
+  std::string inventory_error;
 };
 
 // What the TLS layer knows about the client of a renewal.
@@ -106,6 +109,16 @@ class EnrollmentService {
                                           const DistinguishedName& subject, EVP_PKEY* key,
                                           const SubjectAltNames& sans, Role role, Validity days,
                                           TimePoint now);
+  // A retry (EnrollRequest::retry) of an enrollment whose answer was lost (a
+  // replica died after recording it, a connection broke): the certificate the used token
+  // already obtained, if it certifies the key of this (verified) request and
+  // is still the name's valid one. Never a second certificate for a token.
+  std::optional<IssuedChain> AlreadyEnrolled(const TokenRecord& token, const std::string& csr_pem);
+  // Likewise for a renewal the client marks as a retry (RenewRequest::retry):
+  // the name's current certificate when it certifies the key of this
+  // request (the renewal was recorded, its answer lost). Without the mark a
+  // superseded certificate is refused, as always.
+  std::optional<IssuedChain> AlreadyRenewed(const InventoryRecord& old, const std::string& body);
   // The validity a renewal of `name`'s `current` certificate gets.
   Validity GrantedDays(const ServiceCa& ca, const std::string& name, const Certificate& current,
                        TimePoint now);

@@ -19,7 +19,7 @@ Result<std::vector<Crl>> LoadCrlFiles(const std::vector<std::string>& files) {
 Result<std::vector<InventoryRecord>> LoadInventoryRevocations(const std::string& pki_dir,
                                                               TimePoint now) {
   const std::string path = InventoryPath(pki_dir);
-  if (!fs::Exists(path)) {
+  if (!HasInventory(pki_dir)) {
     return MakeError(ErrorCode::kNotFound,
                      fmt::format("--dir {}: no inventory ({} does not exist); give the CA's "
                                  "directory, as to ca init and apply",

@@ -111,6 +111,34 @@ TEST(ClientTest, ServerUrls) {
   }
 }
 
+// Replicas of one service: comma-separated, tried in order.
+TEST(ClientTest, SeveralServerUrls) {
+  auto u = ParseServerUrl("https://ca1:8443, https://ca2:8443,https://[::1]:9000").value();
+  EXPECT_EQ(u.host, "ca1");
+  ASSERT_EQ(u.replicas.size(), 2u);
+  EXPECT_EQ(u.ToString(), "https://ca1:8443,https://ca2:8443,https://[::1]:9000");
+  auto endpoints = ServerEndpoints(u);
+  ASSERT_EQ(endpoints.size(), 3u);
+  EXPECT_EQ(endpoints[1].ToString(), "https://ca2:8443");
+  EXPECT_TRUE(endpoints[2].replicas.empty());
+  for (const char* bad :
+       {"https://ca1:8443,", "https://ca1,,https://ca2", "https://ca1,http://ca2"}) {
+    EXPECT_FALSE(ParseServerUrl(bad)) << bad;
+  }
+}
+
+// The first replica refuses connections (nothing listens): the next is
+// tried, and its refusal (here: no service there either) is what comes back.
+TEST(ClientTest, FailoverTriesTheNextReplica) {
+  auto url = ParseServerUrl("https://127.0.0.1:1,https://127.0.0.1:2").value();
+  auto r = FetchPinnedCa(url, std::string(95, 'A'));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().ToString().find("none of the 2 replicas answered"), std::string::npos)
+      << r.error().ToString();
+  EXPECT_NE(r.error().ToString().find("https://127.0.0.1:2"), std::string::npos)
+      << r.error().ToString();
+}
+
 TEST(ClientTest, Fingerprints) {
   const std::string colons =
       "5D:2B:2D:D9:EB:06:01:9E:D4:33:B0:2D:66:3F:3C:05:94:27:D5:15:36:CF:2C:E8:46:0D:40:C1:0A:07:"

@@ -11,10 +11,12 @@ JSON document valid against the command's definition, and its exit code the
 expected one. A real `certmint serve` on 127.0.0.1 (port 0) serves `enroll`, and
 a real `openssl s_server` serves `probe`.
 """
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -108,6 +110,35 @@ def wait_for_line(proc, pattern, seconds=30):
         if m:
             return m
     raise RuntimeError(f"no line matching {pattern!r} within {seconds}s")
+
+
+@contextlib.contextmanager
+def throwaway_postgres():
+    """A PostgreSQL server in a temporary directory (Unix socket only), as
+    nobody when we are root; yields its URI, or None without PostgreSQL."""
+    bindir = "/usr/lib/postgresql/15/bin"
+    if not os.path.exists(bindir + "/initdb"):
+        yield None
+        return
+    d = tempfile.mkdtemp(prefix="certmint-json-pg-")
+    as_user = []
+    if os.geteuid() == 0:
+        os.chown(d, 65534, 65534)
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    os.chmod(d, 0o755)
+    subprocess.run(as_user + [bindir + "/initdb", "-D", d + "/data", "-U", "certmint", "-A",
+                              "trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+                   check=True, capture_output=True)
+    server = subprocess.Popen(as_user + [bindir + "/postgres", "-D", d + "/data", "-k", d, "-c",
+                                         "listen_addresses=", "-c", "fsync=off"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_line(server, r"ready to accept connections")
+        yield f"postgresql:///postgres?host={d}&user=certmint"
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def main():
@@ -257,6 +288,15 @@ def main():
         serve.terminate()
         serve.wait(timeout=30)
     run("token list", ["token", "list", "--dir", "pki"], "token_list")
+
+    # The inventory into PostgreSQL: a password in the URI is refused; with
+    # a throwaway server (when PostgreSQL is installed), the copy.
+    run("inventory migrate", ["inventory", "migrate", "--dir", "pki", "--to",
+                              "postgresql://ca:secret@localhost/certmint"], "error", 2)
+    with throwaway_postgres() as uri:
+        if uri:
+            run("inventory migrate", ["inventory", "migrate", "--dir", "pki", "--to", uri,
+                                      "--no-switch"], "inventory_migrate")
 
     # Usage errors are JSON too.
     run("list", ["list", "--dri", "pki"], "error", 2)

@@ -167,6 +167,68 @@ TEST_F(EnrollmentServiceTest, OneTokenOneCertificateUnderConcurrency) {
   EXPECT_EQ(Rows(), 1u);
 }
 
+// A retry whose first attempt was recorded (the answer was lost with a
+// replica): the same certificate again for the same key, never a second
+// one; another key is refused as before.
+TEST_F(EnrollmentServiceTest, RetriedEnrollmentGetsTheSameCertificate) {
+  const auto now = std::chrono::system_clock::now();
+  const std::string token = Token("node-1");
+  const std::string csr =
+      MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {}).value();
+  auto first = service_->Enroll(EnrollRequestJson(SecretString(token), "node-1", csr), now);
+  ASSERT_TRUE(first) << first.error().message;
+  // Not marked as a retry: a replay is refused, as always.
+  auto replay = service_->Enroll(EnrollRequestJson(SecretString(token), "node-1", csr), now);
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().error, ProtocolError::kTokenUsed);
+  const std::string body = EnrollRequestJson(SecretString(token), "node-1", csr, /*retry=*/true);
+  auto again = service_->Enroll(body, now);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->certificate.SerialHex(), first->certificate.SerialHex());
+  auto other_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  auto other = service_->Enroll(
+      EnrollRequestJson(
+          SecretString(token), "node-1",
+          MakeCsrPem(other_key, DistinguishedName::CommonName("node-1").value(), {}).value(),
+          /*retry=*/true),
+      now);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().error, ProtocolError::kTokenUsed);
+  EXPECT_EQ(Rows(), 1u);
+  // Once the certificate is revoked, a retry gets nothing.
+  ASSERT_TRUE(inventory_->Revoke("node-1", 1, now));
+  EXPECT_FALSE(service_->Enroll(body, now));
+}
+
+TEST_F(EnrollmentServiceTest, RetriedRenewalGetsTheSameCertificate) {
+  const auto now = std::chrono::system_clock::now();
+  auto enrolled = service_->Enroll(Body(Token("node-1"), "node-1", key_), now);
+  ASSERT_TRUE(enrolled);
+  const auto old = enrolled->certificate;
+  auto next_key = PrivateKey::Generate(DefaultKeySpec()).value();
+  const std::string csr =
+      MakeCsrPem(next_key, DistinguishedName::CommonName("node-1").value(), {}).value();
+  auto renewed = service_->Renew(RenewRequestJson(csr), PeerCertificate{old, X509_V_OK}, now);
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  // Not marked as a retry: a superseded certificate cannot renew.
+  auto plain = service_->Renew(RenewRequestJson(csr), PeerCertificate{old, X509_V_OK}, now);
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(plain.error().error, ProtocolError::kCertificateSuperseded);
+  // A retry (the answer was lost): the certificate recorded for that key.
+  auto retry =
+      service_->Renew(RenewRequestJson(csr, /*retry=*/true), PeerCertificate{old, X509_V_OK}, now);
+  ASSERT_TRUE(retry) << retry.error().message;
+  EXPECT_EQ(retry->certificate.SerialHex(), renewed->certificate.SerialHex());
+  // A retry with another key gets nothing.
+  const std::string other =
+      MakeCsrPem(key_, DistinguishedName::CommonName("node-1").value(), {}).value();
+  auto foreign = service_->Renew(RenewRequestJson(other, /*retry=*/true),
+                                 PeerCertificate{old, X509_V_OK}, now);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().error, ProtocolError::kCertificateSuperseded);
+  EXPECT_EQ(Rows(), 2u);
+}
+
 TEST_F(EnrollmentServiceTest, ExpiredTokenAndNothingWritten) {
   const std::string token = Token("node-1", Role::kBoth, std::chrono::seconds(1));
   auto r = service_->Enroll(Body(token, "node-1", key_),
