@@ -43,11 +43,12 @@ void Pkcs12Kdf() {
 
 struct Ca {
   PrivateKey key = PrivateKey::Generate(DefaultKeySpec()).value();
+  std::shared_ptr<const Signer> signer = MakeKeySigner(key);
   Certificate cert =
-      SelfSignCa(*MakeKeySigner(key), CaProfile{DistinguishedName::CommonName("Bench CA").value(),
-                                                3650,
-                                                std::chrono::system_clock::now(),
-                                                {}})
+      SelfSignCa(*signer, CaProfile{DistinguishedName::CommonName("Bench CA").value(),
+                                    3650,
+                                    std::chrono::system_clock::now(),
+                                    {}})
           .value();
 };
 
@@ -60,7 +61,7 @@ void Floor(const KeySpec& spec) {
   auto key = PrivateKey::Generate(spec).value();
   LeafProfile p;
   p.subject = DistinguishedName::CommonName("node").value();
-  auto cert = SignLeaf(TheCa().cert, TheCa().key, key.native(), p).value();
+  auto cert = SignLeaf(TheCa().cert, *TheCa().signer, key.native(), p).value();
   benchmark::DoNotOptimize(cert.native());
   for (int i = 0; i < 4; ++i) {
     Pbkdf2();
@@ -153,7 +154,7 @@ void Certmint(const KeySpec& spec, benchmark::State& state) {
     auto key = PrivateKey::Generate(spec).value();
     LeafProfile p;
     p.subject = DistinguishedName::CommonName("node").value();
-    auto cert = SignLeaf(TheCa().cert, TheCa().key, key.native(), p).value();
+    auto cert = SignLeaf(TheCa().cert, *TheCa().signer, key.native(), p).value();
     Identity id{"node", key, cert, {TheCa().cert}};
     benchmark::DoNotOptimize(key.ToEncryptedPkcs8Pem(password, {kNodeKeyIterations}).value());
     KeyStore ks = IdentityKeystore(id, "node");

@@ -379,7 +379,8 @@ Subcommand RegisterRenew(CLI::App* app) {
   AddJson(renew, &r->json, "the renewed identities");
   AddCaPasswordFile(renew, &r->ca_password_file);
   renew->add_option("--server", r->flags.server,
-                    "Renew through certmint serve at https://HOST[:PORT], authenticating with "
+                    "Renew through certmint serve at https://HOST[:PORT] (or its replicas, "
+                    "comma-separated), authenticating with "
                     "the current certificate (mTLS)");
   renew->add_flag("--if-due", r->flags.if_due,
                   "With --server: only identities two thirds into their lifetime and an hour "

@@ -287,7 +287,11 @@ Subcommand RegisterEnroll(CLI::App* app) {
   auto e = std::make_shared<EnrollArgs>();
   CLI::App* enroll = app->add_subcommand(
       "enroll", "On a node: get a certificate from certmint serve with a one-time token");
-  enroll->add_option("URL", e->url, "The service: https://HOST[:PORT]")->required();
+  enroll
+      ->add_option("URL", e->url,
+                   "The service: https://HOST[:PORT], or its replicas comma-separated "
+                   "(https://ca1:8443,https://ca2:8443: the next is tried when one cannot answer)")
+      ->required();
   enroll->add_option("--token-file", e->token_file,
                      "File holding the token (else $CERTMINT_TOKEN)");
   enroll->add_option("--name", e->name, "The identity name the token was made for")->required();

@@ -29,6 +29,8 @@ class CliTest : public ::testing::Test {
     options.env.try_emplace("CERTMINT_CA_PASSWORD", "");
     options.env.try_emplace("CERTMINT_DIR", "");
     options.env.try_emplace("CERTMINT_OUT", "");
+    options.env.try_emplace("CERTMINT_INVENTORY", "");
+    options.env.try_emplace("CERTMINT_PKCS11_PIN", "");
     options.env.try_emplace("CERTMINT_CONFIG", "/dev/null");
     return RunProcess(args, options);
   }
