@@ -111,7 +111,8 @@ int Main(int argc, char** argv) {
   for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
                     RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
                     RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
-                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands}) {
+                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands,
+                    RegisterReportCommand}) {
     Runner run = reg(&app, global);
     for (CLI::App* sub : app.get_subcommands({})) {
       commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
