@@ -319,6 +319,10 @@ if os.path.exists(revocation_file):
       " effective in a JSSE server in under 5 s with OCSP:"
       f" {r['revoke_to_refused_ms'] / 1000:.1f} s ({met(r['revoke_to_refused_ms'] < 5000)}).")
     w("")
+dashboard_file = os.path.join(os.path.dirname(out_md), "performance-data", "dashboard.json")
+if os.path.exists(dashboard_file):
+    import dashboard_section  # bench/dashboard_section.py, beside this file
+    lines.extend(dashboard_section.section(dashboard_file))
 w("## Plot")
 w("")
 w("![seconds per identity](performance.png)")

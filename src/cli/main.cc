@@ -108,11 +108,11 @@ int Main(int argc, char** argv) {
   // Each Register* call adds one or more subcommands; its runner serves all
   // of them.
   std::map<CLI::App*, Runner> commands;
-  for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
-                    RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
-                    RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
-                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands,
-                    RegisterReportCommand}) {
+  for (auto* reg :
+       {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand, RegisterLifecycleCommands,
+        RegisterCsrCommands, RegisterInspectCommand, RegisterConvertCommand,
+        RegisterKeystoreCommands, RegisterVerifyCommands, RegisterProbeCommand,
+        RegisterServiceCommands, RegisterDiscoveryCommands, RegisterReportCommand}) {
     Runner run = reg(&app, global);
     for (CLI::App* sub : app.get_subcommands({})) {
       commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)

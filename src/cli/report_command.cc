@@ -29,12 +29,13 @@ Status RunReport(const ReportArgs& a) {
     return MakeError(ErrorCode::kInvalidArgument, "--window: 1 to 3650 days");
   }
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventoryReadOnly(a.dir));
-  CM_ASSIGN_OR_RETURN(auto report, GatherInventoryReport(a.dir, *inventory,
-                                                         std::chrono::system_clock::now(),
-                                                         a.window_days));
-  const nlohmann::json json = InventoryReportJson(report);
+  CM_ASSIGN_OR_RETURN(
+      auto report,
+      GatherInventoryReport(a.dir, *inventory, std::chrono::system_clock::now(), a.window_days));
+  nlohmann::json json = InventoryReportJson(report);
   if (!a.html.empty()) {
-    CM_RETURN_IF_ERROR(WithContext(fs::WriteFileAtomic(a.html, ReportPageHtml(json), 0644),
+    const std::string page = ReportPageHtml(a.json ? nlohmann::json(json) : std::move(json));
+    CM_RETURN_IF_ERROR(WithContext(fs::WriteFileAtomic(a.html, page, 0644),
                                    "writing the report " + PrintableBytes(a.html)));
   }
   if (a.json) {

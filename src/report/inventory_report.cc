@@ -1,5 +1,7 @@
 #include "report/inventory_report.h"
 
+#include <openssl/evp.h>
+
 #include <map>
 
 #include "ca/authority.h"
@@ -19,6 +21,34 @@ nlohmann::json CaJson(const ReportCa& ca, TimePoint now) {
           {"days_left", DaysLeft(c.NotAfter(), now)},
           {"serial", c.SerialHex()},
           {"sha256_fingerprint", c.Sha256Fingerprint()}};
+}
+
+// The DER inside the first "CERTIFICATE" PEM block of `pem` (RFC 7468).
+Result<std::string> CertificateDerFromPem(std::string_view pem) {
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  const size_t begin = pem.find(kBegin);
+  const size_t end = begin == std::string_view::npos ? begin : pem.find(kEnd, begin);
+  if (end == std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidData, "no PEM certificate found");
+  }
+  std::string b64;
+  for (const char c : pem.substr(begin + kBegin.size(), end - begin - kBegin.size())) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+      b64 += c;
+    }
+  }
+  std::string der(b64.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(der.data()),
+                                reinterpret_cast<const unsigned char*>(b64.data()),
+                                static_cast<int>(b64.size()));
+  if (n < 0 || b64.size() % 4 != 0) {
+    return MakeError(ErrorCode::kInvalidData, "the PEM certificate is not base64");
+  }
+  // EVP_DecodeBlock counts the padding's bytes as data.
+  const size_t padding = b64.ends_with("==") ? 2 : b64.ends_with("=") ? 1 : 0;
+  der.resize(static_cast<size_t>(n) - padding);
+  return der;
 }
 
 TokenCounts CountTokens(const std::vector<TokenRecord>& tokens, TimePoint now) {
@@ -53,9 +83,9 @@ Result<InventoryReport> GatherInventoryReport(const std::string& dir, Inventory&
   CM_ASSIGN_OR_RETURN(auto current, CertificateAuthority::LoadCertificate(dir));
   report.cas.push_back({"current", std::move(current)});
   if (RotationInProgress(dir)) {
-    CM_ASSIGN_OR_RETURN(auto previous,
-                        WithContext(CertificateAuthority::LoadCertificate(PreviousCaDir(dir)),
-                                    "the previous CA"));
+    CM_ASSIGN_OR_RETURN(
+        auto previous,
+        WithContext(CertificateAuthority::LoadCertificate(PreviousCaDir(dir)), "the previous CA"));
     report.cas.push_back({"previous", std::move(previous)});
   }
   CM_ASSIGN_OR_RETURN(auto records, WithContext(inventory.List({}, now), "the inventory"));
@@ -84,8 +114,9 @@ std::string_view DisplayStatus(const InventoryRecord& record, TimePoint now, int
 }
 
 std::string RecordRole(const InventoryRecord& record) {
-  auto cert = Certificate::FromPem(record.certificate_pem);
-  return cert ? std::string(RoleName(RoleOf(*cert))) : "unknown";
+  const auto der = CertificateDerFromPem(record.certificate_pem);
+  const auto role = der ? RoleOfDer(*der) : Result<Role>(tl::unexpected(der.error()));
+  return role ? std::string(RoleName(*role)) : "unknown";
 }
 
 nlohmann::json InventoryReportJson(const InventoryReport& report) {
@@ -108,15 +139,16 @@ nlohmann::json InventoryReportJson(const InventoryReport& report) {
     certificates.push_back(std::move(j));
   }
   const TokenCounts& t = report.tokens;
-  return {{"generated_at", FormatUtc(now)},
-          {"window_days", report.window_days},
-          {"cas", std::move(cas)},
-          {"rotation_in_progress", report.cas.size() > 1},
-          {"counts",
-           {{"by_status", by_status}, {"by_role", by_role}, {"superseded", report.superseded}}},
-          {"tokens",
-           {{"unused", t.unused}, {"used", t.used}, {"expired", t.expired}, {"revoked", t.revoked}}},
-          {"certificates", std::move(certificates)}};
+  return {
+      {"generated_at", FormatUtc(now)},
+      {"window_days", report.window_days},
+      {"cas", std::move(cas)},
+      {"rotation_in_progress", report.cas.size() > 1},
+      {"counts",
+       {{"by_status", by_status}, {"by_role", by_role}, {"superseded", report.superseded}}},
+      {"tokens",
+       {{"unused", t.unused}, {"used", t.used}, {"expired", t.expired}, {"revoked", t.revoked}}},
+      {"certificates", std::move(certificates)}};
 }
 
 }  // namespace certmint

@@ -51,7 +51,14 @@ std::string ReportContentSecurityPolicy() {
   return policy;
 }
 
-std::string ReportPageHtml(const nlohmann::json& report_json) {
+std::string ReportPageHtml(nlohmann::json report_json) {
+  if (auto certificates = report_json.find("certificates"); certificates != report_json.end()) {
+    for (auto& c : *certificates) {
+      for (const char* unshown : {"sha256_fingerprint", "not_before", "issued_at"}) {
+        c.erase(unshown);
+      }
+    }
+  }
   const std::string data = ScriptSafeJson(report_json);
   std::string page;
   page.reserve(data.size() + 16 * 1024);

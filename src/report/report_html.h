@@ -21,8 +21,10 @@ namespace certmint {
 // The page for `report` (InventoryReportJson embedded).
 std::string InventoryReportHtml(const InventoryReport& report);
 
-// The page around already rendered report JSON.
-std::string ReportPageHtml(const nlohmann::json& report_json);
+// The page around already rendered report JSON (InventoryReportJson). The
+// page leaves out what it does not show (each certificate's fingerprint,
+// not_before and issued_at), to stay small at 10,000 certificates.
+std::string ReportPageHtml(nlohmann::json report_json);
 
 // `json` dumped for a <script> block: '<', '>' and '&' as \u003c, \u003e,
 // \u0026 (they occur in JSON only inside strings, where those escapes mean

@@ -36,6 +36,8 @@ min-width:6.5rem}.count b{display:block;font-size:1.35rem}
 .controls input,.controls select{font:inherit;padding:.3rem .5rem;color:var(--fg);
 background:var(--bg);border:1px solid var(--line);border-radius:6px}
 .controls input{flex:1 1 16rem}
+.controls button{font:inherit;padding:.3rem .6rem;color:var(--fg);background:var(--card);
+border:1px solid var(--line);border-radius:6px;cursor:pointer}
 .table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.35rem .55rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -67,7 +69,7 @@ const std::string_view kBody = R"HTML(
 <input id="filter" type="search" placeholder="Filter by name, SAN, serial, key, role&#8230;" aria-label="Filter">
 <select id="status-filter" aria-label="Status"><option value="">every status</option>
 <option>valid</option><option>expiring</option><option>expired</option><option>pending</option><option>revoked</option></select>
-<span id="shown" class="muted"></span></div>
+<span id="shown" class="muted"></span><button id="more" type="button" hidden></button></div>
 <div class="table-wrap"><table id="certs"><thead><tr>
 <th data-key="name">Name</th><th data-key="role">Role</th><th data-key="sans">SANs</th>
 <th data-key="key_type">Key</th><th data-key="serial">Serial</th><th data-key="not_after">Not after</th>
@@ -159,68 +161,91 @@ const std::string_view kScript = R"JS(
     box.appendChild(frag);
   }
 
-  var rows = [], sortKey = "days_left", sortDir = 1;
-  function table() {
+  // The table holds at most `limit` rows of those matching (the first ones
+  // in the current order): filtering and sorting 10,000 certificates then
+  // costs the script's work, not the layout of 10,000 rows. "Show all" lifts
+  // the limit (before printing everything, say).
+  var rows = [], matched = [], sortKey = "days_left", sortDir = 1, limit = 500;
+  function tr(r) {
+    if (r.tr) { return r.tr; }
+    var c = r.c, row = document.createElement("tr");
+    [[c.name], [c.role, "nw"], [r.sans], [c.key_type, "nw"], [c.serial, "mono"],
+     [c.not_after.slice(0, 10), "nw"], [c.days_left, "num nw"],
+     [c.display_status, "nw s-" + c.display_status]].forEach(function (v) {
+      row.appendChild(el("td", v[0], v[1]));
+    });
+    row.cells[0].appendChild(el("div", c.subject, "subject muted"));
+    row.setAttribute("data-status", c.display_status);
+    r.tr = row;
+    return row;
+  }
+  function render() {
+    var frag = document.createDocumentFragment(), n = Math.min(limit, matched.length);
+    for (var i = 0; i < n; i++) { frag.appendChild(tr(matched[i])); }
     var body = $("certs").tBodies[0];
-    data.certificates.forEach(function (c) {
-      var tr = document.createElement("tr");
-      var cells = [[c.name], [c.role, "nw"], [sans(c)], [c.key_type, "nw"], [c.serial, "mono"],
-                   [c.not_after.slice(0, 10), "nw"], [c.days_left, "num nw"],
-                   [c.display_status, "nw s-" + c.display_status]];
-      cells.forEach(function (v) { tr.appendChild(el("td", v[0], v[1])); });
-      tr.cells[0].appendChild(el("div", c.subject, "subject muted"));
-      tr.setAttribute("data-status", c.display_status);
-      rows.push({ tr: tr, c: c, sans: sans(c), status: c.display_status,
-        text: [c.name, c.role, sans(c), c.key_type, c.serial, c.not_after, c.display_status,
-               c.subject].join(" ").toLowerCase() });
+    body.textContent = "";
+    body.appendChild(frag);
+    $("shown").textContent = n === matched.length
+        ? n + " of " + rows.length + " shown"
+        : matched.length + " of " + rows.length + " match; the first " + n + " shown";
+    $("more").hidden = n === matched.length;
+    $("more").textContent = "Show all " + matched.length;
+  }
+  function match() {
+    var q = $("filter").value.trim().toLowerCase(), s = $("status-filter").value;
+    matched = rows.filter(function (r) {
+      return (!q || r.text.indexOf(q) >= 0) && (!s || r.status === s);
     });
-    sort();
-    Array.prototype.forEach.call($("certs").tHead.rows[0].cells, function (th) {
-      th.tabIndex = 0;
-      th.addEventListener("click", function () { sortBy(th.getAttribute("data-key")); });
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortBy(th.getAttribute("data-key")); } });
-    });
-    $("filter").addEventListener("input", filter);
-    $("status-filter").addEventListener("change", filter);
-    filter();
-    return body;
+  }
+  function filter() {
+    var started = performance.now();
+    match();
+    render();
+    window.certmintLastFilterMs = performance.now() - started;
   }
   function value(r, key) {
     if (key === "sans") { return r.sans; }
     if (key === "status") { return r.status; }
     if (key === "days_left") { return r.c.days_left === null ? -Infinity : r.c.days_left; }
-    return r.c[key];
+    return String(r.c[key]);
   }
   function sort() {
     rows.sort(function (a, b) {
       var x = value(a, sortKey), y = value(b, sortKey);
-      if (typeof x === "number" && typeof y === "number") { return (x - y) * sortDir; }
-      return String(x).localeCompare(String(y)) * sortDir;
+      return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
     });
-    var frag = document.createDocumentFragment();
-    rows.forEach(function (r) { frag.appendChild(r.tr); });
-    $("certs").tBodies[0].appendChild(frag);
     Array.prototype.forEach.call($("certs").tHead.rows[0].cells, function (th) {
-      var on = th.getAttribute("data-key") === sortKey;
-      if (on) { th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending"); }
-      else { th.removeAttribute("aria-sort"); }
+      if (th.getAttribute("data-key") === sortKey) {
+        th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      } else {
+        th.removeAttribute("aria-sort");
+      }
     });
+    filter();
   }
   function sortBy(key) {
     sortDir = key === sortKey ? -sortDir : 1;
     sortKey = key;
     sort();
   }
-  function filter() {
-    var started = performance.now();
-    var q = $("filter").value.trim().toLowerCase(), s = $("status-filter").value, shown = 0;
-    rows.forEach(function (r) {
-      var show = (!q || r.text.indexOf(q) >= 0) && (!s || r.status === s);
-      if (r.tr.hidden === show) { r.tr.hidden = !show; }
-      if (show) { shown++; }
+  function table() {
+    rows = data.certificates.map(function (c) {
+      var names = sans(c);
+      return { c: c, sans: names, status: c.display_status, tr: null,
+        text: [c.name, c.role, names, c.key_type, c.serial, c.not_after, c.display_status,
+               c.subject].join(" ").toLowerCase() };
     });
-    $("shown").textContent = shown + " of " + rows.length + " shown";
-    window.certmintLastFilterMs = performance.now() - started;
+    Array.prototype.forEach.call($("certs").tHead.rows[0].cells, function (th) {
+      th.tabIndex = 0;
+      th.addEventListener("click", function () { sortBy(th.getAttribute("data-key")); });
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { sortBy(th.getAttribute("data-key")); }
+      });
+    });
+    $("filter").addEventListener("input", filter);
+    $("status-filter").addEventListener("change", filter);
+    $("more").addEventListener("click", function () { limit = Infinity; render(); });
+    sort();
   }
 
   function revoked() {

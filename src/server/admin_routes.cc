@@ -52,8 +52,8 @@ bool AdminRoutes::IsAdministrator(const PeerCertificate& peer) {
 
 HttpResponse AdminRoutes::Forbidden() {
   return ErrorAnswer(403, "forbidden",
-               "administrators only: a client certificate with the role admin, or the admin "
-               "listener");
+                     "administrators only: a client certificate with the role admin, or the admin "
+                     "listener");
 }
 
 HttpResponse AdminRoutes::Answer(const HttpRequest& request) {
@@ -79,16 +79,17 @@ HttpResponse AdminRoutes::Answer(const HttpRequest& request) {
 
 HttpResponse AdminRoutes::Inventory(bool html) {
   const auto ca = service_->ca();
-  auto report = GatherInventoryReport(ca->authority.dir(), *inventory_, clock_(),
-                                      kDefaultReportWindowDays);
+  auto report =
+      GatherInventoryReport(ca->authority.dir(), *inventory_, clock_(), kDefaultReportWindowDays);
   if (!report) {
-    return ErrorAnswer(503, "inventory_unavailable", "the inventory cannot be read now; retry later");
+    return ErrorAnswer(503, "inventory_unavailable",
+                       "the inventory cannot be read now; retry later");
   }
   HttpResponse r;
-  const nlohmann::json json = InventoryReportJson(*report);
+  nlohmann::json json = InventoryReportJson(*report);
   if (html) {
     r.content_type = "text/html; charset=utf-8";
-    r.body = ReportPageHtml(json);
+    r.body = ReportPageHtml(std::move(json));
     r.headers.emplace_back("Content-Security-Policy", ReportContentSecurityPolicy());
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("X-Frame-Options", "DENY");
@@ -122,9 +123,9 @@ HttpResponse AdminHandler::Answer(const HttpRequest& request) {
   } catch (...) {
     r = FrontRefusal(500);
   }
-  metrics_->Observe(TargetPath(request.target), r.status, r.refusal,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                        .count());
+  metrics_->Observe(
+      TargetPath(request.target), r.status, r.refusal,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return r;
 }
 
@@ -138,8 +139,7 @@ bool IsLoopbackHost(std::string_view host) {
     return true;
   }
   in_addr v4{};
-  return inet_pton(AF_INET, std::string(host).c_str(), &v4) == 1 &&
-         (ntohl(v4.s_addr) >> 24) == 127;
+  return inet_pton(AF_INET, std::string(host).c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
 }  // namespace certmint

@@ -37,6 +37,10 @@ class AdminRoutes {
   // The refusal everyone else gets.
   static HttpResponse Forbidden();
 
+  // Measures the inventory for /metrics now (at start-up), so that no
+  // scrape waits for it.
+  void WarmMetrics() { (void)gauges_.Get(clock_()); }
+
  private:
   HttpResponse Inventory(bool html);
   HttpResponse Metrics();

@@ -1,8 +1,7 @@
 #include "server/http_routes.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "enroll/protocol.h"
 #include "server/admin_routes.h"

@@ -12,8 +12,7 @@ std::string_view Outcome(int status) {
 }
 
 // One "# HELP" and "# TYPE" pair.
-void Header(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void Header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
@@ -97,8 +96,9 @@ std::string ServiceMetrics::Render() const {
          "Time from a request read to its answer ready, by endpoint.");
   for (const auto& [endpoint, h] : latency_) {
     for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-      out += fmt::format("certmint_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"{}\"}} {}\n",
-                         endpoint, kLatencyBuckets[i], h.buckets[i]);
+      out +=
+          fmt::format("certmint_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"{}\"}} {}\n",
+                      endpoint, kLatencyBuckets[i], h.buckets[i]);
     }
     out += fmt::format(
         "certmint_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"+Inf\"}} {}\n"
@@ -127,24 +127,42 @@ InventoryGauges MeasureInventory(Inventory& inventory, TimePoint now, int window
     if (r.status != CertStatus::kValid) {
       continue;
     }
-    if (const auto end = ParseUtc(r.not_after); end && (!g.earliest_expiry || *end < *g.earliest_expiry)) {
+    if (const auto end = ParseUtc(r.not_after);
+        end && (!g.earliest_expiry || *end < *g.earliest_expiry)) {
       g.earliest_expiry = *end;
     }
   }
   for (const auto& t : *tokens) {
     const RedeemOutcome state = TokenState(t, now);
-    ++(state == RedeemOutcome::kRedeemed ? g.tokens.unused
-       : state == RedeemOutcome::kUsed   ? g.tokens.used
+    ++(state == RedeemOutcome::kRedeemed  ? g.tokens.unused
+       : state == RedeemOutcome::kUsed    ? g.tokens.used
        : state == RedeemOutcome::kExpired ? g.tokens.expired
                                           : g.tokens.revoked);
   }
   return g;
 }
 
+InventoryGaugeCache::~InventoryGaugeCache() {
+  if (measurer_.joinable()) {
+    measurer_.join();
+  }
+}
+
 InventoryGauges InventoryGaugeCache::Get(TimePoint now) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!last_ || now - last_->measured_at >= ttl_ || now < last_->measured_at) {
+  if (!last_) {
     last_ = MeasureInventory(*inventory_, now, kDefaultReportWindowDays);
+  } else if ((now - last_->measured_at >= ttl_ || now < last_->measured_at) && !measuring_) {
+    measuring_ = true;
+    if (measurer_.joinable()) {
+      measurer_.join();  // the previous one, done: it cleared measuring_
+    }
+    measurer_ = std::thread([this, now] {
+      InventoryGauges measured = MeasureInventory(*inventory_, now, kDefaultReportWindowDays);
+      std::lock_guard<std::mutex> done(mu_);
+      last_ = std::move(measured);
+      measuring_ = false;
+    });
   }
   return *last_;
 }
@@ -182,8 +200,8 @@ std::string RenderInventoryGauges(const InventoryGauges& g, const Certificate& c
       g.tokens.unused, g.tokens.used, g.tokens.expired, g.tokens.revoked);
   Header(out, "certmint_inventory_measured_age_seconds", "gauge",
          "Age of the inventory measurement these gauges come from (cached briefly).");
-  out += fmt::format("certmint_inventory_measured_age_seconds {:.3f}\n",
-                     Seconds(now, g.measured_at));
+  out +=
+      fmt::format("certmint_inventory_measured_age_seconds {:.3f}\n", Seconds(now, g.measured_at));
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "core/encoding.h"
@@ -25,7 +26,7 @@ namespace certmint {
 
 // The latency histogram's upper bounds, in seconds (+Inf implied).
 inline constexpr std::array<double, 10> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1,
-                                                       0.25,  0.5,  1,     2.5,  5};
+                                                        0.25,  0.5,  1,     2.5,  5};
 
 // The service's own counters; every method is safe from any thread.
 class ServiceMetrics {
@@ -57,8 +58,9 @@ std::string_view EndpointLabel(std::string_view path);
 // What the inventory says, for the gauges.
 struct InventoryGauges {
   bool up = false;  // the queries below succeeded
-  std::map<std::string, long long> by_status;  // valid, expiring, expired, pending, revoked, superseded
-  std::optional<TimePoint> earliest_expiry;    // of the valid certificates
+  std::map<std::string, long long>
+      by_status;  // valid, expiring, expired, pending, revoked, superseded
+  std::optional<TimePoint> earliest_expiry;  // of the valid certificates
   TokenCounts tokens;
   TimePoint measured_at;
 };
@@ -67,12 +69,19 @@ struct InventoryGauges {
 // "expiring"; up=false (and nothing else) when a query fails.
 InventoryGauges MeasureInventory(Inventory& inventory, TimePoint now, int window_days);
 
-// MeasureInventory, at most once per `ttl`: a scrape inside it answers from
-// the last measurement. Safe from any thread.
+// MeasureInventory, at most once per `ttl`, never on a scrape's time but
+// the very first: a measurement older than `ttl` is still answered while a
+// new one runs on a thread of its own. Safe from any thread.
 class InventoryGaugeCache {
  public:
   InventoryGaugeCache(Inventory* inventory, std::chrono::milliseconds ttl)
       : inventory_(inventory), ttl_(ttl) {}
+  // Waits for a measurement under way.
+  ~InventoryGaugeCache();
+  InventoryGaugeCache(const InventoryGaugeCache&) = delete;
+  InventoryGaugeCache& operator=(const InventoryGaugeCache&) = delete;
+
+  // The last measurement (the first call measures, at once).
   InventoryGauges Get(TimePoint now);
 
  private:
@@ -80,6 +89,8 @@ class InventoryGaugeCache {
   std::chrono::milliseconds ttl_;
   std::mutex mu_;
   std::optional<InventoryGauges> last_;
+  bool measuring_ = false;
+  std::thread measurer_;
 };
 
 // The inventory gauges and the CA's (`ca`'s expiry, whether a rotation is

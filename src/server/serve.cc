@@ -78,6 +78,7 @@ class Service {
     options.admin = &admin_;
     CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, options));
     CM_RETURN_IF_ERROR(BindAdminListener());
+    admin_.WarmMetrics();
     if (config_.status_listen) {
       CM_ASSIGN_OR_RETURN(
           status_, WithContext(StatusServer::Start(StatusOptions(), &service_, inventory_.get()),

@@ -56,10 +56,9 @@ struct ServeConfig {
 };
 
 // Limits the service takes, named by their flags: --threads 1 to 1024,
-// --max-body at least 1024 bytes, --admin-listen a loopback address, --rate-limit 0 (off) or more, --burst at
-// least 1, --tls-days 1 to 397; and those without a flag: header limits of
-// at least 1024 bytes and 8 fields, connection caps of at least 1, positive
-// deadlines.
+// --max-body at least 1024 bytes, --admin-listen a loopback address, --rate-limit 0 (off) or more,
+// --burst at least 1, --tls-days 1 to 397; and those without a flag: header limits of at least 1024
+// bytes and 8 fields, connection caps of at least 1, positive deadlines.
 Status ValidateServeConfig(const ServeConfig& config);
 
 // Runs the service until SIGTERM or SIGINT; requests in flight are finished.

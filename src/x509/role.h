@@ -28,5 +28,9 @@ std::string_view RoleName(Role role);
 // serverAuth and clientAuth, or no EKU at all; kAdmin when it has clientAuth
 // and kAdminEkuOid but not serverAuth).
 Role RoleOf(const Certificate& cert);
+// RoleOf for a DER certificate, reading only its extendedKeyUsage (a report
+// of ten thousand certificates need not decode each public key); kInvalidData
+// when `der` is not a certificate's outer structure.
+Result<Role> RoleOfDer(std::string_view der);
 
 }  // namespace certmint

@@ -131,9 +131,17 @@ def metric(text, name, labels=""):
 
 
 def check_metrics(admin_port):
-    started = time.perf_counter()
-    status, headers, text = http_get(admin_port, "/metrics")
-    elapsed = time.perf_counter() - started
+    # The inventory gauges are measured at most every 5 s, on a thread of
+    # their own (the service measured them at start, before the enrollment):
+    # scrape until they show it, 12 s at most.
+    deadline = time.time() + 12
+    while True:
+        started = time.perf_counter()
+        status, headers, text = http_get(admin_port, "/metrics")
+        elapsed = time.perf_counter() - started
+        if metric(text, "certmint_tokens", '{state="used"}') == 1 or time.time() > deadline:
+            break
+        time.sleep(0.5)
     check(status == 200 and headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
           f"/metrics: {status} {headers}")
     p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
@@ -216,7 +224,14 @@ def main():
             driver.quit()
     finally:
         serve.terminate()
-        serve.wait(timeout=30)
+        try:
+            serve.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with open(f"/proc/{serve.pid}/status", encoding="utf-8") as f:
+                state = [line.strip() for line in f if line.startswith(("State", "SigPnd", "ShdPnd"))]
+            failures.append(f"certmint serve did not stop on SIGTERM within 30 s: {state}")
+            serve.kill()
+            serve.wait(timeout=30)
     shutil.rmtree(os.getcwd(), ignore_errors=True)
     for f in failures:
         print("FAIL:", f)

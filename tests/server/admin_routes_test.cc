@@ -7,6 +7,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "report/report_html.h"
 #include "support/temp_dir.h"
@@ -54,6 +55,17 @@ TEST_F(AdminRoutesTest, TheAdminRoleIsClientAuthWithCertmintsPurpose) {
   EXPECT_EQ(xku & XKU_SSL_SERVER, 0u);
 }
 
+TEST_F(AdminRoutesTest, RoleOfDerReadsTheSameRoleAsRoleOf) {
+  for (const Role role : {Role::kServer, Role::kClient, Role::kBoth, Role::kAdmin}) {
+    const Certificate cert = Record("node-" + std::string(RoleName(role)), role);
+    EXPECT_EQ(RoleOfDer(cert.ToDer()).value(), role) << RoleName(role);
+  }
+  // The CA certificate has no extendedKeyUsage: every purpose.
+  EXPECT_EQ(RoleOfDer(ca_->certificate().ToDer()).value(), Role::kBoth);
+  EXPECT_FALSE(RoleOfDer("not DER"));
+  EXPECT_FALSE(RoleOfDer(""));
+}
+
 TEST_F(AdminRoutesTest, OnlyAValidVerifiedAdminCertificateIsAnAdministrator) {
   const Certificate admin = Record("admin-1", Role::kAdmin);
   const Certificate client = Record("app", Role::kClient);
@@ -72,8 +84,8 @@ TEST_F(AdminRoutesTest, OthersGet403AndNothingOfTheInventory) {
   options.metrics = &metrics_;
   HttpRoutes http(&service_.value(), options);
   for (const char* path : {"/ui/", "/v1/inventory", "/metrics"}) {
-    HttpRequest request{"GET", path, "", "", "127.0.0.1",
-                        [] { return PeerCertificate{std::nullopt, X509_V_OK}; }};
+    HttpRequest request{
+        "GET", path, "", "", "127.0.0.1", [] { return PeerCertificate{std::nullopt, X509_V_OK}; }};
     const HttpResponse r = http.Answer(request);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(r.body.find("secret-node"), std::string::npos) << path;
@@ -104,7 +116,13 @@ TEST_F(AdminRoutesTest, GaugesAreCachedForTheirTtl) {
   EXPECT_EQ(cache.Get(now_).by_status["valid"], 1);
   Record("b", Role::kBoth);
   EXPECT_EQ(cache.Get(now_ + std::chrono::seconds(1)).by_status["valid"], 1);
-  const InventoryGauges later = cache.Get(now_ + std::chrono::seconds(6));
+  // Past the TTL: the last measurement still, while a new one runs.
+  EXPECT_EQ(cache.Get(now_ + std::chrono::seconds(6)).by_status["valid"], 1);
+  InventoryGauges later;
+  for (int i = 0; i < 500 && later.by_status["valid"] != 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    later = cache.Get(now_ + std::chrono::seconds(6));
+  }
   EXPECT_EQ(later.by_status.at("valid"), 2);
   EXPECT_TRUE(later.up);
   const std::string text = RenderInventoryGauges(later, ca_->certificate(), false, now_);
@@ -119,13 +137,14 @@ TEST(ServiceMetricsTest, CountsOutcomesRefusalsAndLatency) {
   m.Observe("/v1/renew", 503, "inventory_unavailable", 7);
   m.Observe("/no/such/path\"{", 404, "not_found", 0.001);
   const std::string text = m.Render();
-  for (const char* line : {"certmint_enrollments_total{outcome=\"issued\"} 1\n",
-                           "certmint_enrollments_total{outcome=\"refused\"} 1\n",
-                           "certmint_renewals_total{outcome=\"failed\"} 1\n",
-                           "certmint_refusals_total{endpoint=\"enroll\",reason=\"token_used\"} 1\n",
-                           "certmint_request_duration_seconds_bucket{endpoint=\"enroll\",le=\"0.005\"} 1\n",
-                           "certmint_request_duration_seconds_bucket{endpoint=\"renew\",le=\"+Inf\"} 1\n",
-                           "certmint_request_duration_seconds_count{endpoint=\"other\"} 1\n"}) {
+  for (const char* line :
+       {"certmint_enrollments_total{outcome=\"issued\"} 1\n",
+        "certmint_enrollments_total{outcome=\"refused\"} 1\n",
+        "certmint_renewals_total{outcome=\"failed\"} 1\n",
+        "certmint_refusals_total{endpoint=\"enroll\",reason=\"token_used\"} 1\n",
+        "certmint_request_duration_seconds_bucket{endpoint=\"enroll\",le=\"0.005\"} 1\n",
+        "certmint_request_duration_seconds_bucket{endpoint=\"renew\",le=\"+Inf\"} 1\n",
+        "certmint_request_duration_seconds_count{endpoint=\"other\"} 1\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
   }
   EXPECT_EQ(text.find("no/such"), std::string::npos);  // a client's path is never a label
