@@ -25,6 +25,9 @@ packages=(
   python3-jsonschema             # the tests check every --json output against docs/json-schema.json
   zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
                                  # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
+  chromium chromium-driver       # a real headless browser over WebDriver for the report and /ui/ tests
+  python3-selenium               # the WebDriver client those tests drive it with (tests/dashboard)
+  prometheus                     # promtool: check metrics on a real /metrics scrape, check rules on the examples
 )
 
 missing=()
