@@ -30,7 +30,8 @@ failures = []
 
 
 def certmint(*args):
-    p = subprocess.run([CERTMINT, *args], env=ENV, capture_output=True, text=True, timeout=60)
+    p = subprocess.run([CERTMINT, *args], env=ENV, capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
     if p.returncode != 0:
         raise RuntimeError(f"certmint {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
     return p.stdout

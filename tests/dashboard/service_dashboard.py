@@ -45,7 +45,8 @@ def check(cond, what):
 
 
 def certmint(*args, code=0):
-    p = subprocess.run([CERTMINT, *args], env=ENV, capture_output=True, text=True, timeout=60)
+    p = subprocess.run([CERTMINT, *args], env=ENV, capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
     if p.returncode != code:
         raise RuntimeError(f"certmint {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
     return p
@@ -186,7 +187,8 @@ def check_examples(scrape):
 def start_service():
     serve = subprocess.Popen([CERTMINT, "serve", "--dir", "pki", "--listen", "127.0.0.1:0",
                               "--admin-listen", "127.0.0.1:0"], env=ENV,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
     url = wait_for_line(serve, r"listening on (https://\S+)").group(1)
     admin_port = int(wait_for_line(serve, r"Admin listener on http://127\.0\.0\.1:(\d+)/").group(1))
     return serve, url, admin_port
