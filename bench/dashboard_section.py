@@ -24,11 +24,12 @@ def section(path):
         f" {d['runs']} runs), the page in headless Chromium (filtering its table: the script's"
         " work and the layout it forces, median and slowest of 18 filters, from a single"
         " name to every row), and `certmint serve --admin-listen`'s /metrics scraped"
-        f" {d['scrapes']} times over plain HTTP on 127.0.0.1 (the first scrape measures the"
-        " inventory; the others within 5 s answer from that measurement).",
+        f" {d['scrapes']} times over plain HTTP on 127.0.0.1, 20 ms apart (the service measures"
+        " the inventory at start, and then every 5 s on a thread of its own while scraped: no"
+        " scrape waits for it). Same machine as above, its 2 cores shared with other work.",
         "",
         "| identities | `report --html` | HTML file | page drawn | filter (median / slowest) |"
-        " /metrics first | /metrics cached (median / slowest) |",
+        " /metrics first | /metrics then (median / slowest) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {n:,} | {d['report_seconds']:.2f} s | {d['report_bytes'] / 1e6:.2f} MB |"
         f" {d['page_drawn_seconds']:.2f} s | {d['filter_ms_median']:.0f} / {d['filter_ms_max']:.0f} ms |"
@@ -38,8 +39,11 @@ def section(path):
         f" {d['report_seconds']:.2f} s ({met(d['report_seconds'] < 2)}); file under 5 MB:"
         f" {d['report_bytes'] / 1e6:.2f} MB ({met(d['report_bytes'] < 5e6)}); filtering under"
         f" 200 ms: slowest {d['filter_ms_max']:.0f} ms ({met(d['filter_ms_max'] < 200)});"
-        f" /metrics under 50 ms: {d['metrics_ms_max']:.1f} ms cached, {d['metrics_first_ms']:.1f} ms"
-        f" measuring ({met(max(d['metrics_ms_max'], d['metrics_first_ms']) < 50)}).",
+        f" /metrics under 50 ms: slowest {max(d['metrics_ms_max'], d['metrics_first_ms']):.1f} ms"
+        f" ({met(max(d['metrics_ms_max'], d['metrics_first_ms']) < 50)}).",
+        "",
+        f"The table lays out the first 500 matching rows; \"Show all\" (all {n:,} rows at once)"
+        f" took {d.get('show_all_ms', 0) / 1000:.1f} s.",
         "",
     ]
 
