@@ -387,6 +387,10 @@ if os.path.exists(ha_file):
       " replicas add no cores, so throughput does not grow with them here; they are for"
       " availability.")
     w("")
+dashboard_file = os.path.join(os.path.dirname(out_md), "performance-data", "dashboard.json")
+if os.path.exists(dashboard_file):
+    import dashboard_section  # bench/dashboard_section.py, beside this file
+    lines.extend(dashboard_section.section(dashboard_file))
 w("## Plot")
 w("")
 w("![seconds per identity](performance.png)")

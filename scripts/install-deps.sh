@@ -29,6 +29,9 @@ packages=(
   postgresql                     # the tests start a throwaway PostgreSQL 15 server (initdb, postgres)
   zookeeper libnetty-java        # a live ZooKeeper 3.8 TLS quorum reloading a renewal (tests/zookeeper;
                                  # its TLS needs netty-codec.jar and netty-resolver.jar from libnetty-java)
+  chromium chromium-driver       # a real headless browser over WebDriver for the report and /ui/ tests
+  python3-selenium               # the WebDriver client those tests drive it with (tests/dashboard)
+  prometheus                     # promtool: check metrics on a real /metrics scrape, check rules on the examples
 )
 
 missing=()

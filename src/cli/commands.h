@@ -58,6 +58,8 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterLifecycleCommands(CLI::App* app, const GlobalOptions& global);
 // csr and sign.
 Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& global);
+// report (the inventory as HTML or JSON).
+Runner RegisterReportCommand(CLI::App* app, const GlobalOptions& global);
 // serve, token create/list/revoke, enroll.
 Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& global);
 // inventory migrate.

@@ -117,7 +117,8 @@ int Main(int argc, char** argv) {
        {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand, RegisterLifecycleCommands,
         RegisterCsrCommands, RegisterInspectCommand, RegisterConvertCommand,
         RegisterKeystoreCommands, RegisterVerifyCommands, RegisterProbeCommand,
-        RegisterServiceCommands, RegisterDiscoveryCommands, RegisterInventoryCommands}) {
+        RegisterServiceCommands, RegisterDiscoveryCommands, RegisterInventoryCommands,
+        RegisterReportCommand}) {
     Runner run = reg(&app, global);
     for (CLI::App* sub : app.get_subcommands({})) {
       commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)

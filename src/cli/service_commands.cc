@@ -31,6 +31,7 @@ struct ServeArgs {
   ServeConfig config;  // the limits bound to their flags directly
   std::string listen = "127.0.0.1:8443";
   std::string status_listen;  // empty: no status listener
+  std::string admin_listen;   // empty: no admin listener
   std::vector<std::string> dns;
   std::vector<std::string> ips;
   std::string ca_password_file;
@@ -44,6 +45,11 @@ Result<int> RunServe(const ServeArgs& a) {
     CM_ASSIGN_OR_RETURN(
         config.status_listen,
         WithContext(ParseHostPort(a.status_listen, /*allow_port_zero=*/true), "--status-listen"));
+  }
+  if (!a.admin_listen.empty()) {
+    CM_ASSIGN_OR_RETURN(
+        config.admin_listen,
+        WithContext(ParseHostPort(a.admin_listen, /*allow_port_zero=*/true), "--admin-listen"));
   }
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
   config.log = [](std::string_view line) {  // whole lines, from any thread
@@ -64,6 +70,11 @@ Result<int> RunServe(const ServeArgs& a) {
   };
   config.status_listening = [&](int port) {
     std::cout << RenderStatusListening(config.status_listen->first, port) << std::flush;
+  };
+  config.admin_listening = [&](int port) {
+    std::cout << fmt::format("Admin listener on http://{}:{}/ui/ (loopback only; /metrics too)\n",
+                             PrintableBytes(config.admin_listen->first), port)
+              << std::flush;
   };
   CM_RETURN_IF_ERROR(Serve(config));
   std::cout << "certmint serve: stopped\n" << std::flush;
@@ -186,6 +197,10 @@ Subcommand RegisterServe(CLI::App* app) {
   serve->add_option("--status-listen", s->status_listen,
                     "ADDRESS:PORT of a plain-HTTP status listener: OCSP at /ocsp, the CRL at "
                     "/crl.der (docs/revocation.md; none by default)");
+  serve->add_option("--admin-listen", s->admin_listen,
+                    "Loopback ADDRESS:PORT of a plain-HTTP admin listener: the live inventory at "
+                    "/ui/ and /v1/inventory, metrics at /metrics (docs/dashboard.md; elsewhere "
+                    "those need an admin client certificate)");
   serve->add_option("--status-threads", s->config.status_threads,
                     "Threads answering the status listener (default: one per core, at least 2)");
   serve->add_option("--dns", s->dns,

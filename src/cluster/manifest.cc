@@ -38,7 +38,7 @@ void ConnectServers(Manifest& m) {
   std::vector<std::string>& controllers = cluster->controllers;
   std::string& controller_listener = cluster->controller_listener;
   for (const auto& spec : m.identities) {
-    if (spec.role == Role::kClient) {
+    if (!HasServerAuth(spec.role)) {
       continue;
     }
     auto subject = spec.subject ? Result<DistinguishedName>(*spec.subject)
@@ -54,7 +54,7 @@ void ConnectServers(Manifest& m) {
     }
   }
   for (auto& spec : m.identities) {
-    if (spec.role != Role::kClient) {
+    if (HasServerAuth(spec.role)) {
       spec.kafka_cluster = cluster;
     }
   }

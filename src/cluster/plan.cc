@@ -118,7 +118,7 @@ std::optional<std::string> SettingsChange(const IdentitySpec& spec, const Identi
   // server.properties' listener (an identity written before certmint wrote
   // server.properties keeps its files until it is re-issued for another
   // reason).
-  if (spec.role != Role::kClient && state.kafka && !SameListener(*state.kafka, spec.kafka)) {
+  if (HasServerAuth(spec.role) && state.kafka && !SameListener(*state.kafka, spec.kafka)) {
     return fmt::format("Kafka listener changed: {} -> {}", ListenerText(*state.kafka),
                        ListenerText(spec.kafka));
   }

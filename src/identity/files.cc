@@ -157,7 +157,7 @@ IdentityFiles IdentityPaths(const std::string& out_dir, const std::string& name,
   if (!output.crl_pem.empty()) {
     f.crl = dir + "/" + std::string(kIdentityCrlFile);
   }
-  if (f.kafka_properties && role != Role::kClient) {
+  if (f.kafka_properties && HasServerAuth(role)) {
     f.server_properties = dir + "/server.properties";
   }
   if (output.kubernetes) {

@@ -92,7 +92,7 @@ std::string KafkaOptsText(const std::string& install_dir, const std::string& dir
                      " -Dcom.sun.net.ssl.checkRevocation=true"
                      " -Dcom.sun.security.enableCRLDP=true"
                      " -Dcom.sun.security.ocsp.timeout=2";
-  if (role != Role::kClient) {
+  if (HasServerAuth(role)) {
     opts += " -Djdk.tls.server.enableStatusRequestExtension=true";
   }
   return "# Written by certmint: the JVM settings that make Kafka (and any Java client using\n"
@@ -138,7 +138,7 @@ std::string KafkaProperties(const IdentityFiles& files, const std::string& insta
   out += "ssl.truststore.password=" + pw + "\n";
   out += "ssl.endpoint.identification.algorithm=https\n";
   Cleanse(pw);
-  if (role != Role::kClient) {
+  if (HasServerAuth(role)) {
     out += "# Brokers: require a client certificate (mTLS).\nssl.client.auth=required\n";
   }
   return out;

@@ -371,17 +371,26 @@ void HttpFront::Serve(tcp::socket socket) {
   // Answers go out at once, not after a delayed ACK.
   socket.set_option(tcp::no_delay(true), ec);
   std::optional<ConnectionLimiter::Slot> slot = limiter_.TryAcquire(remote);
+  // Declared before the lock, so released after it: another thread may run
+  // the whole connection (a quick answer on plain HTTP, a client that hung
+  // up) before Start returns, and then this is the last reference, whose
+  // destructor calls Forget, which takes mu_.
+  std::shared_ptr<FrontConnection> started;
   std::lock_guard<std::mutex> lock(mu_);
   if (!slot || stopping_) {
     socket.close(ec);
     return;
   }
   if (tls_ != nullptr) {
-    Start(std::make_shared<HttpConnection<true>>(std::move(socket), this, std::move(remote),
-                                                 std::move(*slot)));
+    auto c = std::make_shared<HttpConnection<true>>(std::move(socket), this, std::move(remote),
+                                                    std::move(*slot));
+    started = c;
+    Start(std::move(c));
   } else {
-    Start(std::make_shared<HttpConnection<false>>(std::move(socket), this, std::move(remote),
-                                                  std::move(*slot)));
+    auto c = std::make_shared<HttpConnection<false>>(std::move(socket), this, std::move(remote),
+                                                     std::move(*slot));
+    started = c;
+    Start(std::move(c));
   }
 }
 

@@ -1,8 +1,11 @@
 #include "server/http_routes.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "enroll/protocol.h"
+#include "server/admin_routes.h"
+#include "server/metrics.h"
 #include "version.h"
 
 namespace certmint {
@@ -17,7 +20,9 @@ HttpResponse Json(int status, std::string body, std::string log_name = "") {
 }
 
 HttpResponse ErrorAnswer(int status, std::string_view code, std::string_view message) {
-  return Json(status, ErrorJson(code, message));
+  HttpResponse r = Json(status, ErrorJson(code, message));
+  r.refusal = std::string(code);
+  return r;
 }
 
 // The HTTP status of each refusal (RFC 9110 §15): 400 for what is malformed,
@@ -54,7 +59,10 @@ int HttpStatus(ProtocolError error) {
 }
 
 HttpResponse Refusal(const ServiceError& e) {
-  return Json(HttpStatus(e.error), ErrorJson(ProtocolErrorCode(e.error), e.message), e.name);
+  HttpResponse r =
+      Json(HttpStatus(e.error), ErrorJson(ProtocolErrorCode(e.error), e.message), e.name);
+  r.refusal = std::string(ProtocolErrorCode(e.error));
+  return r;
 }
 
 HttpResponse Issued(const ServiceResult<IssuedChain>& r) {
@@ -109,27 +117,46 @@ std::string_view TargetPath(std::string_view target) { return target.substr(0, t
 
 HttpRoutes::HttpRoutes(EnrollmentService* service, const ServerOptions& options)
     : service_(service),
+      metrics_(options.metrics),
+      admin_(options.admin),
       clock_(options.clock),
       log_(options.log),
       limiter_(options.rate_per_second, options.burst) {}
 
 HttpResponse HttpRoutes::Answer(const HttpRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  HttpResponse r;
   if (!limiter_.Allow(request.remote, RateLimiter::Clock::now())) {
-    HttpResponse r =
-        ErrorAnswer(429, "rate_limited", "too many requests from this address; retry later");
+    r = ErrorAnswer(429, "rate_limited", "too many requests from this address; retry later");
     r.headers.emplace_back("Retry-After", std::to_string(limiter_.RetryAfterSeconds()));
-    return r;
+  } else {
+    try {
+      r = Route(request);
+    } catch (...) {
+      r = FrontRefusal(500);
+    }
   }
-  try {
-    return Route(request);
-  } catch (...) {
-    return FrontRefusal(500);
+  if (metrics_ != nullptr) {
+    metrics_->Observe(
+        TargetPath(request.target), r.status, r.refusal,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
+  return r;
+}
+
+HttpResponse HttpRoutes::Admin(const HttpRequest& request) {
+  if (!request.peer || !admin_->IsAdministrator(request.peer())) {
+    return AdminRoutes::Forbidden();
+  }
+  return admin_->Answer(request);
 }
 
 HttpResponse HttpRoutes::Route(const HttpRequest& request) {
   const std::string_view path = TargetPath(request.target);
   const bool get = request.method == "GET" || request.method == "HEAD";
+  if (admin_ != nullptr && AdminRoutes::IsAdminPath(path)) {
+    return Admin(request);
+  }
   if (IsPostRoute(path) && request.method == "POST") {
     // The POST endpoints take JSON (or an unlabelled body); anything else is
     // refused before it reaches the service.

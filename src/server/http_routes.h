@@ -34,6 +34,9 @@ struct HttpResponse {
   // Besides Content-Type, Content-Length and Cache-Control (always no-store).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string log_name;  // the identity concerned, for the access log
+  // The error code of a refusal, for the metrics' refusals by reason;
+  // empty when the request was answered.
+  std::string refusal;
 };
 
 // The refusals the front makes before a request reaches a route: 400
@@ -80,8 +83,12 @@ class HttpRoutes final : public HttpHandler {
 
  private:
   HttpResponse Route(const HttpRequest& request);
+  // /ui/, /v1/inventory and /metrics: for administrators (admin_routes.h).
+  HttpResponse Admin(const HttpRequest& request);
 
   EnrollmentService* service_;
+  ServiceMetrics* metrics_;
+  AdminRoutes* admin_;
   Clock clock_;
   std::function<void(std::string_view)> log_;
   RateLimiter limiter_;

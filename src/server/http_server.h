@@ -21,6 +21,9 @@
 
 namespace certmint {
 
+class ServiceMetrics;  // server/metrics.h
+class AdminRoutes;     // server/admin_routes.h
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8443;  // 0: any free port (see HttpServer::port)
@@ -54,6 +57,11 @@ struct ServerOptions {
   std::function<void(std::string_view)> log;
   // The time requests are answered at (tests move it).
   Clock clock = SystemNow;
+  // Counts every answer of the HTTPS listener (null: none).
+  ServiceMetrics* metrics = nullptr;
+  // Answers administrators' requests on the HTTPS listener (null: those
+  // paths are 404).
+  AdminRoutes* admin = nullptr;
 };
 
 // The server's own TLS identity.

@@ -11,7 +11,10 @@
 
 #include "ca/issuer.h"
 #include "identity/identity.h"
+#include "server/admin_routes.h"
 #include "server/certificate_keeper.h"
+#include "server/http_listener.h"
+#include "server/metrics.h"
 #include "server/status_server.h"
 
 namespace certmint {
@@ -58,7 +61,9 @@ class Service {
   Service(const ServeConfig& config, std::unique_ptr<Inventory> inventory, ServiceCa ca)
       : config_(config),
         inventory_(std::move(inventory)),
-        service_(std::move(ca), inventory_.get()) {}
+        service_(std::move(ca), inventory_.get()),
+        admin_(&service_, inventory_.get(), &metrics_, config.server.clock),
+        admin_handler_(&admin_, &metrics_, config.server.clock, config.server.log) {}
 
   Result<ServerIdentity> IssueIdentity(const ServiceCa& ca, TimePoint now) {
     return WithContext(MakeServerIdentity(ca, inventory_.get(), config_.server.host, config_.sans,
@@ -68,7 +73,12 @@ class Service {
 
   Status Run(const sigset_t& signals) {
     CM_ASSIGN_OR_RETURN(auto identity, IssueIdentity(*service_.ca(), config_.server.clock()));
-    CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, config_.server));
+    ServerOptions options = config_.server;
+    options.metrics = &metrics_;
+    options.admin = &admin_;
+    CM_ASSIGN_OR_RETURN(server_, HttpServer::Bind(&service_, identity, options));
+    CM_RETURN_IF_ERROR(BindAdminListener());
+    admin_.WarmMetrics();
     if (config_.status_listen) {
       CM_ASSIGN_OR_RETURN(
           status_, WithContext(StatusServer::Start(StatusOptions(), &service_, inventory_.get()),
@@ -83,6 +93,13 @@ class Service {
         config_.status_listening(status_->port());
       }
       status_->Run();
+    }
+    std::thread admin_serving;
+    if (admin_listener_) {
+      if (config_.admin_listening) {
+        config_.admin_listening(admin_listener_->port());
+      }
+      admin_serving = std::thread([this] { (void)admin_listener_->Run(); });
     }
     keeper_.emplace(
         identity.certificate, [this](TimePoint now) { return IssueIdentity(*service_.ca(), now); },
@@ -107,7 +124,27 @@ class Service {
     if (status_) {
       status_->Stop();
     }
+    if (admin_listener_) {
+      admin_listener_->Stop();
+      admin_serving.join();
+    }
     return st;
+  }
+
+  // --admin-listen: bound before anything is announced, so that a taken
+  // port fails the start.
+  Status BindAdminListener() {
+    if (!config_.admin_listen) {
+      return {};
+    }
+    admin_options_ = config_.server;
+    admin_options_.host = config_.admin_listen->first;
+    admin_options_.port = config_.admin_listen->second;
+    admin_options_.threads = 2;
+    CM_ASSIGN_OR_RETURN(admin_listener_,
+                        WithContext(HttpListener::Bind(admin_options_, &admin_handler_, nullptr),
+                                    "the admin listener"));
+    return {};
   }
 
   StatusServerOptions StatusOptions() const {
@@ -178,6 +215,11 @@ class Service {
   const ServeConfig& config_;
   std::unique_ptr<Inventory> inventory_;
   EnrollmentService service_;
+  ServiceMetrics metrics_;
+  AdminRoutes admin_;
+  AdminHandler admin_handler_;
+  ServerOptions admin_options_;
+  std::unique_ptr<HttpListener> admin_listener_;
   std::unique_ptr<HttpServer> server_;
   std::optional<ServerCertificateKeeper> keeper_;
   std::unique_ptr<StatusServer> status_;
@@ -238,6 +280,11 @@ Status ValidateServeConfig(const ServeConfig& config) {
   }
   if (config.tls_days < 1 || config.tls_days > 397) {
     return MakeError(ErrorCode::kInvalidArgument, "--tls-days: 1 to 397");
+  }
+  if (config.admin_listen && !IsLoopbackHost(config.admin_listen->first)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--admin-listen: a loopback address (127.0.0.1, ::1 or localhost): it "
+                     "serves the inventory without a certificate");
   }
   if (config.status_threads < 0 || config.status_threads > 1024) {
     return MakeError(ErrorCode::kInvalidArgument, "--status-threads: 1 to 1024");

@@ -46,13 +46,19 @@ struct ServeConfig {
   int status_threads = 0;
   // Told once the status listener listens: its port.
   std::function<void(int port)> status_listening;
+  // The admin listener (plain HTTP, loopback addresses only: /ui/,
+  // /v1/inventory and /metrics for whoever reaches it; server/admin_routes.h),
+  // when set: its host and port (0: any free port). Its limits are
+  // `server`'s, with two threads.
+  std::optional<std::pair<std::string, int>> admin_listen;
+  // Told once the admin listener listens: its port.
+  std::function<void(int port)> admin_listening;
 };
 
 // Limits the service takes, named by their flags: --threads 1 to 1024,
-// --max-body at least 1024 bytes, --rate-limit 0 (off) or more, --burst at
-// least 1, --tls-days 1 to 397; and those without a flag: header limits of
-// at least 1024 bytes and 8 fields, connection caps of at least 1, positive
-// deadlines.
+// --max-body at least 1024 bytes, --admin-listen a loopback address, --rate-limit 0 (off) or more,
+// --burst at least 1, --tls-days 1 to 397; and those without a flag: header limits of at least 1024
+// bytes and 8 fields, connection caps of at least 1, positive deadlines.
 Status ValidateServeConfig(const ServeConfig& config);
 
 // Runs the service until SIGTERM or SIGINT; requests in flight are finished.

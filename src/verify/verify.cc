@@ -206,7 +206,7 @@ void CheckKeyUsage(const std::string& ks, const Certificate& leaf, const VerifyO
   if ((role == Role::kServer || role == Role::kBoth) && !server) {
     problems.push_back("extendedKeyUsage lacks serverAuth");
   }
-  if ((role == Role::kClient || role == Role::kBoth) && !client) {
+  if ((role == Role::kClient || role == Role::kBoth || role == Role::kAdmin) && !client) {
     problems.push_back("extendedKeyUsage lacks clientAuth (mTLS clients and brokers need it)");
   }
   out.push_back({ks, "key_usage_role", std::string(RoleName(role)),

@@ -249,9 +249,11 @@ Status AddLeafExtensions(X509* x, const Certificate& ca_cert, const EVP_PKEY* su
   CM_RETURN_IF_ERROR(AddConfExtension(
       x, &ctx, NID_key_usage,
       rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"));
+  const std::string admin = "clientAuth," + std::string(kAdminEkuOid);
   const char* eku = profile.ocsp_signing            ? "OCSPSigning"
                     : profile.role == Role::kServer ? "serverAuth"
                     : profile.role == Role::kClient ? "clientAuth"
+                    : profile.role == Role::kAdmin  ? admin.c_str()
                                                     : "serverAuth,clientAuth";
   CM_RETURN_IF_ERROR(AddConfExtension(x, &ctx, NID_ext_key_usage, eku));
   if (profile.ocsp_signing) {

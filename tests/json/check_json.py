@@ -297,6 +297,11 @@ def main():
         if uri:
             run("inventory migrate", ["inventory", "migrate", "--dir", "pki", "--to", uri,
                                       "--no-switch"], "inventory_migrate")
+    # The inventory report (issue 24): the enrolled node is in it.
+    report = run("report", ["report", "--dir", "pki"], "inventory_report")
+    if report and not any(c["name"] == "node-9" for c in report["certificates"]):
+        failures.append(f"report: no node-9 in {report['certificates']}")
+    run("report", ["report", "--dir", "missing-pki"], "error", 3)
 
     # Usage errors are JSON too.
     run("list", ["list", "--dri", "pki"], "error", 2)
