@@ -67,8 +67,9 @@ CLI::Option* AddOutFile(CLI::App* cmd, std::string* out, const std::string& what
 
 CLI::Option* AddRole(CLI::App* cmd, std::string* role) {
   return cmd->add_option("--role", *role,
-                         "server (EKU serverAuth), client (clientAuth) or both (brokers: they are "
-                         "clients of each other)");
+                         "server (EKU serverAuth), client (clientAuth), both (brokers: they are "
+                         "clients of each other) or admin (clientAuth plus certmint's admin "
+                         "purpose: reads serve's /ui/, /v1/inventory and /metrics)");
 }
 
 CLI::Option* AddDays(CLI::App* cmd, ValidityFlag* days, bool ca) {

@@ -109,7 +109,7 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   verify->add_option("--host", v->options.hosts,
                      "A host name or IP the certificate must cover "
                      "(repeatable)");
-  verify->add_option("--role", v->role, "server, client or both: EKU to require");
+  verify->add_option("--role", v->role, "server, client, both or admin: EKU to require");
   AddStorePasswordFile(verify, &v->password_file, StorePasswordUse::kBesideStore);
   verify->add_option("--warn-days", v->options.warn_days, "Warn when a certificate expires sooner");
   verify->add_option("--metrics", v->metrics,
