@@ -196,11 +196,9 @@ Status RunRetire(const RetireArgs& a) {
 
 }  // namespace
 
-Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
-  CLI::App* ca = app->add_subcommand("ca", "Manage the cluster's certificate authority");
-  ca->require_subcommand(1);
+// `ca init` and its flags, bound to `args`.
+CLI::App* RegisterCaInit(CLI::App* ca, const std::shared_ptr<CaInitArgs>& args) {
   CLI::App* init = ca->add_subcommand("init", "Create a root CA (certificate and encrypted key)");
-  auto args = std::make_shared<CaInitArgs>();
   init->add_option("--dir", args->dir, "Directory for ca.crt and ca.key (created 0700)")
       ->required();
   init->add_option("--subject", args->ca.subject, "Subject DN, 'CN=..,O=..' or '/O=../CN=..'");
@@ -229,6 +227,14 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
       "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass\n"
       "  certmint ca init --dir pki --pkcs11 'pkcs11:token=ca;object=certmint-ca' --pin-file "
       "pin");
+  return init;
+}
+
+Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
+  CLI::App* ca = app->add_subcommand("ca", "Manage the cluster's certificate authority");
+  ca->require_subcommand(1);
+  auto args = std::make_shared<CaInitArgs>();
+  CLI::App* init = RegisterCaInit(ca, args);
   auto seturl = std::make_shared<SetUrlArgs>();
   CLI::App* set_url = ca->add_subcommand(
       "set-url", "Set or clear the status URL certificates issued from now on carry");

@@ -96,6 +96,23 @@ bool WantsJson(int argc, char** argv) {
   return false;
 }
 
+// Every command, with the runner that serves it: each Register* call adds
+// one or more subcommands, and its runner serves all of them.
+std::map<CLI::App*, Runner> RegisterCommands(CLI::App* app, const GlobalOptions& global) {
+  std::map<CLI::App*, Runner> commands;
+  for (auto* reg : {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand,
+                    RegisterLifecycleCommands, RegisterCsrCommands, RegisterInspectCommand,
+                    RegisterConvertCommand, RegisterKeystoreCommands, RegisterVerifyCommands,
+                    RegisterProbeCommand, RegisterServiceCommands, RegisterDiscoveryCommands,
+                    RegisterInventoryCommands, RegisterReportCommand}) {
+    Runner run = reg(app, global);
+    for (CLI::App* sub : app->get_subcommands({})) {
+      commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
+    }
+  }
+  return commands;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"certmint: a CA-signed TLS identity for every node and client of a cluster"};
   app.name("certmint");
@@ -110,20 +127,7 @@ int Main(int argc, char** argv) {
                  "DIR/inventory.json and CERTMINT_INVENTORY");
   app.fallthrough();
 
-  // Each Register* call adds one or more subcommands; its runner serves all
-  // of them.
-  std::map<CLI::App*, Runner> commands;
-  for (auto* reg :
-       {RegisterCaCommands, RegisterIssueCommand, RegisterApplyCommand, RegisterLifecycleCommands,
-        RegisterCsrCommands, RegisterInspectCommand, RegisterConvertCommand,
-        RegisterKeystoreCommands, RegisterVerifyCommands, RegisterProbeCommand,
-        RegisterServiceCommands, RegisterDiscoveryCommands, RegisterInventoryCommands,
-        RegisterReportCommand}) {
-    Runner run = reg(&app, global);
-    for (CLI::App* sub : app.get_subcommands({})) {
-      commands.emplace(sub, run);  // the subcommands `reg` added (emplace keeps others)
-    }
-  }
+  const std::map<CLI::App*, Runner> commands = RegisterCommands(&app, global);
   // Set after the commands, which would inherit it.
   app.footer(std::string(kExitCodes) +
              "\n\n`certmint` alone lists every command. Shell completion: source <(certmint "
