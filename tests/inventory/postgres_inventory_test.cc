@@ -46,7 +46,7 @@ class PostgresInventoryTest : public ::testing::Test {
     std::string why;
     pg_ = PostgresServer::Start(&why);
     if (!pg_) {
-      GTEST_SKIP() << "no PostgreSQL server: " << why;
+      FAIL() << "no PostgreSQL server (scripts/install-deps.sh installs it): " << why;
     }
     uri_ = pg_->CreateDatabase("certmint");
   }

@@ -115,9 +115,10 @@ def wait_for_line(proc, pattern, seconds=30):
 @contextlib.contextmanager
 def throwaway_postgres():
     """A PostgreSQL server in a temporary directory (Unix socket only), as
-    nobody when we are root; yields its URI, or None without PostgreSQL."""
+    nobody when we are root; yields its URI, or None (a failure) without PostgreSQL."""
     bindir = "/usr/lib/postgresql/15/bin"
     if not os.path.exists(bindir + "/initdb"):
+        failures.append(f"no {bindir}/initdb: scripts/install-deps.sh installs postgresql")
         yield None
         return
     d = tempfile.mkdtemp(prefix="certmint-json-pg-")
@@ -290,7 +291,7 @@ def main():
     run("token list", ["token", "list", "--dir", "pki"], "token_list")
 
     # The inventory into PostgreSQL: a password in the URI is refused; with
-    # a throwaway server (when PostgreSQL is installed), the copy.
+    # a throwaway server, the copy.
     run("inventory migrate", ["inventory", "migrate", "--dir", "pki", "--to",
                               "postgresql://ca:secret@localhost/certmint"], "error", 2)
     with throwaway_postgres() as uri:
