@@ -283,5 +283,40 @@ TEST_F(StatusTest, HostileClientsMeetTheFrontsLimits) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
 }
 
+// The admin listener (--admin-listen, issue 24) is the same plain-HTTP front
+// with the same limits: huge headers 431, a body past the limit 413, the
+// per-address cap, and /metrics answered while slow and idle clients wait.
+TEST_F(StatusTest, HostileClientsMeetTheAdminListenersLimits) {
+  StartServer({"--admin-listen", "127.0.0.1:0"});
+  const std::string line = server_->WaitForLine("Admin listener on http://127.0.0.1:");
+  ASSERT_FALSE(line.empty()) << server_->output();
+  const size_t at = line.find("127.0.0.1:") + std::string("127.0.0.1:").size();
+  const int port = std::stoi(line.substr(at));
+
+  auto flood = TlsClient::Connect(port, "127.0.0.1", /*handshake=*/false);
+  ASSERT_TRUE(flood);
+  flood->Send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(flood->ReadStatus(3000), 431);
+  auto big = TlsClient::Connect(port, "127.0.0.1", false);
+  ASSERT_TRUE(big);
+  big->Send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+  EXPECT_EQ(big->ReadStatus(3000), 413);
+
+  Crowd idle(port, Crowd::Kind::kIdleTcp, 40, "127.0.0.2");
+  Crowd slow(port, Crowd::Kind::kSlowHeaders, 8, "127.0.0.3");
+  idle.WaitReady(32, 5000);
+  const auto deadline = steady_clock::now() + milliseconds(5000);
+  while (idle.open() > 32 && steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_LE(idle.open(), 32) << "the per-address cap";
+  const auto start = steady_clock::now();
+  auto scrape = TlsClient::Connect(port, "127.0.0.1", false);
+  ASSERT_TRUE(scrape);
+  scrape->Send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(scrape->ReadStatus(3000), 200);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
+}
+
 }  // namespace
 }  // namespace certmint::testing
