@@ -340,12 +340,32 @@ class ConnectionPool {
       }
     }
     // Later keywords win: the URI's own settings override these defaults.
-    const char* keys[] = {"connect_timeout", "application_name", "options", "dbname", nullptr};
-    const char* values[] = {"5", "certmint",
-                            read_only_ ? "-c client_min_messages=warning -c "
-                                         "default_transaction_read_only=on"
-                                       : "-c client_min_messages=warning",
-                            uri_.c_str(), nullptr};
+    // A partitioned network must not hang a request: TCP keepalives and a
+    // user timeout notice a silent peer in about 30 s (ignored on a Unix
+    // socket), and no statement runs longer than 30 s.
+    const char* keys[] = {"connect_timeout",
+                          "application_name",
+                          "keepalives",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "options",
+                          "dbname",
+                          nullptr};
+    const char* values[] = {"5",
+                            "certmint",
+                            "1",
+                            "10",
+                            "5",
+                            "3",
+                            "30000",
+                            read_only_
+                                ? "-c client_min_messages=warning -c statement_timeout=30000 "
+                                  "-c default_transaction_read_only=on"
+                                : "-c client_min_messages=warning -c statement_timeout=30000",
+                            uri_.c_str(),
+                            nullptr};
     ConnPtr c(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
     if (!c || PQstatus(c.get()) != CONNECTION_OK) {
       return MakeError(ErrorCode::kIo,
