@@ -23,22 +23,15 @@ namespace {
 using testing::StoreFixture;
 using testing::TempDir;
 
-Certificate Leaf(const StoreFixture& f, const std::string& cn) {
-  LeafProfile p;
-  p.subject = DistinguishedName::CommonName(cn).value();
-  p.sans.AddDns(cn + ".example");
-  return SignLeaf(f.ca, *MakeKeySigner(f.ca_key), f.node_key.native(), p).value();
-}
-
 TEST(InventoryTest, RecordSupersedeRevoke) {
   TempDir tmp;
   StoreFixture f;
   auto inv = OpenInventory(tmp.path()).value();
   EXPECT_EQ(testing::FileMode(tmp / "inventory.db"), 0600);
   const auto now = std::chrono::system_clock::now();
-  auto a1 = Leaf(f, "a");
-  auto a2 = Leaf(f, "a");
-  auto b = Leaf(f, "b");
+  auto a1 = f.Leaf("a");
+  auto a2 = f.Leaf("a");
+  auto b = f.Leaf("b");
   ASSERT_TRUE(inv->RecordIssued("a", a1, f.ca, now));
   ASSERT_TRUE(inv->Activate("a", a1.SerialHex()));
   ASSERT_TRUE(inv->RecordIssued("b", b, f.ca, now));
@@ -84,8 +77,8 @@ TEST(InventoryTest, PendingNeverShadowsTheDeployedCertificate) {
   StoreFixture f;
   auto inv = OpenInventory(tmp.path()).value();
   const auto now = std::chrono::system_clock::now();
-  auto deployed = Leaf(f, "a");
-  auto never = Leaf(f, "a");
+  auto deployed = f.Leaf("a");
+  auto never = f.Leaf("a");
   ASSERT_TRUE(inv->RecordIssued("a", deployed, f.ca, now));
   ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
   ASSERT_TRUE(inv->RecordIssued("a", never, f.ca, now + std::chrono::seconds(5)));
@@ -102,9 +95,9 @@ TEST(InventoryTest, AbandonSupersedesOnlyAPendingCertificate) {
   StoreFixture f;
   auto inv = OpenInventory(tmp.path()).value();
   const auto now = std::chrono::system_clock::now();
-  auto deployed = Leaf(f, "a");
-  auto never = Leaf(f, "a");
-  auto late = Leaf(f, "a");
+  auto deployed = f.Leaf("a");
+  auto never = f.Leaf("a");
+  auto late = f.Leaf("a");
   ASSERT_TRUE(inv->RecordIssued("a", deployed, f.ca, now));
   ASSERT_TRUE(inv->Activate("a", deployed.SerialHex()));
   ASSERT_TRUE(inv->RecordIssued("a", never, f.ca, now));
@@ -139,7 +132,7 @@ TEST(InventoryReadOnlyTest, ReadsAndChangesNothing) {
   const auto now = std::chrono::system_clock::now();
   EXPECT_EQ(OpenInventoryReadOnly(tmp.path()).error().code(), ErrorCode::kNotFound);
   EXPECT_FALSE(fs::Exists(tmp / "inventory.db")) << "a reader creates no inventory";
-  auto cert = Leaf(f, "a");
+  auto cert = f.Leaf("a");
   RecordOne(tmp.path(), f, cert);
   ASSERT_EQ(testing::ListDir(tmp.path()), std::vector<std::string>{"inventory.db"});
   ASSERT_EQ(::chmod((tmp / "inventory.db").c_str(), 0400), 0);
@@ -152,7 +145,7 @@ TEST(InventoryReadOnlyTest, ReadsAndChangesNothing) {
     EXPECT_EQ((*rows)[0].serial, cert.SerialHex());
     EXPECT_TRUE((*inv)->ListTokens());
     // Every change is refused, even for root, who could write the file.
-    auto other = Leaf(f, "b");
+    auto other = f.Leaf("b");
     EXPECT_EQ((*inv)->RecordIssued("b", other, f.ca, now).error().code(), ErrorCode::kIo);
     EXPECT_FALSE((*inv)->Revoke("a", 1, now));
     EXPECT_FALSE((*inv)->NextCrlNumber());
@@ -222,11 +215,11 @@ TEST(InventoryReadOnlyTest, ReadsThroughALiveWritersWal) {
   StoreFixture f;
   const auto now = std::chrono::system_clock::now();
   auto writer = OpenInventory(tmp.path()).value();
-  ASSERT_TRUE(writer->RecordIssued("a", Leaf(f, "a"), f.ca, now));
+  ASSERT_TRUE(writer->RecordIssued("a", f.Leaf("a"), f.ca, now));
   auto reader = OpenInventoryReadOnly(tmp.path());
   ASSERT_TRUE(reader) << reader.error().ToString();
   EXPECT_EQ((*reader)->List({}, now).value().size(), 1u);
-  ASSERT_TRUE(writer->RecordIssued("b", Leaf(f, "b"), f.ca, now));
+  ASSERT_TRUE(writer->RecordIssued("b", f.Leaf("b"), f.ca, now));
   EXPECT_EQ((*reader)->List({}, now).value().size(), 2u);
 }
 
@@ -236,12 +229,12 @@ TEST(InventoryReadOnlyTest, ASnapshotChangedMeanwhileIsRefused) {
   TempDir tmp;
   StoreFixture f;
   const auto now = std::chrono::system_clock::now();
-  RecordOne(tmp.path(), f, Leaf(f, "a"));
+  RecordOne(tmp.path(), f, f.Leaf("a"));
   auto reader = OpenInventoryReadOnly(tmp.path()).value();
   EXPECT_TRUE(reader->List({}, now));
   {
     auto writer = OpenInventory(tmp.path()).value();
-    ASSERT_TRUE(writer->RecordIssued("b", Leaf(f, "b"), f.ca, now));
+    ASSERT_TRUE(writer->RecordIssued("b", f.Leaf("b"), f.ca, now));
   }  // closed: checkpointed into inventory.db
   auto rows = reader->List({}, now);
   ASSERT_FALSE(rows);
@@ -270,7 +263,7 @@ TEST(InventoryReadOnlyTest, ListsADirectoryItMayNotWrite) {
   StoreFixture f;
   const std::string pki = tmp / "pki";
   ASSERT_TRUE(fs::EnsureDir(pki));
-  RecordOne(pki, f, Leaf(f, "a"));
+  RecordOne(pki, f, f.Leaf("a"));
   ASSERT_EQ(::chmod((pki + "/inventory.db").c_str(), 0400), 0);
   ASSERT_EQ(::chmod(pki.c_str(), 0500), 0);
   int code = 0;
@@ -312,7 +305,7 @@ TEST(InventoryTest, ExpiringFilter) {
   StoreFixture f;  // its CA lives 30 days; leaves are cut to that
   auto inv = OpenInventory(tmp.path()).value();
   const auto now = std::chrono::system_clock::now();
-  auto a = Leaf(f, "a");
+  auto a = f.Leaf("a");
   ASSERT_TRUE(inv->RecordIssued("a", a, f.ca, now));
   ASSERT_TRUE(inv->Activate("a", a.SerialHex()));
   EXPECT_EQ(inv->List({.expiring_within_days = 10}, now).value().size(), 0u);
@@ -332,13 +325,13 @@ TEST(InventoryTest, InUseCertificatesOfOneIssuer) {
     ASSERT_TRUE(inv->RecordIssued(name, cert, issuer, now));
     ASSERT_TRUE(inv->Activate(name, cert.SerialHex()));
   };
-  record("current", Leaf(f, "current"), f.ca);
-  record("renewed", Leaf(f, "renewed"), f.ca);
-  record("renewed", Leaf(other, "renewed"), other.ca);  // supersedes f's
-  record("revoked", Leaf(f, "revoked"), f.ca);
+  record("current", f.Leaf("current"), f.ca);
+  record("renewed", f.Leaf("renewed"), f.ca);
+  record("renewed", other.Leaf("renewed"), other.ca);  // supersedes f's
+  record("revoked", f.Leaf("revoked"), f.ca);
   ASSERT_TRUE(inv->Revoke("revoked", 0, now));
-  record("foreign", Leaf(other, "foreign"), other.ca);
-  ASSERT_TRUE(inv->RecordIssued("pending", Leaf(f, "pending"), f.ca, now));
+  record("foreign", other.Leaf("foreign"), other.ca);
+  ASSERT_TRUE(inv->RecordIssued("pending", f.Leaf("pending"), f.ca, now));
 
   auto in_use = InUseCertificatesOf(*inv, f.ca, now).value();
   ASSERT_EQ(in_use.size(), 1u);
@@ -357,7 +350,7 @@ TEST(InventoryTest, ConcurrentWritersLoseNoRows) {
   std::vector<std::vector<Certificate>> certs(3);
   for (int w = 0; w < 3; ++w) {
     for (int i = 0; i < kPerWriter; ++i) {
-      certs[w].push_back(Leaf(f, "n" + std::to_string(w) + "-" + std::to_string(i)));
+      certs[w].push_back(f.Leaf("n" + std::to_string(w) + "-" + std::to_string(i)));
     }
   }
   ASSERT_TRUE(OpenInventory(tmp.path()));

@@ -25,13 +25,6 @@ using testing::PostgresServer;
 using testing::StoreFixture;
 using testing::TempDir;
 
-Certificate Leaf(const StoreFixture& f, const std::string& cn) {
-  LeafProfile p;
-  p.subject = DistinguishedName::CommonName(cn).value();
-  p.sans.AddDns(cn + ".example");
-  return SignLeaf(f.ca, *MakeKeySigner(f.ca_key), f.node_key.native(), p).value();
-}
-
 TokenGrant Grant(const std::string& name, TimePoint now) {
   TokenGrant g;
   g.name = name;
@@ -110,7 +103,7 @@ TEST_F(PostgresInventoryTest, TokenRedeemedOnceUnderConcurrency) {
     ASSERT_TRUE(replicas[0]->AddToken(hash, Grant("node-" + std::to_string(round), now), now));
     std::vector<Certificate> certs;
     for (int i = 0; i < 8; ++i) {
-      certs.push_back(Leaf(f, "node-" + std::to_string(round)));
+      certs.push_back(f.Leaf("node-" + std::to_string(round)));
     }
     std::atomic<int> redeemed{0}, used{0}, failed{0};
     std::vector<std::thread> threads;
@@ -165,12 +158,12 @@ TEST_F(PostgresInventoryTest, CrlNumbersAndRenewalsAcrossReplicas) {
   EXPECT_EQ(*distinct.begin(), 1);
   EXPECT_EQ(*distinct.rbegin(), 60);
 
-  auto first = Leaf(f, "broker");
+  auto first = f.Leaf("broker");
   ASSERT_TRUE(replicas[0]->RecordIssued("broker", first, f.ca, now));
   ASSERT_TRUE(replicas[0]->Activate("broker", first.SerialHex()));
   std::vector<Certificate> renewed;
   for (int i = 0; i < 6; ++i) {
-    renewed.push_back(Leaf(f, "broker"));
+    renewed.push_back(f.Leaf("broker"));
   }
   std::atomic<int> recorded{0};
   threads.clear();
@@ -215,8 +208,8 @@ TEST_F(PostgresInventoryTest, MigrationRoundTrip) {
   const auto now = std::chrono::system_clock::now();
   {
     auto lite = OpenSqliteInventory(tmp.path()).value();
-    auto a1 = Leaf(f, "a");
-    auto a2 = Leaf(f, "a");
+    auto a1 = f.Leaf("a");
+    auto a2 = f.Leaf("a");
     ASSERT_TRUE(lite->RecordIssued("a", a1, f.ca, now));
     ASSERT_TRUE(lite->Activate("a", a1.SerialHex()));
     ASSERT_TRUE(lite->RecordIssued("a", a2, f.ca, now));
@@ -224,7 +217,7 @@ TEST_F(PostgresInventoryTest, MigrationRoundTrip) {
     ASSERT_TRUE(lite->AddToken(std::string(64, 'a'), Grant("b", now), now));
     ASSERT_TRUE(lite->AddToken(std::string(64, 'c'), Grant("c", now), now));
     ASSERT_TRUE(lite->AddToken(std::string(64, 'd'), Grant("d", now), now));
-    ASSERT_TRUE(lite->RedeemToken(std::string(64, 'a'), Leaf(f, "b"), f.ca, now));
+    ASSERT_TRUE(lite->RedeemToken(std::string(64, 'a'), f.Leaf("b"), f.ca, now));
     ASSERT_TRUE(lite->RevokeToken("cccccccc", now));
     ASSERT_TRUE(lite->Revoke("b", 1, now));
     for (int i = 0; i < 4; ++i) {
@@ -268,9 +261,9 @@ TEST_F(PostgresInventoryTest, MigrationRoundTrip) {
   EXPECT_FALSE(inv->FindToken(std::string(64, 'c')).value().revoked_at.empty());
   EXPECT_EQ(inv->NextCrlNumber().value(), 5) << "continues where SQLite was";
   // The unused token still works, once.
-  EXPECT_EQ(inv->RedeemToken(std::string(64, 'd'), Leaf(f, "d"), f.ca, now).value(),
+  EXPECT_EQ(inv->RedeemToken(std::string(64, 'd'), f.Leaf("d"), f.ca, now).value(),
             RedeemOutcome::kRedeemed);
-  EXPECT_EQ(inv->RedeemToken(std::string(64, 'a'), Leaf(f, "b"), f.ca, now).value(),
+  EXPECT_EQ(inv->RedeemToken(std::string(64, 'a'), f.Leaf("b"), f.ca, now).value(),
             RedeemOutcome::kUsed);
 }
 

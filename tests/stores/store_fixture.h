@@ -16,12 +16,15 @@ struct StoreFixture {
                                                    {}})
           .value();
   PrivateKey node_key = PrivateKey::Generate(DefaultKeySpec()).value();
-  Certificate node = [this] {
+  Certificate node = Leaf("node-1");
+
+  // A certificate of node_key for CN=`cn` (DNS `cn`.example), signed by ca.
+  Certificate Leaf(const std::string& cn) const {
     LeafProfile p;
-    p.subject = DistinguishedName::CommonName("node-1").value();
-    p.sans.AddDns("node-1.example");
+    p.subject = DistinguishedName::CommonName(cn).value();
+    p.sans.AddDns(cn + ".example");
     return SignLeaf(ca, *MakeKeySigner(ca_key), node_key.native(), p).value();
-  }();
+  }
 
   KeyStore Keystore() const {
     KeyStore s;
