@@ -660,13 +660,15 @@ class PostgresInventory final : public Inventory {
     LogEvent(line);
   }
 
-  Result<std::vector<InventoryRecord>> Certificates(const std::string& sql,
-                                                    const std::vector<Param>& params) {
-    std::vector<InventoryRecord> out;
+  // The rows of one statement, each read by `read` (CertRows, TokenRows).
+  template <typename Row>
+  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Param>& params,
+                                 std::vector<Row> (*read)(const PGresult*)) {
+    std::vector<Row> out;
     const Status done = Transaction(
         [&](Session& s) -> Status {
           CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
-          out = CertRows(r.get());
+          out = read(r.get());
           return {};
         },
         /*one_statement=*/true);
@@ -674,18 +676,14 @@ class PostgresInventory final : public Inventory {
     return out;
   }
 
+  Result<std::vector<InventoryRecord>> Certificates(const std::string& sql,
+                                                    const std::vector<Param>& params) {
+    return Query(sql, params, CertRows);
+  }
+
   Result<std::vector<StoredToken>> Tokens(const std::string& sql,
                                           const std::vector<Param>& params) {
-    std::vector<StoredToken> out;
-    const Status done = Transaction(
-        [&](Session& s) -> Status {
-          CM_ASSIGN_OR_RETURN(auto r, s.Exec(sql.c_str(), params));
-          out = TokenRows(r.get());
-          return {};
-        },
-        /*one_statement=*/true);
-    CM_RETURN_IF_ERROR(done);
-    return out;
+    return Query(sql, params, TokenRows);
   }
 
   Result<long long> Scalar(const char* sql, const std::vector<Param>& params) {
