@@ -52,3 +52,13 @@ def full_screenshot(driver, path, max_height=4000):
     import base64
     with open(path, "wb") as f:
         f.write(base64.b64decode(shot["data"]))
+
+
+def finish(test, failures):
+    """Removes the test's scratch directory (the cwd), prints each failure
+    and the verdict; the exit code: 0 when none failed."""
+    shutil.rmtree(os.getcwd(), ignore_errors=True)
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{test}:", "ok" if not failures else f"{len(failures)} failures")
+    return 1 if failures else 0

@@ -13,7 +13,6 @@ Screenshots go to SCREENSHOT_DIR (docs/img/report.png is one of them).
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -148,11 +147,7 @@ def main():
             "the page is wider than a phone's screen")
     finally:
         driver.quit()
-    shutil.rmtree(os.getcwd(), ignore_errors=True)
-    for f in failures:
-        print("FAIL:", f)
-    print("report browser test:", "ok" if not failures else f"{len(failures)} failures")
-    return 1 if failures else 0
+    return browser.finish("report browser test", failures)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import sys
@@ -234,11 +233,7 @@ def main():
             failures.append(f"certmint serve did not stop on SIGTERM within 30 s: {state}")
             serve.kill()
             serve.wait(timeout=30)
-    shutil.rmtree(os.getcwd(), ignore_errors=True)
-    for f in failures:
-        print("FAIL:", f)
-    print("service dashboard test:", "ok" if not failures else f"{len(failures)} failures")
-    return 1 if failures else 0
+    return browser.finish("service dashboard test", failures)
 
 
 if __name__ == "__main__":
