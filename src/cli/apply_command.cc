@@ -178,29 +178,6 @@ Runner RegisterApplyCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "password)");
   AddCaPasswordFile(cmd, &a->ca_password_file);
   AddReloadHookFlags(cmd, &a->hook);
-  cmd->footer(
-      "Creates the CA if absent (a NEW CA line says so); issues every identity that is missing;\n"
-      "re-issues one whose SANs, role, key type, formats, subject, alias or PKCS#12 options\n"
-      "changed, that is incomplete, revoked (new key), or inside the renewal window; leaves the\n"
-      "rest untouched, byte for byte. Each identity's files are replaced together in one rename\n"
-      "(docs/stores.md), so a killed apply leaves every identity old or new, never half; the\n"
-      "next apply finishes the\n"
-      "job. Nothing to do needs no password.\n"
-      "Identities another CA issued (a wrong --dir makes them all look so) are refused, before\n"
-      "anything is written, unless --reissue-foreign; a CA is never created over an --out that\n"
-      "holds identities unless --new-ca. --dry-run shows the refusal and exits as the run would.\n"
-      "Identities under --out that the manifest does not name are listed as unlisted (their\n"
-      "certificates still work until they expire); --prune revokes them in the inventory\n"
-      "(cessationOfOperation) and removes their directories, after showing them (serial, issue\n"
-      "date, SANs) and asking on a terminal, or with --yes. Check with --dry-run --prune first.\n"
-      "After a renewal or trust update an identity's reload hook runs: its manifest `exec`,\n"
-      "else defaults' `exec`, else --exec; a failed hook is a warning (the exit code stays\n"
-      "the run's) and runs again at the next apply (docs/renewal.md).\n\n"
-      "Exit codes: 0 done, 10 refused (another CA's identities without --reissue-foreign or\n"
-      "--new-ca; --prune not confirmed, or without a terminal and without --yes), 1-8 as for\n"
-      "every command.\n\n"
-      "Example:\n  certmint apply examples/kafka-cluster.yaml --dir pki --out certs "
-      "--ca-password-file ca.pass");
   return FromStatus([a] { return RunApply(*a); });
 }
 

@@ -217,16 +217,6 @@ CLI::App* RegisterCaInit(CLI::App* ca, const std::shared_ptr<CaInitArgs>& args) 
                    "Base URL of the service's status listener (http://HOST[:PORT]); issued "
                    "certificates then carry its OCSP and CRL locations (docs/revocation.md)");
   AddJson(init, &args->json);
-  init->footer(
-      "The key is stored as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 "
-      "iterations),\nmode 0600, or with --pkcs11 kept in a PKCS#11 token (DIR/ca-key.json says "
-      "where;\ndocs/hsm.md). An existing CA is never overwritten.\n\n"
-      "Example:\n  certmint ca init --dir pki --subject 'CN=Kafka CA,O=Acme' "
-      "--ca-password-file ca.pass\n"
-      "  certmint ca init --dir issuing --intermediate --root-dir pki --subject 'CN=Kafka "
-      "Issuing CA' \\\n      --root-password-file root.pass --ca-password-file issuing.pass\n"
-      "  certmint ca init --dir pki --pkcs11 'pkcs11:token=ca;object=certmint-ca' --pin-file "
-      "pin");
   return init;
 }
 
@@ -244,11 +234,6 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   set_url->add_flag("--clear", seturl->clear,
                     "Remove the URL: certificates issued from now on carry no OCSP or CRL "
                     "location");
-  set_url->footer(
-      "Certificates already issued keep what they carry; renew them to move them.\n"
-      "A running certmint serve reads the new URL on SIGHUP.\n"
-      "Example:\n  certmint ca set-url --dir pki http://ca.example.com:8080\n"
-      "  certmint serve --dir pki --status-listen 0.0.0.0:8080 ...");
   auto rot = std::make_shared<RotateArgs>();
   CLI::App* rotate = ca->add_subcommand(
       "rotate", "Start a CA rotation: a new CA signs from now on, the old one stays trusted");
@@ -262,9 +247,6 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   rotate->add_option("--new-ca-password-file", rot->new_ca_password_file,
                      "File whose first line is the new CA's key password (else the current one)");
   AddTokenFlags(rotate, &rot->token, "The new CA key");
-  rotate->footer(
-      "Example:\n  certmint ca rotate --dir pki --ca-password-file ca.pass\n"
-      "The whole procedure: docs/ca-rotation.md");
 
   auto ret = std::make_shared<RetireArgs>();
   CLI::App* retire = ca->add_subcommand(
@@ -272,11 +254,6 @@ Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   AddCaDir(retire, &ret->dir);
   AddIdentityOut(retire, &ret->out, IdentityOutUse::kCheck);
   retire->add_flag("--force", ret->force, "Retire without these checks");
-  retire->footer(
-      "Refused while the inventory holds a current, unexpired certificate of the previous CA\n"
-      "(nodes enrolled through certmint serve, and the service's own until it is reloaded\n"
-      "with SIGHUP or restarted) or, with --out, while an identity there has one.\n"
-      "Example:\n  certmint ca retire --dir pki --out certs && certmint apply ...");
 
   return Dispatch({{init, FromStatus([args] { return RunCaInit(*args); })},
                    {set_url, FromStatus([seturl] { return RunSetUrl(*seturl); })},

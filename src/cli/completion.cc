@@ -203,12 +203,8 @@ Runner RegisterDiscoveryCommands(CLI::App* app, const GlobalOptions& /*global*/)
   completion->add_option("SHELL", *shell, "bash or zsh")
       ->required()
       ->check(CLI::IsMember({"bash", "zsh"}));
-  completion->footer(
-      "Example:\n  source <(certmint completion bash)   # in ~/.bashrc\n"
-      "  certmint completion zsh > ~/.zfunc/_certmint   # with ~/.zfunc in $fpath");
   CLI::App* man = app->add_subcommand("man", "Print the manual page, certmint(1)");
   man->group("");
-  man->footer("Example:\n  certmint man | man -l -");
   return Dispatch({{completion, FromStatus([app, shell]() -> Status {
                       std::cout << (*shell == "bash" ? BashCompletion(*app) : ZshCompletion(*app));
                       return {};

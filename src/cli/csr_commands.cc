@@ -91,9 +91,6 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                   "File whose first line is the key password: 6+ printable ASCII characters, no "
                   "space at either end (else $CERTMINT_PASSWORD, else a random one written to "
                   "OUT/password)");
-  csr->footer(
-      "Example:\n  certmint csr broker-7 --dns broker-7.kafka.example.com --ip 10.0.0.17 "
-      "--out /etc/kafka/ssl");
 
   auto s = std::make_shared<SignArgs>();
   CLI::App* sign = app->add_subcommand(
@@ -108,12 +105,6 @@ Runner RegisterCsrCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                    "Subject DN, 'CN=..,O=..' or '/O=../CN=..' (default: the request's)");
   sign->add_option("--name", s->name, "Name in the inventory (default: the CN)");
   AddCaPasswordFile(sign, &s->ca_password_file);
-  sign->footer(
-      "The request's signature is checked, and nothing is copied from it blindly: the\n"
-      "certificate carries exactly the --dns/--ip names (a request asking for any other is\n"
-      "refused, as is one asking for CA:TRUE), the profile's key usages, and --role's EKU.\n\n"
-      "Example:\n  certmint sign broker-7.csr --dir pki --out broker-7.crt --dns "
-      "broker-7.kafka.example.com --ip 10.0.0.17");
 
   return Dispatch({{csr, FromStatus([c] { return RunCsr(*c); })},
                    {sign, FromStatus([s] { return RunSign(*s); })}});

@@ -38,16 +38,6 @@ Runner RegisterInspectCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("FILE", args->files, "Files to inspect")->required();
   AddStorePasswordFile(cmd, &args->password_file, StorePasswordUse::kGiven);
   AddJson(cmd, &args->json, "the results (an array, one object per file)");
-  cmd->footer(
-      "Shows subject, issuer, serial, validity and days left, SANs, key type and size, key "
-      "usages,\nbasic constraints and SHA-256/SHA-1 fingerprints. Stores are listed like "
-      "'keytool -list -v':\nalias, entry type, chain length. A wrong password or a changed byte "
-      "fails the integrity\ncheck. Encrypted PEM keys are described without a password and opened "
-      "with one.\n\n"
-      "Example:\n  certmint inspect certs/broker-1/chain.pem\n"
-      "  certmint inspect certs/broker-1/keystore.jks --password-file certs/broker-1/password\n"
-      "  certmint inspect certs/broker-1/broker-1.key --password-file certs/broker-1/password "
-      "--json");
   return FromStatus([args] { return RunInspect(*args); });
 }
 

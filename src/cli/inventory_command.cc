@@ -73,11 +73,6 @@ Runner RegisterInventoryCommands(CLI::App* app, const GlobalOptions&) {
   migrate->add_flag("--no-switch", args->no_switch,
                     "Copy and check only; DIR keeps using its SQLite inventory");
   AddJson(migrate, &args->json, "the counts");
-  migrate->footer(
-      "Safe to run again: rows already copied are kept, later revocations and token uses are\n"
-      "carried over. Example:\n"
-      "  PGPASSFILE=~/.pgpass certmint inventory migrate --dir pki \\\n"
-      "      --to postgresql://certmint@db.example.com/certmint");
   return Dispatch({{migrate, FromStatus([args] { return RunMigrate(*args); })}});
 }
 

@@ -70,18 +70,6 @@ Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "server.properties and librdkafka.properties name (default: OUT/NAME, made "
                   "absolute)");
   AddJson(cmd, &args->json);
-  cmd->footer(
-      "Writes OUT/NAME/: NAME.crt and ca.crt; with pem NAME.key (encrypted PKCS#8) and chain.pem;\n"
-      "with p12 keystore.p12 and truststore.p12; with jks keystore.jks and truststore.jks; and\n"
-      "password when certmint generated it; with p12 or jks kafka.properties (and for role server\n"
-      "or both server.properties, a broker's SSL listener: docs/kafka.md); with k8s secret.yaml,\n"
-      "a Kubernetes Secret. Keystores hold the key entry NAME (chain: node, CA)\n"
-      "and the CA as trusted entry caroot; truststores hold caroot. All stores use the store\n"
-      "password. The directory appears whole or not at all. --role admin makes an\n"
-      "administrator's client certificate: it may read certmint serve's /ui/, /v1/inventory and\n"
-      "/metrics (docs/dashboard.md).\n\n"
-      "Example:\n  certmint issue broker-1 --dir pki --dns broker-1.kafka.example.com "
-      "--ip 10.0.0.11 \\\n      --out certs --ca-password-file ca.pass");
   return FromStatus([args] { return RunIssue(*args); });
 }
 

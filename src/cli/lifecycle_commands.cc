@@ -348,7 +348,6 @@ Subcommand RegisterList(CLI::App* app) {
   list->add_flag("--revoked", l->filter.revoked_only, "Only revoked certificates");
   list->add_flag("--all", l->all, "Include superseded certificates");
   AddJson(list, &l->json, "the certificates");
-  list->footer("Example:\n  certmint list --dir pki --expiring 30");
   return {list, FromStatus([l] { return RunList(*l); })};
 }
 
@@ -388,22 +387,6 @@ Subcommand RegisterRenew(CLI::App* app) {
   renew->add_flag("--daemon", r->flags.daemon,
                   "With --server: keep running, renewing each identity when it is due");
   AddReloadHookFlags(renew, &r->hook);
-  renew->footer(
-      "Every file is rewritten as it was written (formats, PKCS#12 profile, passwordless\n"
-      "truststore, alias) and the directory swapped in atomically; the old certificate is\n"
-      "recorded as superseded. `certmint apply` renews the same way inside its renewal window.\n"
-      "The store password stays unless --new-password-file, --new-password-env or\n"
-      "--new-random-password changes it (do that after a leak: see docs/security.md).\n"
-      "--exec runs a command after each renewal (a reload); its failure is a warning, the\n"
-      "exit code stays the renewal's, and it runs again at the next renew or daemon tick\n"
-      "(locally: for every identity under --out with a pending hook). See docs/renewal.md.\n\n"
-      "Example:\n  certmint renew broker-1 broker-2 --dir pki --out certs --ca-password-file "
-      "ca.pass\n"
-      "  certmint renew --expiring 30 --dir pki --out certs --ca-password-file ca.pass\n"
-      "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
-      "--if-due\n"
-      "  certmint renew broker-4 --server https://ca.kafka.example.com:8443 --out /etc/kafka/ssl "
-      "--daemon --exec /etc/kafka/reload-keystore.sh");
   return {renew, FromStatus([r] { return RunRenew(*r); })};
 }
 
@@ -428,13 +411,6 @@ Subcommand RegisterRevoke(CLI::App* app) {
   revoke->add_flag("--yes,-y", v->yes, "Do not ask for confirmation (for scripts)");
   revoke->add_flag("--dry-run", v->dry_run, "Show what would be revoked; change nothing");
   AddJson(revoke, &v->json, "the revoked certificate");
-  revoke->footer(
-      "Shows the certificate (serial, issue date, names, expiry) and asks before revoking it;\n"
-      "without a terminal give --yes. A certificate issued within the hour gets a warning: a\n"
-      "renewal may have replaced the one you mean (--serial pins it).\n\n"
-      "Example:\n  certmint revoke broker-3 --dir pki --reason key-compromise\n"
-      "  certmint revoke broker-3 --dir pki --reason superseded --serial 4F:1C:... --yes\n"
-      "  certmint crl --dir pki --out pki/crl.pem");
   return {revoke, FromStatus([v] { return RunRevoke(*v); })};
 }
 
@@ -454,14 +430,6 @@ Subcommand RegisterCrl(CLI::App* app) {
                   "--dir), check it and replace --out atomically (cron; docs/kafka.md)");
   crl->add_option("--ca-file", c->fetch.ca_file,
                   "With --server: the CA certificate(s) the CRL must be signed by (ca.crt)");
-  crl->footer(
-      "An RFC 5280 v2 CRL with cRLNumber and authorityKeyIdentifier; check it with\n"
-      "openssl crl -CAfile pki/ca.crt -in crl.pem -noout, and use it with certmint verify\n"
-      "--crl and certmint handshake --crl. With --server a node fetches the CRL instead; it\n"
-      "is written only if signed by --ca-file's CA and its CRL number did not go back.\n\n"
-      "Example:\n  certmint crl --dir pki --out pki/crl.pem --ca-password-file ca.pass\n"
-      "  certmint crl --server https://ca.kafka.example.com:8443 --ca-file "
-      "/etc/kafka/ssl/app-1/ca.crt --out /etc/kafka/ssl/app-1/crl.pem");
   return {crl, FromStatus([c] { return RunCrl(*c); })};
 }
 

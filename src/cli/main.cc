@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/command_notes.h"
 #include "cli/commands.h"
 #include "cli/completion.h"
 #include "cli/discover.h"
@@ -128,6 +129,7 @@ int Main(int argc, char** argv) {
   app.fallthrough();
 
   const std::map<CLI::App*, Runner> commands = RegisterCommands(&app, global);
+  ApplyCommandNotes(&app);  // docs/commands: each command's notes and examples
   // Set after the commands, which would inherit it.
   app.footer(std::string(kExitCodes) +
              "\n\n`certmint` alone lists every command. Shell completion: source <(certmint "

@@ -60,11 +60,6 @@ Runner RegisterProbeCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   AddStorePasswordFile(cmd, &a->password_file, StorePasswordUse::kBesideStore);
   cmd->add_option("--timeout", a->timeout, "Seconds for connecting and for the handshake");
   AddJson(cmd, &a->json);
-  cmd->footer(
-      "Exit codes: 0 ok, 2 chain or name verification failed or our certificate was refused,\n"
-      "7 network or protocol failure (refused, timed out, not TLS).\n\n"
-      "Example:\n  certmint probe broker-1.kafka.example.com:9093 --truststore "
-      "certs/client-1/truststore.p12 \\\n      --keystore certs/client-1");
   return [a] { return RunProbe(*a); };
 }
 

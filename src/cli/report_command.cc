@@ -61,7 +61,6 @@ Runner RegisterReportCommand(CLI::App* app, const GlobalOptions& /*global*/) {
   cmd->add_option("--window", a->window_days,
                   "Renewal window in days: valid certificates ending sooner are 'expiring'");
   AddJson(cmd, &a->json, "the report");
-  cmd->footer("Example:\n  certmint report --dir pki --html inventory.html");
   return FromStatus([a] { return RunReport(*a); });
 }
 

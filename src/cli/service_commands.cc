@@ -224,30 +224,6 @@ Subcommand RegisterServe(CLI::App* app) {
   serve->add_flag("--quiet", s->config.quiet,
                   "No access log (otherwise one JSON line per request on "
                   "stderr)");
-  serve->footer(
-      "API (JSON, version 1):\n"
-      "  POST /v1/enroll  {token, name, csr}   one-time token + CSR -> certificate chain\n"
-      "  POST /v1/renew   {csr}                mTLS with the current certificate -> new chain\n"
-      "  GET  /v1/ca      trust anchors and the issuing chain\n"
-      "  GET  /v1/crl     the CRL (DER; /v1/crl.pem in PEM)\n"
-      "  GET  /v1/health  status and the CA's expiry\n"
-      "With --status-listen, over plain HTTP (the answers are signed):\n"
-      "  POST /ocsp, GET /ocsp/BASE64  OCSP (RFC 6960), signed by a responder certificate\n"
-      "                                the service issues and renews (certmint-ocsp)\n"
-      "  GET  /crl.der                 the CRL, signed again within seconds of a revocation\n"
-      "Certificates point there when the CA has a URL (certmint ca set-url).\n"
-      "The service's TLS key is made at start-up and never written; its certificate is\n"
-      "recorded in the inventory as certmint-serve, and the service replaces both with new\n"
-      "ones at two thirds of --tls-days (a JSON line on stderr says so). SIGTERM or SIGINT\n"
-      "stop it after the requests in flight.\n"
-      "SIGHUP reloads the CA directory, after `certmint ca rotate` and `certmint ca retire`:\n"
-      "later requests are signed by its CA and get its anchors, and the service's certificate\n"
-      "is replaced (during a rotation it sends the new CA certified by the previous one above\n"
-      "it, so nodes trusting only the previous CA can renew). A new CA's key is decrypted with\n"
-      "--ca-password-file or $CERTMINT_CA_PASSWORD, read again. A JSON line on stderr\n"
-      "(ca_reloaded or ca_reload_failed) says what happened; a failed reload changes nothing.\n\n"
-      "Example:\n  certmint serve --dir pki --listen 0.0.0.0:8443 --dns ca.kafka.example.com "
-      "--ca-password-file ca.pass");
 
   return {serve, [s] { return RunServe(*s); }};
 }
@@ -272,26 +248,16 @@ Subcommand RegisterToken(CLI::App* app) {
                      "Write the token to this file (0600) instead of "
                      "stdout");
   AddJson(create, &t->json, "the token and its grant");
-  create->footer(
-      "The token (cmt_ + 256 random bits in hex) is printed once, alone on stdout, and stored\n"
-      "only as its SHA-256 in the inventory. It works once, until --ttl has passed, and only for\n"
-      "NAME with at most these names (NAME itself is added as a DNS name when it is a host\n"
-      "name). Give --subject as the manifest's subject, so that an enrolled broker has the\n"
-      "same kind of Kafka principal (User:CN=broker-4,OU=Kafka,O=Acme) as the others.\n\n"
-      "Example:\n  certmint token create broker-4 --dir pki --dns broker-4.kafka.example.com "
-      "--ip 10.0.0.14 \\\n      --subject 'CN={name},OU=Kafka,O=Acme' --out broker-4.token");
   auto tl = std::make_shared<TokenListArgs>();
   CLI::App* list = token->add_subcommand("list", "Tokens: their names, state and expiry");
   AddCaDir(list, &tl->dir);
   AddJson(list, &tl->json, "the tokens");
-  list->footer("Example:\n  certmint token list --dir pki --json");
   auto tr = std::make_shared<TokenRevokeArgs>();
   CLI::App* revoke = token->add_subcommand(
       "revoke", "Withdraw an unused token (lost, or handed to the wrong place)");
   revoke->add_option("ID", tr->id, "The token's id, as token create and token list show it")
       ->required();
   AddCaDir(revoke, &tr->dir);
-  revoke->footer("Example:\n  certmint token revoke 3f9a0c1e2b4d --dir pki");
 
   return {token, Dispatch({{create, FromStatus([t] { return RunTokenCreate(*t); })},
                            {list, FromStatus([tl] { return RunTokenList(*tl); })},
@@ -327,17 +293,6 @@ Subcommand RegisterEnroll(CLI::App* app) {
                    "directory stays whole until the new one is in place");
   AddJson(enroll, &e->json);
   AddReloadHookFlags(enroll, &e->hook);
-  enroll->footer(
-      "The key is made here and never sent: the service gets a CSR. The service's CA must have\n"
-      "the pinned fingerprint before anything is sent, and its answer must carry our key and\n"
-      "name. The certificate's subject (Kafka's principal) is the one the token grants\n"
-      "(token create --subject); the report shows it. Writes the same files as `certmint issue`\n"
-      "(stores, kafka.properties, server.properties for a server role, librdkafka.properties).\n"
-      "Renew later with `certmint renew NAME --server URL --out OUT`.\n"
-      "Without --dns and --ip it asks for every name the token grants.\n\n"
-      "Example:\n  certmint enroll https://ca.kafka.example.com:8443 --name broker-4 "
-      "--token-file broker-4.token \\\n"
-      "      --ca-fingerprint 3F:9A:...:C1 --out /etc/kafka/ssl");
 
   return {enroll, FromStatus([e] { return RunEnroll(*e); })};
 }

@@ -81,10 +81,6 @@ Subcommand RegisterImportCert(CLI::App* ks) {
   auto [cmd, a] = AddStoreCommand(
       ks, "import-cert", "Add a trusted certificate (created if STORE is missing)", true, true);
   cmd->add_option("--file", a->file, "Certificate, PEM or DER")->required();
-  cmd->footer(
-      "Replaces: keytool -keystore truststore.jks -alias CARoot -import -file ca-cert\n\n"
-      "Example:\n  certmint keystore import-cert truststore.jks --file ca.crt --alias caroot "
-      "--password-file store.pass");
   return {cmd, FromStatus([a = a]() -> Status {
             CM_ASSIGN_OR_RETURN(auto cert, WithContext(LoadCertificateFile(a->file), "--file"));
             CM_RETURN_IF_ERROR(EditStore(*a, true, [&](KeyStore& s, const SecretString&) {
@@ -104,10 +100,6 @@ Subcommand RegisterImportKey(CLI::App* ks) {
   cmd->add_option("--chain", a->file, "Certificate chain, PEM, leaf first")->required();
   cmd->add_option("--key-password-file", a->key_password_file,
                   "File whose first line is the password of --key (else the store password)");
-  cmd->footer(
-      "Replaces: keytool -keystore keystore.jks -alias NODE -import -file cert-signed\n\n"
-      "Example:\n  certmint keystore import-key keystore.p12 --key node.key --chain chain.pem "
-      "--alias broker-1 --password-file store.pass");
   return {cmd, FromStatus([a = a]() -> Status {
             CM_ASSIGN_OR_RETURN(auto chain, WithContext(LoadChainFile(a->file), "--chain"));
             CM_ASSIGN_OR_RETURN(auto key_pw, ReadSecret({a->key_password_file, nullptr, "", false,
@@ -148,9 +140,6 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--key-password-file", a->key_password_file,
                   "File whose first line is the password of --key (else the password file beside "
                   "the key)");
-  cmd->footer(
-      "Example:\n  certmint keystore install --key broker-7.key --chain broker-7.crt "
-      "--out /etc/kafka");
   return {cmd, [a]() -> Result<int> {
             InstallFilesRequest request = a->request;
             request.key_password = [&] {
@@ -168,9 +157,6 @@ Subcommand RegisterInstall(CLI::App* ks) {
 
 Subcommand RegisterDelete(CLI::App* ks) {
   auto [cmd, a] = AddStoreCommand(ks, "delete", "Remove an entry", false, true);
-  cmd->footer(
-      "Example:\n  certmint keystore delete truststore.p12 --alias old-ca "
-      "--password-file store.pass");
   return {cmd, FromStatus([a = a]() -> Status {
             CM_RETURN_IF_ERROR(EditStore(*a, false, [&](KeyStore& s, const SecretString&) {
               return DeleteEntry(s, a->alias);
@@ -187,9 +173,6 @@ Subcommand RegisterPasswd(CLI::App* ks) {
   cmd->add_option("--new-password-file", a->file,
                   "File whose first line is the new password (else $CERTMINT_NEW_PASSWORD, else "
                   "a prompt)");
-  cmd->footer(
-      "Example:\n  certmint keystore passwd keystore.jks --password-file old.pass "
-      "--new-password-file new.pass");
   return {cmd, FromStatus([a = a]() -> Status {
             const SecretSource source{a->file, kNewPasswordEnv, "New store password", true,
                                       "--new-password-file"};
@@ -248,15 +231,6 @@ Runner RegisterConvertCommand(CLI::App* app, const GlobalOptions& /*global*/) {
                   "IN's password)");
   cmd->add_option("--p12-profile", a->p12_profile, "PKCS#12 profile: modern or legacy");
   cmd->add_option("--pem-profile", a->pem_profile, kPemProfileHelp);
-  cmd->footer(
-      "PEM output: the key as encrypted PKCS#8, then the certificate chain, leaf first; a\n"
-      "truststore becomes its CA certificates. librdkafka and OpenSSL read either profile.\n"
-      "Kafka's PEM stores (ssl.keystore.type=PEM, ssl.key.password; no ssl.keystore.password)\n"
-      "need --pem-profile java on Java 17 (and RSA or EC keys): Java cannot decrypt PBES2.\n\n"
-      "Examples:\n  certmint convert kafka.server.keystore.jks server.p12 --to p12 "
-      "--password-file store.pass\n"
-      "  certmint convert certs/broker-1/keystore.p12 broker-1.pem --to pem --pem-profile java "
-      "\\\n      --password-file certs/broker-1/password");
   return FromStatus([a]() -> Status { return RunConvert(*a); });
 }
 

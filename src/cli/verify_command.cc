@@ -122,19 +122,6 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
                      "The CA's directory: the certificate must not be revoked in its inventory "
                      "(read only)");
   AddJson(verify, &v->json, "the checks");
-  verify->footer(
-      "Checks: key matches certificate; chain reaches a trusted CA of the truststore; validity\n"
-      "and days left; keyUsage/extendedKeyUsage fit the role; SANs cover every --host; "
-      "algorithms\nJava 17 accepts; PKCS#12 truststore entries carry Java's trust attribute; "
-      "private file modes;\nnot revoked, per --crl and the inventory of --dir. In an identity "
-      "directory, kafka.properties and "
-      "librdkafka.properties are read as Kafka\nand kcat read them: the stores, key and CA "
-      "file they name open with the types and\npasswords they give (a location on another "
-      "machine is checked by its file name here).\n\nExit codes: 0 all ok, 1 warnings, 2 failed "
-      "checks (3-7 as for "
-      "every command).\n\n"
-      "Example:\n  certmint verify certs/broker-1 --host broker-1.kafka.example.com --host "
-      "10.0.0.11 --role both");
 
   auto h = std::make_shared<HandshakeArgs>();
   CLI::App* hs = app->add_subcommand(
@@ -151,12 +138,6 @@ Runner RegisterVerifyCommands(CLI::App* app, const GlobalOptions& /*global*/) {
   hs->add_option("--tls", h->tls, "1.2, 1.3 or both");
   hs->add_option("--crl", h->crls, "CRLs both sides check the peer against (repeatable)");
   AddJson(hs, &h->json, "the results");
-  hs->footer(
-      "Hostname verification as Kafka's ssl.endpoint.identification.algorithm=https: an IP "
-      "matches\nonly iPAddress SANs. The server requires a client certificate with clientAuth. "
-      "Exit 2 when\nany handshake is refused, with the reason.\n\n"
-      "Example:\n  certmint handshake --server certs/broker-1 --client certs/client-1 "
-      "--host broker-1.kafka.example.com");
 
   return Dispatch(
       {{verify, [v] { return RunVerify(*v); }}, {hs, [h] { return RunHandshake(*h); }}});
