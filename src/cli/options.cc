@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include <iostream>
+
 #include "cli/passwords.h"
 
 namespace certmint::cli {
@@ -98,6 +100,14 @@ void AddOutputFlags(CLI::App* cmd, OutputFlags* a) {
   cmd->add_flag("--passwordless-truststore", a->passwordless_truststore,
                 "Write truststore.p12 with unencrypted certificates and no MAC, so that Kafka "
                 "loads it without ssl.truststore.password (no tamper detection: see docs)");
+}
+
+Runner PrintingText(std::function<Result<std::string>()> run) {
+  return FromStatus([run = std::move(run)]() -> Status {
+    CM_ASSIGN_OR_RETURN(auto text, run());
+    std::cout << text;
+    return {};
+  });
 }
 
 }  // namespace certmint::cli

@@ -64,4 +64,7 @@ CLI::Option* AddKeyType(CLI::App* cmd, std::string* key_type);
 // identity's files are written.
 void AddOutputFlags(CLI::App* cmd, OutputFlags* flags);
 
+// Runs a command whose result is the text to print (a library function's).
+Runner PrintingText(std::function<Result<std::string>()> run);
+
 }  // namespace certmint::cli

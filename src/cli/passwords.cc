@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "ca/ca_token_key.h"
 #include "core/encoding.h"
 
 namespace certmint::cli {
@@ -51,58 +50,22 @@ std::string ParsedCaDir() {
   return "";
 }
 
-// Whether the CA being opened keeps its key in a token.
-bool OpensTokenCa(const std::string& password_file) {
-  if (const std::string dir = ParsedCaDir(); !dir.empty()) {
-    return CaKeyInToken(dir);
-  }
-  return !PinFileFlag().empty() ||
-         (password_file.empty() && SecretFromEnv(kPkcs11PinEnv).has_value() &&
-          !SecretFromEnv(kCaPasswordEnv).has_value());
-}
-
 }  // namespace
 
 std::string& PinFileFlag() { return Registry().pin_file; }
 
 void NoteCaSecretCommand(CLI::App* cmd) { Registry().commands.push_back(cmd); }
 
-Result<SecretString> ReadTokenPin(const std::string& pin_file, const std::string& prompt) {
-  return ReadRequiredSecret({pin_file, kPkcs11PinEnv, prompt, false, "--pin-file"}, "token PIN");
-}
-
-Result<SecretString> ReadCaReloadSecret(const std::string& dir, const std::string& password_file) {
-  if (CaKeyInToken(dir)) {
-    return ReadRequiredSecret({PinFileFlag(), kPkcs11PinEnv, "", false, "--pin-file"},
-                              "token PIN to reload with (a typed one is not kept: restart)");
-  }
-  return ReadRequiredSecret({password_file, kCaPasswordEnv, "", false, "--ca-password-file"},
-                            "CA password to reload with (a typed one is not kept: restart)");
-}
-
-Result<std::optional<SecretString>> ExplicitPassword(const std::string& password_file) {
-  return ReadSecret({password_file, kStorePasswordEnv, "", false, "--password-file"});
-}
-
-Result<std::optional<SecretString>> ExplicitNewPassword(const std::string& password_file) {
-  return ReadNewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
-}
-
-Result<StorePassword> NewIdentityStorePassword(const std::string& password_file) {
-  return NewStorePassword({password_file, kStorePasswordEnv, "", false, "--password-file"});
-}
-
 Result<SecretString> ReadCaPassword(const std::string& file, bool is_new) {
-  if (!is_new && OpensTokenCa(file)) {
-    return ReadTokenPin(PinFileFlag());
-  }
-  return ReadRequiredSecret({file, kCaPasswordEnv, is_new ? "New CA password" : "CA password",
-                             is_new, "--ca-password-file"},
-                            "CA password");
+  return ReadCaSecret({file, PinFileFlag()}, ParsedCaDir(), is_new);
 }
 
 CaPasswordSource CaPasswordFrom(const std::string& file) {
   return [file] { return ReadCaPassword(file, /*is_new=*/false); };
+}
+
+Result<SecretString> ReadCaReloadSecret(const std::string& dir, const std::string& password_file) {
+  return certmint::ReadCaReloadSecret(dir, {password_file, PinFileFlag()});
 }
 
 Status RefuseSecretsOnArgv(const std::vector<std::string>& args,
