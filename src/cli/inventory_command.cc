@@ -1,14 +1,10 @@
 // certmint inventory migrate: a CA's SQLite inventory into PostgreSQL, for
 // a service run as replicas (docs/high-availability.md).
-#include <fmt/format.h>
-
-#include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "inventory/migrate.h"
+#include "inventory/migrate_report.h"
 
 namespace certmint::cli {
 namespace {
@@ -19,35 +15,6 @@ struct MigrateArgs {
   bool no_switch = false;
   bool json = false;
 };
-
-nlohmann::json MigrationJson(const MigrationReport& r) {
-  return {{"from", r.from},
-          {"to", r.to},
-          {"certificates", r.certificates},
-          {"tokens", r.tokens},
-          {"next_crl_number", r.next_crl_number},
-          {"target_certificates", r.target_certificates},
-          {"target_tokens", r.target_tokens},
-          {"switched", r.switched}};
-}
-
-std::string MigrationText(const MigrationReport& r, const std::string& dir) {
-  std::string out = fmt::format(
-      "Copied {} certificates and {} tokens from {} to {} (checked: all there; PostgreSQL "
-      "holds {} certificates and {} tokens); next CRL number {}.\n",
-      r.certificates, r.tokens, r.from, r.to, r.target_certificates, r.target_tokens,
-      r.next_crl_number);
-  if (r.switched) {
-    out += fmt::format(
-        "{}/inventory.json now names it: every command and certmint serve on {} use PostgreSQL.\n"
-        "{} is left as it was (a backup). Restart or start the replicas: "
-        "docs/high-availability.md\n",
-        dir, dir, r.from);
-  } else {
-    out += fmt::format("{} still uses {} (--no-switch).\n", dir, r.from);
-  }
-  return out;
-}
 
 Status RunMigrate(const MigrateArgs& a) {
   CM_ASSIGN_OR_RETURN(auto report, MigrateInventory(a.dir, a.to, !a.no_switch));

@@ -2,6 +2,8 @@
 
 #include "identity/store_lookup.h"
 #include "stores/store_passwords.h"
+#include "tls/probe.h"
+#include "tls/probe_report.h"
 #include "verify/check_target.h"
 #include "verify/crl_files.h"
 #include "verify/identity_check.h"
@@ -58,6 +60,28 @@ Result<CheckReport> HandshakeFromFlags(const HandshakeFlags& f, bool json,
                             }));
   return CheckReport{"", json ? RenderHandshakesJson(attempts, all_ok) : "",
                      all_ok ? 0 : kExitFailures};
+}
+
+Result<CheckReport> ProbeFromFlags(const ProbeFlags& f) {
+  CM_ASSIGN_OR_RETURN(auto hp, ParseHostPort(f.target));
+  if (!(f.timeout > 0 && f.timeout <= 600)) {  // NaN too
+    return MakeError(ErrorCode::kInvalidArgument, "--timeout: between 0 and 600 seconds");
+  }
+  CM_ASSIGN_OR_RETURN(auto explicit_pw, ExplicitPassword(f.password_file));
+  CM_ASSIGN_OR_RETURN(
+      auto trust, WithContext(LoadTruststoreIfGiven(f.truststore, explicit_pw), "--truststore"));
+  CM_ASSIGN_OR_RETURN(auto keys,
+                      WithContext(LoadKeystoreIfGiven(f.keystore, explicit_pw), "--keystore"));
+  ProbeOptions o;
+  o.host = hp.first;
+  o.port = hp.second;
+  o.servername = f.servername;
+  o.truststore = trust ? &trust->store : nullptr;
+  o.keystore = keys ? &keys->store : nullptr;
+  o.timeout_ms = static_cast<int>(f.timeout * 1000);
+  CM_ASSIGN_OR_RETURN(auto r, Probe(o));
+  return CheckReport{RenderProbeText(f.target, o, r), RenderProbeJson(f.target, o, r),
+                     r.ok() ? 0 : kExitFailures};
 }
 
 }  // namespace certmint

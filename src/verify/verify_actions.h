@@ -60,4 +60,19 @@ struct HandshakeFlags {
 Result<CheckReport> HandshakeFromFlags(const HandshakeFlags& flags, bool json,
                                        const std::function<void(const std::string&)>& on_line);
 
+struct ProbeFlags {
+  std::string target;      // HOST:PORT ([v6]:PORT)
+  std::string truststore;  // file or identity directory; empty: the chain is not verified
+  std::string keystore;    // a client keystore; empty: none
+  std::string servername;  // SNI and the name verified; empty: HOST
+  std::string password_file;
+  double timeout = 5;  // seconds
+};
+
+// ProbeFromFlags connects to the server (tls/probe.h's Probe) and reports
+// what it presents; exit code kExitFailures unless the chain verified.
+// kInvalidArgument for a bad target or a timeout outside (0, 600] seconds;
+// store errors in the context "--truststore" or "--keystore".
+Result<CheckReport> ProbeFromFlags(const ProbeFlags& flags);
+
 }  // namespace certmint
