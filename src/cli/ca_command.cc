@@ -1,7 +1,5 @@
 // certmint ca init, set-url, rotate and retire (ca/ca_actions.h,
 // identity/ca_retirement.h).
-#include <iostream>
-
 #include "ca/ca_actions.h"
 #include "cli/commands.h"
 #include "cli/options.h"

@@ -1,16 +1,10 @@
 // certmint convert and certmint keystore ...: the seed's keytool import and
 // export steps, natively, each write atomic and the original untouched on
 // any error.
-#include <fmt/format.h>
-
-#include <iostream>
-
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/passwords.h"
 #include "core/clock.h"
-#include "core/fs.h"
-#include "identity/install_files.h"
+#include "identity/request_actions.h"
 #include "stores/store_actions.h"
 
 namespace certmint::cli {
@@ -99,19 +93,9 @@ Subcommand RegisterInstall(CLI::App* ks) {
   cmd->add_option("--key-password-file", a->key_password_file,
                   "File whose first line is the password of --key (else the password file beside "
                   "the key)");
-  return {cmd, [a]() -> Result<int> {
-            InstallFilesRequest request = a->request;
-            request.key_password = [&] {
-              return ReadSecret({KeyPasswordFileFor(request.key_file, a->key_password_file),
-                                 kStorePasswordEnv, "Key password", false, "--key-password-file"});
-            };
-            request.store_password = [&] { return ExplicitPassword(a->password_file); };
-            CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
-            std::cout << fmt::format("Installed {} in {} (chain length {})\n",
-                                     fs::Basename(done.files.dir), done.files.dir,
-                                     done.chain_length);
-            return 0;
-          }};
+  return {cmd, PrintingText([a] {
+            return InstallFromFlags(a->request, a->password_file, a->key_password_file);
+          })};
 }
 
 Subcommand RegisterDelete(CLI::App* ks) {

@@ -5,6 +5,7 @@
 #include "ca/identity_name.h"
 #include "ca/sign_csr_file.h"
 #include "core/fs.h"
+#include "core/secret_source.h"
 #include "stores/store_passwords.h"
 #include "x509/request_files.h"
 #include "x509/san_lists.h"
@@ -68,6 +69,19 @@ Result<IssuedFromFlags> IssueFromFlags(const IssueFlags& f, const CaPasswordSour
   };
   CM_ASSIGN_OR_RETURN(auto issued, IssueIdentityToDir(std::move(issue)));
   return IssuedFromFlags{std::move(issued), parsed.key_spec};
+}
+
+Result<std::string> InstallFromFlags(InstallFilesRequest request, const std::string& password_file,
+                                     const std::string& key_password_file) {
+  const std::string key_file = request.key_file;
+  request.key_password = [key_file, key_password_file] {
+    return ReadSecret({KeyPasswordFileFor(key_file, key_password_file), kStorePasswordEnv,
+                       "Key password", false, "--key-password-file"});
+  };
+  request.store_password = [password_file] { return ExplicitPassword(password_file); };
+  CM_ASSIGN_OR_RETURN(auto done, InstallFromFiles(request));
+  return fmt::format("Installed {} in {} (chain length {})\n", fs::Basename(done.files.dir),
+                     done.files.dir, done.chain_length);
 }
 
 }  // namespace certmint

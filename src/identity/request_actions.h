@@ -8,6 +8,7 @@
 
 #include "ca/unlock.h"
 #include "core/error.h"
+#include "identity/install_files.h"
 #include "identity/issue_to_dir.h"
 #include "identity/output_flags.h"
 #include "x509/request_flags.h"
@@ -59,5 +60,13 @@ struct IssuedFromFlags {
 // known to be absent.
 Result<IssuedFromFlags> IssueFromFlags(const IssueFlags& flags,
                                        const CaPasswordSource& ca_password);
+
+// `keystore install`, the CSR flow's last step: InstallFromFiles with the
+// key's password from `key_password_file` (else the password file beside
+// the key: KeyPasswordFileFor), else $CERTMINT_PASSWORD, else a prompt; the
+// stores' from `password_file` (ExplicitPassword). "Installed NAME in DIR
+// (chain length N)".
+Result<std::string> InstallFromFlags(InstallFilesRequest request, const std::string& password_file,
+                                     const std::string& key_password_file);
 
 }  // namespace certmint
