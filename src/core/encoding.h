@@ -24,6 +24,12 @@ std::string AsciiLower(std::string_view text);
 // so a hostile string carries no terminal escapes, line breaks or invalid
 // UTF-8 into output. At most `max` input bytes are shown ("..." after).
 std::string PrintableBytes(std::string_view bytes, size_t max = std::string_view::npos);
+// A message that may quote untrusted bytes, made safe for one terminal line:
+// C0 controls (line breaks and ESC included), DEL and the C1 controls (as
+// UTF-8: U+0080..U+009F, the 8-bit CSI among them) become \xNN or \u00NN;
+// everything else, valid UTF-8 and backslashes, stays as it is, so that text
+// PrintableBytes already escaped is not escaped twice. Error::ToString uses it.
+std::string EscapeControls(std::string_view text);
 // `text` without the ASCII whitespace (space, \t, \n, \v, \f, \r) at either end.
 std::string TrimAsciiSpace(std::string_view text);
 // "2026-11-28T03:17:00Z".

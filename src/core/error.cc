@@ -2,6 +2,8 @@
 
 #include <openssl/err.h>
 
+#include "core/encoding.h"
+
 namespace certmint {
 
 std::string_view ErrorCodeName(ErrorCode code) {
@@ -59,7 +61,8 @@ std::string Error::ToString() const {
     out += ": ";
   }
   out += message_;
-  return out;
+  // One line, whatever a file name, a flag's value or a peer put in it.
+  return EscapeControls(out);
 }
 
 tl::unexpected<Error> OpenSslError(ErrorCode code, std::string message) {

@@ -1,6 +1,7 @@
 // Text and JSON views of inspected items.
 #include <fmt/format.h>
 
+#include "core/encoding.h"
 #include "core/json_value.h"
 #include "inspect/inspect.h"
 
@@ -209,7 +210,7 @@ std::string RenderStoreText(const std::string& source, StoreFormat format, const
   std::string out = fmt::format("{}: {} key store, {} entr{}\n", source, StoreFormatName(format),
                                 store.size(), store.size() == 1 ? "y" : "ies");
   for (const auto& e : store.keys) {
-    out += fmt::format("\nAlias name: {}\n", e.alias);
+    out += fmt::format("\nAlias name: {}\n", PrintableBytes(e.alias));
     out += "Entry type: PrivateKeyEntry\n";
     out += fmt::format("Key: {}\n", e.key.Describe().ToString());
     out += fmt::format("Key matches certificate: {}\n",
@@ -221,7 +222,7 @@ std::string RenderStoreText(const std::string& source, StoreFormat format, const
     }
   }
   for (const auto& t : store.trusted) {
-    out += fmt::format("\nAlias name: {}\n", t.alias);
+    out += fmt::format("\nAlias name: {}\n", PrintableBytes(t.alias));
     out += "Entry type: trustedCertEntry\n";
     RenderCertificate(out, DescribeCertificate(t.certificate, now), "  ");
   }
@@ -232,7 +233,7 @@ std::string RenderStoreText(const std::string& source, StoreFormat format, const
         c.Subject().ToString());
   }
   for (const auto& u : store.unsupported_entries) {
-    out += fmt::format("\nWarning: entry {} cannot be read by certmint\n", u);
+    out += fmt::format("\nWarning: entry {} cannot be read by certmint\n", PrintableBytes(u));
   }
   if (store.integrity_unchecked) {
     out += "\nWarning: integrity not checked (no password given, or the file has no MAC)\n";

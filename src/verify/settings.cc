@@ -288,7 +288,7 @@ void CheckKafkaStore(const std::string& dir, const Settings& p, bool keystore,
                            : "no trusted certificate: Kafka would trust nothing");
     }
     detail = keystore ? fmt::format("{} {}: key entry '{}', chain of {}", store_type,
-                                    Shown(*location, file), store.keys[0].alias,
+                                    Shown(*location, file), PrintableBytes(store.keys[0].alias),
                                     store.keys[0].chain.size())
                       : fmt::format("{} {}: {} trusted certificate(s)", store_type,
                                     Shown(*location, file), store.trusted.size());

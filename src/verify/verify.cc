@@ -71,8 +71,8 @@ void CheckTruststore(const std::string& ts, const KeyStore& truststore,
   } else {
     std::string names;
     for (const auto& t : truststore.trusted) {
-      names +=
-          (names.empty() ? "" : ", ") + t.alias + " (" + t.certificate.Subject().ToString() + ")";
+      names += (names.empty() ? "" : ", ") + PrintableBytes(t.alias) + " (" +
+               t.certificate.Subject().ToString() + ")";
     }
     out.push_back({ts, "trusted_cas", "", "trusted CA certificates", CheckStatus::kOk, names});
   }
@@ -90,10 +90,10 @@ void CheckTruststore(const std::string& ts, const KeyStore& truststore,
   for (const auto& t : truststore.trusted) {
     const TimePoint end = t.certificate.NotAfter();
     if (end <= options.now) {
-      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + t.alias,
+      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + PrintableBytes(t.alias),
                      CheckStatus::kFail, fmt::format("expired on {}", FormatUtc(end))});
     } else if (end - options.now < std::chrono::hours(24) * options.warn_days) {
-      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + t.alias,
+      out.push_back({ts, "trusted_ca_validity", t.alias, "validity of " + PrintableBytes(t.alias),
                      CheckStatus::kWarn, Days(end, options.now)});
     }
   }
@@ -275,8 +275,8 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
   const Certificate& leaf = entry.chain[0];
   out.push_back({ks, "key_matches_certificate", "", "key matches certificate",
                  leaf.MatchesKey(entry.key) ? CheckStatus::kOk : CheckStatus::kFail,
-                 fmt::format("entry {}: {}, {}", entry.alias, entry.key.Describe().ToString(),
-                             leaf.Subject().ToString())});
+                 fmt::format("entry {}: {}, {}", PrintableBytes(entry.alias),
+                             entry.key.Describe().ToString(), leaf.Subject().ToString())});
   CheckChain(ks, entry, pair.truststore, ts, options, out);
   CheckNotRevoked(ks, leaf, options, out);
   CheckValidity(ks, entry.chain, options, out);

@@ -30,5 +30,15 @@ TEST(EncodingTest, ParseUtcReadsWhatFormatUtcWrites) {
   EXPECT_FALSE(ParseUtc(""));
 }
 
+TEST(EncodingTest, EscapeControlsKeepsOneLineAndLeavesTextAlone) {
+  EXPECT_EQ(EscapeControls("a\nb\x1b[31mc\x7f"), "a\\x0ab\\x1b[31mc\\x7f");
+  EXPECT_EQ(EscapeControls("csi \xc2\x9b"
+                           "31m"),
+            "csi \\u009b31m");  // the 8-bit CSI
+  // Valid UTF-8, backslashes and what PrintableBytes escaped stay as they are.
+  EXPECT_EQ(EscapeControls("caf\xc3\xa9 C:\\x \xc2\xa0"), "caf\xc3\xa9 C:\\x \xc2\xa0");
+  EXPECT_EQ(EscapeControls(PrintableBytes("a\nb")), PrintableBytes("a\nb"));
+}
+
 }  // namespace
 }  // namespace certmint

@@ -42,5 +42,13 @@ TEST(ErrorTest, CodesHaveNames) {
   EXPECT_EQ(ErrorCodeName(ErrorCode::kAlreadyExists), "already-exists");
 }
 
+TEST(ErrorTest, ToStringIsOneLineWhateverTheMessageQuotes) {
+  // A flag's value or a peer's string inside a message must not start a
+  // second line or reach the terminal as an escape sequence.
+  Error e(ErrorCode::kInvalidArgument, "--ip 1.2\n3: not an IP address");
+  e.AddContext("issue \x1b]0;owned\x07");
+  EXPECT_EQ(e.ToString(), "issue \\x1b]0;owned\\x07: --ip 1.2\\x0a3: not an IP address");
+}
+
 }  // namespace
 }  // namespace certmint
