@@ -87,4 +87,9 @@ std::string RenderTokenListJson(const std::vector<TokenRecord>& tokens, TimePoin
   return list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string RenderTokenRevokedText(const TokenRecord& token) {
+  return fmt::format("Revoked token {} for {}: it can no longer enroll\n", token.id,
+                     token.grant.name);
+}
+
 }  // namespace certmint

@@ -31,4 +31,7 @@ std::string RenderTokenCreatedText(const TokenGrant& grant, const CreatedToken& 
 std::string RenderTokenListText(const std::vector<TokenRecord>& tokens, TimePoint now);
 std::string RenderTokenListJson(const std::vector<TokenRecord>& tokens, TimePoint now);
 
+// `token revoke`: "Revoked token ID for NAME: it can no longer enroll".
+std::string RenderTokenRevokedText(const TokenRecord& token);
+
 }  // namespace certmint
