@@ -71,11 +71,9 @@ struct TokenArgs {
 Status RunTokenCreate(const TokenArgs& a) {
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
   const auto now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(const TokenGrant grant, MakeTokenGrant(a.name, a.request, ttl, now));
-  CM_RETURN_IF_ERROR(CheckTokenFileAbsent(a.out_file));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(
-      auto created, CreateEnrollmentToken(*inventory, grant, now, DeliverTokenToFile(a.out_file)));
+  CM_ASSIGN_OR_RETURN(const auto made,
+                      CreateTokenIn(a.dir, a.name, a.request, ttl, a.out_file, now));
+  const auto& [grant, created] = made;
   if (a.json) {
     std::string text = RenderTokenCreatedJson(grant, created, a.out_file);
     PrintJson(text);

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include "ca/records.h"
+#include "core/fs.h"
 #include "enroll/enroll_to_dir.h"
 #include "enroll/token_report.h"
+#include "support/temp_dir.h"
+#include "support/test_ca.h"
 
 namespace certmint {
 namespace {
@@ -55,6 +59,23 @@ TEST(TokenReportTest, RevokedText) {
   token.grant.name = "broker-1";
   EXPECT_EQ(RenderTokenRevokedText(token),
             "Revoked token 0123456789ab for broker-1: it can no longer enroll\n");
+}
+
+TEST(TokenReportTest, CreatedInTheCaInventoryNeverOverAFile) {
+  const TimePoint now = std::chrono::sys_days{std::chrono::year{2026} / 3 / 1};
+  testing::TempDir tmp;
+  testing::InitTestCa(tmp / "pki", "Token CA", now);
+  const std::string file = tmp / "token";
+  auto made = CreateTokenIn(tmp / "pki", "broker-1", {}, std::chrono::hours(1), file, now);
+  ASSERT_TRUE(made) << made.error().ToString();
+  EXPECT_EQ(made->grant.name, "broker-1");
+  EXPECT_EQ(fs::ReadFile(file).value(), std::string(made->created.token.reveal()) + "\n");
+
+  auto again = CreateTokenIn(tmp / "pki", "broker-2", {}, std::chrono::hours(1), file, now);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(OpenCaInventory(tmp / "pki").value()->ListTokens().value().size(), 1u);
+  EXPECT_FALSE(CreateTokenIn(tmp / "nowhere", "broker-3", {}, std::chrono::hours(1), "", now));
 }
 
 }  // namespace
