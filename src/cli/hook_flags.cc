@@ -13,12 +13,17 @@ void AddReloadHookFlags(CLI::App* cmd, ReloadHookFlags* flags) {
                   "Seconds --exec may run before it is killed and counted as failed (default 60)");
 }
 
-void PrintHookOutcome(const HookOutcome& outcome, bool json) {
-  if (!outcome.ok) {
-    std::cerr << "certmint: warning: " << HookOutcomeText(outcome) << std::flush;
-  } else if (!json) {
-    std::cout << HookOutcomeText(outcome) << std::flush;
+void PrintConsole(const ConsoleText& text) {
+  if (!text.out.empty()) {
+    std::cout << text.out << std::flush;
   }
+  if (!text.err.empty()) {
+    std::cerr << text.err << std::flush;
+  }
+}
+
+void PrintHookOutcome(const HookOutcome& outcome, bool json) {
+  PrintConsole(HookOutcomeConsoleText(outcome, json));
 }
 
 }  // namespace certmint::cli

@@ -1,10 +1,7 @@
 // certmint serve, token and enroll: the CA service and the nodes that enroll
 // with it.
-#include <fmt/format.h>
-
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <tuple>
 
 #include "ca/records.h"
@@ -16,12 +13,9 @@
 #include "enroll/enroll_to_dir.h"
 #include "enroll/token.h"
 #include "enroll/token_report.h"
-#include "identity/reload_hook.h"
-#include "identity/report.h"
 #include "server/serve.h"
 #include "server/serve_text.h"
 #include "tls/probe.h"
-#include "x509/request_flags.h"
 #include "x509/san_lists.h"
 
 namespace certmint::cli {
@@ -52,29 +46,13 @@ Result<int> RunServe(const ServeArgs& a) {
         WithContext(ParseHostPort(a.admin_listen, /*allow_port_zero=*/true), "--admin-listen"));
   }
   CM_ASSIGN_OR_RETURN(config.sans, ParseSanLists(a.dns, a.ips));
-  config.log = [](std::string_view line) {  // whole lines, from any thread
-    static std::mutex mu;
-    std::lock_guard<std::mutex> lock(mu);
-    std::cerr << line << '\n';
-  };
-  if (!config.quiet) config.server.log = config.log;
+  ConnectServeConsole(config, PrintConsole);
   config.ca_password = CaPasswordFrom(a.ca_password_file);
   // A reload reads the file or variable again (`ca rotate
   // --new-ca-password-file` may have changed it), or the PIN for a CA whose
   // key is in a PKCS#11 token; never a prompt.
   config.reload_password = [dir = a.config.dir, file = a.ca_password_file] {
     return ReadCaReloadSecret(dir, file);
-  };
-  config.listening = [&](int port, const std::string& fingerprint, const ServerIdentity& id) {
-    std::cout << RenderServeListening(config.server.host, port, fingerprint, id) << std::flush;
-  };
-  config.status_listening = [&](int port) {
-    std::cout << RenderStatusListening(config.status_listen->first, port) << std::flush;
-  };
-  config.admin_listening = [&](int port) {
-    std::cout << fmt::format("Admin listener on http://{}:{}/ui/ (loopback only; /metrics too)\n",
-                             PrintableBytes(config.admin_listen->first), port)
-              << std::flush;
   };
   CM_RETURN_IF_ERROR(Serve(config));
   std::cout << "certmint serve: stopped\n" << std::flush;
@@ -93,11 +71,9 @@ struct TokenArgs {
 Status RunTokenCreate(const TokenArgs& a) {
   CM_ASSIGN_OR_RETURN(auto ttl, WithContext(ParseDuration(a.ttl), "--ttl"));
   const auto now = std::chrono::system_clock::now();
-  CM_ASSIGN_OR_RETURN(const TokenGrant grant, MakeTokenGrant(a.name, a.request, ttl, now));
-  CM_RETURN_IF_ERROR(CheckTokenFileAbsent(a.out_file));
-  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
-  CM_ASSIGN_OR_RETURN(
-      auto created, CreateEnrollmentToken(*inventory, grant, now, DeliverTokenToFile(a.out_file)));
+  CM_ASSIGN_OR_RETURN(const auto made,
+                      CreateTokenIn(a.dir, a.name, a.request, ttl, a.out_file, now));
+  const auto& [grant, created] = made;
   if (a.json) {
     std::string text = RenderTokenCreatedJson(grant, created, a.out_file);
     PrintJson(text);
@@ -134,54 +110,28 @@ struct TokenRevokeArgs {
 Status RunTokenRevoke(const TokenRevokeArgs& a) {
   CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(a.dir));
   CM_ASSIGN_OR_RETURN(auto t, inventory->RevokeToken(a.id, std::chrono::system_clock::now()));
-  std::cout << fmt::format("Revoked token {} for {}: it can no longer enroll\n", t.id,
-                           t.grant.name);
+  std::cout << RenderTokenRevokedText(t);
   return {};
 }
 
 struct EnrollArgs {
-  std::string url;
+  EnrollFlags flags;
   std::string token_file;
-  std::string name;
-  std::string ca_fingerprint;
-  std::string out = ".";
-  RequestFlags request;  // --dns, --ip and --key-type
   std::string password_file;
-  OutputFlags output;
-  bool replace = false;
   bool json = false;
-  ReloadHookFlags hook;  // --exec, --exec-timeout
 };
 
 Status RunEnroll(const EnrollArgs& a) {
-  CM_RETURN_IF_ERROR(ValidateIdentityName(a.name));
-  CM_ASSIGN_OR_RETURN(auto parsed, ParseRequestFlags(a.request));
-  EnrollToDirRequest request;
-  EnrollRequestOptions& o = request.enroll;
-  o.name = a.name;
-  o.sans = parsed.sans;
-  o.key_spec = parsed.key_spec;
-  CM_ASSIGN_OR_RETURN(o.url, ParseServerUrl(a.url));
-  CM_ASSIGN_OR_RETURN(o.ca_fingerprint, NormalizeFingerprint(a.ca_fingerprint));
-  CM_ASSIGN_OR_RETURN(request.output, ParseOutputFlags(a.output, a.name));
-  request.output.replace = a.replace;
-  request.out_dir = a.out;
-  CM_ASSIGN_OR_RETURN(request.hook, ParseReloadHookFlags(a.hook));
+  CM_ASSIGN_OR_RETURN(auto request, MakeEnrollToDirRequest(a.flags));
+  const KeySpec key_spec = request.enroll.key_spec;
   request.token = [&] {
     return ReadRequiredSecret({a.token_file, "CERTMINT_TOKEN", "", false, "--token-file"},
                               "enrollment token");
   };
   request.store_password = [&] { return NewIdentityStorePassword(a.password_file); };
   CM_ASSIGN_OR_RETURN(auto done, EnrollIdentityToDir(std::move(request)));
-  const Certificate& cert = done.enrolled.identity.certificate;
-  nlohmann::json report =
-      IdentityReportJson(done.files, a.name, cert, parsed.key_spec, RoleOf(cert));
-  report["hooks"] = nlohmann::json::array();  // --exec: its outcome, as renew and apply give it
-  if (done.hook) {
-    report["hooks"].push_back(HookOutcomeJson(*done.hook));
-  }
-  PrintResult(a.json, report,
-              IdentityReportText(done.files, cert, parsed.key_spec, RoleOf(cert), "Enrolled"));
+  PrintResult(a.json, EnrolledToDirJson(done, a.flags.name, key_spec),
+              EnrolledToDirText(done, key_spec));
   if (done.hook) {
     PrintHookOutcome(*done.hook, a.json);
   }
@@ -269,30 +219,31 @@ Subcommand RegisterEnroll(CLI::App* app) {
   CLI::App* enroll = app->add_subcommand(
       "enroll", "On a node: get a certificate from certmint serve with a one-time token");
   enroll
-      ->add_option("URL", e->url,
+      ->add_option("URL", e->flags.url,
                    "The service: https://HOST[:PORT], or its replicas comma-separated "
                    "(https://ca1:8443,https://ca2:8443: the next is tried when one cannot answer)")
       ->required();
   enroll->add_option("--token-file", e->token_file,
                      "File holding the token (else $CERTMINT_TOKEN)");
-  enroll->add_option("--name", e->name, "The identity name the token was made for")->required();
+  enroll->add_option("--name", e->flags.name, "The identity name the token was made for")
+      ->required();
   enroll
-      ->add_option("--ca-fingerprint", e->ca_fingerprint,
+      ->add_option("--ca-fingerprint", e->flags.ca_fingerprint,
                    "SHA-256 fingerprint of the CA certificate: pins the CA on first contact")
       ->required();
-  AddIdentityOut(enroll, &e->out);
-  AddSanFlags(enroll, &e->request.dns, &e->request.ips, SanUse::kAsked);
-  AddKeyType(enroll, &e->request.key_type);
+  AddIdentityOut(enroll, &e->flags.out);
+  AddSanFlags(enroll, &e->flags.request.dns, &e->flags.request.ips, SanUse::kAsked);
+  AddKeyType(enroll, &e->flags.request.key_type);
   AddStorePasswordFile(enroll, &e->password_file, StorePasswordUse::kNewIdentity);
-  AddOutputFlags(enroll, &e->output);
-  enroll->add_option("--install-dir", e->output.install_dir,
+  AddOutputFlags(enroll, &e->flags.output);
+  enroll->add_option("--install-dir", e->flags.output.install_dir,
                      "Where the files will live on this node, if not OUT/NAME: the paths the "
                      "settings files name");
-  enroll->add_flag("--replace", e->replace,
+  enroll->add_flag("--replace", e->flags.replace,
                    "Replace an existing OUT/NAME (after its certificate was revoked): the old "
                    "directory stays whole until the new one is in place");
   AddJson(enroll, &e->json);
-  AddReloadHookFlags(enroll, &e->hook);
+  AddReloadHookFlags(enroll, &e->flags.hook);
 
   return {enroll, FromStatus([e] { return RunEnroll(*e); })};
 }

@@ -86,4 +86,32 @@ Result<std::vector<Certificate>> LoadCrlAnchors(const std::string& path, std::st
   return anchors;
 }
 
+Result<CrlFileReport> FetchCrlFile(const std::string& server, const std::string& ca_file,
+                                   const std::string& out, TimePoint now) {
+  if (ca_file.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--server needs --ca-file: the CA certificate the CRL must be signed by "
+                     "(an identity's ca.crt)");
+  }
+  CM_ASSIGN_OR_RETURN(auto url, ParseServerUrl(server));
+  CM_ASSIGN_OR_RETURN(auto anchors, LoadCrlAnchors(ca_file, "--ca-file"));
+  CM_ASSIGN_OR_RETURN(auto update, RefreshCrlFile(url, anchors, out, now));
+  CrlFileReport report;
+  report.out = out;
+  report.replaced = update.replaced;
+  report.number = update.crl.number;
+  report.revoked = update.crl.revoked;
+  report.next_update = update.crl.next_update;
+  return report;  // next_update_days: the service's choice
+}
+
+Status CheckCrlFetchFlags(bool der, bool dry_run, bool ca_password_file, int days) {
+  if (der || dry_run || ca_password_file || days != kDefaultCrlDays) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--server fetches the service's CRL: --der, --dry-run, --days and "
+                     "--ca-password-file do not apply (librdkafka reads PEM)");
+  }
+  return {};
+}
+
 }  // namespace certmint

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/crl_file.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "enroll/client.h"
@@ -40,5 +41,17 @@ Result<CrlFileUpdate> RefreshCrlFile(const ServerUrl& url, const std::vector<Cer
 // The CA certificates in a PEM file (an identity's ca.crt, a CA bundle):
 // kInvalidArgument naming `flag` when it holds none.
 Result<std::vector<Certificate>> LoadCrlAnchors(const std::string& path, std::string_view flag);
+
+// `certmint crl --server URL --ca-file FILE --out OUT`, as a cron job runs
+// it: kInvalidArgument without `ca_file`; else RefreshCrlFile from the
+// service at `server` with the CAs in `ca_file` (LoadCrlAnchors), reported
+// as CrlFileReport (the service chose its nextUpdate: no next_update_days).
+Result<CrlFileReport> FetchCrlFile(const std::string& server, const std::string& ca_file,
+                                   const std::string& out, TimePoint now);
+
+// CheckCrlFetchFlags: kInvalidArgument when `crl --server` is also given
+// what only signing a CRL uses (--der, --dry-run, --ca-password-file, or
+// --days other than kDefaultCrlDays).
+Status CheckCrlFetchFlags(bool der, bool dry_run, bool ca_password_file, int days);
 
 }  // namespace certmint

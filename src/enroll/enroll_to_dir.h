@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/error.h"
@@ -10,7 +11,9 @@
 #include "enroll/enroll.h"
 #include "identity/files.h"
 #include "identity/issue_to_dir.h"
+#include "identity/output_flags.h"
 #include "identity/reload_hook.h"
+#include "x509/request_flags.h"
 
 namespace certmint {
 
@@ -42,5 +45,29 @@ struct EnrolledToDir {
 // runs request.hook; its failure leaves the result a success (the hook is
 // pending, identity/reload_hook.h).
 Result<EnrolledToDir> EnrollIdentityToDir(EnrollToDirRequest request);
+
+// What `certmint enroll` is told, as given on its command line.
+struct EnrollFlags {
+  std::string url;  // one or more, comma-separated (ParseServerUrl)
+  std::string name;
+  std::string ca_fingerprint;
+  std::string out = ".";
+  RequestFlags request;  // --dns, --ip and --key-type
+  OutputFlags output;
+  bool replace = false;
+  ReloadHookFlags hook;  // --exec, --exec-timeout
+};
+
+// MakeEnrollToDirRequest checks and parses `flags` (the name, the request,
+// the URL, the fingerprint, the output flags and the hook), each error
+// naming what was wrong; the caller sets `token` and `store_password`.
+Result<EnrollToDirRequest> MakeEnrollToDirRequest(const EnrollFlags& flags);
+
+// What `certmint enroll` reports about `done`: IdentityReportJson with a
+// "hooks" array (the --exec outcome, as renew and apply give it), or
+// IdentityReportText with the verb "Enrolled".
+nlohmann::json EnrolledToDirJson(const EnrolledToDir& done, const std::string& name,
+                                 const KeySpec& key_spec);
+std::string EnrolledToDirText(const EnrolledToDir& done, const KeySpec& key_spec);
 
 }  // namespace certmint

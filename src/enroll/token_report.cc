@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "ca/records.h"
 #include "core/encoding.h"
 #include "core/fs.h"
 #include "core/json_value.h"
@@ -23,6 +24,17 @@ Status CheckTokenFileAbsent(const std::string& path) {
                      fmt::format("{} already exists; refusing to overwrite", path));
   }
   return {};
+}
+
+Result<TokenCreation> CreateTokenIn(const std::string& pki_dir, const std::string& name,
+                                    const RequestFlags& request, std::chrono::seconds ttl,
+                                    const std::string& token_file, TimePoint now) {
+  CM_ASSIGN_OR_RETURN(TokenGrant grant, MakeTokenGrant(name, request, ttl, now));
+  CM_RETURN_IF_ERROR(CheckTokenFileAbsent(token_file));
+  CM_ASSIGN_OR_RETURN(auto inventory, OpenCaInventory(pki_dir));
+  CM_ASSIGN_OR_RETURN(
+      auto created, CreateEnrollmentToken(*inventory, grant, now, DeliverTokenToFile(token_file)));
+  return TokenCreation{std::move(grant), std::move(created)};
 }
 
 DeliverToken DeliverTokenToFile(const std::string& path) {
@@ -85,6 +97,11 @@ std::string RenderTokenListJson(const std::vector<TokenRecord>& tokens, TimePoin
     list.push_back(TokenJson(t, now));
   }
   return list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string RenderTokenRevokedText(const TokenRecord& token) {
+  return fmt::format("Revoked token {} for {}: it can no longer enroll\n", token.id,
+                     token.grant.name);
 }
 
 }  // namespace certmint

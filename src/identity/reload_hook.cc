@@ -218,6 +218,13 @@ std::string HookOutcomeText(const HookOutcome& o) {
                      o.Describe());
 }
 
+ConsoleText HookOutcomeConsoleText(const HookOutcome& outcome, bool json) {
+  if (!outcome.ok) {
+    return {"", "certmint: warning: " + HookOutcomeText(outcome)};
+  }
+  return {json ? "" : HookOutcomeText(outcome), ""};
+}
+
 nlohmann::json HookOutcomeJson(const HookOutcome& o) {
   return {{"name", o.name},
           {"event", HookEventName(o.event)},

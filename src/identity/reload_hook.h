@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "core/console_text.h"
 #include "core/error.h"
 
 namespace certmint {
@@ -80,6 +81,9 @@ nlohmann::json HookOutcomeJson(const HookOutcome& outcome);
 // failure "... exited with status 3; pending: it runs again at the next
 // renewal run".
 std::string HookOutcomeText(const HookOutcome& outcome);
+// HookOutcomeConsoleText: a success on stdout (not with `json`, whose
+// document carries it), a failure on stderr always, as a warning.
+ConsoleText HookOutcomeConsoleText(const HookOutcome& outcome, bool json);
 using HookReport = std::function<void(const HookOutcome&)>;
 
 // RunReloadHook runs `hook` for OUT/NAME after `event`: marks it pending

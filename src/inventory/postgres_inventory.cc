@@ -26,6 +26,7 @@
 
 #include "core/encoding.h"
 #include "inventory/inventory.h"
+#include "inventory/record_render.h"
 #include "keys/private_key.h"
 
 namespace certmint {
@@ -512,8 +513,7 @@ class PostgresInventory final : public Inventory {
       }
       found = rows[0];
       if (found.status == CertStatus::kRevoked) {
-        return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} (serial {}) is already revoked",
-                                                                found.name, found.serial));
+        return tl::unexpected(AlreadyRevokedError(found));
       }
       return s.Run(
           "UPDATE certificates SET status = 'revoked', revoked_at = $2, revocation_reason = $3 "

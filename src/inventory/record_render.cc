@@ -76,4 +76,10 @@ std::string InventoryTableText(const std::vector<InventoryRecord>& records) {
   return out;
 }
 
+Error AlreadyRevokedError(const InventoryRecord& record) {
+  return Error(ErrorCode::kAlreadyExists,
+               fmt::format("{} (serial {}) is already revoked", PrintableBytes(record.name, 80),
+                           record.serial));
+}
+
 }  // namespace certmint

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "inventory/inventory.h"
 
 namespace certmint {
@@ -24,5 +25,9 @@ nlohmann::json InventoryRecordsJson(const std::vector<InventoryRecord>& records,
 // InventoryTableText: a header line (NAME STATUS NOT AFTER KEY SERIAL), one
 // line per record, and the count ("3 certificates").
 std::string InventoryTableText(const std::vector<InventoryRecord>& records);
+
+// AlreadyRevokedError: kAlreadyExists "NAME (serial S) is already revoked",
+// what revoking `record` again is.
+Error AlreadyRevokedError(const InventoryRecord& record);
 
 }  // namespace certmint

@@ -15,6 +15,7 @@
 #include "core/encoding.h"
 #include "core/fs.h"
 #include "inventory/inventory.h"
+#include "inventory/record_render.h"
 
 namespace certmint {
 namespace {
@@ -204,8 +205,7 @@ class SqliteInventory final : public Inventory {
       }
       found = rows[0];
       if (found.status == CertStatus::kRevoked) {
-        return MakeError(ErrorCode::kAlreadyExists, fmt::format("{} (serial {}) is already revoked",
-                                                                found.name, found.serial));
+        return tl::unexpected(AlreadyRevokedError(found));
       }
       CM_ASSIGN_OR_RETURN(
           auto up,

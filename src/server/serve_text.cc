@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <mutex>
+
 #include "core/encoding.h"
 #include "server/certificate_keeper.h"
 
@@ -23,6 +26,33 @@ std::string RenderStatusListening(const std::string& host, int port) {
   return fmt::format(
       "certmint serve: status listener on http://{}:{} (OCSP at /ocsp, CRL at /crl.der)\n",
       shown_host, port);
+}
+
+std::string RenderAdminListening(const std::string& host, int port) {
+  return fmt::format("Admin listener on http://{}:{}/ui/ (loopback only; /metrics too)\n",
+                     PrintableBytes(host), port);
+}
+
+void ConnectServeConsole(ServeConfig& config, const ConsoleSink& print) {
+  config.log = [print, mu = std::make_shared<std::mutex>()](std::string_view line) {
+    std::lock_guard<std::mutex> lock(*mu);
+    print({"", std::string(line) + "\n"});
+  };
+  if (!config.quiet) {
+    config.server.log = config.log;
+  }
+  config.listening = [print, host = config.server.host](int port, const std::string& fingerprint,
+                                                        const ServerIdentity& id) {
+    print({RenderServeListening(host, port, fingerprint, id), ""});
+  };
+  const std::string status_host = config.status_listen ? config.status_listen->first : "";
+  config.status_listening = [print, status_host](int port) {
+    print({RenderStatusListening(status_host, port), ""});
+  };
+  const std::string admin_host = config.admin_listen ? config.admin_listen->first : "";
+  config.admin_listening = [print, admin_host](int port) {
+    print({RenderAdminListening(admin_host, port), ""});
+  };
 }
 
 }  // namespace certmint

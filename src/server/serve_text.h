@@ -3,7 +3,9 @@
 
 #include <string>
 
+#include "core/console_text.h"
 #include "server/http_server.h"
+#include "server/serve.h"
 
 namespace certmint {
 
@@ -14,5 +16,14 @@ std::string RenderServeListening(const std::string& host, int port, const std::s
 
 // The status listener's URL and what it answers.
 std::string RenderStatusListening(const std::string& host, int port);
+
+// The admin listener's URL: "Admin listener on http://HOST:PORT/ui/ ...".
+std::string RenderAdminListening(const std::string& host, int port);
+
+// ConnectServeConsole makes `config` report to `print`: its log lines (and
+// the access log, unless config.quiet) on err, whole lines from any thread
+// one at a time; the listening texts above on out. Call it once the
+// listen addresses are set.
+void ConnectServeConsole(ServeConfig& config, const ConsoleSink& print);
 
 }  // namespace certmint

@@ -1,5 +1,10 @@
 #include "stores/new_password.h"
 
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "core/encoding.h"
 #include "core/random.h"
 #include "stores/keystore.h"
 
@@ -20,6 +25,22 @@ Result<StorePassword> NewStorePassword(const SecretSource& source) {
     return StorePassword{std::move(random), true};
   }
   return StorePassword{std::move(*given), false};
+}
+
+Result<std::optional<SecretString>> ReadRenewalPassword(const NewPasswordFlags& flags) {
+  if (!flags.file.empty() + !flags.env.empty() + flags.random > 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "give one of --new-password-file, --new-password-env and "
+                     "--new-random-password");
+  }
+  const char* env = flags.env.empty() ? nullptr : std::getenv(flags.env.c_str());
+  if (!flags.env.empty() && (env == nullptr || *env == '\0')) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--new-password-env: {} is not set or empty", PrintableBytes(flags.env, 64)));
+  }
+  return ReadNewStorePassword({flags.file, flags.env.empty() ? nullptr : flags.env.c_str(), "",
+                               false, "--new-password-file"});
 }
 
 }  // namespace certmint

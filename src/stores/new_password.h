@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "core/error.h"
 #include "core/secret.h"
@@ -23,5 +24,20 @@ struct StorePassword {
 // NewStorePassword is the password ReadNewStorePassword finds, else a random
 // one (RandomPassword) marked `generated`.
 Result<StorePassword> NewStorePassword(const SecretSource& source);
+
+// What a renewal is told about its stores' new password: at most one of a
+// file (--new-password-file), an environment variable (--new-password-env)
+// and a random one (--new-random-password).
+struct NewPasswordFlags {
+  std::string file;
+  std::string env;
+  bool random = false;
+};
+
+// ReadRenewalPassword: kInvalidArgument when more than one of `flags` is
+// given, or the variable is unset or empty; else the password of the file
+// or the variable (ReadNewStorePassword), nullopt with neither (none, or
+// random: the renewal makes that one).
+Result<std::optional<SecretString>> ReadRenewalPassword(const NewPasswordFlags& flags);
 
 }  // namespace certmint

@@ -76,5 +76,19 @@ TEST_F(CrlRefreshTest, RefusesAnotherCasStaleOrGarbageCrl) {
   EXPECT_FALSE(fs::Exists(path_)) << "nothing refused was written";
 }
 
+TEST(CrlFetchTest, ServerFlagsExcludeSigningFlagsAndNeedACaFile) {
+  EXPECT_TRUE(CheckCrlFetchFlags(false, false, false, kDefaultCrlDays));
+  for (const auto& bad : {CheckCrlFetchFlags(true, false, false, kDefaultCrlDays),
+                          CheckCrlFetchFlags(false, true, false, kDefaultCrlDays),
+                          CheckCrlFetchFlags(false, false, true, kDefaultCrlDays),
+                          CheckCrlFetchFlags(false, false, false, 30)}) {
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  }
+  auto no_ca_file = FetchCrlFile("https://127.0.0.1:1", "", "crl.pem", kNow);
+  ASSERT_FALSE(no_ca_file);
+  EXPECT_NE(no_ca_file.error().message().find("--server needs --ca-file"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace certmint

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "stores/keystore.h"
 #include "support/temp_dir.h"
 
@@ -46,6 +48,36 @@ TEST(NewPasswordTest, NoneGivenMeansARandomOne) {
   EXPECT_TRUE(a->generated);
   EXPECT_TRUE(CheckNewStorePassword(a->password.reveal()));
   EXPECT_NE(a->password.reveal(), b->password.reveal());
+}
+
+TEST(NewPasswordTest, RenewalTakesAtMostOneNewPassword) {
+  TempDir tmp;
+  WriteTextFile(tmp / "good", "changeit-please\n");
+  auto two = ReadRenewalPassword({tmp / "good", "", true});
+  ASSERT_FALSE(two);
+  EXPECT_EQ(two.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(two.error().message().find("give one of"), std::string::npos);
+
+  auto from_file = ReadRenewalPassword({tmp / "good", "", false});
+  ASSERT_TRUE(from_file && *from_file);
+  EXPECT_EQ((*from_file)->reveal(), "changeit-please");
+
+  auto random = ReadRenewalPassword({"", "", true});  // the renewal makes it
+  ASSERT_TRUE(random);
+  EXPECT_FALSE(*random);
+}
+
+TEST(NewPasswordTest, RenewalPasswordVariableMustBeSet) {
+  ::unsetenv("CERTMINT_TEST_UNSET_PASSWORD");
+  auto unset = ReadRenewalPassword({"", "CERTMINT_TEST_UNSET_PASSWORD", false});
+  ASSERT_FALSE(unset);
+  EXPECT_EQ(unset.error().message(),
+            "--new-password-env: CERTMINT_TEST_UNSET_PASSWORD is not set or empty");
+  ::setenv("CERTMINT_TEST_RENEW_PASSWORD", "from-the-env-1", 1);
+  auto set = ReadRenewalPassword({"", "CERTMINT_TEST_RENEW_PASSWORD", false});
+  ::unsetenv("CERTMINT_TEST_RENEW_PASSWORD");
+  ASSERT_TRUE(set && *set);
+  EXPECT_EQ((*set)->reveal(), "from-the-env-1");
 }
 
 }  // namespace
