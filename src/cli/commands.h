@@ -3,10 +3,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
-#include <nlohmann/json_fwd.hpp>
-#include <vector>
 
+#include "cmdline/output.h"
+#include "cmdline/runner.h"
 #include "core/error.h"
 #include "identity/files.h"
 
@@ -16,34 +15,14 @@ struct GlobalOptions {
   bool verbose = false;
 };
 
-// Runs a parsed subcommand: the process exit code, or an error (whose code
-// becomes the exit code).
-using Runner = std::function<Result<int>()>;
-
-// For commands whose only outcomes are success or an error.
-inline Runner FromStatus(std::function<Status()> f) {
-  return [f = std::move(f)]() -> Result<int> {
-    CM_RETURN_IF_ERROR(f());
-    return 0;
-  };
-}
-
-// A subcommand and what runs it.
-struct Subcommand {
-  CLI::App* app;
-  Runner run;
-};
-// Runs whichever of `subcommands` was given on the command line.
-inline Runner Dispatch(std::vector<Subcommand> subcommands) {
-  return [subcommands = std::move(subcommands)]() -> Result<int> {
-    for (const auto& s : subcommands) {
-      if (s.app->parsed()) {
-        return s.run();
-      }
-    }
-    return MakeError(ErrorCode::kInvalidArgument, "no subcommand given");
-  };
-}
+// What runs a command and what prints its result (src/cmdline), under the
+// names the command files use.
+using cmdline::Dispatch;
+using cmdline::FromStatus;
+using cmdline::PrintJson;
+using cmdline::PrintResult;
+using cmdline::Runner;
+using cmdline::Subcommand;
 
 Runner RegisterCaCommands(CLI::App* app, const GlobalOptions& global);
 Runner RegisterIssueCommand(CLI::App* app, const GlobalOptions& global);
@@ -64,14 +43,10 @@ Runner RegisterReportCommand(CLI::App* app, const GlobalOptions& global);
 Runner RegisterServiceCommands(CLI::App* app, const GlobalOptions& global);
 // inventory migrate.
 Runner RegisterInventoryCommands(CLI::App* app, const GlobalOptions& global);
+// The hidden `completion SHELL` and `man`, which print the bash or zsh
+// completion and the manual page of the whole of `app`.
+Runner RegisterDiscoveryCommands(CLI::App* app, const GlobalOptions& global);
 
-// Prints JSON text, or a JSON value (indented, invalid UTF-8 replaced), to
-// stdout.
-void PrintJson(const std::string& json);
-void PrintJson(const nlohmann::json& json);
-// Prints `json_value` with --json, else `text`.
-void PrintResult(bool json, const std::string& json_value, const std::string& text);
-void PrintResult(bool json, const nlohmann::json& json_value, const std::string& text);
 // Prints what `issue` or `enroll` wrote (IdentityReportText, or
 // IdentityReportJson with --json).
 void ReportIdentity(const IdentityFiles& files, const std::string& name, const Certificate& cert,

@@ -32,6 +32,23 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "unknown";
 }
 
+std::string_view ExitCodeTable() {
+  return "Exit codes:\n"
+         "  0  success\n"
+         "  1  internal error (a bug: please report it)\n"
+         "  2  invalid argument or usage (bad flag, key type, DN, host name, IP, password source)\n"
+         "  3  not found (missing file or CA)\n"
+         "  4  already exists (certmint never overwrites a CA or an identity)\n"
+         "  5  wrong password, or a file failed its integrity check\n"
+         "  6  invalid data (a file is malformed or unsupported)\n"
+         "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
+         "  8  refused by the CA service (token, certificate or request not accepted; CA pin "
+         "mismatch)\n"
+         "  9  not safe yet (ca retire while identities still use the previous CA)\n"
+         "  10 refused, nothing done: a destructive step not confirmed (give the flag named, or "
+         "--yes)";
+}
+
 Error& Error::WithOpenSslQueue() {
   const char* file = nullptr;
   int line = 0;

@@ -32,6 +32,10 @@ enum class ErrorCode {
 
 std::string_view ErrorCodeName(ErrorCode code);
 
+// What each exit status means, as every command's --help and the manual
+// show it: "Exit codes:" and a line per ErrorCode, after 0 for success.
+std::string_view ExitCodeTable();
+
 class Error {
  public:
   Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}

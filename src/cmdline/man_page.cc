@@ -1,12 +1,15 @@
-// certmint(1), written from the CLI11 app tree (declared in completion.h).
+#include "cmdline/man_page.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
-#include "cli/completion.h"
-#include "cli/discover.h"
+#include "cmdline/command_tree.h"
+#include "core/error.h"
 
-namespace certmint::cli {
+namespace certmint::cmdline {
 namespace {
 
 // Escapes text for roff: a backslash is \e, every hyphen \- (so that flags
@@ -35,8 +38,9 @@ std::string Roff(std::string_view text) {
 // lines (examples, tables) kept as they are. The exit-code table is left
 // out: the page has it once.
 std::string FooterRoff(std::string footer) {
-  if (auto at = footer.find(kExitCodes); at != std::string::npos) {
-    footer.erase(at, std::string_view(kExitCodes).size());
+  const std::string_view table = ExitCodeTable();
+  if (auto at = footer.find(table); at != std::string::npos) {
+    footer.erase(at, table.size());
   }
   std::string out = footer.empty() ? "" : ".PP\n";
   bool literal = false;
@@ -89,51 +93,37 @@ std::string CommandRoff(const CLI::App& cmd) {
          OptionsRoff(cmd) + FooterRoff(cmd.get_footer());
 }
 
-constexpr const char* kEnvironment = R"(.TP
-.B CERTMINT_DIR\fR, \fBCERTMINT_OUT
-The default of \-\-dir (every command) and of \-\-out (where it names the parent directory
-of the identity directories); a flag on the command line wins.
-.TP
-.B CERTMINT_CONFIG
-The settings file to use instead of the nearest certmint.yaml.
-.TP
-.B CERTMINT_CA_PASSWORD\fR, \fBCERTMINT_PASSWORD
-The CA key password and the store password, when no password file is given.
-.TP
-.B CERTMINT_ROOT_CA_PASSWORD\fR, \fBCERTMINT_NEW_PASSWORD\fR, \fBCERTMINT_TOKEN
-The root CA's password (ca init \-\-intermediate), a new store password (convert,
-keystore passwd) and the enrollment token (enroll).
-)";
-
-constexpr const char* kFiles = R"(.TP
-.B certmint.yaml
-Defaults for a session of commands, looked for in the current directory and then in each
-directory above it: the keys dir, out, ca_password_file and password_file, each a path
-(relative to the file's directory). The environment wins over the file, a flag over both;
-each default used is named on standard error with its source.
-)";
+// The first line of the page: .TH PROGRAM 1 "" "PROGRAM VERSION" ...
+std::string TitleRoff(const std::string& name, std::string_view version) {
+  std::string upper = name;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return fmt::format(".TH {} 1 \"\" \"{} {}\" \"User Commands\"\n", Roff(upper), Roff(name),
+                     Roff(version));
+}
 
 }  // namespace
 
-std::string ManPage(const CLI::App& app, std::string_view version) {
-  std::string page = fmt::format(
-      ".TH CERTMINT 1 \"\" \"certmint {}\" \"User Commands\"\n.nh\n.ad l\n.SH NAME\ncertmint \\- "
-      "{}\n"
-      ".SH SYNOPSIS\n.B certmint\n.I COMMAND\n.RI [ FLAGS ]\n.SH DESCRIPTION\n"
-      "A CA\\-signed TLS identity for every node and client of a cluster: a certificate "
-      "authority, keys, certificates, Java key stores and truststores, and the Kafka and "
-      "librdkafka settings that use them. \\fBcertmint\\fR alone lists the commands; "
-      "\\fBcertmint\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR shows what this page says of "
-      "one.\n.SH \"GLOBAL FLAGS\"\n",
-      Roff(version), Roff(app.get_description().substr(app.get_description().find(": ") + 2)));
+std::string ManPage(const CLI::App& app, const ManPageSections& sections) {
+  const std::string& name = app.get_name();
+  const std::string& about = app.get_description();
+  const std::string prefix = name + ": ";
+  const std::string_view summary =
+      std::string_view(about).substr(about.rfind(prefix, 0) == 0 ? prefix.size() : 0);
+  std::string page = TitleRoff(name, sections.version) +
+                     fmt::format(
+                         ".nh\n.ad l\n.SH NAME\n{0} \\- {1}\n.SH SYNOPSIS\n.B {0}\n.I COMMAND\n"
+                         ".RI [ FLAGS ]\n.SH DESCRIPTION\n{2}\n.SH \"GLOBAL FLAGS\"\n",
+                         Roff(name), Roff(summary), sections.description);
   page += OptionsRoff(app) + ".SH COMMANDS\n";
   for (const CLI::App* cmd : LeafCommands(app)) {
     page += CommandRoff(*cmd);
   }
-  page += ".SH \"EXIT STATUS\"\n" + FooterRoff(std::string(kExitCodes).substr(12)) +
-          ".SH ENVIRONMENT\n" + kEnvironment + ".SH FILES\n" + kFiles +
-          ".SH \"SEE ALSO\"\n\\fBkeytool\\fR(1), \\fBopenssl\\fR(1), \\fBkcat\\fR(1)\n";
+  const std::string_view table = ExitCodeTable();
+  page += ".SH \"EXIT STATUS\"\n" + FooterRoff(std::string(table.substr(table.find('\n') + 1))) +
+          ".SH ENVIRONMENT\n" + std::string(sections.environment) + ".SH FILES\n" +
+          std::string(sections.files) + ".SH \"SEE ALSO\"\n" + std::string(sections.see_also);
   return page;
 }
 
-}  // namespace certmint::cli
+}  // namespace certmint::cmdline

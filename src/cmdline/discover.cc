@@ -1,46 +1,15 @@
-#include "cli/discover.h"
+#include "cmdline/discover.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <functional>
-#include <numeric>
 
+#include "cmdline/command_tree.h"
 #include "core/encoding.h"
 
-namespace certmint::cli {
-
-const char* const kExitCodes =
-    "Exit codes:\n"
-    "  0  success\n"
-    "  1  internal error (a bug: please report it)\n"
-    "  2  invalid argument or usage (bad flag, key type, DN, host name, IP, password source)\n"
-    "  3  not found (missing file or CA)\n"
-    "  4  already exists (certmint never overwrites a CA or an identity)\n"
-    "  5  wrong password, or a file failed its integrity check\n"
-    "  6  invalid data (a file is malformed or unsupported)\n"
-    "  7  I/O or network error (reading or writing failed, a server unreachable)\n"
-    "  8  refused by the CA service (token, certificate or request not accepted; CA pin mismatch)\n"
-    "  9  not safe yet (ca retire while identities still use the previous CA)\n"
-    "  10 refused, nothing done: a destructive step not confirmed (give the flag named, or --yes)";
-
-std::string CommandPath(const CLI::App& cmd) {
-  const CLI::App* parent = cmd.get_parent();
-  return parent == nullptr ? "certmint" : CommandPath(*parent) + " " + cmd.get_name();
-}
-
-bool IsHidden(const CLI::App& cmd) { return cmd.get_group().empty(); }
-
+namespace certmint::cmdline {
 namespace {
-
-std::vector<const CLI::App*> VisibleSubcommands(const CLI::App& app) {
-  std::vector<const CLI::App*> subs;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !IsHidden(*a); })) {
-    subs.push_back(sub);
-  }
-  return subs;
-}
 
 // The deepest command the command line named ("certmint ca" for
 // `certmint ca rotat`).
@@ -86,40 +55,17 @@ std::string UnknownCommandText(const CLI::App& cmd, const std::string& word) {
 
 }  // namespace
 
-std::vector<const CLI::App*> LeafCommands(const CLI::App& app) {
-  std::vector<const CLI::App*> leaves;
-  for (const CLI::App* sub : VisibleSubcommands(app)) {
-    auto below = LeafCommands(*sub);
-    if (below.empty()) {
-      leaves.push_back(sub);
-    }
-    leaves.insert(leaves.end(), below.begin(), below.end());
-  }
-  return leaves;
-}
-
-std::string CommandListText(const CLI::App& app) {
-  std::string text = app.get_description() +
-                     "\n\nUsage: certmint COMMAND [FLAGS]   (certmint COMMAND --help: its flags, "
-                     "an example and the exit codes)\n\nCommands:\n";
+std::string CommandListText(const CLI::App& app, std::string_view epilogue) {
+  const std::string& name = app.get_name();
+  std::string text = fmt::format(
+      "{}\n\nUsage: {} COMMAND [FLAGS]   ({} COMMAND --help: its flags, an example and the exit "
+      "codes)\n\nCommands:\n",
+      app.get_description(), name, name);
   for (const CLI::App* cmd : LeafCommands(app)) {
-    const std::string path = CommandPath(*cmd).substr(std::string_view("certmint ").size());
+    const std::string path = CommandPath(*cmd).substr(name.size() + 1);
     text += fmt::format("  {:<22} {}\n", path, cmd->get_description());
   }
-  text +=
-      "\nGlobal flags: -v/--verbose (OpenSSL's details with errors), --version, --help.\n"
-      "Shell completion: source <(certmint completion bash), or zsh; the manual: certmint man.\n";
-  return text;
-}
-
-void AddExitCodeFooters(CLI::App* app) {
-  for (CLI::App* sub : app->get_subcommands([](CLI::App* a) { return !IsHidden(*a); })) {
-    const std::string footer = sub->get_footer();
-    if (footer.find(kExitCodes) == std::string::npos) {
-      sub->footer(footer.empty() ? kExitCodes : footer + "\n\n" + kExitCodes);
-    }
-    AddExitCodeFooters(sub);
-  }
+  return text + std::string(epilogue);
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
@@ -192,8 +138,9 @@ std::string ParseErrorLine(CLI::App& app, const CLI::ParseError& e) {
 std::string ParseErrorText(CLI::App& app, const CLI::ParseError& e) {
   const CLI::App* cmd = DeepestParsed(&app);
   return fmt::format(
-      "certmint: error: {}\nRun '{} --help' for {}.\n", ParseErrorLine(app, e), CommandPath(*cmd),
+      "{}: error: {}\nRun '{} --help' for {}.\n", app.get_name(), ParseErrorLine(app, e),
+      CommandPath(*cmd),
       VisibleSubcommands(*cmd).empty() ? "its flags and an example" : "its commands");
 }
 
-}  // namespace certmint::cli
+}  // namespace certmint::cmdline
