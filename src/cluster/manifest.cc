@@ -1,11 +1,13 @@
 #include "cluster/manifest.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 #include "core/fs.h"
@@ -58,6 +60,89 @@ void ConnectServers(Manifest& m) {
       spec.kafka_cluster = cluster;
     }
   }
+}
+
+// Counts the nodes of a document as yaml-cpp's parser streams them, an
+// alias as the nodes it names, and stops at kMaxManifestNodes: before
+// YAML::Load builds a tree whose size only the byte bound limits.
+class NodeCounter : public YAML::EventHandler {
+ public:
+  struct TooMany {
+    YAML::Mark mark;
+  };
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Add(mark, anchor < sizes_.size() ? sizes_[anchor] : 1);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(mark, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  // Both at most kMaxManifestNodes, so their sum cannot wrap.
+  void Add(const YAML::Mark& mark, size_t n) {
+    count_ += n;
+    if (count_ > kMaxManifestNodes) {
+      throw TooMany{mark};
+    }
+  }
+  void Name(YAML::anchor_t anchor, size_t size) {
+    if (anchor != YAML::NullAnchor) {
+      sizes_.resize(std::max<size_t>(sizes_.size(), anchor + 1), 1);
+      sizes_[anchor] = size;
+    }
+  }
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Add(mark, 1);
+    Name(anchor, 1);
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Add(mark, 1);
+    open_.push_back({anchor, count_ - 1});
+  }
+  void Close() {
+    if (!open_.empty()) {
+      Name(open_.back().first, count_ - open_.back().second);
+      open_.pop_back();
+    }
+  }
+
+  size_t count_ = 0;
+  std::vector<size_t> sizes_;                            // by anchor: the nodes it names
+  std::vector<std::pair<YAML::anchor_t, size_t>> open_;  // anchor, count before
+};
+
+// Refuses a document of more than kMaxManifestNodes nodes, with the line
+// where the count passed it. yaml-cpp's syntax errors are thrown, as
+// YAML::Load throws them.
+Status CheckNodeCount(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  NodeCounter counter;
+  try {
+    parser.HandleNextDocument(counter);
+  } catch (const NodeCounter::TooMany& e) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}:{}:{}: more than {} YAML nodes (values, lists and mappings, "
+                                 "aliases expanded); a manifest may hold at most {}",
+                                 path, e.mark.line + 1, e.mark.column + 1, kMaxManifestNodes,
+                                 kMaxManifestNodes));
+  }
+  return {};
 }
 
 class Parser {
@@ -493,6 +578,7 @@ class Parser {
 Result<Manifest> ParseManifest(const std::string& text, const std::string& path) {
   Parser parser(path);
   try {
+    CM_RETURN_IF_ERROR(CheckNodeCount(text, path));
     YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) {
       return MakeError(

@@ -135,6 +135,16 @@ inline constexpr size_t kMaxNamesPerIdentity = 1000;
 inline constexpr size_t kMaxManifestNames = 1000000;
 // Characters of any one value (a name, a subject, an install_dir).
 inline constexpr size_t kMaxManifestValue = 1024;
+// YAML nodes (scalars, lists, mappings; an alias counts as the nodes it
+// names) in the file, counted by a streaming pass before the tree is built:
+// yaml-cpp spends several microseconds and about 450 bytes on each node of
+// its tree, so the byte bound alone lets 16 MiB of "a," take half a minute
+// and gigabytes. The largest manifest the bounds above allow needs far
+// fewer when it uses groups; written out one identity at a time, the most
+// identities with a name and a DNS name each (a mapping, two keys, two
+// values) take 5 nodes apiece, 500,000 in all, with 1,000 more for the
+// other sections.
+inline constexpr size_t kMaxManifestNodes = 5 * kMaxManifestIdentities + 1000;
 
 // The settings an identity's server.properties is written from: its `kafka`
 // settings with what the cluster's servers share.

@@ -312,6 +312,52 @@ TEST(ManifestBoundsTest, JustUnderTheBoundsIsAccepted) {
   EXPECT_EQ(one->identities[0].sans.dns.size(), kMaxNamesPerIdentity);
 }
 
+// Issue 19, item 10: 7.9 million one-letter names in one flow list (16 MB,
+// under the byte bound) took YAML::Load over 30 s and 3.6 GB before the
+// per-identity bound saw them; the streaming count stops at its bound.
+TEST(ManifestBoundsTest, AFloodOfNodesIsRefusedBeforeTheTreeIsBuilt) {
+  std::string flood = "identities:\n  - name: a0\n    dns: [a";
+  flood.reserve(16 * 1000 * 1000);
+  for (int i = 1; i < 7900000; ++i) {
+    flood += ",a";
+  }
+  flood += "]\n";
+  ASSERT_LT(flood.size(), kMaxManifestBytes);
+  ExpectRefused(flood, "bomb.yaml:3:");
+  ExpectRefused(flood,
+                ": more than 501000 YAML nodes (values, lists and mappings, aliases expanded); a "
+                "manifest may hold at most 501000");
+}
+
+// Aliases of aliases (a "billion laughs") count as the nodes they name.
+TEST(ManifestBoundsTest, NestedAliasesCountAsTheirExpansion) {
+  std::string yaml =
+      "identities:\n  - name: a\n    dns:\n      - &l0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int level = 1; level < 6; ++level) {
+    yaml += fmt::format("      - &l{} [", level);
+    for (int i = 0; i < 10; ++i) {
+      yaml += fmt::format("{}*l{}", i ? ", " : "", level - 1);
+    }
+    yaml += "]\n";
+  }
+  ExpectRefused(yaml, "bomb.yaml:9:");
+  ExpectRefused(yaml, "a manifest may hold at most 501000");
+}
+
+// The largest manifest the node bound is sized for: every identity written
+// out, with a name and a DNS name.
+TEST(ManifestBoundsTest, TheMostIdentitiesWrittenOutAreAccepted) {
+  std::string yaml = "ca:\n  subject: CN=Test CA\nidentities:\n";
+  yaml.reserve(6 * 1000 * 1000);
+  for (size_t i = 0; i < kMaxManifestIdentities; ++i) {
+    yaml += fmt::format("  - name: n{}\n    dns: n{}.example\n", i, i);
+  }
+  auto m = ParseManifest(yaml, "m.yaml");
+  ASSERT_TRUE(m) << m.error().ToString();
+  EXPECT_EQ(m->identities.size(), kMaxManifestIdentities);
+  EXPECT_EQ(m->identities.back().sans.dns[0], "n99999.example");
+}
+
 // Issue 19, item 15: yaml-cpp keeps both entries of a key given twice, and a
 // lookup sees only the first, so the second was silently dropped.
 TEST(ManifestTest, DuplicateKeysAreRefusedWithTheirLine) {

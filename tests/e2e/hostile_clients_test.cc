@@ -5,7 +5,9 @@
 // they attack. Sizes are kept to tens of megabytes so the suite stays fast;
 // bench/hostile.sh runs the same attacks at the 200 MB.
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "e2e/service_fixture.h"
 #include "support/hostile_client.h"
@@ -154,6 +156,124 @@ TEST_F(HostileClientsTest, SecondServiceOnTheSameAddressExits7) {
   EXPECT_EQ(code, 7) << second.output();
   EXPECT_NE(second.output().find("address in use"), std::string::npos) << second.output();
   EXPECT_EQ(HealthStatus(port_, 2000), 200) << "the first service still answers";
+}
+
+// The plain-HTTP listeners (--status-listen: OCSP and the CRL; --admin-listen:
+// /metrics and the inventory) run the same front as the API, so they meet the
+// same attacks: both are started on one service and attacked side by side.
+class PlainListenersTest : public HostileClientsTest {
+ protected:
+  struct Listener {
+    const char* flag;
+    int port;
+    Target target;        // where bodies go (plain HTTP)
+    std::string request;  // a GET that must be answered 200
+  };
+
+  void SetUp() override {
+    ServiceTest::SetUp();
+    StartServer({"--status-listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"});
+    listeners_ = {{"--status-listen", PortOf("status listener on http://127.0.0.1:"),
+                   Target{false, "/ocsp", "application/ocsp-request", 1000},
+                   "GET /crl.der HTTP/1.1\r\nHost: x\r\n\r\n"},
+                  {"--admin-listen", PortOf("Admin listener on http://127.0.0.1:"),
+                   Target{false, "/metrics", "text/plain", 1000},
+                   "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"}};
+    rss_before_ = RssKib(server_->pid());
+    ASSERT_GT(rss_before_, 0);
+  }
+
+  int PortOf(const std::string& prefix) {
+    const std::string line = server_->WaitForLine(prefix);
+    EXPECT_FALSE(line.empty()) << server_->output();
+    return line.empty() ? 0 : std::stoi(line.substr(line.find(prefix) + prefix.size()));
+  }
+
+  // The status of `l.request` on a new connection within 2 s.
+  static int Answer(const Listener& l) {
+    auto c = TlsClient::Connect(l.port, "127.0.0.1", /*handshake=*/false, 2000);
+    return c && c->Send(l.request) ? c->ReadStatus(2000) : 0;
+  }
+
+  std::vector<Listener> listeners_;
+};
+
+// Item 1 on both listeners: a chunked body is refused (413) once it passes
+// the listener's body limit, and the service does not grow with it.
+TEST_F(PlainListenersTest, ChunkedFloodsAre413WithinBoundedMemory) {
+  RssSampler sampler(server_->pid());
+  for (const Listener& l : listeners_) {
+    const FloodResult chunked = FloodBody(l.port, Framing::kChunked, 32 * kMiB, 3000, l.target);
+    EXPECT_EQ(chunked.status, 413) << l.flag;
+    EXPECT_TRUE(chunked.closed) << l.flag;
+    EXPECT_LT(chunked.sent, 4 * kMiB) << l.flag << ": the answer should come once the limit passed";
+    EXPECT_EQ(Answer(l), 200) << l.flag;
+  }
+  ExpectRssBounded(sampler, "chunked floods on the plain listeners");
+}
+
+// Item 3 on both listeners: a body sent a byte at a time is closed at the
+// body deadline (10 s for the whole body), not before and not never.
+TEST_F(PlainListenersTest, SlowBodiesAreClosedAtTheBodyDeadline) {
+  Crowd status(listeners_[0].port, Crowd::Kind::kSlowBody, 4, "127.0.0.2", milliseconds(200),
+               listeners_[0].target);
+  Crowd admin(listeners_[1].port, Crowd::Kind::kSlowBody, 4, "127.0.0.3", milliseconds(200),
+              listeners_[1].target);
+  ASSERT_TRUE(status.WaitReady(4, 3000));
+  ASSERT_TRUE(admin.WaitReady(4, 3000));
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(milliseconds(3000));
+  EXPECT_EQ(status.open(), 4) << "a trickling body is not closed before its deadline";
+  EXPECT_EQ(admin.open(), 4) << "a trickling body is not closed before its deadline";
+  for (const Listener& l : listeners_) {
+    EXPECT_EQ(Answer(l), 200) << l.flag << " answers while bodies trickle";
+  }
+  // 1,000 bytes at 5 a second would take 200 s.
+  while ((status.open() > 0 || admin.open() > 0) && Clock::now() - start < milliseconds(16000)) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(status.open(), 0) << "--status-listen: closed at the body deadline";
+  EXPECT_EQ(admin.open(), 0) << "--admin-listen: closed at the body deadline";
+}
+
+// Item 3 on both listeners: SIGTERM ends the service within seconds while
+// slow and idle clients hold connections to each of them.
+TEST_F(PlainListenersTest, SigtermIsPromptWhileSlowClientsHoldBothListeners) {
+  std::vector<std::unique_ptr<Crowd>> crowds;
+  int source = 2;
+  for (const Listener& l : listeners_) {
+    for (auto kind : {Crowd::Kind::kSlowHeaders, Crowd::Kind::kSlowBody, Crowd::Kind::kIdleTcp}) {
+      crowds.push_back(std::make_unique<Crowd>(
+          l.port, kind, 4, "127.0.0." + std::to_string(source++), milliseconds(200), l.target));
+    }
+  }
+  for (auto& c : crowds) {
+    ASSERT_TRUE(c->WaitReady(4, 3000));
+  }
+  std::this_thread::sleep_for(milliseconds(600));  // a few bytes each in flight
+  const auto start = Clock::now();
+  const int code = server_->Stop(SIGTERM, 10000);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_EQ(code, 0) << server_->output();
+  EXPECT_LT(seconds, kSigtermBoundSeconds) << "SIGTERM took " << seconds << " s";
+  server_.reset();
+}
+
+// Item 4 on both listeners: a second service (another CA) whose status or
+// admin port is taken exits 7 with "address in use".
+TEST_F(PlainListenersTest, ASecondServiceOnATakenListenerPortExits7) {
+  InitCa("ec:p256", "pki2");
+  for (const Listener& l : listeners_) {
+    BackgroundProcess second(
+        {CERTMINT_BINARY, "serve", "--dir", "pki2", "--listen", "127.0.0.1:0", l.flag,
+         "127.0.0.1:" + std::to_string(l.port), "--ca-password-file", "ca.pass"},
+        dir_.path(), {{"CERTMINT_CA_PASSWORD", ""}, {"CERTMINT_PASSWORD", ""}});
+    second.WaitForLine("address in use", 15000);
+    const int code = second.Stop(SIGTERM, 5000);
+    EXPECT_EQ(code, 7) << l.flag << ": " << second.output();
+    EXPECT_NE(second.output().find("address in use"), std::string::npos) << second.output();
+    EXPECT_EQ(Answer(l), 200) << l.flag << ": the first service still answers";
+  }
 }
 
 }  // namespace

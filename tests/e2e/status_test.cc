@@ -63,8 +63,11 @@ class StatusTest : public ServiceTest {
     big->Send("POST " + post_path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
     EXPECT_EQ(big->ReadStatus(3000), 413);
     Crowd idle(port, Crowd::Kind::kIdleTcp, 40, "127.0.0.2");
-    Crowd slow(port, Crowd::Kind::kSlowHeaders, 8, "127.0.0.3");
+    // Plain HTTP: heads a byte every 500 ms (a TLS hello would be refused).
+    Crowd slow(port, Crowd::Kind::kSlowHeaders, 8, "127.0.0.3", milliseconds(500),
+               Target{/*tls=*/false, post_path, "application/octet-stream"});
     idle.WaitReady(32, 5000);
+    EXPECT_TRUE(slow.WaitReady(8, 5000)) << "slow heads connected";
     // The service closes the 8 past the cap as it accepts them; a client
     // sees that only when it reads (under load, after WaitReady returned).
     const auto deadline = steady_clock::now() + milliseconds(5000);

@@ -3,8 +3,10 @@
 // replicas) racing on one database.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -265,6 +267,81 @@ TEST_F(PostgresInventoryTest, MigrationRoundTrip) {
             RedeemOutcome::kRedeemed);
   EXPECT_EQ(inv->RedeemToken(std::string(64, 'a'), f.Leaf("b"), f.ca, now).value(),
             RedeemOutcome::kUsed);
+}
+
+// Issue 19, item 16: `list` and `token list` (OpenInventoryReadOnly) on a CA
+// directory nobody may write, whose inventory.json names the database with a
+// role that may only SELECT: they read everything and change nothing, in the
+// database or in the directory.
+TEST_F(PostgresInventoryTest, ReadOnlyOpenWorksWithASelectOnlyRoleAndWritesNothing) {
+  StoreFixture f;
+  const auto now = std::chrono::system_clock::now();
+  const auto leaf = f.Leaf("a");
+  {
+    auto writer = OpenPostgresInventory(uri_).value();
+    ASSERT_TRUE(writer->RecordIssued("a", leaf, f.ca, now));
+    ASSERT_TRUE(writer->Activate("a", leaf.SerialHex()));
+    ASSERT_TRUE(writer->AddToken(std::string(64, 'b'), Grant("b", now), now));
+    ASSERT_TRUE(writer->Revoke("a", 1, now));
+  }
+  ASSERT_EQ(pg_->Psql("certmint",
+                      "CREATE ROLE reader LOGIN; GRANT CONNECT ON DATABASE certmint TO reader; "
+                      "GRANT USAGE ON SCHEMA public TO reader; "
+                      "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader; "
+                      "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO reader"),
+            "");
+  // The role really is SELECT-only: a write as it is refused by PostgreSQL.
+  EXPECT_NE(pg_->Psql("certmint", "SET ROLE reader; DELETE FROM tokens").find("permission denied"),
+            std::string::npos);
+  std::string reader_uri = uri_;
+  const size_t user = reader_uri.find("user=certmint");
+  ASSERT_NE(user, std::string::npos) << uri_;
+  reader_uri.replace(user, std::string("user=certmint").size(), "user=reader");
+  // Everything the database holds, as text: compared after the reads.
+  const std::string everything =
+      "SELECT (SELECT string_agg(c::text, '|' ORDER BY c::text) FROM certificates c) || "
+      "(SELECT string_agg(t::text, '|' ORDER BY t::text) FROM tokens t) || "
+      "(SELECT last_value::text FROM crl_number)";
+  const std::string before = pg_->Psql("certmint", everything);
+  ASSERT_EQ(before.find("psql failed"), std::string::npos) << before;
+
+  TempDir tmp;
+  ASSERT_TRUE(SaveInventoryLocation(tmp.path(), reader_uri));
+  ASSERT_EQ(chmod(tmp.path().c_str(), 0555), 0);
+  const auto listing = [&] {
+    std::string out;
+    for (const auto& e : std::filesystem::directory_iterator(tmp.path())) {
+      out += e.path().filename().string() + " " +
+             std::to_string(std::filesystem::last_write_time(e).time_since_epoch().count()) + "\n";
+    }
+    return out;
+  };
+  const std::string files_before = listing();
+
+  // What every other command opens needs more than SELECT (it migrates the
+  // schema), so what follows shows the read-only path at work.
+  auto writable = OpenPostgresInventory(reader_uri);
+  EXPECT_FALSE(writable) << "the role is meant to be able to read only";
+  auto opened = OpenInventoryReadOnly(tmp.path());
+  ASSERT_TRUE(opened) << opened.error().ToString();
+  Inventory& inv = **opened;
+  EXPECT_EQ(inv.Location(), reader_uri);
+  auto rows = inv.List({}, now);
+  ASSERT_TRUE(rows) << rows.error().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].status, CertStatus::kRevoked);
+  auto tokens = inv.ListTokens();
+  ASSERT_TRUE(tokens) << tokens.error().ToString();
+  EXPECT_EQ(tokens->size(), 1u);
+  EXPECT_TRUE(inv.FindBySerial(leaf.SerialHex()));
+  EXPECT_EQ(inv.RevokedBy(f.ca.Sha256Fingerprint()).value().size(), 1u);
+  EXPECT_TRUE(inv.Dump());
+  // What would change something fails, and nothing changed.
+  EXPECT_FALSE(inv.AddToken(std::string(64, 'c'), Grant("c", now), now));
+  EXPECT_FALSE(inv.NextCrlNumber());
+  ASSERT_EQ(chmod(tmp.path().c_str(), 0755), 0);
+  EXPECT_EQ(pg_->Psql("certmint", everything), before);
+  EXPECT_EQ(listing(), files_before) << "the CA directory is untouched";
 }
 
 }  // namespace

@@ -223,14 +223,19 @@ bool TlsClient::WaitClosed(int timeout_ms) {
 }
 
 FloodResult FloodBody(int port, Framing framing, size_t bytes, int wait_ms) {
+  return FloodBody(port, framing, bytes, wait_ms, Target{});
+}
+
+FloodResult FloodBody(int port, Framing framing, size_t bytes, int wait_ms, const Target& target) {
   FloodResult r;
-  auto c = TlsClient::Connect(port);
+  auto c = TlsClient::Connect(port, "127.0.0.1", target.tls);
   if (!c) {
     return r;
   }
   const auto start = Clock::now();
-  std::string head =
-      "POST /v1/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  std::string head = "POST " + target.path +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + target.content_type +
+                     "\r\n";
   if (framing == Framing::kContentLength) {
     head += "Content-Length: " + std::to_string(bytes) + "\r\n";
   } else if (framing == Framing::kChunked) {
@@ -301,8 +306,8 @@ struct Crowd::Member {
 };
 
 Crowd::Crowd(int port, Kind kind, int count, const std::string& source,
-             std::chrono::milliseconds interval)
-    : kind_(kind), interval_(interval), ctx_(ClientContext()) {
+             std::chrono::milliseconds interval, const Target& target)
+    : kind_(kind), interval_(interval), target_(target), ctx_(ClientContext()) {
   signal(SIGPIPE, SIG_IGN);
   for (int i = 0; i < count; ++i) {
     auto m = std::make_unique<Member>();
@@ -312,7 +317,7 @@ Crowd::Crowd(int port, Kind kind, int count, const std::string& source,
       m->payload =
           "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(1 << 20, 'a');
     } else if (kind == Kind::kSlowBody) {
-      m->payload = std::string(60000, 'a');
+      m->payload = std::string(target.slow_body_bytes, 'a');
     }
     if (!m->closed) {
       ++open_;
@@ -339,6 +344,12 @@ bool Crowd::WaitReady(int n, int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return ready_ >= n;
+}
+
+std::string Crowd::SlowBodyHead() const {
+  return "POST " + target_.path +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + target_.content_type +
+         "\r\nContent-Length: " + std::to_string(target_.slow_body_bytes) + "\r\n\r\n";
 }
 
 void Crowd::Loop() {
@@ -369,9 +380,13 @@ void Crowd::Step(Member& m) {
       return;
     }
     m.connected = true;
-    if (kind_ == Kind::kIdleTcp) {
+    if (kind_ == Kind::kIdleTcp || !target_.tls) {
       m.ready = true;
       ++ready_;
+      if (kind_ == Kind::kSlowBody) {
+        const std::string head = SlowBodyHead();
+        send(m.fd, head.data(), head.size(), MSG_NOSIGNAL);
+      }
       return;
     }
     m.ssl.reset(SSL_new(ctx_.get()));
@@ -383,9 +398,7 @@ void Crowd::Step(Member& m) {
       m.ready = true;
       ++ready_;
       if (kind_ == Kind::kSlowBody) {
-        const std::string head =
-            "POST /v1/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            "Content-Length: 60000\r\n\r\n";
+        const std::string head = SlowBodyHead();
         SSL_write(m.ssl.get(), head.data(), static_cast<int>(head.size()));
       }
     } else {
@@ -400,7 +413,9 @@ void Crowd::Step(Member& m) {
     return;
   }
   m.last_sent = Clock::now();
-  if (m.ssl && SSL_write(m.ssl.get(), m.payload.data(), 1) == 1) {
+  const bool sent = m.ssl ? SSL_write(m.ssl.get(), m.payload.data(), 1) == 1
+                          : send(m.fd, m.payload.data(), 1, MSG_NOSIGNAL) == 1;
+  if (sent) {
     m.payload.erase(0, 1);
   }
 }

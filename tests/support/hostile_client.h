@@ -65,10 +65,21 @@ struct FloodResult {
   double seconds = 0;   // from the first byte to the answer (or giving up)
 };
 
+// Where bodies go: the HTTPS API by default; with `tls` false a plain-HTTP
+// listener (--status-listen, --admin-listen).
+struct Target {
+  bool tls = true;
+  std::string path = "/v1/enroll";
+  std::string content_type = "application/json";
+  size_t slow_body_bytes = 60000;  // the Content-Length a slow-body client announces
+};
+
 // POST /v1/enroll with a body of `bytes` in `framing`, sent in 16 KiB
 // pieces and stopped as soon as the server answers or stops reading; waits
 // up to `wait_ms` for the answer after that.
 FloodResult FloodBody(int port, Framing framing, size_t bytes, int wait_ms = 3000);
+// The same to `target`'s path, over TLS or not.
+FloodResult FloodBody(int port, Framing framing, size_t bytes, int wait_ms, const Target& target);
 // GET /v1/health with `bytes` of header fields of `field_bytes` each (one
 // field when field_bytes >= bytes).
 FloodResult FloodHeaders(int port, size_t bytes, size_t field_bytes = 1024, int wait_ms = 3000);
@@ -82,11 +93,14 @@ int HealthStatus(int port, int timeout_ms, const std::string& source = "127.0.0.
 // the body one byte every `interval`, idle ones send nothing (kIdleTcp never
 // starts TLS). Handshakes and bytes go out from one thread, without blocking,
 // so that a server which leaves some connections waiting delays no other.
+// With a `target` whose `tls` is false, no member starts TLS (a plain-HTTP
+// listener) and slow bodies go to its path.
 class Crowd {
  public:
   enum class Kind { kSlowHeaders, kSlowBody, kIdleTcp, kIdleTls };
   Crowd(int port, Kind kind, int count, const std::string& source = "127.0.0.1",
-        std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+        std::chrono::milliseconds interval = std::chrono::milliseconds(500),
+        const Target& target = {});
   ~Crowd();
   // Connections the server accepted (and for TLS kinds completed the
   // handshake of) so far.
@@ -100,9 +114,11 @@ class Crowd {
   struct Member;
   void Loop();
   void Step(Member& m);
+  std::string SlowBodyHead() const;
 
   Kind kind_;
   std::chrono::milliseconds interval_;
+  Target target_;
   ossl::SslCtxPtr ctx_;
   std::vector<std::unique_ptr<Member>> members_;
   std::atomic<int> ready_{0};
