@@ -48,6 +48,31 @@ openssl genpkey -algorithm ed25519 -out "$c/pem_der/ed25519.pem"
 openssl genrsa -traditional -out "$c/pem_der/rsa-traditional.pem" 1024 2>/dev/null
 openssl req -new -key "$c/pem_der/ed25519.pem" -subj /CN=x -out "$c/pem_der/req.pem"
 
+# KDF counts of 2^31-1 (issue 19 item 9): made with 8388608 iterations (the
+# DER INTEGER 02 04 00 80 00 00), then patched to 02 04 7f ff ff ff; readers
+# must refuse them by their count, before deriving (minutes) anything. The PEM
+# store puts a decoy BEGIN line after an "x" before the hostile key.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=k \
+  -keyout kdf.raw -out kdf.crt 2>/dev/null
+openssl pkcs8 -topk8 -in kdf.raw -v2 aes-256-cbc -iter 2048 -passout pass:changeit -out kdf.ok
+openssl pkcs8 -topk8 -in kdf.raw -v2 aes-256-cbc -iter 8388608 -passout pass:changeit -out kdf.big
+openssl pkcs12 -export -in kdf.crt -inkey kdf.raw -iter 8388608 -passout pass:changeit -out kdf.p12
+python3 - "$c" <<'PY'
+import base64, re, sys
+out = sys.argv[1]
+def patch(der):
+    assert b"\x02\x04\x00\x80\x00\x00" in der
+    return der.replace(b"\x02\x04\x00\x80\x00\x00", b"\x02\x04\x7f\xff\xff\xff")
+pem = open("kdf.big").read()
+body = re.search(r"-----BEGIN ENCRYPTED PRIVATE KEY-----\n(.*)-----END", pem, re.S).group(1)
+b64 = base64.encodebytes(patch(base64.b64decode(body))).decode()
+hostile = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + b64 + "-----END ENCRYPTED PRIVATE KEY-----\n"
+open(f"{out}/pem_der/kdf-2to31.pem", "w").write(hostile)
+open(f"{out}/pem_der/kdf-2to31-decoy.pem", "w").write(
+    "x" + open("kdf.ok").read() + hostile + open("kdf.crt").read())
+open(f"{out}/pkcs12/kdf-2to31.p12", "wb").write(patch(open("kdf.p12", "rb").read()))
+PY
+
 # csr: openssl with SANs and CA:TRUE, keytool -certreq, certmint csr
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem -subj /CN=a \
   -addext "subjectAltName=DNS:a.example,IP:10.0.0.9" -out "$c/csr/openssl-san.csr"

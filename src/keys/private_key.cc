@@ -10,6 +10,7 @@
 #include <cctype>
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "core/encoding.h"
 #include "keys/pbe_limits.h"
@@ -31,19 +32,128 @@ int PasswordCallback(char* buf, int size, int /*rwflag*/, void* u) {
   return static_cast<int>(password->size());
 }
 
-// The KDF cost of the first "ENCRYPTED PRIVATE KEY" block of `pem`, the one
-// PEM_read_bio_PrivateKey would decrypt, checked before it does.
-Status CheckPemKeyCost(std::string_view pem) {
-  const size_t at = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----");
-  if (at == std::string_view::npos) {
-    return {};
+// Whether a PEM label names a private key as OpenSSL's PEM key reader takes
+// it: "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", ...
+bool IsPrivateKeyLabel(std::string_view label) { return label.ends_with("PRIVATE KEY"); }
+
+// One block of a PEM text, split as OpenSSL's PEM reader splits it (a BEGIN
+// line at a line start, headers, the base64 body): the same bytes certmint
+// checks and then decrypts.
+struct PemBlock {
+  std::string label;
+  std::string headers;
+  SecretBytes der;
+};
+
+// The first private-key block of `pem` (others, such as certificates, are
+// skipped as OpenSSL skips them); nullopt when there is none.
+std::optional<PemBlock> ReadPemKeyBlock(std::string_view pem) {
+  auto bio = ossl::ReadOnlyMemBio(pem.data(), pem.size());
+  while (bio) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;  // NOLINT(runtime/int)
+    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
+      break;
+    }
+    PemBlock block{name, header, SecretBytes(data, static_cast<size_t>(len))};
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_clear_free(data, static_cast<size_t>(len));
+    if (IsPrivateKeyLabel(block.label)) {
+      return block;
+    }
   }
-  auto bio = ossl::ReadOnlyMemBio(pem.data() + at, pem.size() - at);
-  ossl::X509SigPtr sig(bio ? PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!sig) {
+  ClearOpenSslErrors();
+  return std::nullopt;
+}
+
+// The legacy PEM encryption of a traditional key ("Proc-Type: 4,ENCRYPTED",
+// "DEK-Info"): its cipher, or none. Its key is EVP_BytesToKey with one MD5
+// round: no count an attacker could raise.
+Result<EVP_CIPHER_INFO> LegacyPemCipher(const PemBlock& block) {
+  EVP_CIPHER_INFO cipher;
+  std::string headers = block.headers;
+  if (PEM_get_EVP_CIPHER_INFO(headers.data(), &cipher) != 1) {
+    return OpenSslError(ErrorCode::kInvalidData, "malformed PEM encryption headers on the key");
+  }
+  return cipher;
+}
+
+Result<PrivateKey> KeyFromPkcs8Info(const PKCS8_PRIV_KEY_INFO* p8) {
+  ossl::EvpPkeyPtr key(EVP_PKCS82PKEY(p8));
+  if (!key) {
+    return OpenSslError(ErrorCode::kInvalidData, "unsupported PKCS#8 private key");
+  }
+  return PrivateKey::FromNative(std::move(key));
+}
+
+// An "ENCRYPTED PRIVATE KEY" block: its KDF cost checked, then that same
+// EncryptedPrivateKeyInfo decrypted.
+Result<PrivateKey> DecryptPkcs8Block(const PemBlock& block, const SecretString& password) {
+  const unsigned char* p = block.der.data();
+  ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(block.der.size())));
+  if (!sig || p != block.der.data() + block.der.size()) {
     return OpenSslError(ErrorCode::kInvalidData, "malformed encrypted private key");
   }
-  return CheckEncryptedPkcs8Cost(sig.get());
+  CM_RETURN_IF_ERROR(CheckEncryptedPkcs8Cost(sig.get()));
+  if (password.size() > INT_MAX) {
+    return MakeError(ErrorCode::kBadPassword, "password too long");
+  }
+  ossl::Pkcs8PrivKeyInfoPtr p8(
+      PKCS8_decrypt(sig.get(), password.c_str(), static_cast<int>(password.size())));
+  if (!p8) {
+    return OpenSslError(ErrorCode::kBadPassword,
+                        "cannot decrypt the private key: wrong password or corrupted key");
+  }
+  return KeyFromPkcs8Info(p8.get());
+}
+
+// An unencrypted block ("PRIVATE KEY", "RSA PRIVATE KEY", ...), or a
+// traditional one once its legacy encryption is removed: written back as a
+// single block without headers and read by OpenSSL's key decoders, which
+// then have nothing to decrypt.
+Result<PrivateKey> DecodePlainBlock(const PemBlock& block, const SecretBytes& der) {
+  ossl::BioPtr one(BIO_new(BIO_s_mem()));
+  if (!one || der.size() > INT_MAX ||
+      PEM_write_bio(one.get(), block.label.c_str(), "", der.data(),
+                    static_cast<long>(der.size())) <= 0) {
+    return OpenSslError(ErrorCode::kInternal, "copying the PEM private key failed");
+  }
+  ossl::EvpPkeyPtr key(
+      PEM_read_bio_PrivateKey_ex(one.get(), nullptr, PasswordCallback, nullptr, nullptr, nullptr));
+  char* mem = nullptr;
+  const long len = BIO_get_mem_data(one.get(), &mem);  // NOLINT(runtime/int)
+  if (mem != nullptr && len > 0) {
+    OPENSSL_cleanse(mem, static_cast<size_t>(len));
+  }
+  if (!key) {
+    return OpenSslError(ErrorCode::kInvalidData, "no readable PEM private key");
+  }
+  return PrivateKey::FromNative(std::move(key));
+}
+
+// A traditional key ("RSA PRIVATE KEY", ...), decrypted first when its
+// headers say so.
+Result<PrivateKey> ReadTraditionalBlock(const PemBlock& block, const SecretString* password) {
+  CM_ASSIGN_OR_RETURN(auto cipher, LegacyPemCipher(block));
+  if (cipher.cipher == nullptr) {
+    return DecodePlainBlock(block, block.der);
+  }
+  if (password == nullptr) {
+    return MakeError(ErrorCode::kBadPassword,
+                     "the private key is encrypted and no password was given");
+  }
+  SecretBytes der(block.der.data(), block.der.size());
+  long len = static_cast<long>(der.size());  // NOLINT(runtime/int)
+  if (PEM_do_header(&cipher, der.data(), &len, PasswordCallback,
+                    const_cast<SecretString*>(password)) != 1) {
+    return OpenSslError(ErrorCode::kBadPassword,
+                        "cannot decrypt the private key: wrong password or corrupted key");
+  }
+  der.resize(static_cast<size_t>(len));
+  return DecodePlainBlock(block, der);
 }
 
 }  // namespace
@@ -180,30 +290,47 @@ Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
 }
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretString* password) {
-  auto bio = ossl::ReadOnlyMemBio(pem.data(), pem.size());
-  if (!bio) {
+  if (pem.size() > INT_MAX) {
     return MakeError(ErrorCode::kInvalidData, "key file too large");
   }
-  const bool encrypted =
-      pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
-      pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
-  if (encrypted && password == nullptr) {
+  // One read of the key's block, whose bytes are both checked and decrypted.
+  auto block = ReadPemKeyBlock(pem);
+  if (!block) {
+    return MakeError(ErrorCode::kInvalidData, "no readable PEM private key");
+  }
+  if (block->label != "ENCRYPTED PRIVATE KEY") {
+    return ReadTraditionalBlock(*block, password);
+  }
+  if (password == nullptr) {
     return MakeError(ErrorCode::kBadPassword,
                      "the private key is encrypted and no password was given");
   }
-  if (encrypted) {
-    CM_RETURN_IF_ERROR(CheckPemKeyCost(pem));
+  return DecryptPkcs8Block(*block, *password);
+}
+
+std::optional<PemKeyInfo> FindPemPrivateKey(std::string_view pem) {
+  auto block = ReadPemKeyBlock(pem);
+  if (!block) {
+    return std::nullopt;
   }
-  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey_ex(
-      bio.get(), nullptr, PasswordCallback, const_cast<SecretString*>(password), nullptr, nullptr));
-  if (!key) {
-    if (encrypted) {
-      return OpenSslError(ErrorCode::kBadPassword,
-                          "cannot decrypt the private key: wrong password or corrupted key");
+  PemKeyInfo info;
+  info.label = block->label;
+  if (block->label == "ENCRYPTED PRIVATE KEY") {
+    info.encrypted = true;
+    const unsigned char* p = block->der.data();
+    ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(block->der.size())));
+    const X509_ALGOR* alg = nullptr;
+    if (sig) {
+      X509_SIG_get0(sig.get(), &alg, nullptr);
+      info.pbe_nid = OBJ_obj2nid(alg->algorithm);
     }
-    return OpenSslError(ErrorCode::kInvalidData, "no readable PEM private key");
+  } else if (auto cipher = LegacyPemCipher(*block)) {
+    info.encrypted = cipher->cipher != nullptr;
+  } else {
+    info.encrypted = true;  // headers it cannot read: not a plain key either
   }
-  return PrivateKey(std::move(key));
+  ClearOpenSslErrors();
+  return info;
 }
 
 Result<PrivateKey> PrivateKey::FromPkcs8Der(std::string_view der) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,18 +69,32 @@ inline constexpr int kNodeKeyIterations = 10000;
 // algorithm is malformed or unknown. Checked before it is decrypted.
 Status CheckEncryptedPkcs8Cost(const X509_SIG* encrypted);
 
+// The private-key block of a PEM text: the first block whose label ends in
+// "PRIVATE KEY" with its BEGIN line at a line start, as OpenSSL's PEM reader
+// splits the text. The block PrivateKey::FromPem reads, and nothing else.
+struct PemKeyInfo {
+  std::string label;       // "ENCRYPTED PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", ...
+  bool encrypted = false;  // PKCS#8 encryption, or legacy "Proc-Type: 4,ENCRYPTED"
+  int pbe_nid = 0;         // ENCRYPTED PRIVATE KEY: its scheme (NID_pbes2, ...); 0 otherwise
+};
+std::optional<PemKeyInfo> FindPemPrivateKey(std::string_view pem);
+
 class PrivateKey {
  public:
   // A new key from OpenSSL's private DRBG: EC and Ed25519 by OpenSSL's key
   // generation, RSA by GenerateRsaKey (keys/rsa_keygen.h).
   static Result<PrivateKey> Generate(const KeySpec& spec);
 
-  // Reads a PEM private key: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8
-  // ("ENCRYPTED PRIVATE KEY", needs `password`), or a traditional RSA/EC key.
-  // kBadPassword when the password is missing or wrong; kInvalidData, before
-  // any key is derived, when the encryption asks for more KDF work than
-  // kMaxKdfIterations.
+  // Reads the private-key block of a PEM text (FindPemPrivateKey): PKCS#8
+  // ("PRIVATE KEY"), encrypted PKCS#8 ("ENCRYPTED PRIVATE KEY", needs
+  // `password`), or a traditional RSA/EC key (legacy PEM encryption too).
+  // The block is read once: the EncryptedPrivateKeyInfo whose KDF cost is
+  // checked is the one decrypted. kBadPassword when the password is missing
+  // or wrong; kInvalidData, before any key is derived, when the encryption
+  // asks for more KDF work than kMaxKdfIterations.
   static Result<PrivateKey> FromPem(std::string_view pem, const SecretString* password);
+  // Takes ownership of an OpenSSL key.
+  static PrivateKey FromNative(ossl::EvpPkeyPtr key) { return PrivateKey(std::move(key)); }
   // Reads an unencrypted DER PKCS#8 PrivateKeyInfo.
   static Result<PrivateKey> FromPkcs8Der(std::string_view der);
 

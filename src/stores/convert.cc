@@ -32,6 +32,7 @@ Result<KeyStore> ConvertStoreFile(const ConvertRequest& request) {
   CM_ASSIGN_OR_RETURN(auto passwords, request.passwords());
   CM_ASSIGN_OR_RETURN(auto store,
                       LoadStoreFile(request.in, passwords.in ? &*passwords.in : nullptr));
+  CM_RETURN_IF_ERROR(WithContext(CheckNamedCurves(store), request.in));
   CM_ASSIGN_OR_RETURN(const SecretString* pw, ConvertOutputPassword(passwords, request.to, store));
   const SecretString none;
   CM_RETURN_IF_ERROR(

@@ -78,6 +78,25 @@ Status CheckAliases(const KeyStore& store) {
   return {};
 }
 
+Status CheckNamedCurves(const KeyStore& store) {
+  const auto check = [](const EVP_PKEY* key, std::string_view what) -> Status {
+    return WithContext(CheckNamedCurve(key), std::string(what));
+  };
+  for (const auto& e : store.keys) {
+    CM_RETURN_IF_ERROR(check(e.key.native(), fmt::format("the key of entry '{}'", e.alias)));
+    for (const auto& c : e.chain) {
+      CM_RETURN_IF_ERROR(
+          check(X509_get0_pubkey(c.native()),
+                fmt::format("certificate {} of entry '{}'", c.Subject().ToString(), e.alias)));
+    }
+  }
+  for (const auto& t : store.trusted) {
+    CM_RETURN_IF_ERROR(check(X509_get0_pubkey(t.certificate.native()),
+                             fmt::format("trusted certificate '{}'", t.alias)));
+  }
+  return {};
+}
+
 bool KeyStore::HasAlias(std::string_view alias) const {
   const std::string a = NormalizeAlias(alias);
   return std::any_of(keys.begin(), keys.end(),

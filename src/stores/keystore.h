@@ -61,6 +61,12 @@ Status ValidateAlias(std::string_view alias);
 // sharing the CA's alias would vanish from the keystore. What the store
 // writers check before writing anything.
 Status CheckAliases(const KeyStore& store);
+// Every EC key of `store`, private keys and certificates alike, names its
+// curve (CheckNamedCurve): Java cannot read explicit curve parameters, and
+// RFC 5480 forbids them. kInvalidData naming the entry otherwise. What
+// convert checks on the store it reads and every store writer before
+// writing.
+Status CheckNamedCurves(const KeyStore& store);
 
 // Store passwords must be at least this long: keytool refuses shorter ones.
 inline constexpr size_t kMinStorePasswordLength = 6;

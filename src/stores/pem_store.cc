@@ -4,7 +4,6 @@
 #include <openssl/pem.h>
 
 #include <algorithm>
-#include <climits>
 
 #include "core/ossl.h"
 
@@ -30,21 +29,10 @@ Result<PemProfile> ParsePemProfile(std::string_view text) {
 }
 
 PemProfile PemProfileOf(std::string_view pem) {
-  const size_t at = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----");
-  if (at == std::string_view::npos || pem.size() - at > INT_MAX) {
-    return PemProfile::kModern;
-  }
-  ossl::BioPtr bio(BIO_new_mem_buf(pem.data() + at, static_cast<int>(pem.size() - at)));
-  ossl::X509SigPtr sig(bio ? PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!sig) {
-    ClearOpenSslErrors();
-    return PemProfile::kModern;
-  }
-  const X509_ALGOR* alg = nullptr;
-  X509_SIG_get0(sig.get(), &alg, nullptr);
-  const ASN1_OBJECT* oid = nullptr;
-  X509_ALGOR_get0(&oid, nullptr, nullptr, alg);
-  return OBJ_obj2nid(oid) == NID_pbes2 ? PemProfile::kModern : PemProfile::kJava;
+  // The key block FromPem reads, not the first text that looks like one.
+  const auto key = FindPemPrivateKey(pem);
+  return key && key->pbe_nid != NID_undef && key->pbe_nid != NID_pbes2 ? PemProfile::kJava
+                                                                       : PemProfile::kModern;
 }
 
 namespace {
@@ -100,21 +88,8 @@ Result<std::string> WritePlainPemKeystore(const KeyStore& store) {
 }
 
 bool HasPlainPrivateKey(std::string_view pem) {
-  for (std::string_view label : {"-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
-                                 "-----BEGIN EC PRIVATE KEY-----"}) {
-    const size_t at = pem.find(label);
-    if (at == std::string_view::npos) {
-      continue;
-    }
-    // A traditional key encrypted with legacy PEM encryption says so in
-    // its headers, right after the BEGIN line.
-    const size_t headers = pem.find("Proc-Type: 4,ENCRYPTED", at);
-    if (label == "-----BEGIN PRIVATE KEY-----" || headers == std::string_view::npos ||
-        headers > at + label.size() + 2) {
-      return true;
-    }
-  }
-  return false;
+  const auto key = FindPemPrivateKey(pem);
+  return key && !key->encrypted;
 }
 
 Result<std::string> WritePemTruststore(const KeyStore& store) {

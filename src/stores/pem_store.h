@@ -26,7 +26,8 @@ enum class PemProfile {
 Result<PemProfile> ParsePemProfile(std::string_view text);
 // The profile whose key encryption the PEM file's key has: kJava for a
 // PKCS#12 or PKCS#5 v1 scheme, kModern otherwise (PBES2, no key, no
-// encryption).
+// encryption). The key is the block PrivateKey::FromPem reads
+// (FindPemPrivateKey).
 PemProfile PemProfileOf(std::string_view pem);
 
 // The single key entry of `store` as PKCS#8 encrypted with `password` (Kafka
@@ -39,7 +40,8 @@ Result<std::string> WritePemKeystore(const KeyStore& store, const SecretString& 
 // pem-plain, for peers that take no passphrase. Whoever reads the file has
 // the key; its file mode is all that protects it.
 Result<std::string> WritePlainPemKeystore(const KeyStore& store);
-// Whether `pem` holds a private key that is not encrypted.
+// Whether the private key of `pem` (the block PrivateKey::FromPem reads) is
+// not encrypted.
 bool HasPlainPrivateKey(std::string_view pem);
 // Every trusted certificate, concatenated.
 Result<std::string> WritePemTruststore(const KeyStore& store);

@@ -53,6 +53,11 @@ Result<PrivateKey> LoadPrivateKeyFile(const std::string& path, const SecretStrin
   CM_ASSIGN_OR_RETURN(auto pem, fs::ReadFile(path));
   auto key = PrivateKey::FromPem(pem, password);
   Cleanse(pem);
+  if (key) {
+    // The edge where keys enter stores: Java cannot read an EC key with
+    // explicit curve parameters (RFC 5480 forbids them).
+    CM_RETURN_IF_ERROR(WithContext(CheckNamedCurve(key->native()), path));
+  }
   return WithContext(std::move(key), path);
 }
 

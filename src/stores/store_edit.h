@@ -43,7 +43,9 @@ Result<Certificate> LoadCertificateFile(const std::string& path);
 // A PEM certificate chain, leaf first; errors name the file.
 Result<std::vector<Certificate>> LoadChainFile(const std::string& path);
 // A PEM private key (encrypted with `password` when it is); the file's
-// contents are wiped once read. Errors name the file.
+// contents are wiped once read. Errors name the file. An EC key with explicit
+// curve parameters is refused (CheckNamedCurve): keys read here go into
+// stores, which Java must be able to read.
 Result<PrivateKey> LoadPrivateKeyFile(const std::string& path, const SecretString* password);
 
 }  // namespace certmint

@@ -38,6 +38,7 @@ Result<KeyStore> ReadStore(std::string_view data, const SecretString* password,
 
 Result<std::string> WriteStore(const KeyStore& store, StoreFormat format,
                                const SecretString& password, const StoreWriteOptions& options) {
+  CM_RETURN_IF_ERROR(CheckNamedCurves(store));
   switch (format) {
     case StoreFormat::kJks:
       return WriteJks(store, password, options.now);

@@ -24,13 +24,33 @@ std::string JoinProblems(const std::vector<std::string>& problems) {
   return detail;
 }
 
-// Signature algorithms and key sizes Java 17 refuses or frowns on
-// (jdk.certpath.disabledAlgorithms, jdk.tls.disabledAlgorithms).
-void CheckAlgorithms(const std::string& scope, const std::vector<Certificate>& chain,
-                     std::vector<Check>& out) {
+// The key's and each certificate's EC curve, by name (CheckNamedCurve): Java
+// cannot parse explicit curve parameters at all.
+void CheckCurves(const KeyEntry& entry, std::vector<std::string>& problems, CheckStatus& status) {
+  if (!CheckNamedCurve(entry.key.native())) {
+    problems.push_back(
+        "the private key has explicit EC curve parameters (Java cannot read it; RFC 5480 "
+        "requires a named curve)");
+    status = CheckStatus::kFail;
+  }
+  for (const auto& c : entry.chain) {
+    if (!CheckNamedCurve(X509_get0_pubkey(c.native()))) {
+      problems.push_back(
+          fmt::format("{} has an EC key with explicit curve parameters (Java "
+                      "cannot read it; RFC 5480 requires a named curve)",
+                      c.Subject().ToString()));
+      status = CheckStatus::kFail;
+    }
+  }
+}
+
+// Signature algorithms, key sizes and curve encodings Java 17 refuses or
+// frowns on (jdk.certpath.disabledAlgorithms, jdk.tls.disabledAlgorithms).
+void CheckAlgorithms(const std::string& scope, const KeyEntry& entry, std::vector<Check>& out) {
   std::vector<std::string> problems;
   CheckStatus status = CheckStatus::kOk;
-  for (const auto& c : chain) {
+  CheckCurves(entry, problems, status);
+  for (const auto& c : entry.chain) {
     const std::string who = c.Subject().ToString();
     const bool self_signed = X509_check_issued(c.native(), c.native()) == X509_V_OK;
     int md_nid = NID_undef;
@@ -284,7 +304,7 @@ std::vector<Check> VerifyStorePair(const StorePair& pair, const VerifyOptions& o
   for (const auto& host : options.hosts) {
     CheckHost(ks, leaf, host, out);
   }
-  CheckAlgorithms(ks, entry.chain, out);
+  CheckAlgorithms(ks, entry, out);
   return out;
 }
 
