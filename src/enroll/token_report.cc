@@ -84,9 +84,9 @@ std::string RenderTokenListText(const std::vector<TokenRecord>& tokens, TimePoin
   std::string out =
       fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", "ID", "NAME", "STATE", "EXPIRES", "NAMES");
   for (const auto& t : tokens) {
-    out +=
-        fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", t.id, t.grant.name, TokenStateName(t, now),
-                    FormatUtc(t.grant.expires_at), t.grant.sans.ToString());
+    out += fmt::format("{:<13} {:<24} {:<8} {:<21} {}\n", PrintableBytes(t.id, 64),
+                       PrintableBytes(t.grant.name, 80), TokenStateName(t, now),
+                       FormatUtc(t.grant.expires_at), PrintableBytes(t.grant.sans.ToString()));
   }
   return out;
 }
@@ -100,8 +100,8 @@ std::string RenderTokenListJson(const std::vector<TokenRecord>& tokens, TimePoin
 }
 
 std::string RenderTokenRevokedText(const TokenRecord& token) {
-  return fmt::format("Revoked token {} for {}: it can no longer enroll\n", token.id,
-                     token.grant.name);
+  return fmt::format("Revoked token {} for {}: it can no longer enroll\n",
+                     PrintableBytes(token.id, 64), PrintableBytes(token.grant.name, 80));
 }
 
 }  // namespace certmint

@@ -33,6 +33,17 @@ Result<std::optional<SecretString>> ReadRenewalPassword(const NewPasswordFlags& 
                      "give one of --new-password-file, --new-password-env and "
                      "--new-random-password");
   }
+  // A variable's name, never a password given by mistake: a value that is
+  // not a name is refused without being repeated.
+  if (!flags.env.empty() &&
+      (flags.env.find_first_not_of(
+           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+           std::string::npos ||
+       (flags.env[0] >= '0' && flags.env[0] <= '9'))) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--new-password-env: not an environment variable's name (letters, digits "
+                     "and _; the value itself goes in the variable, never on the command line)");
+  }
   const char* env = flags.env.empty() ? nullptr : std::getenv(flags.env.c_str());
   if (!flags.env.empty() && (env == nullptr || *env == '\0')) {
     return MakeError(

@@ -67,6 +67,17 @@ TEST(NewPasswordTest, RenewalTakesAtMostOneNewPassword) {
   EXPECT_FALSE(*random);
 }
 
+// Issue 19, item 13: a password given where the variable's name goes is
+// refused without being repeated.
+TEST(NewPasswordTest, RenewalPasswordVariableNameIsNeverEchoed) {
+  for (const char* value : {"My S3cret!", "9LIVES", "pass=word"}) {
+    auto r = ReadRenewalPassword({"", value, false});
+    ASSERT_FALSE(r) << value;
+    EXPECT_EQ(r.error().ToString().find(value), std::string::npos) << r.error().ToString();
+    EXPECT_NE(r.error().message().find("not an environment variable's name"), std::string::npos);
+  }
+}
+
 TEST(NewPasswordTest, RenewalPasswordVariableMustBeSet) {
   ::unsetenv("CERTMINT_TEST_UNSET_PASSWORD");
   auto unset = ReadRenewalPassword({"", "CERTMINT_TEST_UNSET_PASSWORD", false});
