@@ -199,7 +199,9 @@ Result<std::shared_ptr<const Signer>> LoadFileSigner(const std::string& dir,
   if (!pem) {
     return tl::unexpected(pem.error());
   }
-  if (pem->find("-----BEGIN ENCRYPTED PRIVATE KEY-----") == std::string::npos) {
+  // The block FromPem will read, not any line of the text that says so.
+  const std::optional<PemKeyInfo> block = FindPemPrivateKey(*pem);
+  if (!block || block->label != "ENCRYPTED PRIVATE KEY" || !block->encrypted) {
     Cleanse(*pem);
     return MakeError(ErrorCode::kInvalidData,
                      fmt::format("{}: the CA key is not an encrypted PKCS#8 key; certmint keeps "

@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "core/fs.h"
 #include "identity/properties.h"
+#include "keys/private_key.h"
 #include "stores/pem_store.h"
 #include "stores/store_io.h"
 
@@ -248,8 +249,9 @@ void CheckKafkaStore(const std::string& dir, const Settings& p, bool keystore,
                                      "it (the key takes ssl.key.password)",
                                      prefix));
       }
-      if (keystore && PemProfileOf(data) == PemProfile::kModern &&
-          data.find("ENCRYPTED PRIVATE KEY") != std::string::npos) {
+      const std::optional<PemKeyInfo> key_block = FindPemPrivateKey(data);
+      if (keystore && PemProfileOf(data) == PemProfile::kModern && key_block &&
+          key_block->label == "ENCRYPTED PRIVATE KEY") {
         return MakeError(ErrorCode::kInvalidData,
                          "the key is PBES2-encrypted, which Java 17 cannot decrypt for a PEM "
                          "store (JDK-8231581): convert with --pem-profile java");

@@ -80,6 +80,14 @@ TEST(CertificateAuthorityTest, LoadErrors) {
   auto plain = CertificateAuthority::Load(tmp / "pki", SecretString("right-pass"));
   ASSERT_FALSE(plain);
   EXPECT_NE(plain.error().message().find("not an encrypted PKCS#8 key"), std::string::npos);
+
+  // Nor does a BEGIN ENCRYPTED line that starts no block make it pass: the
+  // key block itself must be the encrypted one.
+  testing::WriteTextFile(tmp / "pki/ca.key", "x-----BEGIN ENCRYPTED PRIVATE KEY-----\n" +
+                                                 ossl::MemBioContents(bio.get()));
+  auto decoy = CertificateAuthority::Load(tmp / "pki", SecretString("right-pass"));
+  ASSERT_FALSE(decoy);
+  EXPECT_NE(decoy.error().message().find("not an encrypted PKCS#8 key"), std::string::npos);
 }
 
 TEST(CertificateAuthorityTest, KeyOfAnotherCaIsRefused) {
