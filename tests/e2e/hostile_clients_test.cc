@@ -206,7 +206,11 @@ TEST_F(PlainListenersTest, ChunkedFloodsAre413WithinBoundedMemory) {
     const FloodResult chunked = FloodBody(l.port, Framing::kChunked, 32 * kMiB, 3000, l.target);
     EXPECT_EQ(chunked.status, 413) << l.flag;
     EXPECT_TRUE(chunked.closed) << l.flag;
-    EXPECT_LT(chunked.sent, 4 * kMiB) << l.flag << ": the answer should come once the limit passed";
+    // Plain TCP on loopback: the kernel's socket buffers (several MiB with
+    // autotuning) take bytes before the client reads the 413, so this bounds
+    // the answer coming long before the 32 MiB end; memory is bounded below.
+    EXPECT_LT(chunked.sent, 16 * kMiB)
+        << l.flag << ": the answer should come once the limit passed";
     EXPECT_EQ(Answer(l), 200) << l.flag;
   }
   ExpectRssBounded(sampler, "chunked floods on the plain listeners");
