@@ -44,23 +44,6 @@ std::string Pbes2Key() {
   return OpensslEncryptedKey({"-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256", "-iter", "2048"});
 }
 
-void ExpectRefusedCount(const Status& st, int64_t count) {
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code(), ErrorCode::kInvalidData) << st.error().ToString();
-  EXPECT_NE(st.error().ToString().find("iteration count " + std::to_string(count) +
-                                       " is above certmint's limit of 5000000"),
-            std::string::npos)
-      << st.error().ToString();
-}
-
-template <typename T>
-Status AsStatus(const Result<T>& r) {
-  if (!r) {
-    return tl::unexpected(r.error());
-  }
-  return {};
-}
-
 TEST(PbeLimitsTest, OpensslKeysWithOrdinaryCountsOpen) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256", "-iter", "2048"},
@@ -76,7 +59,7 @@ TEST(PbeLimitsTest, OpensslKeysWithOrdinaryCountsOpen) {
 // then fail to decrypt; the limit refuses it by its count.
 TEST(PbeLimitsTest, Pkcs8KeyOverTheLimitIsRefusedBeforeDecrypting) {
   const std::string pem = testing::EncryptedPkcs8WithIterations(Pbes2Key(), kMaxKdfIterations + 1);
-  ExpectRefusedCount(AsStatus(PrivateKey::FromPem(pem, &kPassword)), kMaxKdfIterations + 1);
+  testing::ExpectRefusedCount(PrivateKey::FromPem(pem, &kPassword), kMaxKdfIterations + 1);
 }
 
 // 2^31 iterations (minutes of PBKDF2) in a PBES2 key and in a PKCS#12-PBE
@@ -85,10 +68,10 @@ TEST(PbeLimitsTest, AbsurdCountsInKeysAreRefusedWithoutDeriving) {
   for (const std::string& base :
        {Pbes2Key(), OpensslEncryptedKey({"-v1", "PBE-SHA1-3DES", "-iter", "2048"})}) {
     const std::string pem = testing::EncryptedPkcs8WithIterations(base, kHuge);
-    ExpectRefusedCount(AsStatus(PrivateKey::FromPem(pem, &kPassword)), kHuge);
+    testing::ExpectRefusedCount(PrivateKey::FromPem(pem, &kPassword), kHuge);
     // A PEM keystore (key and chain) reads its key through FromPem too.
-    ExpectRefusedCount(AsStatus(InspectData(pem, &kPassword, std::chrono::system_clock::now())),
-                       kHuge);
+    testing::ExpectRefusedCount(InspectData(pem, &kPassword, std::chrono::system_clock::now()),
+                                kHuge);
   }
   // Described, not opened, without a password.
   auto described = InspectData(testing::EncryptedPkcs8WithIterations(Pbes2Key(), kHuge), nullptr,
@@ -180,7 +163,7 @@ TEST_F(Pkcs12LimitsTest, AbsurdCountsAreRefusedWherePkcs12HasThem) {
   for (size_t i = 0; i < 3; ++i) {
     SCOPED_TRACE(where[i]);
     auto r = ReadPkcs12(testing::Pkcs12WithIterations(der_, "changeit", cases[i]), &kPassword);
-    ExpectRefusedCount(AsStatus(r), kHuge);
+    testing::ExpectRefusedCount(r, kHuge);
     EXPECT_NE(r.error().ToString().find(where[i]), std::string::npos) << r.error().ToString();
   }
 }

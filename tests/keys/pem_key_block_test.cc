@@ -38,28 +38,12 @@ std::string DecoyLayout(int64_t hostile_iterations, const std::string& tail = ""
          testing::EncryptedPkcs8WithIterations(BenignKey(), hostile_iterations) + tail;
 }
 
-void ExpectIterationRefusal(const Status& st, int64_t count) {
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code(), ErrorCode::kInvalidData) << st.error().ToString();
-  EXPECT_NE(st.error().ToString().find("iteration count " + std::to_string(count) + " is above"),
-            std::string::npos)
-      << st.error().ToString();
-}
-
-template <typename T>
-Status AsStatus(const Result<T>& r) {
-  if (!r) {
-    return tl::unexpected(r.error());
-  }
-  return {};
-}
-
 // One past the limit: the old check looked at the decoy, then OpenSSL derived
 // the real block's 5,000,001 iterations and failed to decrypt it (a
 // wrong-password error after a second); now the real block's count refuses it.
 TEST(PemKeyBlockTest, DecoyBeforeTheKeyDoesNotHideItsCount) {
   const std::string pem = DecoyLayout(kMaxKdfIterations + 1);
-  ExpectIterationRefusal(AsStatus(PrivateKey::FromPem(pem, &kPassword)), kMaxKdfIterations + 1);
+  testing::ExpectRefusedCount(PrivateKey::FromPem(pem, &kPassword), kMaxKdfIterations + 1);
 }
 
 // 2^31 iterations (minutes of PBKDF2) behind the decoy, as a PEM store with a
@@ -69,8 +53,8 @@ TEST(PemKeyBlockTest, HugeCountBehindADecoyIsRefusedWithoutDeriving) {
   constexpr int64_t kHuge = int64_t{1} << 31;
   const std::string pem = DecoyLayout(kHuge);
   const auto start = std::chrono::steady_clock::now();
-  ExpectIterationRefusal(AsStatus(PrivateKey::FromPem(pem, &kPassword)), kHuge);
-  ExpectIterationRefusal(AsStatus(ReadPemStore(pem, &kPassword)), kHuge);
+  testing::ExpectRefusedCount(PrivateKey::FromPem(pem, &kPassword), kHuge);
+  testing::ExpectRefusedCount(ReadPemStore(pem, &kPassword), kHuge);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 

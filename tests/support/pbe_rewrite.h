@@ -4,10 +4,13 @@
 // matter: a reader must refuse the count before it tries).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <openssl/x509.h>
 
 #include <cstdint>
 #include <string>
+
+#include "core/error.h"
 
 namespace certmint::testing {
 
@@ -27,5 +30,17 @@ struct Pkcs12Counts {
 };
 std::string Pkcs12WithIterations(const std::string& der, const char* password,
                                  const Pkcs12Counts& counts);
+
+// Expects `r` refused for its KDF cost: kInvalidData naming `count` and
+// certmint's limit (keys/pbe_limits.h), before anything was derived.
+template <typename T>
+void ExpectRefusedCount(const Result<T>& r, int64_t count) {
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidData) << r.error().ToString();
+  EXPECT_NE(r.error().ToString().find("iteration count " + std::to_string(count) +
+                                      " is above certmint's limit of 5000000"),
+            std::string::npos)
+      << r.error().ToString();
+}
 
 }  // namespace certmint::testing
